@@ -1,0 +1,2 @@
+/** JMH micro-benchmarks and load drivers. */
+package dev.tlskit.bench;

@@ -1,0 +1,6 @@
+/** Throwaway PKI and key material I/O on BouncyCastle. */
+module dev.tlskit.certs {
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
+  exports dev.tlskit.certs;
+}

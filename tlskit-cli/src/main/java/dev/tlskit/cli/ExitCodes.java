@@ -1,0 +1,31 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.TlsSecurityException;
+import java.io.IOException;
+
+/** The exit codes of the command line, a contract with scripts (see DEVELOPERS.md and the README). */
+final class ExitCodes {
+  static final int OK = 0;
+  /** The server refused or broke the protocol. */
+  static final int REFUSED = 1;
+  /** The command line itself was wrong, or a local file could not be used. */
+  static final int USAGE = 2;
+  /** Handshake or certificate rejected, required upgrade absent or refused, injection detected. */
+  static final int SECURITY = 3;
+  /** Network failure or timeout. */
+  static final int NETWORK = 4;
+
+  private ExitCodes() {}
+
+  /** Returns the exit code for an error that ended a command. */
+  static int of(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TlsSecurityException) return SECURITY;
+      if (c instanceof ProtocolException) return REFUSED;
+      if (c instanceof UsageException) return USAGE;
+    }
+    if (t instanceof IOException) return NETWORK;
+    return USAGE;
+  }
+}

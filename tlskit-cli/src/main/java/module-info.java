@@ -1,0 +1,8 @@
+/** The tlskit command line. */
+module dev.tlskit.cli {
+  requires dev.tlskit.core;
+  requires dev.tlskit.certs;
+  requires dev.tlskit.protocols;
+  requires info.picocli;
+  opens dev.tlskit.cli to info.picocli;
+}

@@ -1,0 +1,56 @@
+package dev.tlskit;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Signals that a connection was stopped for security reasons: the handshake or the peer certificate was rejected,
+ * a required upgrade was absent or refused, plaintext was injected at a TLS switch, or credentials would have crossed
+ * an unencrypted link. The command line maps this to exit code 3.
+ */
+public class TlsSecurityException extends TlsKitException {
+  /** Why the connection was stopped. */
+  public enum Reason {
+    /** The TLS handshake failed (protocol, suites, alert from the peer). */
+    HANDSHAKE_FAILED,
+    /** The peer's certificate failed validation; see {@link #report()}. */
+    CERTIFICATE_REJECTED,
+    /** The server did not advertise the upgrade (STARTTLS, STLS, AUTH TLS) that was required. */
+    UPGRADE_NOT_OFFERED,
+    /** The server refused the upgrade or answered it with anything but success. */
+    UPGRADE_REFUSED,
+    /** Plaintext bytes were buffered at a TLS switch (response or command injection, CVE-2011-0411 class). */
+    INJECTION_DETECTED,
+    /** The server skipped authentication before TLS (IMAP PREAUTH) while TLS was required. */
+    PREAUTH_REFUSED,
+    /** Credentials would have crossed an unencrypted link. */
+    PLAINTEXT_CREDENTIALS_REFUSED,
+    /** The server selected an ALPN protocol we did not offer. */
+    ALPN_MISMATCH,
+    /** The peer was refused by an authorization hook. */
+    PEER_NOT_AUTHORIZED
+  }
+
+  private final Reason reason;
+  private final ValidationReport report;
+
+  public TlsSecurityException(Reason reason, String message) {
+    this(reason, message, null, null);
+  }
+
+  public TlsSecurityException(Reason reason, String message, ValidationReport report, Throwable cause) {
+    super(message, cause);
+    this.reason = Objects.requireNonNull(reason, "reason");
+    this.report = report;
+  }
+
+  /** Returns why the connection was stopped. */
+  public Reason reason() {
+    return reason;
+  }
+
+  /** Returns the certificate validation report, when the failure came from (or after) certificate validation. */
+  public Optional<ValidationReport> report() {
+    return Optional.ofNullable(report);
+  }
+}

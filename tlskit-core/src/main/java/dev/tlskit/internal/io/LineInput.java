@@ -1,0 +1,113 @@
+package dev.tlskit.internal.io;
+
+import dev.tlskit.ProtocolException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A buffered input stream that reads bounded protocol lines and can tell how many bytes it holds that nobody has read
+ * yet, which is what a TLS switch must check. Not thread-safe.
+ */
+public final class LineInput extends InputStream {
+  private final InputStream in;
+  private final byte[] buf;
+  private int pos;
+  private int limit;
+
+  public LineInput(InputStream in, int bufferSize) {
+    this.in = in;
+    this.buf = new byte[bufferSize];
+  }
+
+  /** Returns how many bytes were received and buffered but not yet consumed. */
+  public int buffered() {
+    return limit - pos;
+  }
+
+  /** Returns a printable preview of up to {@code max} buffered bytes, for error messages. */
+  public String previewBuffered(int max) {
+    int n = Math.min(max, buffered());
+    StringBuilder sb = new StringBuilder();
+    for (int i = pos; i < pos + n; i++) {
+      int b = buf[i] & 0xff;
+      if (b == '\r') sb.append("\\r");
+      else if (b == '\n') sb.append("\\n");
+      else if (b >= 0x20 && b < 0x7f) sb.append((char) b);
+      else sb.append(String.format("\\x%02x", b));
+    }
+    if (n < buffered()) sb.append("...");
+    return sb.toString();
+  }
+
+  private boolean fill() throws IOException {
+    if (pos < limit) return true;
+    pos = 0;
+    limit = 0;
+    int n = in.read(buf, 0, buf.length);
+    if (n <= 0) return false;
+    limit = n;
+    return true;
+  }
+
+  @Override
+  public int read() throws IOException {
+    if (!fill()) return -1;
+    return buf[pos++] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) return 0;
+    if (pos == limit && len >= buf.length) return in.read(b, off, len); // large read: skip the copy
+    if (!fill()) return -1;
+    int n = Math.min(len, limit - pos);
+    System.arraycopy(buf, pos, b, off, n);
+    pos += n;
+    return n;
+  }
+
+  @Override
+  public int available() throws IOException {
+    return buffered() + in.available();
+  }
+
+  /**
+   * Reads one line ended by LF (a CR before it is removed) and decodes it as UTF-8.
+   *
+   * @param maxLength the most bytes a line may hold, terminator included
+   * @return the line without its terminator
+   * @throws ProtocolException when the line is longer than {@code maxLength}
+   * @throws EOFException when the stream ends before the line does
+   */
+  public String readLine(int maxLength) throws IOException {
+    byte[] line = new byte[Math.min(maxLength, 256)];
+    int n = 0;
+    while (true) {
+      if (!fill()) {
+        throw new EOFException(n == 0
+            ? "connection closed by peer"
+            : "connection closed by peer in the middle of a line (" + n + " bytes received)");
+      }
+      while (pos < limit) {
+        byte b = buf[pos++];
+        if (n == maxLength) {
+          throw new ProtocolException("line longer than " + maxLength + " bytes received from peer");
+        }
+        if (n == line.length) line = java.util.Arrays.copyOf(line, Math.min(maxLength, line.length * 2));
+        line[n++] = b;
+        if (b == '\n') {
+          int end = n - 1;
+          if (end > 0 && line[end - 1] == '\r') end--;
+          return new String(line, 0, end, StandardCharsets.UTF_8);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}
