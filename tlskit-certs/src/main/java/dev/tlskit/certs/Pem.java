@@ -16,7 +16,9 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.EdECKey;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +33,6 @@ import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
@@ -142,13 +143,20 @@ public final class Pem {
     if (key instanceof EdECKey) {
       throw new IllegalArgumentException(Keys.describe(key) + " keys have no traditional PEM form; use PKCS#8");
     }
-    StringWriter out = new StringWriter();
-    try (PemWriter w = new PemWriter(out)) {
-      w.writeObject(new JcaMiscPEMGenerator(key));
-    } catch (IOException e) {
+    try {
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+      if (key instanceof ECPrivateKey ec) {
+        // SEC1 must name the curve itself: the JDK's PKCS#8 keeps it only in the outer algorithm identifier.
+        var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
+            info.getPrivateKeyAlgorithm().getParameters());
+        return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+      }
+      if (key instanceof RSAPrivateKey) return pem(new PemObject("RSA PRIVATE KEY", info.parsePrivateKey()
+          .toASN1Primitive().getEncoded()));
+    } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot encode " + key.getAlgorithm() + " key in traditional form", e);
     }
-    return out.toString();
+    throw new IllegalArgumentException(key.getAlgorithm() + " keys have no traditional PEM form; use PKCS#8");
   }
 
   /** Writes the certificates to {@code file} as PEM, replacing it. */
