@@ -207,7 +207,7 @@ public final class ImapClient implements Closeable {
         return initialResponse;
       }
       return mechanism.equals("XOAUTH2") ? "" : "*"; // XOAUTH2 reports errors in a challenge; else cancel
-    }, inline ? "AUTHENTICATE %s %s" : "AUTHENTICATE %s", mechanism, initialResponse);
+    }, "AUTHENTICATE %s%s", mechanism, inline ? " " + initialResponse : "");
     afterLogin(check("AUTHENTICATE", x).tagged());
   }
 
