@@ -4,5 +4,6 @@ module dev.tlskit.cli {
   requires dev.tlskit.certs;
   requires dev.tlskit.protocols;
   requires info.picocli;
+  requires me.tongfei.progressbar; // tlskit bench
   opens dev.tlskit.cli to info.picocli;
 }
