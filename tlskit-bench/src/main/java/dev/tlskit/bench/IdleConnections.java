@@ -19,6 +19,17 @@ import java.util.Map;
 public final class IdleConnections {
   private IdleConnections() {}
 
+  /** Writes the top of the server's class histogram (jcmd GC.class_histogram): where the per-connection heap goes. */
+  private static void histogram(ServerProcess server, Path file) throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(server.process.pid()), "GC.class_histogram")
+        .redirectErrorStream(true).start();
+    List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+        .lines().limit(45).toList();
+    p.waitFor();
+    Files.write(file, lines);
+  }
+
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     long limitSeconds = args.length > 1 ? Long.parseLong(args[1]) : 300;
@@ -53,6 +64,7 @@ public final class IdleConnections {
       r.put("cpu", BenchCommandJson.cpuModel());
       r.put("nproc", Runtime.getRuntime().availableProcessors());
       r.put("load_avg", Map.of("start", loadStart, "end", BenchCommandJson.loadAverage()));
+      if (out != null) histogram(server, Path.of(out.toString().replaceFirst("\\.json$", "") + "-histogram.txt"));
       String json = BenchCommandJson.write(r);
       System.out.println(json);
       if (out != null) Files.writeString(out, json + "\n");

@@ -289,7 +289,7 @@ public final class BenchCommandStacks {
         in.read();
       }
       case ECHO -> {
-        byte[] buf = new byte[16 * 1024];
+        byte[] buf = new byte[1024]; // small: the idle-connection driver counts it as heap per connection
         for (int n = in.read(buf); n > 0; n = in.read(buf)) {
           out.write(buf, 0, n);
           out.flush();
