@@ -288,9 +288,11 @@ public final class TlsServer implements Closeable {
       error = e;
       LOG.log(Level.DEBUG, "connection from " + raw.getRemoteSocketAddress() + " ended: " + e, e);
     } finally {
+      // The connection first: over TLS it sends close_notify. Closing the raw socket first cut the TLS stream, which
+      // clients report as truncation and OpenSSL punishes by not resuming the session (scripts/bench-openssl).
+      if (c != null) closeQuietly(c);
       closeQuietly(raw);
       if (c != null) {
-        closeQuietly(c);
         live.remove(c);
         if (!c.refused) notifyClosed(c, error);
       }
@@ -386,10 +388,13 @@ public final class TlsServer implements Closeable {
           "client " + c.remoteAddress() + " offered no ALPN protocol; this server requires one of " + alpn));
     }
     List<X509Certificate> peer = new ArrayList<>();
-    try {
-      for (Certificate x : session.getPeerCertificates()) peer.add((X509Certificate) x);
-    } catch (SSLPeerUnverifiedException e) {
-      // no client certificate
+    // Without client authentication there is no peer chain, and asking for it throws: an exception per handshake.
+    if (clientAuth != ClientAuth.NONE) {
+      try {
+        for (Certificate x : session.getPeerCertificates()) peer.add((X509Certificate) x);
+      } catch (SSLPeerUnverifiedException e) {
+        // no client certificate
+      }
     }
     List<X509Certificate> local = new ArrayList<>();
     if (session.getLocalCertificates() != null) {
