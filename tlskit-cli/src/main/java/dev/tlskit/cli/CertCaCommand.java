@@ -1,9 +1,11 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.certs.CertificateFileException;
 import dev.tlskit.certs.HeldCertificate;
 import dev.tlskit.certs.Keys;
 import dev.tlskit.certs.Pem;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -42,14 +44,18 @@ final class CertCaCommand implements Callable<Integer> {
       description = "Encrypt ca-key.pem with the password in environment variable VAR (default: unencrypted, 0600).")
   String passwordEnv;
 
-  @Option(names = "--force", description = "Replace an existing ca.pem and ca-key.pem.")
+  @Option(names = "--force",
+      description = "Replace an existing CA. Without it an existing, loadable CA in DIR is kept (and reported).")
   boolean force;
 
   @Override
-  public Integer call() {
+  public Integer call() throws CertificateFileException {
     if (days <= 0) throw new UsageException("--days must be positive: " + days);
     if (pathLength < 0) throw new UsageException("--path-length must be >= 0: " + pathLength);
     char[] password = passwordEnv == null ? null : GlobalOptions.secretFromEnv("--password-env", passwordEnv);
+    if (!force && Files.exists(out.resolve(CertFiles.CA_CERT)) && Files.exists(out.resolve(CertFiles.CA_KEY))) {
+      return keepExisting(password);
+    }
     CertFiles.prepare(out, force, CertFiles.CA_CERT, CertFiles.CA_KEY);
     String commonName = name != null ? name
         : "TlsKit Local CA " + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
@@ -72,6 +78,17 @@ final class CertCaCommand implements Callable<Integer> {
     o.printf("  %s  its private key (mode 0600%s): keep it to yourself%n", keyFile,
         password != null ? ", encrypted" : "");
     o.printf("Next: tlskit cert issue --ca %s --name localhost --ip 127.0.0.1 --out DIR%n", out);
+    o.flush();
+    return ExitCodes.OK;
+  }
+
+  /** Leaves a complete, loadable CA alone, so that running the same command twice is harmless. */
+  private int keepExisting(char[] password) throws CertificateFileException {
+    HeldCertificate ca = CertFiles.loadCa(out, password);
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf("Keeping the existing CA '%s' in %s (%s, valid until %s); --force replaces it.%n",
+        ca.certificate().getSubjectX500Principal().getName(), out, Keys.describe(ca.certificate().getPublicKey()),
+        CertFiles.date(ca.certificate().getNotAfter().toInstant()));
     o.flush();
     return ExitCodes.OK;
   }

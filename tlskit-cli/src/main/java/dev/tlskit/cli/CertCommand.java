@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         "    cert.pem     the certificate followed by the CA chain above it, without the self-signed root",
         "    key.pem      its private key, PKCS#8 PEM, mode 0600 (encrypted with --encrypt-key)",
         "    cert.p12     key and chain as PKCS#12 (AES-256, PBKDF2), only when --password-env is given",
-        "  Existing files are never replaced unless --force is given."})
+        "  Existing files are never replaced unless --force is given; 'cert ca' keeps an existing CA."})
 final class CertCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -67,15 +67,27 @@ class CertCommandTest {
   }
 
   @Test
-  void caRefusesToReplaceAnExistingCaUnlessForced() throws Exception {
-    Path ca = ca();
+  void caKeepsAnExistingCaUnlessForced() throws Exception {
+    Path ca = ca("--name", "Keep Me");
     byte[] before = Files.readAllBytes(ca.resolve("ca-key.pem"));
     MainTest.Result again = MainTest.run("cert", "ca", "--out", ca.toString());
-    assertThat(again.code()).isEqualTo(2);
-    assertThat(again.err()).contains(ca.resolve("ca.pem") + " already exists; use --force");
+    assertThat(again.code()).isZero();
+    assertThat(again.out()).contains("Keeping the existing CA 'CN=Keep Me' in " + ca).contains("--force");
     assertThat(Files.readAllBytes(ca.resolve("ca-key.pem"))).isEqualTo(before);
     assertThat(MainTest.run("cert", "ca", "--out", ca.toString(), "--force").code()).isZero();
     assertThat(Files.readAllBytes(ca.resolve("ca-key.pem"))).isNotEqualTo(before);
+  }
+
+  @Test
+  void caRefusesToReplaceAHalfCaOrABrokenOne() throws Exception {
+    Path half = Files.createDirectory(dir.resolve("half"));
+    Files.writeString(half.resolve("ca-key.pem"), "precious");
+    assertUsageError(new String[] {"cert", "ca", "--out", half.toString()},
+        half.resolve("ca-key.pem") + " already exists; use --force");
+    assertThat(Files.readString(half.resolve("ca-key.pem"))).isEqualTo("precious");
+    Files.writeString(half.resolve("ca.pem"), "not a cert");
+    assertUsageError(new String[] {"cert", "ca", "--out", half.toString()},
+        half.resolve("ca.pem") + ": expected a PEM certificate, found text without any PEM block");
   }
 
   @Test
