@@ -17,6 +17,7 @@ import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.ContentInfo;
+import org.bouncycastle.asn1.pkcs.EncryptedData;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -130,6 +131,7 @@ public final class Pkcs12 {
       }
       throw CertificateFileException.wrongFormat(name, "a " + WHAT, found);
     }
+    KdfLimits.check(name, "a " + WHAT, pfx.toASN1Structure().getMacData());
     boolean needsPassword = pfx.hasMac();
     for (ContentInfo ci : infos) needsPassword |= ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData);
     if (needsPassword && password == null) throw CertificateFileException.passwordRequired(name, "the " + WHAT);
@@ -149,16 +151,21 @@ public final class Pkcs12 {
           .build(password == null ? new char[0] : password);
       JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
       for (ContentInfo ci : infos) {
-        PKCS12SafeBagFactory bags = ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData)
-            ? new PKCS12SafeBagFactory(ci, decryptor) : new PKCS12SafeBagFactory(ci);
+        boolean encrypted = ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData);
+        if (encrypted) {
+          KdfLimits.check(name, "a " + WHAT,
+              EncryptedData.getInstance(ci.getContent()).getEncryptionAlgorithm());
+        }
+        PKCS12SafeBagFactory bags = encrypted ? new PKCS12SafeBagFactory(ci, decryptor) : new PKCS12SafeBagFactory(ci);
         for (PKCS12SafeBag bag : bags.getSafeBags()) {
           Object value = bag.getBagValue();
           if (value instanceof X509CertificateHolder holder) {
             certs.add(converter.getCertificate(holder));
             certKeyIds.add(attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_localKeyId) instanceof ASN1OctetString o
                 ? o.getOctets() : null);
-          } else if (value instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-            keys.add(entry(name, bag, encrypted.decryptPrivateKeyInfo(decryptor)));
+          } else if (value instanceof PKCS8EncryptedPrivateKeyInfo shrouded) {
+            KdfLimits.check(name, "a " + WHAT, shrouded.getEncryptionAlgorithm());
+            keys.add(entry(name, bag, shrouded.decryptPrivateKeyInfo(decryptor)));
           } else if (value instanceof PrivateKeyInfo plain) {
             keys.add(entry(name, bag, plain));
           }
