@@ -47,6 +47,8 @@ final class LoopbackTlsPeer implements AutoCloseable {
   private final boolean needClientAuth;
   private final Handler handler;
   private final BiFunction<SSLSocket, List<String>, String> alpnSelector;
+  private final String[] protocols;
+  private final String[] suites;
   final List<List<SNIServerName>> sniSeen = new CopyOnWriteArrayList<>();
   final List<Throwable> errors = new CopyOnWriteArrayList<>();
   final List<X509Certificate[]> clientChains = new CopyOnWriteArrayList<>();
@@ -56,6 +58,8 @@ final class LoopbackTlsPeer implements AutoCloseable {
     this.needClientAuth = b.clientTrust != null;
     this.handler = b.handler;
     this.alpnSelector = b.alpnSelector;
+    this.protocols = b.protocols;
+    this.suites = b.suites;
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setKeyEntry("server", b.key.privateKey(), "pw".toCharArray(), b.key.chain().toArray(X509Certificate[]::new));
@@ -117,6 +121,8 @@ final class LoopbackTlsPeer implements AutoCloseable {
       tls.setUseClientMode(false);
       SSLParameters p = tls.getSSLParameters();
       p.setNeedClientAuth(needClientAuth);
+      if (protocols != null) p.setProtocols(protocols);
+      if (suites != null) p.setCipherSuites(suites);
       tls.setSSLParameters(p);
       if (alpnSelector != null) tls.setHandshakeApplicationProtocolSelector(alpnSelector);
       tls.startHandshake();
@@ -141,6 +147,8 @@ final class LoopbackTlsPeer implements AutoCloseable {
     private Handler handler = ECHO;
     private BiFunction<SSLSocket, List<String>, String> alpnSelector;
     private String bindAddress = "127.0.0.1";
+    private String[] protocols;
+    private String[] suites;
 
     Builder(CertifiedKey key) {
       this.key = key;
@@ -163,6 +171,16 @@ final class LoopbackTlsPeer implements AutoCloseable {
 
     Builder alpn(BiFunction<SSLSocket, List<String>, String> selector) {
       this.alpnSelector = selector;
+      return this;
+    }
+
+    Builder protocols(String... protocols) {
+      this.protocols = protocols;
+      return this;
+    }
+
+    Builder suites(String... suites) {
+      this.suites = suites;
       return this;
     }
 
