@@ -9,19 +9,14 @@ import dev.tlskit.ServerListener;
 import dev.tlskit.ServerMetrics;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsServer;
+import dev.tlskit.Trust;
 import dev.tlskit.cli.sink.EchoHandler;
 import dev.tlskit.cli.sink.SmtpSink;
 import dev.tlskit.cli.sink.Spool;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,15 +94,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     if (selfSigned == (global.cert != null)) {
       throw new UsageException("give either --cert FILE --key FILE or --self-signed");
     }
-    if (global.cert != null && global.key == null) throw new UsageException("--cert needs --key (a PEM key file)");
     if (clientAuth != Auth.none && global.trust == null) {
       throw new UsageException("--client-auth " + clientAuth + " needs --trust CA-FILE to judge client certificates");
     }
     if (clientAuth == Auth.none && global.trust != null) {
       throw new UsageException("--trust is only used with --client-auth want|need");
     }
-    ServerCertificates certs = selfSigned ? ServeCertificates.selfSigned(out) : ServeCertificates.fromFiles(
-        global.cert, global.key, global.certPasswordEnv);
+    if (listen.isEmpty()) listen.add("127.0.0.1");
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (String a : listen) addresses.add(new InetSocketAddress(a.replaceAll("^\\[|]$", ""), port));
+    ServerCertificates certs = selfSigned ? ServeCertificates.selfSigned(addresses, out)
+        : ServeCertificates.fromFiles(global.cert, global.key, global.certPasswordEnv);
     TlsServer.Builder b = TlsServer.builder(handler(out), certs)
         .mode(starttls ? TlsMode.STARTTLS : TlsMode.IMPLICIT)
         .maxConnections(maxConnections)
@@ -117,10 +114,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
     if (clientAuth != Auth.none) {
       b.clientAuth(clientAuth == Auth.want ? TlsServer.ClientAuth.WANT : TlsServer.ClientAuth.NEED)
-          .trustedClientIssuers(readTrust(global.trust));
+          .trustedClientIssuers(clientIssuers(global.trust));
     }
-    if (listen.isEmpty()) listen.add("127.0.0.1");
-    for (String a : listen) b.listen(new InetSocketAddress(a.replaceAll("^\\[|]$", ""), port));
+    addresses.forEach(b::listen);
     TlsServer server = b.start();
     Thread hook = new Thread(() -> server.shutdown(Duration.ofSeconds(5)));
     Runtime.getRuntime().addShutdownHook(hook);
@@ -162,16 +158,11 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     };
   }
 
-  static List<X509Certificate> readTrust(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      List<X509Certificate> out = new ArrayList<>();
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        out.add((X509Certificate) c);
-      }
-      if (out.isEmpty()) throw new UsageException(file + " holds no certificate");
-      return out;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new UsageException("cannot read trust anchors from " + file + ": " + e.getMessage(), e);
+  private static List<java.security.cert.X509Certificate> clientIssuers(Path file) {
+    try {
+      return Trust.fromFile(file, null).certificates();
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException("cannot read client CA certificates from " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -39,7 +39,7 @@ class ServeCommandTest {
         c.closeInput();
         c.waitFor(T);
       }
-      serve.await("127\\.0\\.0\\.1:\\d+ closed TLSv1\\.3 TLS_AES_256_GCM_SHA384 sni=localhost");
+      serve.await("127\\.0\\.0\\.1:\\d+ closed TLSv1\\.3 TLS_AES_\\S+ sni=localhost");
     }
   }
 
@@ -165,6 +165,19 @@ class ServeCommandTest {
       assertThat(r.code()).as(r.output()).isZero();
       assertThat(Files.readString(ServeRunner.onlyMessage(spool2))).contains("hello from curl")
           .contains("ESMTPS (TLSv1.3");
+    }
+  }
+
+  @Test
+  void selfSignedServesAThrowawayCertificateThatOpensslVerifiesWithThePrintedCa() throws Exception {
+    try (ServeRunner serve = new ServeRunner("--self-signed")) {
+      String ca = serve.await("trust its CA with --trust (\\S+)");
+      try (PeerProcess c = PeerProcess.start(dir, "openssl", "s_client", "-connect", "127.0.0.1:" + serve.port,
+          "-CAfile", ca, "-verify_return_error", "-verify_ip", "127.0.0.1")) {
+        c.await("Verify return code: 0 \\(ok\\)", T);
+        c.send("self-signed echo\n");
+        c.await("self-signed echo", T);
+      }
     }
   }
 
