@@ -92,6 +92,15 @@ class PemTest {
   }
 
   @Test
+  void windowsLineEndingsAndAByteOrderMarkAreAccepted() throws Exception {
+    HeldCertificate leaf = held(KeyType.EC_P256);
+    Path file = dir.resolve("windows.pem");
+    String text = "\uFEFF" + (leaf.certificatePem() + leaf.privateKeyPkcs8Pem()).replace("\n", "\r\n");
+    Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(KeyMaterial.fromPem(file, file, null).chain()).containsExactly(leaf.certificate());
+  }
+
+  @Test
   void derCertificateIsAccepted() throws Exception {
     Path file = dir.resolve("cert.der");
     Files.write(file, held(KeyType.EC_P256).certificate().getEncoded());
