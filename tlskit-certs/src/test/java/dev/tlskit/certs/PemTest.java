@@ -26,7 +26,7 @@ class PemTest {
   @BeforeAll
   static void generateOneCertificatePerKeyType() {
     for (KeyType t : KeyType.values()) {
-      HELD.put(t, HeldCertificate.builder().keyType(t).commonName(t.cliName()).build());
+      HELD.put(t, HeldCertificate.builder().keyPair(TestKeys.pair(t, 0)).commonName(t.cliName()).build());
     }
   }
 

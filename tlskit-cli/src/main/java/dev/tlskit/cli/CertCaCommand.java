@@ -50,7 +50,9 @@ final class CertCaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CertificateFileException {
-    if (days <= 0) throw new UsageException("--days must be positive: " + days);
+    if (days <= 0 || days > CertFiles.MAX_DAYS) {
+      throw new UsageException("--days must be between 1 and " + CertFiles.MAX_DAYS + ": " + days);
+    }
     if (pathLength < 0) throw new UsageException("--path-length must be >= 0: " + pathLength);
     char[] password = passwordEnv == null ? null : GlobalOptions.secretFromEnv("--password-env", passwordEnv);
     if (!force && Files.exists(out.resolve(CertFiles.CA_CERT)) && Files.exists(out.resolve(CertFiles.CA_KEY))) {

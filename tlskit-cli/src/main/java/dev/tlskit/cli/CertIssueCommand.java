@@ -80,7 +80,9 @@ final class CertIssueCommand implements Callable<Integer> {
     if (names.isEmpty() && ips.isEmpty() && emails.isEmpty() && uris.isEmpty()) {
       throw new UsageException("give at least one --name, --ip, --email or --uri for the certificate");
     }
-    if (days <= 0) throw new UsageException("--days must be positive: " + days);
+    if (days <= 0 || days > CertFiles.MAX_DAYS) {
+      throw new UsageException("--days must be between 1 and " + CertFiles.MAX_DAYS + ": " + days);
+    }
     if (encryptKey && passwordEnv == null) throw new UsageException("--encrypt-key needs --password-env VAR");
     char[] password = passwordEnv == null ? null : GlobalOptions.secretFromEnv("--password-env", passwordEnv);
     char[] caPassword = caPasswordEnv == null ? null
