@@ -76,8 +76,9 @@ final class CertCaCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     o.printf("Created CA '%s' (%s, valid until %s):%n", commonName, Keys.describe(ca.certificate().getPublicKey()),
         CertFiles.date(ca.certificate().getNotAfter().toInstant()));
-    o.printf("  %s  the CA certificate: trust it where you test (--trust %s)%n", certFile, certFile);
-    o.printf("  %s  its private key (mode 0600%s): keep it to yourself%n", keyFile,
+    String w = "%-" + keyFile.toString().length() + "s";
+    o.printf("  " + w + "  the CA certificate: trust it where you test (--trust %s)%n", certFile, certFile);
+    o.printf("  " + w + "  its private key (mode 0600%s): keep it to yourself%n", keyFile,
         password != null ? ", encrypted" : "");
     o.printf("Next: tlskit cert issue --ca %s --name localhost --ip 127.0.0.1 --out DIR%n", out);
     o.flush();

@@ -130,10 +130,11 @@ final class CertIssueCommand implements Callable<Integer> {
         usages().stream().map(ExtendedKeyUsage::toString).collect(Collectors.joining(" and ")),
         CertFiles.date(leaf.certificate().getNotAfter().toInstant()),
         ca.certificate().getSubjectX500Principal().getName());
-    o.printf("  %s  certificate and chain (%d certificate%s)%n", certFile, leaf.chain().size(),
+    String w = "%-" + certFile.toString().length() + "s";
+    o.printf("  " + w + "  certificate and chain (%d certificate%s)%n", certFile, leaf.chain().size(),
         leaf.chain().size() == 1 ? "" : "s");
-    o.printf("  %s  private key (mode 0600%s)%n", keyFile, encryptKey ? ", encrypted" : "");
-    if (password != null) o.printf("  %s  PKCS#12 with both, alias '%s'%n", p12File, commonName());
+    o.printf("  " + w + "  private key (mode 0600%s)%n", keyFile, encryptKey ? ", encrypted" : "");
+    if (password != null) o.printf("  " + w + "  PKCS#12 with both, alias '%s'%n", p12File, commonName());
     else o.printf("  (no PKCS#12 written: add --password-env VAR to get %s)%n", p12File);
     o.printf("Names: %s%n", CertInfo.of(leaf.certificate()).subjectAltNames().stream()
         .collect(Collectors.joining(", ")));
