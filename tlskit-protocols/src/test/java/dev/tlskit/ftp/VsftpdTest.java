@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsMode;
+import dev.tlskit.ftp.testing.Vsftpd;
 import dev.tlskit.TlsSecurityException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

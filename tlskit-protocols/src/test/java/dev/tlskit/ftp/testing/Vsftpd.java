@@ -1,4 +1,4 @@
-package dev.tlskit.ftp;
+package dev.tlskit.ftp.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,15 +27,15 @@ import javax.net.ssl.TrustManagerFactory;
  * first use, its own config, log and files in a temporary directory, a free loopback port. Needs root (vsftpd drops
  * privileges to the test user itself); skips the test otherwise unless {@code -Dtlskit.requirePeers=true}.
  */
-final class Vsftpd implements AutoCloseable {
-  static final String USER = "tlskitftp";
-  static final String PASSWORD = "tlskit-Ftp-test-7";
+public final class Vsftpd implements AutoCloseable {
+  public static final String USER = "tlskitftp";
+  public static final String PASSWORD = "tlskit-Ftp-test-7";
   static final Path BINARY = Path.of("/usr/sbin/vsftpd");
 
-  final Path dir;
-  final Path root;
-  final Path cert;
-  final int port;
+  public final Path dir;
+  public final Path root;
+  public final Path cert;
+  public final int port;
   private final Process process;
 
   private Vsftpd(Path dir, Path root, Path cert, int port, Process process) {
@@ -62,7 +62,7 @@ final class Vsftpd implements AutoCloseable {
    * @param implicit TLS from the first byte instead of AUTH TLS
    * @param maxTls null, or "TLSv1.2" to cap the server (through OPENSSL_CONF, as vsftpd 3.0.3 has no option for it)
    */
-  static Vsftpd start(Path dir, boolean implicit, String maxTls) throws Exception {
+  public static Vsftpd start(Path dir, boolean implicit, String maxTls) throws Exception {
     assumeAvailable();
     ensureUser();
     // vsftpd enters local_root as the FTP user (and silently stays in the home directory when it cannot)
@@ -107,7 +107,7 @@ final class Vsftpd implements AutoCloseable {
   }
 
   /** Returns trust managers that trust this server's self-signed certificate. */
-  TrustManager[] trust() throws Exception {
+  public TrustManager[] trust() throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     try (InputStream in = Files.newInputStream(cert)) {
@@ -119,7 +119,7 @@ final class Vsftpd implements AutoCloseable {
   }
 
   /** Returns the server's log (commands, replies, TLS debug), for failure messages. */
-  String log() {
+  public String log() {
     try (Stream<String> s = Files.lines(dir.resolve("vsftpd.log"))) {
       return String.join("\n", s.toList());
     } catch (IOException e) {
@@ -128,7 +128,7 @@ final class Vsftpd implements AutoCloseable {
   }
 
   /** Writes a file into the served directory, owned by the FTP user. */
-  Path put(String name, byte[] content) throws IOException {
+  public Path put(String name, byte[] content) throws IOException {
     Path f = root.resolve(name);
     Files.write(f, content);
     Files.setOwner(f, f.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(USER));
