@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         SmtpCommand.class,
         ImapCommand.class,
         Pop3Command.class,
+        FtpCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
