@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         ImapCommand.class,
         Pop3Command.class,
         FtpCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
