@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 @Command(name = "tlskit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "TLS and STARTTLS clients, servers and certificates.",
     subcommands = {
-        CertCommand.class,
+        ProbeCommand.class,
         ServeCommand.class,
+        CertCommand.class,
         SmtpCommand.class,
         ImapCommand.class,
         Pop3Command.class,
