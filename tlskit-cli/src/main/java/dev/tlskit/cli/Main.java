@@ -11,11 +11,14 @@ import picocli.CommandLine.Command;
 @Command(name = "tlskit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "TLS and STARTTLS clients, servers and certificates.",
     subcommands = {
-        CertCommand.class,
+        ProbeCommand.class,
         ServeCommand.class,
+        CertCommand.class,
         SmtpCommand.class,
         ImapCommand.class,
         Pop3Command.class,
+        FtpCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
