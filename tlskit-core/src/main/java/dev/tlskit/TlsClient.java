@@ -2,6 +2,7 @@ package dev.tlskit;
 
 import dev.tlskit.internal.net.Dialer;
 import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.tls.PolicyKeyManager;
 import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.ChainValidator;
 import dev.tlskit.internal.trust.HostnameMatcher;
@@ -37,6 +38,7 @@ public final class TlsClient {
   private final TlsPolicy policy;
   private final SSLContext sslContext;
   private final ReportingTrustManager trustManager; // null when the caller supplied their own SSLContext
+  private final PolicyKeyManager keyManager; // idem
   private final Duration connectTimeout;
   private final Duration handshakeTimeout;
   private final Duration readTimeout;
@@ -55,8 +57,10 @@ public final class TlsClient {
     if (b.sslContext != null) {
       this.sslContext = b.sslContext;
       this.trustManager = null;
+      this.keyManager = null;
     } else {
-      this.sslContext = policy.sslContext();
+      this.keyManager = new PolicyKeyManager(policy.clientCertificate(), policy.clientCertificateSelector());
+      this.sslContext = policy.sslContext(keyManager);
       this.trustManager = (ReportingTrustManager) policy.trustManager();
     }
   }
@@ -271,7 +275,8 @@ public final class TlsClient {
           policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN,
           signatureScheme(protocol, key), key == null ? null : Certs.keyType(key),
           key == null ? -1 : Certs.keyBits(key), peerName, sniName(peerName) != null,
-          alpn == null || alpn.isEmpty() ? null : alpn, resumed, peer, local, report);
+          alpn == null || alpn.isEmpty() ? null : alpn, resumed, peer, local,
+          keyManager != null && keyManager.certificateRequested(socket), report);
     }
   }
 
