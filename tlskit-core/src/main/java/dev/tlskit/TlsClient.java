@@ -209,8 +209,10 @@ public final class TlsClient {
             "TLS handshake with " + peerName + " timed out after " + handshakeTimeout.toMillis() + " ms");
         t.initCause(e);
         throw t;
-      } catch (SSLException e) {
-        throw handshakeFailure(ssl, peerName, e);
+      } catch (IOException e) {
+        TlsSecurityException failure = handshakeFailure(ssl, peerName, e);
+        if (failure != null) throw failure;
+        throw e; // a network failure (reset, EOF before any TLS record), not a TLS refusal
       }
       ssl.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
       String selected = ssl.getApplicationProtocol();
@@ -222,7 +224,8 @@ public final class TlsClient {
       return ssl;
     }
 
-    private TlsSecurityException handshakeFailure(SSLSocket ssl, String peerName, SSLException e) {
+    /** Returns the typed security failure for a handshake error, or null when it is a plain network failure. */
+    private TlsSecurityException handshakeFailure(SSLSocket ssl, String peerName, IOException e) {
       ValidationReport report = trustManager == null ? null : trustManager.takeReport(ssl);
       for (Throwable t = e; t != null && report == null; t = t.getCause()) {
         if (t instanceof ReportingTrustManager.RejectedException r) report = r.report();
@@ -231,6 +234,9 @@ public final class TlsClient {
         return new TlsSecurityException(TlsSecurityException.Reason.CERTIFICATE_REJECTED,
             "certificate of " + peerName + " rejected: " + report.problemSummary(), report, e);
       }
+      // The JDK reports TLS failures as SSLException; other providers (BouncyCastle) with their own IOExceptions.
+      boolean tls = e instanceof SSLException || e.getClass().getName().startsWith("org.bouncycastle.tls.");
+      if (!tls) return null;
       String msg = String.valueOf(e.getMessage());
       String lower = msg.toLowerCase(Locale.ROOT);
       if (lower.contains("application protocol") || lower.contains("application_protocol")

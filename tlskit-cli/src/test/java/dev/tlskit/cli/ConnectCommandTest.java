@@ -45,8 +45,9 @@ class ConnectCommandTest {
     Path chain = dir.resolve(name + "-chain.pem");
     Pem.writeCertificates(cert, List.of(leaf.certificate()));
     Pem.writePrivateKey(key, leaf.privateKey(), null);
-    Pem.writeCertificates(chain, leaf.chain().subList(1, leaf.chain().size()));
-    return new Path[] {cert, key, chain};
+    List<X509Certificate> issuers = leaf.chain().subList(1, leaf.chain().size());
+    if (!issuers.isEmpty()) Pem.writeCertificates(chain, issuers);
+    return new Path[] {cert, key, issuers.isEmpty() ? null : chain};
   }
 
   static OpensslPeer server(HeldCertificate leaf, String name, String... extra) throws Exception {
@@ -132,6 +133,46 @@ class ConnectCommandTest {
       assertThat(refused.code()).isEqualTo(3);
       assertThat(refused.out()).contains("certificate_required").contains("--cert");
     }
+  }
+
+  @Test
+  void stapledOcspResponseDecidesRevocation() throws Exception {
+    HeldCertificate leaf = HeldCertificate.leaf(root, "localhost");
+    Path rootKey = dir.resolve("root.key");
+    if (!java.nio.file.Files.exists(rootKey)) Pem.writePrivateKey(rootKey, root.privateKey(), null);
+    Path leafPem = files(leaf, "ocsp")[0];
+    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'")
+        .withZone(java.time.ZoneOffset.UTC);
+    String serial = leaf.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    if (serial.length() % 2 == 1) serial = "0" + serial;
+    String expiry = f.format(java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
+    String revokedAt = f.format(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+    Path good = ocspResponse("good", "V\t" + expiry + "\t\t" + serial + "\tunknown\t/CN=localhost\n", leafPem,
+        rootKey);
+    Path revoked = ocspResponse("revoked", "R\t" + expiry + "\t" + revokedAt + "\t" + serial
+        + "\tunknown\t/CN=localhost\n", leafPem, rootKey);
+    try (OpensslPeer s = server(leaf, "ocsp", "-status_file", good.toString())) {
+      MainTest.Result r = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--revocation", "hard",
+          "--no-relay");
+      assertThat(r.code()).as(r.out() + r.err()).isZero(); // no responder URL: only the stapled answer can pass
+    }
+    try (OpensslPeer s = server(leaf, "ocsp", "-status_file", revoked.toString())) {
+      MainTest.Result r = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--revocation", "soft",
+          "--no-relay", "--json");
+      assertThat(r.code()).isEqualTo(3);
+      assertThat(r.out()).contains("\"kind\":\"revoked\"");
+    }
+  }
+
+  private static Path ocspResponse(String name, String index, Path cert, Path caKey) throws Exception {
+    Path idx = java.nio.file.Files.writeString(dir.resolve(name + "-index.txt"), index);
+    Path out = dir.resolve(name + ".ocsp");
+    Process p = new ProcessBuilder("openssl", "ocsp", "-index", idx.toString(), "-rsigner", rootPem.toString(),
+        "-rkey", caKey.toString(), "-CA", rootPem.toString(), "-issuer", rootPem.toString(), "-cert",
+        cert.toString(), "-respout", out.toString(), "-ndays", "1").redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(log).isZero();
+    return out;
   }
 
   @Test

@@ -51,8 +51,9 @@ final class OpensslPeer implements AutoCloseable {
     if (chain != null) cmd.addAll(List.of("-cert_chain", chain.toString()));
     cmd.addAll(List.of(extra));
     // stdin stays an open pipe: s_server quits when its stdin ends.
+    Path log = dir.resolve("s_server-" + port + ".log");
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("s_server-" + port + ".log").toFile()).start();
+        .redirectOutput(log.toFile()).start();
     OpensslPeer peer = new OpensslPeer(p, port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
@@ -62,7 +63,8 @@ final class OpensslPeer implements AutoCloseable {
       } catch (IOException e) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
           peer.close();
-          throw new IllegalStateException("openssl s_server did not start on port " + port + ": " + cmd, e);
+          throw new IllegalStateException("openssl s_server did not start on port " + port + ": " + cmd + "\n"
+              + java.nio.file.Files.readString(log), e);
         }
         Thread.sleep(50);
       }
