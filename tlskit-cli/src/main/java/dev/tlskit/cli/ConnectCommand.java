@@ -37,11 +37,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code tlskit connect HOST:PORT}: handshake, show what was negotiated and how the peer was judged, relay. */
 @Command(name = "connect", mixinStandardHelpOptions = true,
-    description = {
-        "Open a TLS connection (like openssl s_client, friendlier): print the negotiated parameters and the",
-        "certificate validation report, then relay stdin to the server and the server to stdout until EOF.",
-        "Exit 0 when the certificate is trusted, 3 when the handshake or certificate is rejected, 4 on network",
-        "errors and timeouts."})
+    description = "Open a TLS connection (like openssl s_client, friendlier): print the negotiated parameters and"
+        + " the certificate validation report, then relay stdin to the server and the server to stdout until EOF."
+        + " Exit 0 when the certificate is trusted, 3 when the handshake or certificate is rejected, 4 on network"
+        + " errors and timeouts.")
 final class ConnectCommand implements Callable<Integer> {
   /** Where relayed input comes from; tests replace it. */
   static volatile InputStream stdin = System.in;
