@@ -94,7 +94,7 @@ public final class TlsClient {
    * peerName}.
    */
   public TlsConnection connectPlain(String host, int port, String peerName) throws IOException {
-    return new TlsConnection(dial(host, port), peerName, new Upgrader(), this);
+    return new TlsConnection(dial(host, port), peerName, new Upgrader(port), this);
   }
 
   /** Opens an implicit-TLS connection to {@code host:port}, verifying the peer as {@code host}. */
@@ -112,9 +112,21 @@ public final class TlsClient {
    * the TLS connection, verifying the peer as {@code peerName}. The socket is closed when the handshake fails.
    */
   public TlsConnection secure(Socket connected, String peerName) throws IOException {
+    return secure(connected, peerName, connected.getPort());
+  }
+
+  /**
+   * Like {@link #secure(Socket, String)}, but looks up a session to resume as if connecting to {@code
+   * peerName:sessionPort}: the JDK keys its client session cache by host and port, so an FTPS data connection passing
+   * the control connection's port offers the control session for resumption (TLS 1.3 tickets with the JDK provider;
+   * see {@link SecurityInfo#resumed()} for whether it happened). The TLS session then reports {@code sessionPort} as
+   * its peer port; {@link TlsConnection#remoteAddress()} still tells the real one.
+   */
+  public TlsConnection secure(Socket connected, String peerName, int sessionPort) throws IOException {
     Objects.requireNonNull(peerName, "peerName");
     TransportSocket plain = connected instanceof TransportSocket t ? t : new TransportSocket(connected, writeTimeout);
-    Upgrader up = new Upgrader();
+    if (sessionPort != connected.getPort()) plain.reportPort(sessionPort);
+    Upgrader up = new Upgrader(sessionPort);
     try {
       return new TlsConnection(up.handshake(plain, peerName), peerName, up, this, plain);
     } catch (IOException | RuntimeException e) {
@@ -196,10 +208,16 @@ public final class TlsClient {
   }
 
   private final class Upgrader implements TlsConnection.Upgrader {
+    private final int sessionPort;
+
+    Upgrader(int sessionPort) {
+      this.sessionPort = sessionPort;
+    }
+
     @Override
     public SSLSocket handshake(Socket plain, String peerName) throws IOException {
       SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory()
-          .createSocket(plain, peerName, plain.getPort(), true);
+          .createSocket(plain, peerName, sessionPort, true);
       ssl.setSSLParameters(sslParameters(peerName));
       ssl.setSoTimeout(Math.toIntExact(handshakeTimeout.toMillis()));
       try {

@@ -73,8 +73,12 @@ final class LoopbackTlsPeer implements AutoCloseable {
       for (X509Certificate c : b.clientTrust) ts.setCertificateEntry("ca" + i++, c);
     }
     tmf.init(ts);
-    context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    if (b.shareWith != null) {
+      context = b.shareWith.context;
+    } else {
+      context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    }
     server = new ServerSocket(0, 50, InetAddress.getByName(b.bindAddress));
     Thread.ofVirtual().start(this::acceptLoop);
   }
@@ -149,6 +153,7 @@ final class LoopbackTlsPeer implements AutoCloseable {
     private String bindAddress = "127.0.0.1";
     private String[] protocols;
     private String[] suites;
+    private LoopbackTlsPeer shareWith;
 
     Builder(CertifiedKey key) {
       this.key = key;
@@ -171,6 +176,12 @@ final class LoopbackTlsPeer implements AutoCloseable {
 
     Builder alpn(BiFunction<SSLSocket, List<String>, String> selector) {
       this.alpnSelector = selector;
+      return this;
+    }
+
+    /** Uses the TLS context (and so the session tickets' keys) of another peer, as two ports of one server. */
+    Builder shareContextWith(LoopbackTlsPeer other) {
+      this.shareWith = other;
       return this;
     }
 
