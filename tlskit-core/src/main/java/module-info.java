@@ -6,4 +6,6 @@ module dev.tlskit.core {
   exports dev.tlskit.internal.io to dev.tlskit.protocols;
   // The command line prints JSON with the same small writer the security info uses.
   exports dev.tlskit.internal.json to dev.tlskit.cli;
+  // The probe engine behind `tlskit probe`; not a library API.
+  exports dev.tlskit.internal.probe to dev.tlskit.cli;
 }

@@ -46,6 +46,14 @@ public record SecurityInfo(
     if (signatureScheme == null) signatureScheme = UNKNOWN;
   }
 
+  /** Creates an info without knowing whether a client certificate was requested (the server side's view). */
+  public SecurityInfo(String protocol, String cipherSuite, String keyExchangeGroup, String signatureScheme,
+      String peerKeyType, int peerKeyBits, String peerName, boolean sniSent, String alpn, boolean resumed,
+      List<X509Certificate> peerChain, List<X509Certificate> localChain, ValidationReport validation) {
+    this(protocol, cipherSuite, keyExchangeGroup, signatureScheme, peerKeyType, peerKeyBits, peerName, sniSent, alpn,
+        resumed, peerChain, localChain, false, validation);
+  }
+
   /** Creates an info with the group, scheme and resumption unknown; the peer key is read from {@code peerChain}. */
   public SecurityInfo(String protocol, String cipherSuite, String peerName, boolean sniSent, String alpn,
       List<X509Certificate> peerChain, List<X509Certificate> localChain, ValidationReport validation) {
