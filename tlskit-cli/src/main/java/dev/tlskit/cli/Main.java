@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         ProbeCommand.class,
         ServeCommand.class,
         CertCommand.class,
+        ConnectCommand.class,
         SmtpCommand.class,
         ImapCommand.class,
         Pop3Command.class,
