@@ -1,10 +1,10 @@
 package dev.tlskit;
 
 import dev.tlskit.ServerMetrics.HandshakeFailure;
+import dev.tlskit.internal.concurrent.Threads;
 import dev.tlskit.internal.server.Failures;
 import dev.tlskit.internal.server.ProxyProtocol;
 import dev.tlskit.internal.server.SniKeyManager;
-import dev.tlskit.internal.server.Threads;
 import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.io.Closeable;
@@ -30,7 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,7 +99,7 @@ public final class TlsServer implements Closeable {
   private final SSLSocketFactory factory;
   private final List<ServerSocket> listeners = new ArrayList<>();
   private final Set<ServerConnection> live = ConcurrentHashMap.newKeySet();
-  private final ScheduledThreadPoolExecutor timer = Threads.timer("tlskit-server-timer");
+  private final ScheduledExecutorService timer = Threads.watchdog();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final Object drainLock = new Object();
   private final AtomicInteger open = new AtomicInteger();
@@ -157,14 +157,13 @@ public final class TlsServer implements Closeable {
       }
     } catch (IOException e) {
       listeners.forEach(TlsServer::closeQuietly);
-      timer.shutdownNow();
       throw e;
     }
     for (ServerSocket ss : listeners) {
-      Threads.virtual("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss));
+      Threads.startVirtual("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss));
     }
     if (b.watchInterval != null) {
-      watcher = Threads.virtual("tlskit-certificate-watch", () -> watch(b.watchInterval));
+      watcher = Threads.startVirtual("tlskit-certificate-watch", () -> watch(b.watchInterval));
     }
   }
 
@@ -233,7 +232,6 @@ public final class TlsServer implements Closeable {
       LOG.log(Level.INFO, "closing {0} connection(s) still open after the drain time", live.size());
       for (ServerConnection c : live) closeQuietly(c.rawSocket());
     }
-    timer.shutdownNow();
     return drained;
   }
 
@@ -261,7 +259,7 @@ public final class TlsServer implements Closeable {
         continue;
       }
       total.increment();
-      Threads.virtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
+      Threads.startVirtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
     }
   }
 
