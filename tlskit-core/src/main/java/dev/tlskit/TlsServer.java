@@ -446,7 +446,7 @@ public final class TlsServer implements Closeable {
 
   private void count(HandshakeFailure why, InetSocketAddress remote, String detail) {
     failures.get(why).increment();
-    LOG.log(Level.INFO, "refused {0}: {1}: {2}", remote, why, detail);
+    LOG.log(Level.DEBUG, "refused {0}: {1}: {2}", remote, why, detail);
     try {
       listener.refused(remote, why, detail);
     } catch (RuntimeException e) {
