@@ -132,10 +132,8 @@ public final class TlsServer implements Closeable {
     this.idleTimeout = b.idleTimeout;
     this.drainTimeout = b.drainTimeout;
     for (HandshakeFailure f : HandshakeFailure.values()) failures.put(f, new LongAdder());
-    SSLContext context;
+    SSLContext context = newContext(policy, sessionResumption);
     try {
-      context = policy.provider() == null ? SSLContext.getInstance("TLS")
-          : SSLContext.getInstance("TLS", policy.provider());
       context.init(new javax.net.ssl.KeyManager[] {
               new SniKeyManager(certificates::snapshot, certificates::snapshotFor)},
           new javax.net.ssl.TrustManager[] {trust}, null);
@@ -143,8 +141,9 @@ public final class TlsServer implements Closeable {
       throw new IllegalStateException("the JDK cannot make a TLS context", e);
     }
     if (!sessionResumption) {
-      // The JDK issues no session ticket when the session lifetime exceeds the 7-day ticket maximum; session IDs
-      // are invalidated after each handshake (see handshake()).
+      // No session tickets: the JDK issues none when the session lifetime exceeds the 7-day ticket maximum (and,
+      // the context being stateless-free, TLS 1.2 does not promise one). Session IDs are invalidated after each
+      // handshake (see handshake()).
       context.getServerSessionContext().setSessionTimeout((int) Duration.ofDays(8).toSeconds());
     }
     this.factory = context.getSocketFactory();
@@ -164,6 +163,31 @@ public final class TlsServer implements Closeable {
     }
     if (b.watchInterval != null) {
       watcher = Threads.startVirtual("tlskit-certificate-watch", () -> watch(b.watchInterval));
+    }
+  }
+
+  private static final Object CONTEXT_LOCK = new Object();
+
+  /**
+   * Creates the TLS context. Without resumption, the JDK's per-context stateless-ticket switch is only settable
+   * through the system property it reads when a context is created, so it is set for that moment and restored.
+   */
+  private static SSLContext newContext(TlsPolicy policy, boolean resumption) {
+    String property = "jdk.tls.server.enableSessionTicketExtension";
+    synchronized (CONTEXT_LOCK) {
+      String before = System.getProperty(property);
+      try {
+        if (!resumption) System.setProperty(property, "false");
+        return policy.provider() == null ? SSLContext.getInstance("TLS")
+            : SSLContext.getInstance("TLS", policy.provider());
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK cannot make a TLS context", e);
+      } finally {
+        if (!resumption) {
+          if (before == null) System.clearProperty(property);
+          else System.setProperty(property, before);
+        }
+      }
     }
   }
 
