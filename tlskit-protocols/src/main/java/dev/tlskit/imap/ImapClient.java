@@ -228,6 +228,11 @@ public final class ImapClient implements Closeable {
     return out;
   }
 
+  /** Creates a mailbox. */
+  public void create(String mailbox) throws IOException {
+    cmd("CREATE %s", mailbox("mailbox", mailbox));
+  }
+
   /** Selects a mailbox read-write. */
   public MailboxInfo select(String mailbox) throws IOException {
     return open("SELECT", mailbox);
