@@ -49,7 +49,7 @@ public final class TestPki {
     Peers.require("openssl", "/usr/bin/openssl");
     try {
       Path dir = Files.createTempDirectory("tlskit-pki");
-      dir.toFile().deleteOnExit();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
       TestPki p = new TestPki(dir);
       String ec = "ec_paramgen_curve:prime256v1";
       openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
@@ -67,6 +67,14 @@ public final class TestPki {
       return p;
     } catch (IOException e) {
       throw new IllegalStateException("could not create the test PKI", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort at JVM exit
     }
   }
 
