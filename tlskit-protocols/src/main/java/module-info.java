@@ -6,5 +6,8 @@ module dev.tlskit.protocols {
   // TLS 1.2 server could log in but never transfer a file, a failure nobody should discover in production.
   requires org.bouncycastle.tls;
 
+  exports dev.tlskit.smtp;
+  exports dev.tlskit.imap;
+  exports dev.tlskit.pop3;
   exports dev.tlskit.ftp;
 }

@@ -1,41 +1,83 @@
 package dev.tlskit;
 
+import dev.tlskit.internal.net.Dialer;
+import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.trust.Certs;
+import dev.tlskit.internal.trust.ChainValidator;
+import dev.tlskit.internal.trust.HostnameMatcher;
+import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Opens client connections, plaintext or implicit TLS, that can be upgraded in place. Immutable and safe to share.
+ * Opens client connections, plaintext or implicit TLS, that can be upgraded in place. Immutable and safe to share;
+ * connections made by one client share its TLS context and so its session cache (resumption).
  *
- * <p>Defaults: connect timeout 10 s, read timeout 30 s, hostname verification on, the JDK's trust anchors.
+ * <p>Defaults: policy {@link TlsPolicy#MODERN} (hostname verification on, the JDK's trust anchors), connect timeout
+ * 10 s per address tried, handshake timeout 15 s, read timeout 30 s, write timeout 30 s, no proxy, truncation (a
+ * TLS stream ending without close_notify) reported by {@link TlsConnection#truncated()} rather than thrown.
  */
 public final class TlsClient {
+  private final TlsPolicy policy;
   private final SSLContext sslContext;
+  private final ReportingTrustManager trustManager; // null when the caller supplied their own SSLContext
   private final Duration connectTimeout;
+  private final Duration handshakeTimeout;
   private final Duration readTimeout;
+  private final Duration writeTimeout;
+  private final ProxyConfig proxy;
+  private final boolean failOnTruncation;
 
   private TlsClient(Builder b) {
-    this.sslContext = b.sslContext;
+    this.policy = b.policy;
     this.connectTimeout = b.connectTimeout;
+    this.handshakeTimeout = b.handshakeTimeout;
     this.readTimeout = b.readTimeout;
+    this.writeTimeout = b.writeTimeout;
+    this.proxy = b.proxy;
+    this.failOnTruncation = b.failOnTruncation;
+    if (b.sslContext != null) {
+      this.sslContext = b.sslContext;
+      this.trustManager = null;
+    } else {
+      this.sslContext = policy.sslContext();
+      this.trustManager = (ReportingTrustManager) policy.trustManager();
+    }
   }
 
   /** Returns a builder with the secure defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Returns a builder holding this client's settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.policy = policy;
+    b.sslContext = trustManager == null ? sslContext : null;
+    b.connectTimeout = connectTimeout;
+    b.handshakeTimeout = handshakeTimeout;
+    b.readTimeout = readTimeout;
+    b.writeTimeout = writeTimeout;
+    b.proxy = proxy;
+    b.failOnTruncation = failOnTruncation;
+    return b;
   }
 
   /** Opens a plaintext connection to {@code host:port}; its certificate is later verified against {@code host}. */
@@ -48,7 +90,7 @@ public final class TlsClient {
    * peerName}.
    */
   public TlsConnection connectPlain(String host, int port, String peerName) throws IOException {
-    return new TlsConnection(dial(host, port), peerName, upgrader());
+    return new TlsConnection(dial(host, port), peerName, new Upgrader(), this);
   }
 
   /** Opens an implicit-TLS connection to {@code host:port}, verifying the peer as {@code host}. */
@@ -58,10 +100,19 @@ public final class TlsClient {
 
   /** Opens an implicit-TLS connection to {@code host:port}, verifying the peer as {@code peerName}. */
   public TlsConnection connectTls(String host, int port, String peerName) throws IOException {
-    Socket plain = dial(host, port);
-    Upgrader up = upgrader();
+    return secure(dial(host, port), peerName);
+  }
+
+  /**
+   * Runs a TLS handshake over a TCP socket the caller connected (for example an FTP data connection) and returns
+   * the TLS connection, verifying the peer as {@code peerName}. The socket is closed when the handshake fails.
+   */
+  public TlsConnection secure(Socket connected, String peerName) throws IOException {
+    Objects.requireNonNull(peerName, "peerName");
+    TransportSocket plain = connected instanceof TransportSocket t ? t : new TransportSocket(connected, writeTimeout);
+    Upgrader up = new Upgrader();
     try {
-      return new TlsConnection(up.handshake(plain, peerName), peerName, up);
+      return new TlsConnection(up.handshake(plain, peerName), peerName, up, this, plain);
     } catch (IOException | RuntimeException e) {
       plain.close();
       throw e;
@@ -69,20 +120,75 @@ public final class TlsClient {
   }
 
   private Socket dial(String host, int port) throws IOException {
-    Socket s = new Socket();
-    try {
-      s.connect(new InetSocketAddress(host, port), Math.toIntExact(connectTimeout.toMillis()));
-      s.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
-      s.setTcpNoDelay(true);
-      return s;
-    } catch (IOException e) {
-      s.close();
-      throw e;
-    }
+    Objects.requireNonNull(host, "host");
+    if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+    return new TransportSocket(Dialer.connect(host, port, proxy, connectTimeout, readTimeout), writeTimeout);
   }
 
-  private Upgrader upgrader() {
-    return new Upgrader();
+  /** Returns the policy connections follow. */
+  public TlsPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * Returns the TLS context every connection of this client uses: its session cache is what resumption (for
+   * example of an FTPS control session on a data connection) draws on.
+   */
+  public SSLContext sslContext() {
+    return sslContext;
+  }
+
+  /**
+   * Returns the parameters this client sets on a TLS socket or engine for {@code peerName}: the policy's protocols,
+   * suites, groups, schemes and ALPN, and SNI unless {@code peerName} is an IP literal.
+   */
+  public SSLParameters sslParameters(String peerName) {
+    SSLParameters params = sslContext.getDefaultSSLParameters();
+    policy.applyTo(params);
+    // With TlsKit's trust manager, names are checked by its own RFC 6125 matcher; a caller-supplied context gets the
+    // JDK's HTTPS identification so that hostname verification is never off.
+    if (trustManager == null) params.setEndpointIdentificationAlgorithm("HTTPS");
+    params.setServerNames(sniName(peerName) == null ? List.of() : List.of(sniName(peerName)));
+    return params;
+  }
+
+  /** Returns the connect timeout (per address tried). */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Returns the handshake timeout. */
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  /** Returns the read timeout. */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /** Returns the write timeout. */
+  public Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  /** Returns the proxy, or null. */
+  public ProxyConfig proxy() {
+    return proxy;
+  }
+
+  boolean failOnTruncation() {
+    return failOnTruncation;
+  }
+
+  private static SNIHostName sniName(String peerName) {
+    if (HostnameMatcher.isIpLiteral(peerName)) return null;
+    String n = peerName.endsWith(".") ? peerName.substring(0, peerName.length() - 1) : peerName;
+    try {
+      return new SNIHostName(n);
+    } catch (IllegalArgumentException e) {
+      return null; // not a valid SNI name: sent without SNI, still verified against the certificate
+    }
   }
 
   private final class Upgrader implements TlsConnection.Upgrader {
@@ -90,25 +196,51 @@ public final class TlsClient {
     public SSLSocket handshake(Socket plain, String peerName) throws IOException {
       SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory()
           .createSocket(plain, peerName, plain.getPort(), true);
-      SSLParameters params = ssl.getSSLParameters();
-      params.setEndpointIdentificationAlgorithm("HTTPS");
-      if (!isIpLiteral(peerName)) params.setServerNames(List.of(new SNIHostName(peerName)));
-      params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-      ssl.setSSLParameters(params);
+      ssl.setSSLParameters(sslParameters(peerName));
+      ssl.setSoTimeout(Math.toIntExact(handshakeTimeout.toMillis()));
       try {
         ssl.startHandshake();
       } catch (SocketTimeoutException e) {
-        throw e;
-      } catch (IOException e) {
-        throw new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
-            "TLS handshake with " + peerName + " failed: " + e.getMessage(), null, e);
+        SocketTimeoutException t = new SocketTimeoutException(
+            "TLS handshake with " + peerName + " timed out after " + handshakeTimeout.toMillis() + " ms");
+        t.initCause(e);
+        throw t;
+      } catch (SSLException e) {
+        throw handshakeFailure(ssl, peerName, e);
+      }
+      ssl.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
+      String selected = ssl.getApplicationProtocol();
+      if (selected != null && !selected.isEmpty() && !policy.alpn().contains(selected)) {
+        ssl.close();
+        throw new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH, peerName
+            + " selected ALPN protocol '" + selected + "', which we did not offer " + policy.alpn());
       }
       return ssl;
     }
 
+    private TlsSecurityException handshakeFailure(SSLSocket ssl, String peerName, SSLException e) {
+      ValidationReport report = trustManager == null ? null : trustManager.takeReport(ssl);
+      for (Throwable t = e; t != null && report == null; t = t.getCause()) {
+        if (t instanceof ReportingTrustManager.RejectedException r) report = r.report();
+      }
+      if (report != null && !report.accepted()) {
+        return new TlsSecurityException(TlsSecurityException.Reason.CERTIFICATE_REJECTED,
+            "certificate of " + peerName + " rejected: " + report.problemSummary(), report, e);
+      }
+      String msg = String.valueOf(e.getMessage());
+      String lower = msg.toLowerCase(Locale.ROOT);
+      if (lower.contains("application protocol") || lower.contains("application_protocol")
+          || lower.contains("alpn")) {
+        return new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH,
+            "ALPN negotiation with " + peerName + " failed (we offered " + policy.alpn() + "): " + msg, report, e);
+      }
+      return new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
+          "TLS handshake with " + peerName + " failed: " + msg, report, e);
+    }
+
     @Override
     public SecurityInfo describe(SSLSocket socket, String peerName) {
-      var session = socket.getSession();
+      SSLSession session = socket.getSession();
       List<X509Certificate> peer = new ArrayList<>();
       try {
         for (Certificate c : session.getPeerCertificates()) peer.add((X509Certificate) c);
@@ -119,33 +251,80 @@ public final class TlsClient {
       if (session.getLocalCertificates() != null) {
         for (Certificate c : session.getLocalCertificates()) local.add((X509Certificate) c);
       }
-      return new SecurityInfo(session.getProtocol(), session.getCipherSuite(), peerName, !isIpLiteral(peerName),
-          socket.getApplicationProtocol(), peer, local,
-          new ValidationReport(peerName, peer, List.of(), List.of()));
+      ValidationReport report;
+      boolean resumed = false;
+      if (trustManager == null) {
+        report = new ValidationReport(peerName, peer, List.of(), List.of()); // judged by the caller's context
+      } else {
+        report = trustManager.takeReport(socket);
+        if (report == null) {
+          // No certificate was judged in this handshake: the session was resumed.
+          resumed = true;
+          report = ReportingTrustManager.reportOf(session);
+          if (report == null) report = trustManager.judge(peer, peerName, ChainValidator.Purpose.SERVER);
+        }
+      }
+      String protocol = session.getProtocol();
+      var key = peer.isEmpty() ? null : peer.get(0).getPublicKey();
+      String alpn = socket.getApplicationProtocol();
+      return new SecurityInfo(protocol, session.getCipherSuite(),
+          policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN,
+          signatureScheme(protocol, key), key == null ? null : Certs.keyType(key),
+          key == null ? -1 : Certs.keyBits(key), peerName, sniName(peerName) != null,
+          alpn == null || alpn.isEmpty() ? null : alpn, resumed, peer, local, report);
     }
   }
 
+  /** Returns the scheme TLS 1.3 forces for an EC or EdDSA key; "unknown" where the JDK does not say. */
+  private static String signatureScheme(String protocol, java.security.PublicKey key) {
+    if (key == null || !"TLSv1.3".equals(protocol)) return SecurityInfo.UNKNOWN;
+    String type = Certs.keyType(key);
+    if (type.equals("Ed25519")) return "ed25519";
+    if (type.equals("Ed448")) return "ed448";
+    if (key instanceof ECKey) {
+      return switch (Certs.keyBits(key)) {
+        case 256 -> "ecdsa_secp256r1_sha256";
+        case 384 -> "ecdsa_secp384r1_sha384";
+        case 521 -> "ecdsa_secp521r1_sha512";
+        default -> SecurityInfo.UNKNOWN;
+      };
+    }
+    if (type.equals("RSA")) return SecurityInfo.UNKNOWN + " (one of rsa_pss_rsae_sha256/384/512)";
+    return SecurityInfo.UNKNOWN;
+  }
+
   static boolean isIpLiteral(String name) {
-    return name.indexOf(':') >= 0 || name.matches("[0-9.]+");
+    return HostnameMatcher.isIpLiteral(name);
   }
 
   /** Builds a {@link TlsClient}. */
   public static final class Builder {
+    private TlsPolicy policy = TlsPolicy.MODERN;
     private SSLContext sslContext;
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration handshakeTimeout = Duration.ofSeconds(15);
     private Duration readTimeout = Duration.ofSeconds(30);
+    private Duration writeTimeout = Duration.ofSeconds(30);
+    private ProxyConfig proxy;
+    private boolean failOnTruncation;
 
-    private Builder() {
-      try {
-        sslContext = SSLContext.getDefault();
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("the JDK has no default TLS context", e);
-      }
+    private Builder() {}
+
+    /** Sets the security policy. Default {@link TlsPolicy#MODERN}. */
+    public Builder policy(TlsPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
     }
 
-    /** Sets the time allowed to establish the TCP connection. Default 10 s. */
+    /** Sets the time allowed to establish the TCP connection, per address tried. Default 10 s. */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** Sets the time the whole TLS handshake may take. Default 15 s. */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = positive(timeout, "handshakeTimeout");
       return this;
     }
 
@@ -155,7 +334,37 @@ public final class TlsClient {
       return this;
     }
 
-    /** Uses this JDK TLS context for trust and key material (until policies land). */
+    /** Sets the time any single write may block (a peer that stops reading); the connection is then closed. 30 s. */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = positive(timeout, "writeTimeout");
+      return this;
+    }
+
+    /** Sets connect, handshake, read and write timeouts at once. */
+    public Builder timeout(Duration timeout) {
+      return connectTimeout(timeout).handshakeTimeout(timeout).readTimeout(timeout).writeTimeout(timeout);
+    }
+
+    /** Tunnels every connection through this proxy. Default none. */
+    public Builder proxy(ProxyConfig proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
+
+    /**
+     * Makes a TLS stream that ends without close_notify fail reads with {@link TlsSecurityException.Reason#TRUNCATED}
+     * instead of ending normally. Default false (check {@link TlsConnection#truncated()}).
+     */
+    public Builder failOnTruncation(boolean fail) {
+      this.failOnTruncation = fail;
+      return this;
+    }
+
+    /**
+     * Uses this JDK TLS context instead of one built from the policy. The policy's protocols, suites and ALPN still
+     * apply and the JDK checks host names, but no TlsKit validation report is produced and pins, revocation and
+     * callbacks of the policy do not apply. Prefer {@link #policy(TlsPolicy)}.
+     */
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "context");
       return this;
@@ -166,7 +375,7 @@ public final class TlsClient {
     }
 
     private static Duration positive(Duration d, String name) {
-      if (d == null || d.isZero() || d.isNegative()) {
+      if (d == null || d.isZero() || d.isNegative() || d.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException(name + " must be positive and finite: " + d);
       }
       return d;

@@ -6,9 +6,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import dev.tlskit.internal.net.TransportSocket;
+import java.io.FilterInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Objects;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -28,22 +31,72 @@ public final class TlsConnection implements Closeable {
 
   private final Upgrader upgrader;
   private final String peerName;
+  private final TlsClient client;
+  private final TransportSocket transport;
   private Socket socket;
   private LineInput in;
   private OutputStream out;
   private SecurityInfo securityInfo;
+  private volatile boolean tlsEnded;
+  private volatile boolean truncated;
 
   TlsConnection(Socket socket, String peerName, Upgrader upgrader) throws IOException {
+    this(socket, peerName, upgrader, null);
+  }
+
+  TlsConnection(Socket socket, String peerName, Upgrader upgrader, TlsClient client) throws IOException {
+    this(socket, peerName, upgrader, client, socket instanceof TransportSocket t ? t : null);
+  }
+
+  TlsConnection(Socket socket, String peerName, Upgrader upgrader, TlsClient client, TransportSocket transport)
+      throws IOException {
     this.upgrader = Objects.requireNonNull(upgrader);
     this.peerName = Objects.requireNonNull(peerName);
+    this.client = client;
+    this.transport = transport;
     attach(socket);
     if (socket instanceof SSLSocket ssl) securityInfo = upgrader.describe(ssl, peerName);
   }
 
   private void attach(Socket s) throws IOException {
     this.socket = s;
-    this.in = new LineInput(s.getInputStream(), BUFFER_SIZE);
+    InputStream raw = s instanceof SSLSocket ? new TlsEndWatch(s.getInputStream()) : s.getInputStream();
+    this.in = new LineInput(raw, BUFFER_SIZE);
     this.out = new BufferedOutputStream(s.getOutputStream(), BUFFER_SIZE);
+  }
+
+  /** Notes how the TLS stream ended: with close_notify, or with the TCP stream cut under it (truncation). */
+  private final class TlsEndWatch extends FilterInputStream {
+    TlsEndWatch(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) ended();
+      return n;
+    }
+
+    private void ended() throws TlsSecurityException {
+      if (!tlsEnded) {
+        tlsEnded = true;
+        // The JDK returns -1 on close_notify without reading further; if the TCP stream had ended, no close_notify
+        // came first.
+        truncated = transport != null && transport.rawEndOfStream();
+      }
+      if (truncated && client != null && client.failOnTruncation()) {
+        throw new TlsSecurityException(TlsSecurityException.Reason.TRUNCATED,
+            peerName + " closed the connection without TLS close_notify: the data may be truncated");
+      }
+    }
   }
 
   /**
@@ -78,6 +131,39 @@ public final class TlsConnection implements Closeable {
     attach(ssl);
     securityInfo = upgrader.describe(ssl, peerName);
     return securityInfo;
+  }
+
+  /**
+   * Returns true when the peer ended the TLS stream without close_notify (an attacker or a crash may have cut the
+   * data short). False while the stream is open, after a clean close, and for plaintext connections.
+   */
+  public boolean truncated() {
+    return truncated;
+  }
+
+  /** Returns true once the TLS input has ended, cleanly or not. */
+  public boolean tlsEnded() {
+    return tlsEnded;
+  }
+
+  /** Returns the client that opened this connection, or null when it was made otherwise. */
+  public TlsClient client() {
+    return client;
+  }
+
+  /** Returns the TLS session, or null while the connection is plaintext. */
+  public SSLSession sslSession() {
+    return socket instanceof SSLSocket ssl ? ssl.getSession() : null;
+  }
+
+  /** Returns the bytes sent on the wire so far (TLS records included), or -1 when unknown. */
+  public long bytesSent() {
+    return transport == null ? -1 : transport.bytesOut();
+  }
+
+  /** Returns the bytes received on the wire so far (TLS records included), or -1 when unknown. */
+  public long bytesReceived() {
+    return transport == null ? -1 : transport.bytesIn();
   }
 
   /** Returns true once the connection speaks TLS (from the start or after {@link #upgradeToTls()}). */

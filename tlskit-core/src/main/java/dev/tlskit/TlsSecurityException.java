@@ -28,7 +28,9 @@ public class TlsSecurityException extends TlsKitException {
     /** The server selected an ALPN protocol we did not offer. */
     ALPN_MISMATCH,
     /** The peer was refused by an authorization hook. */
-    PEER_NOT_AUTHORIZED
+    PEER_NOT_AUTHORIZED,
+    /** The peer ended the TLS stream without close_notify where the application required a clean close. */
+    TRUNCATED
   }
 
   private final Reason reason;

@@ -1,0 +1,129 @@
+package dev.tlskit.certs;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCS12PfxPdu;
+
+/** Reads certificate and key files with a size bound, writes secret files, and says what a file really holds. */
+final class FileContents {
+  /** Larger than any sane certificate bundle or keystore; refusing more keeps memory bounded. */
+  static final int MAX_BYTES = 8 * 1024 * 1024;
+  private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([^-\\r\\n]{1,64})-----");
+
+  private FileContents() {}
+
+  /** Returns the bytes of {@code file}, or throws a typed error naming it. */
+  static byte[] read(Path file) throws CertificateFileException {
+    String name = file.toString();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] data = in.readNBytes(MAX_BYTES + 1);
+      if (data.length > MAX_BYTES) {
+        throw CertificateFileException.wrongFormat(name, "a certificate, key or keystore file",
+            "a file larger than " + MAX_BYTES / (1024 * 1024) + " MiB");
+      }
+      return data;
+    } catch (NoSuchFileException e) {
+      throw new CertificateFileException(name, CertificateFileException.Problem.UNREADABLE, "no such file", e);
+    } catch (AccessDeniedException e) {
+      throw new CertificateFileException(name, CertificateFileException.Problem.UNREADABLE, "permission denied", e);
+    } catch (CertificateFileException e) {
+      throw e;
+    } catch (IOException e) {
+      String why = Files.isDirectory(file) ? "is a directory, not a file" : "cannot read: " + e.getMessage();
+      throw new CertificateFileException(name, CertificateFileException.Problem.UNREADABLE, why, e);
+    }
+  }
+
+  /** Writes {@code data} to {@code file}, replacing it, readable by the owner only (mode 0600 where POSIX). */
+  static void writeSecret(Path file, byte[] data) throws IOException {
+    Files.deleteIfExists(file);
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file);
+    }
+    Files.write(file, data);
+  }
+
+  /** Returns the PEM block types in {@code text}, in order. */
+  static List<String> pemTypes(String text) {
+    List<String> types = new ArrayList<>();
+    Matcher m = BEGIN.matcher(text);
+    while (m.find()) types.add(m.group(1));
+    return types;
+  }
+
+  /** Returns whether the data looks like PEM text (has a BEGIN line). */
+  static boolean isPem(byte[] data) {
+    return BEGIN.matcher(latin1(data)).find();
+  }
+
+  static String latin1(byte[] data) {
+    return new String(data, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Returns a short description of what {@code data} holds, for "expected X, found Y" messages. */
+  static String describe(byte[] data) {
+    if (data.length == 0 || latin1(data).isBlank()) return "an empty file";
+    String text = latin1(data);
+    List<String> types = pemTypes(text);
+    if (types.size() == 1) return "a PEM '" + types.get(0) + "' block";
+    if (!types.isEmpty()) return "PEM blocks " + String.join(", ", types.stream().map(t -> "'" + t + "'").toList());
+    if ((data[0] & 0xff) == 0x30) {
+      if (isDerCertificate(data)) return "a DER (binary) certificate";
+      if (isPkcs12(data)) return "a PKCS#12 file";
+      if (isDerPrivateKey(data)) return "a DER (binary) private key";
+      return "binary DER data that is neither a certificate, a private key nor PKCS#12 (truncated or corrupt?)";
+    }
+    return looksLikeText(data) ? "text without any PEM block" : "binary data that is not DER";
+  }
+
+  static boolean isDerCertificate(byte[] data) {
+    try {
+      CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(data));
+      return true;
+    } catch (CertificateException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  static boolean isPkcs12(byte[] data) {
+    try {
+      new PKCS12PfxPdu(data).getContentInfos();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean isDerPrivateKey(byte[] data) {
+    try {
+      return PrivateKeyInfo.getInstance(data) != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean looksLikeText(byte[] data) {
+    int n = Math.min(data.length, 512);
+    for (int i = 0; i < n; i++) {
+      int b = data[i] & 0xff;
+      if (b < 0x09 || (b > 0x0d && b < 0x20) || b == 0x7f) return false;
+    }
+    return true;
+  }
+}

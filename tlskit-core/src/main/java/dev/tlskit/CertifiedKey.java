@@ -1,0 +1,82 @@
+package dev.tlskit;
+
+import dev.tlskit.internal.trust.Certs;
+import dev.tlskit.internal.trust.KeyMaterial;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A private key with its certificate chain (leaf first): what a client presents for mutual TLS, or a server for its
+ * name. Immutable. Construction proves that the key belongs to the leaf certificate.
+ *
+ * <p>Core reads PKCS#12, JKS and PKCS#8 PEM. PKCS#1, SEC1 and legacy encrypted PEM keys are read by
+ * {@code dev.tlskit.certs} and passed here with {@link #of(PrivateKey, List)}.
+ */
+public final class CertifiedKey {
+  private final PrivateKey privateKey;
+  private final List<X509Certificate> chain;
+
+  private CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain) {
+    this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+    this.chain = List.copyOf(chain);
+    if (this.chain.isEmpty()) throw new IllegalArgumentException("chain must hold at least the leaf certificate");
+    if (!KeyMaterial.matches(privateKey, this.chain.get(0).getPublicKey())) {
+      throw new IllegalArgumentException("private key (" + privateKey.getAlgorithm()
+          + ") does not belong to certificate " + Certs.subject(this.chain.get(0)));
+    }
+  }
+
+  /** Pairs a key with its chain (leaf first). */
+  public static CertifiedKey of(PrivateKey privateKey, List<X509Certificate> chain) {
+    return new CertifiedKey(privateKey, chain);
+  }
+
+  /**
+   * Reads the first private key entry of a PKCS#12 or JKS key store (type detected from the content), or the entry
+   * named {@code alias} when it is not null.
+   */
+  public static CertifiedKey fromKeyStore(Path file, char[] password, String alias) throws IOException {
+    KeyStore ks = KeyMaterial.loadKeyStore(file, password);
+    KeyStore.PrivateKeyEntry e = KeyMaterial.privateKeyEntry(ks, password, alias, file.toString());
+    List<X509Certificate> chain = new ArrayList<>();
+    for (Certificate c : e.getCertificateChain()) chain.add((X509Certificate) c);
+    return new CertifiedKey(e.getPrivateKey(), chain);
+  }
+
+  /**
+   * Reads a PEM certificate chain and a PKCS#8 PEM key ({@code PRIVATE KEY}, or {@code ENCRYPTED PRIVATE KEY} with
+   * {@code password}). Both may be the same file.
+   */
+  public static CertifiedKey fromPem(Path chainFile, Path keyFile, char[] password) throws IOException {
+    List<X509Certificate> chain = KeyMaterial.parseCertificates(KeyMaterial.read(chainFile), chainFile.toString());
+    PrivateKey key = KeyMaterial.parsePkcs8(KeyMaterial.read(keyFile), password, keyFile.toString());
+    return new CertifiedKey(key, chain);
+  }
+
+  /** Returns the private key. */
+  public PrivateKey privateKey() {
+    return privateKey;
+  }
+
+  /** Returns the chain, leaf first. */
+  public List<X509Certificate> chain() {
+    return chain;
+  }
+
+  /** Returns the leaf certificate. */
+  public X509Certificate leaf() {
+    return chain.get(0);
+  }
+
+  @Override
+  public String toString() {
+    return "CertifiedKey[" + Certs.subject(leaf()) + ", " + privateKey.getAlgorithm() + "]";
+  }
+}

@@ -1,0 +1,193 @@
+package dev.tlskit;
+
+import dev.tlskit.internal.io.LineInput;
+import dev.tlskit.internal.server.CountingStreams;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One connection accepted by a {@link TlsServer}, plaintext or TLS, that a plaintext connection can upgrade in place
+ * (the server side of STARTTLS). All reads go through one buffer owned by this connection, so the upgrade can refuse
+ * to proceed when the client pipelined bytes after its upgrade command. Not thread-safe: one reader and one writer.
+ */
+public final class ServerConnection implements Closeable {
+  private static final int BUFFER_SIZE = 16 * 1024;
+
+  private final TlsServer server;
+  private final Socket raw;
+  private final InetSocketAddress remote;
+  private Socket socket;
+  private LineInput in;
+  private OutputStream out;
+  private SecurityInfo securityInfo;
+  private PeerIdentity peer;
+  private String requestedName;
+  boolean refused;
+
+  ServerConnection(TlsServer server, Socket raw, InetSocketAddress proxiedRemote) throws IOException {
+    this.server = server;
+    this.raw = raw;
+    this.remote = proxiedRemote != null ? proxiedRemote : (InetSocketAddress) raw.getRemoteSocketAddress();
+    attach(raw);
+  }
+
+  private void attach(Socket s) throws IOException {
+    this.socket = s;
+    this.in = new LineInput(CountingStreams.in(s.getInputStream(), server.bytesIn), BUFFER_SIZE);
+    this.out = new BufferedOutputStream(CountingStreams.out(s.getOutputStream(), server.bytesOut), BUFFER_SIZE);
+  }
+
+  void secured(SSLSocket ssl, SecurityInfo info, PeerIdentity identity, String sni) throws IOException {
+    attach(ssl);
+    this.securityInfo = info;
+    this.peer = identity;
+    this.requestedName = sni;
+  }
+
+  Socket rawSocket() {
+    return raw;
+  }
+
+  /**
+   * Sends {@code readyReply} (a CRLF is appended) and upgrades this plaintext connection to TLS in place, as the
+   * server side of STARTTLS / STLS / AUTH TLS; returns what was negotiated. Call it right after reading the client's
+   * upgrade command.
+   *
+   * <p>Any byte the client sent after the upgrade command and before the handshake is treated as an injection
+   * attempt (CVE-2011-0411 class): nothing is answered, the connection is closed and a {@link TlsSecurityException}
+   * with reason {@link TlsSecurityException.Reason#INJECTION_DETECTED} is thrown. Bytes that arrive after the reply
+   * but before the handshake are not TLS and fail the handshake. The {@link Authorizer} runs before this returns.
+   *
+   * @throws IllegalStateException if the connection is already TLS
+   * @throws TlsSecurityException if plaintext was pipelined, or the handshake or the peer was refused
+   */
+  public SecurityInfo upgradeToTls(String readyReply) throws IOException {
+    if (isTls()) throw new IllegalStateException("connection from " + remote + " is already TLS");
+    out.flush();
+    int pending = in.buffered() + raw.getInputStream().available();
+    if (pending > 0) {
+      String preview = in.previewBuffered(80);
+      server.refuse(this, ServerMetrics.HandshakeFailure.INJECTION_DETECTED, pending + " byte(s) pipelined");
+      close();
+      throw new TlsSecurityException(TlsSecurityException.Reason.INJECTION_DETECTED,
+          pending + " plaintext byte(s) from " + remote + " followed the upgrade command and were refused"
+              + (preview.isEmpty() ? "" : ": \"" + preview + "\""));
+    }
+    out.write((readyReply + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    server.handshake(this);
+    return securityInfo;
+  }
+
+  /** Returns true once the connection speaks TLS (from the start or after {@link #upgradeToTls(String)}). */
+  public boolean isTls() {
+    return socket instanceof SSLSocket;
+  }
+
+  /** Returns what was negotiated, or null while the connection is plaintext. */
+  public SecurityInfo securityInfo() {
+    return securityInfo;
+  }
+
+  /** Returns the verified client certificate's identity; empty when the client sent none (or no TLS yet). */
+  public Optional<PeerIdentity> peerIdentity() {
+    return Optional.ofNullable(peer);
+  }
+
+  /** Returns the host name the client asked for with SNI; empty when it sent none. */
+  public Optional<String> requestedServerName() {
+    return Optional.ofNullable(requestedName);
+  }
+
+  /** Returns the ALPN protocol selected, or empty when none was negotiated. */
+  public Optional<String> applicationProtocol() {
+    return securityInfo == null || securityInfo.alpn() == null || securityInfo.alpn().isEmpty()
+        ? Optional.empty() : Optional.of(securityInfo.alpn());
+  }
+
+  /** Returns the client's address: from the PROXY protocol header when one was read, else the TCP peer. */
+  public InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  /** Returns the TCP peer, which is the load balancer when the PROXY protocol is on. */
+  public InetSocketAddress transportRemoteAddress() {
+    return (InetSocketAddress) raw.getRemoteSocketAddress();
+  }
+
+  /** Returns the local address the connection was accepted on. */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) raw.getLocalSocketAddress();
+  }
+
+  /** Returns true when the client is on a loopback address. */
+  public boolean isLoopback() {
+    return remote.getAddress().isLoopbackAddress();
+  }
+
+  /** Returns true once the server has begun a graceful shutdown; long-running handlers should wind down. */
+  public boolean serverShuttingDown() {
+    return server.isShuttingDown();
+  }
+
+  /**
+   * Reads one protocol line (terminated by LF, a preceding CR removed), decoded as UTF-8.
+   *
+   * @throws ProtocolException when the line exceeds {@code maxLength} bytes
+   * @throws java.io.EOFException when the peer closes first
+   * @throws java.net.SocketTimeoutException when the idle timeout passes without data
+   */
+  public String readLine(int maxLength) throws IOException {
+    return in.readLine(maxLength);
+  }
+
+  /** Returns the buffered input stream of this connection; it changes after an upgrade. */
+  public InputStream input() {
+    return in;
+  }
+
+  /** Returns the buffered output stream of this connection; callers flush. It changes after an upgrade. */
+  public OutputStream output() {
+    return out;
+  }
+
+  /** Writes {@code line} and CRLF, UTF-8, and flushes. */
+  public void writeLine(String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** Returns the current socket (TLS after an upgrade), for socket options. */
+  public Socket socket() {
+    return socket;
+  }
+
+  /** Closes the connection; over TLS a close_notify alert is sent first. */
+  @Override
+  public void close() throws IOException {
+    try {
+      out.flush();
+    } catch (IOException ignored) {
+      // the peer may be gone already; closing is what matters
+    } finally {
+      try {
+        socket.close();
+      } finally {
+        raw.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "connection from " + remote + (isTls() ? " (" + securityInfo.protocol() + ")" : " (plaintext)");
+  }
+}

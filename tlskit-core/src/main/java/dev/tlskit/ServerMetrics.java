@@ -1,0 +1,59 @@
+package dev.tlskit;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A snapshot of a {@link TlsServer}'s counters. Byte counts are application bytes (after decryption, before
+ * encryption) summed over all connections, closed ones included.
+ */
+public record ServerMetrics(
+    long connectionsOpen, long connectionsTotal, long connectionsRefused, long handshakesOk,
+    Map<HandshakeFailure, Long> handshakesFailed, long bytesIn, long bytesOut) {
+
+  /** Why a connection ended before its handler could use a secured (or authorized) channel. */
+  public enum HandshakeFailure {
+    /** The handshake (or PROXY header) did not finish within the handshake timeout. */
+    TIMEOUT,
+    /** The peer closed the connection during the handshake. */
+    CLOSED_BY_PEER,
+    /** The peer spoke no TLS at all (plaintext on a TLS port). */
+    NOT_TLS,
+    /** No protocol version in common (the peer offered only TLS 1.1 or older, say). */
+    PROTOCOL_VERSION,
+    /** No cipher suite or group in common. */
+    NO_SHARED_CIPHER,
+    /** A client certificate was required and none was sent. */
+    CLIENT_CERTIFICATE_MISSING,
+    /** The client certificate failed validation. */
+    CERTIFICATE_REJECTED,
+    /** The client asked (SNI) for a name this server has no certificate for, and unknown names are rejected. */
+    UNRECOGNIZED_NAME,
+    /** The client offered ALPN protocols none of which the server speaks, or none while ALPN is required. */
+    ALPN_MISMATCH,
+    /** The {@link Authorizer} refused the peer. */
+    PEER_NOT_AUTHORIZED,
+    /** Plaintext was pipelined after an upgrade command (CVE-2011-0411 class). */
+    INJECTION_DETECTED,
+    /** A PROXY protocol header was required and missing or malformed. */
+    PROXY_HEADER_INVALID,
+    /** Anything else; the log says what. */
+    OTHER
+  }
+
+  public ServerMetrics {
+    EnumMap<HandshakeFailure, Long> copy = new EnumMap<>(HandshakeFailure.class);
+    copy.putAll(handshakesFailed);
+    handshakesFailed = Map.copyOf(copy);
+  }
+
+  /** Returns how many handshakes failed for {@code reason}. */
+  public long failed(HandshakeFailure reason) {
+    return handshakesFailed.getOrDefault(reason, 0L);
+  }
+
+  /** Returns how many handshakes failed for any reason. */
+  public long handshakesFailedTotal() {
+    return handshakesFailed.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

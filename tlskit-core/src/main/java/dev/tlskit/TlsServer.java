@@ -1,0 +1,712 @@
+package dev.tlskit;
+
+import dev.tlskit.ServerMetrics.HandshakeFailure;
+import dev.tlskit.internal.server.Failures;
+import dev.tlskit.internal.server.ProxyProtocol;
+import dev.tlskit.internal.server.SniKeyManager;
+import dev.tlskit.internal.server.Threads;
+import dev.tlskit.internal.trust.Certs;
+import dev.tlskit.internal.trust.ReportingTrustManager;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.StandardConstants;
+
+/**
+ * Accepts connections on one or more addresses and serves each on its own virtual thread, over implicit TLS or over
+ * plaintext that the handler upgrades in place ({@link ServerConnection#upgradeToTls(String)}).
+ *
+ * <p>Defaults, all changeable on the {@link Builder}: listens on the loopback address, any free port; implicit TLS;
+ * the {@link TlsPolicy#MODERN} policy (TLS 1.3 and 1.2, forward-secret AEAD suites, enforced in the server's order);
+ * no client authentication; every
+ * authenticated peer admitted; no ALPN; session resumption on; at most 1000 connections; handshake timeout 10 s;
+ * idle timeout 5 min; shutdown drains for 10 s; no PROXY protocol; certificate files not watched.
+ *
+ * <p>Client-initiated TLS 1.2 renegotiation is refused (the JDK's {@code jdk.tls.rejectClientInitiatedRenegotiation}
+ * is set to true unless already set, before the first server handshake of the process).
+ */
+public final class TlsServer implements Closeable {
+  private static final System.Logger LOG = System.getLogger("dev.tlskit.server");
+
+  static {
+    if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+      System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+    }
+  }
+
+  /** Whether the server asks for a client certificate. */
+  public enum ClientAuth {
+    /** No certificate is requested. */
+    NONE,
+    /** A certificate is requested; a client without one is admitted, a client with an invalid one is refused. */
+    WANT,
+    /** A valid certificate is required. */
+    NEED
+  }
+
+  private final ServerHandler handler;
+  private final ServerCertificates certificates;
+  private final TlsMode mode;
+  private final ClientAuth clientAuth;
+  private final TlsPolicy policy;
+  private final ReportingTrustManager trust;
+  private final Authorizer authorizer;
+  private final ServerListener listener;
+  private final List<String> alpn;
+  private final boolean alpnRequired;
+  private final boolean sessionResumption;
+  private final boolean rejectUnknownNames;
+  private final boolean proxyProtocol;
+  private final int maxConnections;
+  private final Duration handshakeTimeout;
+  private final Duration idleTimeout;
+  private final Duration drainTimeout;
+  private final SSLSocketFactory factory;
+  private final List<ServerSocket> listeners = new ArrayList<>();
+  private final Set<ServerConnection> live = ConcurrentHashMap.newKeySet();
+  private final ScheduledThreadPoolExecutor timer = Threads.timer("tlskit-server-timer");
+  private final AtomicBoolean shuttingDown = new AtomicBoolean();
+  private final Object drainLock = new Object();
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong();
+  private Thread watcher;
+
+  private final LongAdder total = new LongAdder();
+  private final LongAdder refusedAtLimit = new LongAdder();
+  private final LongAdder handshakesOk = new LongAdder();
+  private final Map<HandshakeFailure, LongAdder> failures = new EnumMap<>(HandshakeFailure.class);
+  final LongAdder bytesIn = new LongAdder();
+  final LongAdder bytesOut = new LongAdder();
+
+  private TlsServer(Builder b) throws IOException {
+    this.handler = b.handler;
+    this.certificates = b.certificates;
+    this.mode = b.mode;
+    this.clientAuth = b.clientAuth;
+    this.policy = b.policy;
+    this.trust = (ReportingTrustManager) policy.trustManager();
+    this.authorizer = b.authorizer;
+    this.listener = b.listener;
+    this.alpn = List.copyOf(b.alpn.isEmpty() ? policy.alpn() : b.alpn);
+    this.alpnRequired = b.alpnRequired;
+    this.sessionResumption = b.sessionResumption;
+    this.rejectUnknownNames = b.rejectUnknownNames;
+    this.proxyProtocol = b.proxyProtocol;
+    this.maxConnections = b.maxConnections;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.drainTimeout = b.drainTimeout;
+    for (HandshakeFailure f : HandshakeFailure.values()) failures.put(f, new LongAdder());
+    SSLContext context;
+    try {
+      context = policy.provider() == null ? SSLContext.getInstance("TLS")
+          : SSLContext.getInstance("TLS", policy.provider());
+      context.init(new javax.net.ssl.KeyManager[] {
+              new SniKeyManager(certificates::snapshot, certificates::snapshotFor)},
+          new javax.net.ssl.TrustManager[] {trust}, null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot make a TLS context", e);
+    }
+    if (!sessionResumption) {
+      // The JDK issues no session ticket when the session lifetime exceeds the 7-day ticket maximum; session IDs
+      // are invalidated after each handshake (see handshake()).
+      context.getServerSessionContext().setSessionTimeout((int) Duration.ofDays(8).toSeconds());
+    }
+    this.factory = context.getSocketFactory();
+    try {
+      for (InetSocketAddress a : b.addresses) {
+        ServerSocket ss = new ServerSocket();
+        listeners.add(ss);
+        ss.setReuseAddress(true);
+        ss.bind(a, b.backlog);
+      }
+    } catch (IOException e) {
+      listeners.forEach(TlsServer::closeQuietly);
+      timer.shutdownNow();
+      throw e;
+    }
+    for (ServerSocket ss : listeners) {
+      Threads.virtual("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss));
+    }
+    if (b.watchInterval != null) {
+      watcher = Threads.virtual("tlskit-certificate-watch", () -> watch(b.watchInterval));
+    }
+  }
+
+  /** Returns a builder for a server that runs {@code handler} for every connection. */
+  public static Builder builder(ServerHandler handler, ServerCertificates certificates) {
+    return new Builder(handler, certificates);
+  }
+
+  /** Returns the addresses the server listens on, with the ports actually bound. */
+  public List<InetSocketAddress> addresses() {
+    return listeners.stream().map(s -> (InetSocketAddress) s.getLocalSocketAddress()).toList();
+  }
+
+  /** Returns the first listening port (handy when one address was asked for with port 0). */
+  public int port() {
+    return listeners.get(0).getLocalPort();
+  }
+
+  /** Returns the server's certificates; {@link ServerCertificates#reload()} swaps them for new handshakes. */
+  public ServerCertificates certificates() {
+    return certificates;
+  }
+
+  /** Re-reads the certificate and key files; live connections are unaffected. Same as {@code certificates().reload()}. */
+  public void reload() throws IOException {
+    certificates.reload();
+    LOG.log(Level.INFO, "reloaded server certificates: {0}", describe(certificates.leaves()));
+  }
+
+  /** Returns a snapshot of the counters. */
+  public ServerMetrics metrics() {
+    Map<HandshakeFailure, Long> failed = new EnumMap<>(HandshakeFailure.class);
+    failures.forEach((k, v) -> {
+      if (v.sum() > 0) failed.put(k, v.sum());
+    });
+    return new ServerMetrics(open.get(), total.sum(), refusedAtLimit.sum(), handshakesOk.sum(), failed,
+        bytesIn.sum(), bytesOut.sum());
+  }
+
+  boolean isShuttingDown() {
+    return shuttingDown.get();
+  }
+
+  /**
+   * Stops accepting, waits up to {@code drain} for open connections to end on their own, then closes the rest.
+   * Returns true when every connection ended within the drain time.
+   */
+  public boolean shutdown(Duration drain) {
+    shuttingDown.set(true);
+    listeners.forEach(TlsServer::closeQuietly);
+    if (watcher != null) watcher.interrupt();
+    long deadline = System.nanoTime() + drain.toNanos();
+    synchronized (drainLock) {
+      long left;
+      while (open.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    boolean drained = open.get() == 0;
+    if (!drained) {
+      LOG.log(Level.INFO, "closing {0} connection(s) still open after the drain time", live.size());
+      for (ServerConnection c : live) closeQuietly(c.rawSocket());
+    }
+    timer.shutdownNow();
+    return drained;
+  }
+
+  /** Shuts down, draining open connections for the builder's drain timeout (default 10 s). */
+  @Override
+  public void close() {
+    shutdown(drainTimeout);
+  }
+
+  private void acceptLoop(ServerSocket ss) {
+    while (!shuttingDown.get()) {
+      Socket s;
+      try {
+        s = ss.accept();
+      } catch (IOException e) {
+        if (!shuttingDown.get() && !ss.isClosed()) LOG.log(Level.WARNING, "accept failed on " + ss, e);
+        if (ss.isClosed()) return;
+        continue;
+      }
+      if (open.incrementAndGet() > maxConnections) {
+        ended();
+        refusedAtLimit.increment();
+        LOG.log(Level.WARNING, "refused {0}: {1} connections open", s.getRemoteSocketAddress(), maxConnections);
+        closeQuietly(s);
+        continue;
+      }
+      total.increment();
+      Threads.virtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
+    }
+  }
+
+  private void serve(Socket raw) {
+    ServerConnection c = null;
+    Throwable error = null;
+    try {
+      raw.setTcpNoDelay(true);
+      InetSocketAddress proxied = proxyProtocol ? readProxyHeader(raw) : null;
+      c = new ServerConnection(this, raw, proxied);
+      live.add(c);
+      if (mode == TlsMode.IMPLICIT) handshake(c);
+      else raw.setSoTimeout(millis(idleTimeout));
+      handler.handle(c);
+    } catch (Refused r) {
+      // already counted and reported
+    } catch (IOException | RuntimeException e) {
+      if (c != null && c.refused) return; // counted and reported by refuse(); finally still runs
+      error = e;
+      LOG.log(Level.DEBUG, "connection from " + raw.getRemoteSocketAddress() + " ended: " + e, e);
+    } finally {
+      closeQuietly(raw);
+      if (c != null) {
+        closeQuietly(c);
+        live.remove(c);
+        if (!c.refused) notifyClosed(c, error);
+      }
+      ended();
+    }
+  }
+
+  private void ended() {
+    open.decrementAndGet();
+    synchronized (drainLock) {
+      drainLock.notifyAll();
+    }
+  }
+
+  private InetSocketAddress readProxyHeader(Socket raw) throws IOException {
+    AtomicBoolean timedOut = new AtomicBoolean();
+    ScheduledFuture<?> deadline = deadline(raw, timedOut);
+    try {
+      raw.setSoTimeout(millis(handshakeTimeout));
+      ProxyProtocol.Header h = ProxyProtocol.read(raw.getInputStream());
+      return h.source();
+    } catch (IOException e) {
+      HandshakeFailure why = timedOut.get() || e instanceof SocketTimeoutException
+          ? HandshakeFailure.TIMEOUT : HandshakeFailure.PROXY_HEADER_INVALID;
+      count(why, (InetSocketAddress) raw.getRemoteSocketAddress(), e.getMessage());
+      throw new Refused();
+    } finally {
+      deadline.cancel(false);
+    }
+  }
+
+  private ScheduledFuture<?> deadline(Socket raw, AtomicBoolean timedOut) {
+    return timer.schedule(() -> {
+      timedOut.set(true);
+      closeQuietly(raw);
+    }, handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Runs the server side of a TLS handshake on the connection's raw socket, then the authorizer. */
+  void handshake(ServerConnection c) throws IOException {
+    Socket raw = c.rawSocket();
+    AtomicBoolean timedOut = new AtomicBoolean();
+    AtomicBoolean alpnRefused = new AtomicBoolean();
+    long handshakeStart = System.currentTimeMillis();
+    ScheduledFuture<?> deadline = deadline(raw, timedOut);
+    SSLSocket ssl = null;
+    try {
+      raw.setSoTimeout(millis(handshakeTimeout));
+      ssl = (SSLSocket) factory.createSocket(raw, null, true);
+      ssl.setUseClientMode(false);
+      ssl.setSSLParameters(parameters());
+      if (!alpn.isEmpty()) {
+        ssl.setHandshakeApplicationProtocolSelector((s, offered) -> {
+          for (String p : alpn) {
+            if (offered.contains(p)) return p;
+          }
+          alpnRefused.set(true);
+          return null; // no_application_protocol alert (RFC 7301 section 3.2)
+        });
+      }
+      ssl.startHandshake();
+      if (!deadline.cancel(false) && timedOut.get()) throw new SocketTimeoutException("handshake deadline passed");
+    } catch (IOException | RuntimeException e) {
+      deadline.cancel(false);
+      ValidationReport report = ssl == null ? null : trust.takeReport(ssl);
+      if (report != null && report.accepted()) report = null; // judged fine; the handshake failed for another reason
+      HandshakeFailure why = timedOut.get() ? HandshakeFailure.TIMEOUT
+          : report != null ? HandshakeFailure.CERTIFICATE_REJECTED
+          : alpnRefused.get() ? HandshakeFailure.ALPN_MISMATCH
+          : Failures.classify(e);
+      refuse(c, why, String.valueOf(e.getMessage()));
+      closeQuietly(c);
+      if (why == HandshakeFailure.TIMEOUT) {
+        throw new SocketTimeoutException("TLS handshake with " + c.remoteAddress() + " did not finish within "
+            + handshakeTimeout.toSeconds() + " s");
+      }
+      throw (new TlsSecurityException(
+          why == HandshakeFailure.CERTIFICATE_REJECTED ? TlsSecurityException.Reason.CERTIFICATE_REJECTED
+              : why == HandshakeFailure.ALPN_MISMATCH ? TlsSecurityException.Reason.ALPN_MISMATCH
+              : TlsSecurityException.Reason.HANDSHAKE_FAILED,
+          "TLS handshake with " + c.remoteAddress() + " failed (" + why + "): " + e.getMessage()
+              + (report == null ? "" : "; " + report.problemSummary()), report, e));
+    }
+    SSLSession session = ssl.getSession();
+    ValidationReport report = trust.takeReport(ssl);
+    if (report == null) report = ReportingTrustManager.reportOf(session); // resumed: judged when it was created
+    boolean resumed = session.getCreationTime() < handshakeStart;
+    if (!sessionResumption) session.invalidate();
+    String selected = ssl.getApplicationProtocol();
+    if (alpnRequired && (selected == null || selected.isEmpty())) {
+      refuse(c, HandshakeFailure.ALPN_MISMATCH, "client offered no ALPN protocol; required one of " + alpn);
+      closeQuietly(c);
+      throw (new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH,
+          "client " + c.remoteAddress() + " offered no ALPN protocol; this server requires one of " + alpn));
+    }
+    List<X509Certificate> peer = new ArrayList<>();
+    try {
+      for (Certificate x : session.getPeerCertificates()) peer.add((X509Certificate) x);
+    } catch (SSLPeerUnverifiedException e) {
+      // no client certificate
+    }
+    List<X509Certificate> local = new ArrayList<>();
+    if (session.getLocalCertificates() != null) {
+      for (Certificate x : session.getLocalCertificates()) local.add((X509Certificate) x);
+    }
+    String sni = SniKeyManager.requestedName(session);
+    SecurityInfo info = new SecurityInfo(session.getProtocol(), session.getCipherSuite(), SecurityInfo.UNKNOWN,
+        SecurityInfo.UNKNOWN, peer.isEmpty() ? null : Certs.keyType(peer.get(0).getPublicKey()),
+        peer.isEmpty() ? -1 : Certs.keyBits(peer.get(0).getPublicKey()), sni, sni != null,
+        selected == null || selected.isEmpty() ? null : selected, resumed, peer, local, peer.isEmpty() ? null : report);
+    c.secured(ssl, info, peer.isEmpty() ? null : PeerIdentity.of(peer), sni);
+    ssl.setSoTimeout(millis(idleTimeout));
+    boolean admitted;
+    try {
+      admitted = authorizer.permits(c);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "authorizer failed for " + c.remoteAddress() + "; refusing the peer", e);
+      admitted = false;
+    }
+    if (!admitted) {
+      String who = c.peerIdentity().map(PeerIdentity::toString).orElse("no client certificate");
+      refuse(c, HandshakeFailure.PEER_NOT_AUTHORIZED, who);
+      closeQuietly(c);
+      throw (new TlsSecurityException(TlsSecurityException.Reason.PEER_NOT_AUTHORIZED,
+          "peer " + c.remoteAddress() + " (" + who + ") refused by the authorizer"));
+    }
+    handshakesOk.increment();
+    try {
+      listener.secured(c);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "server listener failed", e);
+    }
+  }
+
+  private SSLParameters parameters() {
+    SSLParameters p = policy.sslParameters(); // protocols, suites in server order, groups, signature schemes
+    switch (clientAuth) {
+      case NEED -> p.setNeedClientAuth(true);
+      case WANT -> p.setWantClientAuth(true);
+      case NONE -> { }
+    }
+    if (rejectUnknownNames) {
+      p.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
+        @Override
+        public boolean matches(SNIServerName name) {
+          return name instanceof SNIHostName h ? certificates.snapshot().covers(h.getAsciiName())
+              : certificates.snapshot().covers(new SNIHostName(name.getEncoded()).getAsciiName());
+        }
+      }));
+    }
+    if (!alpn.isEmpty()) p.setApplicationProtocols(alpn.toArray(String[]::new));
+    return p;
+  }
+
+  /** Counts and reports a refused connection; the caller closes it. */
+  void refuse(ServerConnection c, HandshakeFailure why, String detail) {
+    c.refused = true;
+    count(why, c.remoteAddress(), detail);
+  }
+
+  private void count(HandshakeFailure why, InetSocketAddress remote, String detail) {
+    failures.get(why).increment();
+    LOG.log(Level.INFO, "refused {0}: {1}: {2}", remote, why, detail);
+    try {
+      listener.refused(remote, why, detail);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "server listener failed", e);
+    }
+  }
+
+  private void notifyClosed(ServerConnection c, Throwable error) {
+    try {
+      listener.closed(c, error);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "server listener failed", e);
+    }
+  }
+
+  private void watch(Duration interval) {
+    List<Path> files = certificates.files();
+    String seen = stamp(files);
+    while (!shuttingDown.get()) {
+      try {
+        Thread.sleep(interval);
+      } catch (InterruptedException e) {
+        return;
+      }
+      String now = stamp(files);
+      if (now.equals(seen)) continue;
+      seen = now;
+      try {
+        reload();
+      } catch (IOException e) {
+        // A certificate written before its key fails to match; the next change (the key) triggers a retry.
+        LOG.log(Level.WARNING, "certificate files changed but could not be reloaded; keeping the previous ones: "
+            + e.getMessage());
+      }
+    }
+  }
+
+  private static String stamp(List<Path> files) {
+    StringBuilder sb = new StringBuilder();
+    for (Path f : files) {
+      try {
+        sb.append(Files.getLastModifiedTime(f).toMillis()).append('/').append(Files.size(f)).append(';');
+      } catch (IOException e) {
+        sb.append("missing;");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String describe(List<X509Certificate> leaves) {
+    return leaves.stream().map(x -> x.getSubjectX500Principal().getName() + " (sha256 "
+        + PeerIdentity.fingerprint(x).substring(0, 23) + "...)").toList().toString();
+  }
+
+  private static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // closing is best effort
+    }
+  }
+
+  /** A connection refused before it had a {@link ServerConnection}; already counted and reported. */
+  static final class Refused extends IOException {
+    Refused() {
+      super("refused");
+    }
+  }
+
+  /** Builds and starts a {@link TlsServer}. Every option states its default. */
+  public static final class Builder {
+    private final ServerHandler handler;
+    private final ServerCertificates certificates;
+    private final List<InetSocketAddress> addresses = new ArrayList<>();
+    private TlsMode mode = TlsMode.IMPLICIT;
+    private ClientAuth clientAuth = ClientAuth.NONE;
+    private TlsPolicy policy = TlsPolicy.MODERN;
+    private boolean clientIssuersSet;
+    private Authorizer authorizer = Authorizer.ALLOW_ALL;
+    private ServerListener listener = new ServerListener() {};
+    private List<String> alpn = List.of();
+    private boolean alpnRequired;
+    private boolean sessionResumption = true;
+    private boolean rejectUnknownNames;
+    private boolean proxyProtocol;
+    private int maxConnections = 1000;
+    private int backlog = 128;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration idleTimeout = Duration.ofMinutes(5);
+    private Duration drainTimeout = Duration.ofSeconds(10);
+    private Duration watchInterval;
+
+    private Builder(ServerHandler handler, ServerCertificates certificates) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+      this.certificates = Objects.requireNonNull(certificates, "certificates");
+    }
+
+    /** Adds an address to listen on; may be called several times. Default: the loopback address, a free port. */
+    public Builder listen(InetSocketAddress address) {
+      addresses.add(Objects.requireNonNull(address, "address"));
+      return this;
+    }
+
+    /** Adds {@code host:port} to listen on (host is an IP literal or a local name). */
+    public Builder listen(String host, int port) {
+      return listen(new InetSocketAddress(host, port));
+    }
+
+    /**
+     * Sets how connections start: {@link TlsMode#IMPLICIT} (the default, TLS from the first byte) or {@link
+     * TlsMode#STARTTLS} (plaintext; the handler calls {@link ServerConnection#upgradeToTls(String)}).
+     */
+    public Builder mode(TlsMode mode) {
+      if (mode != TlsMode.IMPLICIT && mode != TlsMode.STARTTLS) {
+        throw new IllegalArgumentException("a server mode is IMPLICIT or STARTTLS, not " + mode);
+      }
+      this.mode = mode;
+      return this;
+    }
+
+    /**
+     * Sets the TLS policy: protocol versions, cipher suites (enforced in the policy's order), groups, signature
+     * schemes, and the trust and validation callback that judge client certificates. Default {@link
+     * TlsPolicy#MODERN}.
+     */
+    public Builder policy(TlsPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets whether a client certificate is requested. Default {@link ClientAuth#NONE}. WANT and NEED judge the
+     * certificate with the policy's trust, which must then name the client CAs ({@link #trustedClientIssuers}).
+     */
+    public Builder clientAuth(ClientAuth clientAuth) {
+      this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+      return this;
+    }
+
+    /** Trusts client certificates issued (directly or through intermediates) by these anchors only. */
+    public Builder trustedClientIssuers(Collection<X509Certificate> anchors) {
+      if (anchors.isEmpty()) throw new IllegalArgumentException("no client certificate anchors given");
+      this.policy = policy.toBuilder().trust(Trust.anchors(anchors)).build();
+      this.clientIssuersSet = true;
+      return this;
+    }
+
+    /** Sets the hook that admits or refuses each peer after its handshake. Default: admit all. */
+    public Builder authorizer(Authorizer authorizer) {
+      this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+      return this;
+    }
+
+    /** Sets the access-log listener. Default: none. */
+    public Builder listener(ServerListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the ALPN protocols this server speaks, in its order of preference. A client that offers ALPN but none of
+     * these is refused with {@code no_application_protocol}. Default: no ALPN.
+     */
+    public Builder alpn(String... protocols) {
+      this.alpn = List.of(protocols);
+      return this;
+    }
+
+    /** Refuses clients that offer no ALPN at all (when {@link #alpn} is set). Default false. */
+    public Builder alpnRequired(boolean required) {
+      this.alpnRequired = required;
+      return this;
+    }
+
+    /** Turns session resumption (TLS 1.3 tickets, TLS 1.2 IDs and tickets) on or off. Default on. */
+    public Builder sessionResumption(boolean on) {
+      this.sessionResumption = on;
+      return this;
+    }
+
+    /**
+     * Refuses, with an {@code unrecognized_name} alert, a client whose SNI names a host no certificate covers.
+     * Clients that send no SNI still get the default certificate. Default false (the default certificate).
+     */
+    public Builder rejectUnknownServerNames(boolean reject) {
+      this.rejectUnknownNames = reject;
+      return this;
+    }
+
+    /** Expects a PROXY protocol v1 or v2 header before anything else on every connection. Default false. */
+    public Builder proxyProtocol(boolean expect) {
+      this.proxyProtocol = expect;
+      return this;
+    }
+
+    /** Sets the most connections open at once; more are accepted and closed at once. Default 1000. */
+    public Builder maxConnections(int max) {
+      if (max < 1) throw new IllegalArgumentException("maxConnections must be at least 1: " + max);
+      this.maxConnections = max;
+      return this;
+    }
+
+    /** Sets the time a client has to finish the TLS handshake (and PROXY header). Default 10 s. */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    /** Sets the time a read may wait for the client after the handshake. Default 5 min. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** Sets how long {@link TlsServer#close()} waits for open connections to end. Default 10 s. */
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = positive(timeout, "drainTimeout");
+      return this;
+    }
+
+    /** Polls the certificate files at this interval and reloads them when they change. Default: not watched. */
+    public Builder watchCertificates(Duration interval) {
+      this.watchInterval = positive(interval, "watch interval");
+      return this;
+    }
+
+    /** Sets the listen backlog. Default 128. */
+    public Builder backlog(int backlog) {
+      this.backlog = backlog;
+      return this;
+    }
+
+    /** Binds every address and starts accepting. */
+    public TlsServer start() throws IOException {
+      if (clientAuth != ClientAuth.NONE && policy.trust().isSystem()) {
+        throw new IllegalStateException("clientAuth " + clientAuth + " with the policy's system trust would admit any "
+            + "publicly issued certificate; set trustedClientIssuers (or a policy trusting your client CA)");
+      }
+      if (clientAuth == ClientAuth.NONE && clientIssuersSet) {
+        throw new IllegalStateException("trustedClientIssuers is set but clientAuth is NONE; set clientAuth WANT or "
+            + "NEED");
+      }
+      if (alpnRequired && alpn.isEmpty()) {
+        throw new IllegalStateException("alpnRequired is set but no alpn protocols are configured");
+      }
+      if (addresses.isEmpty()) addresses.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return new TlsServer(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      if (d == null || d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(name + " must be positive and finite: " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.tlskit.internal.concurrent;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+
+/** Makes every thread and executor TlsKit uses, each with an uncaught-exception handler that logs. */
+public final class Threads {
+  private static final System.Logger LOG = System.getLogger("dev.tlskit");
+  private static final Thread.UncaughtExceptionHandler LOG_UNCAUGHT =
+      (t, e) -> LOG.log(System.Logger.Level.ERROR, "uncaught exception in thread " + t.getName(), e);
+
+  private static final class WatchdogHolder {
+    static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("tlskit-watchdog").daemon(true).uncaughtExceptionHandler(LOG_UNCAUGHT).factory());
+  }
+
+  private Threads() {}
+
+  /** Returns the shared scheduler for timeouts (one daemon thread; tasks must be short). */
+  public static ScheduledExecutorService watchdog() {
+    return WatchdogHolder.WATCHDOG;
+  }
+
+  /** Returns a factory of virtual threads named {@code prefix-N}. */
+  public static ThreadFactory virtual(String prefix) {
+    return Thread.ofVirtual().name(prefix + "-", 0).uncaughtExceptionHandler(LOG_UNCAUGHT).factory();
+  }
+
+  /** Starts a virtual thread named {@code name}. */
+  public static Thread startVirtual(String name, Runnable task) {
+    return Thread.ofVirtual().name(name).uncaughtExceptionHandler(LOG_UNCAUGHT).start(task);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.tlskit.internal.server;
+
+import dev.tlskit.ServerMetrics.HandshakeFailure;
+import java.io.EOFException;
+import java.net.SocketTimeoutException;
+import java.util.Locale;
+
+/** Names why a server-side handshake failed, from what the JDK threw. */
+public final class Failures {
+  private Failures() {}
+
+  /** Returns the failure reason for an exception thrown by a server-side handshake. */
+  public static HandshakeFailure classify(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof SocketTimeoutException) return HandshakeFailure.TIMEOUT;
+      if (c instanceof EOFException) return HandshakeFailure.CLOSED_BY_PEER;
+      String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+      if (m.contains("empty client certificate chain")) return HandshakeFailure.CLIENT_CERTIFICATE_MISSING;
+      if (m.contains("unrecognized server name")) return HandshakeFailure.UNRECOGNIZED_NAME;
+      if (m.contains("application layer protocol")) return HandshakeFailure.ALPN_MISMATCH;
+      if (m.contains("no cipher suites in common") || m.contains("no supported groups")
+          || m.contains("no negotiable")) {
+        return HandshakeFailure.NO_SHARED_CIPHER;
+      }
+      if (m.contains("protocol version") || (m.contains("protocol") && m.contains("not enabled"))
+          || m.contains("not accepted by server preferences")) {
+        return HandshakeFailure.PROTOCOL_VERSION;
+      }
+      if (m.contains("unsupported or unrecognized ssl message") || m.contains("plaintext connection")) {
+        return HandshakeFailure.NOT_TLS;
+      }
+      if (m.contains("remote host terminated") || m.contains("connection reset") || m.contains("broken pipe")) {
+        return HandshakeFailure.CLOSED_BY_PEER;
+      }
+    }
+    return HandshakeFailure.OTHER;
+  }
+}

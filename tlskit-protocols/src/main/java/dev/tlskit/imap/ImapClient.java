@@ -1,0 +1,618 @@
+package dev.tlskit.imap;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.internal.mail.EncodedWords;
+import dev.tlskit.internal.mail.MailSecurity;
+import dev.tlskit.internal.mail.Sasl;
+import dev.tlskit.internal.mail.ServerText;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * An IMAP4rev1/IMAP4rev2 client (RFC 3501, 9051) that secures itself: implicit TLS, or a required STARTTLS done
+ * right after the greeting, after which every capability learned in plaintext is forgotten and asked again.
+ *
+ * <p>A {@code PREAUTH} greeting over plaintext when STARTTLS is required aborts (the server would skip the only
+ * state in which STARTTLS is allowed). Tags are random per command, so injected tagged responses cannot be
+ * prepared in advance. {@code [ALERT]} text is collected in {@link #alerts()} and logged as server text; referrals
+ * are never followed. Credentials are refused over plaintext unless {@link TlsMode#NONE} was chosen and the server
+ * is on loopback. Not thread-safe.
+ */
+public final class ImapClient implements Closeable {
+  /** The implicit-TLS port (RFC 8314). */
+  public static final int IMAPS_PORT = 993;
+  /** The port for plaintext with STARTTLS. */
+  public static final int IMAP_PORT = 143;
+
+  private static final System.Logger LOG = System.getLogger(ImapClient.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] TAG_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+  private static final Pattern SEQUENCE_SET = Pattern.compile("[0-9*:,]+");
+  private static final Pattern FLAG = Pattern.compile("\\\\?[A-Za-z0-9$_.\\-]+");
+
+  private final TlsConnection conn;
+  private final TlsMode mode;
+  private final ImapParser parser;
+  private final List<String> alerts = new ArrayList<>();
+  private Set<String> capabilities;
+  private ImapResponse greeting;
+  private boolean authenticated;
+
+  private ImapClient(TlsConnection conn, TlsMode mode, ImapLimits limits) {
+    this.conn = conn;
+    this.mode = mode;
+    this.parser = new ImapParser(new ImapParser.Source() {
+      @Override
+      public String readLine(int maxLength) throws IOException {
+        return conn.readLine(maxLength);
+      }
+
+      @Override
+      public InputStream input() {
+        return conn.input();
+      }
+    }, limits);
+  }
+
+  /** Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 993), verifying the server as {@code host}. */
+  public static ImapClient connect(TlsClient client, String host, int port, TlsMode mode) throws IOException {
+    return connect(client, host, port, host, mode, ImapLimits.DEFAULTS);
+  }
+
+  /**
+   * Connects, reads the greeting and secures the session as {@code mode} demands, verifying the certificate against
+   * {@code peerName}; then fetches the capabilities.
+   *
+   * @throws TlsSecurityException when STARTTLS is required but absent or refused, the greeting is PREAUTH while
+   *     STARTTLS is required, plaintext was injected at the switch, or the handshake failed
+   */
+  public static ImapClient connect(
+      TlsClient client, String host, int port, String peerName, TlsMode mode, ImapLimits limits) throws IOException {
+    TlsMode resolved = mode.resolve(port, IMAPS_PORT);
+    TlsConnection conn = MailSecurity.open(client, host, port, peerName, resolved);
+    ImapClient imap = new ImapClient(conn, resolved, limits);
+    try {
+      imap.start();
+      return imap;
+    } catch (IOException | RuntimeException e) {
+      MailSecurity.closeQuietly(conn);
+      throw e;
+    }
+  }
+
+  private void start() throws IOException {
+    greeting = parser.read();
+    if (greeting.tagged() || greeting.continuation()) {
+      throw new ProtocolException("IMAP greeting expected, got " + ServerText.quote(greeting.toString()));
+    }
+    observe(greeting);
+    switch (greeting.type()) {
+      case "OK" -> authenticated = false;
+      case "PREAUTH" -> authenticated = true;
+      case "BYE" -> throw new ProtocolException("server refused the connection: "
+          + ServerText.quote(greeting.toString()), "BYE", greeting.text(), null);
+      default -> throw new ProtocolException("IMAP greeting expected, got " + ServerText.quote(greeting.toString()));
+    }
+    if (authenticated && !conn.isTls() && mode == TlsMode.STARTTLS) {
+      throw new TlsSecurityException(TlsSecurityException.Reason.PREAUTH_REFUSED,
+          conn.peerName() + " sent PREAUTH over plaintext, skipping the STARTTLS that TLS mode STARTTLS requires;"
+              + " server said: " + ServerText.quote(greeting.toString()));
+    }
+    if (!authenticated && !conn.isTls() && mode != TlsMode.NONE) {
+      if (capabilities == null) capability();
+      if (MailSecurity.upgradeWanted(conn, mode, capabilities.contains("STARTTLS"), "STARTTLS")) {
+        ImapResponse done = exchange("STARTTLS").tagged();
+        MailSecurity.upgrade(conn, done.type().equals("OK"), "STARTTLS", done.toString());
+        capabilities = null; // learned in plaintext, or sent with the STARTTLS answer: possibly the attacker's
+      }
+    }
+    if (capabilities == null) capability();
+  }
+
+  /** Returns the server's greeting. */
+  public ImapResponse greeting() {
+    return greeting;
+  }
+
+  /** Returns the capabilities (upper case) the server announced over the current link. */
+  public Set<String> capabilities() throws IOException {
+    if (capabilities == null) capability();
+    return capabilities;
+  }
+
+  /** Returns true when {@code name} (for example {@code MOVE}, {@code AUTH=PLAIN}) is a capability. */
+  public boolean hasCapability(String name) throws IOException {
+    return capabilities().contains(name.toUpperCase(Locale.ROOT));
+  }
+
+  /** Returns the {@code [ALERT]} texts the server sent so far. They are server text: show, never act on them. */
+  public List<String> alerts() {
+    return Collections.unmodifiableList(alerts);
+  }
+
+  /** Returns true once logged in (or PREAUTH). */
+  public boolean authenticated() {
+    return authenticated;
+  }
+
+  /** Returns what TLS negotiated, or empty over plaintext. */
+  public Optional<SecurityInfo> securityInfo() {
+    return Optional.ofNullable(conn.securityInfo());
+  }
+
+  private void capability() throws IOException {
+    capabilities = null;
+    cmd("CAPABILITY");
+    if (capabilities == null) capabilities = Set.of();
+  }
+
+  /**
+   * Logs in with LOGIN, or AUTHENTICATE PLAIN when the server announces LOGINDISABLED.
+   *
+   * @throws TlsSecurityException when the link is not encrypted (see the class docs)
+   */
+  public void login(String user, char[] password) throws IOException {
+    MailSecurity.requireCredentialsAllowed(conn, mode, "LOGIN");
+    if (capabilities().contains("LOGINDISABLED")) {
+      if (!capabilities().contains("AUTH=PLAIN")) {
+        throw new ProtocolException("server disables LOGIN and does not offer AUTHENTICATE PLAIN");
+      }
+      authenticatePlain(user, password);
+      return;
+    }
+    afterLogin(cmd("LOGIN %s %s", string("user", user), secret("password", password)).tagged());
+  }
+
+  /** Logs in with AUTHENTICATE PLAIN (RFC 4616). */
+  public void authenticatePlain(String user, char[] password) throws IOException {
+    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTHENTICATE");
+    MailSecurity.checkArgument("user", user);
+    authenticate("PLAIN", Sasl.plain(user, password));
+  }
+
+  /** Logs in with AUTHENTICATE XOAUTH2 and an OAuth 2.0 bearer token. */
+  public void authenticateXoauth2(String user, char[] token) throws IOException {
+    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTHENTICATE");
+    authenticate("XOAUTH2", Sasl.xoauth2(user, token));
+  }
+
+  private void authenticate(String mechanism, String initialResponse) throws IOException {
+    boolean inline = capabilities().contains("SASL-IR");
+    boolean[] sent = {inline};
+    Exchange x = exchange(r -> {
+      if (!sent[0]) {
+        sent[0] = true;
+        return initialResponse;
+      }
+      return mechanism.equals("XOAUTH2") ? "" : "*"; // XOAUTH2 reports errors in a challenge; else cancel
+    }, "AUTHENTICATE %s%s", mechanism, inline ? " " + initialResponse : "");
+    afterLogin(check("AUTHENTICATE", x).tagged());
+  }
+
+  private void afterLogin(ImapResponse tagged) {
+    authenticated = true;
+    if (!tagged.codeName().equals("CAPABILITY")) capabilities = null; // they change on login; ask again
+  }
+
+  /** Lists mailboxes matching {@code pattern} ({@code *} all, {@code %} one level) under {@code reference}. */
+  public List<ListEntry> list(String reference, String pattern) throws IOException {
+    List<ListEntry> out = new ArrayList<>();
+    for (ImapResponse r : cmd("LIST %s %s", mailbox("reference", reference), mailbox("pattern", pattern)).untagged()) {
+      if (!r.type().equals("LIST") || r.values().size() < 3) continue;
+      List<String> attrs = new ArrayList<>();
+      if (r.values().get(0) instanceof ImapValue.ListValue l) for (ImapValue v : l.items()) attrs.add(v.asText());
+      out.add(new ListEntry(MailboxNames.decode(r.values().get(2).asText()), r.values().get(1).asText(), attrs));
+    }
+    return out;
+  }
+
+  /** Selects a mailbox read-write. */
+  public MailboxInfo select(String mailbox) throws IOException {
+    return open("SELECT", mailbox);
+  }
+
+  /** Selects a mailbox read-only (EXAMINE). */
+  public MailboxInfo examine(String mailbox) throws IOException {
+    return open("EXAMINE", mailbox);
+  }
+
+  private MailboxInfo open(String command, String name) throws IOException {
+    Exchange x = cmd(command + " %s", mailbox("mailbox", name));
+    long exists = -1;
+    long recent = -1;
+    long uidValidity = -1;
+    long uidNext = -1;
+    List<String> flags = List.of();
+    for (ImapResponse r : x.untagged()) {
+      switch (r.type()) {
+        case "EXISTS" -> exists = r.number();
+        case "RECENT" -> recent = r.number();
+        case "FLAGS" -> flags = texts(r.values().isEmpty() ? null : r.values().get(0));
+        case "OK" -> {
+          if (r.codeName().equals("UIDVALIDITY")) uidValidity = codeNumber(r);
+          if (r.codeName().equals("UIDNEXT")) uidNext = codeNumber(r);
+        }
+        default -> { }
+      }
+    }
+    boolean readOnly = x.tagged().codeName().equals("READ-ONLY");
+    return new MailboxInfo(name, exists, recent, uidValidity, uidNext, flags, readOnly);
+  }
+
+  /** Returns STATUS items (for example {@code MESSAGES}, {@code UIDNEXT}, {@code UNSEEN}) of a mailbox. */
+  public Map<String, Long> status(String mailbox, String... items) throws IOException {
+    for (String item : items) {
+      if (!item.matches("[A-Za-z-]+")) throw new IllegalArgumentException("bad STATUS item: " + item);
+    }
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (ImapResponse r : cmd("STATUS %s (%s)", mailbox("mailbox", mailbox), String.join(" ", items)).untagged()) {
+      if (!r.type().equals("STATUS") || r.values().size() < 2) continue;
+      if (!(r.values().get(1) instanceof ImapValue.ListValue l)) continue;
+      for (int i = 0; i + 1 < l.items().size(); i += 2) {
+        if (l.items().get(i + 1) instanceof ImapValue.Num n) {
+          out.put(l.items().get(i).asText().toUpperCase(Locale.ROOT), n.value());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Returns the UIDs of messages in the selected mailbox matching IMAP search {@code criteria} ("ALL", "UNSEEN"). */
+  public List<Long> uidSearch(String criteria) throws IOException {
+    List<Long> uids = new ArrayList<>();
+    for (ImapResponse r : cmd("UID SEARCH %s", MailSecurity.checkArgument("criteria", criteria)).untagged()) {
+      if (!r.type().equals("SEARCH")) continue;
+      for (ImapValue v : r.values()) if (v instanceof ImapValue.Num n) uids.add(n.value());
+    }
+    return uids;
+  }
+
+  /** Fetches UID, flags, size and envelope of the messages in a UID set ("1:*", "4,7"). */
+  public List<ImapMessage> fetchEnvelopes(String uidSet) throws IOException {
+    return fetch(uidSet, "UID FLAGS RFC822.SIZE ENVELOPE");
+  }
+
+  /** Fetches one whole message (RFC 5322 bytes) by UID without setting \Seen; empty when no such UID. */
+  public Optional<ImapMessage> fetchMessage(long uid) throws IOException {
+    return fetch(Long.toString(uid), "UID FLAGS BODY.PEEK[]").stream().filter(m -> m.uid() == uid).findFirst();
+  }
+
+  private List<ImapMessage> fetch(String uidSet, String items) throws IOException {
+    List<ImapMessage> out = new ArrayList<>();
+    for (ImapResponse r : cmd("UID FETCH %s (%s)", uidSet("uidSet", uidSet), items).untagged()) {
+      if (!r.type().equals("FETCH") || r.values().isEmpty()) continue;
+      if (!(r.values().get(0) instanceof ImapValue.ListValue l)) continue;
+      out.add(message(r.number(), l.items()));
+    }
+    return out;
+  }
+
+  private static ImapMessage message(long seq, List<ImapValue> items) {
+    long uid = -1;
+    long size = -1;
+    List<String> flags = null;
+    Envelope envelope = null;
+    byte[] body = null;
+    for (int i = 0; i + 1 < items.size(); i += 2) {
+      String name = String.valueOf(items.get(i).asText()).toUpperCase(Locale.ROOT);
+      ImapValue v = items.get(i + 1);
+      switch (name) {
+        case "UID" -> uid = v instanceof ImapValue.Num n ? n.value() : -1;
+        case "RFC822.SIZE" -> size = v instanceof ImapValue.Num n ? n.value() : -1;
+        case "FLAGS" -> flags = texts(v);
+        case "ENVELOPE" -> envelope = envelope(v);
+        default -> {
+          if (name.startsWith("BODY[]") && v instanceof ImapValue.Str s) body = s.bytes();
+        }
+      }
+    }
+    return new ImapMessage(seq, uid, flags, size, envelope, body);
+  }
+
+  private static Envelope envelope(ImapValue v) {
+    if (!(v instanceof ImapValue.ListValue l) || l.items().size() < 10) return null;
+    List<ImapValue> f = l.items();
+    return new Envelope(f.get(0).asText(), EncodedWords.decode(f.get(1).asText()), addresses(f.get(2)),
+        addresses(f.get(5)), addresses(f.get(6)), f.get(9).asText());
+  }
+
+  private static List<Envelope.Address> addresses(ImapValue v) {
+    List<Envelope.Address> out = new ArrayList<>();
+    if (!(v instanceof ImapValue.ListValue l)) return out;
+    for (ImapValue a : l.items()) {
+      if (a instanceof ImapValue.ListValue p && p.items().size() >= 4) {
+        out.add(new Envelope.Address(EncodedWords.decode(p.items().get(0).asText()), p.items().get(2).asText(),
+            p.items().get(3).asText()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Changes flags of messages by UID. {@code operation} is {@code FLAGS}, {@code +FLAGS} or {@code -FLAGS},
+   * optionally with {@code .SILENT}.
+   */
+  public void store(String uidSet, String operation, List<String> flags) throws IOException {
+    if (!operation.toUpperCase(Locale.ROOT).matches("[+-]?FLAGS(\\.SILENT)?")) {
+      throw new IllegalArgumentException("operation must be FLAGS, +FLAGS or -FLAGS (.SILENT): " + operation);
+    }
+    cmd("UID STORE %s %s (%s)", uidSet("uidSet", uidSet), operation, flags(flags));
+  }
+
+  /** Copies messages by UID to another mailbox. */
+  public void copy(String uidSet, String mailbox) throws IOException {
+    cmd("UID COPY %s %s", uidSet("uidSet", uidSet), mailbox("mailbox", mailbox));
+  }
+
+  /** Moves messages by UID to another mailbox (RFC 6851; the server must announce MOVE). */
+  public void move(String uidSet, String mailbox) throws IOException {
+    if (!hasCapability("MOVE")) throw new ProtocolException("server does not announce MOVE");
+    cmd("UID MOVE %s %s", uidSet("uidSet", uidSet), mailbox("mailbox", mailbox));
+  }
+
+  /** Permanently removes messages flagged \Deleted from the selected mailbox; returns the expunged sequence numbers. */
+  public List<Long> expunge() throws IOException {
+    return cmd("EXPUNGE").untagged().stream().filter(r -> r.type().equals("EXPUNGE")).map(ImapResponse::number)
+        .toList();
+  }
+
+  /** Appends a message (RFC 5322 bytes) with flags to a mailbox. */
+  public void append(String mailbox, List<String> flags, byte[] message) throws IOException {
+    cmd("APPEND %s (%s) %s", mailbox("mailbox", mailbox), flags(flags), message.clone());
+  }
+
+  /**
+   * Waits in IDLE (RFC 2177) for at most {@code maxWait}, or until {@code stop} accepts an untagged response, then
+   * ends it with DONE. Returns the untagged responses received.
+   */
+  public List<ImapResponse> idle(Duration maxWait, Predicate<ImapResponse> stop) throws IOException {
+    if (!hasCapability("IDLE")) throw new ProtocolException("server does not announce IDLE");
+    String tag = newTag();
+    writeLine(tag + " IDLE");
+    List<ImapResponse> seen = new ArrayList<>();
+    ImapResponse first = parser.read();
+    while (!first.continuation()) {
+      if (first.tagged()) return List.of(checkTag(tag, first));
+      observe(first);
+      seen.add(first);
+      first = parser.read();
+    }
+    int saved = conn.socket().getSoTimeout();
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    try {
+      while (true) {
+        long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
+        if (left <= 0) break;
+        conn.socket().setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+        ImapResponse r;
+        try {
+          r = parser.read();
+        } catch (SocketTimeoutException e) {
+          break;
+        }
+        if (r.tagged()) throw failure("IDLE", checkTag(tag, r));
+        observe(r);
+        seen.add(r);
+        if (stop.test(r)) break;
+      }
+    } finally {
+      conn.socket().setSoTimeout(saved);
+    }
+    writeLine("DONE");
+    while (true) {
+      ImapResponse r = parser.read();
+      if (r.tagged()) {
+        if (!checkTag(tag, r).type().equals("OK")) throw failure("IDLE", r);
+        return seen;
+      }
+      observe(r);
+      seen.add(r);
+    }
+  }
+
+  /** Sends NOOP, returning untagged responses (new messages, expunges). */
+  public List<ImapResponse> noop() throws IOException {
+    return cmd("NOOP").untagged();
+  }
+
+  /** Says LOGOUT and closes the connection. */
+  public void logout() throws IOException {
+    try {
+      cmd("LOGOUT");
+    } finally {
+      conn.close();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    conn.close();
+  }
+
+  // ---- command machinery -------------------------------------------------------------------------------------
+
+  /** One command's tagged completion and the untagged responses that came before it. */
+  private record Exchange(ImapResponse tagged, List<ImapResponse> untagged) {}
+
+  /** Runs one command and throws a {@link ProtocolException} unless it completes with OK. */
+  private Exchange cmd(String format, Object... args) throws IOException {
+    return check(verb(format), exchange(r -> "*", format, args));
+  }
+
+  private Exchange exchange(String format, Object... args) throws IOException {
+    return exchange(r -> "*", format, args);
+  }
+
+  private Exchange check(String verb, Exchange x) throws ProtocolException {
+    if (!x.tagged().type().equals("OK")) throw failure(verb, x.tagged());
+    return x;
+  }
+
+  /**
+   * Sends one command and reads up to its tagged completion. {@code String} arguments are inserted as they are
+   * (callers quote them), {@code byte[]} arguments become synchronizing literals. A continuation request that is not
+   * for a literal is answered with the line {@code onContinuation} returns.
+   */
+  private Exchange exchange(java.util.function.Function<ImapResponse, String> onContinuation, String format,
+      Object... args) throws IOException {
+    String tag = newTag();
+    List<ImapResponse> untagged = new ArrayList<>();
+    String[] pieces = format.split("%s", -1);
+    if (pieces.length != args.length + 1) throw new IllegalStateException("format/arguments mismatch: " + format);
+    OutputStream out = conn.output();
+    StringBuilder text = new StringBuilder(tag).append(' ').append(pieces[0]);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] instanceof byte[] literal) {
+        text.append('{').append(literal.length).append('}');
+        writeLine(text.toString());
+        text.setLength(0);
+        while (true) { // wait for "+ go ahead"; a tagged answer means the command was refused
+          ImapResponse r = parser.read();
+          if (r.continuation()) break;
+          if (r.tagged()) return new Exchange(checkTag(tag, r), untagged);
+          observe(r);
+          untagged.add(r);
+        }
+        out.write(literal);
+      } else {
+        text.append((String) args[i]);
+      }
+      text.append(pieces[i + 1]);
+    }
+    writeLine(text.toString());
+    while (true) {
+      ImapResponse r = parser.read();
+      if (r.continuation()) {
+        writeLine(onContinuation.apply(r));
+        continue;
+      }
+      observe(r);
+      if (r.tagged()) return new Exchange(checkTag(tag, r), untagged);
+      untagged.add(r);
+    }
+  }
+
+  private ImapResponse checkTag(String tag, ImapResponse r) throws ProtocolException {
+    if (!r.tag().equals(tag)) {
+      throw new ProtocolException("IMAP response for a tag never sent (expected " + tag + "): "
+          + ServerText.quote(r.toString()));
+    }
+    return r;
+  }
+
+  /** Learns from any response: ALERT text (kept as server text), capabilities. Referrals are ignored. */
+  private void observe(ImapResponse r) {
+    if (r.codeName().equals("ALERT")) {
+      alerts.add(r.text());
+      LOG.log(System.Logger.Level.WARNING, "IMAP server " + conn.peerName() + " says: " + ServerText.quote(r.text()));
+    }
+    if (r.codeName().equals("CAPABILITY")) {
+      capabilities = capabilitySet(List.of(r.code().split(" ")).subList(1, r.code().split(" ").length));
+    } else if (r.type().equals("CAPABILITY") && !r.tagged()) {
+      capabilities = capabilitySet(r.values().stream().map(ImapValue::asText).toList());
+    }
+  }
+
+  private static Set<String> capabilitySet(List<String> words) {
+    Set<String> caps = new LinkedHashSet<>();
+    for (String w : words) if (w != null && !w.isEmpty()) caps.add(w.toUpperCase(Locale.ROOT));
+    return Collections.unmodifiableSet(caps);
+  }
+
+  private void writeLine(String line) throws IOException {
+    MailSecurity.checkSecret("command", line);
+    OutputStream out = conn.output();
+    out.write(line.getBytes(StandardCharsets.UTF_8));
+    out.write('\r');
+    out.write('\n');
+    out.flush();
+  }
+
+  private String newTag() {
+    char[] t = new char[8];
+    for (int i = 0; i < t.length; i++) t[i] = TAG_CHARS[RANDOM.nextInt(TAG_CHARS.length)];
+    return new String(t);
+  }
+
+  private ProtocolException failure(String verb, ImapResponse r) {
+    return new ProtocolException(verb + " failed: server said " + ServerText.quote(r.toString()), r.type(),
+        r.text(), null);
+  }
+
+  private static String verb(String format) {
+    int p = format.indexOf(" %");
+    return p < 0 ? format : format.substring(0, p);
+  }
+
+  /** Encodes a string argument: quoted when printable ASCII, else a literal of its UTF-8 bytes. */
+  private static Object string(String name, String value) {
+    return encodeString(MailSecurity.checkArgument(name, value));
+  }
+
+  /** Encodes a secret like {@link #string}, without repeating it in errors. */
+  private static Object secret(String name, char[] value) {
+    return encodeString(MailSecurity.checkSecret(name, new String(value)));
+  }
+
+  private static Object encodeString(String v) {
+    if (v.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      return '"' + v.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+    return v.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Object mailbox(String name, String value) {
+    return string(name, MailboxNames.encode(MailSecurity.checkArgument(name, value)));
+  }
+
+  private static String uidSet(String name, String value) {
+    if (!SEQUENCE_SET.matcher(value).matches()) {
+      throw new IllegalArgumentException(name + " must be a UID set like 1:* or 4,7: " + ServerText.quote(value));
+    }
+    return value;
+  }
+
+  private static String flags(List<String> flags) {
+    for (String f : flags) {
+      if (!FLAG.matcher(f).matches()) throw new IllegalArgumentException("bad flag: " + ServerText.quote(f));
+    }
+    return String.join(" ", flags);
+  }
+
+  private static List<String> texts(ImapValue v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof ImapValue.ListValue l) for (ImapValue i : l.items()) out.add(i.asText());
+    return out;
+  }
+
+  private static long codeNumber(ImapResponse r) {
+    String[] parts = r.code().split(" ");
+    try {
+      return parts.length > 1 ? Long.parseLong(parts[1]) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.tlskit.internal.mail;
+
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.TlsSecurityException.Reason;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * The security rules every mail client shares: how a mode opens the connection, the one upgrade path, the
+ * credential guard and the command-argument check. Each protocol supplies only its own commands.
+ */
+public final class MailSecurity {
+  private MailSecurity() {}
+
+  /**
+   * Opens a connection for an already resolved mode: TLS from the first byte for {@link TlsMode#IMPLICIT}, plaintext
+   * (to be upgraded by the protocol) otherwise.
+   */
+  public static TlsConnection open(TlsClient client, String host, int port, String peerName, TlsMode mode)
+      throws IOException {
+    Objects.requireNonNull(client, "client");
+    if (mode == TlsMode.AUTO) throw new IllegalArgumentException("resolve TlsMode.AUTO before opening");
+    String name = peerName == null ? host : peerName;
+    return mode == TlsMode.IMPLICIT ? client.connectTls(host, port, name) : client.connectPlain(host, port, name);
+  }
+
+  /**
+   * Decides whether the in-band upgrade must be attempted, given whether the server advertised it. Throws {@link
+   * Reason#UPGRADE_NOT_OFFERED} when {@link TlsMode#STARTTLS} asked for an upgrade the server did not advertise;
+   * returns false when there is nothing to do (already TLS, {@link TlsMode#NONE}, or opportunistic without offer).
+   */
+  public static boolean upgradeWanted(TlsConnection c, TlsMode mode, boolean advertised, String command)
+      throws TlsSecurityException {
+    if (c.isTls() || mode == TlsMode.NONE) return false;
+    if (advertised) return true;
+    if (mode == TlsMode.OPPORTUNISTIC) return false;
+    closeQuietly(c);
+    throw new TlsSecurityException(Reason.UPGRADE_NOT_OFFERED,
+        c.peerName() + " did not advertise " + command + ", which TLS mode " + mode + " requires; nothing was sent");
+  }
+
+  /**
+   * Switches to TLS after the server's answer to the upgrade command was read in full. A negative answer aborts
+   * with {@link Reason#UPGRADE_REFUSED}, showing the server's text as such. Bytes the server sent after its answer
+   * are refused by {@link TlsConnection#upgradeToTls()} ({@link Reason#INJECTION_DETECTED}). The caller must then
+   * forget every capability and ask again.
+   */
+  public static void upgrade(TlsConnection c, boolean accepted, String command, String serverReply)
+      throws IOException {
+    if (!accepted) {
+      closeQuietly(c);
+      throw new TlsSecurityException(Reason.UPGRADE_REFUSED,
+          c.peerName() + " refused " + command + "; server said: " + ServerText.quote(serverReply));
+    }
+    c.upgradeToTls();
+  }
+
+  /**
+   * Refuses to send credentials over plaintext. Like Go's net/smtp, the only exception is a loopback peer with
+   * {@link TlsMode#NONE} chosen by name: anything the server advertised before TLS may be an attacker's, so no
+   * capability list can make plaintext safe, and only a local test server is allowed to see the secret.
+   */
+  public static void requireCredentialsAllowed(TlsConnection c, TlsMode requested, String command)
+      throws TlsSecurityException {
+    if (c.isTls()) return;
+    if (requested == TlsMode.NONE && c.isLoopback()) return;
+    throw new TlsSecurityException(Reason.PLAINTEXT_CREDENTIALS_REFUSED,
+        command + " refused: the connection to " + c.peerName() + " is not encrypted"
+            + (requested == TlsMode.NONE ? " and the peer is not on loopback" : ""));
+  }
+
+  /**
+   * Returns {@code value} after checking that it can travel inside one command line: CR, LF and NUL would let it
+   * smuggle a second command.
+   *
+   * @throws IllegalArgumentException naming the argument when it holds CR, LF or NUL
+   */
+  public static String checkArgument(String name, String value) {
+    Objects.requireNonNull(value, name);
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch == '\r' || ch == '\n' || ch == 0) {
+        throw new IllegalArgumentException(name + " must not contain CR, LF or NUL: " + ServerText.quote(value));
+      }
+    }
+    return value;
+  }
+
+  /**
+   * Returns {@code value} after the same check as {@link #checkArgument}, but the error does not repeat the value:
+   * for secrets, and for whole command lines that may hold one.
+   */
+  public static String checkSecret(String name, String value) {
+    Objects.requireNonNull(value, name);
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch == '\r' || ch == '\n' || ch == 0) {
+        throw new IllegalArgumentException(name + " must not contain CR, LF or NUL (value not shown)");
+      }
+    }
+    return value;
+  }
+
+  /** Closes a connection, ignoring errors: used when aborting for a security reason. */
+  public static void closeQuietly(TlsConnection c) {
+    try {
+      c.socket().close();
+    } catch (IOException ignored) {
+      // aborting anyway
+    }
+  }
+}

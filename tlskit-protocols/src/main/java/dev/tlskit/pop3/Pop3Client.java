@@ -1,0 +1,314 @@
+package dev.tlskit.pop3;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.internal.mail.EncodedWords;
+import dev.tlskit.internal.mail.MailSecurity;
+import dev.tlskit.internal.mail.Sasl;
+import dev.tlskit.internal.mail.ServerText;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A POP3 client (RFC 1939, 2449, 5034) that secures itself: implicit TLS, or a required STLS (RFC 2595) done right
+ * after the greeting, after which the capabilities learned in plaintext are forgotten and asked again with CAPA.
+ *
+ * <p>Credentials are refused over plaintext unless {@link TlsMode#NONE} was chosen and the server is on loopback;
+ * APOP, whose MD5 digest an eavesdropper can attack offline, is refused on any plaintext link. Not thread-safe.
+ */
+public final class Pop3Client implements Closeable {
+  /** The implicit-TLS port (RFC 8314). */
+  public static final int POP3S_PORT = 995;
+  /** The port for plaintext with STLS. */
+  public static final int POP3_PORT = 110;
+
+  static final int MAX_LINE = 64 * 1024;
+  /** The largest message {@link #retr(int)} returns in memory (64 MiB); use {@link #retr(int, OutputStream)} beyond. */
+  public static final long MAX_MESSAGE = 64L * 1024 * 1024;
+  private static final Pattern TIMESTAMP = Pattern.compile("<[^<>@\\s]+@[^<>\\s]+>");
+
+  private final TlsConnection conn;
+  private final TlsMode mode;
+  private Pop3Reply greeting;
+  private Set<String> capabilities;
+
+  private Pop3Client(TlsConnection conn, TlsMode mode) {
+    this.conn = conn;
+    this.mode = mode;
+  }
+
+  /** Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 995), verifying the server as {@code host}. */
+  public static Pop3Client connect(TlsClient client, String host, int port, TlsMode mode) throws IOException {
+    return connect(client, host, port, host, mode);
+  }
+
+  /**
+   * Connects, reads the greeting and secures the session as {@code mode} demands, verifying the certificate against
+   * {@code peerName}; then asks for the capabilities.
+   *
+   * @throws TlsSecurityException when STLS is required but absent or refused, plaintext was injected at the switch,
+   *     or the handshake failed
+   */
+  public static Pop3Client connect(TlsClient client, String host, int port, String peerName, TlsMode mode)
+      throws IOException {
+    TlsMode resolved = mode.resolve(port, POP3S_PORT);
+    TlsConnection conn = MailSecurity.open(client, host, port, peerName, resolved);
+    Pop3Client pop = new Pop3Client(conn, resolved);
+    try {
+      pop.greeting = pop.readReply();
+      if (!pop.greeting.ok()) throw refusal("greeting", pop.greeting);
+      pop.capa();
+      if (MailSecurity.upgradeWanted(conn, resolved, pop.capabilities.contains("STLS"), "STLS")) {
+        Pop3Reply r = pop.cmd(false, "STLS");
+        MailSecurity.upgrade(conn, r.ok(), "STLS", r.toString());
+        pop.capa(); // forget what plaintext said
+      }
+      return pop;
+    } catch (IOException | RuntimeException e) {
+      MailSecurity.closeQuietly(conn);
+      throw e;
+    }
+  }
+
+  private void capa() throws IOException {
+    capabilities = null;
+    Pop3Reply r = cmd(false, "CAPA");
+    Set<String> caps = new LinkedHashSet<>();
+    if (r.ok()) {
+      for (String line : readLines(MAX_MESSAGE).toString(StandardCharsets.UTF_8).split("\r\n")) {
+        if (!line.isBlank()) caps.add(line.strip().toUpperCase(Locale.ROOT));
+      }
+    }
+    capabilities = Set.copyOf(caps);
+  }
+
+  /** Returns the greeting. */
+  public Pop3Reply greeting() {
+    return greeting;
+  }
+
+  /** Returns the CAPA lines (upper case) announced over the current link; empty when CAPA is not supported. */
+  public Set<String> capabilities() {
+    return capabilities;
+  }
+
+  /** Returns what TLS negotiated, or empty over plaintext. */
+  public Optional<SecurityInfo> securityInfo() {
+    return Optional.ofNullable(conn.securityInfo());
+  }
+
+  /** Logs in with USER and PASS. */
+  public void login(String user, char[] password) throws IOException {
+    MailSecurity.requireCredentialsAllowed(conn, mode, "USER/PASS");
+    cmd(true, "USER %s", MailSecurity.checkArgument("user", user));
+    cmd(true, "PASS %s", MailSecurity.checkSecret("password", new String(password)));
+  }
+
+  /** Logs in with AUTH PLAIN (RFC 5034), sending the initial response with the command. */
+  public void authPlain(String user, char[] password) throws IOException {
+    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTH");
+    MailSecurity.checkArgument("user", user);
+    cmd(true, "AUTH PLAIN %s", Sasl.plain(user, password));
+  }
+
+  /**
+   * Logs in with APOP, which needs the timestamp of the greeting. Refused unless the link is TLS: the MD5 digest
+   * of a guessable password is open to an offline attack by anyone who saw it.
+   */
+  public void apop(String user, char[] password) throws IOException {
+    if (!conn.isTls()) {
+      throw new TlsSecurityException(TlsSecurityException.Reason.PLAINTEXT_CREDENTIALS_REFUSED,
+          "APOP refused: it is only used over TLS, and the connection to " + conn.peerName() + " is plaintext");
+    }
+    Matcher m = TIMESTAMP.matcher(greeting.text());
+    if (!m.find()) throw new ProtocolException("server greeting has no APOP timestamp");
+    MessageDigest md5;
+    try {
+      md5 = MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no MD5", e);
+    }
+    md5.update(m.group().getBytes(StandardCharsets.US_ASCII));
+    md5.update(new String(password).getBytes(StandardCharsets.UTF_8));
+    cmd(true, "APOP %s %s", MailSecurity.checkArgument("user", user), HexFormat.of().formatHex(md5.digest()));
+  }
+
+  /** Returns the number of messages and their total size. */
+  public Pop3Stat stat() throws IOException {
+    String[] f = cmd(true, "STAT").text().split(" ");
+    if (f.length < 2) throw new ProtocolException("malformed STAT reply: " + ServerText.quote(String.join(" ", f)));
+    return new Pop3Stat(parseInt(f[0]), parseLong(f[1]));
+  }
+
+  /** Lists every message with its size. */
+  public List<Pop3Listing> list() throws IOException {
+    cmd(true, "LIST");
+    List<Pop3Listing> out = new ArrayList<>();
+    for (String[] f : fields(2)) out.add(new Pop3Listing(parseInt(f[0]), parseLong(f[1])));
+    return out;
+  }
+
+  /** Returns the unique id of every message, by message number. */
+  public Map<Integer, String> uidl() throws IOException {
+    cmd(true, "UIDL");
+    Map<Integer, String> out = new LinkedHashMap<>();
+    for (String[] f : fields(2)) out.put(parseInt(f[0]), f[1]);
+    return out;
+  }
+
+  /** Returns a whole message, at most {@link #MAX_MESSAGE} bytes, dot-unstuffed with CRLF line ends. */
+  public byte[] retr(int message) throws IOException {
+    cmd(true, "RETR %s", number(message));
+    return readLines(MAX_MESSAGE).toByteArray();
+  }
+
+  /** Copies a whole message to {@code out}, dot-unstuffed, with bounded memory whatever its size. */
+  public void retr(int message, OutputStream out) throws IOException {
+    cmd(true, "RETR %s", number(message));
+    copyLines(out, Long.MAX_VALUE);
+  }
+
+  /** Returns the header and the first {@code lines} body lines of a message (TOP). */
+  public byte[] top(int message, int lines) throws IOException {
+    if (lines < 0) throw new IllegalArgumentException("lines must be >= 0: " + lines);
+    cmd(true, "TOP %s %s", number(message), Integer.toString(lines));
+    return readLines(MAX_MESSAGE).toByteArray();
+  }
+
+  /** Returns the header fields of a message (TOP n 0), names lower case, values decoded (RFC 2047). */
+  public Map<String, String> headers(int message) throws IOException {
+    return EncodedWords.headers(top(message, 0));
+  }
+
+  /** Marks a message for deletion at QUIT. */
+  public void dele(int message) throws IOException {
+    cmd(true, "DELE %s", number(message));
+  }
+
+  /** Unmarks every message marked for deletion. */
+  public void rset() throws IOException {
+    cmd(true, "RSET");
+  }
+
+  /** Sends NOOP. */
+  public void noop() throws IOException {
+    cmd(true, "NOOP");
+  }
+
+  /** Says QUIT (which commits deletions) and closes the connection. */
+  public void quit() throws IOException {
+    try {
+      cmd(true, "QUIT");
+    } finally {
+      conn.close();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    conn.close();
+  }
+
+  /**
+   * Sends one command and reads its status line; with {@code requireOk} an {@code -ERR} throws a {@link
+   * ProtocolException} naming only the command verb, so that arguments (passwords) never reach a message.
+   */
+  private Pop3Reply cmd(boolean requireOk, String format, String... args) throws IOException {
+    String line = String.format(Locale.ROOT, format, (Object[]) args);
+    MailSecurity.checkSecret("command", line);
+    OutputStream out = conn.output();
+    out.write(line.getBytes(StandardCharsets.UTF_8));
+    out.write('\r');
+    out.write('\n');
+    out.flush();
+    Pop3Reply r = readReply();
+    if (requireOk && !r.ok()) throw refusal(format.split(" ")[0], r);
+    return r;
+  }
+
+  private Pop3Reply readReply() throws IOException {
+    String line = conn.readLine(MAX_LINE);
+    if (line.equals("+OK") || line.startsWith("+OK ")) return new Pop3Reply(true, line.substring(3).strip());
+    if (line.equals("-ERR") || line.startsWith("-ERR ")) return new Pop3Reply(false, line.substring(4).strip());
+    throw new ProtocolException("malformed POP3 reply: " + ServerText.quote(line));
+  }
+
+  private ByteArrayOutputStream readLines(long max) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    copyLines(buf, max);
+    return buf;
+  }
+
+  /** Copies a multi-line response up to its lone dot, removing dot-stuffing; more than {@code max} bytes throws. */
+  private void copyLines(OutputStream out, long max) throws IOException {
+    long total = 0;
+    while (true) {
+      String line = conn.readLine(MAX_LINE);
+      if (line.equals(".")) return;
+      if (line.startsWith(".")) line = line.substring(1);
+      byte[] b = line.getBytes(StandardCharsets.UTF_8);
+      total += b.length + 2;
+      if (total > max) throw new ProtocolException("POP3 response larger than " + max + " bytes");
+      out.write(b);
+      out.write('\r');
+      out.write('\n');
+    }
+  }
+
+  private List<String[]> fields(int min) throws IOException {
+    List<String[]> out = new ArrayList<>();
+    for (String line : readLines(MAX_MESSAGE).toString(StandardCharsets.UTF_8).split("\r\n")) {
+      if (line.isEmpty()) continue;
+      String[] f = line.strip().split("\\s+");
+      if (f.length < min) throw new ProtocolException("malformed POP3 listing line: " + ServerText.quote(line));
+      out.add(f);
+    }
+    return out;
+  }
+
+  private static String number(int message) {
+    if (message < 1) throw new IllegalArgumentException("message numbers start at 1: " + message);
+    return Integer.toString(message);
+  }
+
+  private static int parseInt(String s) throws ProtocolException {
+    long v = parseLong(s);
+    if (v > Integer.MAX_VALUE) throw new ProtocolException("number too large in POP3 reply: " + v);
+    return (int) v;
+  }
+
+  private static long parseLong(String s) throws ProtocolException {
+    try {
+      long v = Long.parseLong(s);
+      if (v < 0) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw new ProtocolException("malformed number in POP3 reply: " + ServerText.quote(s));
+    }
+  }
+
+  private static ProtocolException refusal(String what, Pop3Reply r) {
+    return new ProtocolException(what + " refused by server: " + ServerText.quote(r.toString()), r.code(), r.text(),
+        null);
+  }
+}

@@ -1,0 +1,318 @@
+package dev.tlskit.smtp;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsMode;
+import dev.tlskit.internal.mail.MailSecurity;
+import dev.tlskit.internal.mail.Sasl;
+import dev.tlskit.internal.mail.ServerText;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An SMTP submission client (RFC 5321, 6409) that secures itself: implicit TLS, or a required STARTTLS (RFC 3207)
+ * done before anything else, after which every EHLO keyword learned in plaintext is forgotten and asked again.
+ *
+ * <p>{@link #connect} leaves the session greeted, secured as the mode demands and ready for {@link #login} and
+ * {@link #send}. Credentials are refused over plaintext unless {@link TlsMode#NONE} was chosen and the server is on
+ * loopback. Not thread-safe.
+ */
+public final class SmtpClient implements Closeable {
+  /** The implicit-TLS submission port (RFC 8314). */
+  public static final int SUBMISSIONS_PORT = 465;
+  /** The submission port with STARTTLS (RFC 6409). */
+  public static final int SUBMISSION_PORT = 587;
+
+  static final int MAX_LINE = 4096;
+  static final int MAX_REPLY_LINES = 200;
+
+  private final TlsConnection conn;
+  private final TlsMode mode;
+  private final String localName;
+  private Map<String, String> extensions = Map.of();
+  private SmtpReply greeting;
+
+  private SmtpClient(TlsConnection conn, TlsMode mode, String localName) {
+    this.conn = conn;
+    this.mode = mode;
+    this.localName = localName;
+  }
+
+  /** Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 465), verifying the server as {@code host}. */
+  public static SmtpClient connect(TlsClient client, String host, int port, TlsMode mode) throws IOException {
+    return connect(client, host, port, host, mode, "localhost");
+  }
+
+  /**
+   * Connects, reads the greeting, says EHLO as {@code localName} and secures the session as {@code mode} demands;
+   * the certificate is verified against {@code peerName}.
+   *
+   * @throws dev.tlskit.TlsSecurityException when STARTTLS is required but absent or refused, plaintext was
+   *     injected at the switch, or the handshake failed
+   */
+  public static SmtpClient connect(
+      TlsClient client, String host, int port, String peerName, TlsMode mode, String localName) throws IOException {
+    MailSecurity.checkArgument("localName", localName);
+    TlsMode resolved = mode.resolve(port, SUBMISSIONS_PORT);
+    TlsConnection conn = MailSecurity.open(client, host, port, peerName, resolved);
+    SmtpClient smtp = new SmtpClient(conn, resolved, localName);
+    try {
+      smtp.greeting = smtp.readReply();
+      if (smtp.greeting.code() != 220) throw refusal("greeting", smtp.greeting);
+      smtp.hello();
+      smtp.startTlsIfRequired();
+      return smtp;
+    } catch (IOException | RuntimeException e) {
+      MailSecurity.closeQuietly(conn);
+      throw e;
+    }
+  }
+
+  private void startTlsIfRequired() throws IOException {
+    if (!MailSecurity.upgradeWanted(conn, mode, extensions.containsKey("STARTTLS"), "STARTTLS")) return;
+    SmtpReply r = cmd(0, "STARTTLS");
+    MailSecurity.upgrade(conn, r.code() == 220, "STARTTLS", r.toString());
+    extensions = Map.of(); // learned in plaintext: possibly the attacker's
+    hello();
+  }
+
+  /** Says EHLO (HELO if the server does not know EHLO) and records the extensions it announces. */
+  private void hello() throws IOException {
+    SmtpReply r = cmd(0, "EHLO %s", localName);
+    if (r.code() == 250) {
+      Map<String, String> ext = new LinkedHashMap<>();
+      for (String line : r.lines().subList(1, r.lines().size())) {
+        String[] kv = line.split(" ", 2);
+        ext.put(kv[0].toUpperCase(Locale.ROOT), kv.length > 1 ? kv[1] : "");
+      }
+      extensions = Map.copyOf(ext);
+    } else if (r.code() / 100 == 5) {
+      cmd(250, "HELO %s", localName);
+      extensions = Map.of();
+    } else {
+      throw refusal("EHLO", r);
+    }
+  }
+
+  /** Returns the server's greeting. */
+  public SmtpReply greeting() {
+    return greeting;
+  }
+
+  /** Returns the EHLO keywords the server announced (upper case) with their parameters; after TLS, only new ones. */
+  public Map<String, String> extensions() {
+    return extensions;
+  }
+
+  /** Returns true when the server announced {@code keyword} in its last EHLO reply. */
+  public boolean supports(String keyword) {
+    return extensions.containsKey(keyword.toUpperCase(Locale.ROOT));
+  }
+
+  /** Returns what TLS negotiated, or empty over plaintext. */
+  public Optional<SecurityInfo> securityInfo() {
+    return Optional.ofNullable(conn.securityInfo());
+  }
+
+  /**
+   * Authenticates with AUTH PLAIN, or AUTH LOGIN when PLAIN is not offered.
+   *
+   * @throws dev.tlskit.TlsSecurityException when the link is not encrypted (see the class docs)
+   * @throws ProtocolException when the server offers neither mechanism or refuses the credentials
+   */
+  public void login(String user, char[] password) throws IOException {
+    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTH");
+    MailSecurity.checkArgument("user", user);
+    List<String> mechs = authMechanisms();
+    if (mechs.contains("PLAIN")) {
+      cmd(235, "AUTH PLAIN %s", Sasl.plain(user, password));
+    } else if (mechs.contains("LOGIN")) {
+      cmd(334, "AUTH LOGIN");
+      cmd(334, "%s", Sasl.base64(user));
+      cmd(235, "%s", Sasl.base64(password));
+    } else {
+      throw new ProtocolException("server offers neither AUTH PLAIN nor AUTH LOGIN; it offers " + mechs);
+    }
+  }
+
+  /** Authenticates with an OAuth 2.0 bearer token (AUTH XOAUTH2). */
+  public void loginXoauth2(String user, char[] token) throws IOException {
+    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTH");
+    SmtpReply r = cmd(0, "AUTH XOAUTH2 %s", Sasl.xoauth2(user, token));
+    if (r.code() == 334) { // an error report in base64 JSON; the exchange ends with an empty response
+      String detail = Sasl.decodeChallenge(r.text());
+      SmtpReply last = cmd(0, "");
+      throw new ProtocolException("AUTH XOAUTH2 refused: " + last + "; server detail " + ServerText.quote(detail),
+          String.valueOf(last.code()), last.text(), null);
+    }
+    if (r.code() != 235) throw refusal("AUTH", r);
+  }
+
+  private List<String> authMechanisms() {
+    String v = extensions.get("AUTH");
+    if (v == null) return List.of();
+    return Arrays.stream(v.trim().split("\\s+")).map(s -> s.toUpperCase(Locale.ROOT)).toList();
+  }
+
+  /**
+   * Sends one message to every recipient. Recipients the server refuses are reported in the result and the message
+   * goes to the others; if none is accepted the transaction is reset and a {@link ProtocolException} thrown.
+   * Line endings are normalised to CRLF and lines are dot-stuffed.
+   */
+  public SendResult send(String from, List<String> recipients, byte[] message) throws IOException {
+    boolean eightBit = false;
+    for (byte b : message) if (b < 0) eightBit = true;
+    return transaction(from, recipients, new ByteArrayInputStream(message), (long) message.length, eightBit);
+  }
+
+  /** Sends a message read from {@code message} (an RFC 5322 message); see {@link #send(String, List, byte[])}. */
+  public SendResult send(String from, List<String> recipients, InputStream message) throws IOException {
+    return transaction(from, recipients, message, null, supports("8BITMIME"));
+  }
+
+  /** Sends a simple text mail to its recipients. */
+  public SendResult send(SimpleMail mail) throws IOException {
+    return send(mail.from(), mail.recipients(), mail.toBytes());
+  }
+
+  private SendResult transaction(String from, List<String> recipients, InputStream message, Long size,
+      boolean eightBit) throws IOException {
+    if (recipients.isEmpty()) throw new IllegalArgumentException("recipients must not be empty");
+    MailSecurity.checkArgument("from", from);
+    for (String rcpt : recipients) MailSecurity.checkArgument("recipient", rcpt);
+    StringBuilder params = new StringBuilder();
+    if (size != null && supports("SIZE")) params.append(" SIZE=").append(size);
+    if (eightBit && supports("8BITMIME")) params.append(" BODY=8BITMIME");
+    if (!isAscii(from) || recipients.stream().anyMatch(r -> !isAscii(r))) {
+      if (!supports("SMTPUTF8")) {
+        throw new ProtocolException("an address is not ASCII and the server does not announce SMTPUTF8");
+      }
+      params.append(" SMTPUTF8");
+    }
+    List<RecipientResult> results = new ArrayList<>();
+    if (supports("PIPELINING")) {
+      // RFC 2920: MAIL and RCPT may go in one batch. This is after any TLS switch, never across it.
+      write("MAIL FROM:<%s>%s", from, params);
+      for (String rcpt : recipients) write("RCPT TO:<%s>", rcpt);
+      conn.output().flush();
+      SmtpReply mail = readReply();
+      for (String rcpt : recipients) results.add(new RecipientResult(rcpt, readReply()));
+      if (mail.code() != 250) throw refusal("MAIL FROM", mail);
+    } else {
+      cmd(250, "MAIL FROM:<%s>%s", from, params);
+      for (String rcpt : recipients) results.add(new RecipientResult(rcpt, cmd(0, "RCPT TO:<%s>", rcpt)));
+    }
+    if (results.stream().noneMatch(RecipientResult::accepted)) {
+      reset();
+      RecipientResult first = results.get(0);
+      throw new ProtocolException("no recipient accepted; " + first.recipient() + ": " + first.reply(),
+          String.valueOf(first.reply().code()), first.reply().text(), null);
+    }
+    cmd(354, "DATA");
+    DotStuffer stuffer = new DotStuffer(conn.output());
+    stuffer.copy(message);
+    stuffer.finish();
+    conn.output().flush();
+    SmtpReply done = readReply();
+    if (done.code() != 250) throw refusal("message", done);
+    return new SendResult(results, done);
+  }
+
+  private static boolean isAscii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
+  }
+
+  /** Aborts the current transaction (RSET). */
+  public void reset() throws IOException {
+    cmd(250, "RSET");
+  }
+
+  /** Sends NOOP and returns the reply. */
+  public SmtpReply noop() throws IOException {
+    return cmd(250, "NOOP");
+  }
+
+  /** Says QUIT and closes the connection. */
+  public void quit() throws IOException {
+    try {
+      cmd(221, "QUIT");
+    } finally {
+      conn.close();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    conn.close();
+  }
+
+  /**
+   * Sends one command and reads its reply. With {@code expect} &gt; 0 any other code throws a {@link
+   * ProtocolException} naming only the command verb, so that arguments (credentials) never reach a message.
+   */
+  private SmtpReply cmd(int expect, String format, Object... args) throws IOException {
+    write(format, args);
+    conn.output().flush();
+    SmtpReply r = readReply();
+    if (expect > 0 && r.code() != expect) throw refusal(verb(format), r);
+    return r;
+  }
+
+  private void write(String format, Object... args) throws IOException {
+    String line = String.format(Locale.ROOT, format, args);
+    MailSecurity.checkSecret("command", line);
+    OutputStream out = conn.output();
+    out.write(line.getBytes(StandardCharsets.UTF_8));
+    out.write('\r');
+    out.write('\n');
+  }
+
+  private static String verb(String format) {
+    int sp = format.indexOf(" %");
+    String v = sp < 0 ? format : format.substring(0, sp);
+    return v.isEmpty() || v.startsWith("%") ? "AUTH response" : v;
+  }
+
+  private static ProtocolException refusal(String what, SmtpReply r) {
+    return new ProtocolException(what + " refused by server: " + ServerText.quote(r.toString()),
+        String.valueOf(r.code()), r.text(), null);
+  }
+
+  /** Reads one reply; malformed, inconsistent or oversized replies throw a {@link ProtocolException}. */
+  SmtpReply readReply() throws IOException {
+    List<String> lines = new ArrayList<>();
+    int code = -1;
+    while (true) {
+      String line = conn.readLine(MAX_LINE);
+      if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
+          || !Character.isDigit(line.charAt(2)) || line.charAt(0) < '2' || line.charAt(0) > '5'
+          || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
+        throw new ProtocolException("malformed SMTP reply line: " + ServerText.quote(line));
+      }
+      int c = Integer.parseInt(line.substring(0, 3));
+      if (code >= 0 && c != code) {
+        throw new ProtocolException("SMTP reply changed code from " + code + " to " + c + " mid-reply: "
+            + ServerText.quote(line));
+      }
+      code = c;
+      lines.add(line.length() > 4 ? line.substring(4) : "");
+      if (lines.size() > MAX_REPLY_LINES) {
+        throw new ProtocolException("SMTP reply longer than " + MAX_REPLY_LINES + " lines");
+      }
+      if (line.length() == 3 || line.charAt(3) == ' ') return new SmtpReply(code, lines);
+    }
+  }
+}

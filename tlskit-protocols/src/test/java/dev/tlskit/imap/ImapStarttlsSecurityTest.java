@@ -1,0 +1,140 @@
+package dev.tlskit.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.TlsSecurityException.Reason;
+import dev.tlskit.testpeer.MailTests;
+import dev.tlskit.testpeer.ScriptedPeer;
+import dev.tlskit.testpeer.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A hostile IMAP server against the STARTTLS rules: nothing secret may ever be sent in plaintext. */
+class ImapStarttlsSecurityTest {
+  private static final String GREETING = "S: * OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] hi";
+  private static final String TAG_LINE = "[A-Z0-9]{8} ";
+  private final TestPki pki = TestPki.get();
+
+  private ImapClient connect(ScriptedPeer peer, TlsMode mode) throws Exception {
+    return ImapClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(), "localhost", mode,
+        ImapLimits.DEFAULTS);
+  }
+
+  private static void assertReason(Throwable e, Reason reason) {
+    assertThat(e).isInstanceOfSatisfying(TlsSecurityException.class, s -> assertThat(s.reason()).isEqualTo(reason));
+  }
+
+  @Test
+  void starttlsUpgradesAndAsksForCapabilitiesAgain() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), GREETING,
+        "C: {tag} STARTTLS",
+        // tampering: capabilities injected before, and sent with, the answer must both be forgotten
+        "S: * CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] begin TLS",
+        "TLS",
+        "C: {tag} CAPABILITY", "S: * CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN\r\n{tag} OK",
+        "C: {tag} AUTHENTICATE PLAIN", "S: + ", "C: AGFsaWNlAHNlY3JldA==", "S: {tag} OK in",
+        "C: {tag} LOGOUT", "S: * BYE\r\n{tag} OK")) {
+      ImapClient imap = connect(peer, TlsMode.STARTTLS);
+      assertThat(imap.capabilities()).containsExactly("IMAP4REV1", "LOGINDISABLED", "AUTH=PLAIN");
+      imap.login("alice", "secret".toCharArray());
+      imap.logout();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.plaintextFromClient()).matches(TAG_LINE + "STARTTLS\r\n");
+    }
+  }
+
+  @Test
+  void strippedStarttlsAbortsBeforeAnyCommand() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi")) {
+      assertThatThrownBy(() -> connect(peer, TlsMode.STARTTLS))
+          .satisfies(e -> assertReason(e, Reason.UPGRADE_NOT_OFFERED));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEmpty();
+    }
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: * OK hi", "C: {tag} CAPABILITY",
+        "S: * CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK")) {
+      assertThatThrownBy(() -> connect(peer, TlsMode.AUTO))
+          .satisfies(e -> assertReason(e, Reason.UPGRADE_NOT_OFFERED));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).matches(TAG_LINE + "CAPABILITY\r\n");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{tag} NO [ALERT] TLS unavailable", "{tag} BAD unknown command",
+      "* BYE shutting down\r\n{tag} NO bye", "* OK [CAPABILITY IMAP4rev1] fine\r\n{tag} NO later"})
+  void refusedStarttlsAbortsInEveryReplyForm(String reply) throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(GREETING, "C: {tag} STARTTLS", "S: " + reply)) {
+      assertThatThrownBy(() -> connect(peer, TlsMode.STARTTLS))
+          .satisfies(e -> assertReason(e, Reason.UPGRADE_REFUSED));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).matches(TAG_LINE + "STARTTLS\r\n");
+    }
+  }
+
+  @Test
+  void preauthGreetingAbortsWhenTlsIsRequired() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] welcome back")) {
+      assertThatThrownBy(() -> connect(peer, TlsMode.STARTTLS))
+          .satisfies(e -> assertReason(e, Reason.PREAUTH_REFUSED))
+          .hasMessageContaining("welcome back");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEmpty();
+    }
+  }
+
+  @Test
+  void responsesInjectedInTheUpgradeSegmentAbort() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), GREETING, "C: {tag} STARTTLS",
+        "S: {tag} OK begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN")) {
+      assertThatThrownBy(() -> connect(peer, TlsMode.STARTTLS))
+          .satisfies(e -> assertReason(e, Reason.INJECTION_DETECTED))
+          .hasMessageContaining("* CAPABILITY");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).matches(TAG_LINE + "STARTTLS\r\n");
+      assertThat(peer.tlsFromClient()).isEmpty();
+    }
+  }
+
+  @Test
+  void untrustedCertificateAborts() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), GREETING, "C: {tag} STARTTLS",
+        "S: {tag} OK begin", "TLS")) {
+      assertThatThrownBy(() -> ImapClient.connect(MailTests.client(pki.untrustingClientContext()), "127.0.0.1",
+          peer.port(), "localhost", TlsMode.STARTTLS, ImapLimits.DEFAULTS))
+          .satisfies(e -> assertReason(e, Reason.HANDSHAKE_FAILED));
+      peer.finish();
+      assertThat(peer.tlsFromClient()).isEmpty();
+    }
+  }
+
+  @Test
+  void opportunisticWithoutOfferRefusesCredentials() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi")) {
+      ImapClient imap = connect(peer, TlsMode.OPPORTUNISTIC);
+      assertThatThrownBy(() -> imap.login("alice", "secret".toCharArray()))
+          .satisfies(e -> assertReason(e, Reason.PLAINTEXT_CREDENTIALS_REFUSED));
+      assertThatThrownBy(() -> imap.authenticatePlain("alice", "secret".toCharArray()))
+          .satisfies(e -> assertReason(e, Reason.PLAINTEXT_CREDENTIALS_REFUSED));
+      imap.close();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.plaintextFromClient()).isEmpty();
+    }
+  }
+
+  @Test
+  void implicitTlsAcceptsPreauth() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(pki.serverContext(),
+        "S: * PREAUTH [CAPABILITY IMAP4rev1] hi", "C: {tag} LOGOUT", "S: * BYE\r\n{tag} OK")) {
+      ImapClient imap = connect(peer, TlsMode.IMPLICIT);
+      assertThat(imap.authenticated()).isTrue();
+      imap.logout();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.plaintextFromClient()).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.tlskit.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.TlsSecurityException.Reason;
+import dev.tlskit.testpeer.MailTests;
+import dev.tlskit.testpeer.ScriptedPeer;
+import dev.tlskit.testpeer.TestPki;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** A hostile SMTP server against the STARTTLS rules: nothing secret may ever be sent in plaintext. */
+class SmtpStarttlsSecurityTest {
+  private static final String EHLO_WITH_STARTTLS = "S: 250-mx\r\n250-STARTTLS\r\n250 AUTH PLAIN";
+  private final TestPki pki = TestPki.get();
+
+  private static void assertReason(Throwable e, Reason reason) {
+    assertThat(e).isInstanceOfSatisfying(TlsSecurityException.class, s -> assertThat(s.reason()).isEqualTo(reason));
+  }
+
+  @Test
+  void starttlsUpgradesThenForgetsPlaintextCapabilities() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(),
+        "S: 220 mx", "C: EHLO localhost", EHLO_WITH_STARTTLS,
+        "C: STARTTLS", "S: 220 go ahead", "TLS",
+        "C: EHLO localhost", "S: 250-mx\r\n250 AUTH LOGIN", // PLAIN was only claimed in plaintext
+        "C: AUTH LOGIN", "S: 334 VXNlcm5hbWU6", "C: YWxpY2U=", "S: 334 UGFzc3dvcmQ6", "C: c2VjcmV0", "S: 235 ok",
+        "C: QUIT", "S: 221 bye")) {
+      SmtpClient smtp = SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
+          "localhost", TlsMode.STARTTLS, "localhost");
+      assertThat(smtp.supports("STARTTLS")).isFalse();
+      assertThat(smtp.securityInfo()).get().extracting(i -> i.protocol()).isIn("TLSv1.3", "TLSv1.2");
+      smtp.login("alice", "secret".toCharArray());
+      smtp.quit();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\nSTARTTLS\r\n");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"STARTTLS", "AUTO"})
+  void strippedStarttlsAbortsBeforeAnyCommand(String mode) throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 AUTH PLAIN")) {
+      assertThatThrownBy(() -> SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
+          TlsMode.valueOf(mode))).satisfies(e -> assertReason(e, Reason.UPGRADE_NOT_OFFERED));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\n");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"454 4.7.0 TLS not available", "502 5.5.1 unknown command", "250 ok, no TLS though",
+      "501-syntax\r\n501 error", "221 bye", "530 must issue STARTTLS first"})
+  void refusedStarttlsAbortsInEveryReplyForm(String reply) throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost", EHLO_WITH_STARTTLS,
+        "C: STARTTLS", "S: " + reply)) {
+      assertThatThrownBy(() -> SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
+          TlsMode.STARTTLS))
+          .satisfies(e -> assertReason(e, Reason.UPGRADE_REFUSED))
+          .hasMessageContaining(reply.substring(0, 3));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\nSTARTTLS\r\n");
+    }
+  }
+
+  @Test
+  void repliesInjectedInTheUpgradeSegmentAbort() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), "S: 220 mx", "C: EHLO localhost",
+        EHLO_WITH_STARTTLS, "C: STARTTLS", "S: 220 ready\r\n250-evil\r\n250 AUTH PLAIN")) {
+      assertThatThrownBy(() -> SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
+          "localhost", TlsMode.STARTTLS, "localhost"))
+          .satisfies(e -> assertReason(e, Reason.INJECTION_DETECTED))
+          .hasMessageContaining("250-evil");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\nSTARTTLS\r\n");
+      assertThat(peer.tlsFromClient()).isEmpty();
+    }
+  }
+
+  @Test
+  void untrustedCertificateAbortsAfterStarttls() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), "S: 220 mx", "C: EHLO localhost",
+        EHLO_WITH_STARTTLS, "C: STARTTLS", "S: 220 go ahead", "TLS")) {
+      assertThatThrownBy(() -> SmtpClient.connect(MailTests.client(pki.untrustingClientContext()), "127.0.0.1",
+          peer.port(), "localhost", TlsMode.STARTTLS, "localhost"))
+          .satisfies(e -> assertReason(e, Reason.HANDSHAKE_FAILED));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\nSTARTTLS\r\n");
+      assertThat(peer.tlsFromClient()).isEmpty();
+    }
+  }
+
+  @Test
+  void certificateForAnotherNameAbortsImplicitTls() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(pki.serverContext(), "S: 220 mx")) {
+      assertThatThrownBy(() -> SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
+          "mail.example.org", TlsMode.IMPLICIT, "localhost"))
+          .satisfies(e -> assertReason(e, Reason.HANDSHAKE_FAILED));
+      peer.finish();
+      assertThat(peer.tlsFromClient()).isEmpty();
+    }
+  }
+
+  @Test
+  void implicitTlsSendsEverythingEncrypted() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(pki.serverContext(),
+        "S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 AUTH PLAIN",
+        "C: AUTH PLAIN AGFsaWNlAHNlY3JldA==", "S: 235 ok",
+        "C: MAIL FROM:<a@x>", "S: 250 ok", "C: RCPT TO:<b@x>", "S: 250 ok", "C: DATA", "S: 354 go",
+        "C: hi", "C: .", "S: 250 ok", "C: QUIT", "S: 221 bye")) {
+      SmtpClient smtp = SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
+          "localhost", TlsMode.IMPLICIT, "localhost");
+      smtp.login("alice", "secret".toCharArray());
+      smtp.send("a@x", List.of("b@x"), "hi".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      smtp.quit();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.plaintextFromClient()).isEmpty();
+    }
+  }
+}
