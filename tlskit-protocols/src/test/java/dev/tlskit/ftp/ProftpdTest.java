@@ -38,7 +38,7 @@ class ProftpdTest {
   }
 
   private FtpSession login(Proftpd p) throws Exception {
-    FtpSession s = FtpClient.builder().trustManagers(p.trust()).build().connect("127.0.0.1", p.port, "localhost");
+    FtpSession s = FtpClient.builder().policy(p.policy()).build().connect("127.0.0.1", p.port, "localhost");
     s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
     return s;
   }

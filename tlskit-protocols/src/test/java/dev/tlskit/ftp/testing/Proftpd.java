@@ -1,11 +1,11 @@
 package dev.tlskit.ftp.testing;
 
+import dev.tlskit.TlsPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.net.ssl.TrustManager;
 
 /**
  * A real ProFTPD with mod_tls started for a test: {@code TLSRequired on} (control and data), session reuse required
@@ -66,8 +66,9 @@ public final class Proftpd implements AutoCloseable {
     return s;
   }
 
-  public TrustManager[] trust() throws Exception {
-    return Peers.trust(dir.resolve("cert.pem"));
+  /** Returns the default TLS policy, trusting exactly this server's self-signed certificate. */
+  public TlsPolicy policy() throws IOException {
+    return Peers.policy(dir.resolve("cert.pem"));
   }
 
   /** Returns mod_tls's log, which records for each data connection whether the session was reused. */
