@@ -1,14 +1,8 @@
 package dev.tlskit.internal.server;
 
-import dev.tlskit.CertificateProblem;
 import dev.tlskit.ServerMetrics.HandshakeFailure;
 import java.io.EOFException;
 import java.net.SocketTimeoutException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 
 /** Names why a server-side handshake failed, from what the JDK threw. */
@@ -40,31 +34,5 @@ public final class Failures {
       }
     }
     return HandshakeFailure.OTHER;
-  }
-
-  /** Returns the problems a rejected client chain had, from the trust manager's exception. */
-  public static List<CertificateProblem> problems(List<X509Certificate> chain, Throwable error) {
-    Instant now = Instant.now();
-    for (Throwable c = error; c != null; c = c.getCause()) {
-      if (c instanceof CertificateExpiredException) {
-        for (X509Certificate x : chain) {
-          if (x.getNotAfter().toInstant().isBefore(now)) {
-            return List.of(new CertificateProblem.Expired(
-                x.getSubjectX500Principal().getName(), x.getNotAfter().toInstant(), now));
-          }
-        }
-      }
-      if (c instanceof CertificateNotYetValidException) {
-        for (X509Certificate x : chain) {
-          if (x.getNotBefore().toInstant().isAfter(now)) {
-            return List.of(new CertificateProblem.NotYetValid(
-                x.getSubjectX500Principal().getName(), x.getNotBefore().toInstant(), now));
-          }
-        }
-      }
-    }
-    String issuer = chain.isEmpty() ? "(no certificate)"
-        : chain.get(chain.size() - 1).getIssuerX500Principal().getName();
-    return List.of(new CertificateProblem.UntrustedIssuer(issuer));
   }
 }
