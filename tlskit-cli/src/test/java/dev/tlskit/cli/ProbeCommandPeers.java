@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.CertifiedKey;
 import dev.tlskit.ServerCertificates;
 import dev.tlskit.ServerConnection;
 import dev.tlskit.TlsMode;
@@ -113,9 +114,8 @@ final class ProbeCommandPeers implements AutoCloseable {
    * AUTH PLAIN only after the upgrade) and upgrades on STARTTLS; returns its port.
    */
   int smtp(HeldCertificate leaf, boolean offerStarttls) throws IOException {
-    List<X509Certificate> chain = leaf.chain();
     TlsServer s = TlsServer.builder(c -> smtpSession(c, offerStarttls),
-            ServerCertificates.of(leaf.privateKey(), chain))
+            ServerCertificates.of(CertifiedKey.of(leaf.privateKey(), leaf.chain())))
         .mode(TlsMode.STARTTLS).listen("127.0.0.1", 0).start();
     servers.add(s);
     return s.port();
