@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Assumptions;
 final class ProbeCommandPeers implements AutoCloseable {
   static final String OPENSSL = "/usr/bin/openssl";
   static final String TESTSSL = "/usr/bin/testssl";
+  static final String VSFTPD = "/usr/sbin/vsftpd";
 
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
@@ -106,6 +107,33 @@ final class ProbeCommandPeers implements AutoCloseable {
         .redirectOutput(dir.resolve("s_server-" + id + ".log").toFile()).start();
     processes.add(p);
     awaitPort(port, p, dir.resolve("s_server-" + id + ".log"));
+    return port;
+  }
+
+  /**
+   * Starts a real vsftpd (explicit FTPS: AUTH TLS) presenting {@code leaf}, as the launching user, anonymous-only
+   * with an empty root; returns its port once it accepts connections.
+   */
+  int vsftpd(HeldCertificate leaf) throws IOException, InterruptedException {
+    require(VSFTPD);
+    String id = Long.toString(System.nanoTime());
+    Path cert = dir.resolve("vsftpd-cert-" + id + ".pem");
+    Path key = dir.resolve("vsftpd-key-" + id + ".pem");
+    Files.writeString(cert, Pem.encodeCertificates(leaf.chain()));
+    Files.writeString(key, leaf.privateKeyPkcs8Pem());
+    Path root = Files.createDirectories(dir.resolve("vsftpd-root-" + id));
+    int port = freePort();
+    Path conf = dir.resolve("vsftpd-" + id + ".conf");
+    Files.writeString(conf, String.join("\n",
+        "listen=YES", "listen_address=127.0.0.1", "listen_port=" + port, "background=NO",
+        "run_as_launching_user=YES", "anonymous_enable=YES", "anon_root=" + root, "local_enable=NO",
+        "secure_chroot_dir=" + root, "ssl_enable=YES", "rsa_cert_file=" + cert, "rsa_private_key_file=" + key,
+        "ssl_ciphers=ECDHE+AESGCM", ""));
+    Path log = dir.resolve("vsftpd-" + id + ".log");
+    Process p = new ProcessBuilder(VSFTPD, conf.toString()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    processes.add(p);
+    awaitPort(port, p, log);
     return port;
   }
 
@@ -177,7 +205,7 @@ final class ProbeCommandPeers implements AutoCloseable {
     Instant deadline = Instant.now().plusSeconds(10);
     while (Instant.now().isBefore(deadline)) {
       if (!p.isAlive()) {
-        throw new IOException("s_server exited: " + Files.readString(log, StandardCharsets.UTF_8));
+        throw new IOException(p.info().command().orElse("peer") + " exited: " + Files.readString(log, StandardCharsets.UTF_8));
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -186,7 +214,7 @@ final class ProbeCommandPeers implements AutoCloseable {
         Thread.sleep(50);
       }
     }
-    throw new IOException("s_server did not listen on " + port + " within 10 s");
+    throw new IOException("peer did not listen on " + port + " within 10 s");
   }
 
   @Override

@@ -232,6 +232,19 @@ class ProbeCommandTest {
   }
 
   @Test
+  void explicitFtpsOnRealVsftpdIsProbedThroughAuthTls() throws Exception {
+    int port = peers.vsftpd(peers.leaf().keyType(KeyType.RSA_2048).build());
+    ProbeReport r = probe(port, trust(), Starttls.FTP);
+
+    assertThat(r.starttls().offered()).isTrue();
+    assertThat(r.starttls().before()).contains("AUTH TLS");
+    assertThat(r.acceptedVersions()).contains(TlsVersion.TLS_1_2).doesNotContain(TlsVersion.TLS_1_0);
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactlyInAnyOrder(0xC02F, 0xC030);
+    assertThat(r.validation().trusted()).isTrue();
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.GOOD);
+  }
+
+  @Test
   void starttlsNotOfferedIsCriticalAndExitsThree() throws Exception {
     int port = peers.smtp(peers.goodLeaf(), false);
     ProbeReport r = probe(port, trust(), Starttls.SMTP);
