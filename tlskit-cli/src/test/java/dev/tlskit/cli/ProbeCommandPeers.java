@@ -43,6 +43,7 @@ final class ProbeCommandPeers implements AutoCloseable {
   static final String OPENSSL = "/usr/bin/openssl";
   static final String TESTSSL = "/usr/bin/testssl";
   static final String VSFTPD = "/usr/sbin/vsftpd";
+  static final String DOVECOT = "/usr/sbin/dovecot";
 
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
@@ -135,6 +136,49 @@ final class ProbeCommandPeers implements AutoCloseable {
     processes.add(p);
     awaitPort(port, p, log);
     return port;
+  }
+
+  /**
+   * Starts a real dovecot in the foreground with its own config, presenting {@code leaf} on an IMAP and a POP3
+   * listener (both explicit TLS: STARTTLS / STLS); returns the two ports once both accept connections. Run as root
+   * it uses the package's unprivileged users; otherwise the current user.
+   */
+  int[] dovecot(HeldCertificate leaf) throws IOException, InterruptedException {
+    require(DOVECOT);
+    String id = Long.toString(System.nanoTime());
+    Path base = Files.createDirectories(dir.resolve("dovecot-" + id));
+    Path cert = base.resolve("cert.pem");
+    Path key = base.resolve("key.pem");
+    Files.writeString(cert, Pem.encodeCertificates(leaf.chain()));
+    Files.writeString(key, leaf.privateKeyPkcs8Pem());
+    boolean root = "root".equals(System.getProperty("user.name"));
+    String user = System.getProperty("user.name");
+    int imap = freePort();
+    int pop3 = freePort();
+    List<String> conf = new ArrayList<>(List.of(
+        "base_dir = " + base.resolve("run"), "state_dir = " + base.resolve("state"),
+        "log_path = " + base.resolve("dovecot.log"), "instance_name = tlskit-probe-" + id,
+        "protocols = imap pop3", "listen = 127.0.0.1", "ssl = yes", "ssl_cert = <" + cert, "ssl_key = <" + key,
+        "service imap-login {", "  inet_listener imap {", "    address = 127.0.0.1", "    port = " + imap, "  }",
+        "  inet_listener imaps {", "    port = 0", "  }", "}",
+        "service pop3-login {", "  inet_listener pop3 {", "    address = 127.0.0.1", "    port = " + pop3, "  }",
+        "  inet_listener pop3s {", "    port = 0", "  }", "}",
+        "service anvil {", "  chroot =", "}", "service stats {", "  inet_listener http {", "    port = 0", "  }", "}",
+        "passdb {", "  driver = static", "  args = nopassword=y", "}",
+        "userdb {", "  driver = static", "  args = uid=" + (root ? "nobody" : user) + " home=" + base.resolve("home"),
+        "}", "mail_location = maildir:" + base.resolve("mail")));
+    if (!root) {
+      conf.addAll(List.of("default_login_user = " + user, "default_internal_user = " + user));
+    }
+    Path confFile = base.resolve("dovecot.conf");
+    Files.writeString(confFile, String.join("\n", conf) + "\n");
+    Path log = base.resolve("stdout.log");
+    Process p = new ProcessBuilder(DOVECOT, "-F", "-c", confFile.toString()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    processes.add(p);
+    awaitPort(imap, p, log);
+    awaitPort(pop3, p, log);
+    return new int[] {imap, pop3};
   }
 
   /**

@@ -245,6 +245,23 @@ class ProbeCommandTest {
   }
 
   @Test
+  void imapStarttlsAndPop3StlsOnRealDovecotAreProbed() throws Exception {
+    int[] ports = peers.dovecot(peers.goodLeaf());
+
+    ProbeReport imap = probe(ports[0], trust(), Starttls.IMAP);
+    assertThat(imap.starttls().before()).contains("STARTTLS");
+    assertThat(imap.starttls().removed()).containsExactly("STARTTLS");
+    assertThat(imap.acceptedVersions()).contains(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2);
+    assertThat(imap.validation().trusted()).isTrue();
+
+    ProbeReport pop3 = probe(ports[1], trust(), Starttls.POP3);
+    assertThat(pop3.starttls().before()).contains("STLS");
+    assertThat(pop3.starttls().removed()).containsExactly("STLS");
+    assertThat(pop3.acceptedVersions()).isEqualTo(imap.acceptedVersions());
+    assertThat(pop3.acceptedSuites()).isEqualTo(imap.acceptedSuites());
+  }
+
+  @Test
   void starttlsNotOfferedIsCriticalAndExitsThree() throws Exception {
     int port = peers.smtp(peers.goodLeaf(), false);
     ProbeReport r = probe(port, trust(), Starttls.SMTP);
