@@ -1,11 +1,9 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.server.CertificateSnapshot;
-import dev.tlskit.internal.server.PemFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,19 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * handshaked with; a reload affects new handshakes only. Thread-safe.
  */
 public final class ServerCertificates {
-  /** A private key and its certificate chain, leaf first. */
-  public record Credential(PrivateKey key, List<X509Certificate> chain) {
-    public Credential {
-      Objects.requireNonNull(key, "key");
-      if (chain.isEmpty()) throw new IllegalArgumentException("a credential needs at least its leaf certificate");
-      chain = List.copyOf(chain);
-    }
-  }
-
   /** Reads one credential; called at build time and on every reload. */
   @FunctionalInterface
   public interface Loader {
-    Credential load() throws IOException, GeneralSecurityException;
+    CertifiedKey load() throws IOException, GeneralSecurityException;
   }
 
   private record Source(Loader loader, List<Path> files) {}
@@ -54,9 +43,9 @@ public final class ServerCertificates {
   }
 
   /** Returns certificates holding one fixed credential (never reloaded). */
-  public static ServerCertificates of(PrivateKey key, List<X509Certificate> chain) {
+  public static ServerCertificates of(CertifiedKey key) {
     try {
-      return builder().add(key, chain).build();
+      return builder().add(key).build();
     } catch (IOException e) {
       throw new IllegalStateException("a fixed credential cannot fail to load", e);
     }
@@ -100,21 +89,15 @@ public final class ServerCertificates {
     long generation = GENERATIONS.incrementAndGet();
     List<CertificateSnapshot.Entry> entries = new ArrayList<>();
     for (Source s : sources) {
-      Credential c;
+      CertifiedKey c;
       try {
         c = s.loader().load();
-      } catch (GeneralSecurityException | RuntimeException e) {
+      } catch (IOException | GeneralSecurityException | RuntimeException e) {
         throw new IOException("cannot load server certificate" + (s.files().isEmpty() ? "" : " from " + s.files())
             + ": " + e.getMessage(), e);
       }
-      try {
-        CertificateSnapshot.checkKeyMatches(c.key(), c.chain().get(0));
-      } catch (GeneralSecurityException e) {
-        throw new IOException("server key does not match its certificate" + (s.files().isEmpty() ? ""
-            : " in " + s.files()) + ": " + e.getMessage(), e);
-      }
       entries.add(new CertificateSnapshot.Entry(
-          "tlskit-" + generation + "-" + entries.size(), c.key(), c.chain()));
+          "tlskit-" + generation + "-" + entries.size(), c.privateKey(), c.chain()));
     }
     return new CertificateSnapshot(entries);
   }
@@ -126,19 +109,19 @@ public final class ServerCertificates {
     private Builder() {}
 
     /** Adds a fixed credential. */
-    public Builder add(PrivateKey key, List<X509Certificate> chain) {
-      Credential c = new Credential(key, chain);
-      sources.add(new Source(() -> c, List.of()));
+    public Builder add(CertifiedKey key) {
+      Objects.requireNonNull(key, "key");
+      sources.add(new Source(() -> key, List.of()));
       return this;
     }
 
     /**
-     * Adds a credential read from a PEM certificate chain and an unencrypted PKCS#8 PEM key ({@code BEGIN PRIVATE
-     * KEY}), re-read on reload. Other key formats (PKCS#1, SEC1, encrypted) are read by tlskit-certs: pass its
+     * Adds a credential read from a PEM certificate chain and a PKCS#8 PEM key (see {@link CertifiedKey#fromPem}),
+     * re-read on reload. Other key formats (PKCS#1, SEC1, legacy encrypted) are read by tlskit-certs: pass its
      * reader through {@link #add(Loader, Path...)}.
      */
     public Builder addPemFiles(Path chain, Path key) {
-      return add(() -> new Credential(PemFiles.readPkcs8Key(key), PemFiles.readCertificates(chain)), chain, key);
+      return add(() -> CertifiedKey.fromPem(chain, key, null), chain, key);
     }
 
     /** Adds a credential produced by {@code loader}, re-run on reload; {@code files} are what a watch observes. */

@@ -45,16 +45,17 @@ public final class TlsConnection implements Closeable {
   }
 
   TlsConnection(Socket socket, String peerName, Upgrader upgrader, TlsClient client) throws IOException {
+    this(socket, peerName, upgrader, client, socket instanceof TransportSocket t ? t : null);
+  }
+
+  TlsConnection(Socket socket, String peerName, Upgrader upgrader, TlsClient client, TransportSocket transport)
+      throws IOException {
     this.upgrader = Objects.requireNonNull(upgrader);
     this.peerName = Objects.requireNonNull(peerName);
     this.client = client;
-    this.transport = transportOf(socket);
+    this.transport = transport;
     attach(socket);
     if (socket instanceof SSLSocket ssl) securityInfo = upgrader.describe(ssl, peerName);
-  }
-
-  private static TransportSocket transportOf(Socket s) {
-    return s instanceof TransportSocket t ? t : null;
   }
 
   private void attach(Socket s) throws IOException {
@@ -143,6 +144,24 @@ public final class TlsConnection implements Closeable {
   /** Returns true once the TLS input has ended, cleanly or not. */
   public boolean tlsEnded() {
     return tlsEnded;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the peer to send something, consuming nothing: returns true when input (or the
+   * end of the stream) is ready to read, false when nothing arrived in time. A TLS alert the peer sent after the
+   * handshake (for example TLS 1.3's certificate_required) is thrown here.
+   */
+  public boolean awaitInput(java.time.Duration timeout) throws IOException {
+    int previous = socket.getSoTimeout();
+    socket.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
+    try {
+      in.awaitData();
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } finally {
+      if (!socket.isClosed()) socket.setSoTimeout(previous);
+    }
   }
 
   /** Returns the client that opened this connection, or null when it was made otherwise. */

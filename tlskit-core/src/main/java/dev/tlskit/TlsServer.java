@@ -1,12 +1,12 @@
 package dev.tlskit;
 
 import dev.tlskit.ServerMetrics.HandshakeFailure;
-import dev.tlskit.internal.server.ClientTrust;
+import dev.tlskit.internal.concurrent.Threads;
 import dev.tlskit.internal.server.Failures;
 import dev.tlskit.internal.server.ProxyProtocol;
-import dev.tlskit.internal.server.ServerTlsDefaults;
 import dev.tlskit.internal.server.SniKeyManager;
-import dev.tlskit.internal.server.Threads;
+import dev.tlskit.internal.trust.Certs;
+import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -18,7 +18,6 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -31,7 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,15 +46,14 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.StandardConstants;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Accepts connections on one or more addresses and serves each on its own virtual thread, over implicit TLS or over
  * plaintext that the handler upgrades in place ({@link ServerConnection#upgradeToTls(String)}).
  *
  * <p>Defaults, all changeable on the {@link Builder}: listens on the loopback address, any free port; implicit TLS;
- * TLS 1.3 and 1.2 with forward-secret AEAD suites in the server's order; no client authentication; every
+ * the {@link TlsPolicy#MODERN} policy (TLS 1.3 and 1.2, forward-secret AEAD suites, enforced in the server's order);
+ * no client authentication; every
  * authenticated peer admitted; no ALPN; session resumption on; at most 1000 connections; handshake timeout 10 s;
  * idle timeout 5 min; shutdown drains for 10 s; no PROXY protocol; certificate files not watched.
  *
@@ -85,7 +83,8 @@ public final class TlsServer implements Closeable {
   private final ServerCertificates certificates;
   private final TlsMode mode;
   private final ClientAuth clientAuth;
-  private final ClientTrust clientTrust;
+  private final TlsPolicy policy;
+  private final ReportingTrustManager trust;
   private final Authorizer authorizer;
   private final ServerListener listener;
   private final List<String> alpn;
@@ -97,13 +96,10 @@ public final class TlsServer implements Closeable {
   private final Duration handshakeTimeout;
   private final Duration idleTimeout;
   private final Duration drainTimeout;
-  private final String[] protocols;
-  private final String[] cipherSuites;
-  private final List<String> groups;
   private final SSLSocketFactory factory;
   private final List<ServerSocket> listeners = new ArrayList<>();
   private final Set<ServerConnection> live = ConcurrentHashMap.newKeySet();
-  private final ScheduledThreadPoolExecutor timer = Threads.timer("tlskit-server-timer");
+  private final ScheduledExecutorService timer = Threads.watchdog();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final Object drainLock = new Object();
   private final AtomicInteger open = new AtomicInteger();
@@ -122,10 +118,11 @@ public final class TlsServer implements Closeable {
     this.certificates = b.certificates;
     this.mode = b.mode;
     this.clientAuth = b.clientAuth;
-    this.clientTrust = b.clientTrust == null ? null : new ClientTrust(b.clientTrust);
+    this.policy = b.policy;
+    this.trust = (ReportingTrustManager) policy.trustManager();
     this.authorizer = b.authorizer;
     this.listener = b.listener;
-    this.alpn = List.copyOf(b.alpn);
+    this.alpn = List.copyOf(b.alpn.isEmpty() ? policy.alpn() : b.alpn);
     this.alpnRequired = b.alpnRequired;
     this.sessionResumption = b.sessionResumption;
     this.rejectUnknownNames = b.rejectUnknownNames;
@@ -134,24 +131,21 @@ public final class TlsServer implements Closeable {
     this.handshakeTimeout = b.handshakeTimeout;
     this.idleTimeout = b.idleTimeout;
     this.drainTimeout = b.drainTimeout;
-    this.groups = List.copyOf(b.groups);
     for (HandshakeFailure f : HandshakeFailure.values()) failures.put(f, new LongAdder());
-    SSLContext context;
+    SSLContext context = newContext(policy, sessionResumption);
     try {
-      context = SSLContext.getInstance("TLS");
       context.init(new javax.net.ssl.KeyManager[] {
               new SniKeyManager(certificates::snapshot, certificates::snapshotFor)},
-          clientTrust == null ? null : new javax.net.ssl.TrustManager[] {clientTrust}, null);
+          new javax.net.ssl.TrustManager[] {trust}, null);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK cannot make a TLS context", e);
     }
     if (!sessionResumption) {
-      // The JDK issues no session ticket when the session lifetime exceeds the 7-day ticket maximum; session IDs
-      // are invalidated after each handshake (see handshake()).
+      // No session tickets: the JDK issues none when the session lifetime exceeds the 7-day ticket maximum (and,
+      // the context being stateless-free, TLS 1.2 does not promise one). Session IDs are invalidated after each
+      // handshake (see handshake()).
       context.getServerSessionContext().setSessionTimeout((int) Duration.ofDays(8).toSeconds());
     }
-    this.protocols = ServerTlsDefaults.supported(b.protocols, context, "protocols");
-    this.cipherSuites = ServerTlsDefaults.supported(b.cipherSuites, context, "cipher suites");
     this.factory = context.getSocketFactory();
     try {
       for (InetSocketAddress a : b.addresses) {
@@ -162,14 +156,38 @@ public final class TlsServer implements Closeable {
       }
     } catch (IOException e) {
       listeners.forEach(TlsServer::closeQuietly);
-      timer.shutdownNow();
       throw e;
     }
     for (ServerSocket ss : listeners) {
-      Threads.virtual("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss));
+      Threads.startVirtual("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss));
     }
     if (b.watchInterval != null) {
-      watcher = Threads.virtual("tlskit-certificate-watch", () -> watch(b.watchInterval));
+      watcher = Threads.startVirtual("tlskit-certificate-watch", () -> watch(b.watchInterval));
+    }
+  }
+
+  private static final Object CONTEXT_LOCK = new Object();
+
+  /**
+   * Creates the TLS context. Without resumption, the JDK's per-context stateless-ticket switch is only settable
+   * through the system property it reads when a context is created, so it is set for that moment and restored.
+   */
+  private static SSLContext newContext(TlsPolicy policy, boolean resumption) {
+    String property = "jdk.tls.server.enableSessionTicketExtension";
+    synchronized (CONTEXT_LOCK) {
+      String before = System.getProperty(property);
+      try {
+        if (!resumption) System.setProperty(property, "false");
+        return policy.provider() == null ? SSLContext.getInstance("TLS")
+            : SSLContext.getInstance("TLS", policy.provider());
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK cannot make a TLS context", e);
+      } finally {
+        if (!resumption) {
+          if (before == null) System.clearProperty(property);
+          else System.setProperty(property, before);
+        }
+      }
     }
   }
 
@@ -238,7 +256,6 @@ public final class TlsServer implements Closeable {
       LOG.log(Level.INFO, "closing {0} connection(s) still open after the drain time", live.size());
       for (ServerConnection c : live) closeQuietly(c.rawSocket());
     }
-    timer.shutdownNow();
     return drained;
   }
 
@@ -266,7 +283,7 @@ public final class TlsServer implements Closeable {
         continue;
       }
       total.increment();
-      Threads.virtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
+      Threads.startVirtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
     }
   }
 
@@ -336,6 +353,7 @@ public final class TlsServer implements Closeable {
     Socket raw = c.rawSocket();
     AtomicBoolean timedOut = new AtomicBoolean();
     AtomicBoolean alpnRefused = new AtomicBoolean();
+    long handshakeStart = System.currentTimeMillis();
     ScheduledFuture<?> deadline = deadline(raw, timedOut);
     SSLSocket ssl = null;
     try {
@@ -358,9 +376,10 @@ public final class TlsServer implements Closeable {
       if (!deadline.cancel(false) && timedOut.get()) throw new SocketTimeoutException("handshake deadline passed");
     } catch (IOException | RuntimeException e) {
       deadline.cancel(false);
-      ClientTrust.Rejection rejection = clientTrust == null || ssl == null ? null : clientTrust.take(ssl);
+      ValidationReport report = ssl == null ? null : trust.takeReport(ssl);
+      if (report != null && report.accepted()) report = null; // judged fine; the handshake failed for another reason
       HandshakeFailure why = timedOut.get() ? HandshakeFailure.TIMEOUT
-          : rejection != null ? HandshakeFailure.CERTIFICATE_REJECTED
+          : report != null ? HandshakeFailure.CERTIFICATE_REJECTED
           : alpnRefused.get() ? HandshakeFailure.ALPN_MISMATCH
           : Failures.classify(e);
       refuse(c, why, String.valueOf(e.getMessage()));
@@ -369,16 +388,17 @@ public final class TlsServer implements Closeable {
         throw new SocketTimeoutException("TLS handshake with " + c.remoteAddress() + " did not finish within "
             + handshakeTimeout.toSeconds() + " s");
       }
-      ValidationReport report = rejection == null ? null : new ValidationReport(null, rejection.chain(), List.of(),
-          Failures.problems(rejection.chain(), rejection.error()));
       throw (new TlsSecurityException(
           why == HandshakeFailure.CERTIFICATE_REJECTED ? TlsSecurityException.Reason.CERTIFICATE_REJECTED
               : why == HandshakeFailure.ALPN_MISMATCH ? TlsSecurityException.Reason.ALPN_MISMATCH
               : TlsSecurityException.Reason.HANDSHAKE_FAILED,
           "TLS handshake with " + c.remoteAddress() + " failed (" + why + "): " + e.getMessage()
-              + (report == null ? "" : "; " + report.problems().get(0).describe()), report, e));
+              + (report == null ? "" : "; " + report.problemSummary()), report, e));
     }
     SSLSession session = ssl.getSession();
+    ValidationReport report = trust.takeReport(ssl);
+    if (report == null) report = ReportingTrustManager.reportOf(session); // resumed: judged when it was created
+    boolean resumed = session.getCreationTime() < handshakeStart;
     if (!sessionResumption) session.invalidate();
     String selected = ssl.getApplicationProtocol();
     if (alpnRequired && (selected == null || selected.isEmpty())) {
@@ -401,8 +421,10 @@ public final class TlsServer implements Closeable {
       for (Certificate x : session.getLocalCertificates()) local.add((X509Certificate) x);
     }
     String sni = SniKeyManager.requestedName(session);
-    SecurityInfo info = new SecurityInfo(session.getProtocol(), session.getCipherSuite(), sni, sni != null,
-        selected, peer, local, peer.isEmpty() ? null : new ValidationReport(null, peer, peer, List.of()));
+    SecurityInfo info = new SecurityInfo(session.getProtocol(), session.getCipherSuite(), SecurityInfo.UNKNOWN,
+        SecurityInfo.UNKNOWN, peer.isEmpty() ? null : Certs.keyType(peer.get(0).getPublicKey()),
+        peer.isEmpty() ? -1 : Certs.keyBits(peer.get(0).getPublicKey()), sni, sni != null,
+        selected == null || selected.isEmpty() ? null : selected, resumed, peer, local, peer.isEmpty() ? null : report);
     c.secured(ssl, info, peer.isEmpty() ? null : PeerIdentity.of(peer), sni);
     ssl.setSoTimeout(millis(idleTimeout));
     boolean admitted;
@@ -428,9 +450,7 @@ public final class TlsServer implements Closeable {
   }
 
   private SSLParameters parameters() {
-    SSLParameters p = new SSLParameters(cipherSuites, protocols);
-    p.setUseCipherSuitesOrder(true);
-    p.setNamedGroups(groups.toArray(String[]::new));
+    SSLParameters p = policy.sslParameters(); // protocols, suites in server order, groups, signature schemes
     switch (clientAuth) {
       case NEED -> p.setNeedClientAuth(true);
       case WANT -> p.setWantClientAuth(true);
@@ -457,7 +477,7 @@ public final class TlsServer implements Closeable {
 
   private void count(HandshakeFailure why, InetSocketAddress remote, String detail) {
     failures.get(why).increment();
-    LOG.log(Level.INFO, "refused {0}: {1}: {2}", remote, why, detail);
+    LOG.log(Level.DEBUG, "refused {0}: {1}: {2}", remote, why, detail);
     try {
       listener.refused(remote, why, detail);
     } catch (RuntimeException e) {
@@ -538,7 +558,8 @@ public final class TlsServer implements Closeable {
     private final List<InetSocketAddress> addresses = new ArrayList<>();
     private TlsMode mode = TlsMode.IMPLICIT;
     private ClientAuth clientAuth = ClientAuth.NONE;
-    private X509TrustManager clientTrust;
+    private TlsPolicy policy = TlsPolicy.MODERN;
+    private boolean clientIssuersSet;
     private Authorizer authorizer = Authorizer.ALLOW_ALL;
     private ServerListener listener = new ServerListener() {};
     private List<String> alpn = List.of();
@@ -552,9 +573,6 @@ public final class TlsServer implements Closeable {
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration watchInterval;
-    private List<String> protocols = ServerTlsDefaults.PROTOCOLS;
-    private List<String> cipherSuites = ServerTlsDefaults.CIPHER_SUITES;
-    private List<String> groups = ServerTlsDefaults.GROUPS;
 
     private Builder(ServerHandler handler, ServerCertificates certificates) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -584,32 +602,31 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
-    /** Sets whether a client certificate is requested. Default {@link ClientAuth#NONE}. Needs {@link #clientTrust}. */
-    public Builder clientAuth(ClientAuth clientAuth) {
-      this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+    /**
+     * Sets the TLS policy: protocol versions, cipher suites (enforced in the policy's order), groups, signature
+     * schemes, and the trust and validation callback that judge client certificates. Default {@link
+     * TlsPolicy#MODERN}.
+     */
+    public Builder policy(TlsPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** Judges client certificates with this trust manager. Default: none (and then client auth must be NONE). */
-    public Builder clientTrust(X509TrustManager trustManager) {
-      this.clientTrust = Objects.requireNonNull(trustManager, "trustManager");
+    /**
+     * Sets whether a client certificate is requested. Default {@link ClientAuth#NONE}. WANT and NEED judge the
+     * certificate with the policy's trust, which must then name the client CAs ({@link #trustedClientIssuers}).
+     */
+    public Builder clientAuth(ClientAuth clientAuth) {
+      this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
       return this;
     }
 
     /** Trusts client certificates issued (directly or through intermediates) by these anchors only. */
     public Builder trustedClientIssuers(Collection<X509Certificate> anchors) {
       if (anchors.isEmpty()) throw new IllegalArgumentException("no client certificate anchors given");
-      try {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        int i = 0;
-        for (X509Certificate a : anchors) ks.setCertificateEntry("anchor-" + i++, a);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(ks);
-        return clientTrust((X509TrustManager) tmf.getTrustManagers()[0]);
-      } catch (GeneralSecurityException | IOException e) {
-        throw new IllegalArgumentException("cannot build a trust manager from the client anchors", e);
-      }
+      this.policy = policy.toBuilder().trust(Trust.anchors(anchors)).build();
+      this.clientIssuersSet = true;
+      return this;
     }
 
     /** Sets the hook that admits or refuses each peer after its handshake. Default: admit all. */
@@ -691,34 +708,6 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
-    /** Sets the protocol versions, e.g. {@code TLSv1.3}. Default TLS 1.3 and 1.2; older ones are refused. */
-    public Builder protocols(String... versions) {
-      for (String v : versions) {
-        if (!v.equals("TLSv1.3") && !v.equals("TLSv1.2")) {
-          throw new IllegalArgumentException("only TLSv1.3 and TLSv1.2 are allowed: " + v);
-        }
-      }
-      this.protocols = List.of(versions);
-      return this;
-    }
-
-    /** Sets the cipher suites in server preference order. Default: forward-secret AEAD suites. */
-    public Builder cipherSuites(String... suites) {
-      for (String s : suites) {
-        boolean aead = s.contains("_GCM_") || s.contains("CHACHA20_POLY1305");
-        boolean fs = s.startsWith("TLS_ECDHE_") || s.startsWith("TLS_DHE_") || !s.contains("_WITH_");
-        if (!aead || !fs) throw new IllegalArgumentException("not a forward-secret AEAD suite: " + s);
-      }
-      this.cipherSuites = List.of(suites);
-      return this;
-    }
-
-    /** Sets the key-exchange groups in preference order. Default x25519, secp256r1, secp384r1. */
-    public Builder groups(String... names) {
-      this.groups = List.of(names);
-      return this;
-    }
-
     /** Sets the listen backlog. Default 128. */
     public Builder backlog(int backlog) {
       this.backlog = backlog;
@@ -727,11 +716,13 @@ public final class TlsServer implements Closeable {
 
     /** Binds every address and starts accepting. */
     public TlsServer start() throws IOException {
-      if (clientAuth != ClientAuth.NONE && clientTrust == null) {
-        throw new IllegalStateException("clientAuth " + clientAuth + " needs clientTrust or trustedClientIssuers");
+      if (clientAuth != ClientAuth.NONE && policy.trust().isSystem()) {
+        throw new IllegalStateException("clientAuth " + clientAuth + " with the policy's system trust would admit any "
+            + "publicly issued certificate; set trustedClientIssuers (or a policy trusting your client CA)");
       }
-      if (clientAuth == ClientAuth.NONE && clientTrust != null) {
-        throw new IllegalStateException("clientTrust is set but clientAuth is NONE; set clientAuth WANT or NEED");
+      if (clientAuth == ClientAuth.NONE && clientIssuersSet) {
+        throw new IllegalStateException("trustedClientIssuers is set but clientAuth is NONE; set clientAuth WANT or "
+            + "NEED");
       }
       if (alpnRequired && alpn.isEmpty()) {
         throw new IllegalStateException("alpnRequired is set but no alpn protocols are configured");

@@ -207,7 +207,7 @@ class TlsServerTest {
     install(serverA, chain, key);
     server = TlsServer.builder(ECHO, ServerCertificates.builder().addPemFiles(chain, key).build()).start();
     Files.copy(serverB.chainFile(), chain, StandardCopyOption.REPLACE_EXISTING); // key not yet replaced
-    assertThatThrownBy(server::reload).hasMessageContaining("does not match");
+    assertThatThrownBy(server::reload).hasMessageContaining("does not belong");
     assertThat(leafOf(tls(pki.clientContext(null), "a.test"))).isEqualTo(serverA.leaf());
   }
 
@@ -285,8 +285,10 @@ class TlsServerTest {
   @Test
   void mutualTlsHandsTheVerifiedPeerIdentityToTheHandler() throws Exception {
     CompletableFuture<PeerIdentity> seen = new CompletableFuture<>();
+    CompletableFuture<SecurityInfo> info = new CompletableFuture<>();
     ServerHandler h = c -> {
       seen.complete(c.peerIdentity().orElse(null));
+      info.complete(c.securityInfo());
       ECHO.handle(c);
     };
     server = TlsServer.builder(h, certs(serverA)).clientAuth(TlsServer.ClientAuth.NEED)
@@ -297,7 +299,9 @@ class TlsServerTest {
     PeerIdentity id = seen.get(5, TimeUnit.SECONDS);
     assertThat(id.subject()).isEqualTo("CN=alice");
     assertThat(id.sha256Fingerprint()).isEqualTo(PeerIdentity.fingerprint(alice.leaf()));
-    assertThat(id.chain()).hasSize(2);
+    assertThat(id.chain()).containsExactly(alice.leaf());
+    assertThat(info.get(5, TimeUnit.SECONDS).validation().verdict()).isEqualTo(ValidationReport.Verdict.TRUSTED);
+    assertThat(info.get().validation().expectedName()).isNull();
   }
 
   @Test
@@ -316,17 +320,23 @@ class TlsServerTest {
   @Test
   void wantAdmitsAnonymousClientsButRefusesUntrustedCertificates() throws Exception {
     CompletableFuture<Boolean> anonymous = new CompletableFuture<>();
+    CopyOnWriteArrayList<String> refusals = new CopyOnWriteArrayList<>();
     server = TlsServer.builder(c -> {
       anonymous.complete(c.peerIdentity().isEmpty());
       ECHO.handle(c);
-    }, certs(serverA)).clientAuth(TlsServer.ClientAuth.WANT)
+    }, certs(serverA)).clientAuth(TlsServer.ClientAuth.WANT).listener(new ServerListener() {
+      @Override
+      public void refused(java.net.InetSocketAddress remote, HandshakeFailure reason, String detail) {
+        refusals.add(reason + ": " + detail);
+      }
+    })
         .trustedClientIssuers(List.of(pki.caCertificate())).start();
     try (SSLSocket s = tls(pki.clientContext(null), "a.test")) {
       assertThat(exchange(s, "anon")).isEqualTo("anon");
     }
     assertThat(anonymous.get(5, TimeUnit.SECONDS)).isTrue();
 
-    ServerTestPki other = ServerTestPki.create(Files.createDirectories(dir.resolve("other")), "Other CA");
+    ServerTestPki other = ServerTestPki.create(dir, "Other CA");
     ServerTestPki.Issued mallory = other.client("mallory");
     // present mallory's certificate even though the server lists only its own CA as acceptable
     SSLContext withMallory = SSLContext.getInstance("TLS");
@@ -337,6 +347,8 @@ class TlsServerTest {
       }
     }).isInstanceOf(IOException.class);
     eventually("refusal counted", () -> server.metrics().failed(HandshakeFailure.CERTIFICATE_REJECTED) == 1);
+    assertThat(refusals).singleElement().asString().startsWith("CERTIFICATE_REJECTED")
+        .contains("CN=Other CA").contains("CN=mallory");
   }
 
   /** A client key manager that presents its certificate whatever issuers the server asks for. */
@@ -464,15 +476,64 @@ class TlsServerTest {
   }
 
   @Test
+  void aProxyHeaderBeforeImplicitTlsLeavesTheHandshakeIntact() throws Exception {
+    CopyOnWriteArrayList<String> remotes = new CopyOnWriteArrayList<>();
+    server = TlsServer.builder(c -> {
+      remotes.add(c.remoteAddress().getAddress().getHostAddress());
+      ECHO.handle(c);
+    }, certs(serverA)).proxyProtocol(true).start();
+    Socket plain = new Socket("127.0.0.1", server.port());
+    plain.getOutputStream().write("PROXY TCP6 2001:db8::7 ::1 40000 443\r\n".getBytes(StandardCharsets.US_ASCII));
+    try (SSLSocket s = (SSLSocket) pki.clientContext(null).getSocketFactory()
+        .createSocket(plain, "a.test", server.port(), true)) {
+      s.setSoTimeout(10_000);
+      assertThat(exchange(s, "through the proxy")).isEqualTo("through the proxy");
+    }
+    assertThat(remotes).containsExactly("2001:db8:0:0:0:0:0:7");
+  }
+
+  @Test
+  void anIdleClientIsDisconnectedAfterTheIdleTimeout() throws Exception {
+    server = TlsServer.builder(ECHO, certs(serverA)).idleTimeout(Duration.ofMillis(300)).start();
+    try (SSLSocket s = tls(pki.clientContext(null), "a.test")) {
+      assertThat(exchange(s, "awake")).isEqualTo("awake");
+      long start = System.nanoTime();
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void listensOnSeveralAddresses() throws Exception {
+    java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+    boolean hasV6;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, v6)) {
+      hasV6 = true;
+    } catch (IOException e) {
+      hasV6 = false;
+    }
+    TlsServer.Builder b = TlsServer.builder(ECHO, certs(serverA)).listen("127.0.0.1", 0);
+    if (hasV6) b.listen("::1", 0);
+    server = b.start();
+    assertThat(server.addresses()).hasSize(hasV6 ? 2 : 1);
+    for (java.net.InetSocketAddress a : server.addresses()) {
+      try (SSLSocket s = (SSLSocket) pki.clientContext(null).getSocketFactory()
+          .createSocket(a.getAddress(), a.getPort())) {
+        s.setSoTimeout(10_000);
+        assertThat(exchange(s, "via " + a)).isEqualTo("via " + a);
+      }
+    }
+  }
+
+  @Test
   void contradictorySettingsAreRejectedWhenBuilt() throws Exception {
     ServerCertificates certs = certs(serverA);
     assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).clientAuth(TlsServer.ClientAuth.NEED).start())
-        .hasMessageContaining("NEED").hasMessageContaining("clientTrust");
+        .hasMessageContaining("NEED").hasMessageContaining("system trust");
     assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).trustedClientIssuers(List.of(pki.caCertificate()))
         .start()).hasMessageContaining("clientAuth is NONE");
-    assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).cipherSuites("TLS_RSA_WITH_AES_128_CBC_SHA"))
-        .hasMessageContaining("TLS_RSA_WITH_AES_128_CBC_SHA");
-    assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).protocols("TLSv1.1")).hasMessageContaining("TLSv1.1");
+    assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).alpnRequired(true).start())
+        .hasMessageContaining("alpnRequired").hasMessageContaining("no alpn");
   }
 
   static X509Certificate leafOf(SSLSocket s) throws IOException {

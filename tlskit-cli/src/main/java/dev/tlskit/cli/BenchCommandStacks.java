@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.CertifiedKey;
 import dev.tlskit.ServerCertificates;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
@@ -82,8 +83,9 @@ public final class BenchCommandStacks {
    */
   public static Stack tlskit(Pki pki, Settings s, boolean resumption) throws IOException {
     TlsServer.Builder b = TlsServer.builder(c -> serve(c.input(), c.output()),
-            ServerCertificates.of(pki.leaf().privateKey(), pki.leaf().chain()))
-        .protocols(s.protocol()).cipherSuites(serverSuites(s)).groups(s.group())
+            ServerCertificates.of(CertifiedKey.of(pki.leaf().privateKey(), pki.leaf().chain())))
+        .policy(TlsPolicy.builder().protocols(s.protocol()).cipherSuites(List.of(serverSuites(s)))
+            .namedGroups(List.of(s.group())).build())
         .sessionResumption(resumption).maxConnections(100_000).backlog(1024)
         .handshakeTimeout(Duration.ofMillis(TIMEOUT_MILLIS)).idleTimeout(Duration.ofMillis(TIMEOUT_MILLIS));
     TlsServer server;

@@ -63,6 +63,15 @@ public final class LineInput extends InputStream {
     return true;
   }
 
+  /**
+   * Waits until at least one byte is buffered or the stream has ended, without consuming anything.
+   *
+   * @return false at end of stream
+   */
+  public boolean awaitData() throws IOException {
+    return fill();
+  }
+
   @Override
   public int read() throws IOException {
     if (!fill()) return -1;

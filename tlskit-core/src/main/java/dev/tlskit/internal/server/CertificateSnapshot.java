@@ -1,8 +1,6 @@
 package dev.tlskit.internal.server;
 
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -76,32 +74,6 @@ public record CertificateSnapshot(List<Entry> entries) {
       if (e.fits(keyType)) return e.alias();
     }
     return null;
-  }
-
-  /** Fails unless {@code key} is the private half of {@code leaf}'s public key (a test signature verifies). */
-  public static void checkKeyMatches(PrivateKey key, X509Certificate leaf) throws GeneralSecurityException {
-    String alg = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
-      default -> null;
-    };
-    if (alg == null) return; // exotic key types: the handshake itself will tell
-    byte[] probe = "tlskit key match probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    Signature signer = Signature.getInstance(alg);
-    signer.initSign(key);
-    signer.update(probe);
-    byte[] sig = signer.sign();
-    Signature verifier = Signature.getInstance(alg);
-    try {
-      verifier.initVerify(leaf.getPublicKey());
-      verifier.update(probe);
-      if (verifier.verify(sig)) return;
-    } catch (GeneralSecurityException e) {
-      // a key of another type: reported below
-    }
-    throw new GeneralSecurityException("the private key (" + key.getAlgorithm() + ") is not the key of "
-        + leaf.getSubjectX500Principal().getName());
   }
 
   private static List<String> namesOf(X509Certificate leaf) {

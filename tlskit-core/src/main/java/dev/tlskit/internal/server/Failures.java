@@ -1,14 +1,8 @@
 package dev.tlskit.internal.server;
 
-import dev.tlskit.CertificateProblem;
 import dev.tlskit.ServerMetrics.HandshakeFailure;
 import java.io.EOFException;
 import java.net.SocketTimeoutException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 
 /** Names why a server-side handshake failed, from what the JDK threw. */
@@ -23,6 +17,10 @@ public final class Failures {
       String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
       if (m.contains("empty client certificate chain")) return HandshakeFailure.CLIENT_CERTIFICATE_MISSING;
       if (m.contains("unrecognized server name")) return HandshakeFailure.UNRECOGNIZED_NAME;
+      if (m.contains("received fatal alert") && (m.contains("certificate_unknown") || m.contains("bad_certificate")
+          || m.contains("unknown_ca") || m.contains("certificate_expired") || m.contains("unsupported_certificate"))) {
+        return HandshakeFailure.CERTIFICATE_REFUSED_BY_CLIENT;
+      }
       if (m.contains("application layer protocol")) return HandshakeFailure.ALPN_MISMATCH;
       if (m.contains("no cipher suites in common") || m.contains("no supported groups")
           || m.contains("no negotiable")) {
@@ -40,31 +38,5 @@ public final class Failures {
       }
     }
     return HandshakeFailure.OTHER;
-  }
-
-  /** Returns the problems a rejected client chain had, from the trust manager's exception. */
-  public static List<CertificateProblem> problems(List<X509Certificate> chain, Throwable error) {
-    Instant now = Instant.now();
-    for (Throwable c = error; c != null; c = c.getCause()) {
-      if (c instanceof CertificateExpiredException) {
-        for (X509Certificate x : chain) {
-          if (x.getNotAfter().toInstant().isBefore(now)) {
-            return List.of(new CertificateProblem.Expired(
-                x.getSubjectX500Principal().getName(), x.getNotAfter().toInstant(), now));
-          }
-        }
-      }
-      if (c instanceof CertificateNotYetValidException) {
-        for (X509Certificate x : chain) {
-          if (x.getNotBefore().toInstant().isAfter(now)) {
-            return List.of(new CertificateProblem.NotYetValid(
-                x.getSubjectX500Principal().getName(), x.getNotBefore().toInstant(), now));
-          }
-        }
-      }
-    }
-    String issuer = chain.isEmpty() ? "(no certificate)"
-        : chain.get(chain.size() - 1).getIssuerX500Principal().getName();
-    return List.of(new CertificateProblem.UntrustedIssuer(issuer));
   }
 }

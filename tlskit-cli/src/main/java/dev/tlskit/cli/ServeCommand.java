@@ -1,0 +1,262 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.PeerIdentity;
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.ServerCertificates;
+import dev.tlskit.ServerConnection;
+import dev.tlskit.ServerHandler;
+import dev.tlskit.ServerListener;
+import dev.tlskit.ServerMetrics;
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsServer;
+import dev.tlskit.Trust;
+import dev.tlskit.cli.sink.EchoHandler;
+import dev.tlskit.cli.sink.SmtpSink;
+import dev.tlskit.cli.sink.Spool;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tlskit serve}: a local TLS or STARTTLS test endpoint speaking echo or a minimal SMTP sink. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {
+        "Run a local TLS test server: 'echo' echoes lines, 'smtp' is an SMTP sink that spools messages as .eml.",
+        "Implicit TLS by default; --starttls starts in plaintext and offers STARTTLS (which 'openssl s_server' "
+            + "cannot). --cert/--key are the server's certificate and key here. Binds 127.0.0.1 unless --listen "
+            + "says otherwise. Prints one line per connection with its TLS details. Stop with Ctrl-C."})
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+  enum Protocol { echo, smtp }
+
+  enum Auth { none, want, need }
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--port", required = true, paramLabel = "P", description = "Port to listen on (0: any free port).")
+  int port;
+
+  @Option(names = "--listen", paramLabel = "ADDR",
+      description = "Address to listen on; repeat for several (default: 127.0.0.1).")
+  List<String> listen = new ArrayList<>();
+
+  @Option(names = "--self-signed",
+      description = "Serve a throwaway certificate for localhost/127.0.0.1 instead of --cert/--key.")
+  boolean selfSigned;
+
+  @Option(names = "--client-auth", defaultValue = "none", paramLabel = "none|want|need",
+      description = "Ask for a client certificate, judged against --trust (default: ${DEFAULT-VALUE}).")
+  Auth clientAuth;
+
+  @Option(names = "--protocol", defaultValue = "echo", paramLabel = "echo|smtp",
+      description = "What to speak after the handshake (default: ${DEFAULT-VALUE}).")
+  Protocol protocol;
+
+  @Option(names = "--starttls", description = "Start in plaintext and offer STARTTLS (smtp; echo: a STARTTLS line).")
+  boolean starttls;
+
+  @Option(names = "--spool", paramLabel = "DIR", description = "Where smtp writes each message (default: ./spool).")
+  Path spool = Path.of("spool");
+
+  @Option(names = "--hostname", paramLabel = "NAME", defaultValue = "localhost",
+      description = "Name the smtp sink greets with (default: ${DEFAULT-VALUE}).")
+  String hostname;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100",
+      description = "Most connections open at once (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--proxy-protocol", description = "Expect a HAProxy PROXY v1/v2 header on every connection.")
+  boolean proxyProtocol;
+
+  @Option(names = "--watch", description = "Reload --cert/--key when the files change, without dropping connections.")
+  boolean watch;
+
+  @Option(names = "--json-log", description = "Log one JSON object per connection instead of text.")
+  boolean jsonLog;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (selfSigned == (global.cert != null)) {
+      throw new UsageException("give either --cert FILE --key FILE or --self-signed");
+    }
+    if (clientAuth != Auth.none && global.trust == null) {
+      throw new UsageException("--client-auth " + clientAuth + " needs --trust CA-FILE to judge client certificates");
+    }
+    if (clientAuth == Auth.none && global.trust != null) {
+      throw new UsageException("--trust is only used with --client-auth want|need");
+    }
+    if (listen.isEmpty()) listen.add("127.0.0.1");
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (String a : listen) addresses.add(new InetSocketAddress(a.replaceAll("^\\[|]$", ""), port));
+    ServerCertificates certs = selfSigned ? ServeCertificates.selfSigned(addresses, out)
+        : ServeCertificates.fromFiles(global.cert, global.key, global.certPasswordEnv);
+    TlsServer.Builder b = TlsServer.builder(handler(out), certs)
+        .mode(starttls ? TlsMode.STARTTLS : TlsMode.IMPLICIT)
+        .maxConnections(maxConnections)
+        .handshakeTimeout(Duration.ofSeconds(global.timeoutSeconds))
+        .proxyProtocol(proxyProtocol)
+        .listener(new LogLine(out, jsonLog || global.json));
+    if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
+    if (clientAuth != Auth.none) {
+      b.clientAuth(clientAuth == Auth.want ? TlsServer.ClientAuth.WANT : TlsServer.ClientAuth.NEED)
+          .trustedClientIssuers(clientIssuers(global.trust));
+    }
+    addresses.forEach(b::listen);
+    TlsServer server = b.start();
+    Thread hook = new Thread(() -> server.shutdown(Duration.ofSeconds(5)));
+    Runtime.getRuntime().addShutdownHook(hook);
+    for (InetSocketAddress a : server.addresses()) {
+      out.println("tlskit serve: listening on " + hostPort(a) + " (" + (starttls ? "plaintext + STARTTLS" : "implicit TLS")
+          + ", " + protocol + (clientAuth == Auth.none ? "" : ", client certificate " + clientAuth) + ")");
+    }
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook is running
+      }
+      ServerMetrics m = server.metrics();
+      out.println("tlskit serve: stopped after " + m.connectionsTotal() + " connection(s), " + m.handshakesOk()
+          + " handshake(s) ok, failed " + m.handshakesFailed());
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  private ServerHandler handler(PrintWriter out) throws IOException {
+    return switch (protocol) {
+      case echo -> new EchoHandler(starttls);
+      case smtp -> {
+        Spool s = new Spool(spool);
+        out.println("tlskit serve: spooling messages to " + s.directory().toAbsolutePath());
+        yield new SmtpSink(hostname, starttls, 10L << 20, s, line -> {
+          out.println(line);
+          out.flush();
+        });
+      }
+    };
+  }
+
+  private static List<java.security.cert.X509Certificate> clientIssuers(Path file) {
+    try {
+      return Trust.fromFile(file, null).certificates();
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException("cannot read client CA certificates from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String hostPort(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+  }
+
+  /** Writes one line per connection: when it closes (with its TLS details) or when it is refused. */
+  static final class LogLine implements ServerListener {
+    private final PrintWriter out;
+    private final boolean json;
+
+    LogLine(PrintWriter out, boolean json) {
+      this.out = out;
+      this.json = json;
+    }
+
+    @Override
+    public void refused(InetSocketAddress remote, ServerMetrics.HandshakeFailure reason, String detail) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("time", Instant.now().toString());
+      f.put("event", "refused");
+      f.put("remote", hostPort(remote));
+      f.put("reason", reason.name());
+      f.put("detail", detail);
+      print(f);
+    }
+
+    @Override
+    public void closed(ServerConnection c, Throwable error) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("time", Instant.now().toString());
+      f.put("event", "closed");
+      f.put("remote", hostPort(c.remoteAddress()));
+      SecurityInfo s = c.securityInfo();
+      f.put("tls", s != null);
+      if (s != null) {
+        f.put("protocol", s.protocol());
+        f.put("cipher", s.cipherSuite());
+        f.put("sni", s.peerName());
+        f.put("alpn", s.alpn() == null || s.alpn().isEmpty() ? null : s.alpn());
+        PeerIdentity p = c.peerIdentity().orElse(null);
+        f.put("client", p == null ? null : p.subject());
+        f.put("clientSha256", p == null ? null : p.sha256Fingerprint());
+      }
+      if (error != null) f.put("error", String.valueOf(error.getMessage()));
+      print(f);
+    }
+
+    private void print(Map<String, Object> f) {
+      StringBuilder sb = new StringBuilder();
+      if (json) {
+        sb.append('{');
+        f.forEach((k, v) -> {
+          if (sb.length() > 1) sb.append(',');
+          sb.append('"').append(k).append("\":").append(jsonValue(v));
+        });
+        sb.append('}');
+      } else {
+        f.forEach((k, v) -> {
+          if (v == null || k.equals("event") || k.equals("tls")) return;
+          if (!sb.isEmpty()) sb.append(' ');
+          if (k.equals("time") || k.equals("remote") || k.equals("protocol") || k.equals("cipher")) {
+            sb.append(v);
+            if (k.equals("remote")) sb.append(' ').append(f.get("event"))
+                .append(Boolean.FALSE.equals(f.get("tls")) ? " plaintext" : "");
+          } else {
+            sb.append(k).append('=').append(v.toString().contains(" ") ? "\"" + v + "\"" : v);
+          }
+        });
+      }
+      out.println(sb);
+      out.flush();
+    }
+
+    static String jsonValue(Object v) {
+      if (v == null) return "null";
+      if (v instanceof Boolean || v instanceof Number) return v.toString();
+      StringBuilder sb = new StringBuilder("\"");
+      for (char ch : v.toString().toCharArray()) {
+        switch (ch) {
+          case '"' -> sb.append("\\\"");
+          case '\\' -> sb.append("\\\\");
+          case '\n' -> sb.append("\\n");
+          case '\r' -> sb.append("\\r");
+          case '\t' -> sb.append("\\t");
+          default -> {
+            if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch));
+            else sb.append(ch);
+          }
+        }
+      }
+      return sb.append('"').toString();
+    }
+  }
+}
