@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -201,8 +202,11 @@ final class BenchCommand implements Callable<Integer> {
   /** Returns a progress bar on stderr when stdout is a terminal, else null. */
   private static ProgressBar progress(int steps) {
     if (!stdoutIsTerminal()) return null;
+    // A fixed width and a plain consumer: the default one asks JLine for the terminal, which loads native code that
+    // JDK 24+ warns about unless native access is granted.
     return new ProgressBarBuilder().setTaskName("bench").setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(200).continuousUpdate().build();
+        .setUpdateIntervalMillis(200).continuousUpdate()
+        .setConsumer(new ConsoleProgressBarConsumer(System.err, 100)).build();
   }
 
   private static boolean stdoutIsTerminal() {
