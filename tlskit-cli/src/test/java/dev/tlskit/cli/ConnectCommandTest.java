@@ -129,6 +129,18 @@ class ConnectCommandTest {
           cf[0].toString(), "--key", cf[1].toString(), "--no-relay", "--json");
       assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
       assertThat(ok.out()).contains("\"localChain\":[{\"subject\":\"CN=alice\"");
+      // A SEC1 ("EC PRIVATE KEY") key, which core cannot read, and cert + key in one file, both through tlskit-certs.
+      Path sec1 = java.nio.file.Files.writeString(dir.resolve("alice-sec1.key"),
+          Pem.encodeTraditionalPrivateKey(client.privateKey()));
+      assertThat(java.nio.file.Files.readString(sec1)).contains("BEGIN EC PRIVATE KEY");
+      MainTest.Result sec1Ok = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--cert",
+          cf[0].toString(), "--key", sec1.toString(), "--no-relay");
+      assertThat(sec1Ok.code()).as(sec1Ok.out() + sec1Ok.err()).isZero();
+      Path combined = java.nio.file.Files.writeString(dir.resolve("alice-all.pem"),
+          java.nio.file.Files.readString(cf[0]) + java.nio.file.Files.readString(cf[1]));
+      MainTest.Result combinedOk = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--cert",
+          combined.toString(), "--no-relay");
+      assertThat(combinedOk.code()).as(combinedOk.out() + combinedOk.err()).isZero();
       MainTest.Result refused = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--no-relay");
       assertThat(refused.code()).isEqualTo(3);
       assertThat(refused.out()).contains("certificate_required").contains("--cert");
