@@ -11,10 +11,11 @@ import picocli.CommandLine.Command;
 @Command(name = "tlskit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "TLS and STARTTLS clients, servers and certificates.",
     subcommands = {
+        DemoCommand.class,
+        ConnectCommand.class,
         ProbeCommand.class,
         ServeCommand.class,
         CertCommand.class,
-        ConnectCommand.class,
         SmtpCommand.class,
         ImapCommand.class,
         Pop3Command.class,
