@@ -4,5 +4,7 @@ module dev.tlskit.cli {
   requires dev.tlskit.certs;
   requires dev.tlskit.protocols;
   requires info.picocli;
+  requires me.tongfei.progressbar; // progress bars: ftp transfers, bench
+  requires java.logging;
   opens dev.tlskit.cli to info.picocli;
 }

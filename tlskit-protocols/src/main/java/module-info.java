@@ -1,8 +1,14 @@
 /** SMTP, IMAP, POP3 and FTP/FTPS clients with implicit and explicit TLS. */
 module dev.tlskit.protocols {
   requires transitive dev.tlskit.core;
+  // FTPS: BouncyCastle JSSE resumes TLS 1.2 sessions on data connections, which the JDK cannot do against servers
+  // that issue session tickets (docs/ftps-session-reuse.md). A hard requirement, not "static": without it FTPS to a
+  // TLS 1.2 server could log in but never transfer a file, a failure nobody should discover in production.
+  requires org.bouncycastle.tls;
+  requires org.bouncycastle.provider;
 
   exports dev.tlskit.smtp;
   exports dev.tlskit.imap;
   exports dev.tlskit.pop3;
+  exports dev.tlskit.ftp;
 }

@@ -109,10 +109,10 @@ public final class TlsClient {
    */
   public TlsConnection secure(Socket connected, String peerName) throws IOException {
     Objects.requireNonNull(peerName, "peerName");
-    Socket plain = connected instanceof TransportSocket ? connected : new TransportSocket(connected, writeTimeout);
+    TransportSocket plain = connected instanceof TransportSocket t ? t : new TransportSocket(connected, writeTimeout);
     Upgrader up = new Upgrader();
     try {
-      return new TlsConnection(up.handshake(plain, peerName), peerName, up, this);
+      return new TlsConnection(up.handshake(plain, peerName), peerName, up, this, plain);
     } catch (IOException | RuntimeException e) {
       plain.close();
       throw e;
@@ -228,7 +228,9 @@ public final class TlsClient {
             "certificate of " + peerName + " rejected: " + report.problemSummary(), report, e);
       }
       String msg = String.valueOf(e.getMessage());
-      if (msg.toLowerCase(Locale.ROOT).contains("application protocol")) {
+      String lower = msg.toLowerCase(Locale.ROOT);
+      if (lower.contains("application protocol") || lower.contains("application_protocol")
+          || lower.contains("alpn")) {
         return new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH,
             "ALPN negotiation with " + peerName + " failed (we offered " + policy.alpn() + "): " + msg, report, e);
       }

@@ -45,16 +45,17 @@ public final class TlsConnection implements Closeable {
   }
 
   TlsConnection(Socket socket, String peerName, Upgrader upgrader, TlsClient client) throws IOException {
+    this(socket, peerName, upgrader, client, socket instanceof TransportSocket t ? t : null);
+  }
+
+  TlsConnection(Socket socket, String peerName, Upgrader upgrader, TlsClient client, TransportSocket transport)
+      throws IOException {
     this.upgrader = Objects.requireNonNull(upgrader);
     this.peerName = Objects.requireNonNull(peerName);
     this.client = client;
-    this.transport = transportOf(socket);
+    this.transport = transport;
     attach(socket);
     if (socket instanceof SSLSocket ssl) securityInfo = upgrader.describe(ssl, peerName);
-  }
-
-  private static TransportSocket transportOf(Socket s) {
-    return s instanceof TransportSocket t ? t : null;
   }
 
   private void attach(Socket s) throws IOException {

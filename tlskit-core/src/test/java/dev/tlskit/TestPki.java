@@ -133,8 +133,14 @@ final class TestPki {
     }
 
     Builder san(String name) {
-      boolean ip = name.matches("[0-9.]+") || name.contains(":");
+      boolean ip = name.matches("[0-9.]+") || (name.contains(":") && !name.contains("*"));
       sans.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
+      return this;
+    }
+
+    /** Adds a DNS SAN even when the text looks like an IP address. */
+    Builder dnsSan(String name) {
+      sans.add(new GeneralName(GeneralName.dNSName, name));
       return this;
     }
 

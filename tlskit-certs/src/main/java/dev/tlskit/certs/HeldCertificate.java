@@ -285,7 +285,9 @@ public final class HeldCertificate {
 
     /** Sets the serial number, which must be positive. Default: random, 159 bits. */
     public Builder serialNumber(BigInteger serialNumber) {
-      if (serialNumber.signum() <= 0) throw new IllegalArgumentException("serialNumber must be positive: " + serialNumber);
+      if (serialNumber.signum() <= 0) {
+        throw new IllegalArgumentException("serialNumber must be positive: " + serialNumber);
+      }
       this.serialNumber = serialNumber;
       return this;
     }

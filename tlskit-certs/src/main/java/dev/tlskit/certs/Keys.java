@@ -28,6 +28,25 @@ public final class Keys {
     return key.getAlgorithm();
   }
 
+  /** Returns the key's family: {@code "RSA"}, {@code "EC"}, {@code "Ed25519"}, or the JCA algorithm name. */
+  public static String family(Key key) {
+    if (key instanceof RSAKey) return "RSA";
+    if (key instanceof ECKey) return "EC";
+    if (key instanceof EdECKey ed) return ed.getParams().getName();
+    return key.getAlgorithm();
+  }
+
+  /**
+   * Returns the key's size in bits as people quote it: the RSA modulus, the EC group order, 256 for Ed25519 and 456
+   * for Ed448; 0 when unknown.
+   */
+  public static int bits(Key key) {
+    if (key instanceof RSAKey rsa) return rsa.getModulus().bitLength();
+    if (key instanceof ECKey ec) return ec.getParams().getOrder().bitLength();
+    if (key instanceof EdECKey ed) return "Ed448".equals(ed.getParams().getName()) ? 456 : 256;
+    return 0;
+  }
+
   /** Returns the JCA signature algorithm a certificate issuer with this private key signs with. */
   static String signatureAlgorithm(PrivateKey key) {
     if (key instanceof RSAKey) return "SHA256withRSA";

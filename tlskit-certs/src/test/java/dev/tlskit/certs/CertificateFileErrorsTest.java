@@ -51,7 +51,8 @@ class CertificateFileErrorsTest {
   @Test
   void emptyFile() throws Exception {
     Path ca = write("ca.pem", "\n \n");
-    assertThat(fails(() -> Pem.readCertificates(ca))).hasMessage(ca + ": expected a PEM certificate, found an empty file");
+    assertThat(fails(() -> Pem.readCertificates(ca)))
+        .hasMessage(ca + ": expected a PEM certificate, found an empty file");
   }
 
   @Test
@@ -80,7 +81,8 @@ class CertificateFileErrorsTest {
     Path ca = write("ca.pem", pem.substring(0, pem.length() / 2));
     CertificateFileException e = fails(() -> Pem.readCertificates(ca));
     assertThat(e.problem()).isEqualTo(TRUNCATED);
-    assertThat(e).hasMessage(ca + ": expected a PEM certificate, found a truncated PEM 'CERTIFICATE' block (no END line)");
+    assertThat(e).hasMessage(
+        ca + ": expected a PEM certificate, found a truncated PEM 'CERTIFICATE' block (no END line)");
   }
 
   @Test

@@ -25,7 +25,9 @@ class PemTest {
 
   @BeforeAll
   static void generateOneCertificatePerKeyType() {
-    for (KeyType t : KeyType.values()) HELD.put(t, HeldCertificate.builder().keyType(t).commonName(t.cliName()).build());
+    for (KeyType t : KeyType.values()) {
+      HELD.put(t, HeldCertificate.builder().keyType(t).commonName(t.cliName()).build());
+    }
   }
 
   static HeldCertificate held(KeyType type) {

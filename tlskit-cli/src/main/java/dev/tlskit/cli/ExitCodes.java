@@ -24,6 +24,7 @@ final class ExitCodes {
       if (c instanceof TlsSecurityException) return SECURITY;
       if (c instanceof ProtocolException) return REFUSED;
       if (c instanceof UsageException) return USAGE;
+      if (c instanceof dev.tlskit.certs.CertificateFileException) return USAGE;
     }
     if (t instanceof IOException) return NETWORK;
     return USAGE;

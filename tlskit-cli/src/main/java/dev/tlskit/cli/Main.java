@@ -10,7 +10,17 @@ import picocli.CommandLine.Command;
 /** The {@code tlskit} command: secure sockets from the command line. */
 @Command(name = "tlskit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "TLS and STARTTLS clients, servers and certificates.",
-    subcommands = {CertCommand.class, ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+        ProbeCommand.class,
+        ServeCommand.class,
+        DemoCommand.class,
+        CertCommand.class,
+        SmtpCommand.class,
+        ImapCommand.class,
+        Pop3Command.class,
+        FtpCommand.class,
+        BenchCommand.class,
+        CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  ok", "  1  server or protocol refusal", "  2  usage error or unusable local file",

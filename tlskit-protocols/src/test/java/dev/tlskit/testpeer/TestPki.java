@@ -33,7 +33,7 @@ public final class TestPki {
   public final Path caPem;
   public final Path certPem;
   public final Path keyPem;
-  private final Path otherCaPem;
+  public final Path otherCaPem;
 
   private TestPki(Path dir) {
     this.dir = dir;

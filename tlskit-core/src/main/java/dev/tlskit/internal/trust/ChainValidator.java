@@ -95,11 +95,7 @@ public final class ChainValidator {
       path.add(next);
       cur = next;
     }
-    if (anchor == null) {
-      X509Certificate last = path.get(path.size() - 1);
-      if (isSelfSigned(last)) problems.add(new CertificateProblem.UntrustedIssuer(Certs.subject(last)));
-      else problems.add(new CertificateProblem.IncompleteChain(Certs.subject(last), Certs.issuer(last)));
-    }
+    if (anchor == null) problems.add(unanchored(path, presented));
     // Certificates judged below: the path without its trust anchor (anchors are configuration, not peer input).
     List<X509Certificate> judged = anchor == null || anchor == leaf ? path : path.subList(0, path.indexOf(anchor));
 
@@ -168,43 +164,87 @@ public final class ChainValidator {
         problems.isEmpty() ? ValidationReport.Verdict.TRUSTED : ValidationReport.Verdict.REJECTED);
   }
 
+  /**
+   * Names why no anchor was reached. Without fetching the missing issuer nobody can be sure whether it is an
+   * intermediate the server forgot or a root nobody trusts; the rule: a self-signed top is an untrusted root; a gap
+   * (presented certificates left unlinked) or a lone leaf is an incomplete chain; a CA certificate on top whose issuer
+   * is unknown leads to an untrusted root.
+   */
+  private static CertificateProblem unanchored(List<X509Certificate> path, List<X509Certificate> presented) {
+    X509Certificate top = path.get(path.size() - 1);
+    if (isSelfSigned(top)) return new CertificateProblem.UntrustedIssuer(Certs.subject(top));
+    boolean gap = presented.stream().anyMatch(c -> !path.contains(c));
+    if (!gap && top.getBasicConstraints() >= 0) return new CertificateProblem.UntrustedIssuer(Certs.issuer(top));
+    return new CertificateProblem.IncompleteChain(Certs.subject(top), Certs.issuer(top));
+  }
+
   private void pkix(List<X509Certificate> judged, X509Certificate anchor, Map<X509Certificate, byte[]> stapled,
       Instant now, boolean validityProblem, List<CertificateProblem> problems, List<CertificateProblem> warnings) {
     try {
-      CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      var certPath = cf.generateCertPath(judged);
-      PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
-      params.setDate(validityProblem ? dateInsideAllWindows(judged, now) : Date.from(now));
-      params.setRevocationEnabled(false);
+      var certPath = CertificateFactory.getInstance("X.509").generateCertPath(judged);
+      Date date = validityProblem ? dateInsideAllWindows(judged, now) : Date.from(now);
       CertPathValidator cpv = CertPathValidator.getInstance("PKIX");
-      PKIXRevocationChecker rc = null;
-      if (policy.revocation() != Revocation.OFF) {
-        rc = (PKIXRevocationChecker) cpv.getRevocationChecker();
-        EnumSet<PKIXRevocationChecker.Option> opts = EnumSet.noneOf(PKIXRevocationChecker.Option.class);
-        if (policy.revocation() == Revocation.SOFT_FAIL) opts.add(PKIXRevocationChecker.Option.SOFT_FAIL);
-        rc.setOptions(opts);
-        if (stapled != null && !stapled.isEmpty()) rc.setOcspResponses(new HashMap<>(stapled));
-        params.addCertPathChecker(rc);
-        if (!policy.crls().isEmpty()) {
-          params.addCertStore(CertStore.getInstance("Collection",
-              new CollectionCertStoreParameters(policy.crls())));
-        }
-      }
+      // First the chain rules alone (CA constraints, key usage of CAs, name constraints, algorithms) ...
       try {
-        cpv.validate(certPath, params);
+        cpv.validate(certPath, parameters(anchor, date));
       } catch (CertPathValidatorException e) {
         CertificateProblem p = map(e, judged, problems);
         if (p != null) problems.add(p);
+        return;
       }
-      if (rc != null) {
-        for (CertPathValidatorException soft : rc.getSoftFailExceptions()) {
-          warnings.add(new CertificateProblem.RevocationUnknown(subjectAt(soft, judged), message(soft)));
-        }
+      if (policy.revocation() == Revocation.OFF) return;
+      // ... then revocation, so that any failure of this run is about revocation.
+      boolean soft = policy.revocation() == Revocation.SOFT_FAIL;
+      CertificateProblem p = revocation(cpv, certPath, anchor, date, stapled, judged, problems, warnings, false);
+      if (soft && p instanceof CertificateProblem.RevocationUnknown u && judged.size() > 1
+          && !u.subject().equals(Certs.subject(judged.get(0)))) {
+        // A CA's status was unknown and validation stopped there; still check the leaf.
+        warnings.add(p);
+        p = revocation(cpv, certPath, anchor, date, stapled, judged, problems, warnings, true);
       }
+      if (p instanceof CertificateProblem.RevocationUnknown && soft) warnings.add(p);
+      else if (p != null) problems.add(p);
     } catch (GeneralSecurityException e) {
       problems.add(new CertificateProblem.InvalidChain(Certs.subject(judged.get(0)),
           "PKIX validation could not run: " + e.getMessage()));
     }
+  }
+
+  private CertificateProblem revocation(CertPathValidator cpv, java.security.cert.CertPath certPath,
+      X509Certificate anchor, Date date, Map<X509Certificate, byte[]> stapled, List<X509Certificate> judged,
+      List<CertificateProblem> problems, List<CertificateProblem> warnings, boolean leafOnly)
+      throws GeneralSecurityException {
+    PKIXRevocationChecker rc = (PKIXRevocationChecker) cpv.getRevocationChecker();
+    EnumSet<PKIXRevocationChecker.Option> opts = EnumSet.noneOf(PKIXRevocationChecker.Option.class);
+    if (policy.revocation() == Revocation.SOFT_FAIL) opts.add(PKIXRevocationChecker.Option.SOFT_FAIL);
+    if (leafOnly) opts.add(PKIXRevocationChecker.Option.ONLY_END_ENTITY);
+    rc.setOptions(opts);
+    if (stapled != null && !stapled.isEmpty()) rc.setOcspResponses(new HashMap<>(stapled));
+    PKIXParameters params = parameters(anchor, date);
+    params.addCertPathChecker(rc);
+    if (!policy.crls().isEmpty()) {
+      params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(policy.crls())));
+    }
+    CertificateProblem result = null;
+    try {
+      cpv.validate(certPath, params);
+    } catch (CertPathValidatorException e) {
+      result = map(e, judged, problems);
+      if (result instanceof CertificateProblem.InvalidChain ic) {
+        result = new CertificateProblem.RevocationUnknown(ic.subject(), ic.detail());
+      }
+    }
+    for (CertPathValidatorException softFailure : rc.getSoftFailExceptions()) {
+      warnings.add(new CertificateProblem.RevocationUnknown(subjectAt(softFailure, judged), message(softFailure)));
+    }
+    return result;
+  }
+
+  private static PKIXParameters parameters(X509Certificate anchor, Date date) throws GeneralSecurityException {
+    PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
+    params.setDate(date);
+    params.setRevocationEnabled(false);
+    return params;
   }
 
   private static CertificateProblem map(CertPathValidatorException e, List<X509Certificate> judged,

@@ -1,0 +1,368 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.certs.KeyType;
+import dev.tlskit.cli.BenchCommandStacks.Pki;
+import dev.tlskit.cli.BenchCommandStacks.Settings;
+import dev.tlskit.cli.BenchCommandStacks.Stack;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code tlskit bench}: measures TlsKit against the raw JDK {@code SSLSocket} in one process, on loopback, with the
+ * same key, protocol, suite and group, and prints the ratios. Each figure is the mean of two slices per stack taken
+ * in the order TlsKit, JDK, JDK, TlsKit, so that a machine whose load drifts during the run favours neither.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measures TlsKit socket throughput and handshake rate against the raw JDK SSLSocket on loopback.",
+        "Both stacks run in this process with the same key, protocol, cipher suite and group; the ratios are what "
+            + "count, the absolute numbers depend on the machine and its load."})
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--seconds", paramLabel = "N", defaultValue = "3",
+      description = "Seconds each stack is measured per figure (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+  Path json;
+
+  @Option(names = "--quick", description = "Smoke test: one message size (16 KiB), full handshakes only, short "
+      + "warm-up.")
+  boolean quick;
+
+  @Option(names = "--provider", paramLabel = "NAME", defaultValue = "jdk",
+      description = "TLS provider for the TlsKit side: jdk or conscrypt (needs conscrypt-openjdk-uber on the class "
+          + "path). The baseline is always the JDK's SunJSSE. Default: ${DEFAULT-VALUE}.")
+  String provider;
+
+  @Option(names = "--protocol", paramLabel = "VERSION", defaultValue = "TLSv1.3",
+      description = "Protocol version (default: ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(names = "--suite", paramLabel = "SUITE", defaultValue = "TLS_AES_128_GCM_SHA256",
+      description = "Cipher suite (default: ${DEFAULT-VALUE}).")
+  String suite;
+
+  @Option(names = "--group", paramLabel = "GROUP", defaultValue = "x25519",
+      description = "Key exchange group (default: ${DEFAULT-VALUE}).")
+  String group;
+
+  @Option(names = "--key", paramLabel = "TYPE", defaultValue = "ec-p256",
+      description = "Server key type: ec-p256, ec-p384, ed25519, rsa2048, rsa3072 (default: ${DEFAULT-VALUE}).")
+  String key;
+
+  @Option(names = "--sizes", paramLabel = "BYTES", split = ",",
+      description = "Message sizes for throughput (default: 256,1024,4096,16384,65536; --quick: 16384).")
+  List<Integer> sizes;
+
+  @Option(names = "--warmup", paramLabel = "SECONDS",
+      description = "Warm-up per stack before measuring (default: 2; --quick: 0.3).")
+  Double warmup;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (seconds <= 0 || seconds > 600) throw new UsageException("--seconds must be in (0, 600]: " + seconds);
+    List<Integer> messageSizes = sizes != null ? sizes : quick ? List.of(16384) : List.of(256, 1024, 4096, 16384, 65536);
+    for (int size : messageSizes) {
+      if (size < 1 || size > 16 << 20) throw new UsageException("--sizes: message size out of range: " + size);
+    }
+    int headlineSize = messageSizes.contains(16384) ? 16384 : messageSizes.get(messageSizes.size() - 1);
+    long sliceMillis = Math.max(50, Math.round(seconds * 500));
+    long warmupMillis = Math.round((warmup != null ? warmup : quick ? 0.3 : 2.0) * 1000);
+    Settings settings = new Settings(protocol, suite, group, keyType(key), provider(provider));
+    String loadStart = loadAverage();
+    Pki pki = Pki.create(settings.keyType());
+
+    List<Figure> figures = new ArrayList<>();
+    for (int size : messageSizes) figures.add(new Figure("throughput", size, false));
+    figures.add(new Figure("handshakes", 0, false));
+    if (!quick) figures.add(new Figure("handshakes", 0, true));
+
+    try (ProgressBar bar = progress(figures.size() * 4 + 2)) {
+      try (Stack tlskit = BenchCommandStacks.tlskit(pki, settings, false);
+           Stack jdk = BenchCommandStacks.jdk(pki, settings, false)) {
+        warmUp(tlskit, headlineSize, warmupMillis, bar);
+        warmUp(jdk, headlineSize, warmupMillis, bar);
+        for (Figure f : figures) {
+          if (!f.resumed) measure(f, tlskit, jdk, sliceMillis, bar);
+        }
+      }
+      for (Figure f : figures) {
+        if (!f.resumed) continue;
+        try (Stack tlskit = BenchCommandStacks.tlskit(pki, settings, true);
+             Stack jdk = BenchCommandStacks.jdk(pki, settings, true)) {
+          measure(f, tlskit, jdk, sliceMillis, bar);
+        }
+      }
+    }
+
+    Map<String, Object> result = report(settings, figures, headlineSize, loadStart, loadAverage());
+    printTable(out, result, figures);
+    if (json != null) {
+      Files.writeString(json, toJson(result, "") + "\n");
+      out.println("JSON written to " + json);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** One row of the table: a throughput at one message size, or a handshake rate. */
+  static final class Figure {
+    final String kind;
+    final int size;
+    final boolean resumed;
+    double tlskit;
+    double jdk;
+
+    Figure(String kind, int size, boolean resumed) {
+      this.kind = kind;
+      this.size = size;
+      this.resumed = resumed;
+    }
+
+    double rate(Stack stack, long millis) throws IOException {
+      return kind.equals("throughput")
+          ? BenchCommandMeasure.throughput(stack, size, millis) : BenchCommandMeasure.handshakes(stack, millis);
+    }
+
+    String label() {
+      if (kind.equals("throughput")) return "throughput, " + size + " B messages (MB/s)";
+      return (resumed ? "resumed" : "full") + " handshakes (per s)";
+    }
+
+    double ratio() {
+      return jdk == 0 ? 0 : tlskit / jdk;
+    }
+  }
+
+  private static void warmUp(Stack stack, int size, long millis, ProgressBar bar) throws IOException {
+    BenchCommandMeasure.throughput(stack, size, millis / 2);
+    BenchCommandMeasure.handshakes(stack, millis / 2);
+    step(bar, "warm-up");
+  }
+
+  private static void measure(Figure f, Stack tlskit, Stack jdk, long sliceMillis, ProgressBar bar)
+      throws IOException {
+    String what = f.kind.equals("throughput") ? f.size + " B" : f.resumed ? "resumed hs" : "full hs";
+    double t1 = f.rate(tlskit, sliceMillis);
+    step(bar, what + " TlsKit");
+    double j1 = f.rate(jdk, sliceMillis);
+    step(bar, what + " JDK");
+    double j2 = f.rate(jdk, sliceMillis);
+    step(bar, what + " JDK");
+    double t2 = f.rate(tlskit, sliceMillis);
+    step(bar, what + " TlsKit");
+    f.tlskit = (t1 + t2) / 2;
+    f.jdk = (j1 + j2) / 2;
+  }
+
+  private static void step(ProgressBar bar, String what) {
+    if (bar != null) {
+      bar.setExtraMessage(what);
+      bar.step();
+    }
+  }
+
+  /** Returns a progress bar on stderr when stdout is a terminal, else null. */
+  private static ProgressBar progress(int steps) {
+    if (!stdoutIsTerminal()) return null;
+    return new ProgressBarBuilder().setTaskName("bench").setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(200).continuousUpdate().build();
+  }
+
+  private static boolean stdoutIsTerminal() {
+    Console console = System.console();
+    if (console == null) return false;
+    try {
+      // Console.isTerminal() exists from Java 22, where System.console() is no longer null when redirected.
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // Java 21: a console exists only for a terminal
+    }
+  }
+
+  private static KeyType keyType(String name) {
+    try {
+      return KeyType.fromCliName(name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--key: " + e.getMessage());
+    }
+  }
+
+  /** Returns the provider for the TlsKit side, null for the JDK's own. */
+  static Provider provider(String name) {
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "jdk", "sunjsse" -> {
+        return null;
+      }
+      case "conscrypt" -> {
+        Class<?> conscrypt;
+        try {
+          conscrypt = Class.forName("org.conscrypt.Conscrypt");
+        } catch (ClassNotFoundException e) {
+          throw new UsageException("--provider conscrypt: Conscrypt is not on the class path (add "
+              + "org.conscrypt:conscrypt-openjdk-uber; scripts/bench does)");
+        }
+        try {
+          if (!(Boolean) conscrypt.getMethod("isAvailable").invoke(null)) {
+            Throwable why = (Throwable) conscrypt.getMethod("checkAvailability").invoke(null);
+            throw new UsageException("--provider conscrypt: Conscrypt's native library does not load on this "
+                + "machine/JDK: " + why);
+          }
+          return (Provider) conscrypt.getMethod("newProvider").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          throw new UsageException("--provider conscrypt: Conscrypt does not work here: " + cause);
+        }
+      }
+      default -> throw new UsageException("--provider must be jdk or conscrypt: " + name);
+    }
+  }
+
+  private Map<String, Object> report(Settings s, List<Figure> figures, int headlineSize, String loadStart,
+      String loadEnd) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("tool", "tlskit bench");
+    r.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    r.put("quick", quick);
+    r.put("seconds_per_stack", seconds);
+    r.put("provider", s.provider() == null ? "SunJSSE" : s.provider().getName() + " " + s.provider().getVersionStr());
+    r.put("baseline_provider", "SunJSSE");
+    r.put("protocol", s.protocol());
+    r.put("cipher_suite", s.suite());
+    r.put("group", s.group());
+    r.put("key", s.keyType().cliName());
+    r.put("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
+        + System.getProperty("java.vendor") + ")");
+    r.put("cpu", cpuModel());
+    r.put("nproc", Runtime.getRuntime().availableProcessors());
+    r.put("load_avg", Map.of("start", loadStart, "end", loadEnd));
+    Map<String, Object> tp = new LinkedHashMap<>();
+    List<Object> bySize = new ArrayList<>();
+    Map<String, Object> hs = new LinkedHashMap<>();
+    for (Figure f : figures) {
+      if (f.kind.equals("throughput")) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("message_bytes", f.size);
+        row.put("tlskit_mb_s", round(f.tlskit));
+        row.put("jdk_mb_s", round(f.jdk));
+        row.put("ratio", round(f.ratio()));
+        bySize.add(row);
+        if (f.size == headlineSize) {
+          tp.put("message_bytes", f.size);
+          tp.put("tlskit_mb_s", round(f.tlskit));
+          tp.put("jdk_mb_s", round(f.jdk));
+          tp.put("ratio", round(f.ratio()));
+        }
+      } else if (!f.resumed) {
+        hs.put("tlskit_per_s", round(f.tlskit));
+        hs.put("jdk_per_s", round(f.jdk));
+        hs.put("ratio", round(f.ratio()));
+      } else {
+        hs.put("resumed_tlskit_per_s", round(f.tlskit));
+        hs.put("resumed_jdk_per_s", round(f.jdk));
+        hs.put("resumed_ratio", round(f.ratio()));
+      }
+    }
+    tp.put("by_size", bySize);
+    r.put("throughput", tp);
+    r.put("handshakes", hs);
+    return r;
+  }
+
+  private static void printTable(PrintWriter out, Map<String, Object> r, List<Figure> figures) {
+    out.printf("TlsKit vs raw JDK SSLSocket, loopback, %s %s %s, %s key; TlsKit provider %s, baseline SunJSSE%n",
+        r.get("protocol"), r.get("cipher_suite"), r.get("group"), r.get("key"), r.get("provider"));
+    out.printf("Java %s; %s, %s CPUs; load %s -> %s%n", r.get("jdk"), r.get("cpu"), r.get("nproc"),
+        ((Map<?, ?>) r.get("load_avg")).get("start"), ((Map<?, ?>) r.get("load_avg")).get("end"));
+    out.printf("%-40s %12s %12s %8s%n", "", "TlsKit", "JDK", "ratio");
+    for (Figure f : figures) {
+      out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %7.2fx%n", f.label(), f.tlskit, f.jdk, f.ratio());
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // not Linux: fall through
+    }
+    return System.getProperty("os.arch");
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /** Writes maps, lists, strings, numbers and booleans as JSON, two spaces per level. */
+  static String toJson(Object v, String indent) {
+    if (v instanceof Map<?, ?> m) {
+      if (m.isEmpty()) return "{}";
+      StringBuilder sb = new StringBuilder("{\n");
+      String inner = indent + "  ";
+      int i = 0;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        sb.append(inner).append(quote(String.valueOf(e.getKey()))).append(": ").append(toJson(e.getValue(), inner));
+        sb.append(++i < m.size() ? ",\n" : "\n");
+      }
+      return sb.append(indent).append('}').toString();
+    }
+    if (v instanceof List<?> l) {
+      if (l.isEmpty()) return "[]";
+      StringBuilder sb = new StringBuilder("[\n");
+      String inner = indent + "  ";
+      for (int i = 0; i < l.size(); i++) {
+        sb.append(inner).append(toJson(l.get(i), inner)).append(i + 1 < l.size() ? ",\n" : "\n");
+      }
+      return sb.append(indent).append(']').toString();
+    }
+    if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
+    return v == null ? "null" : quote(v.toString());
+  }
+
+  private static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        default -> {
+          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+          else sb.append(c);
+        }
+      }
+    }
+    return sb.append('"').toString();
+  }
+}

@@ -1,0 +1,273 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.CertifiedKey;
+import dev.tlskit.ServerCertificates;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.TlsServer;
+import dev.tlskit.Trust;
+import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.certs.KeyType;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Provider;
+import java.security.Security;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The two TLS stacks {@code tlskit bench} compares: TlsKit ({@link TlsClient} to {@link TlsServer}) and the raw JDK
+ * ({@link SSLSocket} to {@link SSLServerSocket}), each a loopback server plus a client, with the same key,
+ * protocol, cipher suite, group, socket options (TCP_NODELAY) and timeouts.
+ */
+final class BenchCommandStacks {
+  static final String PEER_NAME = "localhost";
+  private static final int TIMEOUT_MILLIS = 30_000;
+
+  private BenchCommandStacks() {}
+
+  /** What both stacks negotiate. {@code provider} is null for the JDK's own (SunJSSE). */
+  record Settings(String protocol, String suite, String group, KeyType keyType, Provider provider) {}
+
+  /** A connected, handshaken client link; {@code out} must be flushed after each message. */
+  interface Link extends Closeable {
+    InputStream in();
+
+    OutputStream out();
+  }
+
+  /** One TLS stack: a loopback server and a way to connect a client to it. */
+  interface Stack extends Closeable {
+    Link connect() throws IOException;
+  }
+
+  /** A throwaway CA and a leaf for "localhost" and 127.0.0.1 signed by it. */
+  record Pki(HeldCertificate ca, HeldCertificate leaf) {
+    static Pki create(KeyType type) {
+      HeldCertificate ca = HeldCertificate.builder().commonName("tlskit bench CA").keyType(type)
+          .certificateAuthority().build();
+      HeldCertificate leaf = HeldCertificate.builder().commonName(PEER_NAME).keyType(type).signedBy(ca)
+          .addDnsName(PEER_NAME).addIpAddress("127.0.0.1").build();
+      return new Pki(ca, leaf);
+    }
+  }
+
+  /**
+   * Starts a TlsKit server and client. With a provider, the server's TLS context comes from it: the provider is
+   * put first in the JCA list only while the server builds its context, so that the JDK stack made afterwards
+   * still gets the JDK's own ciphers.
+   */
+  static Stack tlskit(Pki pki, Settings s, boolean resumption) throws IOException {
+    TlsServer.Builder b = TlsServer.builder(c -> serve(c.input(), c.output()),
+            ServerCertificates.of(CertifiedKey.of(pki.leaf().privateKey(), pki.leaf().chain())))
+        .policy(TlsPolicy.builder().protocols(s.protocol()).cipherSuites(List.of(s.suite()))
+            .namedGroups(List.of(s.group())).build())
+        .sessionResumption(resumption).maxConnections(100_000).backlog(1024)
+        .handshakeTimeout(Duration.ofMillis(TIMEOUT_MILLIS)).idleTimeout(Duration.ofMillis(TIMEOUT_MILLIS));
+    TlsServer server;
+    if (s.provider() == null) {
+      server = b.start();
+    } else {
+      synchronized (Security.class) {
+        Security.insertProviderAt(s.provider(), 1);
+        try {
+          server = b.start();
+        } finally {
+          Security.removeProvider(s.provider().getName());
+        }
+      }
+    }
+    TlsPolicy.Builder policy = TlsPolicy.builder().trust(Trust.anchors(pki.ca().certificate()))
+        .protocols(s.protocol()).cipherSuites(List.of(s.suite())).namedGroups(List.of(s.group()));
+    if (s.provider() != null) policy.provider(s.provider());
+    TlsClient client = TlsClient.builder().policy(policy.build()).timeout(Duration.ofMillis(TIMEOUT_MILLIS)).build();
+    return new Stack() {
+      @Override
+      public Link connect() throws IOException {
+        TlsConnection c = client.connectTls("127.0.0.1", server.port(), PEER_NAME);
+        return new Link() {
+          @Override
+          public InputStream in() {
+            return c.input();
+          }
+
+          @Override
+          public OutputStream out() {
+            return c.output();
+          }
+
+          @Override
+          public void close() throws IOException {
+            c.close();
+          }
+        };
+      }
+
+      @Override
+      public void close() {
+        server.shutdown(Duration.ofSeconds(1));
+      }
+    };
+  }
+
+  /** Starts a raw JDK (SunJSSE) server socket and client, as an application using the JDK directly would. */
+  static Stack jdk(Pki pki, Settings s, boolean resumption) throws IOException {
+    SSLContext serverContext;
+    SSLContext clientContext;
+    try {
+      char[] pw = "bench".toCharArray();
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("server", pki.leaf().privateKey(), pw, pki.leaf().chain().toArray(X509Certificate[]::new));
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, pw);
+      serverContext = SSLContext.getInstance("TLS", "SunJSSE");
+      serverContext.init(kmf.getKeyManagers(), null, null);
+      if (!resumption) {
+        // As TlsServer does: the JDK issues no TLS 1.3 ticket when the session lifetime exceeds the 7-day maximum.
+        serverContext.getServerSessionContext().setSessionTimeout((int) Duration.ofDays(8).toSeconds());
+      }
+      KeyStore anchors = KeyStore.getInstance("PKCS12");
+      anchors.load(null, null);
+      anchors.setCertificateEntry("ca", pki.ca().certificate());
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+      tmf.init(anchors);
+      clientContext = SSLContext.getInstance("TLS", "SunJSSE");
+      clientContext.init(null, tmf.getTrustManagers(), null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot make the baseline TLS contexts: " + e.getMessage(), e);
+    }
+    SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
+        .createServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+    SSLParameters serverParams = new SSLParameters(new String[] {s.suite()}, new String[] {s.protocol()});
+    serverParams.setNamedGroups(new String[] {s.group()});
+    serverParams.setUseCipherSuitesOrder(true);
+    listener.setSSLParameters(serverParams);
+    Thread.ofPlatform().daemon().name("bench-jdk-accept").start(() -> {
+      while (!listener.isClosed()) {
+        try {
+          Socket socket = listener.accept();
+          Thread.ofVirtual().start(() -> {
+            try (socket) {
+              socket.setTcpNoDelay(true);
+              socket.setSoTimeout(TIMEOUT_MILLIS);
+              serve(socket.getInputStream(), socket.getOutputStream());
+            } catch (IOException ignored) {
+              // the client went away; the measurement on its side reports what matters
+            }
+          });
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    SSLParameters clientParams = new SSLParameters(new String[] {s.suite()}, new String[] {s.protocol()});
+    clientParams.setNamedGroups(new String[] {s.group()});
+    clientParams.setEndpointIdentificationAlgorithm("HTTPS");
+    clientParams.setServerNames(List.of(new SNIHostName(PEER_NAME)));
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+    return new Stack() {
+      @Override
+      public Link connect() throws IOException {
+        SSLSocket ssl = (SSLSocket) clientContext.getSocketFactory().createSocket();
+        try {
+          ssl.setSSLParameters(clientParams);
+          ssl.connect(address, TIMEOUT_MILLIS);
+          ssl.setTcpNoDelay(true);
+          ssl.setSoTimeout(TIMEOUT_MILLIS);
+          ssl.startHandshake();
+        } catch (IOException | RuntimeException e) {
+          ssl.close();
+          throw e;
+        }
+        InputStream in = ssl.getInputStream();
+        OutputStream out = ssl.getOutputStream();
+        return new Link() {
+          @Override
+          public InputStream in() {
+            return in;
+          }
+
+          @Override
+          public OutputStream out() {
+            return out;
+          }
+
+          @Override
+          public void close() throws IOException {
+            ssl.close();
+          }
+        };
+      }
+
+      @Override
+      public void close() throws IOException {
+        listener.close();
+      }
+    };
+  }
+
+  // The bench protocol. The client's first byte picks the exercise:
+  //   'P' ping: the server answers 'p' and waits for the client to close (one handshake plus one round trip);
+  //   'T' throughput: batches of [8-byte length][that many bytes], a zero length ends it, the server answers the
+  //       8-byte total it received;
+  //   'E' echo: every byte read is written back at once.
+  static final int PING = 'P';
+  static final int THROUGHPUT = 'T';
+  static final int ECHO = 'E';
+
+  /** Serves one connection of the bench protocol. */
+  static void serve(InputStream in, OutputStream out) throws IOException {
+    switch (in.read()) {
+      case PING -> {
+        out.write('p');
+        out.flush();
+        in.read();
+      }
+      case THROUGHPUT -> {
+        DataInputStream data = new DataInputStream(in);
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        for (long batch = data.readLong(); batch > 0; batch = data.readLong()) {
+          while (batch > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, batch));
+            if (n < 0) throw new EOFException("client ended inside a batch");
+            batch -= n;
+            total += n;
+          }
+        }
+        DataOutputStream reply = new DataOutputStream(out);
+        reply.writeLong(total);
+        reply.flush();
+        in.read();
+      }
+      case ECHO -> {
+        byte[] buf = new byte[16 * 1024];
+        for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      }
+      default -> { }
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsMode;
+import dev.tlskit.ftp.DataConnectionMode;
+import dev.tlskit.ftp.DataProtection;
+import dev.tlskit.ftp.FtpClient;
+import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.ftp.TransferResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.TrustManagerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tlskit ftp}: FTP and FTPS file transfers whose data connections resume the control session. */
+@Command(name = "ftp", mixinStandardHelpOptions = true,
+    description = "FTP/FTPS client: list, download, upload, delete, create directories.",
+    subcommands = {FtpCommandLs.class, FtpCommandGet.class, FtpCommandPut.class, FtpCommandRm.class,
+        FtpCommandMkdir.class})
+final class FtpCommand implements Runnable {
+  // BouncyCastle JSSE (the TLS 1.2 data-connection route) logs its configuration at INFO; keep the terminal quiet.
+  private static final Logger BC_LOG = Logger.getLogger("org.bouncycastle.jsse");
+
+  static {
+    BC_LOG.setLevel(Level.SEVERE);
+  }
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The connection options every ftp subcommand takes. */
+  static final class Connection {
+    @Mixin GlobalOptions global;
+
+    @Option(names = "--server", required = true, paramLabel = "HOST[:PORT]",
+        description = "Server; port 21 by default, 990 means implicit TLS under --tls auto.")
+    String server;
+
+    @Option(names = "--tls", defaultValue = "auto", paramLabel = "MODE",
+        description = "auto (default), explicit (AUTH TLS; 'starttls' is a synonym), implicit, or none.")
+    String tls;
+
+    @Option(names = "--user", required = true, paramLabel = "USER", description = "User name.")
+    String user;
+
+    @Option(names = "--password-env", required = true, paramLabel = "VAR",
+        description = "Environment variable holding the password.")
+    String passwordEnv;
+
+    @Option(names = "--active", description = "Active mode (EPRT/PORT): the server connects back to us.")
+    boolean active;
+
+    @Option(names = "--insecure-clear-data",
+        description = "DANGEROUS: unencrypted data connections (PROT C) on a TLS control connection.")
+    boolean clearData;
+
+    String host() {
+      return hostPort()[0];
+    }
+
+    int port() {
+      String p = hostPort()[1];
+      if (p == null) return 21;
+      try {
+        int n = Integer.parseInt(p);
+        if (n < 1 || n > 65535) throw new NumberFormatException();
+        return n;
+      } catch (NumberFormatException e) {
+        throw new UsageException("--server port must be 1-65535: " + server);
+      }
+    }
+
+    private String[] hostPort() {
+      if (server.startsWith("[")) { // [::1]:2121
+        int end = server.indexOf(']');
+        if (end < 0) throw new UsageException("--server has an unclosed '[': " + server);
+        String rest = server.substring(end + 1);
+        return new String[] {server.substring(1, end), rest.startsWith(":") ? rest.substring(1) : null};
+      }
+      int colon = server.indexOf(':');
+      if (colon >= 0 && server.indexOf(':', colon + 1) < 0) {
+        return new String[] {server.substring(0, colon), server.substring(colon + 1)};
+      }
+      return new String[] {server, null};
+    }
+
+    TlsMode mode() {
+      return switch (tls.toLowerCase(Locale.ROOT)) {
+        case "auto" -> TlsMode.AUTO;
+        case "explicit", "starttls" -> TlsMode.STARTTLS;
+        case "implicit" -> TlsMode.IMPLICIT;
+        case "none" -> TlsMode.NONE;
+        default -> throw new UsageException("--tls must be auto, explicit, starttls, implicit or none: " + tls);
+      };
+    }
+
+    /** Connects and logs in. */
+    FtpSession open() throws IOException {
+      if (global.cert != null) throw new UsageException("--cert is not supported by tlskit ftp yet");
+      char[] password = GlobalOptions.secretFromEnv("--password-env", passwordEnv);
+      FtpClient.Builder b = FtpClient.builder().tlsMode(mode())
+          .connectTimeout(Duration.ofSeconds(global.timeoutSeconds))
+          .readTimeout(Duration.ofSeconds(global.timeoutSeconds))
+          .dataConnectionMode(active ? DataConnectionMode.ACTIVE : DataConnectionMode.PASSIVE);
+      if (clearData) b.clearDataConnections();
+      if (global.trust != null) b.trustManagers(trust(global.trust).getTrustManagers());
+      String host = host();
+      FtpSession s = b.build().connect(host, port(), global.peerName != null ? global.peerName : host);
+      try {
+        s.login(user, password);
+        return s;
+      } catch (IOException | RuntimeException e) {
+        s.close();
+        throw e;
+      } finally {
+        java.util.Arrays.fill(password, '\0');
+      }
+    }
+  }
+
+  /** Loads a PEM bundle or a PKCS#12 trust store (no password) into a trust manager factory. */
+  static TrustManagerFactory trust(Path file) {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      byte[] bytes = Files.readAllBytes(file);
+      if (new String(bytes, 0, Math.min(bytes.length, 4096), java.nio.charset.StandardCharsets.US_ASCII)
+          .contains("-----BEGIN")) {
+        int i = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+          for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            ks.setCertificateEntry("trust-" + i++, c);
+          }
+        }
+        if (i == 0) throw new UsageException("--trust " + file + " holds no certificate");
+      } else {
+        try (InputStream in = Files.newInputStream(file)) {
+          ks.load(in, new char[0]);
+        }
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      return tmf;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new UsageException("--trust " + file + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Describes a transfer for humans: size, speed, and how its data connection was protected. */
+  static String describe(TransferResult r) {
+    double secs = r.elapsed().toNanos() / 1e9;
+    return String.format(Locale.ROOT, "%s %s: %d bytes in %.2f s (%.1f MB/s)%s, data %s", r.command(), r.path(),
+        r.bytes(), secs, r.bytesPerSecond() / 1e6, r.offset() > 0 ? ", resumed at byte " + r.offset() : "",
+        describe(r.protection()));
+  }
+
+  static String describe(DataProtection p) {
+    if (!p.tls()) return "NOT ENCRYPTED (PROT C)";
+    return p.protocol() + " " + p.cipherSuite()
+        + (p.sessionResumed() ? ", control session resumed" : ", control session NOT resumed");
+  }
+
+  /** Returns the JSON fields describing the control connection and a transfer. */
+  static Map<String, Object> json(FtpSession s, TransferResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    SecurityInfo si = s.securityInfo();
+    Map<String, Object> control = new LinkedHashMap<>();
+    control.put("tlsMode", s.tlsMode().name());
+    control.put("protocol", si == null ? null : si.protocol());
+    control.put("cipherSuite", si == null ? null : si.cipherSuite());
+    control.put("peerName", s.peerName());
+    m.put("control", control);
+    if (r != null) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("command", r.command());
+      t.put("path", r.path());
+      t.put("offset", r.offset());
+      t.put("bytes", r.bytes());
+      t.put("seconds", r.elapsed().toNanos() / 1e9);
+      DataProtection p = r.protection();
+      t.put("dataTls", p.tls());
+      t.put("dataProtocol", p.protocol());
+      t.put("dataCipherSuite", p.cipherSuite());
+      t.put("sessionResumed", p.sessionResumed());
+      t.put("mechanism", p.mechanism());
+      m.put("transfer", t);
+    }
+    return m;
+  }
+
+  /** Writes a JSON value: maps, iterables, strings, numbers, booleans and null. */
+  static String toJson(Object v) {
+    StringBuilder sb = new StringBuilder();
+    write(sb, v);
+    return sb.toString();
+  }
+
+  private static void write(StringBuilder sb, Object v) {
+    if (v == null) {
+      sb.append("null");
+    } else if (v instanceof Map<?, ?> m) {
+      sb.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!first) sb.append(',');
+        first = false;
+        write(sb, String.valueOf(e.getKey()));
+        sb.append(':');
+        write(sb, e.getValue());
+      }
+      sb.append('}');
+    } else if (v instanceof Iterable<?> it) {
+      sb.append('[');
+      boolean first = true;
+      for (Object o : it) {
+        if (!first) sb.append(',');
+        first = false;
+        write(sb, o);
+      }
+      sb.append(']');
+    } else if (v instanceof Number || v instanceof Boolean) {
+      sb.append(v);
+    } else {
+      String s = v.toString();
+      sb.append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> sb.append("\\\"");
+          case '\\' -> sb.append("\\\\");
+          case '\n' -> sb.append("\\n");
+          case '\r' -> sb.append("\\r");
+          case '\t' -> sb.append("\\t");
+          default -> {
+            if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+          }
+        }
+      }
+      sb.append('"');
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.ftp.TransferResult;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tlskit ftp get}: downloads a file through LOCAL.part, renamed when complete. */
+@Command(name = "get", mixinStandardHelpOptions = true,
+    description = "Download a file (written to LOCAL.part, renamed to LOCAL when complete).")
+final class FtpCommandGet implements Callable<Integer> {
+  @Mixin FtpCommand.Connection conn;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "REMOTE") String remote;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL", description = "Default: the remote file's name.")
+  Path local;
+
+  @Option(names = "--resume", description = "Continue LOCAL.part left by an interrupted download (REST).")
+  boolean resume;
+
+  @Override
+  public Integer call() throws Exception {
+    Path target = local != null ? local : Path.of(baseName(remote));
+    try (FtpSession s = conn.open(); Progress p = Progress.start("get " + remote, conn.global.json)) {
+      TransferResult r = s.download(remote, target, resume, p);
+      p.close();
+      if (conn.global.json) {
+        Map<String, Object> m = FtpCommand.json(s, r);
+        m.put("local", target.toString());
+        spec.commandLine().getOut().println(FtpCommand.toJson(m));
+      } else {
+        spec.commandLine().getOut().println(FtpCommand.describe(r) + " -> " + target);
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  static String baseName(String path) {
+    String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    String name = p.substring(p.lastIndexOf('/') + 1);
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      throw new UsageException("cannot derive a local file name from " + path + "; give LOCAL");
+    }
+    return name;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.ftp.TransferResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tlskit ftp put}: uploads a file. */
+@Command(name = "put", mixinStandardHelpOptions = true, description = "Upload a file.")
+final class FtpCommandPut implements Callable<Integer> {
+  @Mixin FtpCommand.Connection conn;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "LOCAL") Path local;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "REMOTE", description = "Default: the local file's name.")
+  String remote;
+
+  @Option(names = "--resume", description = "Continue a shorter remote file from its size (REST + STOR).")
+  boolean resume;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(local) || !Files.isReadable(local)) {
+      throw new UsageException("not a readable file: " + local);
+    }
+    String target = remote != null ? remote : local.getFileName().toString();
+    try (FtpSession s = conn.open(); Progress p = Progress.start("put " + local, conn.global.json)) {
+      TransferResult r = s.upload(local, target, resume, p);
+      p.close();
+      if (conn.global.json) {
+        Map<String, Object> m = FtpCommand.json(s, r);
+        m.put("local", local.toString());
+        spec.commandLine().getOut().println(FtpCommand.toJson(m));
+      } else {
+        spec.commandLine().getOut().println(FtpCommand.describe(r));
+      }
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.imap.Envelope;
+import dev.tlskit.imap.ImapClient;
+import dev.tlskit.imap.ImapLimits;
+import dev.tlskit.imap.ImapMessage;
+import dev.tlskit.imap.MailboxInfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tlskit imap}: read a mailbox. */
+@Command(name = "imap", mixinStandardHelpOptions = true, description = "IMAP client.",
+    subcommands = {ImapCommand.ListMessages.class, ImapCommand.Fetch.class})
+final class ImapCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Connects, secures and logs in as the options say. */
+  static ImapClient open(GlobalOptions global, MailServerOptions mail) throws IOException {
+    ImapClient imap = ImapClient.connect(MailServerOptions.tlsClient(global), mail.host(),
+        mail.port(ImapClient.IMAP_PORT, ImapClient.IMAPS_PORT), mail.peerName(global), mail.mode(),
+        ImapLimits.DEFAULTS);
+    try {
+      if (mail.hasUser()) imap.login(mail.user, mail.password());
+      else if (!imap.authenticated()) throw new UsageException("--user and --password-env are required");
+      return imap;
+    } catch (IOException | RuntimeException e) {
+      imap.close();
+      throw e;
+    }
+  }
+
+  /** Prints the server's [ALERT] texts on stderr, marked as coming from the server. */
+  static void showAlerts(ImapClient imap, PrintWriter err) {
+    for (String a : imap.alerts()) err.println("tlskit: server alert (server text): " + MailServerOptions.oneLine(a));
+  }
+
+  /** {@code tlskit imap list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"Lists the messages of a mailbox: UID, sender, subject.",
+          "Default port: 993 with --tls auto/implicit, else 143."})
+  static final class ListMessages implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin GlobalOptions global;
+    @Mixin MailServerOptions mail;
+
+    @Option(names = "--mailbox", defaultValue = "INBOX", paramLabel = "NAME",
+        description = "Mailbox to list (default: ${DEFAULT-VALUE}).")
+    String mailbox;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      try (ImapClient imap = open(global, mail)) {
+        MailboxInfo info = imap.examine(mailbox);
+        List<ImapMessage> messages = info.exists() == 0 ? List.of() : imap.fetchEnvelopes("1:*");
+        showAlerts(imap, spec.commandLine().getErr());
+        imap.logout();
+        if (global.json) {
+          List<String> items = new ArrayList<>();
+          for (ImapMessage m : messages) {
+            Envelope e = m.envelope();
+            items.add("{\"uid\":" + m.uid() + ",\"from\":" + MailServerOptions.json(from(e)) + ",\"subject\":"
+                + MailServerOptions.json(e == null ? null : e.subject()) + ",\"size\":" + m.size() + "}");
+          }
+          out.println("[" + String.join(",", items) + "]");
+        } else {
+          for (ImapMessage m : messages) {
+            Envelope e = m.envelope();
+            out.println(m.uid() + "\t" + MailServerOptions.oneLine(from(e)) + "\t"
+                + MailServerOptions.oneLine(e == null ? "" : e.subject()));
+          }
+        }
+        return ExitCodes.OK;
+      }
+    }
+
+    private static String from(Envelope e) {
+      return e == null || e.from().isEmpty() ? "" : e.from().get(0).toString();
+    }
+  }
+
+  /** {@code tlskit imap fetch}. */
+  @Command(name = "fetch", mixinStandardHelpOptions = true,
+      description = "Prints one message (RFC 5322) by UID, without marking it seen.")
+  static final class Fetch implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin GlobalOptions global;
+    @Mixin MailServerOptions mail;
+
+    @Option(names = "--mailbox", defaultValue = "INBOX", paramLabel = "NAME",
+        description = "Mailbox (default: ${DEFAULT-VALUE}).")
+    String mailbox;
+
+    @Option(names = "--uid", required = true, paramLabel = "N", description = "UID of the message.")
+    long uid;
+
+    @Override
+    public Integer call() throws IOException {
+      if (uid < 1) throw new UsageException("--uid must be positive: " + uid);
+      try (ImapClient imap = open(global, mail)) {
+        imap.examine(mailbox);
+        ImapMessage m = imap.fetchMessage(uid)
+            .orElseThrow(() -> new ProtocolException("no message with UID " + uid + " in " + mailbox));
+        showAlerts(imap, spec.commandLine().getErr());
+        imap.logout();
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(new String(m.body() == null ? new byte[0] : m.body(), StandardCharsets.UTF_8));
+        out.flush();
+        return ExitCodes.OK;
+      }
+    }
+  }
+}

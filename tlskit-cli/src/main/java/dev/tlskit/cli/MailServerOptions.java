@@ -1,0 +1,154 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import picocli.CommandLine.Option;
+
+/** The options every mail command shares: server, TLS mode, user and the variable holding the password. */
+final class MailServerOptions {
+  @Option(names = "--server", required = true, paramLabel = "HOST[:PORT]",
+      description = "Mail server; IPv6 literals in brackets ([::1]:993).")
+  String server;
+
+  @Option(names = "--tls", paramLabel = "MODE", defaultValue = "auto",
+      description = "auto (default: implicit TLS on the implicit port, required STARTTLS otherwise), starttls,"
+          + " implicit, none (plaintext; credentials only to loopback), opportunistic (INSECURE: STARTTLS only"
+          + " if offered).")
+  String tls;
+
+  @Option(names = "--user", paramLabel = "USER", description = "User name to log in as.")
+  String user;
+
+  @Option(names = "--password-env", paramLabel = "VAR",
+      description = "Environment variable holding the password (never pass it on the command line).")
+  String passwordEnv;
+
+  /** Returns the TLS mode asked for. */
+  TlsMode mode() {
+    try {
+      return TlsMode.valueOf(tls.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--tls must be auto, starttls, implicit, none or opportunistic: " + tls);
+    }
+  }
+
+  /** Returns the host part of --server. */
+  String host() {
+    if (server.startsWith("[")) {
+      int end = server.indexOf(']');
+      if (end < 0) throw new UsageException("--server: missing ']' in " + server);
+      return server.substring(1, end);
+    }
+    int colon = server.indexOf(':');
+    return colon >= 0 && server.indexOf(':', colon + 1) < 0 ? server.substring(0, colon) : server;
+  }
+
+  /**
+   * Returns the port of --server, or the protocol's default: the implicit port for AUTO and IMPLICIT (RFC 8314
+   * prefers implicit TLS), the STARTTLS port otherwise.
+   */
+  int port(int starttlsPort, int implicitPort) {
+    String rest = server.startsWith("[") ? server.substring(server.indexOf(']') + 1)
+        : server.indexOf(':') >= 0 && server.indexOf(':') == server.lastIndexOf(':')
+            ? server.substring(server.indexOf(':')) : "";
+    if (rest.isEmpty()) {
+      TlsMode m = mode();
+      return m == TlsMode.AUTO || m == TlsMode.IMPLICIT ? implicitPort : starttlsPort;
+    }
+    try {
+      int port = Integer.parseInt(rest.substring(1));
+      if (port < 1 || port > 65535) throw new NumberFormatException();
+      return port;
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw new UsageException("--server: bad port in " + server);
+    }
+  }
+
+  /** Returns true when --user was given; then --password-env is required. */
+  boolean hasUser() {
+    if (user != null && passwordEnv == null) throw new UsageException("--user needs --password-env VAR");
+    return user != null;
+  }
+
+  char[] password() {
+    return GlobalOptions.secretFromEnv("--password-env", passwordEnv);
+  }
+
+  /** Returns the name to verify the certificate against: --peer-name, else the host. */
+  String peerName(GlobalOptions global) {
+    return global.peerName != null ? global.peerName : host();
+  }
+
+  /**
+   * Builds the TLS client from the global flags.
+   *
+   * <p>TODO-replace: the client-core work adds a shared builder from {@link GlobalOptions} (policy, --cert, PKCS#12
+   * trust); this stand-in honours --timeout and a PEM --trust bundle only.
+   */
+  static TlsClient tlsClient(GlobalOptions global) {
+    if (global.timeoutSeconds <= 0) throw new UsageException("--timeout must be positive: " + global.timeoutSeconds);
+    Duration timeout = Duration.ofSeconds(global.timeoutSeconds);
+    TlsClient.Builder b = TlsClient.builder().connectTimeout(timeout).readTimeout(timeout);
+    if (global.trust != null) b.sslContext(trusting(global.trust));
+    return b.build();
+  }
+
+  private static SSLContext trusting(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("trust-" + i++, c);
+      }
+      if (i == 0) throw new UsageException("--trust " + pem + " holds no certificate");
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new UsageException("--trust " + pem + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Returns {@code s} as a JSON string literal. */
+  static String json(String s) {
+    if (s == null) return "null";
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+          else sb.append(c);
+        }
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  /** Makes server text safe for one terminal line: control characters become '?'. */
+  static String oneLine(String s) {
+    if (s == null) return "";
+    StringBuilder sb = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+    return sb.toString();
+  }
+}

@@ -1,0 +1,137 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
+import dev.tlskit.internal.probe.ProbeReport;
+import dev.tlskit.internal.probe.Prober;
+import dev.tlskit.internal.probe.Starttls;
+import dev.tlskit.internal.probe.Target;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tlskit probe}: what a TLS or STARTTLS endpoint accepts, and what is wrong with it. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+    description = {
+        "Probe a TLS or STARTTLS endpoint: protocol versions (TLS 1.0-1.3, each alone), cipher suites per version",
+        "and whether the server enforces its order, key-exchange groups, ALPN, session resumption, OCSP stapling,",
+        "the certificate chain judged against the chosen roots, and for STARTTLS the capabilities before and after",
+        "the upgrade. Prints findings with severities and a verdict. JSON schema: docs/probe.md."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  tlskit probe example.com:443",
+        "  tlskit probe mail.example.com --starttls smtp          (port 25 by default)",
+        "  tlskit probe 10.0.0.5:993 --peer-name imap.example.com --trust corp-roots.pem --json",
+        "",
+        "Exit codes: 0 verdict GOOD or WEAK (nothing worse than MEDIUM); 1 no TLS version accepted;",
+        "  2 usage error; 3 verdict BAD (a HIGH or CRITICAL finding: untrusted or expired certificate, name",
+        "  mismatch, TLS 1.0/1.1, broken suites, STARTTLS not offered, ...); 4 unreachable or timed out."})
+final class ProbeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin GlobalOptions global;
+
+  @Parameters(paramLabel = "HOST[:PORT]",
+      description = "Endpoint to probe; the port defaults to 443, or the protocol's port with --starttls.")
+  String address;
+
+  @Option(names = "--starttls", paramLabel = "PROTO",
+      description = "Speak smtp, imap, pop3 or ftp and upgrade with STARTTLS/STLS/AUTH TLS before every handshake.")
+  String starttls;
+
+  @Option(names = "--alpn", paramLabel = "PROTO", split = ",", defaultValue = "h2,http/1.1",
+      description = "ALPN protocols to try, each alone and all together (default: ${DEFAULT-VALUE}).")
+  List<String> alpn;
+
+  @Option(names = "--max-handshakes", paramLabel = "N", defaultValue = "" + Prober.DEFAULT_MAX_HANDSHAKES,
+      description = "Stop after this many handshakes (default: ${DEFAULT-VALUE}).")
+  int maxHandshakes;
+
+  @Option(names = "--max-time", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Stop after this long (default: ${DEFAULT-VALUE}).")
+  int maxSeconds;
+
+  @Override
+  public Integer call() throws IOException {
+    Starttls proto;
+    try {
+      proto = starttls == null ? null : Starttls.parse(starttls);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Target target = target(proto);
+    Trust trust = Trust.system();
+    if (global.trust != null) {
+      try {
+        trust = Trust.fromFile(global.trust, null);
+      } catch (IOException | RuntimeException e) {
+        throw new UsageException("cannot use --trust " + global.trust + ": " + e.getMessage(), e);
+      }
+    }
+    if (maxHandshakes < 10) throw new UsageException("--max-handshakes must be at least 10: " + maxHandshakes);
+    if (maxSeconds < 1) throw new UsageException("--max-time must be positive: " + maxSeconds);
+    PrintWriter out = spec.commandLine().getOut();
+    Prober prober = new Prober(target, TlsPolicy.builder().trust(trust).build(), maxHandshakes,
+        Duration.ofSeconds(maxSeconds), alpn, null);
+    ProbeReport report;
+    try {
+      report = prober.run();
+    } catch (IOException e) {
+      int code = e instanceof Starttls.StarttlsException ? ExitCodes.SECURITY : ExitCodes.NETWORK;
+      if (!global.json) throw e instanceof Starttls.StarttlsException ? e : new IOException(target.address()
+          + " is unreachable: " + Main.message(e), e);
+      out.println(ProbeReport.errorJson(target, code == ExitCodes.NETWORK ? "UNREACHABLE" : "STARTTLS_FAILED",
+          Main.message(e)));
+      return code;
+    }
+    out.print(global.json ? report.toJson() + "\n" : report.toString());
+    out.flush();
+    return exitCode(report);
+  }
+
+  /** Returns the exit code for a finished probe's verdict. */
+  static int exitCode(ProbeReport report) {
+    return switch (report.verdict()) {
+      case GOOD, WEAK -> ExitCodes.OK;
+      case BAD -> ExitCodes.SECURITY;
+      case NO_TLS -> ExitCodes.REFUSED;
+    };
+  }
+
+  private Target target(Starttls proto) {
+    String host = address;
+    int port = defaultPort(proto);
+    int colon = address.lastIndexOf(':');
+    boolean bareIpv6 = address.indexOf(':') != colon && !address.startsWith("[");
+    if (colon > 0 && !bareIpv6 && (!address.startsWith("[") || address.charAt(colon - 1) == ']')) {
+      host = address.substring(0, colon);
+      try {
+        port = Integer.parseInt(address.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new UsageException("port must be a number: " + address);
+      }
+    }
+    if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+    if (host.isEmpty()) throw new UsageException("no host in " + address);
+    if (port < 1 || port > 65535) throw new UsageException("port out of range: " + address);
+    if (global.timeoutSeconds < 1) throw new UsageException("--timeout must be positive: " + global.timeoutSeconds);
+    return new Target(host, port, global.peerName != null ? global.peerName : host, proto,
+        Duration.ofSeconds(global.timeoutSeconds));
+  }
+
+  private static int defaultPort(Starttls proto) {
+    if (proto == null) return 443;
+    return switch (proto) {
+      case SMTP -> 25;
+      case IMAP -> 143;
+      case POP3 -> 110;
+      case FTP -> 21;
+    };
+  }
+}

@@ -1,0 +1,117 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.smtp.RecipientResult;
+import dev.tlskit.smtp.SendResult;
+import dev.tlskit.smtp.SimpleMail;
+import dev.tlskit.smtp.SmtpClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tlskit smtp}: send mail through a submission server. */
+@Command(name = "smtp", mixinStandardHelpOptions = true, description = "SMTP submission client.",
+    subcommands = SmtpCommand.Send.class)
+final class SmtpCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code tlskit smtp send}. */
+  @Command(name = "send", mixinStandardHelpOptions = true,
+      description = {"Sends one message. Default port: 465 with --tls auto/implicit, else 587.",
+          "Exit code 1 when any recipient is refused (the others still get the message)."})
+  static final class Send implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin GlobalOptions global;
+    @Mixin MailServerOptions mail;
+
+    @Option(names = "--from", required = true, paramLabel = "ADDR", description = "Envelope and header sender.")
+    String from;
+
+    @Option(names = "--to", required = true, arity = "1..*", paramLabel = "ADDR", description = "Recipients.")
+    List<String> to;
+
+    @Option(names = "--helo", paramLabel = "NAME", defaultValue = "localhost",
+        description = "Name to say in EHLO (default: ${DEFAULT-VALUE}).")
+    String helo;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Content content;
+
+    static final class Content {
+      @Option(names = "--file", paramLabel = "MSG.eml", description = "RFC 5322 message to send as it is.")
+      Path file;
+
+      @ArgGroup(exclusive = false)
+      Simple simple;
+    }
+
+    static final class Simple {
+      @Option(names = "--subject", required = true, paramLabel = "TEXT", description = "Subject of a text mail.")
+      String subject;
+
+      @Option(names = "--body", required = true, paramLabel = "TEXT", description = "Body of a text mail.")
+      String body;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      try (SmtpClient smtp = SmtpClient.connect(MailServerOptions.tlsClient(global), mail.host(),
+          mail.port(SmtpClient.SUBMISSION_PORT, SmtpClient.SUBMISSIONS_PORT), mail.peerName(global), mail.mode(),
+          helo)) {
+        if (mail.hasUser()) smtp.login(mail.user, mail.password());
+        SendResult result;
+        if (content.file != null) {
+          try (InputStream in = Files.newInputStream(content.file)) {
+            result = smtp.send(from, to, in);
+          } catch (NoSuchFileException e) {
+            throw new UsageException("--file " + content.file + " does not exist");
+          }
+        } else {
+          SimpleMail.Builder m = SimpleMail.builder().from(from).subject(content.simple.subject)
+              .body(content.simple.body);
+          to.forEach(m::to);
+          result = smtp.send(m.build());
+        }
+        smtp.quit();
+        print(out, result);
+        return result.rejected().isEmpty() ? ExitCodes.OK : ExitCodes.REFUSED;
+      }
+    }
+
+    private void print(PrintWriter out, SendResult result) {
+      if (global.json) {
+        StringBuilder sb = new StringBuilder("{\"recipients\":[");
+        for (int i = 0; i < result.recipients().size(); i++) {
+          RecipientResult r = result.recipients().get(i);
+          if (i > 0) sb.append(',');
+          sb.append("{\"address\":").append(MailServerOptions.json(r.recipient())).append(",\"accepted\":")
+              .append(r.accepted()).append(",\"code\":").append(r.reply().code()).append(",\"reply\":")
+              .append(MailServerOptions.json(r.reply().text())).append('}');
+        }
+        sb.append("],\"queued\":").append(MailServerOptions.json(result.dataReply().text())).append('}');
+        out.println(sb);
+        return;
+      }
+      for (RecipientResult r : result.recipients()) {
+        out.println((r.accepted() ? "accepted " : "refused  ") + r.recipient()
+            + (r.accepted() ? "" : ": server said " + r.reply().code() + " " + MailServerOptions.oneLine(
+                r.reply().text())));
+      }
+      out.println("queued: server said " + MailServerOptions.oneLine(result.dataReply().text()));
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tlskit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The quick mode of {@code tlskit bench}, run in CI as a smoke test: no timing assertions, only that it measures. */
+class BenchCommandTest {
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void quickBenchWritesPositiveFiguresForBothStacks(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("bench.json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code = Main.run(new String[] {"bench", "--quick", "--seconds", "1", "--json", json.toString()},
+        new PrintWriter(out, true), new PrintWriter(err, true));
+
+    assertThat(code).as("stderr: %s", err).isZero();
+    assertThat(out.toString()).contains("TlsKit", "JDK", "ratio", "full handshakes");
+    String text = Files.readString(json);
+    String throughput = section(text, "throughput");
+    String handshakes = section(text, "handshakes");
+    assertThat(number(throughput, "tlskit_mb_s")).isPositive();
+    assertThat(number(throughput, "jdk_mb_s")).isPositive();
+    assertThat(number(handshakes, "tlskit_per_s")).isPositive();
+    assertThat(number(handshakes, "jdk_per_s")).isPositive();
+    assertThat(text).contains("\"provider\": \"SunJSSE\"", "\"cipher_suite\": \"TLS_AES_128_GCM_SHA256\"",
+        "\"jdk\": ", "\"cpu\": ");
+  }
+
+  @Test
+  void unknownProviderIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--provider", "nosuch"}, new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("nosuch");
+  }
+
+  private static String section(String json, String name) {
+    int at = json.indexOf("\"" + name + "\": {");
+    assertThat(at).as("section %s in %s", name, json).isNotNegative();
+    return json.substring(at, json.indexOf('}', at) + 1);
+  }
+
+  private static double number(String json, String field) {
+    Matcher m = Pattern.compile("\"" + field + "\": (-?[0-9.Ee+-]+)").matcher(json);
+    assertThat(m.find()).as("field %s in %s", field, json).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+}

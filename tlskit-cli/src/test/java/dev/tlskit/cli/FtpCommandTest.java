@@ -1,0 +1,114 @@
+package dev.tlskit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tlskit.ftp.testing.Vsftpd;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tlskit ftp} end to end against a real vsftpd that requires TLS and session reuse. */
+class FtpCommandTest {
+  private static final String PASSWORD_ENV = "TLSKIT_TEST_FTP_PASSWORD"; // set by the surefire configuration
+
+  @TempDir static Path tmp;
+  private static Vsftpd server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = Vsftpd.start(Files.createDirectory(tmp.resolve("srv")), false, null);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  private static MainTest.Result ftp(String sub, String... args) {
+    String[] common = {"ftp", sub, "--server", "127.0.0.1:" + server.port, "--peer-name", "localhost",
+        "--trust", server.cert.toString(), "--user", Vsftpd.USER, "--password-env", PASSWORD_ENV};
+    String[] all = new String[common.length + args.length];
+    System.arraycopy(common, 0, all, 0, common.length);
+    System.arraycopy(args, 0, all, common.length, args.length);
+    return MainTest.run(all);
+  }
+
+  @Test
+  void putLsGetRmRoundTripWithResumedDataSessions() throws Exception {
+    byte[] data = new byte[300_000];
+    new Random(7).nextBytes(data);
+    Path local = Files.write(tmp.resolve("up.bin"), data);
+
+    MainTest.Result put = ftp("put", local.toString(), "cli.bin");
+    assertThat(put.code()).as(put.err()).isZero();
+    assertThat(put.out()).contains("STOR cli.bin: 300000 bytes").contains("control session resumed");
+
+    MainTest.Result mkdir = ftp("mkdir", "made");
+    assertThat(mkdir.code()).as(mkdir.err()).isZero();
+
+    MainTest.Result ls = ftp("ls", "--json");
+    assertThat(ls.code()).as(ls.err()).isZero();
+    assertThat(ls.out()).contains("\"sessionResumed\":true").contains(" cli.bin\"").contains(" made\"");
+
+    Path back = tmp.resolve("down.bin");
+    MainTest.Result get = ftp("get", "cli.bin", back.toString(), "--json");
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(get.out()).startsWith("{").contains("\"bytes\":300000").contains("\"dataProtocol\":\"TLSv1.3\"")
+        .contains("\"sessionResumed\":true");
+    assertThat(Files.readAllBytes(back)).isEqualTo(data);
+
+    MainTest.Result rm = ftp("rm", "cli.bin");
+    assertThat(rm.code()).as(rm.err()).isZero();
+    assertThat(server.root.resolve("cli.bin")).doesNotExist();
+  }
+
+  @Test
+  void missingRemoteFileIsAServerRefusal() {
+    MainTest.Result r = ftp("get", "no-such-file", tmp.resolve("x").toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("550");
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
+
+  @Test
+  void untrustedServerIsASecurityFailure() {
+    MainTest.Result r = MainTest.run("ftp", "ls", "--server", "127.0.0.1:" + server.port, "--user", Vsftpd.USER,
+        "--password-env", PASSWORD_ENV);
+    assertThat(r.code()).isEqualTo(3);
+  }
+
+  @Test
+  void badTlsModeIsAUsageError() {
+    MainTest.Result r = ftp("ls", "--tls", "sometimes");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--tls");
+  }
+
+  @Test
+  void refusedAuthTlsIsASecurityFailure() throws Exception {
+    try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (Socket s = fake.accept()) {
+          s.getOutputStream().write("220 hi\r\n".getBytes(StandardCharsets.US_ASCII));
+          s.getInputStream().read(new byte[64]);
+          s.getOutputStream().write("534 no TLS\r\n".getBytes(StandardCharsets.US_ASCII));
+          s.getInputStream().read();
+        } catch (Exception ignored) {
+          // asserted on the client side
+        }
+      });
+      MainTest.Result r = MainTest.run("ftp", "ls", "--server", "127.0.0.1:" + fake.getLocalPort(), "--user", "u",
+          "--password-env", PASSWORD_ENV);
+      assertThat(r.code()).isEqualTo(3);
+      assertThat(r.err()).contains("AUTH TLS");
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.tlskit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tlskit.testpeer.ScriptedPeer;
+import dev.tlskit.testpeer.TestPki;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The mail commands against scripted loopback servers: every STARTTLS attack ends with exit code 3 and no credential
+ * on the wire; good sessions print what the issue asks for.
+ */
+class MailCommandsTest {
+  // Tests cannot set environment variables; HOME is always set, so it stands in for the password variable.
+  private static final String PASSWORD_ENV = "HOME";
+  private static final String PASSWORD = System.getenv(PASSWORD_ENV);
+  private static final TestPki PKI = TestPki.get();
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(List<String> args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  static List<String> args(String command, int port, String tls, String... extra) {
+    List<String> a = new ArrayList<>(List.of(command.split(" ")));
+    a.addAll(List.of("--server", "127.0.0.1:" + port, "--tls", tls, "--trust", PKI.caPem.toString(),
+        "--peer-name", "localhost", "--timeout", "5", "--user", "alice", "--password-env", PASSWORD_ENV));
+    a.addAll(List.of(extra));
+    return a;
+  }
+
+  static List<String> command(String name) {
+    return switch (name) {
+      case "smtp" -> List.of("smtp send", "--from", "a@x", "--to", "b@x", "--subject", "s", "--body", "b");
+      case "imap" -> List.of("imap list");
+      default -> List.of("pop3 list");
+    };
+  }
+
+  static Stream<Arguments> attacks() {
+    String smtpEhlo = "S: 250-mx\r\n250-STARTTLS\r\n250 AUTH PLAIN";
+    String imapGreeting = "S: * OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] hi";
+    String popCapa = "S: +OK\r\nSTLS\r\nUSER\r\n.";
+    return Stream.of(
+        Arguments.of("smtp", "stripped", "starttls", false,
+            new String[] {"S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 AUTH PLAIN"}),
+        Arguments.of("smtp", "refused", "auto", false,
+            new String[] {"S: 220 mx", "C: EHLO localhost", smtpEhlo, "C: STARTTLS", "S: 454 4.7.0 no TLS"}),
+        Arguments.of("smtp", "injected", "starttls", false,
+            new String[] {"S: 220 mx", "C: EHLO localhost", smtpEhlo, "C: STARTTLS", "S: 220 go\r\n250 AUTH PLAIN"}),
+        Arguments.of("smtp", "bad certificate", "starttls", true,
+            new String[] {"S: 220 mx", "C: EHLO localhost", smtpEhlo, "C: STARTTLS", "S: 220 go", "TLS"}),
+        Arguments.of("imap", "stripped", "starttls", false,
+            new String[] {"S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi"}),
+        Arguments.of("imap", "refused", "starttls", false,
+            new String[] {imapGreeting, "C: {tag} STARTTLS", "S: {tag} BAD no"}),
+        Arguments.of("imap", "preauth", "starttls", false, new String[] {"S: * PREAUTH [CAPABILITY IMAP4rev1] hi"}),
+        Arguments.of("imap", "injected", "auto", false,
+            new String[] {imapGreeting, "C: {tag} STARTTLS", "S: {tag} OK go\r\n* CAPABILITY IMAP4rev1"}),
+        Arguments.of("imap", "bad certificate", "starttls", true,
+            new String[] {imapGreeting, "C: {tag} STARTTLS", "S: {tag} OK go", "TLS"}),
+        Arguments.of("pop3", "stripped", "starttls", false,
+            new String[] {"S: +OK hi", "C: CAPA", "S: +OK\r\nUSER\r\n."}),
+        Arguments.of("pop3", "refused", "starttls", false,
+            new String[] {"S: +OK hi", "C: CAPA", popCapa, "C: STLS", "S: -ERR not today"}),
+        Arguments.of("pop3", "injected", "auto", false,
+            new String[] {"S: +OK hi", "C: CAPA", popCapa, "C: STLS", "S: +OK go\r\n+OK\r\n."}),
+        Arguments.of("pop3", "bad certificate", "starttls", true,
+            new String[] {"S: +OK hi", "C: CAPA", popCapa, "C: STLS", "S: +OK go", "TLS"}));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("attacks")
+  void starttlsAttacksExitWithThreeAndSendNoCredential(String protocol, String attack, String tls,
+      boolean wrongTrust, String[] script) throws Exception {
+    SSLContext server = PKI.serverContext();
+    try (ScriptedPeer peer = ScriptedPeer.plain(server, script)) {
+      List<String> cmd = command(protocol);
+      List<String> a = args(cmd.get(0), peer.port(), tls, cmd.subList(1, cmd.size()).toArray(String[]::new));
+      if (wrongTrust) a.set(a.indexOf("--trust") + 1, PKI.otherCaPem.toString());
+      Result r = run(a);
+      peer.finish();
+      assertThat(r.code()).as(r.err()).isEqualTo(3);
+      String plain = peer.plaintextFromClient();
+      String encoded = Base64.getEncoder().encodeToString(("\0alice\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+      assertThat(plain).doesNotContain("AUTH", "LOGIN", "USER", "PASS", PASSWORD, encoded, "MAIL FROM");
+      assertThat(peer.tlsFromClient()).isEmpty();
+    }
+  }
+
+  @Test
+  void smtpSendOverStarttlsPrintsPerRecipientResults(@TempDir Path dir) throws Exception {
+    String auth = Base64.getEncoder().encodeToString(("\0alice\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    Path eml = Files.writeString(dir.resolve("m.eml"), "Subject: s\n\n.body\n");
+    try (ScriptedPeer peer = ScriptedPeer.plain(PKI.serverContext(),
+        "S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 STARTTLS", "C: STARTTLS", "S: 220 go", "TLS",
+        "C: EHLO localhost", "S: 250-mx\r\n250 AUTH PLAIN", "C: AUTH PLAIN " + auth, "S: 235 ok",
+        "C: MAIL FROM:<a@x>", "S: 250 ok", "C: RCPT TO:<b@x>", "S: 250 ok", "C: RCPT TO:<c@x>", "S: 550 nope",
+        "C: DATA", "S: 354 go", "C: Subject: s", "C: ", "C: ..body", "C: .", "S: 250 queued as 7",
+        "C: QUIT", "S: 221 bye")) {
+      Result r = run(args("smtp send", peer.port(), "starttls", "--from", "a@x", "--to", "b@x", "c@x",
+          "--file", eml.toString()));
+      assertThat(peer.finish()).isEmpty();
+      assertThat(r.code()).as(r.err()).isEqualTo(1); // one recipient refused
+      assertThat(r.out()).isEqualTo("accepted b@x\nrefused  c@x: server said 550 nope\n"
+          + "queued: server said queued as 7\n");
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\nSTARTTLS\r\n");
+    }
+  }
+
+  @Test
+  void imapListPrintsUidSenderAndSubject() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(),
+        "S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi",
+        "C: {tag} LOGIN \"alice\" \"" + PASSWORD + "\"", "S: {tag} OK [CAPABILITY IMAP4rev1] in",
+        "C: {tag} EXAMINE \"INBOX\"", "S: * 1 EXISTS\r\n{tag} OK [READ-ONLY] ok",
+        "C: {tag} UID FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)",
+        "S: * 1 FETCH (UID 17 FLAGS () RFC822.SIZE 10 ENVELOPE (NIL \"Hello\" ((\"Bob\" NIL \"bob\" \"x\")) NIL"
+            + " NIL NIL NIL NIL NIL NIL))\r\n{tag} OK",
+        "C: {tag} LOGOUT", "S: * BYE\r\n{tag} OK")) {
+      Result r = run(args("imap list", peer.port(), "implicit"));
+      assertThat(peer.finish()).isEmpty();
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("17\tBob <bob@x>\tHello\n");
+    }
+  }
+
+  @Test
+  void pop3ListAndRetrOverImplicitTls() throws Exception {
+    String auth = Base64.getEncoder().encodeToString(("\0alice\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String[] login = {"S: +OK hi", "C: CAPA", "S: +OK\r\nSASL PLAIN\r\n.", "C: AUTH PLAIN " + auth, "S: +OK"};
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), concat(login,
+        "C: LIST", "S: +OK\r\n1 42\r\n.", "C: TOP 1 0", "S: +OK\r\nSubject: Hi\r\n\r\n.", "C: QUIT", "S: +OK"))) {
+      Result r = run(args("pop3 list", peer.port(), "implicit", "--json"));
+      assertThat(peer.finish()).isEmpty();
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("[{\"number\":1,\"size\":42,\"subject\":\"Hi\"}]\n");
+    }
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), concat(login,
+        "C: RETR 1", "S: +OK\r\nSubject: Hi\r\n\r\n..body\r\n.", "C: QUIT", "S: +OK"))) {
+      Result r = run(args("pop3 retr", peer.port(), "implicit", "1"));
+      assertThat(peer.finish()).isEmpty();
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("Subject: Hi\r\n\r\n.body\r\n");
+    }
+  }
+
+  @Test
+  void refusalIsExitOneAndBadModeIsExitTwo() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), "S: +OK hi", "C: CAPA", "S: -ERR",
+        "C: USER alice", "S: -ERR [AUTH] no such user")) {
+      Result r = run(args("pop3 list", peer.port(), "implicit"));
+      peer.finish();
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("USER refused by server: \"-ERR [AUTH] no such user\"");
+    }
+    assertThat(run(args("imap list", 1, "sometimes")).code()).isEqualTo(2);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+  }
+}

@@ -1,0 +1,182 @@
+package dev.tlskit.internal.probe;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Complete TLS 1.2/1.3 handshakes with the JDK, for what a raw hello cannot see: the certificate chain and stapled
+ * OCSP response under TLS 1.3 encryption, the ALPN choice, session resumption, and the capabilities a STARTTLS
+ * server offers over TLS. The certificate is recorded, not judged, here: the probe judges it afterwards with the
+ * user's trust settings, so that an untrusted server can still be described.
+ *
+ * <p>One instance holds one TLS context, and so one session cache: a second handshake to the same target offers to
+ * resume the first one's session.
+ */
+final class JdkHandshake {
+  private final Target target;
+  private final SSLContext context;
+  private final Recorder recorder = new Recorder();
+
+  /** One completed handshake. */
+  record Session(String protocol, String suite, String alpn, boolean resumed, List<X509Certificate> chain,
+      List<byte[]> stapled, List<String> capabilitiesBefore, List<String> capabilitiesAfter) {}
+
+  JdkHandshake(Target target) {
+    this.target = target;
+    try {
+      context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {recorder}, null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs one handshake offering {@code alpn} (empty for none) and returns what was negotiated. */
+  Session handshake(List<String> alpn) throws IOException {
+    Socket plain = target.dial();
+    var watchdog = dev.tlskit.internal.concurrent.Threads.watchdog().schedule(() -> closeQuietly(plain),
+        target.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      List<String> before = List.of();
+      Starttls.Lines lines = null;
+      if (target.starttls() != null) {
+        lines = new Starttls.Lines(plain.getInputStream(), plain.getOutputStream());
+        before = target.starttls().greet(lines);
+        if (!target.starttls().offered(before)) {
+          throw new Starttls.StarttlsException(target.starttls() + " server does not offer the upgrade; it offers "
+              + before);
+        }
+        target.starttls().upgrade(lines);
+      }
+      SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, target.peerName(), target.port(),
+          true);
+      SSLParameters p = ssl.getSSLParameters();
+      p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+      String sni = target.sniName();
+      if (sni != null) {
+        try {
+          p.setServerNames(List.of(new SNIHostName(sni)));
+        } catch (IllegalArgumentException ignored) {
+          // not a valid SNI name: sent without SNI
+        }
+      }
+      if (!alpn.isEmpty()) p.setApplicationProtocols(alpn.toArray(String[]::new));
+      ssl.setSSLParameters(p);
+      int checksBefore = recorder.checks;
+      ssl.startHandshake();
+      boolean resumed = recorder.checks == checksBefore;
+      SSLSession s = ssl.getSession();
+      List<String> after = List.of();
+      if (target.starttls() != null) {
+        after = target.starttls().capabilities(new Starttls.Lines(ssl.getInputStream(), ssl.getOutputStream()));
+      } else {
+        drainTickets(ssl);
+      }
+      String selected = ssl.getApplicationProtocol();
+      Session out = new Session(s.getProtocol(), s.getCipherSuite(),
+          selected == null || selected.isEmpty() ? null : selected, resumed,
+          resumed ? List.of() : recorder.chain, resumed ? List.of() : recorder.stapled, before, after);
+      ssl.close();
+      return out;
+    } finally {
+      watchdog.cancel(false);
+      closeQuietly(plain);
+    }
+  }
+
+  /**
+   * Reads briefly so that TLS 1.3 NewSessionTicket messages, sent after the handshake, reach the session cache; a
+   * server that sends nothing else makes this wait a short while.
+   */
+  private void drainTickets(SSLSocket ssl) throws IOException {
+    if (!"TLSv1.3".equals(ssl.getSession().getProtocol())) return;
+    ssl.setSoTimeout((int) Math.min(500, target.timeout().toMillis()));
+    try {
+      byte[] buf = new byte[4096];
+      ssl.getInputStream().read(buf);
+    } catch (SocketTimeoutException expected) {
+      // no application data: the tickets, if any, were processed
+    } catch (IOException ignored) {
+      // the server closed: nothing more to learn
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // closing after a failure
+    }
+  }
+
+  /** Accepts every chain and remembers the last one and its stapled OCSP responses. */
+  private static final class Recorder extends X509ExtendedTrustManager {
+    volatile int checks;
+    volatile List<X509Certificate> chain = List.of();
+    volatile List<byte[]> stapled = List.of();
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType, Socket socket) {
+      record(c, socket instanceof SSLSocket s ? s.getHandshakeSession() : null);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType, javax.net.ssl.SSLEngine engine) {
+      record(c, engine == null ? null : engine.getHandshakeSession());
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType) {
+      record(c, null);
+    }
+
+    private void record(X509Certificate[] c, SSLSession hs) {
+      List<byte[]> st = new ArrayList<>();
+      if (hs instanceof ExtendedSSLSession ext) {
+        try {
+          for (byte[] r : ext.getStatusResponses()) {
+            if (r != null && r.length > 0) st.add(r);
+          }
+        } catch (UnsupportedOperationException ignored) {
+          // provider without status responses
+        }
+      }
+      chain = List.of(c);
+      stapled = List.copyOf(st);
+      checks++;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType, Socket socket) {
+      throw new UnsupportedOperationException("the probe is a client");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType, javax.net.ssl.SSLEngine engine) {
+      throw new UnsupportedOperationException("the probe is a client");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType) {
+      throw new UnsupportedOperationException("the probe is a client");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}

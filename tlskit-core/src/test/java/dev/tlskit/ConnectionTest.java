@@ -1,0 +1,257 @@
+package dev.tlskit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Implicit and explicit TLS, close and truncation, timeouts, ALPN, resumption, address fallback. */
+class ConnectionTest {
+  static final TestPki.Held ROOT = CertificateValidationTest.ROOT;
+  static final TestPki.Held LEAF = TestPki.leaf(CertificateValidationTest.INTERMEDIATE, "localhost", "127.0.0.1");
+  static final TlsPolicy POLICY = CertificateValidationTest.TRUST_ROOT;
+
+  static TlsClient client() {
+    return TlsClient.builder().policy(POLICY).timeout(Duration.ofSeconds(10)).build();
+  }
+
+  static void send(TlsConnection c, String line) throws IOException {
+    c.output().write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    c.output().flush();
+  }
+
+  @Test
+  void implicitTlsCarriesData() throws Exception {
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.echo(LEAF.certifiedKey());
+        TlsConnection c = client().connectTls("127.0.0.1", server.port(), "localhost")) {
+      assertThat(c.isTls()).isTrue();
+      send(c, "hello over tls");
+      assertThat(c.readLine(100)).isEqualTo("hello over tls");
+      assertThat(c.sslSession().getProtocol()).isEqualTo("TLSv1.3");
+      assertThat(c.client().sslContext()).isSameAs(c.client().sslContext());
+      assertThat(c.bytesSent()).isPositive();
+    }
+  }
+
+  @Test
+  void explicitUpgradeCarriesDataAfterTheSwitch() throws Exception {
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey()).starttls().build();
+        TlsConnection c = client().connectPlain("127.0.0.1", server.port(), "localhost")) {
+      assertThat(c.readLine(100)).isEqualTo("* OK plaintext greeting");
+      assertThat(c.isTls()).isFalse();
+      assertThat(c.securityInfo()).isNull();
+      send(c, "STARTTLS");
+      assertThat(c.readLine(100)).isEqualTo("* OK begin TLS");
+      SecurityInfo info = c.upgradeToTls();
+      assertThat(c.isTls()).isTrue();
+      assertThat(info.validation().trusted()).isTrue();
+      send(c, "after upgrade");
+      assertThat(c.readLine(100)).isEqualTo("after upgrade");
+    }
+  }
+
+  @Test
+  void explicitUpgradeRefusesABadCertificate() throws Exception {
+    TestPki.Held expired = TestPki.builder("localhost").san("localhost")
+        .issuer(CertificateValidationTest.INTERMEDIATE).expired().build();
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(expired.certifiedKey()).starttls().build();
+        TlsConnection c = client().connectPlain("127.0.0.1", server.port(), "localhost")) {
+      c.readLine(100);
+      send(c, "STARTTLS");
+      c.readLine(100);
+      assertThatThrownBy(c::upgradeToTls).isInstanceOfSatisfying(TlsSecurityException.class, e -> {
+        assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.CERTIFICATE_REJECTED);
+        assertThat(e.report().orElseThrow().problems()).singleElement()
+            .isInstanceOf(CertificateProblem.Expired.class);
+      });
+      assertThat(c.socket().isClosed()).isTrue();
+    }
+  }
+
+  @Test
+  void cleanCloseIsNotTruncation() throws Exception {
+    LoopbackTlsPeer.Handler byeAndClose = (tls, raw) -> {
+      tls.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+      tls.getOutputStream().flush();
+      tls.close(); // close_notify
+    };
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey()).handler(byeAndClose).build();
+        TlsConnection c = client().connectTls("127.0.0.1", server.port(), "localhost")) {
+      assertThat(c.readLine(100)).isEqualTo("bye");
+      assertThat(c.input().read()).isEqualTo(-1);
+      assertThat(c.tlsEnded()).isTrue();
+      assertThat(c.truncated()).isFalse();
+    }
+  }
+
+  @Test
+  void closeWithoutCloseNotifyIsReportedAsTruncation() throws Exception {
+    LoopbackTlsPeer.Handler cut = (tls, raw) -> {
+      tls.getOutputStream().write("partial\n".getBytes(StandardCharsets.US_ASCII));
+      tls.getOutputStream().flush();
+      raw.close(); // TCP FIN without close_notify
+    };
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey()).handler(cut).build()) {
+      try (TlsConnection c = client().connectTls("127.0.0.1", server.port(), "localhost")) {
+        assertThat(c.readLine(100)).isEqualTo("partial");
+        assertThat(c.input().read()).isEqualTo(-1);
+        assertThat(c.truncated()).isTrue();
+      }
+      TlsClient strict = client().toBuilder().failOnTruncation(true).build();
+      try (TlsConnection c = strict.connectTls("127.0.0.1", server.port(), "localhost")) {
+        assertThat(c.readLine(100)).isEqualTo("partial");
+        assertThatThrownBy(() -> c.readLine(100)).isInstanceOfSatisfying(TlsSecurityException.class,
+            e -> assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.TRUNCATED));
+      }
+    }
+  }
+
+  @Test
+  void readTimesOutWhenThePeerIsSilent() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    LoopbackTlsPeer.Handler silent = (tls, raw) -> release.await(20, TimeUnit.SECONDS);
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey()).handler(silent).build()) {
+      TlsClient c0 = client().toBuilder().readTimeout(Duration.ofMillis(300)).build();
+      try (TlsConnection c = c0.connectTls("127.0.0.1", server.port(), "localhost")) {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c.readLine(100)).isInstanceOf(SocketTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  @Test
+  void handshakeTimesOutWhenTheServerNeverAnswers() throws Exception {
+    try (ServerSocket mute = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (Socket s = mute.accept()) {
+          s.getInputStream().readAllBytes();
+        } catch (IOException ignored) {
+          // the client gives up
+        }
+      });
+      TlsClient c0 = client().toBuilder().handshakeTimeout(Duration.ofMillis(400)).build();
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> c0.connectTls("127.0.0.1", mute.getLocalPort(), "localhost"))
+          .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("handshake");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void writeTimesOutWhenThePeerStopsReading() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    LoopbackTlsPeer.Handler notReading = (tls, raw) -> release.await(30, TimeUnit.SECONDS);
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey()).handler(notReading).build()) {
+      TlsClient c0 = client().toBuilder().writeTimeout(Duration.ofMillis(500)).build();
+      try (TlsConnection c = c0.connectTls("127.0.0.1", server.port(), "localhost")) {
+        byte[] chunk = new byte[64 * 1024];
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> {
+          for (int i = 0; i < 100_000; i++) c.output().write(chunk);
+        }).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("write timed out");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  @Test
+  void alpnProtocolChosenByTheServerIsReported() throws Exception {
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey())
+        .alpn((s, offered) -> offered.contains("imap") ? "imap" : null).build()) {
+      TlsClient c0 = client().toBuilder().policy(POLICY.toBuilder().alpn("imap", "smtp").build()).build();
+      try (TlsConnection c = c0.connectTls("127.0.0.1", server.port(), "localhost")) {
+        assertThat(c.securityInfo().alpn()).isEqualTo("imap");
+      }
+    }
+  }
+
+  /**
+   * The JDK server refuses (no_application_protocol) when it would pick outside the client's list; the client maps
+   * that, the JDK client's own check of the selected protocol, and TlsKit's check after the handshake to
+   * ALPN_MISMATCH.
+   */
+  @Test
+  void alpnProtocolOutsideOurListFailsTheConnection() throws Exception {
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey())
+        .alpn((s, offered) -> "http/1.1").build()) {
+      TlsClient c0 = client().toBuilder().policy(POLICY.toBuilder().alpn("imap").build()).build();
+      assertThatThrownBy(() -> c0.connectTls("127.0.0.1", server.port(), "localhost"))
+          .isInstanceOfSatisfying(TlsSecurityException.class,
+              e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(TlsSecurityException.Reason.ALPN_MISMATCH));
+    }
+  }
+
+  @Test
+  void secondConnectionOfAClientResumesTheSession() throws Exception {
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.echo(LEAF.certifiedKey())) {
+      TlsClient c0 = client();
+      try (TlsConnection first = c0.connectTls("127.0.0.1", server.port(), "localhost")) {
+        send(first, "one");
+        assertThat(first.readLine(100)).isEqualTo("one"); // reading lets the client receive the session ticket
+        assertThat(first.securityInfo().resumed()).isFalse();
+      }
+      try (TlsConnection second = c0.connectTls("127.0.0.1", server.port(), "localhost")) {
+        assertThat(second.securityInfo().resumed()).isTrue();
+        assertThat(second.securityInfo().validation().trusted()).isTrue();
+        assertThat(second.securityInfo().peerChain()).isNotEmpty();
+      }
+    }
+  }
+
+  @Test
+  void connectingTriesEveryResolvedAddressAndNamesThemOnFailure() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    InetAddress[] all = InetAddress.getAllByName("localhost");
+    int p = port;
+    assertThatThrownBy(() -> client().connectPlain("localhost", p))
+        .isInstanceOf(ConnectException.class)
+        .satisfies(e -> {
+          for (InetAddress a : all) assertThat(e.getMessage()).contains(a.getHostAddress());
+        });
+    // A server on 127.0.0.1 only is still reached through "localhost", whatever order the resolver gives.
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.echo(LEAF.certifiedKey());
+        TlsConnection c = client().connectTls("localhost", server.port())) {
+      assertThat(c.remoteAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+    }
+  }
+
+  @Test
+  void closeSendsCloseNotify() throws Exception {
+    CountDownLatch seen = new CountDownLatch(1);
+    boolean[] clean = new boolean[1];
+    LoopbackTlsPeer.Handler waitForClose = (tls, raw) -> {
+      InputStream in = tls.getInputStream();
+      // The JDK throws (or reports) on a missing close_notify only when told to; a clean -1 here with the
+      // socket's input still open means close_notify arrived.
+      clean[0] = in.read() == -1;
+      seen.countDown();
+    };
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey()).handler(waitForClose).build()) {
+      TlsConnection c = client().connectTls("127.0.0.1", server.port(), "localhost");
+      c.close();
+      assertThat(seen.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(clean[0]).isTrue();
+    }
+  }
+
+}

@@ -1,0 +1,84 @@
+package dev.tlskit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** TLS and plaintext connections tunnelled through SOCKS5 and HTTP CONNECT proxies, with and without auth. */
+class ProxyTest {
+  static TlsClient through(ProxyConfig proxy) {
+    return TlsClient.builder().policy(CertificateValidationTest.TRUST_ROOT).proxy(proxy)
+        .timeout(Duration.ofSeconds(10)).build();
+  }
+
+  static void echoes(TlsConnection c) throws Exception {
+    c.output().write("through the tunnel\n".getBytes(StandardCharsets.US_ASCII));
+    c.output().flush();
+    assertThat(c.readLine(100)).isEqualTo("through the tunnel");
+  }
+
+  @Test
+  void tlsThroughSocks5LetsTheProxyResolveTheName() throws Exception {
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.echo(ConnectionTest.LEAF.certifiedKey());
+        TestProxy proxy = new TestProxy(true, null, null);
+        TlsConnection c = through(ProxyConfig.socks5("127.0.0.1", proxy.port()))
+            .connectTls("localhost", server.port())) {
+      echoes(c);
+      assertThat(c.securityInfo().validation().trusted()).isTrue();
+      assertThat(proxy.targets).containsExactly("localhost:" + server.port());
+    }
+  }
+
+  @Test
+  void tlsThroughSocks5WithPassword() throws Exception {
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.echo(ConnectionTest.LEAF.certifiedKey());
+        TestProxy proxy = new TestProxy(true, "u", "p")) {
+      ProxyConfig good = ProxyConfig.socks5("127.0.0.1", proxy.port()).withCredentials("u", "p".toCharArray());
+      try (TlsConnection c = through(good).connectTls("127.0.0.1", server.port(), "localhost")) {
+        echoes(c);
+      }
+      ProxyConfig bad = ProxyConfig.socks5("127.0.0.1", proxy.port()).withCredentials("u", "x".toCharArray());
+      assertThatThrownBy(() -> through(bad).connectTls("127.0.0.1", server.port(), "localhost"))
+          .isInstanceOf(ConnectException.class).hasMessageContaining("refused the credentials");
+      assertThatThrownBy(() -> through(ProxyConfig.socks5("127.0.0.1", proxy.port()))
+          .connectTls("127.0.0.1", server.port(), "localhost"))
+          .isInstanceOf(ConnectException.class).hasMessageContaining("authentication");
+    }
+  }
+
+  @Test
+  void tlsAndStarttlsThroughHttpConnectWithBasicAuth() throws Exception {
+    try (LoopbackTlsPeer implicit = LoopbackTlsPeer.echo(ConnectionTest.LEAF.certifiedKey());
+        LoopbackTlsPeer explicit = LoopbackTlsPeer.builder(ConnectionTest.LEAF.certifiedKey()).starttls().build();
+        TestProxy proxy = new TestProxy(false, "user", "pw")) {
+      ProxyConfig cfg = ProxyConfig.parse("http://user@127.0.0.1:" + proxy.port(), "pw".toCharArray());
+      try (TlsConnection c = through(cfg).connectTls("localhost", implicit.port())) {
+        echoes(c);
+      }
+      try (TlsConnection c = through(cfg).connectPlain("localhost", explicit.port())) {
+        assertThat(c.readLine(100)).isEqualTo("* OK plaintext greeting");
+        c.output().write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+        c.output().flush();
+        c.readLine(100);
+        c.upgradeToTls();
+        echoes(c);
+      }
+      assertThat(proxy.targets).containsExactly("localhost:" + implicit.port(), "localhost:" + explicit.port());
+      ProxyConfig noAuth = ProxyConfig.httpConnect("127.0.0.1", proxy.port());
+      assertThatThrownBy(() -> through(noAuth).connectTls("localhost", implicit.port()))
+          .isInstanceOf(ConnectException.class).hasMessageContaining("407");
+    }
+  }
+
+  @Test
+  void proxyUriParsingRefusesPasswordsInTheUri() {
+    assertThatThrownBy(() -> ProxyConfig.parse("socks5://u:secret@h:1080", null))
+        .hasMessageContaining("environment variable");
+    assertThat(ProxyConfig.parse("socks5://h:1080", null).type()).isEqualTo(ProxyConfig.Type.SOCKS5);
+    assertThatThrownBy(() -> ProxyConfig.parse("ftp://h:21", null)).hasMessageContaining("socks5://");
+  }
+}

@@ -1,0 +1,17 @@
+package dev.tlskit.ftp;
+
+/**
+ * How one data connection was protected.
+ *
+ * @param tls true for PROT P (TLS), false for a clear data connection
+ * @param protocol the TLS version of the data connection, or null when clear
+ * @param cipherSuite the cipher suite of the data connection, or null when clear
+ * @param sessionResumed true when the data connection resumed the control connection's TLS session (RFC 4217
+ *     section 10.2), the property servers with {@code require_ssl_reuse} insist on
+ * @param mechanism how resumption was requested ("JDK SSLEngine ...", "BouncyCastle JSSE ..."), or null when clear
+ */
+public record DataProtection(boolean tls, String protocol, String cipherSuite, boolean sessionResumed,
+    String mechanism) {
+  /** A clear (PROT C) data connection. */
+  public static final DataProtection CLEAR = new DataProtection(false, null, null, false, null);
+}

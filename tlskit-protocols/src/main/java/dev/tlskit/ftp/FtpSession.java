@@ -1,0 +1,705 @@
+package dev.tlskit.ftp;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.internal.ftp.BcDataTls;
+import dev.tlskit.internal.ftp.DataAddresses;
+import dev.tlskit.internal.ftp.DataTls;
+import dev.tlskit.internal.ftp.JdkDataTls;
+import dev.tlskit.internal.ftp.MlsxParser;
+import dev.tlskit.internal.ftp.ProtectedData;
+import dev.tlskit.internal.ftp.ReplyReader;
+import dev.tlskit.internal.ftp.Resumption;
+import dev.tlskit.internal.ftp.SocketData;
+import dev.tlskit.internal.ftp.TlsContexts;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One logged-in (or about to log in) FTP session: the control connection and the data connections it opens. Each
+ * command method is a few lines over one private {@code command}. Not thread-safe: FTP is one command at a time.
+ *
+ * <p>Every protected data connection resumes the control connection's TLS session and says so in {@link
+ * DataProtection#sessionResumed()}; with {@link FtpClient.Builder#requireSessionReuse(boolean)} on (the default) a
+ * data connection that did not resume is closed and the transfer fails with a {@link TlsSecurityException}.
+ */
+public final class FtpSession implements Closeable {
+  private static final System.Logger LOG = System.getLogger(FtpSession.class.getName());
+  /** Most bytes of a directory listing kept in memory. */
+  static final int MAX_LISTING = 16 * 1024 * 1024;
+  private static final int BUFFER = 64 * 1024;
+
+  private final FtpClient client;
+  private final String host;
+  private final String peerName;
+  private final TlsMode mode;
+  private final SSLContext sslContext;
+  private final TlsConnection conn;
+  private final ReplyReader replies;
+  private FtpReply greeting;
+  private Set<String> features = Set.of();
+  private DataTls dataTls;
+  private boolean dataProtected;
+  private boolean epsvUnsupported;
+  private boolean eprtUnsupported;
+  private TransferResult lastTransfer;
+
+  private FtpSession(FtpClient client, String host, String peerName, TlsMode mode, SSLContext ctx,
+      TlsConnection conn) {
+    this.client = client;
+    this.host = host;
+    this.peerName = peerName;
+    this.mode = mode;
+    this.sslContext = ctx;
+    this.conn = conn;
+    this.replies = new ReplyReader(conn::readLine);
+  }
+
+  static FtpSession open(FtpClient client, String host, int port, String peerName, TlsMode mode,
+      boolean bouncyCastle) throws IOException {
+    // A context per session: its session cache then holds only this control connection's sessions.
+    SSLContext ctx = bouncyCastle
+        ? TlsContexts.bouncyCastle(client.trust, client.keys)
+        : TlsContexts.jdk(client.trust, client.keys);
+    TlsClient tls = TlsClient.builder().sslContext(ctx).connectTimeout(client.connectTimeout)
+        .readTimeout(client.readTimeout).build();
+    TlsConnection c = mode == TlsMode.IMPLICIT ? tls.connectTls(host, port, peerName)
+        : tls.connectPlain(host, port, peerName);
+    FtpSession s = new FtpSession(client, host, peerName, mode, ctx, c);
+    try {
+      s.start();
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.abandon();
+      throw e;
+    }
+  }
+
+  private void start() throws IOException {
+    greeting = replies.read();
+    if (greeting.code() == 120) greeting = replies.read(); // "ready in nnn minutes", then 220
+    if (greeting.code() != 220) throw refusal("connect", greeting);
+    if (mode == TlsMode.STARTTLS || mode == TlsMode.OPPORTUNISTIC) {
+      FtpReply r = command("AUTH", "TLS");
+      if (r.code() == 234) {
+        conn.upgradeToTls();
+      } else if (mode == TlsMode.OPPORTUNISTIC) {
+        LOG.log(System.Logger.Level.WARNING, "{0} refused AUTH TLS ({1}); continuing in plaintext", host, r);
+      } else if (r.code() == 500 || r.code() == 502 || r.code() == 504) {
+        throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_NOT_OFFERED,
+            host + " does not support AUTH TLS, which is required: " + printable(r));
+      } else {
+        throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED,
+            host + " refused AUTH TLS, which is required: " + printable(r));
+      }
+    }
+    if (conn.isTls()) {
+      SSLSocket control = (SSLSocket) conn.socket();
+      dataTls = BcDataTls.isBouncyCastle(control)
+          ? new BcDataTls(sslContext, control, peerName)
+          : new JdkDataTls(sslContext, control, peerName);
+    }
+    // Capabilities are fetched only now, after TLS: what the server said before may have been an attacker's.
+    features = fetchFeatures();
+    if (features.contains("UTF8")) command("OPTS", "UTF8 ON"); // best effort, the reply does not matter
+  }
+
+  /** True when this session negotiated TLS 1.2 with the JDK, whose 1.2 sessions the data connections cannot resume. */
+  boolean wantsBouncyCastleForData() {
+    return conn.isTls() && client.protectData && "TLSv1.2".equals(conn.securityInfo().protocol())
+        && !BcDataTls.isBouncyCastle((SSLSocket) conn.socket())
+        && !"false".equalsIgnoreCase(System.getProperty("jdk.tls.client.enableSessionTicketExtension"));
+  }
+
+  /** Closes the control connection without QUIT. */
+  void abandon() {
+    try {
+      conn.close();
+    } catch (IOException ignored) {
+      // nothing more to do
+    }
+  }
+
+  private Set<String> fetchFeatures() throws IOException {
+    FtpReply r = command("FEAT", null);
+    if (r.code() != 211) return Set.of();
+    Set<String> f = new LinkedHashSet<>();
+    List<String> lines = r.lines();
+    for (int i = 1; i < lines.size() - 1; i++) {
+      String line = lines.get(i).trim();
+      if (!line.isEmpty()) f.add(line.toUpperCase(Locale.ROOT));
+    }
+    Set<String> keywords = new LinkedHashSet<>();
+    for (String line : f) {
+      keywords.add(line);
+      int sp = line.indexOf(' ');
+      if (sp > 0) keywords.add(line.substring(0, sp));
+    }
+    return Collections.unmodifiableSet(keywords);
+  }
+
+  /**
+   * Logs in with {@code USER}/{@code PASS}, then (over TLS) sets {@code PBSZ 0} and {@code PROT P} (or {@code PROT
+   * C} when clear data was asked for), and binary transfers ({@code TYPE I}).
+   *
+   * @throws TlsSecurityException with {@link TlsSecurityException.Reason#PLAINTEXT_CREDENTIALS_REFUSED} when the
+   *     control connection is not TLS, unless plaintext ({@link TlsMode#NONE}) was asked for and the server is on a
+   *     loopback address: a password sent in clear is a password given away
+   * @throws ProtocolException when the server refuses the login
+   */
+  public void login(String user, char[] password) throws IOException {
+    checkArgument(user);
+    String pass = new String(password);
+    checkArgument(pass);
+    if (!conn.isTls() && !(mode == TlsMode.NONE && conn.isLoopback())) {
+      throw new TlsSecurityException(TlsSecurityException.Reason.PLAINTEXT_CREDENTIALS_REFUSED,
+          "refusing to send the password of " + user + " to " + host + " over an unencrypted connection");
+    }
+    FtpReply r = command("USER", user);
+    if (r.code() == 331) r = command("PASS", pass);
+    if (r.code() != 230 && r.code() != 202) throw refusal("login as " + user, r);
+    if (conn.isTls()) {
+      expect(200, "PBSZ", "0");
+      expect(200, "PROT", client.protectData ? "P" : "C");
+      dataProtected = client.protectData;
+    }
+    expect(200, "TYPE", "I");
+  }
+
+  /** Returns the server's greeting (untrusted text). */
+  public FtpReply greeting() {
+    return greeting;
+  }
+
+  /** Returns the FEAT keywords the server listed after TLS was set up, upper case ("MLST", "EPSV", "UTF8", ...). */
+  public Set<String> features() {
+    return features;
+  }
+
+  /** Returns what the control connection negotiated, or null when it is plaintext. */
+  public SecurityInfo securityInfo() {
+    return conn.securityInfo();
+  }
+
+  /** Returns the TLS mode this session used, {@link TlsMode#AUTO} resolved. */
+  public TlsMode tlsMode() {
+    return mode;
+  }
+
+  /** Returns the name the server was verified as, also used for every data connection. */
+  public String peerName() {
+    return peerName;
+  }
+
+  /** Returns the last completed transfer (listing or file), or null. */
+  public TransferResult lastTransfer() {
+    return lastTransfer;
+  }
+
+  /** Returns the current directory ({@code PWD}). */
+  public String pwd() throws IOException {
+    FtpReply r = expect(257, "PWD", null);
+    return quotedPath(r);
+  }
+
+  /** Changes the current directory ({@code CWD}). */
+  public void cwd(String path) throws IOException {
+    expect(250, "CWD", path);
+  }
+
+  /** Creates a directory ({@code MKD}) and returns the path the server reports, or {@code path}. */
+  public String mkdir(String path) throws IOException {
+    FtpReply r = expect(257, "MKD", path);
+    String q = quotedPath(r);
+    return q.isEmpty() ? path : q;
+  }
+
+  /** Removes an empty directory ({@code RMD}). */
+  public void rmdir(String path) throws IOException {
+    expect(250, "RMD", path);
+  }
+
+  /** Deletes a file ({@code DELE}). */
+  public void delete(String path) throws IOException {
+    expect(250, "DELE", path);
+  }
+
+  /** Renames {@code from} to {@code to} ({@code RNFR}, {@code RNTO}). */
+  public void rename(String from, String to) throws IOException {
+    checkArgument(to);
+    expect(350, "RNFR", from);
+    expect(250, "RNTO", to);
+  }
+
+  /** Returns a file's size in bytes ({@code SIZE}, RFC 3659). */
+  public long size(String path) throws IOException {
+    FtpReply r = expect(213, "SIZE", path);
+    try {
+      return Long.parseLong(r.text().trim());
+    } catch (NumberFormatException e) {
+      throw new ProtocolException("malformed SIZE reply: " + printable(r), "213", r.fullText(), e);
+    }
+  }
+
+  /** Returns a file's modification time ({@code MDTM}, RFC 3659). */
+  public Instant modificationTime(String path) throws IOException {
+    FtpReply r = expect(213, "MDTM", path);
+    Instant t = FtpTime.parseOrNull(r.text().trim());
+    if (t == null) throw new ProtocolException("malformed MDTM reply: " + printable(r), "213", r.fullText(), null);
+    return t;
+  }
+
+  /** Sends {@code NOOP}, keeping an idle control connection alive. */
+  public void noop() throws IOException {
+    expect(200, "NOOP", null);
+  }
+
+  /** Switches to ASCII ({@code TYPE A}, true) or binary ({@code TYPE I}, false, the default after login). */
+  public void ascii(boolean ascii) throws IOException {
+    expect(200, "TYPE", ascii ? "A" : "I");
+  }
+
+  /** Sends any command and returns the reply without judging it. Arguments with CR or LF are refused. */
+  public FtpReply sendCommand(String verb, String argument) throws IOException {
+    checkArgument(verb);
+    return command(verb, argument);
+  }
+
+  /** Returns the raw {@code LIST} lines of a directory ({@code path} null or empty: the current one). */
+  public List<String> list(String path) throws IOException {
+    return lines(listing("LIST", path));
+  }
+
+  /** Returns the names {@code NLST} gives for a directory. */
+  public List<String> names(String path) throws IOException {
+    return lines(listing("NLST", path));
+  }
+
+  /** Returns the parsed {@code MLSD} entries of a directory (RFC 3659). */
+  public List<FtpEntry> mlsd(String path) throws IOException {
+    List<FtpEntry> entries = new ArrayList<>();
+    for (String line : lines(listing("MLSD", path))) entries.add(MlsxParser.parse(line));
+    return entries;
+  }
+
+  /** Returns the parsed {@code MLST} entry of one path (RFC 3659), sent on the control connection. */
+  public FtpEntry mlst(String path) throws IOException {
+    FtpReply r = expect(250, "MLST", path);
+    for (int i = 1; i < r.lines().size() - 1; i++) {
+      String line = r.lines().get(i);
+      if (line.startsWith(" ")) return MlsxParser.parse(line);
+    }
+    throw new ProtocolException("MLST reply without an entry: " + printable(r), "250", r.fullText(), null);
+  }
+
+  /**
+   * Downloads {@code remote} into {@code out} ({@code RETR}), starting at {@code offset} ({@code REST}) when it is
+   * positive. {@code out} is not closed.
+   */
+  public TransferResult retrieve(String remote, OutputStream out, long offset, TransferListener listener)
+      throws IOException {
+    long total = offset > 0 || listener != TransferListener.NONE ? sizeOrUnknown(remote) : -1;
+    return download("RETR", remote, offset, out, listener, total, Long.MAX_VALUE);
+  }
+
+  /**
+   * Downloads {@code remote} to the file {@code local} through {@code local + ".part"}, renamed to {@code local}
+   * only when the server confirmed the complete transfer, so a failed download never leaves a partial file under the
+   * final name. A failed download keeps the {@code .part} file; with {@code resume}, an existing {@code .part} file is
+   * continued from its size ({@code REST}).
+   */
+  public TransferResult download(String remote, Path local, boolean resume, TransferListener listener)
+      throws IOException {
+    Path part = local.resolveSibling(local.getFileName() + ".part");
+    long offset = resume && Files.isRegularFile(part) ? Files.size(part) : 0;
+    long total = sizeOrUnknown(remote);
+    if (total >= 0 && offset > total) offset = 0; // the remote file shrank: start over
+    TransferResult result;
+    try (OutputStream out = offset > 0
+        ? Files.newOutputStream(part, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+        : Files.newOutputStream(part)) {
+      result = download("RETR", remote, offset, out, listener, total, Long.MAX_VALUE);
+    }
+    try {
+      Files.move(part, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(part, local, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return result;
+  }
+
+  /** Uploads {@code in} to {@code remote} ({@code STOR}), replacing it. {@code in} is not closed. */
+  public TransferResult store(String remote, InputStream in, TransferListener listener) throws IOException {
+    return upload("STOR", remote, 0, in, listener, -1);
+  }
+
+  /** Appends {@code in} to {@code remote} ({@code APPE}). {@code in} is not closed. */
+  public TransferResult append(String remote, InputStream in, TransferListener listener) throws IOException {
+    return upload("APPE", remote, 0, in, listener, -1);
+  }
+
+  /**
+   * Uploads the file {@code local} to {@code remote}. With {@code resume}, a remote file shorter than the local one is
+   * continued from its size ({@code REST} then {@code STOR}).
+   */
+  public TransferResult upload(Path local, String remote, boolean resume, TransferListener listener)
+      throws IOException {
+    long total = Files.size(local);
+    long offset = 0;
+    if (resume) {
+      long remoteSize = sizeOrUnknown(remote);
+      if (remoteSize > 0 && remoteSize <= total) offset = remoteSize;
+    }
+    try (InputStream in = Files.newInputStream(local)) {
+      in.skipNBytes(offset);
+      return upload("STOR", remote, offset, in, listener, total);
+    }
+  }
+
+  /** Sends {@code QUIT} and closes the connection. */
+  public void quit() throws IOException {
+    try {
+      command("QUIT", null);
+    } finally {
+      conn.close();
+    }
+  }
+
+  /** Closes the connection, trying {@code QUIT} first. */
+  @Override
+  public void close() throws IOException {
+    if (conn.socket().isClosed()) return;
+    try {
+      quit();
+    } catch (IOException e) {
+      conn.close();
+    }
+  }
+
+  // ---- transfers
+
+  private byte[] listing(String verb, String path) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    download(verb, path == null || path.isEmpty() ? null : path, 0, buf, TransferListener.NONE, -1, MAX_LISTING);
+    return buf.toByteArray();
+  }
+
+  private TransferResult download(String verb, String path, long offset, OutputStream sink,
+      TransferListener listener, long total, long limit) throws IOException {
+    long start = System.nanoTime();
+    Data data = openData(verb, path, offset);
+    long n = 0;
+    try (ProtectedData d = data.connection) {
+      InputStream in = d.input();
+      byte[] buf = new byte[BUFFER];
+      int r;
+      while ((r = in.read(buf)) >= 0) {
+        n += r;
+        if (n > limit) throw new ProtocolException(verb + " sent more than " + limit + " bytes");
+        sink.write(buf, 0, r);
+        listener.progress(offset + n, total);
+      }
+    } catch (IOException | RuntimeException e) {
+      drainAfterFailure(verb);
+      throw e;
+    }
+    return finish(verb, path, offset, n, start, data.protection);
+  }
+
+  private TransferResult upload(String verb, String path, long offset, InputStream src, TransferListener listener,
+      long total) throws IOException {
+    long start = System.nanoTime();
+    Data data = openData(verb, path, offset);
+    long n = 0;
+    try (ProtectedData d = data.connection) {
+      OutputStream out = d.output();
+      byte[] buf = new byte[BUFFER];
+      int r;
+      while ((r = src.read(buf)) >= 0) {
+        out.write(buf, 0, r);
+        n += r;
+        listener.progress(offset + n, total);
+      }
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      drainAfterFailure(verb);
+      throw e;
+    }
+    return finish(verb, path, offset, n, start, data.protection);
+  }
+
+  private TransferResult finish(String verb, String path, long offset, long n, long start, DataProtection p)
+      throws IOException {
+    FtpReply end = replies.read();
+    logReply(end);
+    if (!end.isPositive()) throw refusal(verb + (path == null ? "" : " " + path), end);
+    lastTransfer = new TransferResult(verb, path == null ? "" : path, offset, n,
+        Duration.ofNanos(System.nanoTime() - start), p);
+    return lastTransfer;
+  }
+
+  /** After a failed transfer, reads the server's final reply (426, 451, ...) so the next command stays in step. */
+  private void drainAfterFailure(String verb) {
+    try {
+      FtpReply r = replies.read();
+      logReply(r);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "no final reply after failed {0}: {1}", verb, e.getMessage());
+    }
+  }
+
+  private record Data(ProtectedData connection, DataProtection protection) {}
+
+  private Data openData(String verb, String path, long offset) throws IOException {
+    if (offset > 0) expect(350, "REST", Long.toString(offset));
+    Socket raw = null;
+    ServerSocket listener = null;
+    try {
+      if (client.dataMode == DataConnectionMode.PASSIVE) raw = connectPassive();
+      else listener = listenActive();
+      FtpReply r = command(verb, path);
+      if (!r.isPreliminary()) throw refusal(verb + (path == null ? "" : " " + path), r);
+      if (listener != null) raw = acceptActive(listener);
+      raw.setSoTimeout(Math.toIntExact(client.readTimeout.toMillis()));
+      if (!dataProtected) return new Data(SocketData.clear(raw), DataProtection.CLEAR);
+      Socket tcp = raw;
+      raw = null; // owned by the TLS layer from here on
+      ProtectedData d;
+      try {
+        d = dataTls.secure(tcp);
+      } catch (IOException e) {
+        FtpReply after = tryReadReply();
+        throw new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
+            "TLS handshake on the data connection for " + verb + " failed: " + e.getMessage()
+                + (after == null ? "" : "; server said: " + printable(after)), null, e);
+      }
+      SSLSession s = d.session();
+      boolean resumed = Resumption.resumed(dataTls.controlSession(), s);
+      DataProtection p = new DataProtection(true, s.getProtocol(), s.getCipherSuite(), resumed,
+          dataTls.mechanism());
+      if (!resumed) {
+        String msg = "the data connection for " + verb + " did not resume the control connection's TLS session ("
+            + s.getProtocol() + ", " + dataTls.mechanism() + ")";
+        if (client.requireSessionReuse) {
+          d.close();
+          FtpReply after = tryReadReply();
+          throw new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
+              msg + (after == null ? "" : "; server said: " + printable(after)));
+        }
+        LOG.log(System.Logger.Level.WARNING, msg);
+      }
+      return new Data(d, p);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(raw);
+      closeQuietly(listener);
+      throw e;
+    } finally {
+      closeQuietly(listener);
+    }
+  }
+
+  private FtpReply tryReadReply() {
+    try {
+      FtpReply r = replies.read();
+      logReply(r);
+      return r;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private Socket connectPassive() throws IOException {
+    InetAddress peer = conn.remoteAddress().getAddress();
+    int port;
+    if (!epsvUnsupported || !(peer instanceof Inet4Address)) {
+      FtpReply r = command("EPSV", null);
+      if (r.code() == 229) {
+        port = DataAddresses.parseEpsv(r);
+        return dial(new InetSocketAddress(peer, port));
+      }
+      if (!(peer instanceof Inet4Address) || (r.code() != 500 && r.code() != 501 && r.code() != 502)) {
+        throw refusal("EPSV", r);
+      }
+      epsvUnsupported = true;
+    }
+    FtpReply r = expect(227, "PASV", null);
+    InetSocketAddress announced = DataAddresses.parsePasv(r);
+    if (DataAddresses.isForeign(announced, peer)) {
+      LOG.log(System.Logger.Level.DEBUG, "PASV announced {0}; connecting to the control peer {1} instead",
+          announced.getAddress().getHostAddress(), peer.getHostAddress());
+    }
+    return dial(DataAddresses.pasvTarget(announced, peer));
+  }
+
+  private Socket dial(InetSocketAddress target) throws IOException {
+    Socket s = new Socket();
+    try {
+      s.connect(target, Math.toIntExact(client.connectTimeout.toMillis()));
+      s.setSoTimeout(Math.toIntExact(client.readTimeout.toMillis()));
+      return s;
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private ServerSocket listenActive() throws IOException {
+    InetAddress local = conn.socket().getLocalAddress();
+    ServerSocket ss = new ServerSocket(0, 1, local);
+    try {
+      ss.setSoTimeout(Math.toIntExact(client.readTimeout.toMillis()));
+      if (!eprtUnsupported || !(local instanceof Inet4Address)) {
+        FtpReply r = command("EPRT", DataAddresses.eprtArgument(local, ss.getLocalPort()));
+        if (r.code() == 200) return ss;
+        if (!(local instanceof Inet4Address) || (r.code() != 500 && r.code() != 501 && r.code() != 502)) {
+          throw refusal("EPRT", r);
+        }
+        eprtUnsupported = true;
+      }
+      expect(200, "PORT", DataAddresses.portArgument((Inet4Address) local, ss.getLocalPort()));
+      return ss;
+    } catch (IOException | RuntimeException e) {
+      ss.close();
+      throw e;
+    }
+  }
+
+  private Socket acceptActive(ServerSocket listener) throws IOException {
+    InetAddress peer = conn.remoteAddress().getAddress();
+    Socket s;
+    try {
+      s = listener.accept();
+    } catch (SocketTimeoutException e) {
+      throw new SocketTimeoutException("server did not open the active data connection within "
+          + client.readTimeout.toSeconds() + " s");
+    }
+    if (!s.getInetAddress().equals(peer)) {
+      s.close();
+      throw new ProtocolException("active data connection came from " + s.getInetAddress().getHostAddress()
+          + ", not from the server " + peer.getHostAddress());
+    }
+    return s;
+  }
+
+  // ---- commands
+
+  private long sizeOrUnknown(String path) throws IOException {
+    FtpReply r = command("SIZE", path);
+    if (r.code() != 213) return -1;
+    try {
+      return Long.parseLong(r.text().trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private FtpReply expect(int code, String verb, String argument) throws IOException {
+    FtpReply r = command(verb, argument);
+    if (r.code() != code) throw refusal(verb + (argument == null || verb.equals("PASS") ? "" : " " + argument), r);
+    return r;
+  }
+
+  private FtpReply command(String verb, String argument) throws IOException {
+    if (argument != null) checkArgument(argument);
+    String line = argument == null ? verb : verb + " " + argument;
+    LOG.log(System.Logger.Level.DEBUG, "> {0}", verb.equals("PASS") ? "PASS ****" : line);
+    OutputStream out = conn.output();
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    FtpReply r = replies.read();
+    logReply(r);
+    return r;
+  }
+
+  private static void logReply(FtpReply r) {
+    LOG.log(System.Logger.Level.DEBUG, "< {0}", r);
+  }
+
+  /** Refuses CR, LF and NUL in arguments: they would end the command early and smuggle in another one. */
+  static void checkArgument(String arg) {
+    for (int i = 0; i < arg.length(); i++) {
+      char c = arg.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        throw new IllegalArgumentException("FTP command argument contains CR, LF or NUL: \""
+            + ReplyReader.printable(arg) + "\"");
+      }
+    }
+  }
+
+  private static String quotedPath(FtpReply r) {
+    String t = r.text();
+    int a = t.indexOf('"');
+    if (a < 0) return "";
+    StringBuilder sb = new StringBuilder();
+    for (int i = a + 1; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == '"') {
+        if (i + 1 < t.length() && t.charAt(i + 1) == '"') {
+          sb.append('"');
+          i++;
+        } else {
+          return sb.toString();
+        }
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static List<String> lines(byte[] data) {
+    List<String> out = new ArrayList<>();
+    for (String l : new String(data, StandardCharsets.UTF_8).split("\r?\n")) {
+      if (!l.isEmpty()) out.add(l);
+    }
+    return out;
+  }
+
+  private static ProtocolException refusal(String what, FtpReply r) {
+    return new ProtocolException(what + " refused by server: " + printable(r), String.valueOf(r.code()),
+        r.fullText(), null);
+  }
+
+  private static String printable(FtpReply r) {
+    return ReplyReader.printable(r.toString());
+  }
+
+  private static void closeQuietly(Closeable c) {
+    if (c == null) return;
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // already failing; the first error is the one to report
+    }
+  }
+}

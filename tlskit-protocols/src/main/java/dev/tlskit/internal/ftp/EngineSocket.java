@@ -1,0 +1,239 @@
+package dev.tlskit.internal.ftp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Drives a client {@link SSLEngine} over a connected socket and offers the result as blocking streams.
+ *
+ * <p>Exists because only an engine lets the caller choose the host and port under which the JDK looks up a session to
+ * resume: a data connection created with the control connection's host and port offers the control connection's TLS
+ * 1.3 ticket, which FTPS servers that demand session reuse require. A layered {@code SSLSocket} always keys the
+ * lookup by the data socket's own port. Not thread-safe: one reader and one writer, as FTP data transfers are.
+ */
+public final class EngineSocket implements ProtectedData {
+  private final SSLEngine engine;
+  private final Socket socket;
+  private final InputStream rawIn;
+  private final OutputStream rawOut;
+  private ByteBuffer netIn;
+  private ByteBuffer appIn;
+  private ByteBuffer netOut;
+  private boolean inboundDone;
+  private final InputStream in = new In();
+  private final OutputStream out = new Out();
+
+  /** Wraps {@code socket}; call {@link #handshake()} before using the streams. */
+  public EngineSocket(SSLEngine engine, Socket socket) throws IOException {
+    this.engine = engine;
+    this.socket = socket;
+    this.rawIn = socket.getInputStream();
+    this.rawOut = socket.getOutputStream();
+    SSLSession s = engine.getSession();
+    netIn = ByteBuffer.allocate(s.getPacketBufferSize());
+    appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
+    netOut = ByteBuffer.allocate(s.getPacketBufferSize());
+    appIn.flip(); // empty, ready to read from
+  }
+
+  /** Runs the handshake to completion; blocks, bounded by the socket's read timeout. */
+  public void handshake() throws IOException {
+    engine.beginHandshake();
+    drive();
+  }
+
+  private void drive() throws IOException {
+    while (true) {
+      switch (engine.getHandshakeStatus()) {
+        case NEED_WRAP -> wrap(ByteBuffer.allocate(0));
+        case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+          if (!unwrapOnce()) throw new EOFException("data connection closed during the TLS handshake");
+        }
+        case NEED_TASK -> {
+          Runnable task;
+          while ((task = engine.getDelegatedTask()) != null) task.run();
+        }
+        default -> {
+          return;
+        }
+      }
+    }
+  }
+
+  private void wrap(ByteBuffer src) throws IOException {
+    while (true) {
+      netOut.clear();
+      SSLEngineResult r = engine.wrap(src, netOut);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+        netOut = ByteBuffer.allocate(netOut.capacity() * 2);
+        continue;
+      }
+      netOut.flip();
+      rawOut.write(netOut.array(), 0, netOut.limit());
+      if (r.getStatus() == SSLEngineResult.Status.CLOSED || !src.hasRemaining()) {
+        rawOut.flush();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Unwraps one TLS record, reading from the socket as needed. Plaintext lands in {@code appIn}.
+   *
+   * @return false at end of the TLS stream (close_notify received)
+   */
+  private boolean unwrapOnce() throws IOException {
+    appIn.compact();
+    try {
+      while (true) {
+        netIn.flip();
+        SSLEngineResult r = engine.unwrap(netIn, appIn);
+        netIn.compact();
+        switch (r.getStatus()) {
+          case OK -> {
+            if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+              Runnable task;
+              while ((task = engine.getDelegatedTask()) != null) task.run();
+            }
+            if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) wrap(ByteBuffer.allocate(0));
+            return true;
+          }
+          case CLOSED -> {
+            inboundDone = true;
+            return false;
+          }
+          case BUFFER_OVERFLOW -> {
+            ByteBuffer bigger = ByteBuffer.allocate(appIn.capacity() * 2);
+            appIn.flip();
+            bigger.put(appIn);
+            appIn = bigger;
+          }
+          case BUFFER_UNDERFLOW -> {
+            if (netIn.remaining() == 0) {
+              ByteBuffer bigger = ByteBuffer.allocate(netIn.capacity() * 2);
+              netIn.flip();
+              bigger.put(netIn);
+              netIn = bigger;
+            }
+            int n = rawIn.read(netIn.array(), netIn.position(), netIn.remaining());
+            if (n < 0) {
+              // Raises "closed before receiving peer's close_notify": a truncated transfer must not look complete.
+              engine.closeInbound();
+              inboundDone = true;
+              return false;
+            }
+            netIn.position(netIn.position() + n);
+          }
+        }
+      }
+    } finally {
+      appIn.flip();
+    }
+  }
+
+  @Override
+  public InputStream input() {
+    return in;
+  }
+
+  @Override
+  public OutputStream output() {
+    return out;
+  }
+
+  @Override
+  public SSLSession session() {
+    return engine.getSession();
+  }
+
+  @Override
+  public Socket socket() {
+    return socket;
+  }
+
+  /**
+   * Sends close_notify (so the server knows an upload is complete, not cut), reads what the server still sends until
+   * its own close_notify, and closes the socket. Reading matters twice over: TLS 1.3 servers send session tickets
+   * after the handshake, and each later data connection needs a fresh one to resume (tickets are single-use); and
+   * closing a socket with unread input makes the kernel send a reset, which servers report as a failed upload.
+   */
+  @Override
+  public void close() throws IOException {
+    try {
+      if (!engine.isOutboundDone()) {
+        engine.closeOutbound();
+        wrap(ByteBuffer.allocate(0));
+      }
+      long budget = 1 << 20; // bounded: a server that keeps sending is not waited for
+      while (!inboundDone && budget > 0) {
+        if (!unwrapOnce()) break;
+        budget -= appIn.remaining() + 1;
+        appIn.position(appIn.limit()); // discard application data nobody will read
+      }
+    } catch (IOException e) {
+      // the peer may have closed first; closing the socket is what matters now
+    } finally {
+      socket.close();
+    }
+  }
+
+  private final class In extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) return 0;
+      while (!appIn.hasRemaining()) {
+        if (inboundDone) return -1;
+        if (!unwrapOnce() && !appIn.hasRemaining()) return -1;
+      }
+      int n = Math.min(len, appIn.remaining());
+      appIn.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return appIn.remaining();
+    }
+
+    @Override
+    public void close() throws IOException {
+      EngineSocket.this.close();
+    }
+  }
+
+  private final class Out extends OutputStream {
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      wrap(ByteBuffer.wrap(b, off, len));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      rawOut.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      EngineSocket.this.close();
+    }
+  }
+}

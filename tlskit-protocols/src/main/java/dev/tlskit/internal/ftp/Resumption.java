@@ -1,0 +1,35 @@
+package dev.tlskit.internal.ftp;
+
+import java.util.Arrays;
+import javax.net.ssl.SSLSession;
+
+/** Tells, from public session data only, whether a data connection resumed the control connection's session. */
+public final class Resumption {
+  private Resumption() {}
+
+  /**
+   * Returns true when {@code data} is a resumption of {@code control}.
+   *
+   * <p>TLS 1.2: an abbreviated handshake keeps the session ID the server assigned to the control connection, while a
+   * full handshake gets a new one (or none). TLS 1.3 has no session IDs; a session resumed from a ticket carries the
+   * creation time of the session that issued the ticket (the JDK copies it into ticket sessions), while a full
+   * handshake creates its session at handshake time, which is after login and therefore later than the control
+   * connection's. Both also require the same peer.
+   */
+  public static boolean resumed(SSLSession control, SSLSession data) {
+    if (!control.getProtocol().equals(data.getProtocol())) return false;
+    if ("TLSv1.3".equals(data.getProtocol())) {
+      return data.getCreationTime() == control.getCreationTime() && samePeer(control, data);
+    }
+    byte[] id = control.getId();
+    return id != null && id.length > 0 && Arrays.equals(id, data.getId());
+  }
+
+  private static boolean samePeer(SSLSession a, SSLSession b) {
+    try {
+      return Arrays.equals(a.getPeerCertificates(), b.getPeerCertificates());
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return false;
+    }
+  }
+}

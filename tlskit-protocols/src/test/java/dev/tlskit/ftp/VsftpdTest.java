@@ -1,0 +1,228 @@
+package dev.tlskit.ftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.TlsMode;
+import dev.tlskit.ftp.testing.Vsftpd;
+import dev.tlskit.TlsSecurityException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FTPS against real vsftpd with {@code require_ssl_reuse=YES} and TLS required for logins and data: every transfer
+ * must resume the control session, on TLS 1.3 (the server's default) and on TLS 1.2 (a server capped at 1.2).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class VsftpdTest {
+  private static final int BIG = 8 * 1024 * 1024 + 12345;
+
+  @TempDir static Path tmp;
+  private Vsftpd tls13;
+  private Vsftpd tls12;
+  private Vsftpd implicit;
+  private byte[] big;
+
+  @BeforeAll
+  void startServers() throws Exception {
+    tls13 = Vsftpd.start(Files.createDirectory(tmp.resolve("v13")), false, null);
+    tls12 = Vsftpd.start(Files.createDirectory(tmp.resolve("v12")), false, "TLSv1.2");
+    implicit = Vsftpd.start(Files.createDirectory(tmp.resolve("vimp")), true, null);
+    big = new byte[BIG];
+    new Random(42).nextBytes(big);
+  }
+
+  @AfterAll
+  void stopServers() throws Exception {
+    for (Vsftpd v : new Vsftpd[] {tls13, tls12, implicit}) {
+      if (v != null) v.close();
+    }
+  }
+
+  private FtpClient.Builder client(Vsftpd v) throws Exception {
+    return FtpClient.builder().trustManagers(v.trust());
+  }
+
+  private FtpSession login(Vsftpd v, FtpClient c) throws IOException {
+    FtpSession s = c.connect("127.0.0.1", v.port, "localhost");
+    s.login(Vsftpd.USER, Vsftpd.PASSWORD.toCharArray());
+    return s;
+  }
+
+  @Test
+  void explicitTls13ResumesTheControlSessionOnEveryDataConnection() throws Exception {
+    tls13.put("hello.txt", "hello over TLS 1.3\n".getBytes());
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      assertThat(s.securityInfo().protocol()).isEqualTo("TLSv1.3");
+      assertThat(s.tlsMode()).isEqualTo(TlsMode.STARTTLS);
+      for (int i = 0; i < 4; i++) {
+        assertThat(s.names("")).contains("hello.txt");
+        DataProtection p = s.lastTransfer().protection();
+        assertThat(p.tls()).isTrue();
+        assertThat(p.protocol()).isEqualTo("TLSv1.3");
+        assertThat(p.sessionResumed()).as("transfer %d resumed", i).isTrue();
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      s.retrieve("hello.txt", out, 0, TransferListener.NONE);
+      assertThat(out.toString()).isEqualTo("hello over TLS 1.3\n");
+    }
+  }
+
+  @Test
+  void explicitTls12ResumesWithBouncyCastle() throws Exception {
+    tls12.put("hello.txt", "hello over TLS 1.2\n".getBytes());
+    try (FtpSession s = login(tls12, client(tls12).build())) {
+      assertThat(s.securityInfo().protocol()).isEqualTo("TLSv1.2");
+      for (int i = 0; i < 3; i++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TransferResult r = s.retrieve("hello.txt", out, 0, TransferListener.NONE);
+        assertThat(out.toString()).isEqualTo("hello over TLS 1.2\n");
+        assertThat(r.protection().protocol()).isEqualTo("TLSv1.2");
+        assertThat(r.protection().sessionResumed()).isTrue();
+        assertThat(r.protection().mechanism()).contains("BouncyCastle");
+      }
+    }
+  }
+
+  @Test
+  void jdkAloneCannotResumeTls12AndSaysSo() throws Exception {
+    tls12.put("x.txt", "x".getBytes());
+    FtpClient c = client(tls12).dataTlsProvider(DataTlsProvider.JDK).build();
+    try (FtpSession s = login(tls12, c)) {
+      assertThatThrownBy(() -> s.retrieve("x.txt", new ByteArrayOutputStream(), 0, TransferListener.NONE))
+          .isInstanceOfSatisfying(TlsSecurityException.class,
+              e -> assertThat(e.getMessage()).contains("did not resume").contains("TLSv1.2"));
+    }
+  }
+
+  @Test
+  void bouncyCastleCannotResumeTls13AndSaysSo() throws Exception {
+    tls13.put("y.txt", "y".getBytes());
+    FtpClient c = client(tls13).dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE).build();
+    try (FtpSession s = login(tls13, c)) {
+      assertThat(s.securityInfo().protocol()).isEqualTo("TLSv1.3");
+      assertThatThrownBy(() -> s.retrieve("y.txt", new ByteArrayOutputStream(), 0, TransferListener.NONE))
+          .isInstanceOfSatisfying(TlsSecurityException.class,
+              e -> assertThat(e.getMessage()).contains("did not resume").contains("TLSv1.3"));
+    }
+  }
+
+  @Test
+  void implicitTlsListsAndDownloads() throws Exception {
+    implicit.put("imp.bin", "implicit".getBytes());
+    FtpClient c = client(implicit).tlsMode(TlsMode.IMPLICIT).build();
+    try (FtpSession s = login(implicit, c)) {
+      assertThat(s.securityInfo()).isNotNull();
+      assertThat(s.list(null)).anySatisfy(l -> assertThat(l).endsWith("imp.bin"));
+      assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      s.retrieve("imp.bin", out, 0, TransferListener.NONE);
+      assertThat(out.toString()).isEqualTo("implicit");
+    }
+  }
+
+  @Test
+  void bigFileRoundTripsByteForByteOnBothVersions() throws Exception {
+    for (Vsftpd v : new Vsftpd[] {tls13, tls12}) {
+      Path local = tmp.resolve("big-" + v.port + ".bin");
+      Files.write(local, big);
+      try (FtpSession s = login(v, client(v).build())) {
+        long[] seen = {0};
+        TransferResult up = s.upload(local, "big.bin", false, (done, total) -> seen[0] = done);
+        assertThat(up.bytes()).isEqualTo(BIG);
+        assertThat(seen[0]).isEqualTo(BIG);
+        assertThat(up.protection().sessionResumed()).isTrue();
+        assertThat(Files.mismatch(local, v.root.resolve("big.bin"))).isEqualTo(-1L);
+        assertThat(s.size("big.bin")).isEqualTo(BIG);
+
+        Path back = tmp.resolve("back-" + v.port + ".bin");
+        TransferResult down = s.download("big.bin", back, false, TransferListener.NONE);
+        assertThat(down.bytes()).isEqualTo(BIG);
+        assertThat(down.protection().sessionResumed()).isTrue();
+        assertThat(Files.mismatch(local, back)).isEqualTo(-1L);
+        assertThat(back.resolveSibling(back.getFileName() + ".part")).doesNotExist();
+      }
+    }
+  }
+
+  @Test
+  void interruptedDownloadLeavesNoFinalFileAndResumes() throws Exception {
+    tls13.put("resume.bin", big);
+    Path local = tmp.resolve("resume.bin");
+    Path part = tmp.resolve("resume.bin.part");
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      assertThatThrownBy(() -> s.download("resume.bin", local, false, (done, total) -> {
+        if (done > 3_000_000) throw new IllegalStateException("simulated interruption at " + done);
+      })).hasMessageContaining("simulated interruption");
+      assertThat(local).doesNotExist();
+      long partial = Files.size(part);
+      assertThat(partial).isBetween(3_000_000L, (long) BIG - 1);
+      // the session is still usable after the aborted transfer
+      s.noop();
+      TransferResult r = s.download("resume.bin", local, true, TransferListener.NONE);
+      assertThat(r.offset()).isEqualTo(partial);
+      assertThat(r.bytes()).isEqualTo(BIG - partial);
+      assertThat(r.protection().sessionResumed()).isTrue();
+    }
+    assertThat(Files.readAllBytes(local)).isEqualTo(big);
+    assertThat(part).doesNotExist();
+  }
+
+  @Test
+  void renamesDeletesAndManagesDirectories() throws Exception {
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      s.store("a.txt", new ByteArrayInputStream("abc".getBytes()), TransferListener.NONE);
+      s.append("a.txt", new ByteArrayInputStream("def".getBytes()), TransferListener.NONE);
+      s.rename("a.txt", "b.txt");
+      assertThat(Files.readString(tls13.root.resolve("b.txt"))).isEqualTo("abcdef");
+      assertThat(s.modificationTime("b.txt")).isNotNull();
+      String dir = s.mkdir("sub");
+      assertThat(dir).endsWith("sub");
+      s.cwd("sub");
+      assertThat(s.pwd()).endsWith("/sub");
+      s.cwd("..");
+      assertThat(s.list("")).anySatisfy(l -> assertThat(l).startsWith("-").endsWith(" b.txt"))
+          .anySatisfy(l -> assertThat(l).startsWith("d").endsWith(" sub"));
+      // vsftpd has no MLSD/MLST; they are covered by transcript tests and the ProFTPD test
+      assertThatThrownBy(() -> s.mlsd("")).isInstanceOf(ProtocolException.class);
+      s.noop();
+      s.delete("b.txt");
+      s.rmdir("sub");
+      assertThat(tls13.root.resolve("b.txt")).doesNotExist();
+      assertThat(tls13.root.resolve("sub")).doesNotExist();
+      assertThatThrownBy(() -> s.delete("b.txt")).isInstanceOfSatisfying(ProtocolException.class,
+          e -> assertThat(e.replyCode()).isEqualTo("550"));
+    }
+  }
+
+  @Test
+  void activeModeDataConnectionsAlsoResume() throws Exception {
+    tls13.put("active.txt", "active".getBytes());
+    FtpClient c = client(tls13).dataConnectionMode(DataConnectionMode.ACTIVE).build();
+    try (FtpSession s = login(tls13, c)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      TransferResult r = s.retrieve("active.txt", out, 0, TransferListener.NONE);
+      assertThat(out.toString()).isEqualTo("active");
+      assertThat(r.protection().sessionResumed()).isTrue();
+    }
+  }
+
+  @Test
+  void loginOverPlaintextIsRefusedBeforeTheServerSeesAPassword() throws Exception {
+    FtpClient c = client(tls13).tlsMode(TlsMode.OPPORTUNISTIC).build();
+    // vsftpd offers AUTH TLS, so opportunistic upgrades; the refusal case is covered by the hostile-peer tests
+    try (FtpSession s = login(tls13, c)) {
+      assertThat(s.securityInfo()).isNotNull();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.tlskit.ftp.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/** What the real FTP servers started by tests have in common: ports, certificates, processes, permissions. */
+final class Peers {
+  private Peers() {}
+
+  /** Skips (or, with -Dtlskit.requirePeers=true, fails) unless {@code binary}, openssl and root are available. */
+  static void assumeAvailable(Path binary) {
+    boolean ok = Files.isExecutable(binary) && "root".equals(System.getProperty("user.name"))
+        && Files.isExecutable(Path.of("/usr/bin/openssl"));
+    if (Boolean.getBoolean("tlskit.requirePeers") && !ok) {
+      throw new IllegalStateException(binary + ", openssl and root are required (tlskit.requirePeers=true)");
+    }
+    assumeTrue(ok, binary + " tests need " + binary + ", openssl and root (run scripts/install-peers)");
+  }
+
+  /** Makes {@code dir} and its parents traversable, as servers enter it after dropping privileges. */
+  static void openUp(Path dir) throws IOException {
+    for (Path p = dir; p != null && p.getNameCount() > 1; p = p.getParent()) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  static void chown(Path p, String user) throws IOException {
+    UserPrincipal owner = p.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+    Files.setOwner(p, owner);
+  }
+
+  /** Creates a self-signed P-256 certificate for localhost, 127.0.0.1 and ::1 as cert.pem and key.pem in dir. */
+  static void selfSigned(Path dir) throws Exception {
+    run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "2",
+        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1"));
+  }
+
+  /** Returns trust managers trusting exactly the certificate in {@code cert}. */
+  static TrustManager[] trust(Path cert) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (InputStream in = Files.newInputStream(cert)) {
+      ks.setCertificateEntry("peer", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(ks);
+    return tmf.getTrustManagers();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Waits up to 10 s until {@code port} accepts; fails with the process output if the process died first. */
+  static void awaitListening(Process process, int port, Path output) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("server exited with " + process.exitValue() + ": " + Files.readString(output));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("server did not listen on " + port, e);
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+  }
+
+  static String run(List<String> cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("timed out: " + cmd);
+    }
+    if (p.exitValue() != 0) throw new IllegalStateException("command failed: " + cmd + ": " + out);
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.tlskit.ftp.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManager;
+
+/**
+ * A real vsftpd started for a test: TLS-only logins and data, {@code require_ssl_reuse=YES}, a local user created on
+ * first use, its own config, log and files in a temporary directory, a free loopback port. Needs root (vsftpd drops
+ * privileges to the test user itself); skips the test otherwise unless {@code -Dtlskit.requirePeers=true}.
+ */
+public final class Vsftpd implements AutoCloseable {
+  public static final String USER = "tlskitftp";
+  public static final String PASSWORD = "tlskit-Ftp-test-7";
+  static final Path BINARY = Path.of("/usr/sbin/vsftpd");
+
+  public final Path dir;
+  public final Path root;
+  public final Path cert;
+  public final int port;
+  private final Process process;
+
+  private Vsftpd(Path dir, Path root, int port, Process process) {
+    this.dir = dir;
+    this.root = root;
+    this.cert = dir.resolve("cert.pem");
+    this.port = port;
+    this.process = process;
+  }
+
+  /**
+   * Starts vsftpd.
+   *
+   * @param implicit TLS from the first byte instead of AUTH TLS
+   * @param maxTls null, or "TLSv1.2" to cap the server (through OPENSSL_CONF, as vsftpd 3.0.3 has no option for it)
+   */
+  public static Vsftpd start(Path dir, boolean implicit, String maxTls) throws Exception {
+    Peers.assumeAvailable(BINARY);
+    ensureUser();
+    // vsftpd enters local_root as the FTP user (and silently stays in the home directory when it cannot)
+    Peers.openUp(dir);
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Peers.chown(root, USER);
+    Peers.selfSigned(dir);
+    int port = Peers.freePort();
+    int pasv = ThreadLocalRandom.current().nextInt(30000, 45000);
+    Path conf = dir.resolve("vsftpd.conf");
+    Files.writeString(conf, String.join("\n",
+        "listen=YES", "listen_address=127.0.0.1", "listen_port=" + port, "background=NO",
+        "anonymous_enable=NO", "local_enable=YES", "write_enable=YES", "local_umask=022",
+        "local_root=" + root, "pasv_enable=YES", "pasv_min_port=" + pasv, "pasv_max_port=" + (pasv + 500),
+        "port_enable=YES", "ssl_enable=YES", "implicit_ssl=" + (implicit ? "YES" : "NO"),
+        "rsa_cert_file=" + dir.resolve("cert.pem"), "rsa_private_key_file=" + dir.resolve("key.pem"),
+        "ssl_ciphers=ECDHE+AESGCM:ECDHE+CHACHA20",
+        "force_local_logins_ssl=YES", "force_local_data_ssl=YES", "require_ssl_reuse=YES",
+        "seccomp_sandbox=NO", "pam_service_name=vsftpd", "secure_chroot_dir=/var/run/vsftpd/empty",
+        "log_ftp_protocol=YES", "debug_ssl=YES", "xferlog_enable=YES", "xferlog_std_format=NO",
+        "vsftpd_log_file=" + dir.resolve("vsftpd.log"), "") + "\n");
+    Files.createDirectories(Path.of("/var/run/vsftpd/empty"));
+    Path out = dir.resolve("stdout.log");
+    ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), conf.toString())
+        .redirectErrorStream(true).redirectOutput(out.toFile());
+    if (maxTls != null) {
+      Path ossl = dir.resolve("openssl.cnf");
+      Files.writeString(ossl, "openssl_conf = c\n[c]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\nMaxProtocol = "
+          + maxTls + "\n");
+      pb.environment().put("OPENSSL_CONF", ossl.toString());
+    }
+    Process p = pb.start();
+    Vsftpd v = new Vsftpd(dir, root, port, p);
+    Peers.awaitListening(p, port, out);
+    return v;
+  }
+
+  /** Returns trust managers that trust this server's self-signed certificate. */
+  public TrustManager[] trust() throws Exception {
+    return Peers.trust(cert);
+  }
+
+  /** Returns the server's log (commands, replies, TLS debug), for failure messages. */
+  public String log() throws IOException {
+    return Files.readString(dir.resolve("vsftpd.log"));
+  }
+
+  /** Writes a file into the served directory, owned by the FTP user. */
+  public Path put(String name, byte[] content) throws IOException {
+    Path f = Files.write(root.resolve(name), content);
+    Peers.chown(f, USER);
+    return f;
+  }
+
+  @Override
+  public void close() throws Exception {
+    Peers.stop(process);
+  }
+
+  private static synchronized void ensureUser() throws Exception {
+    Path home = Path.of("/home", USER);
+    if (new ProcessBuilder("id", USER).start().waitFor() != 0) {
+      Peers.run(List.of("useradd", "-M", "-d", home.toString(), "-s", "/bin/bash", USER));
+    }
+    Files.createDirectories(home);
+    Peers.chown(home, USER);
+    Process p = new ProcessBuilder("chpasswd").redirectErrorStream(true).start();
+    p.getOutputStream().write((USER + ":" + PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("chpasswd failed: " + new String(p.getInputStream().readAllBytes()));
+    }
+  }
+}
