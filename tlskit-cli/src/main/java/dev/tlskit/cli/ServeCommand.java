@@ -99,6 +99,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Most connections open at once (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
+  @Option(names = "--alpn", paramLabel = "PROTOCOLS", split = ",",
+      description = "ALPN protocols to select from, in preference order (e.g. h2,http/1.1); a client offering none "
+          + "of them is refused with no_application_protocol.")
+  List<String> alpn = new ArrayList<>();
+
+  @Option(names = "--reject-unknown-sni",
+      description = "Refuse (unrecognized_name) a client whose SNI names a host the certificate does not cover.")
+  boolean rejectUnknownSni;
+
   @Option(names = "--proxy-protocol", description = "Expect a HAProxy PROXY v1/v2 header on every connection.")
   boolean proxyProtocol;
 
@@ -133,6 +142,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         .handshakeTimeout(Duration.ofSeconds(timeoutSeconds))
         .proxyProtocol(proxyProtocol)
         .idleTimeout(Duration.ofSeconds(idleSeconds))
+        .alpn(alpn.toArray(String[]::new))
+        .rejectUnknownServerNames(rejectUnknownSni)
         .listener(new LogLine(out, jsonLog));
     if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
     if (clientAuth != Auth.none) {
