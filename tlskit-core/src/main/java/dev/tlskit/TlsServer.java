@@ -356,7 +356,9 @@ public final class TlsServer implements Closeable {
     SSLSocket ssl = null;
     try {
       raw.setSoTimeout(millis(handshakeTimeout));
-      ssl = (SSLSocket) factory.createSocket(raw, null, true);
+      // The (Socket, host, port, autoClose) form, made server-side by setUseClientMode(false): providers such as
+      // Conscrypt do not implement the (Socket, InputStream, autoClose) form.
+      ssl = (SSLSocket) factory.createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
       ssl.setUseClientMode(false);
       ssl.setSSLParameters(parameters());
       if (!alpn.isEmpty()) {
