@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         ConnectCommand.class,
         ProbeCommand.class,
         ServeCommand.class,
+        DemoCommand.class,
         CertCommand.class,
         SmtpCommand.class,
         ImapCommand.class,
