@@ -82,12 +82,19 @@ final class ProbeCommand implements Callable<Integer> {
     if (maxHandshakes < 10) throw new UsageException("--max-handshakes must be at least 10: " + maxHandshakes);
     if (maxSeconds < 1) throw new UsageException("--max-time must be positive: " + maxSeconds);
     PrintWriter out = spec.commandLine().getOut();
+    // Progress goes to stderr, and only to a terminal when text was asked for: never into JSON or a pipe.
+    PrintWriter err = spec.commandLine().getErr();
+    boolean showProgress = !global.json && Progress.isTerminal();
     Prober prober = new Prober(target, TlsPolicy.builder().trust(trust).build(), maxHandshakes,
-        Duration.ofSeconds(maxSeconds), alpn, null);
+        Duration.ofSeconds(maxSeconds), alpn, showProgress ? step -> {
+          err.print("\rprobing " + target.address() + ": " + step + "\u001b[K");
+          err.flush();
+        } : null);
     ProbeReport report;
     try {
       report = prober.run();
     } catch (IOException e) {
+      if (showProgress) err.print("\r\u001b[K");
       String verdict;
       int code;
       if (e instanceof Starttls.StarttlsException) {
@@ -106,6 +113,8 @@ final class ProbeCommand implements Callable<Integer> {
       else spec.commandLine().getErr().println("tlskit: " + message);
       return code;
     }
+    if (showProgress) err.print("\r\u001b[K");
+    err.flush();
     out.print(global.json ? report.toJson() + "\n" : report.toString());
     out.flush();
     return exitCode(report);

@@ -121,6 +121,29 @@ class ProbeCommandTest {
   }
 
   @Test
+  void serverWithoutSessionCacheOrTicketsIsNotResumed() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-no_cache", "-no_ticket");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_2, false);
+    assertThat(findings(r)).containsEntry("no-resumption", Finding.Severity.INFO);
+  }
+
+  @Test
+  void serverWithOnlySuitesTheJdkLacksIsStillDescribedFromTheRawHellos() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-cipher", "ECDHE-ECDSA-CAMELLIA128-SHA256");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactly(0xC072);
+    assertThat(r.notes()).anyMatch(n -> n.contains("JDK client could not complete"));
+    assertThat(r.chain()).hasSize(2);
+    assertThat(r.validation().trusted()).isTrue();
+    assertThat(r.alpn()).isNull();
+    assertThat(findings(r)).containsEntry("no-modern-suite", Finding.Severity.MEDIUM)
+        .containsEntry("cbc-suites", Finding.Severity.LOW);
+  }
+
+  @Test
   void legacyServerWithTls10CbcAndRsaKeyExchangeIsBad() throws Exception {
     HeldCertificate rsa = peers.leaf().keyType(KeyType.RSA_2048).build();
     int port = peers.openssl(rsa, "-min_protocol", "TLSv1", "-legacy_renegotiation", "-cipher",
