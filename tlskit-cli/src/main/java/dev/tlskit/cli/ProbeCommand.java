@@ -107,10 +107,9 @@ final class ProbeCommand implements Callable<Integer> {
         verdict = "UNREACHABLE";
         code = ExitCodes.NETWORK;
       }
-      String message = verdict.equals("UNREACHABLE")
-          ? target.address() + " is unreachable: " + Main.message(e) : Main.message(e);
+      String message = "cannot probe " + target.address() + ": " + Main.message(e);
       if (global.json) out.println(ProbeReport.errorJson(target, verdict, message));
-      else spec.commandLine().getErr().println("tlskit: " + message);
+      else err.println("tlskit: " + message);
       return code;
     }
     if (showProgress) err.print("\r\u001b[K");
