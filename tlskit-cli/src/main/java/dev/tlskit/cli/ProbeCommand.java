@@ -82,12 +82,19 @@ final class ProbeCommand implements Callable<Integer> {
     if (maxHandshakes < 10) throw new UsageException("--max-handshakes must be at least 10: " + maxHandshakes);
     if (maxSeconds < 1) throw new UsageException("--max-time must be positive: " + maxSeconds);
     PrintWriter out = spec.commandLine().getOut();
+    // Progress goes to stderr, and only to a terminal when text was asked for: never into JSON or a pipe.
+    PrintWriter err = spec.commandLine().getErr();
+    boolean showProgress = !global.json && Progress.isTerminal();
     Prober prober = new Prober(target, TlsPolicy.builder().trust(trust).build(), maxHandshakes,
-        Duration.ofSeconds(maxSeconds), alpn, null);
+        Duration.ofSeconds(maxSeconds), alpn, showProgress ? step -> {
+          err.print("\rprobing " + target.address() + ": " + step + "\u001b[K");
+          err.flush();
+        } : null);
     ProbeReport report;
     try {
       report = prober.run();
     } catch (IOException e) {
+      if (showProgress) err.print("\r\u001b[K");
       String verdict;
       int code;
       if (e instanceof Starttls.StarttlsException) {
@@ -100,12 +107,13 @@ final class ProbeCommand implements Callable<Integer> {
         verdict = "UNREACHABLE";
         code = ExitCodes.NETWORK;
       }
-      String message = verdict.equals("UNREACHABLE")
-          ? target.address() + " is unreachable: " + Main.message(e) : Main.message(e);
+      String message = "cannot probe " + target.address() + ": " + Main.message(e);
       if (global.json) out.println(ProbeReport.errorJson(target, verdict, message));
-      else spec.commandLine().getErr().println("tlskit: " + message);
+      else err.println("tlskit: " + message);
       return code;
     }
+    if (showProgress) err.print("\r\u001b[K");
+    err.flush();
     out.print(global.json ? report.toJson() + "\n" : report.toString());
     out.flush();
     return exitCode(report);

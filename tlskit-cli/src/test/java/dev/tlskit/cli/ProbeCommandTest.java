@@ -121,6 +121,29 @@ class ProbeCommandTest {
   }
 
   @Test
+  void serverWithoutSessionCacheOrTicketsIsNotResumed() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-no_cache", "-no_ticket");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_2, false);
+    assertThat(findings(r)).containsEntry("no-resumption", Finding.Severity.INFO);
+  }
+
+  @Test
+  void serverWithOnlySuitesTheJdkLacksIsStillDescribedFromTheRawHellos() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-cipher", "ECDHE-ECDSA-CAMELLIA128-SHA256");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactly(0xC072);
+    assertThat(r.notes()).anyMatch(n -> n.contains("JDK client could not complete"));
+    assertThat(r.chain()).hasSize(2);
+    assertThat(r.validation().trusted()).isTrue();
+    assertThat(r.alpn()).isNull();
+    assertThat(findings(r)).containsEntry("no-modern-suite", Finding.Severity.MEDIUM)
+        .containsEntry("cbc-suites", Finding.Severity.LOW);
+  }
+
+  @Test
   void legacyServerWithTls10CbcAndRsaKeyExchangeIsBad() throws Exception {
     HeldCertificate rsa = peers.leaf().keyType(KeyType.RSA_2048).build();
     int port = peers.openssl(rsa, "-min_protocol", "TLSv1", "-legacy_renegotiation", "-cipher",
@@ -184,9 +207,12 @@ class ProbeCommandTest {
     assertThat(findings(mismatch)).containsEntry("certificate-name-mismatch", Finding.Severity.HIGH);
     assertThat(mismatch.validation().problems().toString()).contains("other.example");
 
-    // Against the system roots the chain ends at an intermediate nobody there knows.
+    // Against the system roots the chain ends at an intermediate whose issuer nobody there knows (the validator
+    // calls it an untrusted issuer or an incomplete chain).
     ProbeReport untrusted = probe(port, Trust.system(), null);
-    assertThat(findings(untrusted)).containsKey("certificate-incomplete-chain");
+    assertThat(untrusted.validation().trusted()).isFalse();
+    assertThat(findings(untrusted).keySet())
+        .containsAnyOf("certificate-untrusted-issuer", "certificate-incomplete-chain");
     assertThat(untrusted.verdict()).isEqualTo(ProbeReport.Verdict.BAD);
   }
 
@@ -280,6 +306,10 @@ class ProbeCommandTest {
     MainTest.Result r = MainTest.run("probe", "127.0.0.1:" + port, "--json", "--timeout", "2");
     assertThat(r.code()).isEqualTo(4);
     assertThat(r.out()).contains("\"verdict\":\"UNREACHABLE\"").contains("\"port\":" + port);
+
+    MainTest.Result v6 = MainTest.run("probe", "[::1]:" + port, "--json", "--timeout", "2");
+    assertThat(v6.code()).isEqualTo(4);
+    assertThat(v6.out()).contains("\"host\":\"::1\"");
   }
 
   @Test
@@ -313,6 +343,13 @@ class ProbeCommandTest {
     assertThat(r.handshakes()).isEqualTo(10);
     assertThat(r.complete()).isFalse();
     assertThat(r.notes()).anyMatch(n -> n.contains("stopped after 10 handshakes"));
+  }
+
+  @Test
+  void tooFewHandshakesIsAUsageError() {
+    MainTest.Result r = MainTest.run("probe", "127.0.0.1:1", "--max-handshakes", "5");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--max-handshakes");
   }
 
   @Test

@@ -215,10 +215,11 @@ public final class Prober {
     JdkHandshake.Session main;
     try {
       count();
-      main = jdk.handshake(alpn);
-    } catch (SSLException e) {
+      main = jdk.handshake(alpn, true);
+    } catch (IOException e) {
+      if (e instanceof Starttls.StarttlsException) throw e;
       report.notes.add("the JDK client could not complete a TLS 1.3/1.2 handshake (" + e.getMessage()
-          + "); chain, ALPN and resumption from the hello only");
+          + "); chain from the TLS 1.2-or-older hello only, ALPN and resumption unknown");
       validate(List.of());
       return;
     }
@@ -236,14 +237,18 @@ public final class Prober {
     count();
     TlsVersion negotiated = TlsVersion.TLS_1_3.jsseName().equals(main.protocol())
         ? TlsVersion.TLS_1_3 : TlsVersion.TLS_1_2;
-    report.resumption.put(negotiated, jdk.handshake(List.of()).resumed());
+    try {
+      report.resumption.put(negotiated, jdk.handshake(List.of(), false).resumed());
+    } catch (IOException e) {
+      report.notes.add("resumption unknown: the second handshake failed (" + e.getMessage() + ")");
+    }
 
     progress.accept("ALPN");
     List<String> accepted = new ArrayList<>();
     for (String p : alpn) {
       count();
       try {
-        if (p.equals(new JdkHandshake(target).handshake(List.of(p)).alpn())) accepted.add(p);
+        if (p.equals(new JdkHandshake(target).handshake(List.of(p), false).alpn())) accepted.add(p);
       } catch (SSLException e) {
         // no_application_protocol: the server refuses what it does not speak
       }
