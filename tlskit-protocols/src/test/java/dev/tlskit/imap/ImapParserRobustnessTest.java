@@ -2,10 +2,7 @@ package dev.tlskit.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tlskit.internal.io.LineInput;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -31,18 +28,7 @@ class ImapParserRobustnessTest {
         input[random.nextInt(input.length)] = random.nextBoolean()
             ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
       }
-      LineInput in = new LineInput(new ByteArrayInputStream(input), 1024);
-      ImapParser parser = new ImapParser(new ImapParser.Source() {
-        @Override
-        public String readLine(int maxLength) throws IOException {
-          return in.readLine(maxLength);
-        }
-
-        @Override
-        public InputStream input() {
-          return in;
-        }
-      }, limits);
+      ImapParser parser = ImapParserTest.parser(input, limits);
       try {
         while (true) {
           parser.read();
