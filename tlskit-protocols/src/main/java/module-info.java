@@ -5,7 +5,6 @@ module dev.tlskit.protocols {
   // that issue session tickets (docs/ftps-session-reuse.md). A hard requirement, not "static": without it FTPS to a
   // TLS 1.2 server could log in but never transfer a file, a failure nobody should discover in production.
   requires org.bouncycastle.tls;
-  requires org.bouncycastle.provider;
 
   exports dev.tlskit.smtp;
   exports dev.tlskit.imap;

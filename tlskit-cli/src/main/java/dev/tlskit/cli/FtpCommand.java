@@ -2,26 +2,20 @@ package dev.tlskit.cli;
 
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsMode;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
 import dev.tlskit.ftp.DataConnectionMode;
 import dev.tlskit.ftp.DataProtection;
 import dev.tlskit.ftp.FtpClient;
 import dev.tlskit.ftp.FtpSession;
 import dev.tlskit.ftp.TransferResult;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,7 +115,7 @@ final class FtpCommand implements Runnable {
           .readTimeout(Duration.ofSeconds(global.timeoutSeconds))
           .dataConnectionMode(active ? DataConnectionMode.ACTIVE : DataConnectionMode.PASSIVE);
       if (clearData) b.clearDataConnections();
-      if (global.trust != null) b.trustManagers(trust(global.trust).getTrustManagers());
+      b.policy(policy(global));
       String host = host();
       FtpSession s = b.build().connect(host, port(), global.peerName != null ? global.peerName : host);
       try {
@@ -136,31 +130,13 @@ final class FtpCommand implements Runnable {
     }
   }
 
-  /** Loads a PEM bundle or a PKCS#12 trust store (no password) into a trust manager factory. */
-  static TrustManagerFactory trust(Path file) {
+  /** Returns the default policy with the trust anchors of {@code --trust} (PEM bundle or PKCS#12). */
+  static TlsPolicy policy(GlobalOptions global) {
+    if (global.trust == null) return TlsPolicy.MODERN;
     try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      byte[] bytes = Files.readAllBytes(file);
-      if (new String(bytes, 0, Math.min(bytes.length, 4096), java.nio.charset.StandardCharsets.US_ASCII)
-          .contains("-----BEGIN")) {
-        int i = 0;
-        try (InputStream in = Files.newInputStream(file)) {
-          for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-            ks.setCertificateEntry("trust-" + i++, c);
-          }
-        }
-        if (i == 0) throw new UsageException("--trust " + file + " holds no certificate");
-      } else {
-        try (InputStream in = Files.newInputStream(file)) {
-          ks.load(in, new char[0]);
-        }
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      return tmf;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new UsageException("--trust " + file + " cannot be read: " + e.getMessage(), e);
+      return TlsPolicy.builder().trust(Trust.fromFile(global.trust, null)).build();
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException("--trust " + global.trust + " cannot be used: " + e.getMessage(), e);
     }
   }
 

@@ -1,28 +1,25 @@
 package dev.tlskit.ftp;
 
 import dev.tlskit.TlsMode;
-import dev.tlskit.internal.ftp.TlsContexts;
+import dev.tlskit.TlsPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.TrustManager;
 
 /**
  * Opens FTP and FTPS sessions (RFC 959, 2228, 4217). Immutable and safe to share.
  *
  * <p>Defaults: {@link TlsMode#AUTO} (implicit TLS on port 990, required {@code AUTH TLS} elsewhere), protected data
  * connections ({@code PROT P}) that must resume the control connection's TLS session, passive mode (EPSV, then
- * PASV), the JDK's trust anchors with hostname verification, connect timeout 10 s, read timeout 30 s,
- * {@link DataTlsProvider#AUTO}.
+ * PASV), {@link TlsPolicy#MODERN} (the JDK's trust anchors, hostname verification), connect timeout 10 s, read
+ * timeout 30 s, {@link DataTlsProvider#AUTO}.
  */
 public final class FtpClient {
   /** The implicit FTPS port (RFC 4217 section 15, historic but common). */
   public static final int IMPLICIT_PORT = 990;
 
   final TlsMode tlsMode;
-  final TrustManager[] trust;
-  final KeyManager[] keys;
+  final TlsPolicy policy;
   final Duration connectTimeout;
   final Duration readTimeout;
   final DataConnectionMode dataMode;
@@ -32,8 +29,7 @@ public final class FtpClient {
 
   private FtpClient(Builder b) {
     this.tlsMode = b.tlsMode;
-    this.trust = b.trust == null ? TlsContexts.defaultTrust() : b.trust.clone();
-    this.keys = b.keys == null ? null : b.keys.clone();
+    this.policy = b.policy;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
     this.dataMode = b.dataMode;
@@ -63,12 +59,12 @@ public final class FtpClient {
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
     TlsMode mode = tlsMode.resolve(port, IMPLICIT_PORT);
     boolean bc = dataTlsProvider == DataTlsProvider.BOUNCY_CASTLE;
-    FtpSession s = FtpSession.open(this, host, port, peerName, mode, bc);
+    FtpSession s = FtpSession.open(this, host, port, peerName, mode, bc, false);
     if (!bc && dataTlsProvider == DataTlsProvider.AUTO && s.wantsBouncyCastleForData()) {
       // The server speaks TLS 1.2 at most (the JDK would have detected a downgrade from 1.3), and the JDK cannot
       // resume its 1.2 sessions on data connections when tickets are on. Nothing secret was sent yet: reconnect.
       s.abandon();
-      s = FtpSession.open(this, host, port, peerName, mode, true);
+      s = FtpSession.open(this, host, port, peerName, mode, true, true);
     }
     return s;
   }
@@ -76,8 +72,7 @@ public final class FtpClient {
   /** Builds an {@link FtpClient}. */
   public static final class Builder {
     private TlsMode tlsMode = TlsMode.AUTO;
-    private TrustManager[] trust;
-    private KeyManager[] keys;
+    private TlsPolicy policy = TlsPolicy.MODERN;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(30);
     private DataConnectionMode dataMode = DataConnectionMode.PASSIVE;
@@ -93,16 +88,13 @@ public final class FtpClient {
       return this;
     }
 
-    /** Replaces the JDK's default trust anchors. Default: the JDK's cacerts. */
-    public Builder trustManagers(TrustManager... trust) {
-      if (trust.length == 0) throw new IllegalArgumentException("trustManagers needs at least one trust manager");
-      this.trust = trust.clone();
-      return this;
-    }
-
-    /** Presents a client certificate from these key managers. Default: none. */
-    public Builder keyManagers(KeyManager... keys) {
-      this.keys = keys.clone();
+    /**
+     * Sets the TLS policy (versions, suites, trust, pins, client certificate) of control and data connections.
+     * Default {@link TlsPolicy#MODERN}. Its provider is replaced by BouncyCastle JSSE when {@link DataTlsProvider}
+     * calls for it.
+     */
+    public Builder policy(TlsPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -5,6 +5,7 @@ import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
+import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.ftp.BcDataTls;
 import dev.tlskit.internal.ftp.DataAddresses;
@@ -85,14 +86,23 @@ public final class FtpSession implements Closeable {
     this.replies = new ReplyReader(conn::readLine);
   }
 
+  /**
+   * Connects and sets up TLS. {@code bouncyCastle}: use BouncyCastle JSSE, limited to TLS 1.2 when {@code tls12Only}
+   * (the reconnect after the JDK found a TLS 1.2 server).
+   */
   static FtpSession open(FtpClient client, String host, int port, String peerName, TlsMode mode,
-      boolean bouncyCastle) throws IOException {
-    // A context per session: its session cache then holds only this control connection's sessions.
-    SSLContext ctx = bouncyCastle
-        ? TlsContexts.bouncyCastle(client.trust, client.keys)
-        : TlsContexts.jdk(client.trust, client.keys);
-    TlsClient tls = TlsClient.builder().sslContext(ctx).connectTimeout(client.connectTimeout)
+      boolean bouncyCastle, boolean tls12Only) throws IOException {
+    TlsPolicy policy = client.policy;
+    if (bouncyCastle) {
+      TlsPolicy.Builder b = policy.toBuilder().provider(TlsContexts.bouncyCastleJsse());
+      if (tls12Only) b.protocols("TLSv1.2");
+      policy = b.build();
+    }
+    // A client, and so a TLS context, per session: its session cache then holds only this control connection's
+    // sessions, and no data connection can resume a session of another login.
+    TlsClient tls = TlsClient.builder().policy(policy).connectTimeout(client.connectTimeout)
         .readTimeout(client.readTimeout).build();
+    SSLContext ctx = tls.sslContext();
     TlsConnection c = mode == TlsMode.IMPLICIT ? tls.connectTls(host, port, peerName)
         : tls.connectPlain(host, port, peerName);
     FtpSession s = new FtpSession(client, host, peerName, mode, ctx, c);

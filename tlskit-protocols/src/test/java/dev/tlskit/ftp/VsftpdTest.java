@@ -50,7 +50,7 @@ class VsftpdTest {
   }
 
   private FtpClient.Builder client(Vsftpd v) throws Exception {
-    return FtpClient.builder().trustManagers(v.trust());
+    return FtpClient.builder().policy(v.policy());
   }
 
   private FtpSession login(Vsftpd v, FtpClient c) throws IOException {

@@ -26,6 +26,7 @@ public final class EngineSocket implements ProtectedData {
   private ByteBuffer netIn;
   private ByteBuffer appIn;
   private ByteBuffer netOut;
+  private final int appRecord;
   private boolean inboundDone;
   private final InputStream in = new In();
   private final OutputStream out = new Out();
@@ -37,8 +38,10 @@ public final class EngineSocket implements ProtectedData {
     this.rawIn = socket.getInputStream();
     this.rawOut = socket.getOutputStream();
     SSLSession s = engine.getSession();
-    netIn = ByteBuffer.allocate(s.getPacketBufferSize());
-    appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
+    // Room for several records per socket read and per unwrap round: fewer system calls on bulk transfers.
+    netIn = ByteBuffer.allocate(4 * s.getPacketBufferSize());
+    appIn = ByteBuffer.allocate(4 * s.getApplicationBufferSize());
+    appRecord = s.getApplicationBufferSize();
     netOut = ByteBuffer.allocate(s.getPacketBufferSize());
     appIn.flip(); // empty, ready to read from
   }
@@ -91,6 +94,7 @@ public final class EngineSocket implements ProtectedData {
    */
   private boolean unwrapOnce() throws IOException {
     appIn.compact();
+    boolean produced = false;
     try {
       while (true) {
         netIn.flip();
@@ -103,7 +107,10 @@ public final class EngineSocket implements ProtectedData {
               while ((task = engine.getDelegatedTask()) != null) task.run();
             }
             if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) wrap(ByteBuffer.allocate(0));
-            return true;
+            boolean more = netIn.position() > 0 && appIn.remaining() >= appRecord
+                && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+            if (!more) return true;
+            produced = true;
           }
           case CLOSED -> {
             inboundDone = true;
@@ -116,6 +123,7 @@ public final class EngineSocket implements ProtectedData {
             appIn = bigger;
           }
           case BUFFER_UNDERFLOW -> {
+            if (produced) return true; // hand out what we have before blocking on the socket
             if (netIn.remaining() == 0) {
               ByteBuffer bigger = ByteBuffer.allocate(netIn.capacity() * 2);
               netIn.flip();

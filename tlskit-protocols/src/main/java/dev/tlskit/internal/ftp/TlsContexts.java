@@ -1,54 +1,35 @@
 package dev.tlskit.internal.ftp;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.security.Provider;
 import java.security.SecureRandom;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
-/** Creates the two TLS contexts an FTPS client may need from one set of trust and key material. */
+/** Holds the BouncyCastle JSSE provider that FTPS uses for TLS 1.2 control and data connections. */
 public final class TlsContexts {
   private TlsContexts() {}
 
-  private static final class BcHolder {
-    // Created once: building the providers costs tens of milliseconds.
-    static final BouncyCastleJsseProvider JSSE = new BouncyCastleJsseProvider(new BouncyCastleProvider());
+  private static final class Holder {
+    // Created once: building the provider costs tens of milliseconds. Its cryptography comes from the JDK's JCA
+    // providers, whose AES-GCM uses the CPU's AES instructions (BouncyCastle's pure-Java AES is several times slower).
+    // The JDK has no SecureRandom named "DEFAULT", which BouncyCastle asks for when SSLContext.init gets none.
+    static final Provider JSSE = new BouncyCastleJsseProvider(false, new JcaTlsCryptoProvider() {
+      @Override
+      public JcaTlsCrypto create(SecureRandom random) {
+        return super.create(random != null ? random : new SecureRandom());
+      }
+
+      @Override
+      public JcaTlsCrypto create(SecureRandom keyRandom, SecureRandom nonceRandom) {
+        return super.create(keyRandom != null ? keyRandom : new SecureRandom(),
+            nonceRandom != null ? nonceRandom : new SecureRandom());
+      }
+    });
   }
 
-  /** Returns trust managers for the JDK's default trust anchors (the cacerts file). */
-  public static TrustManager[] defaultTrust() {
-    try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init((KeyStore) null);
-      return tmf.getTrustManagers();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK's default trust anchors cannot be loaded", e);
-    }
-  }
-
-  /** Returns a JDK (SunJSSE) context with its own session cache. */
-  public static SSLContext jdk(TrustManager[] trust, KeyManager[] keys) {
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(keys, trust, new SecureRandom());
-      return ctx;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create a JDK TLS context", e);
-    }
-  }
-
-  /** Returns a BouncyCastle JSSE context, with BouncyCastle's own JCA provider for its cryptography. */
-  public static SSLContext bouncyCastle(TrustManager[] trust, KeyManager[] keys) {
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS", BcHolder.JSSE);
-      ctx.init(keys, trust, new SecureRandom());
-      return ctx;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create a BouncyCastle TLS context", e);
-    }
+  /** Returns BouncyCastle's JSSE provider. */
+  public static Provider bouncyCastleJsse() {
+    return Holder.JSSE;
   }
 }

@@ -2,8 +2,9 @@ package dev.tlskit.ftp.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,12 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 /** What the real FTP servers started by tests have in common: ports, certificates, processes, permissions. */
 final class Peers {
@@ -53,16 +50,9 @@ final class Peers {
         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1"));
   }
 
-  /** Returns trust managers trusting exactly the certificate in {@code cert}. */
-  static TrustManager[] trust(Path cert) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    try (InputStream in = Files.newInputStream(cert)) {
-      ks.setCertificateEntry("peer", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(ks);
-    return tmf.getTrustManagers();
+  /** Returns the default policy, trusting exactly the certificate in {@code cert}. */
+  static TlsPolicy policy(Path cert) throws IOException {
+    return TlsPolicy.builder().trust(Trust.fromFile(cert, null)).build();
   }
 
   static int freePort() throws IOException {

@@ -1,5 +1,6 @@
 package dev.tlskit.ftp.testing;
 
+import dev.tlskit.TlsPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.TrustManager;
 
 /**
  * A real vsftpd started for a test: TLS-only logins and data, {@code require_ssl_reuse=YES}, a local user created on
@@ -77,9 +77,9 @@ public final class Vsftpd implements AutoCloseable {
     return v;
   }
 
-  /** Returns trust managers that trust this server's self-signed certificate. */
-  public TrustManager[] trust() throws Exception {
-    return Peers.trust(cert);
+  /** Returns the default TLS policy, trusting exactly this server's self-signed certificate. */
+  public TlsPolicy policy() throws IOException {
+    return Peers.policy(cert);
   }
 
   /** Returns the server's log (commands, replies, TLS debug), for failure messages. */

@@ -1,0 +1,105 @@
+package dev.tlskit.ftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tlskit.ftp.testing.Proftpd;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FTPS against a second real server, ProFTPD with mod_tls, TLS required and session reuse required: adds MLSD/MLST,
+ * REST on uploads, and a server whose TLS 1.2 is configured by its own directive.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProftpdTest {
+  @TempDir static Path tmp;
+  private Proftpd tls13;
+  private Proftpd tls12;
+
+  @BeforeAll
+  void start() throws Exception {
+    tls13 = Proftpd.start(Files.createDirectory(tmp.resolve("p13")), "TLSv1.3");
+    tls12 = Proftpd.start(Files.createDirectory(tmp.resolve("p12")), "TLSv1.2");
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (Proftpd p : new Proftpd[] {tls13, tls12}) {
+      if (p != null) p.close();
+    }
+  }
+
+  private FtpSession login(Proftpd p) throws Exception {
+    FtpSession s = FtpClient.builder().policy(p.policy()).build().connect("127.0.0.1", p.port, "localhost");
+    s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+    return s;
+  }
+
+  @Test
+  void bothVersionsTransferWithResumedSessions() throws Exception {
+    byte[] data = new byte[8 * 1024 * 1024 + 7];
+    new Random(3).nextBytes(data);
+    Path local = Files.write(tmp.resolve("pbig.bin"), data);
+    for (Proftpd p : new Proftpd[] {tls13, tls12}) {
+      try (FtpSession s = login(p)) {
+        TransferResult up = s.upload(local, "big.bin", false, TransferListener.NONE);
+        assertThat(up.protection().sessionResumed()).isTrue();
+        assertThat(Files.mismatch(local, p.root.resolve("big.bin"))).isEqualTo(-1L);
+        Path back = tmp.resolve("pback-" + p.port);
+        TransferResult down = s.download("big.bin", back, false, TransferListener.NONE);
+        assertThat(down.protection().sessionResumed()).isTrue();
+        assertThat(down.protection().protocol()).isEqualTo(s.securityInfo().protocol());
+        assertThat(Files.mismatch(local, back)).isEqualTo(-1L);
+      }
+      assertThat(p.tlsLog()).contains("client reused TLS session for data connection");
+    }
+  }
+
+  @Test
+  void mlsdAndMlstAreParsed() throws Exception {
+    tls13.put("m.txt", "12345".getBytes());
+    try (FtpSession s = login(tls13)) {
+      assertThat(s.features()).contains("MLST");
+      s.mkdir("mdir");
+      assertThat(s.mlsd("")).anySatisfy(e -> {
+        assertThat(e.name()).isEqualTo("m.txt");
+        assertThat(e.isFile()).isTrue();
+        assertThat(e.size()).hasValue(5);
+        assertThat(e.modified()).isPresent();
+      }).anySatisfy(e -> {
+        assertThat(e.name()).isEqualTo("mdir");
+        assertThat(e.isDirectory()).isTrue();
+      });
+      FtpEntry one = s.mlst("m.txt");
+      assertThat(one.size()).hasValue(5);
+      assertThat(one.name()).endsWith("m.txt");
+      s.rmdir("mdir");
+    }
+  }
+
+  @Test
+  void interruptedUploadResumesWithRest() throws Exception {
+    byte[] data = new byte[3_000_000];
+    new Random(5).nextBytes(data);
+    Path local = Files.write(tmp.resolve("resume-up.bin"), data);
+    tls12.put("resume-up.bin", java.util.Arrays.copyOf(data, 1_234_567)); // what an interrupted upload left
+    try (FtpSession s = login(tls12)) {
+      TransferResult r = s.upload(local, "resume-up.bin", true, TransferListener.NONE);
+      assertThat(r.offset()).isEqualTo(1_234_567);
+      assertThat(r.bytes()).isEqualTo(data.length - 1_234_567);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      s.retrieve("resume-up.bin", out, 0, TransferListener.NONE);
+      assertThat(out.toByteArray()).isEqualTo(data);
+    } catch (IOException e) {
+      throw new AssertionError(tls12.tlsLog(), e);
+    }
+  }
+}
