@@ -22,7 +22,7 @@ class ImapParserRobustnessTest {
     ImapLimits limits = new ImapLimits(512, 4096, 16 * 1024, 8);
     byte[] alphabet = "(){}[]\"\\ \r\n*+0123456789NILabc".getBytes(StandardCharsets.US_ASCII);
     int responses = 0;
-    for (int round = 0; round < 20_000; round++) {
+    for (int round = 0; round < 5_000; round++) {
       byte[] input = seed.clone();
       for (int m = random.nextInt(4) + 1; m > 0; m--) {
         input[random.nextInt(input.length)] = random.nextBoolean()
@@ -38,6 +38,6 @@ class ImapParserRobustnessTest {
         // typed protocol error or end of input: both fine
       }
     }
-    assertThat(responses).isGreaterThan(20_000);
+    assertThat(responses).isGreaterThan(5_000);
   }
 }
