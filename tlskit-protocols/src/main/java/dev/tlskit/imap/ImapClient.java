@@ -125,8 +125,10 @@ public final class ImapClient implements Closeable {
     if (!authenticated && !conn.isTls() && mode != TlsMode.NONE) {
       if (capabilities == null) capability();
       if (MailSecurity.upgradeWanted(conn, mode, capabilities.contains("STARTTLS"), "STARTTLS")) {
-        ImapResponse done = exchange("STARTTLS").tagged();
-        MailSecurity.upgrade(conn, done.type().equals("OK"), "STARTTLS", done.toString());
+        MailSecurity.upgrade(conn, "STARTTLS", () -> {
+          ImapResponse done = exchange("STARTTLS").tagged();
+          return new MailSecurity.Answer(done.type().equals("OK"), done.toString());
+        });
         capabilities = null; // learned in plaintext, or sent with the STARTTLS answer: possibly the attacker's
       }
     }
