@@ -118,6 +118,24 @@ class VsftpdTest {
   }
 
   @Test
+  void ipv6UsesEpsvAndEprtAndResumes() throws Exception {
+    try (Vsftpd v6 = Vsftpd.start(Files.createDirectory(tmp.resolve("v6")), false, null, true)) {
+      v6.put("six.txt", "over IPv6".getBytes());
+      for (DataConnectionMode mode : DataConnectionMode.values()) {
+        FtpClient c = client(v6).dataConnectionMode(mode).build();
+        try (FtpSession s = c.connect("::1", v6.port, "localhost")) {
+          s.login(Vsftpd.USER, Vsftpd.PASSWORD.toCharArray());
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          TransferResult r = s.retrieve("six.txt", out, 0, TransferListener.NONE);
+          assertThat(out.toString()).isEqualTo("over IPv6");
+          assertThat(r.protection().sessionResumed()).as(mode.name()).isTrue();
+        }
+      }
+      assertThat(v6.log()).contains("EPSV").contains("EPRT |2|");
+    }
+  }
+
+  @Test
   void implicitTlsListsAndDownloads() throws Exception {
     implicit.put("imp.bin", "implicit".getBytes());
     FtpClient c = client(implicit).tlsMode(TlsMode.IMPLICIT).build();
