@@ -106,6 +106,26 @@ class VsftpdTest {
   }
 
   @Test
+  void jdkResumesTls12BySessionIdWhenClientTicketsAreOff() throws Exception {
+    tls12.put("id.txt", "by session id".getBytes());
+    // Read when a TLS context is created, i.e. when the session connects; tests here run one at a time.
+    String key = "jdk.tls.client.enableSessionTicketExtension";
+    System.setProperty(key, "false");
+    try (FtpSession s = login(tls12, client(tls12).build())) {
+      for (int i = 0; i < 2; i++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TransferResult r = s.retrieve("id.txt", out, 0, TransferListener.NONE);
+        assertThat(out.toString()).isEqualTo("by session id");
+        assertThat(r.protection().protocol()).isEqualTo("TLSv1.2");
+        assertThat(r.protection().mechanism()).startsWith("JDK");
+        assertThat(r.protection().sessionResumed()).isTrue();
+      }
+    } finally {
+      System.clearProperty(key);
+    }
+  }
+
+  @Test
   void bouncyCastleCannotResumeTls13AndSaysSo() throws Exception {
     tls13.put("y.txt", "y".getBytes());
     FtpClient c = client(tls13).dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE).build();
