@@ -191,7 +191,9 @@ public final class FtpSession implements Closeable {
   public void login(String user, char[] password) throws IOException {
     checkArgument(user);
     String pass = new String(password);
-    checkArgument(pass);
+    if (pass.indexOf('\r') >= 0 || pass.indexOf('\n') >= 0 || pass.indexOf(0) >= 0) {
+      throw new IllegalArgumentException("password contains CR, LF or NUL"); // never echo the password itself
+    }
     if (!conn.isTls() && !(mode == TlsMode.NONE && conn.isLoopback())) {
       throw new TlsSecurityException(TlsSecurityException.Reason.PLAINTEXT_CREDENTIALS_REFUSED,
           "refusing to send the password of " + user + " to " + host + " over an unencrypted connection");
