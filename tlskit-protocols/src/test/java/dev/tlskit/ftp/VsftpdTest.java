@@ -31,6 +31,7 @@ class VsftpdTest {
   private Vsftpd tls13;
   private Vsftpd tls12;
   private Vsftpd implicit;
+  private Vsftpd implicit12;
   private byte[] big;
 
   @BeforeAll
@@ -38,13 +39,14 @@ class VsftpdTest {
     tls13 = Vsftpd.start(Files.createDirectory(tmp.resolve("v13")), false, null);
     tls12 = Vsftpd.start(Files.createDirectory(tmp.resolve("v12")), false, "TLSv1.2");
     implicit = Vsftpd.start(Files.createDirectory(tmp.resolve("vimp")), true, null);
+    implicit12 = Vsftpd.start(Files.createDirectory(tmp.resolve("vimp12")), true, "TLSv1.2");
     big = new byte[BIG];
     new Random(42).nextBytes(big);
   }
 
   @AfterAll
   void stopServers() throws Exception {
-    for (Vsftpd v : new Vsftpd[] {tls13, tls12, implicit}) {
+    for (Vsftpd v : new Vsftpd[] {tls13, tls12, implicit, implicit12}) {
       if (v != null) v.close();
     }
   }
@@ -156,16 +158,18 @@ class VsftpdTest {
   }
 
   @Test
-  void implicitTlsListsAndDownloads() throws Exception {
-    implicit.put("imp.bin", "implicit".getBytes());
-    FtpClient c = client(implicit).tlsMode(TlsMode.IMPLICIT).build();
-    try (FtpSession s = login(implicit, c)) {
-      assertThat(s.securityInfo()).isNotNull();
-      assertThat(s.list(null)).anySatisfy(l -> assertThat(l).endsWith("imp.bin"));
-      assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      s.retrieve("imp.bin", out, 0, TransferListener.NONE);
-      assertThat(out.toString()).isEqualTo("implicit");
+  void implicitTlsListsAndDownloadsOnBothVersions() throws Exception {
+    for (Vsftpd v : new Vsftpd[] {implicit, implicit12}) {
+      v.put("imp.bin", "implicit".getBytes());
+      FtpClient c = client(v).tlsMode(TlsMode.IMPLICIT).build();
+      try (FtpSession s = login(v, c)) {
+        assertThat(s.securityInfo().protocol()).isEqualTo(v == implicit ? "TLSv1.3" : "TLSv1.2");
+        assertThat(s.list(null)).anySatisfy(l -> assertThat(l).endsWith("imp.bin"));
+        assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        s.retrieve("imp.bin", out, 0, TransferListener.NONE);
+        assertThat(out.toString()).isEqualTo("implicit");
+      }
     }
   }
 
