@@ -27,12 +27,14 @@ import java.util.Map;
  * @param resumed whether the session was resumed (no certificate was exchanged in this handshake)
  * @param peerChain the peer's certificate chain as presented
  * @param localChain our certificate chain, empty when none was presented
+ * @param clientCertificateRequested whether the server asked for a client certificate (false when unknown)
  * @param validation how the peer's chain was judged
  */
 public record SecurityInfo(
     String protocol, String cipherSuite, String keyExchangeGroup, String signatureScheme, String peerKeyType,
     int peerKeyBits, String peerName, boolean sniSent, String alpn, boolean resumed,
-    List<X509Certificate> peerChain, List<X509Certificate> localChain, ValidationReport validation) {
+    List<X509Certificate> peerChain, List<X509Certificate> localChain, boolean clientCertificateRequested,
+    ValidationReport validation) {
 
   /** The value of a fact the JDK does not tell. */
   public static final String UNKNOWN = "unknown";
@@ -44,13 +46,21 @@ public record SecurityInfo(
     if (signatureScheme == null) signatureScheme = UNKNOWN;
   }
 
+  /** Creates an info without knowing whether a client certificate was requested (the server side's view). */
+  public SecurityInfo(String protocol, String cipherSuite, String keyExchangeGroup, String signatureScheme,
+      String peerKeyType, int peerKeyBits, String peerName, boolean sniSent, String alpn, boolean resumed,
+      List<X509Certificate> peerChain, List<X509Certificate> localChain, ValidationReport validation) {
+    this(protocol, cipherSuite, keyExchangeGroup, signatureScheme, peerKeyType, peerKeyBits, peerName, sniSent, alpn,
+        resumed, peerChain, localChain, false, validation);
+  }
+
   /** Creates an info with the group, scheme and resumption unknown; the peer key is read from {@code peerChain}. */
   public SecurityInfo(String protocol, String cipherSuite, String peerName, boolean sniSent, String alpn,
       List<X509Certificate> peerChain, List<X509Certificate> localChain, ValidationReport validation) {
     this(protocol, cipherSuite, UNKNOWN, UNKNOWN,
         peerChain.isEmpty() ? null : Certs.keyType(peerChain.get(0).getPublicKey()),
         peerChain.isEmpty() ? -1 : Certs.keyBits(peerChain.get(0).getPublicKey()),
-        peerName, sniSent, alpn, false, peerChain, localChain, validation);
+        peerName, sniSent, alpn, false, peerChain, localChain, false, validation);
   }
 
   /** Returns a multi-line human-readable description, validation report included. */
@@ -68,6 +78,8 @@ public record SecurityInfo(
     sb.append("Resumed:       ").append(resumed ? "yes" : "no").append('\n');
     if (!localChain.isEmpty()) {
       sb.append("Our cert:      ").append(Certs.subject(localChain.get(0))).append('\n');
+    } else if (clientCertificateRequested) {
+      sb.append("Our cert:      none, although the server asked for one\n");
     }
     if (validation != null) sb.append(validation);
     return sb.toString();
@@ -93,6 +105,7 @@ public record SecurityInfo(
     m.put("resumed", resumed);
     m.put("peerChain", peerChain.stream().map(Certs::summary).toList());
     m.put("localChain", localChain.stream().map(Certs::summary).toList());
+    m.put("clientCertificateRequested", clientCertificateRequested);
     m.put("validation", validation == null ? null : validation.jsonTree());
     return m;
   }

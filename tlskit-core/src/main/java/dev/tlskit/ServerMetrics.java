@@ -27,6 +27,8 @@ public record ServerMetrics(
     CLIENT_CERTIFICATE_MISSING,
     /** The client certificate failed validation. */
     CERTIFICATE_REJECTED,
+    /** The client refused this server's certificate (an alert such as unknown_ca or certificate_unknown). */
+    CERTIFICATE_REFUSED_BY_CLIENT,
     /** The client asked (SNI) for a name this server has no certificate for, and unknown names are rejected. */
     UNRECOGNIZED_NAME,
     /** The client offered ALPN protocols none of which the server speaks, or none while ALPN is required. */

@@ -2,6 +2,7 @@ package dev.tlskit;
 
 import dev.tlskit.internal.net.Dialer;
 import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.tls.PolicyKeyManager;
 import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.ChainValidator;
 import dev.tlskit.internal.trust.HostnameMatcher;
@@ -37,6 +38,7 @@ public final class TlsClient {
   private final TlsPolicy policy;
   private final SSLContext sslContext;
   private final ReportingTrustManager trustManager; // null when the caller supplied their own SSLContext
+  private final PolicyKeyManager keyManager; // idem
   private final Duration connectTimeout;
   private final Duration handshakeTimeout;
   private final Duration readTimeout;
@@ -55,8 +57,10 @@ public final class TlsClient {
     if (b.sslContext != null) {
       this.sslContext = b.sslContext;
       this.trustManager = null;
+      this.keyManager = null;
     } else {
-      this.sslContext = policy.sslContext();
+      this.keyManager = new PolicyKeyManager(policy.clientCertificate(), policy.clientCertificateSelector());
+      this.sslContext = policy.sslContext(keyManager);
       this.trustManager = (ReportingTrustManager) policy.trustManager();
     }
   }
@@ -90,7 +94,7 @@ public final class TlsClient {
    * peerName}.
    */
   public TlsConnection connectPlain(String host, int port, String peerName) throws IOException {
-    return new TlsConnection(dial(host, port), peerName, new Upgrader(), this);
+    return new TlsConnection(dial(host, port), peerName, new Upgrader(port), this);
   }
 
   /** Opens an implicit-TLS connection to {@code host:port}, verifying the peer as {@code host}. */
@@ -108,9 +112,21 @@ public final class TlsClient {
    * the TLS connection, verifying the peer as {@code peerName}. The socket is closed when the handshake fails.
    */
   public TlsConnection secure(Socket connected, String peerName) throws IOException {
+    return secure(connected, peerName, connected.getPort());
+  }
+
+  /**
+   * Like {@link #secure(Socket, String)}, but looks up a session to resume as if connecting to {@code
+   * peerName:sessionPort}: the JDK keys its client session cache by host and port, so an FTPS data connection passing
+   * the control connection's port offers the control session for resumption (TLS 1.3 tickets with the JDK provider;
+   * see {@link SecurityInfo#resumed()} for whether it happened). The TLS session then reports {@code sessionPort} as
+   * its peer port; {@link TlsConnection#remoteAddress()} still tells the real one.
+   */
+  public TlsConnection secure(Socket connected, String peerName, int sessionPort) throws IOException {
     Objects.requireNonNull(peerName, "peerName");
     TransportSocket plain = connected instanceof TransportSocket t ? t : new TransportSocket(connected, writeTimeout);
-    Upgrader up = new Upgrader();
+    if (sessionPort != connected.getPort()) plain.reportPort(sessionPort);
+    Upgrader up = new Upgrader(sessionPort);
     try {
       return new TlsConnection(up.handshake(plain, peerName), peerName, up, this, plain);
     } catch (IOException | RuntimeException e) {
@@ -192,10 +208,16 @@ public final class TlsClient {
   }
 
   private final class Upgrader implements TlsConnection.Upgrader {
+    private final int sessionPort;
+
+    Upgrader(int sessionPort) {
+      this.sessionPort = sessionPort;
+    }
+
     @Override
     public SSLSocket handshake(Socket plain, String peerName) throws IOException {
       SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory()
-          .createSocket(plain, peerName, plain.getPort(), true);
+          .createSocket(plain, peerName, sessionPort, true);
       ssl.setSSLParameters(sslParameters(peerName));
       ssl.setSoTimeout(Math.toIntExact(handshakeTimeout.toMillis()));
       try {
@@ -205,8 +227,10 @@ public final class TlsClient {
             "TLS handshake with " + peerName + " timed out after " + handshakeTimeout.toMillis() + " ms");
         t.initCause(e);
         throw t;
-      } catch (SSLException e) {
-        throw handshakeFailure(ssl, peerName, e);
+      } catch (IOException e) {
+        TlsSecurityException failure = handshakeFailure(ssl, peerName, e);
+        if (failure != null) throw failure;
+        throw e; // a network failure (reset, EOF before any TLS record), not a TLS refusal
       }
       ssl.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
       String selected = ssl.getApplicationProtocol();
@@ -218,7 +242,8 @@ public final class TlsClient {
       return ssl;
     }
 
-    private TlsSecurityException handshakeFailure(SSLSocket ssl, String peerName, SSLException e) {
+    /** Returns the typed security failure for a handshake error, or null when it is a plain network failure. */
+    private TlsSecurityException handshakeFailure(SSLSocket ssl, String peerName, IOException e) {
       ValidationReport report = trustManager == null ? null : trustManager.takeReport(ssl);
       for (Throwable t = e; t != null && report == null; t = t.getCause()) {
         if (t instanceof ReportingTrustManager.RejectedException r) report = r.report();
@@ -227,6 +252,9 @@ public final class TlsClient {
         return new TlsSecurityException(TlsSecurityException.Reason.CERTIFICATE_REJECTED,
             "certificate of " + peerName + " rejected: " + report.problemSummary(), report, e);
       }
+      // The JDK reports TLS failures as SSLException; other providers (BouncyCastle) with their own IOExceptions.
+      boolean tls = e instanceof SSLException || e.getClass().getName().startsWith("org.bouncycastle.tls.");
+      if (!tls) return null;
       String msg = String.valueOf(e.getMessage());
       String lower = msg.toLowerCase(Locale.ROOT);
       if (lower.contains("application protocol") || lower.contains("application_protocol")
@@ -271,7 +299,8 @@ public final class TlsClient {
           policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN,
           signatureScheme(protocol, key), key == null ? null : Certs.keyType(key),
           key == null ? -1 : Certs.keyBits(key), peerName, sniName(peerName) != null,
-          alpn == null || alpn.isEmpty() ? null : alpn, resumed, peer, local, report);
+          alpn == null || alpn.isEmpty() ? null : alpn, resumed, peer, local,
+          keyManager != null && keyManager.certificateRequested(socket), report);
     }
   }
 

@@ -146,6 +146,24 @@ public final class TlsConnection implements Closeable {
     return tlsEnded;
   }
 
+  /**
+   * Waits up to {@code timeout} for the peer to send something, consuming nothing: returns true when input (or the
+   * end of the stream) is ready to read, false when nothing arrived in time. A TLS alert the peer sent after the
+   * handshake (for example TLS 1.3's certificate_required) is thrown here.
+   */
+  public boolean awaitInput(java.time.Duration timeout) throws IOException {
+    int previous = socket.getSoTimeout();
+    socket.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
+    try {
+      in.awaitData();
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } finally {
+      if (!socket.isClosed()) socket.setSoTimeout(previous);
+    }
+  }
+
   /** Returns the client that opened this connection, or null when it was made otherwise. */
   public TlsClient client() {
     return client;

@@ -258,11 +258,14 @@ public final class TlsPolicy {
    * Commons Net or Netty so that they follow the same rules.
    */
   public SSLContext sslContext() {
+    return sslContext(new PolicyKeyManager(clientCertificate, clientCertificateSelector));
+  }
+
+  /** Returns a new client context with this policy's trust manager and the given key manager. */
+  SSLContext sslContext(KeyManager keyManager) {
     try {
       SSLContext ctx = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
-      KeyManager[] kms = clientCertificate == null && clientCertificateSelector == null
-          ? null : new KeyManager[] {new PolicyKeyManager(clientCertificate, clientCertificateSelector)};
-      ctx.init(kms, new javax.net.ssl.TrustManager[] {trustManager()}, null);
+      ctx.init(new KeyManager[] {keyManager}, new javax.net.ssl.TrustManager[] {trustManager()}, null);
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create a TLS context"

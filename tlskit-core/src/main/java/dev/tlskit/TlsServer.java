@@ -1,10 +1,10 @@
 package dev.tlskit;
 
 import dev.tlskit.ServerMetrics.HandshakeFailure;
+import dev.tlskit.internal.concurrent.Threads;
 import dev.tlskit.internal.server.Failures;
 import dev.tlskit.internal.server.ProxyProtocol;
 import dev.tlskit.internal.server.SniKeyManager;
-import dev.tlskit.internal.server.Threads;
 import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.io.Closeable;
@@ -30,7 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,7 +99,7 @@ public final class TlsServer implements Closeable {
   private final SSLSocketFactory factory;
   private final List<ServerSocket> listeners = new ArrayList<>();
   private final Set<ServerConnection> live = ConcurrentHashMap.newKeySet();
-  private final ScheduledThreadPoolExecutor timer = Threads.timer("tlskit-server-timer");
+  private final ScheduledExecutorService timer = Threads.watchdog();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final Object drainLock = new Object();
   private final AtomicInteger open = new AtomicInteger();
@@ -132,10 +132,8 @@ public final class TlsServer implements Closeable {
     this.idleTimeout = b.idleTimeout;
     this.drainTimeout = b.drainTimeout;
     for (HandshakeFailure f : HandshakeFailure.values()) failures.put(f, new LongAdder());
-    SSLContext context;
+    SSLContext context = newContext(policy, sessionResumption);
     try {
-      context = policy.provider() == null ? SSLContext.getInstance("TLS")
-          : SSLContext.getInstance("TLS", policy.provider());
       context.init(new javax.net.ssl.KeyManager[] {
               new SniKeyManager(certificates::snapshot, certificates::snapshotFor)},
           new javax.net.ssl.TrustManager[] {trust}, null);
@@ -143,8 +141,9 @@ public final class TlsServer implements Closeable {
       throw new IllegalStateException("the JDK cannot make a TLS context", e);
     }
     if (!sessionResumption) {
-      // The JDK issues no session ticket when the session lifetime exceeds the 7-day ticket maximum; session IDs
-      // are invalidated after each handshake (see handshake()).
+      // No session tickets: the JDK issues none when the session lifetime exceeds the 7-day ticket maximum (and,
+      // the context being stateless-free, TLS 1.2 does not promise one). Session IDs are invalidated after each
+      // handshake (see handshake()).
       context.getServerSessionContext().setSessionTimeout((int) Duration.ofDays(8).toSeconds());
     }
     this.factory = context.getSocketFactory();
@@ -157,14 +156,38 @@ public final class TlsServer implements Closeable {
       }
     } catch (IOException e) {
       listeners.forEach(TlsServer::closeQuietly);
-      timer.shutdownNow();
       throw e;
     }
     for (ServerSocket ss : listeners) {
-      Threads.virtual("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss));
+      Threads.startVirtual("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss));
     }
     if (b.watchInterval != null) {
-      watcher = Threads.virtual("tlskit-certificate-watch", () -> watch(b.watchInterval));
+      watcher = Threads.startVirtual("tlskit-certificate-watch", () -> watch(b.watchInterval));
+    }
+  }
+
+  private static final Object CONTEXT_LOCK = new Object();
+
+  /**
+   * Creates the TLS context. Without resumption, the JDK's per-context stateless-ticket switch is only settable
+   * through the system property it reads when a context is created, so it is set for that moment and restored.
+   */
+  private static SSLContext newContext(TlsPolicy policy, boolean resumption) {
+    String property = "jdk.tls.server.enableSessionTicketExtension";
+    synchronized (CONTEXT_LOCK) {
+      String before = System.getProperty(property);
+      try {
+        if (!resumption) System.setProperty(property, "false");
+        return policy.provider() == null ? SSLContext.getInstance("TLS")
+            : SSLContext.getInstance("TLS", policy.provider());
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK cannot make a TLS context", e);
+      } finally {
+        if (!resumption) {
+          if (before == null) System.clearProperty(property);
+          else System.setProperty(property, before);
+        }
+      }
     }
   }
 
@@ -233,7 +256,6 @@ public final class TlsServer implements Closeable {
       LOG.log(Level.INFO, "closing {0} connection(s) still open after the drain time", live.size());
       for (ServerConnection c : live) closeQuietly(c.rawSocket());
     }
-    timer.shutdownNow();
     return drained;
   }
 
@@ -261,7 +283,7 @@ public final class TlsServer implements Closeable {
         continue;
       }
       total.increment();
-      Threads.virtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
+      Threads.startVirtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
     }
   }
 
@@ -334,7 +356,9 @@ public final class TlsServer implements Closeable {
     SSLSocket ssl = null;
     try {
       raw.setSoTimeout(millis(handshakeTimeout));
-      ssl = (SSLSocket) factory.createSocket(raw, null, true);
+      // The (Socket, host, port, autoClose) form, made server-side by setUseClientMode(false): providers such as
+      // Conscrypt do not implement the (Socket, InputStream, autoClose) form.
+      ssl = (SSLSocket) factory.createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
       ssl.setUseClientMode(false);
       ssl.setSSLParameters(parameters());
       if (!alpn.isEmpty()) {
@@ -448,7 +472,7 @@ public final class TlsServer implements Closeable {
 
   private void count(HandshakeFailure why, InetSocketAddress remote, String detail) {
     failures.get(why).increment();
-    LOG.log(Level.INFO, "refused {0}: {1}: {2}", remote, why, detail);
+    LOG.log(Level.DEBUG, "refused {0}: {1}: {2}", remote, why, detail);
     try {
       listener.refused(remote, why, detail);
     } catch (RuntimeException e) {

@@ -7,7 +7,7 @@ import dev.tlskit.internal.trust.Certs;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
+import dev.tlskit.certs.ExtendedKeyUsage;
 import org.junit.jupiter.api.Test;
 
 /** Each validation problem, against a real loopback TLS server presenting a certificate with that problem. */
@@ -208,7 +208,7 @@ class CertificateValidationTest {
   @Test
   void clientRefusesALeafWithoutServerAuthUsage() throws Exception {
     TestPki.Held leaf = TestPki.builder("localhost").san("localhost").issuer(INTERMEDIATE)
-        .eku(KeyPurposeId.id_kp_clientAuth).build();
+        .eku(ExtendedKeyUsage.CLIENT_AUTH).build();
     ValidationReport r = rejected(leaf.certifiedKey(), TRUST_ROOT, "localhost");
     assertThat(r.problems()).singleElement().isInstanceOfSatisfying(CertificateProblem.WrongKeyUsage.class,
         p -> assertThat(p.detail()).contains("serverAuth"));

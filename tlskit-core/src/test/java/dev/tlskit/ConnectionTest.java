@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Implicit and explicit TLS, close and truncation, timeouts, ALPN, resumption, address fallback. */
 class ConnectionTest {
@@ -211,6 +213,31 @@ class ConnectionTest {
         assertThat(second.securityInfo().resumed()).isTrue();
         assertThat(second.securityInfo().validation().trusted()).isTrue();
         assertThat(second.securityInfo().peerChain()).isNotEmpty();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  void aConnectionToAnotherPortResumesTheSessionOfTheNamedPort(String version) throws Exception {
+    try (LoopbackTlsPeer control = LoopbackTlsPeer.echo(LEAF.certifiedKey());
+        LoopbackTlsPeer data = LoopbackTlsPeer.builder(LEAF.certifiedKey()).shareContextWith(control).build()) {
+      TlsClient c0 = client().toBuilder().policy(POLICY.toBuilder().protocols(version).build()).build();
+      try (TlsConnection first = c0.connectTls("127.0.0.1", control.port(), "localhost")) {
+        send(first, "control");
+        assertThat(first.readLine(100)).isEqualTo("control");
+        assertThat(first.securityInfo().protocol()).isEqualTo(version);
+      }
+      try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), data.port());
+          TlsConnection second = c0.secure(plain, "localhost", control.port())) {
+        assertThat(second.securityInfo().resumed()).isTrue();
+        send(second, "data");
+        assertThat(second.readLine(100)).isEqualTo("data");
+        assertThat(second.remoteAddress().getPort()).isEqualTo(data.port());
+      }
+      try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), data.port());
+          TlsConnection third = c0.secure(plain, "localhost")) {
+        assertThat(third.securityInfo().resumed()).isFalse();
       }
     }
   }

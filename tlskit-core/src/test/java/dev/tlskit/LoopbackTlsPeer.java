@@ -63,7 +63,8 @@ final class LoopbackTlsPeer implements AutoCloseable {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setKeyEntry("server", b.key.privateKey(), "pw".toCharArray(), b.key.chain().toArray(X509Certificate[]::new));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+    KeyManagerFactory kmf = b.provider == null ? KeyManagerFactory.getInstance("SunX509")
+        : KeyManagerFactory.getInstance("PKIX", b.provider);
     kmf.init(ks, "pw".toCharArray());
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
     KeyStore ts = KeyStore.getInstance("PKCS12");
@@ -73,8 +74,12 @@ final class LoopbackTlsPeer implements AutoCloseable {
       for (X509Certificate c : b.clientTrust) ts.setCertificateEntry("ca" + i++, c);
     }
     tmf.init(ts);
-    context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    if (b.shareWith != null) {
+      context = b.shareWith.context;
+    } else {
+      context = b.provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", b.provider);
+      context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    }
     server = new ServerSocket(0, 50, InetAddress.getByName(b.bindAddress));
     Thread.ofVirtual().start(this::acceptLoop);
   }
@@ -149,6 +154,8 @@ final class LoopbackTlsPeer implements AutoCloseable {
     private String bindAddress = "127.0.0.1";
     private String[] protocols;
     private String[] suites;
+    private LoopbackTlsPeer shareWith;
+    private java.security.Provider provider;
 
     Builder(CertifiedKey key) {
       this.key = key;
@@ -171,6 +178,18 @@ final class LoopbackTlsPeer implements AutoCloseable {
 
     Builder alpn(BiFunction<SSLSocket, List<String>, String> selector) {
       this.alpnSelector = selector;
+      return this;
+    }
+
+    /** Uses the TLS context (and so the session tickets' keys) of another peer, as two ports of one server. */
+    Builder shareContextWith(LoopbackTlsPeer other) {
+      this.shareWith = other;
+      return this;
+    }
+
+    /** Uses another JSSE provider for the server side. */
+    Builder provider(java.security.Provider provider) {
+      this.provider = provider;
       return this;
     }
 

@@ -1,63 +1,59 @@
 package dev.tlskit;
 
+import dev.tlskit.certs.ExtendedKeyUsage;
+import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.certs.Pem;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Test-only certificate factory: root, intermediate and leaf in a line each, with the knobs validation tests need
- * (validity, names, key usage, weak keys and signatures, CRLs). Certificates are made fresh in every test run.
+ * Test certificates, made fresh in every run with tlskit-certs' {@link HeldCertificate}. Two things it refuses to
+ * make are done here with BouncyCastle directly, because validation tests need them: certificates signed with SHA-1
+ * and subject alternative names that are not valid DNS names (malformed wildcards). CRLs too.
  */
 final class TestPki {
-  private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
+  private TestPki() {}
 
-  /** A certificate with its key and the chain up to (not including) the root. */
-  record Held(X509Certificate cert, PrivateKey key, List<X509Certificate> chain) {
-    CertifiedKey certifiedKey() {
-      return CertifiedKey.of(key, chain);
+  /** A certificate with its key; {@link #chain()} is what a peer presents (leaf first, no root). */
+  record Held(HeldCertificate held) {
+    X509Certificate cert() {
+      return held.certificate();
     }
 
-    String pem() {
-      return TestPki.pem(cert);
+    PrivateKey key() {
+      return held.privateKey();
+    }
+
+    List<X509Certificate> chain() {
+      return held.chain();
+    }
+
+    CertifiedKey certifiedKey() {
+      return CertifiedKey.of(key(), chain());
     }
 
     String chainPem() {
-      StringBuilder sb = new StringBuilder();
-      for (X509Certificate c : chain) sb.append(TestPki.pem(c));
-      return sb.toString();
+      return Pem.encodeCertificates(chain());
     }
 
     String keyPem() {
-      return "-----BEGIN PRIVATE KEY-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-          + "\n-----END PRIVATE KEY-----\n";
+      return held.privateKeyPkcs8Pem();
     }
   }
 
@@ -66,30 +62,18 @@ final class TestPki {
   }
 
   static Held root(String cn) {
-    return builder(cn).ca().build();
+    return new Held(HeldCertificate.root(cn));
   }
 
   static Held intermediate(String cn, Held issuer) {
-    return builder(cn).ca().issuer(issuer).build();
+    return new Held(HeldCertificate.intermediate(cn, issuer.held()));
   }
 
   static Held leaf(Held issuer, String... names) {
-    Builder b = builder(names.length > 0 ? names[0] : "leaf").issuer(issuer);
-    for (String n : names) b.san(n);
-    return b.build();
+    return new Held(HeldCertificate.leaf(issuer.held(), names));
   }
 
-  static String pem(X509Certificate c) {
-    try {
-      return "-----BEGIN CERTIFICATE-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(c.getEncoded())
-          + "\n-----END CERTIFICATE-----\n";
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Returns a CRL issued by {@code issuer} that revokes {@code revoked}. */
+  /** Returns a CRL issued by {@code issuer} that revokes {@code revoked} (reason keyCompromise). */
   static X509CRL crl(Held issuer, X509Certificate... revoked) {
     try {
       Date now = new Date();
@@ -98,130 +82,125 @@ final class TestPki {
           new Date(now.getTime() - 60_000));
       b.setNextUpdate(new Date(now.getTime() + 86_400_000));
       for (X509Certificate c : revoked) b.addCRLEntry(c.getSerialNumber(), now, CRLReason.keyCompromise);
-      var signer = new JcaContentSignerBuilder(sigAlg(issuer.key(), false)).build(issuer.key());
-      return new JcaX509CRLConverter().getCRL(b.build(signer));
+      return new JcaX509CRLConverter().getCRL(b.build(signer(issuer.key(), false)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
+  private static org.bouncycastle.operator.ContentSigner signer(PrivateKey key, boolean sha1) throws Exception {
+    String hash = sha1 ? "SHA1" : "SHA256";
+    return new JcaContentSignerBuilder(hash + (key.getAlgorithm().equals("EC") ? "withECDSA" : "withRSA"))
+        .build(key);
+  }
+
   static final class Builder {
+    private final HeldCertificate.Builder b;
     private final String cn;
     private Held issuer;
-    private boolean ca;
-    private final List<GeneralName> sans = new ArrayList<>();
-    private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-    private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
-    private String keyType = "EC";
-    private int keyBits = 256;
+    private final List<String> rawDnsNames = new ArrayList<>();
     private boolean sha1;
-    private KeyPurposeId[] eku;
-    private Integer keyUsage;
 
     Builder(String cn) {
       this.cn = cn;
+      this.b = HeldCertificate.builder().commonName(cn);
     }
 
     Builder issuer(Held issuer) {
       this.issuer = issuer;
+      b.signedBy(issuer.held());
       return this;
     }
 
     Builder ca() {
-      this.ca = true;
+      b.certificateAuthority();
       return this;
     }
 
+    /** Adds a subject alternative name: an IP address when it parses as one, else a DNS name (even malformed). */
     Builder san(String name) {
-      boolean ip = name.matches("[0-9.]+") || (name.contains(":") && !name.contains("*"));
-      sans.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
+      try {
+        b.addSubjectAlternativeName(name);
+      } catch (IllegalArgumentException e) {
+        rawDnsNames.add(name); // malformed on purpose: made below with BouncyCastle
+      }
       return this;
     }
 
     /** Adds a DNS SAN even when the text looks like an IP address. */
     Builder dnsSan(String name) {
-      sans.add(new GeneralName(GeneralName.dNSName, name));
-      return this;
-    }
-
-    Builder validity(Instant from, Instant to) {
-      this.notBefore = from;
-      this.notAfter = to;
+      b.addDnsName(name);
       return this;
     }
 
     Builder expired() {
-      return validity(Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
-    }
-
-    Builder notYetValid() {
-      return validity(Instant.now().plus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(10)));
-    }
-
-    Builder rsa(int bits) {
-      this.keyType = "RSA";
-      this.keyBits = bits;
+      b.expired();
       return this;
     }
 
+    Builder notYetValid() {
+      b.notYetValid();
+      return this;
+    }
+
+    Builder rsa(int bits) {
+      try {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(bits);
+        b.keyPair(g.generateKeyPair());
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+      return this;
+    }
+
+    /** Signs with SHA-1 (which HeldCertificate never does). */
     Builder sha1() {
       this.sha1 = true;
       return this;
     }
 
-    Builder eku(KeyPurposeId... purposes) {
-      this.eku = purposes;
-      return this;
-    }
-
-    Builder keyUsage(int bcKeyUsageBits) {
-      this.keyUsage = bcKeyUsageBits;
+    Builder eku(ExtendedKeyUsage... usages) {
+      b.extendedKeyUsages(usages);
       return this;
     }
 
     Held build() {
+      Held held = new Held(b.build());
+      if (!sha1 && rawDnsNames.isEmpty()) return held;
+      return reissue(held);
+    }
+
+    /** Re-signs {@code held}'s key and extensions with the odd SANs and/or SHA-1 HeldCertificate refuses. */
+    private Held reissue(Held held) {
       try {
-        KeyPairGenerator g = KeyPairGenerator.getInstance(keyType);
-        if (keyType.equals("EC")) g.initialize(new ECGenParameterSpec("secp256r1"));
-        else g.initialize(keyBits);
-        KeyPair kp = g.generateKeyPair();
-        X500Principal subject = new X500Principal("CN=" + cn);
-        X500Principal issuerName = issuer == null ? subject : issuer.cert().getSubjectX500Principal();
-        PrivateKey signKey = issuer == null ? kp.getPrivate() : issuer.key();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName,
-            BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter), subject,
-            kp.getPublic());
-        if (ca) {
-          b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-          b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        } else {
-          b.addExtension(Extension.keyUsage, true,
-              new KeyUsage(keyUsage != null ? keyUsage : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-          b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku != null ? eku
-              : new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+        X509Certificate c = held.cert();
+        PrivateKey signKey = issuer == null ? held.key() : issuer.key();
+        X500Principal issuerName = issuer == null ? c.getSubjectX500Principal() : issuer.cert().getSubjectX500Principal();
+        var cb = new JcaX509v3CertificateBuilder(issuerName, new BigInteger(64, new java.security.SecureRandom()),
+            c.getNotBefore(), c.getNotAfter(), c.getSubjectX500Principal(), c.getPublicKey());
+        var holder = new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(c);
+        for (Object oid : holder.getExtensionOIDs()) {
+          var id = (org.bouncycastle.asn1.ASN1ObjectIdentifier) oid;
+          if (id.equals(Extension.subjectAlternativeName) && !rawDnsNames.isEmpty()) continue;
+          cb.copyAndAddExtension(id, holder.getExtension(id).isCritical(), holder);
         }
-        if (!sans.isEmpty()) {
-          b.addExtension(Extension.subjectAlternativeName, false,
-              new GeneralNames(sans.toArray(GeneralName[]::new)));
+        if (!rawDnsNames.isEmpty()) {
+          List<GeneralName> names = new ArrayList<>();
+          for (String n : rawDnsNames) names.add(new GeneralName(GeneralName.dNSName, n));
+          var existing = c.getSubjectAlternativeNames();
+          if (existing != null) {
+            for (List<?> e : existing) names.add(new GeneralName((Integer) e.get(0), (String) e.get(1)));
+          }
+          cb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
         }
-        var signer = new JcaContentSignerBuilder(sigAlg(signKey, sha1)).build(signKey);
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(signer));
-        List<X509Certificate> chain = new ArrayList<>();
-        chain.add(cert);
-        if (issuer != null && issuer.chain().size() > 0 && !isRoot(issuer)) chain.addAll(issuer.chain());
-        return new Held(cert, kp.getPrivate(), chain);
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(cb.build(signer(signKey, sha1)));
+        List<X509Certificate> chain = new ArrayList<>(List.of(cert));
+        if (issuer != null) chain.addAll(issuer.held().fullChain());
+        return new Held(HeldCertificate.of(held.key(), chain));
       } catch (Exception e) {
-        throw new IllegalStateException("test certificate generation failed", e);
+        throw new IllegalStateException("cannot re-issue test certificate " + cn, e);
       }
     }
-
-    private static boolean isRoot(Held h) {
-      return h.cert().getSubjectX500Principal().equals(h.cert().getIssuerX500Principal());
-    }
-  }
-
-  private static String sigAlg(PrivateKey key, boolean sha1) {
-    String hash = sha1 ? "SHA1" : "SHA256";
-    return key.getAlgorithm().equals("EC") ? hash + "withECDSA" : hash + "withRSA";
   }
 }

@@ -476,6 +476,56 @@ class TlsServerTest {
   }
 
   @Test
+  void aProxyHeaderBeforeImplicitTlsLeavesTheHandshakeIntact() throws Exception {
+    CopyOnWriteArrayList<String> remotes = new CopyOnWriteArrayList<>();
+    server = TlsServer.builder(c -> {
+      remotes.add(c.remoteAddress().getAddress().getHostAddress());
+      ECHO.handle(c);
+    }, certs(serverA)).proxyProtocol(true).start();
+    Socket plain = new Socket("127.0.0.1", server.port());
+    plain.getOutputStream().write("PROXY TCP6 2001:db8::7 ::1 40000 443\r\n".getBytes(StandardCharsets.US_ASCII));
+    try (SSLSocket s = (SSLSocket) pki.clientContext(null).getSocketFactory()
+        .createSocket(plain, "a.test", server.port(), true)) {
+      s.setSoTimeout(10_000);
+      assertThat(exchange(s, "through the proxy")).isEqualTo("through the proxy");
+    }
+    assertThat(remotes).containsExactly("2001:db8:0:0:0:0:0:7");
+  }
+
+  @Test
+  void anIdleClientIsDisconnectedAfterTheIdleTimeout() throws Exception {
+    server = TlsServer.builder(ECHO, certs(serverA)).idleTimeout(Duration.ofMillis(300)).start();
+    try (SSLSocket s = tls(pki.clientContext(null), "a.test")) {
+      assertThat(exchange(s, "awake")).isEqualTo("awake");
+      long start = System.nanoTime();
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void listensOnSeveralAddresses() throws Exception {
+    java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+    boolean hasV6;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, v6)) {
+      hasV6 = true;
+    } catch (IOException e) {
+      hasV6 = false;
+    }
+    TlsServer.Builder b = TlsServer.builder(ECHO, certs(serverA)).listen("127.0.0.1", 0);
+    if (hasV6) b.listen("::1", 0);
+    server = b.start();
+    assertThat(server.addresses()).hasSize(hasV6 ? 2 : 1);
+    for (java.net.InetSocketAddress a : server.addresses()) {
+      try (SSLSocket s = (SSLSocket) pki.clientContext(null).getSocketFactory()
+          .createSocket(a.getAddress(), a.getPort())) {
+        s.setSoTimeout(10_000);
+        assertThat(exchange(s, "via " + a)).isEqualTo("via " + a);
+      }
+    }
+  }
+
+  @Test
   void contradictorySettingsAreRejectedWhenBuilt() throws Exception {
     ServerCertificates certs = certs(serverA);
     assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).clientAuth(TlsServer.ClientAuth.NEED).start())

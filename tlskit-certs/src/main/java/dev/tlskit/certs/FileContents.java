@@ -72,8 +72,11 @@ final class FileContents {
     return BEGIN.matcher(latin1(data)).find();
   }
 
+  /** Returns the bytes as ISO-8859-1 text (one char per byte), without a leading UTF-8 byte order mark. */
   static String latin1(byte[] data) {
-    return new String(data, StandardCharsets.ISO_8859_1);
+    boolean bom = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb && (data[2] & 0xff) == 0xbf;
+    return bom ? new String(data, 3, data.length - 3, StandardCharsets.ISO_8859_1)
+        : new String(data, StandardCharsets.ISO_8859_1);
   }
 
   /** Returns a short description of what {@code data} holds, for "expected X, found Y" messages. */

@@ -79,15 +79,12 @@ public final class KeyMaterial {
           keys.size() + " keys with aliases " + keys.stream().map(Pkcs12.Entry::alias).toList());
     }
     Pkcs12.Entry entry = keys.get(0);
-    List<X509Certificate> certs = new ArrayList<>(contents.certificates());
-    if (entry.localKeyId() != null) {
-      for (int i = 0; i < certs.size(); i++) {
-        byte[] id = contents.certificateKeyIds().get(i);
-        if (id != null && Arrays.equals(id, entry.localKeyId())) {
-          certs.add(0, certs.remove(i));
-          break;
-        }
-      }
+    // The certificate sharing the key's local key id is tried first; the others follow in file order.
+    List<X509Certificate> certs = new ArrayList<>();
+    for (Pkcs12.CertificateBag bag : contents.certificateBags()) {
+      boolean own = entry.localKeyId() != null && Arrays.equals(bag.localKeyId(), entry.localKeyId());
+      if (own) certs.add(0, bag.certificate());
+      else certs.add(bag.certificate());
     }
     return new KeyMaterial(entry.key(), orderedChain(entry.key(), certs, name, name));
   }

@@ -219,6 +219,7 @@ public final class Pem {
       info = pair.getPrivateKeyInfo();
     } else if (parsed instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
       if (password == null) throw CertificateFileException.passwordRequired(name, "the private key");
+      KdfLimits.check(name, "an encrypted private key", encrypted.getEncryptionAlgorithm());
       try {
         info = encrypted.decryptPrivateKeyInfo(
             new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(password));

@@ -17,6 +17,7 @@ import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.ContentInfo;
+import org.bouncycastle.asn1.pkcs.EncryptedData;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -48,11 +49,18 @@ public final class Pkcs12 {
 
   private Pkcs12() {}
 
-  /** One private key found in a PKCS#12 file, with its alias and the certificates it owns (unordered). */
+  /** One private key found in a PKCS#12 file, with its alias and local key id (either may be null). */
   record Entry(String alias, PrivateKey key, byte[] localKeyId) {}
 
-  /** Everything in a PKCS#12 file. */
-  record Contents(List<Entry> keys, List<X509Certificate> certificates, List<byte[]> certificateKeyIds) {}
+  /** One certificate found in a PKCS#12 file, with the local key id tying it to its key (null for CA certs). */
+  record CertificateBag(X509Certificate certificate, byte[] localKeyId) {}
+
+  /** Everything in a PKCS#12 file, in file order. */
+  record Contents(List<Entry> keys, List<CertificateBag> certificateBags) {
+    List<X509Certificate> certificates() {
+      return certificateBags.stream().map(CertificateBag::certificate).toList();
+    }
+  }
 
   /**
    * Returns the PKCS#12 encoding of a private key and its chain under {@code alias}.
@@ -130,6 +138,7 @@ public final class Pkcs12 {
       }
       throw CertificateFileException.wrongFormat(name, "a " + WHAT, found);
     }
+    KdfLimits.check(name, "a " + WHAT, pfx.toASN1Structure().getMacData());
     boolean needsPassword = pfx.hasMac();
     for (ContentInfo ci : infos) needsPassword |= ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData);
     if (needsPassword && password == null) throw CertificateFileException.passwordRequired(name, "the " + WHAT);
@@ -142,23 +151,27 @@ public final class Pkcs12 {
       throw CertificateFileException.wrongPassword(name, WHAT, e);
     }
     List<Entry> keys = new ArrayList<>();
-    List<X509Certificate> certs = new ArrayList<>();
-    List<byte[]> certKeyIds = new ArrayList<>();
+    List<CertificateBag> certs = new ArrayList<>();
     try {
       var decryptor = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(Bc.PROVIDER)
           .build(password == null ? new char[0] : password);
       JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
       for (ContentInfo ci : infos) {
-        PKCS12SafeBagFactory bags = ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData)
-            ? new PKCS12SafeBagFactory(ci, decryptor) : new PKCS12SafeBagFactory(ci);
+        boolean encrypted = ci.getContentType().equals(PKCSObjectIdentifiers.encryptedData);
+        if (encrypted) {
+          KdfLimits.check(name, "a " + WHAT,
+              EncryptedData.getInstance(ci.getContent()).getEncryptionAlgorithm());
+        }
+        PKCS12SafeBagFactory bags = encrypted ? new PKCS12SafeBagFactory(ci, decryptor) : new PKCS12SafeBagFactory(ci);
         for (PKCS12SafeBag bag : bags.getSafeBags()) {
           Object value = bag.getBagValue();
           if (value instanceof X509CertificateHolder holder) {
-            certs.add(converter.getCertificate(holder));
-            certKeyIds.add(attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_localKeyId) instanceof ASN1OctetString o
-                ? o.getOctets() : null);
-          } else if (value instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-            keys.add(entry(name, bag, encrypted.decryptPrivateKeyInfo(decryptor)));
+            certs.add(new CertificateBag(converter.getCertificate(holder),
+                attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_localKeyId) instanceof ASN1OctetString o
+                    ? o.getOctets() : null));
+          } else if (value instanceof PKCS8EncryptedPrivateKeyInfo shrouded) {
+            KdfLimits.check(name, "a " + WHAT, shrouded.getEncryptionAlgorithm());
+            keys.add(entry(name, bag, shrouded.decryptPrivateKeyInfo(decryptor)));
           } else if (value instanceof PrivateKeyInfo plain) {
             keys.add(entry(name, bag, plain));
           }
@@ -169,7 +182,7 @@ public final class Pkcs12 {
     } catch (PKCSException | CertificateException | RuntimeException e) {
       throw CertificateFileException.wrongPassword(name, WHAT, e);
     }
-    return new Contents(List.copyOf(keys), List.copyOf(certs), certKeyIds);
+    return new Contents(List.copyOf(keys), List.copyOf(certs));
   }
 
   private static Entry entry(String name, PKCS12SafeBag bag, PrivateKeyInfo info) throws CertificateFileException {

@@ -8,6 +8,7 @@ import static dev.tlskit.certs.CertificateFileException.Problem.WRONG_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,15 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
+import org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
+import org.bouncycastle.asn1.pkcs.MacData;
+import org.bouncycastle.asn1.pkcs.PBES2Parameters;
+import org.bouncycastle.asn1.pkcs.PBKDF2Params;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.Pfx;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.util.io.pem.PemReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingSupplier;
@@ -200,6 +210,37 @@ class CertificateFileErrorsTest {
       CertificateFileException e = fails(() -> Pem.readPrivateKey(key, PASSWORD));
       assertThat(e.getMessage()).as(type).startsWith(key + ": ").contains("'" + type + "'").doesNotContain("null");
     }
+  }
+
+  @Test
+  void encryptedKeyDemandingAbsurdIterationsIsRefusedBeforeDerivingAnything() throws Exception {
+    String pem = Pem.encodeEncryptedPrivateKey(leaf.privateKey(), PASSWORD);
+    EncryptedPrivateKeyInfo epki = EncryptedPrivateKeyInfo.getInstance(
+        new PemReader(new StringReader(pem)).readPemObject().getContent());
+    PBES2Parameters pbes2 = PBES2Parameters.getInstance(epki.getEncryptionAlgorithm().getParameters());
+    PBKDF2Params kdf = PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters());
+    PBKDF2Params hostile = new PBKDF2Params(kdf.getSalt(), 2_000_000_000, kdf.getPrf());
+    EncryptedPrivateKeyInfo evil = new EncryptedPrivateKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_PBES2,
+        new PBES2Parameters(new KeyDerivationFunc(PKCSObjectIdentifiers.id_PBKDF2, hostile),
+            pbes2.getEncryptionScheme())), epki.getEncryptedData());
+    Path key = write("key.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder().encodeToString(evil.getEncoded()) + "\n-----END ENCRYPTED PRIVATE KEY-----\n");
+    long start = System.nanoTime();
+    assertThat(fails(() -> Pem.readPrivateKey(key, PASSWORD))).hasMessage(key
+        + ": expected an encrypted private key with a sane key-derivation cost, found one demanding 2000000000"
+        + " iterations (limit 10000000)");
+    assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+  }
+
+  @Test
+  void pkcs12MacDemandingAbsurdIterationsIsRefused() throws Exception {
+    Pfx pfx = Pfx.getInstance(Pkcs12.encode(leaf.keyMaterial(), "k", PASSWORD));
+    MacData mac = pfx.getMacData();
+    Pfx evil = new Pfx(pfx.getAuthSafe(), new MacData(mac.getMac(), mac.getSalt(), 1_000_000_000));
+    Path p12 = Files.write(dir.resolve("evil.p12"), evil.getEncoded());
+    assertThat(fails(() -> KeyMaterial.fromPkcs12(p12, PASSWORD))).hasMessage(p12
+        + ": expected a PKCS#12 file with a sane key-derivation cost, found one demanding 1000000000 iterations"
+        + " (limit 10000000)");
   }
 
   private Path write(String name, String content) throws Exception {

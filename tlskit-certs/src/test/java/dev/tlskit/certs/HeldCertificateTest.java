@@ -45,9 +45,10 @@ class HeldCertificateTest {
   void everyKeyTypeSignsAndIsSignedInAValidChain(KeyType type) throws Exception {
     HeldCertificate root = HeldCertificate.builder().commonName("Root " + type).keyType(type)
         .certificateAuthority(0).build();
-    HeldCertificate leaf = HeldCertificate.builder().commonName("leaf").keyType(type).signedBy(root)
+    HeldCertificate leaf = HeldCertificate.builder().commonName("leaf").keyPair(TestKeys.pair(type, 0)).signedBy(root)
         .addSubjectAlternativeName("example.test").build();
 
+    assertThat(Keys.describe(root.certificate().getPublicKey())).isEqualTo(type.toString());
     assertThat(Keys.describe(leaf.certificate().getPublicKey())).isEqualTo(type.toString());
     assertThat(leaf.certificate().getSigAlgName()).isEqualToIgnoringCase(switch (type) {
       case EC_P256 -> "SHA256withECDSA";

@@ -24,7 +24,8 @@ class KeyMaterialTest {
   @EnumSource(KeyType.class)
   void pkcs12RoundTripsEveryKeyType(KeyType type) throws Exception {
     HeldCertificate root = HeldCertificate.root("root");
-    HeldCertificate leaf = HeldCertificate.builder().keyType(type).signedBy(root).addDnsName("localhost").build();
+    HeldCertificate leaf = HeldCertificate.builder().keyPair(TestKeys.pair(type, 0)).signedBy(root)
+        .addDnsName("localhost").build();
     Path p12 = dir.resolve("leaf.p12");
     KeyMaterial written = KeyMaterial.of(leaf.privateKey(), leaf.fullChain());
     written.writePkcs12(p12, "server", PASSWORD);

@@ -33,10 +33,12 @@ class OpenSslInteropTest {
   @ParameterizedTest
   @EnumSource(KeyType.class)
   void opensslVerifiesRootIntermediateLeafOfEveryKeyType(KeyType type) throws Exception {
-    HeldCertificate root = HeldCertificate.builder().commonName("root").keyType(type).certificateAuthority(1).build();
-    HeldCertificate ca = HeldCertificate.builder().commonName("intermediate").keyType(type).certificateAuthority(0)
-        .signedBy(root).build();
-    HeldCertificate leaf = HeldCertificate.builder().commonName("localhost").keyType(type).signedBy(ca)
+    HeldCertificate root = HeldCertificate.builder().commonName("root").keyPair(TestKeys.pair(type, 0))
+        .certificateAuthority(1).build();
+    HeldCertificate ca = HeldCertificate.builder().commonName("intermediate").keyPair(TestKeys.pair(type, 1))
+        .certificateAuthority(0).signedBy(root).build();
+    HeldCertificate leaf = HeldCertificate.builder().commonName("localhost").keyPair(TestKeys.pair(type, 2))
+        .signedBy(ca)
         .addSubjectAlternativeName("localhost").addSubjectAlternativeName("127.0.0.1")
         .addSubjectAlternativeName("::1").build();
     writeChain(root, ca, leaf);
@@ -90,7 +92,8 @@ class OpenSslInteropTest {
   void opensslReadsOurPkcs12WithoutLegacyOptions(KeyType type) throws Exception {
     HeldCertificate root = HeldCertificate.root("root");
     HeldCertificate ca = HeldCertificate.intermediate("intermediate", root);
-    HeldCertificate leaf = HeldCertificate.builder().keyType(type).signedBy(ca).addDnsName("localhost").build();
+    HeldCertificate leaf = HeldCertificate.builder().keyPair(TestKeys.pair(type, 0)).signedBy(ca)
+        .addDnsName("localhost").build();
     leaf.keyMaterial().writePkcs12(dir.resolve("x.p12"), "tlskit", PASSWORD.toCharArray());
 
     String out = OpenSsl.ok(dir, ENV, "pkcs12", "-in", "x.p12", "-passin", "env:TLSKIT_TEST_PASS", "-nodes");
@@ -108,7 +111,7 @@ class OpenSslInteropTest {
   @ParameterizedTest
   @EnumSource(value = KeyType.class, names = {"EC_P384", "ED25519", "RSA_2048"})
   void opensslReadsOurEncryptedPkcs8AndTraditionalKeys(KeyType type) throws Exception {
-    HeldCertificate held = HeldCertificate.builder().keyType(type).build();
+    HeldCertificate held = HeldCertificate.builder().keyPair(TestKeys.pair(type, 0)).build();
     Pem.writePrivateKey(dir.resolve("enc.pem"), held.privateKey(), PASSWORD.toCharArray());
     assertThat(Files.readString(dir.resolve("enc.pem"))).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
 
@@ -162,6 +165,10 @@ class OpenSslInteropTest {
         "-out", "trust.p12");
     assertThat(TrustBundle.load(dir.resolve("trust.p12"), PASSWORD.toCharArray()))
         .containsExactly(fromPem.certificate());
+
+    OpenSsl.ok(dir, ENV, "x509", "-in", "cert.pem", "-trustout", "-addtrust", "serverAuth", "-out", "trusted.pem");
+    assertThat(Files.readString(dir.resolve("trusted.pem"))).contains("BEGIN TRUSTED CERTIFICATE");
+    assertThat(TrustBundle.load(dir.resolve("trusted.pem"), null)).containsExactly(fromPem.certificate());
   }
 
   private void writeChain(HeldCertificate root, HeldCertificate ca, HeldCertificate leaf) throws Exception {

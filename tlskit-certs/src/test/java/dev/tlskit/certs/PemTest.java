@@ -26,7 +26,7 @@ class PemTest {
   @BeforeAll
   static void generateOneCertificatePerKeyType() {
     for (KeyType t : KeyType.values()) {
-      HELD.put(t, HeldCertificate.builder().keyType(t).commonName(t.cliName()).build());
+      HELD.put(t, HeldCertificate.builder().keyPair(TestKeys.pair(t, 0)).commonName(t.cliName()).build());
     }
   }
 
@@ -89,6 +89,15 @@ class PemTest {
     Files.writeString(file, "comment line\n" + leaf.privateKeyPkcs8Pem() + "Bag Attributes\n" + leaf.certificatePem());
     assertThat(Pem.readCertificates(file)).containsExactly(leaf.certificate());
     assertThat(Pem.readPrivateKey(file, null).getEncoded()).isEqualTo(leaf.privateKey().getEncoded());
+  }
+
+  @Test
+  void windowsLineEndingsAndAByteOrderMarkAreAccepted() throws Exception {
+    HeldCertificate leaf = held(KeyType.EC_P256);
+    Path file = dir.resolve("windows.pem");
+    String text = "\uFEFF" + (leaf.certificatePem() + leaf.privateKeyPkcs8Pem()).replace("\n", "\r\n");
+    Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(KeyMaterial.fromPem(file, file, null).chain()).containsExactly(leaf.certificate());
   }
 
   @Test

@@ -90,9 +90,10 @@ final class BenchCommand implements Callable<Integer> {
     long sliceMillis = Math.max(50, Math.round(seconds * 500));
     long warmupMillis = Math.round((warmup != null ? warmup : quick ? 0.3 : 2.0) * 1000);
     Settings settings = new Settings(protocol, suite, group, keyType(key), provider(provider));
-    String loadStart = loadAverage();
+    String loadStart = BenchCommandJson.loadAverage();
     Pki pki = Pki.create(settings.keyType());
 
+    String[] negotiated = new String[2];
     List<Figure> figures = new ArrayList<>();
     for (int size : messageSizes) figures.add(new Figure("throughput", size, false));
     figures.add(new Figure("handshakes", 0, false));
@@ -101,6 +102,8 @@ final class BenchCommand implements Callable<Integer> {
     try (ProgressBar bar = progress(figures.size() * 4 + 2)) {
       try (Stack tlskit = BenchCommandStacks.tlskit(pki, settings, false);
            Stack jdk = BenchCommandStacks.jdk(pki, settings, false)) {
+        negotiated[0] = suiteOf(tlskit);
+        negotiated[1] = suiteOf(jdk);
         warmUp(tlskit, headlineSize, warmupMillis, bar);
         warmUp(jdk, headlineSize, warmupMillis, bar);
         for (Figure f : figures) {
@@ -116,10 +119,10 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    Map<String, Object> result = report(settings, figures, headlineSize, loadStart, loadAverage());
+    Map<String, Object> result = report(settings, negotiated, figures, headlineSize, loadStart, BenchCommandJson.loadAverage());
     printTable(out, result, figures);
     if (json != null) {
-      Files.writeString(json, toJson(result, "") + "\n");
+      Files.writeString(json, BenchCommandJson.write(result) + "\n");
       out.println("JSON written to " + json);
     }
     return ExitCodes.OK;
@@ -238,22 +241,41 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> report(Settings s, List<Figure> figures, int headlineSize, String loadStart,
-      String loadEnd) {
+  /** Returns the provider's name and, for Conscrypt, its release (its JCA version string is always 1.0). */
+  private static String providerVersion(Provider p) {
+    try {
+      Object v = Class.forName("org.conscrypt.Conscrypt").getMethod("version").invoke(null);
+      Class<?> c = v.getClass();
+      return p.getName() + " " + c.getMethod("major").invoke(v) + "." + c.getMethod("minor").invoke(v) + "."
+          + c.getMethod("patch").invoke(v);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return p.getName() + " " + p.getVersionStr();
+    }
+  }
+
+  private static String suiteOf(Stack stack) throws IOException {
+    try (var link = stack.connect()) {
+      return link.cipherSuite();
+    }
+  }
+
+  private Map<String, Object> report(Settings s, String[] negotiated, List<Figure> figures, int headlineSize,
+      String loadStart, String loadEnd) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("tool", "tlskit bench");
     r.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     r.put("quick", quick);
     r.put("seconds_per_stack", seconds);
-    r.put("provider", s.provider() == null ? "SunJSSE" : s.provider().getName() + " " + s.provider().getVersionStr());
+    r.put("provider", s.provider() == null ? "SunJSSE" : providerVersion(s.provider()));
     r.put("baseline_provider", "SunJSSE");
     r.put("protocol", s.protocol());
-    r.put("cipher_suite", s.suite());
+    r.put("cipher_suite", negotiated[0]);
+    r.put("baseline_cipher_suite", negotiated[1]);
     r.put("group", s.group());
     r.put("key", s.keyType().cliName());
     r.put("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
         + System.getProperty("java.vendor") + ")");
-    r.put("cpu", cpuModel());
+    r.put("cpu", BenchCommandJson.cpuModel());
     r.put("nproc", Runtime.getRuntime().availableProcessors());
     r.put("load_avg", Map.of("start", loadStart, "end", loadEnd));
     Map<String, Object> tp = new LinkedHashMap<>();
@@ -302,67 +324,5 @@ final class BenchCommand implements Callable<Integer> {
 
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
-  }
-
-  static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
-      }
-    } catch (IOException | RuntimeException ignored) {
-      // not Linux: fall through
-    }
-    return System.getProperty("os.arch");
-  }
-
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  /** Writes maps, lists, strings, numbers and booleans as JSON, two spaces per level. */
-  static String toJson(Object v, String indent) {
-    if (v instanceof Map<?, ?> m) {
-      if (m.isEmpty()) return "{}";
-      StringBuilder sb = new StringBuilder("{\n");
-      String inner = indent + "  ";
-      int i = 0;
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        sb.append(inner).append(quote(String.valueOf(e.getKey()))).append(": ").append(toJson(e.getValue(), inner));
-        sb.append(++i < m.size() ? ",\n" : "\n");
-      }
-      return sb.append(indent).append('}').toString();
-    }
-    if (v instanceof List<?> l) {
-      if (l.isEmpty()) return "[]";
-      StringBuilder sb = new StringBuilder("[\n");
-      String inner = indent + "  ";
-      for (int i = 0; i < l.size(); i++) {
-        sb.append(inner).append(toJson(l.get(i), inner)).append(i + 1 < l.size() ? ",\n" : "\n");
-      }
-      return sb.append(indent).append(']').toString();
-    }
-    if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
-    return v == null ? "null" : quote(v.toString());
-  }
-
-  private static String quote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        default -> {
-          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-          else sb.append(c);
-        }
-      }
-    }
-    return sb.append('"').toString();
   }
 }

@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.security.Security;
 import java.security.cert.X509Certificate;
@@ -37,32 +38,36 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The two TLS stacks {@code tlskit bench} compares: TlsKit ({@link TlsClient} to {@link TlsServer}) and the raw JDK
  * ({@link SSLSocket} to {@link SSLServerSocket}), each a loopback server plus a client, with the same key,
- * protocol, cipher suite, group, socket options (TCP_NODELAY) and timeouts.
+ * protocol, cipher suite, group, socket options (TCP_NODELAY) and timeouts. Public for the JMH benchmarks of
+ * tlskit-bench, which run on the class path; the package is not exported.
  */
-final class BenchCommandStacks {
-  static final String PEER_NAME = "localhost";
+public final class BenchCommandStacks {
+  public static final String PEER_NAME = "localhost";
   private static final int TIMEOUT_MILLIS = 30_000;
 
   private BenchCommandStacks() {}
 
   /** What both stacks negotiate. {@code provider} is null for the JDK's own (SunJSSE). */
-  record Settings(String protocol, String suite, String group, KeyType keyType, Provider provider) {}
+  public record Settings(String protocol, String suite, String group, KeyType keyType, Provider provider) {}
 
   /** A connected, handshaken client link; {@code out} must be flushed after each message. */
-  interface Link extends Closeable {
+  public interface Link extends Closeable {
     InputStream in();
 
     OutputStream out();
+
+    /** Returns the cipher suite negotiated. */
+    String cipherSuite();
   }
 
   /** One TLS stack: a loopback server and a way to connect a client to it. */
-  interface Stack extends Closeable {
+  public interface Stack extends Closeable {
     Link connect() throws IOException;
   }
 
   /** A throwaway CA and a leaf for "localhost" and 127.0.0.1 signed by it. */
-  record Pki(HeldCertificate ca, HeldCertificate leaf) {
-    static Pki create(KeyType type) {
+  public record Pki(HeldCertificate ca, HeldCertificate leaf) {
+    public static Pki create(KeyType type) {
       HeldCertificate ca = HeldCertificate.builder().commonName("tlskit bench CA").keyType(type)
           .certificateAuthority().build();
       HeldCertificate leaf = HeldCertificate.builder().commonName(PEER_NAME).keyType(type).signedBy(ca)
@@ -76,10 +81,10 @@ final class BenchCommandStacks {
    * put first in the JCA list only while the server builds its context, so that the JDK stack made afterwards
    * still gets the JDK's own ciphers.
    */
-  static Stack tlskit(Pki pki, Settings s, boolean resumption) throws IOException {
+  public static Stack tlskit(Pki pki, Settings s, boolean resumption) throws IOException {
     TlsServer.Builder b = TlsServer.builder(c -> serve(c.input(), c.output()),
             ServerCertificates.of(CertifiedKey.of(pki.leaf().privateKey(), pki.leaf().chain())))
-        .policy(TlsPolicy.builder().protocols(s.protocol()).cipherSuites(List.of(s.suite()))
+        .policy(TlsPolicy.builder().protocols(s.protocol()).cipherSuites(List.of(serverSuites(s)))
             .namedGroups(List.of(s.group())).build())
         .sessionResumption(resumption).maxConnections(100_000).backlog(1024)
         .handshakeTimeout(Duration.ofMillis(TIMEOUT_MILLIS)).idleTimeout(Duration.ofMillis(TIMEOUT_MILLIS));
@@ -116,6 +121,11 @@ final class BenchCommandStacks {
           }
 
           @Override
+          public String cipherSuite() {
+            return c.sslSession().getCipherSuite();
+          }
+
+          @Override
           public void close() throws IOException {
             c.close();
           }
@@ -129,8 +139,19 @@ final class BenchCommandStacks {
     };
   }
 
+  /**
+   * Returns the server's suites. Conscrypt (BoringSSL) always enables its TLS 1.3 suites and picks the certificate
+   * by the TLS 1.2 suites enabled, so with a TLS 1.3 suite alone it finds no usable key (NO_CERTIFICATE_SET): a
+   * TLS 1.2 ECDHE suite for the key type is added, which the TLS 1.3-only protocol setting keeps from being used.
+   */
+  private static String[] serverSuites(Settings s) {
+    if (s.provider() == null || !s.provider().getName().startsWith("Conscrypt")) return new String[] {s.suite()};
+    String auth = s.keyType().name().startsWith("RSA") ? "RSA" : "ECDSA";
+    return new String[] {s.suite(), "TLS_ECDHE_" + auth + "_WITH_AES_128_GCM_SHA256"};
+  }
+
   /** Starts a raw JDK (SunJSSE) server socket and client, as an application using the JDK directly would. */
-  static Stack jdk(Pki pki, Settings s, boolean resumption) throws IOException {
+  public static Stack jdk(Pki pki, Settings s, boolean resumption) throws IOException {
     SSLContext serverContext;
     SSLContext clientContext;
     try {
@@ -213,6 +234,11 @@ final class BenchCommandStacks {
           }
 
           @Override
+          public String cipherSuite() {
+            return ssl.getSession().getCipherSuite();
+          }
+
+          @Override
           public void close() throws IOException {
             ssl.close();
           }
@@ -230,13 +256,17 @@ final class BenchCommandStacks {
   //   'P' ping: the server answers 'p' and waits for the client to close (one handshake plus one round trip);
   //   'T' throughput: batches of [8-byte length][that many bytes], a zero length ends it, the server answers the
   //       8-byte total it received;
-  //   'E' echo: every byte read is written back at once.
-  static final int PING = 'P';
-  static final int THROUGHPUT = 'T';
-  static final int ECHO = 'E';
+  //   'E' echo: every byte read is written back at once;
+  //   'R' source: a 4-byte message size follows; the server writes messages of that size until the client closes;
+  //   'G' an HTTP GET (from openssl s_time -www): the same tiny reply openssl s_server -WWW gives for a 3-byte file.
+  public static final int PING = 'P';
+  public static final int THROUGHPUT = 'T';
+  public static final int ECHO = 'E';
+  public static final int SOURCE = 'R';
+  public static final int HTTP_GET = 'G';
 
   /** Serves one connection of the bench protocol. */
-  static void serve(InputStream in, OutputStream out) throws IOException {
+  public static void serve(InputStream in, OutputStream out) throws IOException {
     switch (in.read()) {
       case PING -> {
         out.write('p');
@@ -261,11 +291,26 @@ final class BenchCommandStacks {
         in.read();
       }
       case ECHO -> {
-        byte[] buf = new byte[16 * 1024];
+        byte[] buf = new byte[1024]; // small: the idle-connection driver counts it as heap per connection
         for (int n = in.read(buf); n > 0; n = in.read(buf)) {
           out.write(buf, 0, n);
           out.flush();
         }
+      }
+      case SOURCE -> {
+        byte[] message = new byte[new DataInputStream(in).readInt()];
+        while (true) {
+          out.write(message);
+          out.flush();
+        }
+      }
+      case HTTP_GET -> {
+        int seen = 0; // bytes of "\r\n\r\n" matched so far; the request is bounded like every other read
+        for (int i = 0, b = in.read(); b >= 0 && seen < 4 && i < 8192; i++, b = in.read()) {
+          seen = b == (seen % 2 == 0 ? '\r' : '\n') ? seen + 1 : b == '\r' ? 1 : 0;
+        }
+        out.write("HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\nok\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
       }
       default -> { }
     }

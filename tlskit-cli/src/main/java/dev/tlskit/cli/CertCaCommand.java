@@ -50,7 +50,9 @@ final class CertCaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CertificateFileException {
-    if (days <= 0) throw new UsageException("--days must be positive: " + days);
+    if (days <= 0 || days > CertFiles.MAX_DAYS) {
+      throw new UsageException("--days must be between 1 and " + CertFiles.MAX_DAYS + ": " + days);
+    }
     if (pathLength < 0) throw new UsageException("--path-length must be >= 0: " + pathLength);
     char[] password = passwordEnv == null ? null : GlobalOptions.secretFromEnv("--password-env", passwordEnv);
     if (!force && Files.exists(out.resolve(CertFiles.CA_CERT)) && Files.exists(out.resolve(CertFiles.CA_KEY))) {
@@ -74,8 +76,9 @@ final class CertCaCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     o.printf("Created CA '%s' (%s, valid until %s):%n", commonName, Keys.describe(ca.certificate().getPublicKey()),
         CertFiles.date(ca.certificate().getNotAfter().toInstant()));
-    o.printf("  %s  the CA certificate: trust it where you test (--trust %s)%n", certFile, certFile);
-    o.printf("  %s  its private key (mode 0600%s): keep it to yourself%n", keyFile,
+    String w = "%-" + keyFile.toString().length() + "s";
+    o.printf("  " + w + "  the CA certificate: trust it where you test (--trust %s)%n", certFile, certFile);
+    o.printf("  " + w + "  its private key (mode 0600%s): keep it to yourself%n", keyFile,
         password != null ? ", encrypted" : "");
     o.printf("Next: tlskit cert issue --ca %s --name localhost --ip 127.0.0.1 --out DIR%n", out);
     o.flush();

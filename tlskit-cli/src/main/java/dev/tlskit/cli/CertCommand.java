@@ -10,14 +10,14 @@ import picocli.CommandLine.Command;
     subcommands = {CertCaCommand.class, CertIssueCommand.class, CertShowCommand.class},
     footerHeading = "%nFiles:%n",
     footer = {
-        "  A CA directory (cert ca --out DIR) holds:",
-        "    ca.pem       the CA certificate: what clients and servers trust (--trust DIR/ca.pem)",
-        "    ca-key.pem   its private key, PKCS#8 PEM, mode 0600 (encrypted with --password-env)",
-        "  An issue directory (cert issue --out DIR) holds:",
-        "    cert.pem     the certificate followed by the CA chain above it, without the self-signed root",
-        "    key.pem      its private key, PKCS#8 PEM, mode 0600 (encrypted with --encrypt-key)",
-        "    cert.p12     key and chain as PKCS#12 (AES-256, PBKDF2), only when --password-env is given",
-        "  Existing files are never replaced unless --force is given; 'cert ca' keeps an existing CA."})
+        "  cert ca --out DIR writes:",
+        "    ca.pem       the CA certificate, for peers to trust (--trust DIR/ca.pem)",
+        "    ca-key.pem   its key: PKCS#8 PEM, mode 0600, encrypted with --password-env",
+        "  cert issue --out DIR writes:",
+        "    cert.pem     the certificate, then the CA chain (without a self-signed root)",
+        "    key.pem      its key: PKCS#8 PEM, mode 0600, encrypted with --encrypt-key",
+        "    cert.p12     key and chain as PKCS#12 (AES-256), only with --password-env",
+        "  No file is replaced without --force; 'cert ca' keeps an existing CA."})
 final class CertCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

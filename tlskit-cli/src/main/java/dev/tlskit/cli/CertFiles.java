@@ -18,6 +18,8 @@ final class CertFiles {
   static final String CERT = "cert.pem";
   static final String KEY = "key.pem";
   static final String PKCS12 = "cert.p12";
+  /** A century: beyond it X.509 dates get odd (year 9999 is the last GeneralizedTime can say) and nobody needs it. */
+  static final int MAX_DAYS = 36_500;
 
   private CertFiles() {}
 

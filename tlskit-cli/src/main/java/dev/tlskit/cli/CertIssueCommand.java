@@ -80,7 +80,9 @@ final class CertIssueCommand implements Callable<Integer> {
     if (names.isEmpty() && ips.isEmpty() && emails.isEmpty() && uris.isEmpty()) {
       throw new UsageException("give at least one --name, --ip, --email or --uri for the certificate");
     }
-    if (days <= 0) throw new UsageException("--days must be positive: " + days);
+    if (days <= 0 || days > CertFiles.MAX_DAYS) {
+      throw new UsageException("--days must be between 1 and " + CertFiles.MAX_DAYS + ": " + days);
+    }
     if (encryptKey && passwordEnv == null) throw new UsageException("--encrypt-key needs --password-env VAR");
     char[] password = passwordEnv == null ? null : GlobalOptions.secretFromEnv("--password-env", passwordEnv);
     char[] caPassword = caPasswordEnv == null ? null
@@ -128,10 +130,11 @@ final class CertIssueCommand implements Callable<Integer> {
         usages().stream().map(ExtendedKeyUsage::toString).collect(Collectors.joining(" and ")),
         CertFiles.date(leaf.certificate().getNotAfter().toInstant()),
         ca.certificate().getSubjectX500Principal().getName());
-    o.printf("  %s  certificate and chain (%d certificate%s)%n", certFile, leaf.chain().size(),
+    String w = "%-" + certFile.toString().length() + "s";
+    o.printf("  " + w + "  certificate and chain (%d certificate%s)%n", certFile, leaf.chain().size(),
         leaf.chain().size() == 1 ? "" : "s");
-    o.printf("  %s  private key (mode 0600%s)%n", keyFile, encryptKey ? ", encrypted" : "");
-    if (password != null) o.printf("  %s  PKCS#12 with both, alias '%s'%n", p12File, commonName());
+    o.printf("  " + w + "  private key (mode 0600%s)%n", keyFile, encryptKey ? ", encrypted" : "");
+    if (password != null) o.printf("  " + w + "  PKCS#12 with both, alias '%s'%n", p12File, commonName());
     else o.printf("  (no PKCS#12 written: add --password-env VAR to get %s)%n", p12File);
     o.printf("Names: %s%n", CertInfo.of(leaf.certificate()).subjectAltNames().stream()
         .collect(Collectors.joining(", ")));

@@ -5,22 +5,28 @@ import picocli.CommandLine.Option;
 
 /**
  * The flags every network command shares (DEVELOPERS.md): trust, expected peer name, client certificate, timeout,
- * JSON output. Mixed into each subcommand so they may be given after the subcommand name.
+ * JSON output. Mixed into each subcommand so they may be given after the subcommand name. {@link ClientOptions}
+ * turns them into a policy and a client.
  */
 final class GlobalOptions {
   @Option(names = "--trust", paramLabel = "FILE",
-      description = "PEM bundle or PKCS#12 trust store replacing the default roots.")
+      description = "PEM bundle, DER certificate, PKCS#12 or JKS trust store replacing the default roots.")
   Path trust;
+
+  @Option(names = "--trust-password-env", paramLabel = "VAR",
+      description = "Environment variable holding the password of a --trust key store (if it has one).")
+  String trustPasswordEnv;
 
   @Option(names = "--peer-name", paramLabel = "NAME",
       description = "Name to verify the peer certificate against (default: the host dialled).")
   String peerName;
 
   @Option(names = "--cert", paramLabel = "FILE",
-      description = "Client certificate: PEM chain (with --key) or PKCS#12 (with --cert-password-env).")
+      description = "Client certificate: PEM chain (with --key), PEM chain+key in one file, or PKCS#12/JKS.")
   Path cert;
 
-  @Option(names = "--key", paramLabel = "FILE", description = "PEM private key for --cert.")
+  @Option(names = "--key", paramLabel = "FILE",
+      description = "PEM private key for --cert (PKCS#8, PKCS#1, SEC1; encrypted with --cert-password-env).")
   Path key;
 
   @Option(names = "--cert-password-env", paramLabel = "VAR",
@@ -28,7 +34,7 @@ final class GlobalOptions {
   String certPasswordEnv;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "Timeout for connect, handshake and each read (default: ${DEFAULT-VALUE}).")
+      description = "Timeout for connect, handshake, each read and each write (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
   @Option(names = "--json", description = "Print machine-readable JSON instead of text.")

@@ -2,18 +2,11 @@ package dev.tlskit.cli;
 
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Option;
 
 /** The options every mail command shares: server, TLS mode, user and the variable holding the password. */
@@ -92,36 +85,24 @@ final class MailServerOptions {
   }
 
   /**
-   * Builds the TLS client from the global flags.
+   * Builds the TLS client from the global flags: the modern policy with --trust as the only anchors when given,
+   * --timeout for connect, handshake, reads and writes.
    *
-   * <p>TODO-replace: the client-core work adds a shared builder from {@link GlobalOptions} (policy, --cert, PKCS#12
-   * trust); this stand-in honours --timeout and a PEM --trust bundle only.
+   * <p>TODO-replace: once the CLI has one shared builder from {@link GlobalOptions} (client certificates, pins),
+   * use it here.
    */
   static TlsClient tlsClient(GlobalOptions global) {
     if (global.timeoutSeconds <= 0) throw new UsageException("--timeout must be positive: " + global.timeoutSeconds);
-    Duration timeout = Duration.ofSeconds(global.timeoutSeconds);
-    TlsClient.Builder b = TlsClient.builder().connectTimeout(timeout).readTimeout(timeout);
-    if (global.trust != null) b.sslContext(trusting(global.trust));
-    return b.build();
-  }
-
-  private static SSLContext trusting(Path pem) {
-    try (InputStream in = Files.newInputStream(pem)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("trust-" + i++, c);
+    Trust trust = Trust.system();
+    if (global.trust != null) {
+      try {
+        trust = Trust.fromFile(global.trust, null);
+      } catch (IOException | RuntimeException e) {
+        throw new UsageException("cannot use --trust " + global.trust + ": " + e.getMessage(), e);
       }
-      if (i == 0) throw new UsageException("--trust " + pem + " holds no certificate");
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new UsageException("--trust " + pem + ": " + e.getMessage(), e);
     }
+    return TlsClient.builder().policy(TlsPolicy.builder().trust(trust).build())
+        .timeout(Duration.ofSeconds(global.timeoutSeconds)).build();
   }
 
   /** Returns {@code s} as a JSON string literal. */

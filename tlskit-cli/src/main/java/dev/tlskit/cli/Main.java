@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tlskit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "TLS and STARTTLS clients, servers and certificates.",
     subcommands = {
+        DemoCommand.class,
+        ConnectCommand.class,
         ProbeCommand.class,
         ServeCommand.class,
         CertCommand.class,

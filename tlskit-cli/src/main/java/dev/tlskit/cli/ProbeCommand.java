@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
+import dev.tlskit.internal.probe.MalformedTlsException;
 import dev.tlskit.internal.probe.ProbeReport;
 import dev.tlskit.internal.probe.Prober;
 import dev.tlskit.internal.probe.Starttls;
@@ -30,9 +31,13 @@ import picocli.CommandLine.Spec;
         "  tlskit probe mail.example.com --starttls smtp          (port 25 by default)",
         "  tlskit probe 10.0.0.5:993 --peer-name imap.example.com --trust corp-roots.pem --json",
         "",
-        "Exit codes: 0 verdict GOOD or WEAK (nothing worse than MEDIUM); 1 no TLS version accepted;",
-        "  2 usage error; 3 verdict BAD (a HIGH or CRITICAL finding: untrusted or expired certificate, name",
-        "  mismatch, TLS 1.0/1.1, broken suites, STARTTLS not offered, ...); 4 unreachable or timed out."})
+        "Exit codes:",
+        "  0  verdict GOOD or WEAK (no finding worse than MEDIUM)",
+        "  1  no TLS version accepted, or the port does not speak TLS",
+        "  2  usage error",
+        "  3  verdict BAD (a HIGH or CRITICAL finding: untrusted, expired or misnamed certificate, TLS 1.0/1.1,",
+        "     broken suites, ...), or STARTTLS not offered or refused",
+        "  4  unreachable or timed out"})
 final class ProbeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin GlobalOptions global;
@@ -83,11 +88,22 @@ final class ProbeCommand implements Callable<Integer> {
     try {
       report = prober.run();
     } catch (IOException e) {
-      int code = e instanceof Starttls.StarttlsException ? ExitCodes.SECURITY : ExitCodes.NETWORK;
-      if (!global.json) throw e instanceof Starttls.StarttlsException ? e : new IOException(target.address()
-          + " is unreachable: " + Main.message(e), e);
-      out.println(ProbeReport.errorJson(target, code == ExitCodes.NETWORK ? "UNREACHABLE" : "STARTTLS_FAILED",
-          Main.message(e)));
+      String verdict;
+      int code;
+      if (e instanceof Starttls.StarttlsException) {
+        verdict = "STARTTLS_FAILED";
+        code = ExitCodes.SECURITY;
+      } else if (e instanceof MalformedTlsException) {
+        verdict = "NOT_TLS";
+        code = ExitCodes.REFUSED;
+      } else {
+        verdict = "UNREACHABLE";
+        code = ExitCodes.NETWORK;
+      }
+      String message = verdict.equals("UNREACHABLE")
+          ? target.address() + " is unreachable: " + Main.message(e) : Main.message(e);
+      if (global.json) out.println(ProbeReport.errorJson(target, verdict, message));
+      else spec.commandLine().getErr().println("tlskit: " + message);
       return code;
     }
     out.print(global.json ? report.toJson() + "\n" : report.toString());

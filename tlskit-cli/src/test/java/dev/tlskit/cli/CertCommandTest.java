@@ -188,6 +188,10 @@ class CertCommandTest {
         out.toString()}, "300.1.2.3");
     assertUsageError(new String[] {"cert", "issue", "--ca", ca.toString(), "--out", out.toString()},
         "at least one --name");
+    assertUsageError(new String[] {"cert", "ca", "--out", out.toString(), "--days", "0"},
+        "--days must be between 1 and 36500: 0");
+    assertUsageError(new String[] {"cert", "issue", "--ca", ca.toString(), "--name", "x", "--days", "99999999",
+        "--out", out.toString()}, "--days must be between 1 and 36500: 99999999");
     assertUsageError(new String[] {"cert", "ca", "--out", out.toString(), "--key-type", "dsa"},
         "unknown key type 'dsa', expected one of: ec-p256, ec-p384, ed25519, rsa2048, rsa3072, rsa4096");
     assertUsageError(new String[] {"cert", "issue", "--ca", dir.resolve("nope").toString(), "--name", "x",

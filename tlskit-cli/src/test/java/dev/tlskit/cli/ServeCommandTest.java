@@ -182,6 +182,24 @@ class ServeCommandTest {
   }
 
   @Test
+  void jsonLogWritesOneObjectPerConnection() throws Exception {
+    try (ServeRunner serve = new ServeRunner("--cert", f("server.pem"), "--key", f("server.key"), "--json-log")) {
+      try (PeerProcess c = PeerProcess.start(dir, "openssl", "s_client", "-connect", "127.0.0.1:" + serve.port,
+          "-servername", "localhost", "-CAfile", f("ca.pem"))) {
+        c.send("json please\n");
+        c.await("json please", T);
+      }
+      String line = serve.await("(\\{\"time\":[^\n]*\"event\":\"closed\"[^\n]*})");
+      assertThat(line).contains("\"tls\":true").contains("\"protocol\":\"TLSv1.3\"")
+          .contains("\"sni\":\"localhost\"").contains("\"client\":null");
+      PeerProcess.Result plain = PeerProcess.run(T, dir, "openssl", "s_client", "-tls1_1", "-cipher",
+          "DEFAULT@SECLEVEL=0", "-connect", "127.0.0.1:" + serve.port);
+      assertThat(plain.code()).isNotZero();
+      serve.await("\\{\"time\":[^\n]*\"event\":\"refused\"[^\n]*\"reason\":\"PROTOCOL_VERSION\"");
+    }
+  }
+
+  @Test
   void serveRefusesContradictoryOrMissingOptions() {
     MainTest.Result r = MainTest.run("serve", "--port", "0");
     assertThat(r.code()).isEqualTo(2);

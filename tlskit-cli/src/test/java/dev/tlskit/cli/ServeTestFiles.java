@@ -12,12 +12,12 @@ final class ServeTestFiles {
   private static final String SCRIPT = """
       set -e
       ec="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-      ca() { openssl req -x509 $ec -keyout $1.key -out $1.pem -subj "/CN=$2" -days 2 \\
+      ca() { openssl req -x509 $ec -keyout $1.key -out $1.pem -subj "/CN=$2" -days 120 \\
           -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign; }
       leaf() { # name cn issuer extensions
         printf "basicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\n$4\\n" > $1.ext
         openssl req -new $ec -keyout $1.key -out $1.csr -subj "/CN=$2"
-        openssl x509 -req -in $1.csr -CA $3.pem -CAkey $3.key -set_serial $RANDOM -days 2 -extfile $1.ext -out $1.crt
+        openssl x509 -req -in $1.csr -CA $3.pem -CAkey $3.key -set_serial $RANDOM -days 120 -extfile $1.ext -out $1.crt
         cat $1.crt $3.pem > $1.pem
       }
       ca ca "Serve Test CA"

@@ -11,6 +11,7 @@ import dev.tlskit.internal.mail.MailSecurity;
 import dev.tlskit.internal.mail.Sasl;
 import dev.tlskit.internal.mail.ServerText;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,6 +60,7 @@ public final class ImapClient implements Closeable {
   private Set<String> capabilities;
   private ImapResponse greeting;
   private boolean authenticated;
+  private ImapResponse bye;
 
   private ImapClient(TlsConnection conn, TlsMode mode, ImapLimits limits) {
     this.conn = conn;
@@ -221,11 +223,16 @@ public final class ImapClient implements Closeable {
     List<ListEntry> out = new ArrayList<>();
     for (ImapResponse r : cmd("LIST %s %s", mailbox("reference", reference), mailbox("pattern", pattern)).untagged()) {
       if (!r.type().equals("LIST") || r.values().size() < 3) continue;
-      List<String> attrs = new ArrayList<>();
-      if (r.values().get(0) instanceof ImapValue.ListValue l) for (ImapValue v : l.items()) attrs.add(v.asText());
-      out.add(new ListEntry(MailboxNames.decode(r.values().get(2).asText()), r.values().get(1).asText(), attrs));
+      String name = r.values().get(2).asText();
+      if (name == null) continue;
+      out.add(new ListEntry(MailboxNames.decode(name), r.values().get(1).asText(), texts(r.values().get(0))));
     }
     return out;
+  }
+
+  /** Creates a mailbox. */
+  public void create(String mailbox) throws IOException {
+    cmd("CREATE %s", mailbox("mailbox", mailbox));
   }
 
   /** Selects a mailbox read-write. */
@@ -272,7 +279,7 @@ public final class ImapClient implements Closeable {
       if (!(r.values().get(1) instanceof ImapValue.ListValue l)) continue;
       for (int i = 0; i + 1 < l.items().size(); i += 2) {
         if (l.items().get(i + 1) instanceof ImapValue.Num n) {
-          out.put(l.items().get(i).asText().toUpperCase(Locale.ROOT), n.value());
+          out.put(String.valueOf(l.items().get(i).asText()).toUpperCase(Locale.ROOT), n.value());
         }
       }
     }
@@ -392,12 +399,12 @@ public final class ImapClient implements Closeable {
     String tag = newTag();
     writeLine(tag + " IDLE");
     List<ImapResponse> seen = new ArrayList<>();
-    ImapResponse first = parser.read();
+    ImapResponse first = next();
     while (!first.continuation()) {
       if (first.tagged()) return List.of(checkTag(tag, first));
       observe(first);
       seen.add(first);
-      first = parser.read();
+      first = next();
     }
     int saved = conn.socket().getSoTimeout();
     long deadline = System.nanoTime() + maxWait.toNanos();
@@ -408,7 +415,7 @@ public final class ImapClient implements Closeable {
         conn.socket().setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
         ImapResponse r;
         try {
-          r = parser.read();
+          r = next();
         } catch (SocketTimeoutException e) {
           break;
         }
@@ -422,7 +429,7 @@ public final class ImapClient implements Closeable {
     }
     writeLine("DONE");
     while (true) {
-      ImapResponse r = parser.read();
+      ImapResponse r = next();
       if (r.tagged()) {
         if (!checkTag(tag, r).type().equals("OK")) throw failure("IDLE", r);
         return seen;
@@ -489,7 +496,7 @@ public final class ImapClient implements Closeable {
         writeLine(text.toString());
         text.setLength(0);
         while (true) { // wait for "+ go ahead"; a tagged answer means the command was refused
-          ImapResponse r = parser.read();
+          ImapResponse r = next();
           if (r.continuation()) break;
           if (r.tagged()) return new Exchange(checkTag(tag, r), untagged);
           observe(r);
@@ -503,7 +510,7 @@ public final class ImapClient implements Closeable {
     }
     writeLine(text.toString());
     while (true) {
-      ImapResponse r = parser.read();
+      ImapResponse r = next();
       if (r.continuation()) {
         writeLine(onContinuation.apply(r));
         continue;
@@ -511,6 +518,17 @@ public final class ImapClient implements Closeable {
       observe(r);
       if (r.tagged()) return new Exchange(checkTag(tag, r), untagged);
       untagged.add(r);
+    }
+  }
+
+  /** Reads the next response; a close right after an untagged BYE is reported with the server's reason. */
+  private ImapResponse next() throws IOException {
+    try {
+      return parser.read();
+    } catch (EOFException e) {
+      if (bye == null) throw e;
+      throw new ProtocolException("server closed the connection: " + ServerText.quote(bye.toString()), "BYE",
+          bye.text(), e);
     }
   }
 
@@ -524,6 +542,7 @@ public final class ImapClient implements Closeable {
 
   /** Learns from any response: ALERT text (kept as server text), capabilities. Referrals are ignored. */
   private void observe(ImapResponse r) {
+    if (!r.tagged() && r.type().equals("BYE")) bye = r;
     if (r.codeName().equals("ALERT")) {
       alerts.add(r.text());
       LOG.log(System.Logger.Level.WARNING, "IMAP server " + conn.peerName() + " says: " + ServerText.quote(r.text()));
@@ -603,7 +622,9 @@ public final class ImapClient implements Closeable {
 
   private static List<String> texts(ImapValue v) {
     List<String> out = new ArrayList<>();
-    if (v instanceof ImapValue.ListValue l) for (ImapValue i : l.items()) out.add(i.asText());
+    if (v instanceof ImapValue.ListValue l) {
+      for (ImapValue i : l.items()) if (i.asText() != null) out.add(i.asText()); // a NIL is no flag
+    }
     return out;
   }
 

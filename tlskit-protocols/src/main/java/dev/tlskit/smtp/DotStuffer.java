@@ -6,14 +6,12 @@ import java.io.OutputStream;
 
 /**
  * Copies a message into the DATA phase: every line ending becomes CRLF, a line starting with '.' gets a second one
- * (RFC 5321 4.5.2), and the terminating {@code CRLF.CRLF} is written. Reports whether 8-bit bytes were seen.
+ * (RFC 5321 4.5.2), and the terminating {@code CRLF.CRLF} is written.
  */
 final class DotStuffer {
   private final OutputStream out;
   private boolean lineStart = true;
   private boolean afterCr;
-  private boolean eightBit;
-  private long bytes;
 
   DotStuffer(OutputStream out) {
     this.out = out;
@@ -29,7 +27,6 @@ final class DotStuffer {
   }
 
   private void write(int b) throws IOException {
-    if (b >= 0x80) eightBit = true;
     if (b == '\n') {
       if (!afterCr) out.write('\r');
       out.write('\n');
@@ -49,7 +46,6 @@ final class DotStuffer {
       out.write(b);
       lineStart = false;
     }
-    bytes++;
   }
 
   /** Ends the message: completes the last line and writes the lone dot. */
@@ -59,13 +55,5 @@ final class DotStuffer {
     out.write(".\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     afterCr = false;
     lineStart = true;
-  }
-
-  boolean sawEightBit() {
-    return eightBit;
-  }
-
-  long bytes() {
-    return bytes;
   }
 }

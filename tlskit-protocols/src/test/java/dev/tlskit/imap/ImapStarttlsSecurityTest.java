@@ -101,6 +101,18 @@ class ImapStarttlsSecurityTest {
   }
 
   @Test
+  void responseInjectedRightAfterTheUpgradeReplyAborts() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), GREETING, "C: {tag} STARTTLS",
+        "S: {tag} OK begin TLS", "S: * CAPABILITY IMAP4rev1 AUTH=PLAIN")) {
+      assertThatThrownBy(() -> connect(peer, TlsMode.STARTTLS))
+          .isInstanceOfSatisfying(TlsSecurityException.class, e -> assertThat(e.reason())
+              .isIn(Reason.INJECTION_DETECTED, Reason.HANDSHAKE_FAILED));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).doesNotContain("LOGIN", "AUTHENTICATE");
+    }
+  }
+
+  @Test
   void untrustedCertificateAborts() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), GREETING, "C: {tag} STARTTLS",
         "S: {tag} OK begin", "TLS")) {

@@ -193,6 +193,38 @@ class ImapTranscriptTest {
   }
 
   @Test
+  void nilWhereTextIsExpectedIsTolerated() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(GREETING,
+        "C: {tag} LIST \"\" \"*\"", "S: * LIST (NIL \\Marked) NIL NIL\r\n* LIST () NIL INBOX\r\n{tag} OK",
+        "C: {tag} UID FETCH 1 (UID FLAGS RFC822.SIZE ENVELOPE)",
+        "S: * 1 FETCH (UID 1 FLAGS (NIL) ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))\r\n{tag} OK",
+        "C: {tag} STATUS \"INBOX\" (MESSAGES)", "S: * STATUS INBOX (NIL 3)\r\n{tag} OK")) {
+      ImapClient imap = connect(peer);
+      assertThat(imap.list("", "*")).containsExactly(new ListEntry("INBOX", null, List.of()));
+      ImapMessage m = imap.fetchEnvelopes("1").get(0);
+      assertThat(m.flags()).isEmpty();
+      assertThat(m.envelope().subject()).isNull();
+      assertThat(imap.status("INBOX", "MESSAGES")).containsEntry("NULL", 3L);
+      imap.close();
+      assertThat(peer.finish()).isEmpty();
+    }
+  }
+
+  @Test
+  void byeBeforeCloseIsReportedWithTheServersReason() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(GREETING, "C: {tag} NOOP", "S: * BYE [UNAVAILABLE] shutting down",
+        "CLOSE")) {
+      ImapClient imap = connect(peer);
+      assertThatThrownBy(imap::noop).isInstanceOfSatisfying(ProtocolException.class, e -> {
+        assertThat(e.replyCode()).isEqualTo("BYE");
+        assertThat(e.replyText()).isEqualTo("shutting down");
+      });
+      imap.close();
+      peer.finish();
+    }
+  }
+
+  @Test
   void byeGreetingIsARefusal() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain("S: * BYE too many connections")) {
       assertThatThrownBy(() -> connect(peer)).isInstanceOfSatisfying(ProtocolException.class,

@@ -78,6 +78,18 @@ class Pop3StlsSecurityTest {
   }
 
   @Test
+  void replyInjectedRightAfterTheUpgradeReplyAborts() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), "S: +OK ready", "C: CAPA", CAPA_STLS,
+        "C: STLS", "S: +OK begin", "S: +OK\r\nUSER\r\n.")) {
+      assertThatThrownBy(() -> connect(peer, TlsMode.STARTTLS))
+          .isInstanceOfSatisfying(TlsSecurityException.class, e -> assertThat(e.reason())
+              .isIn(Reason.INJECTION_DETECTED, Reason.HANDSHAKE_FAILED));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).startsWith("CAPA\r\nSTLS\r\n").doesNotContain("USER", "PASS");
+    }
+  }
+
+  @Test
   void untrustedCertificateAborts() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), "S: +OK ready", "C: CAPA", CAPA_STLS,
         "C: STLS", "S: +OK begin", "TLS")) {

@@ -83,6 +83,21 @@ class SmtpStarttlsSecurityTest {
   }
 
   @Test
+  void replyInjectedRightAfterTheUpgradeReplyAborts() throws Exception {
+    // a separate segment: either still buffered at the switch, or read by the handshake as a broken TLS record
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), "S: 220 mx", "C: EHLO localhost",
+        EHLO_WITH_STARTTLS, "C: STARTTLS", "S: 220 ready", "S: 250 AUTH PLAIN")) {
+      assertThatThrownBy(() -> SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
+          "localhost", TlsMode.STARTTLS, "localhost"))
+          .isInstanceOfSatisfying(TlsSecurityException.class, e -> assertThat(e.reason())
+              .isIn(Reason.INJECTION_DETECTED, Reason.HANDSHAKE_FAILED));
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).startsWith("EHLO localhost\r\nSTARTTLS\r\n")
+          .doesNotContain("AUTH", "MAIL");
+    }
+  }
+
+  @Test
   void untrustedCertificateAbortsAfterStarttls() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), "S: 220 mx", "C: EHLO localhost",
         EHLO_WITH_STARTTLS, "C: STARTTLS", "S: 220 go ahead", "TLS")) {

@@ -26,7 +26,8 @@ import javax.net.ssl.SSLSocket;
  *       segment); {@code {tag}} is replaced by the last tag the client used;
  *   <li>{@code "C: text"} reads one CRLF-terminated line and requires it to equal {@code text}; a {@code {tag}} in
  *       it matches (and remembers) the client's random IMAP tag;
- *   <li>{@code "TLS"} performs the server side of a TLS handshake on the same socket.
+ *   <li>{@code "TLS"} performs the server side of a TLS handshake on the same socket;
+ *   <li>{@code "CLOSE"} closes the connection at once.
  * </ul>
  *
  * After the last step the peer records whatever else the client sends until it closes. It reads plaintext one byte
@@ -81,6 +82,8 @@ public final class ScriptedPeer implements AutoCloseable {
       for (String step : script) {
         if (step.equals("TLS")) {
           s = handshake(s);
+        } else if (step.equals("CLOSE")) {
+          return;
         } else if (step.startsWith("S: ")) {
           OutputStream out = s.getOutputStream();
           out.write((step.substring(3).replace("{tag}", tag) + "\r\n").getBytes(StandardCharsets.UTF_8));

@@ -11,14 +11,23 @@ import java.nio.charset.StandardCharsets;
  * yet, which is what a TLS switch must check. Not thread-safe.
  */
 public final class LineInput extends InputStream {
+  /** The buffer a new stream starts with; it grows (x4) up to the size given while reads keep filling it. */
+  static final int INITIAL_BUFFER_SIZE = 1024;
+
   private final InputStream in;
-  private final byte[] buf;
+  private final int maxBufferSize;
+  private byte[] buf;
   private int pos;
   private int limit;
 
+  /**
+   * Reads from {@code in} through a buffer of at most {@code bufferSize} bytes. The buffer starts small and grows
+   * only while reads fill it, so that an idle connection (ten thousand of them on a server) holds 1 KiB, not 16.
+   */
   public LineInput(InputStream in, int bufferSize) {
     this.in = in;
-    this.buf = new byte[bufferSize];
+    this.maxBufferSize = bufferSize;
+    this.buf = new byte[Math.min(bufferSize, INITIAL_BUFFER_SIZE)];
   }
 
   /** Returns how many bytes were received and buffered but not yet consumed. */
@@ -44,11 +53,23 @@ public final class LineInput extends InputStream {
   private boolean fill() throws IOException {
     if (pos < limit) return true;
     pos = 0;
+    if (limit == buf.length && buf.length < maxBufferSize) {
+      buf = new byte[Math.min(maxBufferSize, buf.length * 4)]; // the last read filled the buffer: more is coming
+    }
     limit = 0;
     int n = in.read(buf, 0, buf.length);
     if (n <= 0) return false;
     limit = n;
     return true;
+  }
+
+  /**
+   * Waits until at least one byte is buffered or the stream has ended, without consuming anything.
+   *
+   * @return false at end of stream
+   */
+  public boolean awaitData() throws IOException {
+    return fill();
   }
 
   @Override

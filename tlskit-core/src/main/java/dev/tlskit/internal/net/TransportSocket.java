@@ -28,6 +28,7 @@ public final class TransportSocket extends Socket {
   private final OutputStream out;
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();
+  private volatile int reportedPort = -1;
   private volatile boolean rawEof;
   private volatile boolean writeTimedOut;
   private final long writeTimeoutNanos;
@@ -56,6 +57,15 @@ public final class TransportSocket extends Socket {
   /** Returns the bytes sent so far (TLS records included). */
   public long bytesOut() {
     return bytesOut.get();
+  }
+
+  /**
+   * Makes {@link #getPort()} report {@code port} instead of the connected one. The JDK keys its client session cache
+   * by the peer host and this port, so a data connection reporting its control connection's port is offered that
+   * connection's session for resumption.
+   */
+  public void reportPort(int port) {
+    this.reportedPort = port;
   }
 
   /** Returns the wrapped socket. */
@@ -219,7 +229,8 @@ public final class TransportSocket extends Socket {
 
   @Override
   public int getPort() {
-    return delegate.getPort();
+    int p = reportedPort;
+    return p > 0 ? p : delegate.getPort();
   }
 
   @Override

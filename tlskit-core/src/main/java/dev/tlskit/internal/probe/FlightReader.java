@@ -210,15 +210,6 @@ final class FlightReader {
     }
   }
 
-  /** The server's answer is not well-formed TLS. */
-  static final class MalformedTlsException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    MalformedTlsException(String message) {
-      super(message);
-    }
-  }
-
   /** Bounds-checked reads over one message. */
   private static final class Cursor {
     private final byte[] data;

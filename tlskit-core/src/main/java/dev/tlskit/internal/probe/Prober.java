@@ -189,8 +189,15 @@ public final class Prober {
       List<CipherSuite> ecdhe = v12.suites().stream().filter(CipherSuite::ecdhe).toList();
       if (ecdhe.isEmpty()) return;
       progress.accept("TLS 1.2 groups");
+      // In TLS 1.2 supported_groups also limits the curve of an ECDSA certificate (RFC 8422 section 5.1.1): offer
+      // the NIST curves after the group under test, so that the answer names that group if the server has it.
+      boolean ecdsa = ecdhe.stream().allMatch(s -> s.name().contains("_ECDSA_"));
+      List<NamedGroup> nist = NamedGroup.curves().stream().filter(g -> g.name().startsWith("secp")
+          && g.name().endsWith("r1")).toList();
       for (NamedGroup g : NamedGroup.curves()) {
-        ServerFlight f = hello(TlsVersion.TLS_1_2, ecdhe, List.of(g), true, false);
+        List<NamedGroup> offer = new ArrayList<>(List.of(g));
+        if (ecdsa) nist.stream().filter(n -> !n.equals(g)).forEach(offer::add);
+        ServerFlight f = hello(TlsVersion.TLS_1_2, ecdhe, offer, true, false);
         if (f.accepted() && g.equals(f.group())) report.groupsTls12.add(g);
       }
     }

@@ -17,6 +17,10 @@ public final class Failures {
       String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
       if (m.contains("empty client certificate chain")) return HandshakeFailure.CLIENT_CERTIFICATE_MISSING;
       if (m.contains("unrecognized server name")) return HandshakeFailure.UNRECOGNIZED_NAME;
+      if (m.contains("received fatal alert") && (m.contains("certificate_unknown") || m.contains("bad_certificate")
+          || m.contains("unknown_ca") || m.contains("certificate_expired") || m.contains("unsupported_certificate"))) {
+        return HandshakeFailure.CERTIFICATE_REFUSED_BY_CLIENT;
+      }
       if (m.contains("application layer protocol")) return HandshakeFailure.ALPN_MISMATCH;
       if (m.contains("no cipher suites in common") || m.contains("no supported groups")
           || m.contains("no negotiable")) {

@@ -18,13 +18,15 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Presents the client certificate of a policy: a fixed {@link CertifiedKey}, or the one a {@link
+ * Notes whether a server asked for a client certificate, and presents the client certificate of a policy (if any): a fixed {@link CertifiedKey}, or the one a {@link
  * ClientCertificateSelector} picks after seeing the key types and issuers the server accepts.
  */
 public final class PolicyKeyManager extends X509ExtendedKeyManager {
   private final CertifiedKey fixed;
   private final ClientCertificateSelector selector;
   private final Map<String, CertifiedKey> byAlias = new ConcurrentHashMap<>();
+  private final Map<Object, Boolean> requested =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   public PolicyKeyManager(CertifiedKey fixed, ClientCertificateSelector selector) {
     this.fixed = fixed;
@@ -36,8 +38,14 @@ public final class PolicyKeyManager extends X509ExtendedKeyManager {
     return "tlskit:" + Certs.fingerprint(k.leaf());
   }
 
+  /** Returns true when the server asked {@code socketOrEngine} for a client certificate during its handshake. */
+  public boolean certificateRequested(Object socketOrEngine) {
+    return requested.containsKey(socketOrEngine);
+  }
+
   @Override
   public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+    if (socket != null) requested.put(socket, Boolean.TRUE);
     String host = socket instanceof SSLSocket s && s.getHandshakeSession() != null
         ? s.getHandshakeSession().getPeerHost() : null;
     return choose(keyTypes, issuers, host);
@@ -45,12 +53,14 @@ public final class PolicyKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+    if (engine != null) requested.put(engine, Boolean.TRUE);
     return choose(keyTypes, issuers, engine == null ? null : engine.getPeerHost());
   }
 
   private String choose(String[] keyTypes, Principal[] issuers, String host) {
     List<String> types = keyTypes == null ? List.of() : List.of(keyTypes);
     if (fixed != null) return fits(fixed, types) ? alias(fixed) : null;
+    if (selector == null) return null;
     List<X500Principal> accepted = new ArrayList<>();
     if (issuers != null) {
       for (Principal p : issuers) {

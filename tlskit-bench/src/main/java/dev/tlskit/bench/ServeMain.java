@@ -1,0 +1,47 @@
+package dev.tlskit.bench;
+
+import dev.tlskit.ServerCertificates;
+import dev.tlskit.TlsServer;
+import dev.tlskit.cli.BenchCommandStacks;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A TlsServer in its own process for the load drivers and the openssl s_time comparison: serves the bench protocol
+ * (an echo once the client sends 'E'; a client that only handshakes and closes is fine) with a PEM key, prints
+ * {@code PORT n}, then answers {@code heap} on stdin with {@code HEAP usedBytes OPEN connections} after a full GC.
+ * Ends on {@code quit} or end of input.
+ *
+ * <p>Usage: {@code ServeMain CERT.pem KEY.pem [PORT] [MAX_CONNECTIONS]}
+ */
+public final class ServeMain {
+  private ServeMain() {}
+
+  public static void main(String[] args) throws Exception {
+    ServerCertificates certs = ServerCertificates.builder().addPemFiles(Path.of(args[0]), Path.of(args[1])).build();
+    int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    int max = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
+    TlsServer server = TlsServer.builder(c -> BenchCommandStacks.serve(c.input(), c.output()), certs)
+        .listen("127.0.0.1", port).maxConnections(max).backlog(4096)
+        .idleTimeout(Duration.ofMinutes(10)).start();
+    System.out.println("PORT " + server.port());
+    System.out.flush();
+    BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = commands.readLine(); line != null && !line.equals("quit"); line = commands.readLine()) {
+      if (line.equals("heap")) {
+        for (int i = 0; i < 3; i++) {
+          System.gc();
+          Thread.sleep(200);
+        }
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        System.out.println("HEAP " + used + " OPEN " + server.metrics().connectionsOpen());
+        System.out.flush();
+      }
+    }
+    server.shutdown(Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,86 @@
+package dev.tlskit.bench;
+
+import dev.tlskit.certs.KeyType;
+import dev.tlskit.cli.BenchCommandStacks;
+import dev.tlskit.cli.BenchCommandStacks.Link;
+import dev.tlskit.cli.BenchCommandStacks.Settings;
+import dev.tlskit.cli.BenchCommandStacks.Stack;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Writes and reads application records of one size through TLS 1.3 on loopback: a TlsKit {@code TlsConnection}
+ * (against a TlsServer) versus a raw JDK {@code SSLSocket} (against an SSLServerSocket), same key, suite and group.
+ * One op is one message written and flushed (so one TLS record up to 16 KiB), or one read call of that size;
+ * MB/s = ops/s x recordSize.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+public class TlsStreamBench {
+  @Param({"64", "512", "4096", "16384"})
+  int recordSize;
+
+  @Param({"tlskit", "jdk"})
+  String stack;
+
+  private Stack server;
+  private Link sink;
+  private Link source;
+  private byte[] message;
+  private byte[] readBuffer;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    BenchCommandStacks.Pki pki = BenchCommandStacks.Pki.create(KeyType.EC_P256);
+    Settings s = new Settings("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", KeyType.EC_P256, null);
+    server = stack.equals("tlskit") ? BenchCommandStacks.tlskit(pki, s, true) : BenchCommandStacks.jdk(pki, s, true);
+    message = new byte[recordSize];
+    readBuffer = new byte[recordSize];
+    sink = server.connect();
+    DataOutputStream header = new DataOutputStream(sink.out());
+    header.write(BenchCommandStacks.THROUGHPUT);
+    header.writeLong(Long.MAX_VALUE); // one endless batch: the server reads and discards
+    header.flush();
+    source = server.connect();
+    DataOutputStream request = new DataOutputStream(source.out());
+    request.write(BenchCommandStacks.SOURCE);
+    request.writeInt(recordSize);
+    request.flush();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    sink.close();
+    source.close();
+    server.close();
+  }
+
+  @Benchmark
+  public void write() throws IOException {
+    sink.out().write(message);
+    sink.out().flush();
+  }
+
+  @Benchmark
+  public int read() throws IOException {
+    return source.in().read(readBuffer, 0, readBuffer.length);
+  }
+}

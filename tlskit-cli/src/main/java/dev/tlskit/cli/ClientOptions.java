@@ -1,0 +1,96 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.CertifiedKey;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
+import dev.tlskit.certs.CertificateFileException;
+import dev.tlskit.certs.KeyMaterial;
+import dev.tlskit.certs.TrustBundle;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Turns the {@link GlobalOptions} into a {@link TlsPolicy} and a {@link TlsClient}, so every network command reads
+ * trust, client certificates and timeouts the same way. Unusable local files become usage errors (exit 2).
+ */
+final class ClientOptions {
+  private ClientOptions() {}
+
+  /** Returns a policy builder with the trust and client certificate the flags name. */
+  static TlsPolicy.Builder policy(GlobalOptions g) {
+    TlsPolicy.Builder b = TlsPolicy.builder();
+    if (g.trust != null) b.trust(trust(g));
+    if (g.key != null && g.cert == null) throw new UsageException("--key needs --cert");
+    if (g.cert != null) b.clientCertificate(clientCertificate(g));
+    return b;
+  }
+
+  /** Returns a client builder for {@code policy} with the flags' timeout. */
+  static TlsClient.Builder client(GlobalOptions g, TlsPolicy policy) {
+    if (g.timeoutSeconds <= 0) throw new UsageException("--timeout must be a positive number of seconds");
+    return TlsClient.builder().policy(policy).timeout(Duration.ofSeconds(g.timeoutSeconds));
+  }
+
+  /** Returns a client following the global flags and the default policy otherwise. */
+  static TlsClient client(GlobalOptions g) {
+    return client(g, policy(g).build()).build();
+  }
+
+  /** Returns the name to verify the peer as: --peer-name, else the host dialled. */
+  static String peerName(GlobalOptions g, String host) {
+    return g.peerName != null ? g.peerName : host;
+  }
+
+  private static Trust trust(GlobalOptions g) {
+    char[] pw = g.trustPasswordEnv == null ? null : GlobalOptions.secretFromEnv("--trust-password-env",
+        g.trustPasswordEnv);
+    try {
+      return Trust.anchors(TrustBundle.load(g.trust, pw));
+    } catch (CertificateFileException e) {
+      if (e.problem() == CertificateFileException.Problem.WRONG_FORMAT) {
+        try {
+          return Trust.fromKeyStore(g.trust, pw); // JKS, which tlskit-certs does not read
+        } catch (IOException ignored) {
+          // report the first, more specific error
+        }
+      }
+      throw new UsageException("--trust " + e.getMessage(), e);
+    }
+  }
+
+  private static CertifiedKey clientCertificate(GlobalOptions g) {
+    char[] pw = g.certPasswordEnv == null ? null : GlobalOptions.secretFromEnv("--cert-password-env",
+        g.certPasswordEnv);
+    try {
+      KeyMaterial km;
+      if (g.key != null) {
+        km = KeyMaterial.fromPem(g.cert, g.key, pw);
+      } else if (isPem(g.cert)) {
+        km = KeyMaterial.fromPem(g.cert, g.cert, pw);
+      } else {
+        try {
+          km = KeyMaterial.fromPkcs12(g.cert, pw);
+        } catch (CertificateFileException e) {
+          if (e.problem() != CertificateFileException.Problem.WRONG_FORMAT) throw e;
+          return CertifiedKey.fromKeyStore(g.cert, pw, null); // JKS
+        }
+      }
+      return CertifiedKey.of(km.privateKey(), km.chain());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException("--cert: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isPem(Path file) {
+    try {
+      byte[] head = Files.readAllBytes(file);
+      return new String(head, 0, Math.min(head.length, 4096), StandardCharsets.ISO_8859_1).contains("-----BEGIN ");
+    } catch (IOException e) {
+      throw new UsageException("--cert: cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

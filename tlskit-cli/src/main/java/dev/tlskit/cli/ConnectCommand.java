@@ -1,0 +1,317 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.ProxyConfig;
+import dev.tlskit.Revocation;
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.ValidationReport;
+import dev.tlskit.internal.json.JsonWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tlskit connect HOST:PORT}: handshake, show what was negotiated and how the peer was judged, relay. */
+@Command(name = "connect", mixinStandardHelpOptions = true,
+    description = "Open a TLS connection (like openssl s_client, friendlier): print the negotiated parameters and"
+        + " the certificate validation report, then relay stdin to the server and the server to stdout until EOF."
+        + " Exit 0 when the certificate is trusted, 3 when the handshake or certificate is rejected, 4 on network"
+        + " errors and timeouts.")
+final class ConnectCommand implements Callable<Integer> {
+  /** Where relayed input comes from; tests replace it. */
+  static volatile InputStream stdin = System.in;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin GlobalOptions global;
+
+  @Parameters(index = "0", paramLabel = "HOST:PORT", description = "Server to connect to ([v6-address]:port too).")
+  String target;
+
+  @Option(names = "--starttls", paramLabel = "PROTO",
+      description = "Upgrade a plaintext connection first: smtp, imap, pop3 or ftp.")
+  String starttls;
+
+  @Option(names = "--tls-min", paramLabel = "VERSION", description = "Lowest TLS version: 1.2 (default) or 1.3.")
+  String tlsMin;
+
+  @Option(names = "--alpn", paramLabel = "PROTO", split = ",",
+      description = "ALPN protocols to offer, comma-separated (e.g. h2,http/1.1).")
+  List<String> alpn = new ArrayList<>();
+
+  @Option(names = "--pin", paramLabel = "sha256/BASE64",
+      description = "SPKI pin the chain must contain (repeatable).")
+  List<String> pins = new ArrayList<>();
+
+  @Option(names = "--proxy", paramLabel = "URI",
+      description = "Tunnel through socks5://[user@]host:port or http://[user@]host:port.")
+  String proxy;
+
+  @Option(names = "--proxy-password-env", paramLabel = "VAR",
+      description = "Environment variable holding the proxy password.")
+  String proxyPasswordEnv;
+
+  @Option(names = "--revocation", paramLabel = "MODE",
+      description = "Revocation checking: off (default), soft or hard.")
+  String revocation = "off";
+
+  @Option(names = "--no-relay", description = "Print the connection details and close; do not relay stdin.")
+  boolean noRelay;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    HostPort hp = HostPort.parse(target);
+    ConnectCommandStartTls.Protocol proto = starttls == null ? null : protocol();
+    String peerName = ClientOptions.peerName(global, hp.host());
+    TlsClient client = ClientOptions.client(global, policy()).build();
+    if (proxy != null) client = client.toBuilder().proxy(proxy()).build();
+    List<String> transcript = new ArrayList<>();
+    TlsConnection conn = null;
+    try {
+      SecurityInfo info;
+      if (starttls == null) {
+        conn = client.connectTls(hp.host(), hp.port(), peerName);
+        info = conn.securityInfo();
+      } else {
+        conn = client.connectPlain(hp.host(), hp.port(), peerName);
+        TlsConnection c = conn;
+        info = new ConnectCommandStartTls(c, line -> {
+          transcript.add(line);
+          if (!global.json) out.println(line);
+        }).upgrade(proto);
+      }
+      if (info.clientCertificateRequested() && info.localChain().isEmpty()) {
+        // TLS 1.3 servers refuse a missing client certificate only after the handshake: wait briefly for that.
+        conn.awaitInput(Duration.ofSeconds(1));
+      }
+      report(out, hp, conn, info, transcript, null);
+      if (noRelay) return ExitCodes.OK;
+      IOException relayError = relay(conn, out, err);
+      return relayError instanceof SSLException ? ExitCodes.SECURITY : ExitCodes.OK;
+    } catch (SSLException e) {
+      // The handshake succeeded but the peer then refused us with an alert.
+      TlsSecurityException refused = new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
+          "the server refused the connection after the handshake: " + Main.message(e)
+              + (conn != null && conn.securityInfo() != null && conn.securityInfo().clientCertificateRequested()
+                  ? " (it asked for a client certificate; give one with --cert)" : ""));
+      report(out, hp, conn, null, transcript, refused);
+      return ExitCodes.SECURITY;
+    } catch (TlsSecurityException e) {
+      report(out, hp, conn, null, transcript, e);
+      return ExitCodes.SECURITY;
+    } catch (ProtocolException e) {
+      failure(out, err, hp, transcript, e, "protocol");
+      return ExitCodes.REFUSED;
+    } catch (IOException e) {
+      failure(out, err, hp, transcript, e, "network");
+      return ExitCodes.NETWORK;
+    } finally {
+      if (conn != null) {
+        try {
+          conn.close();
+        } catch (IOException ignored) {
+          // closing after an error: nothing to report
+        }
+      }
+    }
+  }
+
+  private TlsPolicy policy() {
+    TlsPolicy.Builder b = ClientOptions.policy(global);
+    try {
+      if (tlsMin != null) b.minimumProtocol(tlsMin);
+      if (!alpn.isEmpty()) b.alpn(alpn.toArray(String[]::new));
+      for (String pin : pins) b.pin(pin);
+      b.revocation(switch (revocation.toLowerCase(Locale.ROOT)) {
+        case "off" -> Revocation.OFF;
+        case "soft" -> Revocation.SOFT_FAIL;
+        case "hard" -> Revocation.HARD_FAIL;
+        default -> throw new UsageException("--revocation must be off, soft or hard: " + revocation);
+      });
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private ProxyConfig proxy() {
+    char[] pw = proxyPasswordEnv == null ? null
+        : GlobalOptions.secretFromEnv("--proxy-password-env", proxyPasswordEnv);
+    try {
+      return ProxyConfig.parse(proxy, pw);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--proxy: " + e.getMessage(), e);
+    }
+  }
+
+  private ConnectCommandStartTls.Protocol protocol() {
+    try {
+      return ConnectCommandStartTls.Protocol.valueOf(starttls.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--starttls must be smtp, imap, pop3 or ftp: " + starttls);
+    }
+  }
+
+  private void report(PrintWriter out, HostPort hp, TlsConnection conn, SecurityInfo info, List<String> transcript,
+      TlsSecurityException error) {
+    ValidationReport validation = info != null ? info.validation() : error.report().orElse(null);
+    if (global.json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("host", hp.host());
+      m.put("port", hp.port());
+      m.put("starttls", starttls);
+      m.put("connected", error == null);
+      m.put("trusted", validation != null && validation.trusted() && error == null);
+      if (!transcript.isEmpty()) m.put("preamble", transcript);
+      if (error != null) {
+        m.put("error", error.getMessage());
+        m.put("reason", error.reason());
+        m.put("validation", validation == null ? null : validation.jsonTree());
+      } else {
+        m.put("security", info.jsonTree());
+      }
+      out.println(JsonWriter.toJson(m));
+      out.flush();
+      return;
+    }
+    if (error != null) {
+      out.println("REJECTED (" + error.reason() + "): " + error.getMessage());
+      if (validation != null) out.print(validation);
+    } else {
+      out.println("Connected to " + hp + (conn == null ? "" : " (" + conn.remoteAddress() + ")"));
+      out.print(info);
+      out.println("---");
+    }
+    out.flush();
+  }
+
+  private void failure(PrintWriter out, PrintWriter err, HostPort hp, List<String> transcript, IOException e,
+      String kind) {
+    if (global.json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("host", hp.host());
+      m.put("port", hp.port());
+      m.put("connected", false);
+      m.put("error", Main.message(e));
+      m.put("kind", kind);
+      if (!transcript.isEmpty()) m.put("preamble", transcript);
+      out.println(JsonWriter.toJson(m));
+      out.flush();
+    } else {
+      err.println("tlskit: " + Main.message(e));
+      err.flush();
+    }
+  }
+
+  /**
+   * Copies stdin to the server and the server to stdout. Ends when the server closes, or when stdin ends and the
+   * server has then been quiet for a second; the connection is closed with close_notify by the caller.
+   */
+  private IOException relay(TlsConnection conn, PrintWriter out, PrintWriter err) {
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<IOException> failure = new AtomicReference<>();
+    AtomicLong lastReceived = new AtomicLong(System.nanoTime());
+    Thread reader = Thread.ofVirtual().name("tlskit-connect-reader").start(() -> {
+      try (Reader r = new InputStreamReader(conn.input(), StandardCharsets.UTF_8)) {
+        char[] buf = new char[8192];
+        int n;
+        while ((n = r.read(buf)) >= 0) {
+          lastReceived.set(System.nanoTime());
+          out.write(buf, 0, n);
+          out.flush();
+        }
+        if (conn.truncated()) err.println("tlskit: server closed without TLS close_notify (possible truncation)");
+      } catch (IOException e) {
+        if (!conn.socket().isClosed()) {
+          failure.set(e);
+          err.println("tlskit: " + Main.message(e));
+        }
+      } finally {
+        err.flush();
+        done.countDown();
+      }
+    });
+    AtomicBoolean stdinEnded = new AtomicBoolean();
+    Thread writer = Thread.ofPlatform().daemon(true).name("tlskit-connect-stdin").start(() -> {
+      try {
+        byte[] buf = new byte[8192];
+        int n;
+        InputStream in = stdin;
+        while (done.getCount() > 0 && (n = in.read(buf)) >= 0) {
+          conn.output().write(buf, 0, n);
+          conn.output().flush();
+        }
+      } catch (IOException e) {
+        if (!conn.socket().isClosed()) err.println("tlskit: " + Main.message(e));
+      } finally {
+        stdinEnded.set(true);
+      }
+    });
+    try {
+      while (!done.await(50, TimeUnit.MILLISECONDS)) {
+        if (stdinEnded.get() && System.nanoTime() - lastReceived.get() > TimeUnit.SECONDS.toNanos(1)) break;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    reader.interrupt();
+    writer.interrupt();
+    return failure.get();
+  }
+
+  /** A host and port from the command line: {@code host:port} or {@code [v6-address]:port}. */
+  record HostPort(String host, int port) {
+    static HostPort parse(String s) {
+      String host;
+      String port;
+      if (s.startsWith("[")) {
+        int end = s.indexOf("]:");
+        if (end < 0) throw new UsageException("expected [ADDRESS]:PORT: " + s);
+        host = s.substring(1, end);
+        port = s.substring(end + 2);
+      } else {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || s.indexOf(':') != colon) throw new UsageException("expected HOST:PORT: " + s);
+        host = s.substring(0, colon);
+        port = s.substring(colon + 1);
+      }
+      try {
+        int p = Integer.parseInt(port);
+        if (p < 1 || p > 65535) throw new NumberFormatException();
+        return new HostPort(host, p);
+      } catch (NumberFormatException e) {
+        throw new UsageException("port must be 1..65535: " + s);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+}

@@ -1,0 +1,324 @@
+package dev.tlskit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
+import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.certs.KeyType;
+import dev.tlskit.internal.probe.CipherSuite;
+import dev.tlskit.internal.probe.Finding;
+import dev.tlskit.internal.probe.NamedGroup;
+import dev.tlskit.internal.probe.ProbeReport;
+import dev.tlskit.internal.probe.Prober;
+import dev.tlskit.internal.probe.Starttls;
+import dev.tlskit.internal.probe.Target;
+import dev.tlskit.internal.probe.TlsVersion;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tlskit probe} against openssl s_server and TlsServer configured in different ways, on loopback. */
+class ProbeCommandTest {
+  @TempDir static Path dir;
+  static ProbeCommandPeers peers;
+
+  @BeforeAll
+  static void pki() {
+    peers = new ProbeCommandPeers(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    peers.close();
+  }
+
+  private static ProbeReport probe(int port, Trust trust, Starttls starttls) throws IOException {
+    return probe(port, trust, starttls, Prober.DEFAULT_MAX_HANDSHAKES);
+  }
+
+  private static ProbeReport probe(int port, Trust trust, Starttls starttls, int maxHandshakes) throws IOException {
+    Target t = new Target("127.0.0.1", port, "localhost", starttls, Duration.ofSeconds(5));
+    return new Prober(t, TlsPolicy.builder().trust(trust).build(), maxHandshakes, Duration.ofMinutes(2),
+        Prober.DEFAULT_ALPN, null).run();
+  }
+
+  private Trust trust() {
+    return Trust.anchors(peers.root.certificate());
+  }
+
+  private static List<Integer> codes(ProbeReport r, TlsVersion v) {
+    return r.version(v).suites().stream().map(CipherSuite::code).toList();
+  }
+
+  private static Map<String, Finding.Severity> findings(ProbeReport r) {
+    return r.findings().stream().collect(Collectors.toMap(Finding::id, Finding::severity, (a, b) -> a));
+  }
+
+  @Test
+  void tls12OnlyServerShowsOnlyTls12ItsSuitesAndTheClientsOrder() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256:"
+        + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.acceptedVersions()).containsExactly(TlsVersion.TLS_1_2);
+    assertThat(r.version(TlsVersion.TLS_1_3).refusal()).contains("protocol_version");
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactlyInAnyOrder(0xC02B, 0xC02C, 0xCCA9);
+    assertThat(r.version(TlsVersion.TLS_1_2).serverOrder()).isFalse();
+    assertThat(r.groupsTls12()).extracting(NamedGroup::name).contains("x25519", "secp256r1");
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_2, true);
+    assertThat(r.secureRenegotiation()).isTrue();
+    assertThat(r.extendedMasterSecret()).isTrue();
+    assertThat(r.chain()).hasSize(2);
+    assertThat(r.validation().trusted()).isTrue();
+    assertThat(r.alpn().accepted()).isEmpty();
+    assertThat(findings(r)).containsEntry("no-tls13", Finding.Severity.LOW).doesNotContainKey("cbc-suites");
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.GOOD);
+    assertThat(r.complete()).isTrue();
+  }
+
+  @Test
+  void tls13OnlyServerShowsItsSuitesGroupsAlpnAndResumption() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_3",
+        "-ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256", "-groups", "X25519:P-384",
+        "-alpn", "h2");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.acceptedVersions()).containsExactly(TlsVersion.TLS_1_3);
+    assertThat(codes(r, TlsVersion.TLS_1_3)).containsExactlyInAnyOrder(0x1302, 0x1303);
+    assertThat(r.groupsTls13()).extracting(NamedGroup::name).containsExactly("x25519", "secp384r1");
+    assertThat(r.alpn().accepted()).containsExactly("h2");
+    assertThat(r.alpn().selectedFromAll()).isEqualTo("h2");
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_3, true);
+    assertThat(r.chain()).hasSize(2);
+    assertThat(r.secureRenegotiation()).isNull();
+    assertThat(r.worstSeverity()).isEqualTo(Finding.Severity.INFO);
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.GOOD);
+  }
+
+  @Test
+  void serverThatEnforcesItsOrderIsToldApartAndListedInItsOrder() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-serverpref", "-cipher",
+        "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.version(TlsVersion.TLS_1_2).serverOrder()).isTrue();
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactly(0xC02C, 0xC02B);
+  }
+
+  @Test
+  void legacyServerWithTls10CbcAndRsaKeyExchangeIsBad() throws Exception {
+    HeldCertificate rsa = peers.leaf().keyType(KeyType.RSA_2048).build();
+    int port = peers.openssl(rsa, "-min_protocol", "TLSv1", "-legacy_renegotiation", "-cipher",
+        "AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.acceptedVersions())
+        .containsExactly(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2, TlsVersion.TLS_1_1, TlsVersion.TLS_1_0);
+    assertThat(codes(r, TlsVersion.TLS_1_0)).containsExactlyInAnyOrder(0x002F, 0xC013);
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactlyInAnyOrder(0x002F, 0xC013, 0xC02F);
+    assertThat(findings(r))
+        .containsEntry("tls10-offered", Finding.Severity.HIGH)
+        .containsEntry("tls11-offered", Finding.Severity.HIGH)
+        .containsEntry("non-forward-secret-suites", Finding.Severity.MEDIUM)
+        .containsEntry("cbc-suites", Finding.Severity.LOW)
+        .containsKey("client-order-tls-1-2");
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.BAD);
+
+    MainTest.Result cli = MainTest.run("probe", "127.0.0.1:" + port, "--peer-name", "localhost",
+        "--trust", peers.rootPem().toString(), "--timeout", "5");
+    assertThat(cli.code()).isEqualTo(3);
+    assertThat(cli.out()).contains("TLS 1.0 is accepted").contains("Verdict: BAD");
+  }
+
+  @Test
+  void expiredCertificateIsAHighFindingAndExitsThree() throws Exception {
+    Instant now = Instant.now();
+    int port = peers.openssl(peers.leaf().validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))
+        .build(), "-tls1_3");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(findings(r)).containsEntry("certificate-expired", Finding.Severity.HIGH);
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.BAD);
+    MainTest.Result cli = MainTest.run("probe", "127.0.0.1:" + port, "--peer-name", "localhost",
+        "--trust", peers.rootPem().toString(), "--json", "--timeout", "5");
+    assertThat(cli.code()).isEqualTo(3);
+    assertThat(cli.out()).startsWith("{\"schema\":\"tlskit-probe/1\"").contains("\"verdict\":\"BAD\"")
+        .contains("\"id\":\"certificate-expired\"").contains("\"kind\":\"expired\"");
+  }
+
+  @Test
+  void certificateExpiringWithinThirtyDaysMakesTheVerdictWeakButExitsZero() throws Exception {
+    int port = peers.openssl(peers.leaf().validFor(Duration.ofDays(10)).build(), "-tls1_3");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(findings(r)).containsEntry("certificate-expiring", Finding.Severity.MEDIUM);
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.WEAK);
+    MainTest.Result cli = MainTest.run("probe", "127.0.0.1:" + port, "--peer-name", "localhost",
+        "--trust", peers.rootPem().toString(), "--timeout", "5");
+    assertThat(cli.code()).isZero();
+  }
+
+  @Test
+  void nameMismatchAndUnknownIssuerAreFindings() throws Exception {
+    HeldCertificate other = HeldCertificate.builder().commonName("other.example")
+        .addSubjectAlternativeName("other.example").signedBy(peers.intermediate).validFor(Duration.ofDays(90))
+        .build();
+    int port = peers.openssl(other, "-tls1_3");
+
+    ProbeReport mismatch = probe(port, trust(), null);
+    assertThat(findings(mismatch)).containsEntry("certificate-name-mismatch", Finding.Severity.HIGH);
+    assertThat(mismatch.validation().problems().toString()).contains("other.example");
+
+    // Against the system roots the chain ends at an intermediate nobody there knows.
+    ProbeReport untrusted = probe(port, Trust.system(), null);
+    assertThat(findings(untrusted)).containsKey("certificate-incomplete-chain");
+    assertThat(untrusted.verdict()).isEqualTo(ProbeReport.Verdict.BAD);
+  }
+
+  @Test
+  void weakRsaKeyIsAHighFinding() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(1024);
+    int port = peers.openssl(peers.leaf().keyPair(g.generateKeyPair()).build(), "-tls1_2",
+        "-cipher", "DEFAULT:@SECLEVEL=0");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(findings(r)).containsEntry("certificate-weak-key", Finding.Severity.HIGH);
+  }
+
+  @Test
+  void stapledOcspResponseIsSeenOverTls12AndTls13() throws Exception {
+    HeldCertificate leaf = peers.goodLeaf();
+    Path staple = peers.file("ocsp-" + System.nanoTime() + ".der", peers.ocspGood(leaf));
+    int tls13 = peers.openssl(leaf, "-tls1_3", "-status_file", staple.toString());
+    int tls12 = peers.openssl(leaf, "-tls1_2", "-status_file", staple.toString());
+    int none = peers.openssl(leaf, "-tls1_3");
+
+    assertThat(probe(tls13, trust(), null).ocspStapled()).isTrue();
+    assertThat(probe(tls12, trust(), null).ocspStapled()).isTrue();
+    ProbeReport r = probe(none, trust(), null);
+    assertThat(r.ocspStapled()).isFalse();
+    assertThat(findings(r)).containsEntry("no-ocsp-stapling", Finding.Severity.INFO);
+  }
+
+  @Test
+  void starttlsSmtpShowsCapabilitiesBeforeAndAfterTheUpgrade() throws Exception {
+    int port = peers.smtp(peers.goodLeaf(), true);
+    ProbeReport r = probe(port, trust(), Starttls.SMTP);
+
+    assertThat(r.starttls().offered()).isTrue();
+    assertThat(r.starttls().before()).contains("STARTTLS").doesNotContain("AUTH PLAIN");
+    assertThat(r.starttls().added()).containsExactly("AUTH PLAIN");
+    assertThat(r.starttls().removed()).containsExactly("STARTTLS");
+    assertThat(r.acceptedVersions()).containsExactly(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2);
+    assertThat(r.validation().trusted()).isTrue();
+    assertThat(findings(r)).containsKey("starttls-capabilities-changed");
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.GOOD);
+  }
+
+  @Test
+  void explicitFtpsOnRealVsftpdIsProbedThroughAuthTls() throws Exception {
+    int port = peers.vsftpd(peers.leaf().keyType(KeyType.RSA_2048).build());
+    ProbeReport r = probe(port, trust(), Starttls.FTP);
+
+    assertThat(r.starttls().offered()).isTrue();
+    assertThat(r.starttls().before()).contains("AUTH TLS");
+    assertThat(r.acceptedVersions()).contains(TlsVersion.TLS_1_2).doesNotContain(TlsVersion.TLS_1_0);
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactlyInAnyOrder(0xC02F, 0xC030);
+    assertThat(r.validation().trusted()).isTrue();
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.GOOD);
+  }
+
+  @Test
+  void imapStarttlsAndPop3StlsOnRealDovecotAreProbed() throws Exception {
+    int[] ports = peers.dovecot(peers.goodLeaf());
+
+    ProbeReport imap = probe(ports[0], trust(), Starttls.IMAP);
+    assertThat(imap.starttls().before()).contains("STARTTLS");
+    assertThat(imap.starttls().removed()).containsExactly("STARTTLS");
+    assertThat(imap.acceptedVersions()).contains(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2);
+    assertThat(imap.validation().trusted()).isTrue();
+
+    ProbeReport pop3 = probe(ports[1], trust(), Starttls.POP3);
+    assertThat(pop3.starttls().before()).contains("STLS");
+    assertThat(pop3.starttls().removed()).containsExactly("STLS");
+    assertThat(pop3.acceptedVersions()).isEqualTo(imap.acceptedVersions());
+    assertThat(pop3.acceptedSuites()).isEqualTo(imap.acceptedSuites());
+  }
+
+  @Test
+  void starttlsNotOfferedIsCriticalAndExitsThree() throws Exception {
+    int port = peers.smtp(peers.goodLeaf(), false);
+    ProbeReport r = probe(port, trust(), Starttls.SMTP);
+
+    assertThat(r.starttls().offered()).isFalse();
+    assertThat(findings(r)).containsEntry("starttls-not-offered", Finding.Severity.CRITICAL);
+    assertThat(r.handshakes()).isEqualTo(1);
+    MainTest.Result cli = MainTest.run("probe", "127.0.0.1:" + port, "--starttls", "smtp", "--timeout", "5");
+    assertThat(cli.code()).isEqualTo(3);
+    assertThat(cli.out()).contains("does not offer the TLS upgrade");
+  }
+
+  @Test
+  void unreachablePortExitsFourWithJsonSayingSo() throws Exception {
+    int port = ProbeCommandPeers.freePort();
+    MainTest.Result r = MainTest.run("probe", "127.0.0.1:" + port, "--json", "--timeout", "2");
+    assertThat(r.code()).isEqualTo(4);
+    assertThat(r.out()).contains("\"verdict\":\"UNREACHABLE\"").contains("\"port\":" + port);
+  }
+
+  @Test
+  void portThatDoesNotSpeakTlsExitsOne() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread t = Thread.ofVirtual().start(() -> {
+        while (!s.isClosed()) {
+          try (Socket c = s.accept()) {
+            OutputStream out = c.getOutputStream();
+            out.write("220 plain text service ready\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            c.getInputStream().read(new byte[1024]);
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+      MainTest.Result r = MainTest.run("probe", "127.0.0.1:" + s.getLocalPort(), "--timeout", "2");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("not a TLS record").contains("220 p");
+      s.close();
+      t.join(2000);
+    }
+  }
+
+  @Test
+  void handshakeLimitStopsTheProbeAndSaysSo() throws Exception {
+    int port = peers.openssl(peers.goodLeaf());
+    ProbeReport r = probe(port, trust(), null, 10);
+
+    assertThat(r.handshakes()).isEqualTo(10);
+    assertThat(r.complete()).isFalse();
+    assertThat(r.notes()).anyMatch(n -> n.contains("stopped after 10 handshakes"));
+  }
+
+  @Test
+  void badStarttlsProtocolIsAUsageError() {
+    MainTest.Result r = MainTest.run("probe", "127.0.0.1:1", "--starttls", "gopher");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("gopher");
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tlskit.internal.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The buffer starts small for idle connections and grows for bulk data without changing what is read. */
+class LineInputBufferTest {
+  /** Hands out at most {@code chunk} bytes per read, as a socket does. */
+  static InputStream chunked(byte[] data, int chunk) {
+    return new ByteArrayInputStream(data) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        return super.read(b, off, Math.min(len, chunk));
+      }
+    };
+  }
+
+  @Test
+  void linesLongerThanTheInitialBufferAreReadWhole() throws IOException {
+    String longLine = "250-" + "x".repeat(6000);
+    byte[] data = (longLine + "\r\nshort\r\n" + longLine + "\n").getBytes(StandardCharsets.US_ASCII);
+    LineInput in = new LineInput(chunked(data, 16 * 1024), 16 * 1024);
+
+    assertThat(in.readLine(8192)).isEqualTo(longLine);
+    assertThat(in.readLine(8192)).isEqualTo("short");
+    assertThat(in.readLine(8192)).isEqualTo(longLine);
+  }
+
+  @Test
+  void bulkReadsThroughAGrowingBufferReturnEveryByteInOrder() throws IOException {
+    byte[] data = new byte[300_000];
+    new Random(7).nextBytes(data);
+    LineInput in = new LineInput(chunked(data, 20_000), 16 * 1024);
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] small = new byte[700]; // smaller than every buffer size, so every read goes through the buffer
+    for (int n = in.read(small, 0, small.length); n > 0; n = in.read(small, 0, small.length)) got.write(small, 0, n);
+
+    assertThat(got.toByteArray()).isEqualTo(data);
+  }
+
+  @Test
+  void bufferedCountsWhatWasReceivedButNotConsumedAfterGrowth() throws IOException {
+    byte[] data = new byte[40_000];
+    InputStream source = chunked(data, 40_000);
+    LineInput in = new LineInput(source, 16 * 1024);
+    byte[] b = new byte[10];
+    long consumed = 0;
+    for (int i = 0; i < 200; i++) consumed += in.read(b, 0, b.length); // past 1 KiB: the buffer filled and grew
+
+    assertThat(in.buffered()).isPositive();
+    assertThat(consumed + in.buffered() + source.available()).isEqualTo(40_000);
+    assertThat(in.available()).isEqualTo(40_000 - consumed);
+  }
+}
