@@ -305,9 +305,11 @@ public final class TlsServer implements Closeable {
       error = e;
       LOG.log(Level.DEBUG, "connection from " + raw.getRemoteSocketAddress() + " ended: " + e, e);
     } finally {
+      // The connection first: over TLS it sends close_notify. Closing the raw socket first cut the TLS stream, which
+      // clients report as truncation and OpenSSL punishes by not resuming the session (scripts/bench-openssl).
+      if (c != null) closeQuietly(c);
       closeQuietly(raw);
       if (c != null) {
-        closeQuietly(c);
         live.remove(c);
         if (!c.refused) notifyClosed(c, error);
       }
@@ -405,7 +407,7 @@ public final class TlsServer implements Closeable {
       throw new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH,
           "client " + c.remoteAddress() + " offered no ALPN protocol; this server requires one of " + alpn);
     }
-    SecurityInfo info = describe(session, selected, resumed, report);
+    SecurityInfo info = describe(session, clientAuth != ClientAuth.NONE, selected, resumed, report);
     c.secured(ssl, info, info.peerChain().isEmpty() ? null : PeerIdentity.of(info.peerChain()), info.peerName());
     ssl.setSoTimeout(millis(idleTimeout));
     boolean admitted;
@@ -431,12 +433,16 @@ public final class TlsServer implements Closeable {
   }
 
   /** Describes a completed server-side handshake; {@code peerName} is the SNI name the client asked for. */
-  private static SecurityInfo describe(SSLSession session, String alpn, boolean resumed, ValidationReport report) {
+  private static SecurityInfo describe(
+      SSLSession session, boolean clientAuth, String alpn, boolean resumed, ValidationReport report) {
     List<X509Certificate> peer = new ArrayList<>();
-    try {
-      for (Certificate x : session.getPeerCertificates()) peer.add((X509Certificate) x);
-    } catch (SSLPeerUnverifiedException e) {
-      // no client certificate
+    // Without client authentication there is no peer chain, and asking for it throws: an exception per handshake.
+    if (clientAuth) {
+      try {
+        for (Certificate x : session.getPeerCertificates()) peer.add((X509Certificate) x);
+      } catch (SSLPeerUnverifiedException e) {
+        // no client certificate
+      }
     }
     List<X509Certificate> local = new ArrayList<>();
     if (session.getLocalCertificates() != null) {
