@@ -332,6 +332,17 @@ class ProbeCommandTest {
   }
 
   @Test
+  void silentServerTimesOutAndExitsFour() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      long start = System.nanoTime();
+      MainTest.Result r = MainTest.run("probe", "127.0.0.1:" + s.getLocalPort(), "--timeout", "1");
+      assertThat(r.code()).isEqualTo(4);
+      assertThat(r.err()).contains("timed out");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
   void portThatDoesNotSpeakTlsExitsOne() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       Thread t = Thread.ofVirtual().start(() -> {
