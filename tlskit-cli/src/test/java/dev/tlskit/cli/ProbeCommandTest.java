@@ -169,6 +169,25 @@ class ProbeCommandTest {
   }
 
   @Test
+  void nullAndAnonymousSuitesAndSmallDhPrimeAreFindings() throws Exception {
+    Path dh = dir.resolve("dh1024-" + System.nanoTime() + ".pem");
+    Process gen = new ProcessBuilder(ProbeCommandPeers.OPENSSL, "dhparam", "-out", dh.toString(), "1024")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(gen.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    int port = peers.openssl(peers.leaf().keyType(KeyType.RSA_2048).build(), "-tls1_2", "-dhparam", dh.toString(),
+        "-cipher", "ECDHE-RSA-NULL-SHA:DHE-RSA-AES128-GCM-SHA256:ADH-AES128-SHA:@SECLEVEL=0");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactlyInAnyOrder(0xC010, 0x009E, 0x0034);
+    assertThat(r.dhBits()).isEqualTo(1024);
+    assertThat(findings(r))
+        .containsEntry("broken-cipher", Finding.Severity.CRITICAL)
+        .containsEntry("weak-dh", Finding.Severity.MEDIUM)
+        .containsEntry("no-modern-suite", Finding.Severity.MEDIUM);
+    assertThat(r.findings().get(0).severity()).isEqualTo(Finding.Severity.CRITICAL);
+  }
+
+  @Test
   void expiredCertificateIsAHighFindingAndExitsThree() throws Exception {
     Instant now = Instant.now();
     int port = peers.openssl(peers.leaf().validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))
@@ -310,6 +329,17 @@ class ProbeCommandTest {
     MainTest.Result v6 = MainTest.run("probe", "[::1]:" + port, "--json", "--timeout", "2");
     assertThat(v6.code()).isEqualTo(4);
     assertThat(v6.out()).contains("\"host\":\"::1\"");
+  }
+
+  @Test
+  void silentServerTimesOutAndExitsFour() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      long start = System.nanoTime();
+      MainTest.Result r = MainTest.run("probe", "127.0.0.1:" + s.getLocalPort(), "--timeout", "1");
+      assertThat(r.code()).isEqualTo(4);
+      assertThat(r.err()).contains("timed out");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.tlskit.internal.probe;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.internal.trust.ChainValidator;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +39,7 @@ public final class Prober {
   private final HelloSender sender;
   private ProbeReport report;
   private Instant deadline;
+  private int failuresInARow;
 
   /**
    * @param target where to probe
@@ -270,11 +270,16 @@ public final class Prober {
     count();
     ClientHello ch = new ClientHello(v, suites, groups, target.sniName(), List.of(), statusRequest);
     try {
-      return sender.send(ch, wholeFlight);
-    } catch (SocketTimeoutException e) {
-      if (report.handshakes <= 1) throw e;
-      // a server that ignores a hello it dislikes instead of refusing it
-      report.notes.add("a " + v.display() + " hello got no answer within " + target.timeout().toMillis() + " ms");
+      ServerFlight f = sender.send(ch, wholeFlight);
+      failuresInARow = 0;
+      return f;
+    } catch (MalformedTlsException | Starttls.StarttlsException e) {
+      throw e;
+    } catch (IOException e) {
+      // Once the server has answered, a lost connection or a silence is taken as a refusal of this hello (servers
+      // that dislike a hello may drop it); three in a row mean the server is gone.
+      if (report.handshakes <= 1 || ++failuresInARow >= 3) throw e;
+      report.notes.add("a " + v.display() + " hello got no answer (" + e.getMessage() + "); counted as refused");
       return ServerFlight.closed();
     }
   }
