@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
         ConnectCommand.class,
         ProbeCommand.class,
         ServeCommand.class,
-        DemoCommand.class,
         CertCommand.class,
         SmtpCommand.class,
         ImapCommand.class,
