@@ -79,8 +79,10 @@ public final class Pop3Client implements Closeable {
       if (!pop.greeting.ok()) throw refusal("greeting", pop.greeting);
       pop.capa();
       if (MailSecurity.upgradeWanted(conn, resolved, pop.capabilities.contains("STLS"), "STLS")) {
-        Pop3Reply r = pop.cmd(false, "STLS");
-        MailSecurity.upgrade(conn, r.ok(), "STLS", r.toString());
+        MailSecurity.upgrade(conn, "STLS", () -> {
+          Pop3Reply r = pop.cmd(false, "STLS");
+          return new MailSecurity.Answer(r.ok(), r.toString());
+        });
         pop.capa(); // forget what plaintext said
       }
       return pop;
@@ -299,9 +301,9 @@ public final class Pop3Client implements Closeable {
 
   private static long parseLong(String s) throws ProtocolException {
     try {
-      long v = Long.parseLong(s);
-      if (v < 0) throw new NumberFormatException();
-      return v;
+      // ASCII digits only: Long.parseLong also takes other scripts' digits (and a sign)
+      if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) throw new NumberFormatException();
+      return Long.parseLong(s);
     } catch (NumberFormatException e) {
       throw new ProtocolException("malformed number in POP3 reply: " + ServerText.quote(s));
     }

@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class ImapParserTest {
   static ImapParser parser(String wire, ImapLimits limits) {
-    LineInput in = new LineInput(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)), 4096);
+    return parser(wire.getBytes(StandardCharsets.UTF_8), limits);
+  }
+
+  static ImapParser parser(byte[] wire, ImapLimits limits) {
+    LineInput in = new LineInput(new ByteArrayInputStream(wire), 4096);
     return new ImapParser(new ImapParser.Source() {
       @Override
       public String readLine(int maxLength) throws IOException {
