@@ -1,13 +1,13 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.io.LineInput;
+import dev.tlskit.internal.net.TransportSocket;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import dev.tlskit.internal.net.TransportSocket;
-import java.io.FilterInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Objects;

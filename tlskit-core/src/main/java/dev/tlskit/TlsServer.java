@@ -305,9 +305,11 @@ public final class TlsServer implements Closeable {
       error = e;
       LOG.log(Level.DEBUG, "connection from " + raw.getRemoteSocketAddress() + " ended: " + e, e);
     } finally {
+      // The connection first: over TLS it sends close_notify. Closing the raw socket first cut the TLS stream, which
+      // clients report as truncation and OpenSSL punishes by not resuming the session (scripts/bench-openssl).
+      if (c != null) closeQuietly(c);
       closeQuietly(raw);
       if (c != null) {
-        closeQuietly(c);
         live.remove(c);
         if (!c.refused) notifyClosed(c, error);
       }
@@ -386,12 +388,12 @@ public final class TlsServer implements Closeable {
         throw new SocketTimeoutException("TLS handshake with " + c.remoteAddress() + " did not finish within "
             + handshakeTimeout.toSeconds() + " s");
       }
-      throw (new TlsSecurityException(
+      throw new TlsSecurityException(
           why == HandshakeFailure.CERTIFICATE_REJECTED ? TlsSecurityException.Reason.CERTIFICATE_REJECTED
               : why == HandshakeFailure.ALPN_MISMATCH ? TlsSecurityException.Reason.ALPN_MISMATCH
               : TlsSecurityException.Reason.HANDSHAKE_FAILED,
           "TLS handshake with " + c.remoteAddress() + " failed (" + why + "): " + e.getMessage()
-              + (report == null ? "" : "; " + report.problemSummary()), report, e));
+              + (report == null ? "" : "; " + report.problemSummary()), report, e);
     }
     SSLSession session = ssl.getSession();
     ValidationReport report = trust.takeReport(ssl);
@@ -402,25 +404,11 @@ public final class TlsServer implements Closeable {
     if (alpnRequired && (selected == null || selected.isEmpty())) {
       refuse(c, HandshakeFailure.ALPN_MISMATCH, "client offered no ALPN protocol; required one of " + alpn);
       closeQuietly(c);
-      throw (new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH,
-          "client " + c.remoteAddress() + " offered no ALPN protocol; this server requires one of " + alpn));
+      throw new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH,
+          "client " + c.remoteAddress() + " offered no ALPN protocol; this server requires one of " + alpn);
     }
-    List<X509Certificate> peer = new ArrayList<>();
-    try {
-      for (Certificate x : session.getPeerCertificates()) peer.add((X509Certificate) x);
-    } catch (SSLPeerUnverifiedException e) {
-      // no client certificate
-    }
-    List<X509Certificate> local = new ArrayList<>();
-    if (session.getLocalCertificates() != null) {
-      for (Certificate x : session.getLocalCertificates()) local.add((X509Certificate) x);
-    }
-    String sni = SniKeyManager.requestedName(session);
-    SecurityInfo info = new SecurityInfo(session.getProtocol(), session.getCipherSuite(), SecurityInfo.UNKNOWN,
-        SecurityInfo.UNKNOWN, peer.isEmpty() ? null : Certs.keyType(peer.get(0).getPublicKey()),
-        peer.isEmpty() ? -1 : Certs.keyBits(peer.get(0).getPublicKey()), sni, sni != null,
-        selected == null || selected.isEmpty() ? null : selected, resumed, peer, local, peer.isEmpty() ? null : report);
-    c.secured(ssl, info, peer.isEmpty() ? null : PeerIdentity.of(peer), sni);
+    SecurityInfo info = describe(session, clientAuth != ClientAuth.NONE, selected, resumed, report);
+    c.secured(ssl, info, info.peerChain().isEmpty() ? null : PeerIdentity.of(info.peerChain()), info.peerName());
     ssl.setSoTimeout(millis(idleTimeout));
     boolean admitted;
     try {
@@ -433,8 +421,8 @@ public final class TlsServer implements Closeable {
       String who = c.peerIdentity().map(PeerIdentity::toString).orElse("no client certificate");
       refuse(c, HandshakeFailure.PEER_NOT_AUTHORIZED, who);
       closeQuietly(c);
-      throw (new TlsSecurityException(TlsSecurityException.Reason.PEER_NOT_AUTHORIZED,
-          "peer " + c.remoteAddress() + " (" + who + ") refused by the authorizer"));
+      throw new TlsSecurityException(TlsSecurityException.Reason.PEER_NOT_AUTHORIZED,
+          "peer " + c.remoteAddress() + " (" + who + ") refused by the authorizer");
     }
     handshakesOk.increment();
     try {
@@ -442,6 +430,29 @@ public final class TlsServer implements Closeable {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "server listener failed", e);
     }
+  }
+
+  /** Describes a completed server-side handshake; {@code peerName} is the SNI name the client asked for. */
+  private static SecurityInfo describe(
+      SSLSession session, boolean clientAuth, String alpn, boolean resumed, ValidationReport report) {
+    List<X509Certificate> peer = new ArrayList<>();
+    // Without client authentication there is no peer chain, and asking for it throws: an exception per handshake.
+    if (clientAuth) {
+      try {
+        for (Certificate x : session.getPeerCertificates()) peer.add((X509Certificate) x);
+      } catch (SSLPeerUnverifiedException e) {
+        // no client certificate
+      }
+    }
+    List<X509Certificate> local = new ArrayList<>();
+    if (session.getLocalCertificates() != null) {
+      for (Certificate x : session.getLocalCertificates()) local.add((X509Certificate) x);
+    }
+    String sni = SniKeyManager.requestedName(session);
+    return new SecurityInfo(session.getProtocol(), session.getCipherSuite(), SecurityInfo.UNKNOWN,
+        SecurityInfo.UNKNOWN, peer.isEmpty() ? null : Certs.keyType(peer.get(0).getPublicKey()),
+        peer.isEmpty() ? -1 : Certs.keyBits(peer.get(0).getPublicKey()), sni, sni != null,
+        alpn == null || alpn.isEmpty() ? null : alpn, resumed, peer, local, peer.isEmpty() ? null : report);
   }
 
   private SSLParameters parameters() {
@@ -455,8 +466,12 @@ public final class TlsServer implements Closeable {
       p.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
         @Override
         public boolean matches(SNIServerName name) {
-          return name instanceof SNIHostName h ? certificates.snapshot().covers(h.getAsciiName())
-              : certificates.snapshot().covers(new SNIHostName(name.getEncoded()).getAsciiName());
+          try {
+            SNIHostName host = name instanceof SNIHostName h ? h : new SNIHostName(name.getEncoded());
+            return certificates.snapshot().covers(host.getAsciiName());
+          } catch (IllegalArgumentException notAHostName) {
+            return false;
+          }
         }
       }));
     }

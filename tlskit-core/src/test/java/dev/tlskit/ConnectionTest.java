@@ -154,6 +154,33 @@ class ConnectionTest {
     }
   }
 
+  /** A listener whose accept queue is full drops further SYNs (Linux), so connecting hangs until the timeout. */
+  @Test
+  void connectTimesOutWhenNobodyAnswersTheSyn() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      java.util.List<Socket> fillers = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          Socket s = new Socket();
+          try {
+            s.connect(full.getLocalSocketAddress(), 200);
+            fillers.add(s);
+          } catch (SocketTimeoutException e) {
+            s.close();
+            break; // the queue is full now
+          }
+        }
+        TlsClient c0 = client().toBuilder().connectTimeout(Duration.ofMillis(300)).build();
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c0.connectPlain("127.0.0.1", full.getLocalPort()))
+            .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("timed out after 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+      } finally {
+        for (Socket s : fillers) s.close();
+      }
+    }
+  }
+
   @Test
   void writeTimesOutWhenThePeerStopsReading() throws Exception {
     CountDownLatch release = new CountDownLatch(1);

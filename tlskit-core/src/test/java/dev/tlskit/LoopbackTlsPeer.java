@@ -96,6 +96,14 @@ final class LoopbackTlsPeer implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /** Waits until the server side of the first handshake has recorded the SNI names it received. */
+  List<SNIServerName> awaitSni() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (sniSeen.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+    if (sniSeen.isEmpty()) throw new AssertionError("the server completed no handshake; errors: " + errors);
+    return sniSeen.get(0);
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {

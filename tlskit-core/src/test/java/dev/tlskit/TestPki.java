@@ -25,7 +25,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Test certificates, made fresh in every run with tlskit-certs' {@link HeldCertificate}. Two things it refuses to
  * make are done here with BouncyCastle directly, because validation tests need them: certificates signed with SHA-1
- * and subject alternative names that are not valid DNS names (malformed wildcards). CRLs too.
+ * and subject alternative names that are not valid DNS names (malformed wildcards); also an OCSP responder URL, and
+ * CRLs.
  */
 final class TestPki {
   private TestPki() {}
@@ -100,6 +101,7 @@ final class TestPki {
     private Held issuer;
     private final List<String> rawDnsNames = new ArrayList<>();
     private boolean sha1;
+    private String ocspUrl;
 
     Builder(String cn) {
       this.cn = cn;
@@ -160,6 +162,12 @@ final class TestPki {
       return this;
     }
 
+    /** Names an OCSP responder in the authority information access extension. */
+    Builder ocspUrl(String url) {
+      this.ocspUrl = url;
+      return this;
+    }
+
     Builder eku(ExtendedKeyUsage... usages) {
       b.extendedKeyUsages(usages);
       return this;
@@ -167,11 +175,11 @@ final class TestPki {
 
     Held build() {
       Held held = new Held(b.build());
-      if (!sha1 && rawDnsNames.isEmpty()) return held;
+      if (!sha1 && rawDnsNames.isEmpty() && ocspUrl == null) return held;
       return reissue(held);
     }
 
-    /** Re-signs {@code held}'s key and extensions with the odd SANs and/or SHA-1 HeldCertificate refuses. */
+    /** Re-signs {@code held}'s key and extensions with what HeldCertificate does not make (odd SANs, SHA-1, AIA). */
     private Held reissue(Held held) {
       try {
         X509Certificate c = held.cert();
@@ -193,6 +201,11 @@ final class TestPki {
             for (List<?> e : existing) names.add(new GeneralName((Integer) e.get(0), (String) e.get(1)));
           }
           cb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+        }
+        if (ocspUrl != null) {
+          cb.addExtension(Extension.authorityInfoAccess, false, new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+              org.bouncycastle.asn1.x509.X509ObjectIdentifiers.ocspAccessMethod,
+              new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
         }
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(cb.build(signer(signKey, sha1)));
         List<X509Certificate> chain = new ArrayList<>(List.of(cert));

@@ -419,6 +419,31 @@ class TlsServerTest {
   }
 
   @Test
+  void thePolicysValidationCallbackJudgesClientCertificatesWithTheirReport() throws Exception {
+    ServerTestPki.Issued bob = pki.client("bob");
+    CopyOnWriteArrayList<ValidationReport> judged = new CopyOnWriteArrayList<>();
+    TlsPolicy policy = TlsPolicy.builder().validationCallback(r -> {
+      judged.add(r);
+      return !r.presented().get(0).getSubjectX500Principal().getName().equals("CN=bob");
+    }).build();
+    server = TlsServer.builder(ECHO, certs(serverA)).policy(policy).clientAuth(TlsServer.ClientAuth.NEED)
+        .trustedClientIssuers(List.of(pki.caCertificate())).start();
+    try (SSLSocket s = tls(pki.clientContext(alice), "a.test")) {
+      assertThat(exchange(s, "alice ok")).isEqualTo("alice ok");
+    }
+    assertThatThrownBy(() -> {
+      try (SSLSocket s = tls(pki.clientContext(bob), "a.test")) {
+        exchange(s, "bob?");
+      }
+    }).isInstanceOf(IOException.class);
+    eventually("refusal counted", () -> server.metrics().failed(HandshakeFailure.CERTIFICATE_REJECTED) == 1);
+    assertThat(judged).hasSize(2).allSatisfy(r -> {
+      assertThat(r.expectedName()).as("a client is judged without a name").isNull();
+      assertThat(r.trusted()).as("the chain itself is fine; the callback decides").isTrue();
+    });
+  }
+
+  @Test
   void alpnPicksTheServersPreferenceAndRefusesAMismatch() throws Exception {
     server = TlsServer.builder(c -> c.writeLine(c.applicationProtocol().orElse("none")), certs(serverA))
         .alpn("h2", "http/1.1").start();

@@ -16,7 +16,8 @@ import java.time.Duration;
  * {@code PORT n}, then answers {@code heap} on stdin with {@code HEAP usedBytes OPEN connections} after a full GC.
  * Ends on {@code quit} or end of input.
  *
- * <p>Usage: {@code ServeMain CERT.pem KEY.pem [PORT] [MAX_CONNECTIONS]}
+ * <p>Usage: {@code ServeMain CERT.pem KEY.pem [PORT] [MAX_CONNECTIONS] [jdk|conscrypt]}; with {@code conscrypt}
+ * the Conscrypt provider (BoringSSL) is put first in this process, so the server's TLS context comes from it.
  */
 public final class ServeMain {
   private ServeMain() {}
@@ -25,6 +26,10 @@ public final class ServeMain {
     ServerCertificates certs = ServerCertificates.builder().addPemFiles(Path.of(args[0]), Path.of(args[1])).build();
     int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     int max = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
+    if (args.length > 4 && args[4].equals("conscrypt")) {
+      java.security.Security.insertProviderAt(
+          (java.security.Provider) Class.forName("org.conscrypt.Conscrypt").getMethod("newProvider").invoke(null), 1);
+    }
     TlsServer server = TlsServer.builder(c -> BenchCommandStacks.serve(c.input(), c.output()), certs)
         .listen("127.0.0.1", port).maxConnections(max).backlog(4096)
         .idleTimeout(Duration.ofMinutes(10)).start();

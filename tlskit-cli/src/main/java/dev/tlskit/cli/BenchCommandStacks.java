@@ -306,7 +306,9 @@ public final class BenchCommandStacks {
       }
       case HTTP_GET -> {
         int seen = 0; // bytes of "\r\n\r\n" matched so far; the request is bounded like every other read
-        for (int i = 0, b = in.read(); b >= 0 && seen < 4 && i < 8192; i++, b = in.read()) {
+        for (int i = 0; seen < 4 && i < 8192; i++) {
+          int b = in.read();
+          if (b < 0) return;
           seen = b == (seen % 2 == 0 ? '\r' : '\n') ? seen + 1 : b == '\r' ? 1 : 0;
         }
         out.write("HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\nok\n".getBytes(StandardCharsets.US_ASCII));

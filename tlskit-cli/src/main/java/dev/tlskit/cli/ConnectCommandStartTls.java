@@ -62,7 +62,9 @@ final class ConnectCommandStartTls {
     if (!greeting.regionMatches(true, 0, "* OK", 0, 4)) throw refusal("IMAP greeting", greeting);
     cmd("a001 CAPABILITY");
     boolean offered = false;
+    int n = 0;
     for (String l = line(); !l.startsWith("a001 "); l = line()) {
+      if (++n > MAX_LINES) throw new ProtocolException("IMAP CAPABILITY reply longer than " + MAX_LINES + " lines");
       if (l.toUpperCase(Locale.ROOT).startsWith("* CAPABILITY")
           && List.of(l.toUpperCase(Locale.ROOT).split(" ")).contains("STARTTLS")) {
         offered = true;
@@ -71,7 +73,10 @@ final class ConnectCommandStartTls {
     if (!offered) throw notOffered("IMAP server does not advertise STARTTLS");
     cmd("a002 STARTTLS");
     String r = line();
-    while (r.startsWith("* ")) r = line();
+    for (int i = 0; r.startsWith("* "); i++) {
+      if (i > MAX_LINES) throw new ProtocolException("IMAP STARTTLS reply longer than " + MAX_LINES + " lines");
+      r = line();
+    }
     if (!r.regionMatches(true, 0, "a002 OK", 0, 7)) {
       throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED, "IMAP STARTTLS refused: " + r);
     }

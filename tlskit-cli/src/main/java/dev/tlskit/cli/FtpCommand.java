@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.CertifiedKey;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
@@ -108,7 +109,6 @@ final class FtpCommand implements Runnable {
 
     /** Connects and logs in. */
     FtpSession open() throws IOException {
-      if (global.cert != null) throw new UsageException("--cert is not supported by tlskit ftp yet");
       char[] password = GlobalOptions.secretFromEnv("--password-env", passwordEnv);
       FtpClient.Builder b = FtpClient.builder().tlsMode(mode())
           .connectTimeout(Duration.ofSeconds(global.timeoutSeconds))
@@ -130,14 +130,30 @@ final class FtpCommand implements Runnable {
     }
   }
 
-  /** Returns the default policy with the trust anchors of {@code --trust} (PEM bundle or PKCS#12). */
+  /**
+   * Returns the default policy with the trust anchors of {@code --trust} (PEM bundle or PKCS#12) and the client
+   * certificate of {@code --cert} ({@code --key} for PEM, else a PKCS#12 or JKS key store).
+   */
   static TlsPolicy policy(GlobalOptions global) {
-    if (global.trust == null) return TlsPolicy.MODERN;
+    if (global.trust == null && global.cert == null) return TlsPolicy.MODERN;
+    TlsPolicy.Builder b = TlsPolicy.builder();
     try {
-      return TlsPolicy.builder().trust(Trust.fromFile(global.trust, null)).build();
+      if (global.trust != null) b.trust(Trust.fromFile(global.trust, null));
     } catch (IOException | RuntimeException e) {
       throw new UsageException("--trust " + global.trust + " cannot be used: " + e.getMessage(), e);
     }
+    if (global.cert != null) {
+      char[] pw = global.certPasswordEnv == null ? null
+          : GlobalOptions.secretFromEnv("--cert-password-env", global.certPasswordEnv);
+      try {
+        b.clientCertificate(global.key != null
+            ? CertifiedKey.fromPem(global.cert, global.key, pw)
+            : CertifiedKey.fromKeyStore(global.cert, pw == null ? new char[0] : pw, null));
+      } catch (IOException | RuntimeException e) {
+        throw new UsageException("--cert " + global.cert + " cannot be used: " + e.getMessage(), e);
+      }
+    }
+    return b.build();
   }
 
   /** Describes a transfer for humans: size, speed, and how its data connection was protected. */

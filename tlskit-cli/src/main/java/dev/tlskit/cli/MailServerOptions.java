@@ -1,11 +1,6 @@
 package dev.tlskit.cli;
 
-import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
-import dev.tlskit.TlsPolicy;
-import dev.tlskit.Trust;
-import java.io.IOException;
-import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -81,28 +76,7 @@ final class MailServerOptions {
 
   /** Returns the name to verify the certificate against: --peer-name, else the host. */
   String peerName(GlobalOptions global) {
-    return global.peerName != null ? global.peerName : host();
-  }
-
-  /**
-   * Builds the TLS client from the global flags: the modern policy with --trust as the only anchors when given,
-   * --timeout for connect, handshake, reads and writes.
-   *
-   * <p>TODO-replace: once the CLI has one shared builder from {@link GlobalOptions} (client certificates, pins),
-   * use it here.
-   */
-  static TlsClient tlsClient(GlobalOptions global) {
-    if (global.timeoutSeconds <= 0) throw new UsageException("--timeout must be positive: " + global.timeoutSeconds);
-    Trust trust = Trust.system();
-    if (global.trust != null) {
-      try {
-        trust = Trust.fromFile(global.trust, null);
-      } catch (IOException | RuntimeException e) {
-        throw new UsageException("cannot use --trust " + global.trust + ": " + e.getMessage(), e);
-      }
-    }
-    return TlsClient.builder().policy(TlsPolicy.builder().trust(trust).build())
-        .timeout(Duration.ofSeconds(global.timeoutSeconds)).build();
+    return ClientOptions.peerName(global, host());
   }
 
   /** Returns {@code s} as a JSON string literal. */

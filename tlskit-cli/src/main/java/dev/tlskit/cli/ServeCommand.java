@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,7 +41,30 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   enum Auth { none, want, need }
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
-  @Mixin GlobalOptions global;
+  // The shared flag names (GlobalOptions), with their server-side meaning.
+  @Option(names = "--cert", paramLabel = "FILE",
+      description = "Server certificate: PEM chain (with --key) or PKCS#12 (with --cert-password-env).")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE",
+      description = "PEM private key for --cert (PKCS#8, PKCS#1, SEC1; encrypted with --cert-password-env).")
+  Path key;
+
+  @Option(names = "--cert-password-env", paramLabel = "VAR",
+      description = "Environment variable holding the password of --cert (PKCS#12) or --key (encrypted PEM).")
+  String certPasswordEnv;
+
+  @Option(names = "--trust", paramLabel = "FILE",
+      description = "PEM bundle or PKCS#12 trust store of the CAs whose client certificates are accepted.")
+  Path trust;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Time a client has to finish its TLS handshake (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Time a connection may stay silent (default: ${DEFAULT-VALUE}).")
+  int idleSeconds;
 
   @Option(names = "--port", required = true, paramLabel = "P", description = "Port to listen on (0: any free port).")
   int port;
@@ -77,13 +99,22 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Most connections open at once (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
+  @Option(names = "--alpn", paramLabel = "PROTOCOLS", split = ",",
+      description = "ALPN protocols to select from, in preference order (e.g. h2,http/1.1); a client offering none "
+          + "of them is refused with no_application_protocol.")
+  List<String> alpn = new ArrayList<>();
+
+  @Option(names = "--reject-unknown-sni",
+      description = "Refuse (unrecognized_name) a client whose SNI names a host the certificate does not cover.")
+  boolean rejectUnknownSni;
+
   @Option(names = "--proxy-protocol", description = "Expect a HAProxy PROXY v1/v2 header on every connection.")
   boolean proxyProtocol;
 
   @Option(names = "--watch", description = "Reload --cert/--key when the files change, without dropping connections.")
   boolean watch;
 
-  @Option(names = "--json-log", description = "Log one JSON object per connection instead of text.")
+  @Option(names = {"--json-log", "--json"}, description = "Log one JSON object per connection instead of text.")
   boolean jsonLog;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -91,30 +122,33 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (selfSigned == (global.cert != null)) {
+    if (selfSigned == (cert != null)) {
       throw new UsageException("give either --cert FILE --key FILE or --self-signed");
     }
-    if (clientAuth != Auth.none && global.trust == null) {
+    if (clientAuth != Auth.none && trust == null) {
       throw new UsageException("--client-auth " + clientAuth + " needs --trust CA-FILE to judge client certificates");
     }
-    if (clientAuth == Auth.none && global.trust != null) {
+    if (clientAuth == Auth.none && trust != null) {
       throw new UsageException("--trust is only used with --client-auth want|need");
     }
     if (listen.isEmpty()) listen.add("127.0.0.1");
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (String a : listen) addresses.add(new InetSocketAddress(a.replaceAll("^\\[|]$", ""), port));
     ServerCertificates certs = selfSigned ? ServeCertificates.selfSigned(addresses, out)
-        : ServeCertificates.fromFiles(global.cert, global.key, global.certPasswordEnv);
+        : ServeCertificates.fromFiles(cert, key, certPasswordEnv);
     TlsServer.Builder b = TlsServer.builder(handler(out), certs)
         .mode(starttls ? TlsMode.STARTTLS : TlsMode.IMPLICIT)
         .maxConnections(maxConnections)
-        .handshakeTimeout(Duration.ofSeconds(global.timeoutSeconds))
+        .handshakeTimeout(Duration.ofSeconds(timeoutSeconds))
         .proxyProtocol(proxyProtocol)
-        .listener(new LogLine(out, jsonLog || global.json));
+        .idleTimeout(Duration.ofSeconds(idleSeconds))
+        .alpn(alpn.toArray(String[]::new))
+        .rejectUnknownServerNames(rejectUnknownSni)
+        .listener(new LogLine(out, jsonLog));
     if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
     if (clientAuth != Auth.none) {
       b.clientAuth(clientAuth == Auth.want ? TlsServer.ClientAuth.WANT : TlsServer.ClientAuth.NEED)
-          .trustedClientIssuers(clientIssuers(global.trust));
+          .trustedClientIssuers(clientIssuers(trust));
     }
     addresses.forEach(b::listen);
     TlsServer server = b.start();

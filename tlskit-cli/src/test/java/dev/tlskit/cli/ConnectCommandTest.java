@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -129,6 +130,18 @@ class ConnectCommandTest {
           cf[0].toString(), "--key", cf[1].toString(), "--no-relay", "--json");
       assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
       assertThat(ok.out()).contains("\"localChain\":[{\"subject\":\"CN=alice\"");
+      // A SEC1 ("EC PRIVATE KEY") key, which core cannot read, and cert + key in one file, both through tlskit-certs.
+      Path sec1 = java.nio.file.Files.writeString(dir.resolve("alice-sec1.key"),
+          Pem.encodeTraditionalPrivateKey(client.privateKey()));
+      assertThat(java.nio.file.Files.readString(sec1)).contains("BEGIN EC PRIVATE KEY");
+      MainTest.Result sec1Ok = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--cert",
+          cf[0].toString(), "--key", sec1.toString(), "--no-relay");
+      assertThat(sec1Ok.code()).as(sec1Ok.out() + sec1Ok.err()).isZero();
+      Path combined = java.nio.file.Files.writeString(dir.resolve("alice-all.pem"),
+          java.nio.file.Files.readString(cf[0]) + java.nio.file.Files.readString(cf[1]));
+      MainTest.Result combinedOk = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--cert",
+          combined.toString(), "--no-relay");
+      assertThat(combinedOk.code()).as(combinedOk.out() + combinedOk.err()).isZero();
       MainTest.Result refused = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--no-relay");
       assertThat(refused.code()).isEqualTo(3);
       assertThat(refused.out()).contains("certificate_required").contains("--cert");
@@ -193,17 +206,52 @@ class ConnectCommandTest {
   @Test
   void starttlsSmtpUpgradesAndAStrippedOfferExitsThree() throws Exception {
     HeldCertificate leaf = HeldCertificate.leaf(ca, "localhost");
-    try (SmtpPeer good = new SmtpPeer(leaf, true)) {
+    try (StartTlsPeer good = new StartTlsPeer(leaf, "220 test ESMTP",
+        Map.of("EHLO tlskit.invalid", "250-test\r\n250 STARTTLS"), "STARTTLS", "220 go ahead")) {
       MainTest.Result r = connect("localhost:" + good.port(), "--starttls", "smtp", "--trust", rootPem.toString(),
           "--no-relay");
       assertThat(r.code()).as(r.out() + r.err()).isZero();
       assertThat(r.out()).contains("C: STARTTLS").contains("S: 220 go ahead").contains("Validation: TRUSTED");
     }
-    try (SmtpPeer stripped = new SmtpPeer(leaf, false)) {
+    try (StartTlsPeer stripped = new StartTlsPeer(leaf, "220 test ESMTP",
+        Map.of("EHLO tlskit.invalid", "250-test\r\n250 8BITMIME"), "STARTTLS", "220 go ahead")) {
       MainTest.Result r = connect("localhost:" + stripped.port(), "--starttls", "smtp", "--trust",
           rootPem.toString(), "--no-relay", "--json");
       assertThat(r.code()).isEqualTo(3);
       assertThat(r.out()).contains("UPGRADE_NOT_OFFERED").doesNotContain("C: STARTTLS");
+    }
+  }
+
+  @Test
+  void starttlsImapPop3AndFtpUpgrade() throws Exception {
+    HeldCertificate leaf = HeldCertificate.leaf(ca, "localhost");
+    try (StartTlsPeer imap = new StartTlsPeer(leaf, "* OK ready",
+        Map.of("a001 CAPABILITY", "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\na001 OK done"),
+        "a002 STARTTLS", "a002 OK begin TLS");
+        StartTlsPeer pop3 = new StartTlsPeer(leaf, "+OK ready", Map.of("CAPA", "+OK\r\nUSER\r\nSTLS\r\n."),
+            "STLS", "+OK begin TLS");
+        StartTlsPeer ftp = new StartTlsPeer(leaf, "220-welcome\r\n220 ready", Map.of(), "AUTH TLS",
+            "234 AUTH TLS ok")) {
+      for (var p : List.of(Map.entry("imap", imap), Map.entry("pop3", pop3), Map.entry("ftp", ftp))) {
+        MainTest.Result r = connect("localhost:" + p.getValue().port(), "--starttls", p.getKey(), "--trust",
+            rootPem.toString(), "--no-relay");
+        assertThat(r.code()).as(p.getKey() + ": " + r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Validation: TRUSTED");
+      }
+    }
+  }
+
+  @Test
+  void imapPreauthAndARefusedUpgradeExitThree() throws Exception {
+    HeldCertificate leaf = HeldCertificate.leaf(ca, "localhost");
+    try (StartTlsPeer preauth = new StartTlsPeer(leaf, "* PREAUTH welcome", Map.of(), "a002 STARTTLS", "a002 OK");
+        StartTlsPeer refused = new StartTlsPeer(leaf, "220 ready", Map.of(), "AUTH TLS", "534 not now")) {
+      MainTest.Result r = connect("localhost:" + preauth.port(), "--starttls", "imap", "--no-relay", "--json");
+      assertThat(r.code()).isEqualTo(3);
+      assertThat(r.out()).contains("PREAUTH_REFUSED");
+      MainTest.Result f = connect("localhost:" + refused.port(), "--starttls", "ftp", "--no-relay");
+      assertThat(f.code()).isEqualTo(3);
+      assertThat(f.out()).contains("UPGRADE_REFUSED").contains("534 not now");
     }
   }
 
@@ -219,13 +267,17 @@ class ConnectCommandTest {
     assertThat(connect("no-port-here").code()).isEqualTo(2);
     assertThat(connect("localhost:1", "--starttls", "gopher").code()).isEqualTo(2);
     assertThat(connect("localhost:1", "--pin", "md5/x").code()).isEqualTo(2);
+    assertThat(connect("localhost:1", "--proxy", "ftp://proxy:21").code()).isEqualTo(2);
+    assertThat(connect("localhost:1", "--proxy", "socks5://u:secret@proxy:1080").err())
+        .contains("environment variable");
   }
 
-  /** A minimal SMTP server: greeting, EHLO (advertising STARTTLS or not), STARTTLS, then TLS echo. */
-  static final class SmtpPeer implements AutoCloseable {
+  /** A plaintext server that answers scripted commands, upgrades on one command, then echoes over TLS. */
+  static final class StartTlsPeer implements AutoCloseable {
     private final ServerSocket server;
 
-    SmtpPeer(HeldCertificate leaf, boolean offerStarttls) throws Exception {
+    StartTlsPeer(HeldCertificate leaf, String greeting, Map<String, String> replies, String upgrade,
+        String upgradeReply) throws Exception {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       ks.setKeyEntry("k", leaf.privateKey(), "pw".toCharArray(), leaf.chain().toArray(X509Certificate[]::new));
@@ -239,12 +291,17 @@ class ConnectCommandTest {
           s.setSoTimeout(10_000);
           OutputStream out = s.getOutputStream();
           InputStream in = s.getInputStream();
-          out.write("220 test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
-          readLine(in);
-          out.write((offerStarttls ? "250-test\r\n250 STARTTLS\r\n" : "250-test\r\n250 8BITMIME\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-          if (!readLine(in).equals("STARTTLS")) return;
-          out.write("220 go ahead\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.write((greeting + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          while (true) {
+            String line = readLine(in);
+            if (line == null) return;
+            if (line.equals(upgrade)) {
+              out.write((upgradeReply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+              if (!Character.isDigit(upgradeReply.charAt(0)) || upgradeReply.startsWith("2")) break;
+              continue;
+            }
+            out.write((replies.getOrDefault(line, "500 unknown") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          }
           SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, null, s.getPort(), true);
           tls.setUseClientMode(false);
           tls.startHandshake();
@@ -263,7 +320,7 @@ class ConnectCommandTest {
       StringBuilder sb = new StringBuilder();
       int c;
       while ((c = in.read()) >= 0 && c != '\n') if (c != '\r') sb.append((char) c);
-      return sb.toString();
+      return c < 0 && sb.isEmpty() ? null : sb.toString();
     }
 
     @Override

@@ -144,6 +144,25 @@ class MailCommandsTest {
   }
 
   @Test
+  void imapFetchPrintsTheMessageAndShowsAlertsAsServerText() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(PKI.serverContext(),
+        "S: * OK [CAPABILITY IMAP4rev1 STARTTLS] hi", "C: {tag} STARTTLS", "S: {tag} OK go", "TLS",
+        "C: {tag} CAPABILITY", "S: * CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK",
+        "C: {tag} LOGIN \"alice\" \"" + PASSWORD + "\"",
+        "S: * OK [ALERT] Quota at 95%\u001b[2J\r\n{tag} OK [CAPABILITY IMAP4rev1] in",
+        "C: {tag} EXAMINE \"Sent\"", "S: * 1 EXISTS\r\n{tag} OK [READ-ONLY] ok",
+        "C: {tag} UID FETCH 42 (UID FLAGS BODY.PEEK[])",
+        "S: * 1 FETCH (UID 42 FLAGS () BODY[] {14}\r\nSubject: x\r\n\r\n)\r\n{tag} OK",
+        "C: {tag} LOGOUT", "S: * BYE\r\n{tag} OK")) {
+      Result r = run(args("imap fetch", peer.port(), "starttls", "--uid", "42", "--mailbox", "Sent"));
+      assertThat(peer.finish()).isEmpty();
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("Subject: x\r\n\r\n");
+      assertThat(r.err()).contains("server alert (server text): Quota at 95%?[2J").doesNotContain("\u001b");
+    }
+  }
+
+  @Test
   void pop3ListAndRetrOverImplicitTls() throws Exception {
     String auth = Base64.getEncoder().encodeToString(("\0alice\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     String[] login = {"S: +OK hi", "C: CAPA", "S: +OK\r\nSASL PLAIN\r\n.", "C: AUTH PLAIN " + auth, "S: +OK"};

@@ -121,6 +121,29 @@ class ProbeCommandTest {
   }
 
   @Test
+  void serverWithoutSessionCacheOrTicketsIsNotResumed() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-no_cache", "-no_ticket");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_2, false);
+    assertThat(findings(r)).containsEntry("no-resumption", Finding.Severity.INFO);
+  }
+
+  @Test
+  void serverWithOnlySuitesTheJdkLacksIsStillDescribedFromTheRawHellos() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-cipher", "ECDHE-ECDSA-CAMELLIA128-SHA256");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactly(0xC072);
+    assertThat(r.notes()).anyMatch(n -> n.contains("JDK client could not complete"));
+    assertThat(r.chain()).hasSize(2);
+    assertThat(r.validation().trusted()).isTrue();
+    assertThat(r.alpn()).isNull();
+    assertThat(findings(r)).containsEntry("no-modern-suite", Finding.Severity.MEDIUM)
+        .containsEntry("cbc-suites", Finding.Severity.LOW);
+  }
+
+  @Test
   void legacyServerWithTls10CbcAndRsaKeyExchangeIsBad() throws Exception {
     HeldCertificate rsa = peers.leaf().keyType(KeyType.RSA_2048).build();
     int port = peers.openssl(rsa, "-min_protocol", "TLSv1", "-legacy_renegotiation", "-cipher",
@@ -143,6 +166,25 @@ class ProbeCommandTest {
         "--trust", peers.rootPem().toString(), "--timeout", "5");
     assertThat(cli.code()).isEqualTo(3);
     assertThat(cli.out()).contains("TLS 1.0 is accepted").contains("Verdict: BAD");
+  }
+
+  @Test
+  void nullAndAnonymousSuitesAndSmallDhPrimeAreFindings() throws Exception {
+    Path dh = dir.resolve("dh1024-" + System.nanoTime() + ".pem");
+    Process gen = new ProcessBuilder(ProbeCommandPeers.OPENSSL, "dhparam", "-out", dh.toString(), "1024")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(gen.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    int port = peers.openssl(peers.leaf().keyType(KeyType.RSA_2048).build(), "-tls1_2", "-dhparam", dh.toString(),
+        "-cipher", "ECDHE-RSA-NULL-SHA:DHE-RSA-AES128-GCM-SHA256:ADH-AES128-SHA:@SECLEVEL=0");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactlyInAnyOrder(0xC010, 0x009E, 0x0034);
+    assertThat(r.dhBits()).isEqualTo(1024);
+    assertThat(findings(r))
+        .containsEntry("broken-cipher", Finding.Severity.CRITICAL)
+        .containsEntry("weak-dh", Finding.Severity.MEDIUM)
+        .containsEntry("no-modern-suite", Finding.Severity.MEDIUM);
+    assertThat(r.findings().get(0).severity()).isEqualTo(Finding.Severity.CRITICAL);
   }
 
   @Test
@@ -184,9 +226,12 @@ class ProbeCommandTest {
     assertThat(findings(mismatch)).containsEntry("certificate-name-mismatch", Finding.Severity.HIGH);
     assertThat(mismatch.validation().problems().toString()).contains("other.example");
 
-    // Against the system roots the chain ends at an intermediate nobody there knows.
+    // Against the system roots the chain ends at an intermediate whose issuer nobody there knows (the validator
+    // calls it an untrusted issuer or an incomplete chain).
     ProbeReport untrusted = probe(port, Trust.system(), null);
-    assertThat(findings(untrusted)).containsKey("certificate-incomplete-chain");
+    assertThat(untrusted.validation().trusted()).isFalse();
+    assertThat(findings(untrusted).keySet())
+        .containsAnyOf("certificate-untrusted-issuer", "certificate-incomplete-chain");
     assertThat(untrusted.verdict()).isEqualTo(ProbeReport.Verdict.BAD);
   }
 
@@ -280,6 +325,21 @@ class ProbeCommandTest {
     MainTest.Result r = MainTest.run("probe", "127.0.0.1:" + port, "--json", "--timeout", "2");
     assertThat(r.code()).isEqualTo(4);
     assertThat(r.out()).contains("\"verdict\":\"UNREACHABLE\"").contains("\"port\":" + port);
+
+    MainTest.Result v6 = MainTest.run("probe", "[::1]:" + port, "--json", "--timeout", "2");
+    assertThat(v6.code()).isEqualTo(4);
+    assertThat(v6.out()).contains("\"host\":\"::1\"");
+  }
+
+  @Test
+  void silentServerTimesOutAndExitsFour() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      long start = System.nanoTime();
+      MainTest.Result r = MainTest.run("probe", "127.0.0.1:" + s.getLocalPort(), "--timeout", "1");
+      assertThat(r.code()).isEqualTo(4);
+      assertThat(r.err()).contains("timed out");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
   }
 
   @Test
@@ -313,6 +373,13 @@ class ProbeCommandTest {
     assertThat(r.handshakes()).isEqualTo(10);
     assertThat(r.complete()).isFalse();
     assertThat(r.notes()).anyMatch(n -> n.contains("stopped after 10 handshakes"));
+  }
+
+  @Test
+  void tooFewHandshakesIsAUsageError() {
+    MainTest.Result r = MainTest.run("probe", "127.0.0.1:1", "--max-handshakes", "5");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--max-handshakes");
   }
 
   @Test

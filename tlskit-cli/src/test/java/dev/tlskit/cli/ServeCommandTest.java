@@ -182,6 +182,25 @@ class ServeCommandTest {
   }
 
   @Test
+  void alpnAndUnknownSniAreEnforcedForClientsUnderTest() throws Exception {
+    try (ServeRunner serve = new ServeRunner("--cert", f("server.pem"), "--key", f("server.key"),
+        "--alpn", "h2,http/1.1", "--reject-unknown-sni")) {
+      try (PeerProcess c = PeerProcess.start(dir, "openssl", "s_client", "-connect", "127.0.0.1:" + serve.port,
+          "-servername", "localhost", "-CAfile", f("ca.pem"), "-alpn", "http/1.1,h2")) {
+        c.await("ALPN protocol: h2", T);
+      }
+      PeerProcess.Result wrongAlpn = PeerProcess.run(T, dir, "openssl", "s_client", "-connect",
+          "127.0.0.1:" + serve.port, "-servername", "localhost", "-alpn", "imap");
+      assertThat(wrongAlpn.output()).contains("no application protocol");
+      PeerProcess.Result wrongName = PeerProcess.run(T, dir, "openssl", "s_client", "-connect",
+          "127.0.0.1:" + serve.port, "-servername", "other.example");
+      assertThat(wrongName.output()).contains("unrecognized name");
+      serve.await("refused reason=ALPN_MISMATCH");
+      serve.await("refused reason=UNRECOGNIZED_NAME");
+    }
+  }
+
+  @Test
   void jsonLogWritesOneObjectPerConnection() throws Exception {
     try (ServeRunner serve = new ServeRunner("--cert", f("server.pem"), "--key", f("server.key"), "--json-log")) {
       try (PeerProcess c = PeerProcess.start(dir, "openssl", "s_client", "-connect", "127.0.0.1:" + serve.port,

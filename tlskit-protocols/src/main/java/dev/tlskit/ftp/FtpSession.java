@@ -71,6 +71,7 @@ public final class FtpSession implements Closeable {
   private Set<String> features = Set.of();
   private DataTls dataTls;
   private boolean dataProtected;
+  private boolean ascii;
   private boolean epsvUnsupported;
   private boolean eprtUnsupported;
   private TransferResult lastTransfer;
@@ -190,7 +191,9 @@ public final class FtpSession implements Closeable {
   public void login(String user, char[] password) throws IOException {
     checkArgument(user);
     String pass = new String(password);
-    checkArgument(pass);
+    if (pass.indexOf('\r') >= 0 || pass.indexOf('\n') >= 0 || pass.indexOf(0) >= 0) {
+      throw new IllegalArgumentException("password contains CR, LF or NUL"); // never echo the password itself
+    }
     if (!conn.isTls() && !(mode == TlsMode.NONE && conn.isLoopback())) {
       throw new TlsSecurityException(TlsSecurityException.Reason.PLAINTEXT_CREDENTIALS_REFUSED,
           "refusing to send the password of " + user + " to " + host + " over an unencrypted connection");
@@ -297,6 +300,7 @@ public final class FtpSession implements Closeable {
   /** Switches to ASCII ({@code TYPE A}, true) or binary ({@code TYPE I}, false, the default after login). */
   public void ascii(boolean ascii) throws IOException {
     expect(200, "TYPE", ascii ? "A" : "I");
+    this.ascii = ascii;
   }
 
   /** Sends any command and returns the reply without judging it. Arguments with CR or LF are refused. */
@@ -443,7 +447,13 @@ public final class FtpSession implements Closeable {
       drainAfterFailure(verb);
       throw e;
     }
-    return finish(verb, path, offset, n, start, data.protection);
+    TransferResult result = finish(verb, path, offset, n, start, data.protection);
+    if (verb.equals("RETR") && !ascii && total >= 0 && offset + n != total) {
+      // A data connection cut by someone else can end early while the server, whose bytes left, reports success.
+      throw new ProtocolException("RETR " + path + " ended at byte " + (offset + n) + " of " + total
+          + " (SIZE): transfer cut short");
+    }
+    return result;
   }
 
   private TransferResult upload(String verb, String path, long offset, InputStream src, TransferListener listener,

@@ -15,7 +15,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -125,8 +124,10 @@ public final class ImapClient implements Closeable {
     if (!authenticated && !conn.isTls() && mode != TlsMode.NONE) {
       if (capabilities == null) capability();
       if (MailSecurity.upgradeWanted(conn, mode, capabilities.contains("STARTTLS"), "STARTTLS")) {
-        ImapResponse done = exchange("STARTTLS").tagged();
-        MailSecurity.upgrade(conn, done.type().equals("OK"), "STARTTLS", done.toString());
+        MailSecurity.upgrade(conn, "STARTTLS", () -> {
+          ImapResponse done = exchange("STARTTLS").tagged();
+          return new MailSecurity.Answer(done.type().equals("OK"), done.toString());
+        });
         capabilities = null; // learned in plaintext, or sent with the STARTTLS answer: possibly the attacker's
       }
     }
@@ -406,26 +407,16 @@ public final class ImapClient implements Closeable {
       seen.add(first);
       first = next();
     }
-    int saved = conn.socket().getSoTimeout();
     long deadline = System.nanoTime() + maxWait.toNanos();
-    try {
-      while (true) {
-        long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
-        if (left <= 0) break;
-        conn.socket().setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
-        ImapResponse r;
-        try {
-          r = next();
-        } catch (SocketTimeoutException e) {
-          break;
-        }
-        if (r.tagged()) throw failure("IDLE", checkTag(tag, r));
-        observe(r);
-        seen.add(r);
-        if (stop.test(r)) break;
-      }
-    } finally {
-      conn.socket().setSoTimeout(saved);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      // wait without consuming, so a response that straddles the deadline is read whole, with the normal timeout
+      if (left <= 0 || !conn.awaitInput(Duration.ofNanos(left))) break;
+      ImapResponse r = next();
+      if (r.tagged()) throw failure("IDLE", checkTag(tag, r));
+      observe(r);
+      seen.add(r);
+      if (stop.test(r)) break;
     }
     writeLine("DONE");
     while (true) {

@@ -79,8 +79,10 @@ public final class Pop3Client implements Closeable {
       if (!pop.greeting.ok()) throw refusal("greeting", pop.greeting);
       pop.capa();
       if (MailSecurity.upgradeWanted(conn, resolved, pop.capabilities.contains("STLS"), "STLS")) {
-        Pop3Reply r = pop.cmd(false, "STLS");
-        MailSecurity.upgrade(conn, r.ok(), "STLS", r.toString());
+        MailSecurity.upgrade(conn, "STLS", () -> {
+          Pop3Reply r = pop.cmd(false, "STLS");
+          return new MailSecurity.Answer(r.ok(), r.toString());
+        });
         pop.capa(); // forget what plaintext said
       }
       return pop;

@@ -83,8 +83,10 @@ public final class SmtpClient implements Closeable {
 
   private void startTlsIfRequired() throws IOException {
     if (!MailSecurity.upgradeWanted(conn, mode, extensions.containsKey("STARTTLS"), "STARTTLS")) return;
-    SmtpReply r = cmd(0, "STARTTLS");
-    MailSecurity.upgrade(conn, r.code() == 220, "STARTTLS", r.toString());
+    MailSecurity.upgrade(conn, "STARTTLS", () -> {
+      SmtpReply r = cmd(0, "STARTTLS");
+      return new MailSecurity.Answer(r.code() == 220, r.toString());
+    });
     extensions = Map.of(); // learned in plaintext: possibly the attacker's
     hello();
   }

@@ -125,4 +125,25 @@ class HostilePeerTest {
           .isInstanceOf(dev.tlskit.ProtocolException.class).hasMessageContaining("longer than");
     }
   }
+
+  @Test
+  void downloadCutShortIsAnErrorEvenWhenTheServerSaysDone() throws Exception {
+    try (ServerSocket data = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (Socket d = data.accept(); OutputStream o = d.getOutputStream()) {
+          o.write(new byte[10]); // of 100 announced by SIZE
+        } catch (Exception ignored) {
+          // asserted on the client side
+        }
+      });
+      try (ScriptedFtpServer srv = new ScriptedFtpServer(HELLO, "500 no FEAT\r\n", "213 100\r\n",
+          "229 Entering Extended Passive Mode (|||" + data.getLocalPort() + "|)\r\n", "150 go\r\n226 done\r\n",
+          "221 bye\r\n")) {
+        try (FtpSession s = client(TlsMode.NONE).connect("127.0.0.1", srv.port())) {
+          assertThatThrownBy(() -> s.retrieve("f.bin", OutputStream.nullOutputStream(), 0, (done, total) -> { }))
+              .isInstanceOf(dev.tlskit.ProtocolException.class).hasMessageContaining("cut short");
+        }
+      }
+    }
+  }
 }

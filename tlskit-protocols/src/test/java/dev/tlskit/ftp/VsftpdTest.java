@@ -31,6 +31,7 @@ class VsftpdTest {
   private Vsftpd tls13;
   private Vsftpd tls12;
   private Vsftpd implicit;
+  private Vsftpd implicit12;
   private byte[] big;
 
   @BeforeAll
@@ -38,13 +39,14 @@ class VsftpdTest {
     tls13 = Vsftpd.start(Files.createDirectory(tmp.resolve("v13")), false, null);
     tls12 = Vsftpd.start(Files.createDirectory(tmp.resolve("v12")), false, "TLSv1.2");
     implicit = Vsftpd.start(Files.createDirectory(tmp.resolve("vimp")), true, null);
+    implicit12 = Vsftpd.start(Files.createDirectory(tmp.resolve("vimp12")), true, "TLSv1.2");
     big = new byte[BIG];
     new Random(42).nextBytes(big);
   }
 
   @AfterAll
   void stopServers() throws Exception {
-    for (Vsftpd v : new Vsftpd[] {tls13, tls12, implicit}) {
+    for (Vsftpd v : new Vsftpd[] {tls13, tls12, implicit, implicit12}) {
       if (v != null) v.close();
     }
   }
@@ -106,6 +108,26 @@ class VsftpdTest {
   }
 
   @Test
+  void jdkResumesTls12BySessionIdWhenClientTicketsAreOff() throws Exception {
+    tls12.put("id.txt", "by session id".getBytes());
+    // Read when a TLS context is created, i.e. when the session connects; tests here run one at a time.
+    String key = "jdk.tls.client.enableSessionTicketExtension";
+    System.setProperty(key, "false");
+    try (FtpSession s = login(tls12, client(tls12).build())) {
+      for (int i = 0; i < 2; i++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TransferResult r = s.retrieve("id.txt", out, 0, TransferListener.NONE);
+        assertThat(out.toString()).isEqualTo("by session id");
+        assertThat(r.protection().protocol()).isEqualTo("TLSv1.2");
+        assertThat(r.protection().mechanism()).startsWith("JDK");
+        assertThat(r.protection().sessionResumed()).isTrue();
+      }
+    } finally {
+      System.clearProperty(key);
+    }
+  }
+
+  @Test
   void bouncyCastleCannotResumeTls13AndSaysSo() throws Exception {
     tls13.put("y.txt", "y".getBytes());
     FtpClient c = client(tls13).dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE).build();
@@ -118,16 +140,36 @@ class VsftpdTest {
   }
 
   @Test
-  void implicitTlsListsAndDownloads() throws Exception {
-    implicit.put("imp.bin", "implicit".getBytes());
-    FtpClient c = client(implicit).tlsMode(TlsMode.IMPLICIT).build();
-    try (FtpSession s = login(implicit, c)) {
-      assertThat(s.securityInfo()).isNotNull();
-      assertThat(s.list(null)).anySatisfy(l -> assertThat(l).endsWith("imp.bin"));
-      assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      s.retrieve("imp.bin", out, 0, TransferListener.NONE);
-      assertThat(out.toString()).isEqualTo("implicit");
+  void ipv6UsesEpsvAndEprtAndResumes() throws Exception {
+    try (Vsftpd v6 = Vsftpd.start(Files.createDirectory(tmp.resolve("v6")), false, null, true)) {
+      v6.put("six.txt", "over IPv6".getBytes());
+      for (DataConnectionMode mode : DataConnectionMode.values()) {
+        FtpClient c = client(v6).dataConnectionMode(mode).build();
+        try (FtpSession s = c.connect("::1", v6.port, "localhost")) {
+          s.login(Vsftpd.USER, Vsftpd.PASSWORD.toCharArray());
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          TransferResult r = s.retrieve("six.txt", out, 0, TransferListener.NONE);
+          assertThat(out.toString()).isEqualTo("over IPv6");
+          assertThat(r.protection().sessionResumed()).as(mode.name()).isTrue();
+        }
+      }
+      assertThat(v6.log()).contains("EPSV").contains("EPRT |2|");
+    }
+  }
+
+  @Test
+  void implicitTlsListsAndDownloadsOnBothVersions() throws Exception {
+    for (Vsftpd v : new Vsftpd[] {implicit, implicit12}) {
+      v.put("imp.bin", "implicit".getBytes());
+      FtpClient c = client(v).tlsMode(TlsMode.IMPLICIT).build();
+      try (FtpSession s = login(v, c)) {
+        assertThat(s.securityInfo().protocol()).isEqualTo(v == implicit ? "TLSv1.3" : "TLSv1.2");
+        assertThat(s.list(null)).anySatisfy(l -> assertThat(l).endsWith("imp.bin"));
+        assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        s.retrieve("imp.bin", out, 0, TransferListener.NONE);
+        assertThat(out.toString()).isEqualTo("implicit");
+      }
     }
   }
 

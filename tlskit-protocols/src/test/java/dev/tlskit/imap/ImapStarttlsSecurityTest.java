@@ -66,7 +66,7 @@ class ImapStarttlsSecurityTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"{tag} NO [ALERT] TLS unavailable", "{tag} BAD unknown command",
-      "* BYE shutting down\r\n{tag} NO bye", "* OK [CAPABILITY IMAP4rev1] fine\r\n{tag} NO later"})
+      "* BYE shutting down\r\n{tag} NO bye", "* OK [CAPABILITY IMAP4rev1] fine\r\n{tag} NO later", "{tag} MAYBE later", "{tag}"})
   void refusedStarttlsAbortsInEveryReplyForm(String reply) throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain(GREETING, "C: {tag} STARTTLS", "S: " + reply)) {
       assertThatThrownBy(() -> connect(peer, TlsMode.STARTTLS))

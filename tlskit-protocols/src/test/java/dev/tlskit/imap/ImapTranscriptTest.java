@@ -112,6 +112,22 @@ class ImapTranscriptTest {
   }
 
   @Test
+  void idleReadsWholeAResponseThatStraddlesItsDeadline() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(GREETING,
+        "C: {tag} IDLE", "S: + idling", "SLEEP 150", "RAW: * 3 EX", "SLEEP 400", "S: ISTS",
+        "C: DONE", "S: {tag} OK idle done")) {
+      ImapClient imap = connect(peer);
+      List<ImapResponse> seen = imap.idle(Duration.ofMillis(300), r -> false);
+      assertThat(seen).singleElement().satisfies(r -> {
+        assertThat(r.type()).isEqualTo("EXISTS");
+        assertThat(r.number()).isEqualTo(3);
+      });
+      imap.close();
+      assertThat(peer.finish()).isEmpty();
+    }
+  }
+
+  @Test
   void authenticatePlainUsesSaslIrOrAContinuation() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain("S: * OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] hi",
         "C: {tag} AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==", "S: {tag} OK welcome")) {

@@ -27,6 +27,7 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@code "C: text"} reads one CRLF-terminated line and requires it to equal {@code text}; a {@code {tag}} in
  *       it matches (and remembers) the client's random IMAP tag;
  *   <li>{@code "TLS"} performs the server side of a TLS handshake on the same socket;
+ *   <li>{@code "RAW: text"} sends {@code text} without CRLF; {@code "SLEEP ms"} pauses;
  *   <li>{@code "CLOSE"} closes the connection at once.
  * </ul>
  *
@@ -84,6 +85,11 @@ public final class ScriptedPeer implements AutoCloseable {
           s = handshake(s);
         } else if (step.equals("CLOSE")) {
           return;
+        } else if (step.startsWith("SLEEP ")) {
+          Thread.sleep(Long.parseLong(step.substring(6)));
+        } else if (step.startsWith("RAW: ")) {
+          s.getOutputStream().write(step.substring(5).getBytes(StandardCharsets.UTF_8));
+          s.getOutputStream().flush();
         } else if (step.startsWith("S: ")) {
           OutputStream out = s.getOutputStream();
           out.write((step.substring(3).replace("{tag}", tag) + "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -114,6 +120,8 @@ public final class ScriptedPeer implements AutoCloseable {
         fail("client neither closed nor spoke after the script ended");
       }
       if (extra.size() > 0) fail("client sent more than the script: " + extra.toString(StandardCharsets.UTF_8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (IOException e) {
       if (!server.isClosed()) synchronized (errors) { errors.add("peer I/O: " + e); }
     }

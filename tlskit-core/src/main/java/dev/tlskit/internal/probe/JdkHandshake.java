@@ -44,8 +44,12 @@ final class JdkHandshake {
     }
   }
 
-  /** Runs one handshake offering {@code alpn} (empty for none) and returns what was negotiated. */
-  Session handshake(List<String> alpn) throws IOException {
+  /**
+   * Runs one handshake offering {@code alpn} (empty for none) and returns what was negotiated. With {@code
+   * awaitTickets}, waits briefly after a TLS 1.3 handshake for the server's session tickets, so that a later
+   * handshake can try to resume.
+   */
+  Session handshake(List<String> alpn, boolean awaitTickets) throws IOException {
     Socket plain = target.dial();
     var watchdog = dev.tlskit.internal.concurrent.Threads.watchdog().schedule(() -> closeQuietly(plain),
         target.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -82,7 +86,7 @@ final class JdkHandshake {
       List<String> after = List.of();
       if (target.starttls() != null) {
         after = target.starttls().capabilities(new Starttls.Lines(ssl.getInputStream(), ssl.getOutputStream()));
-      } else {
+      } else if (awaitTickets) {
         drainTickets(ssl);
       }
       String selected = ssl.getApplicationProtocol();

@@ -3,7 +3,6 @@ package dev.tlskit.internal.probe;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.internal.trust.ChainValidator;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +39,7 @@ public final class Prober {
   private final HelloSender sender;
   private ProbeReport report;
   private Instant deadline;
+  private int failuresInARow;
 
   /**
    * @param target where to probe
@@ -109,7 +109,7 @@ public final class Prober {
       var lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
       List<String> before = target.starttls().greet(lines);
       boolean offered = target.starttls().offered(before);
-      report.starttls = new ProbeReport.StarttlsResult(target.starttls(), offered, before, List.of());
+      report.starttls = new ProbeReport.StarttlsResult(target.starttls(), offered, before, null);
       return offered;
     }
   }
@@ -215,10 +215,11 @@ public final class Prober {
     JdkHandshake.Session main;
     try {
       count();
-      main = jdk.handshake(alpn);
-    } catch (SSLException e) {
+      main = jdk.handshake(alpn, true);
+    } catch (IOException e) {
+      if (e instanceof Starttls.StarttlsException) throw e;
       report.notes.add("the JDK client could not complete a TLS 1.3/1.2 handshake (" + e.getMessage()
-          + "); chain, ALPN and resumption from the hello only");
+          + "); chain from the TLS 1.2-or-older hello only, ALPN and resumption unknown");
       validate(List.of());
       return;
     }
@@ -236,14 +237,18 @@ public final class Prober {
     count();
     TlsVersion negotiated = TlsVersion.TLS_1_3.jsseName().equals(main.protocol())
         ? TlsVersion.TLS_1_3 : TlsVersion.TLS_1_2;
-    report.resumption.put(negotiated, jdk.handshake(List.of()).resumed());
+    try {
+      report.resumption.put(negotiated, jdk.handshake(List.of(), false).resumed());
+    } catch (IOException e) {
+      report.notes.add("resumption unknown: the second handshake failed (" + e.getMessage() + ")");
+    }
 
     progress.accept("ALPN");
     List<String> accepted = new ArrayList<>();
     for (String p : alpn) {
       count();
       try {
-        if (p.equals(new JdkHandshake(target).handshake(List.of(p)).alpn())) accepted.add(p);
+        if (p.equals(new JdkHandshake(target).handshake(List.of(p), false).alpn())) accepted.add(p);
       } catch (SSLException e) {
         // no_application_protocol: the server refuses what it does not speak
       }
@@ -265,11 +270,16 @@ public final class Prober {
     count();
     ClientHello ch = new ClientHello(v, suites, groups, target.sniName(), List.of(), statusRequest);
     try {
-      return sender.send(ch, wholeFlight);
-    } catch (SocketTimeoutException e) {
-      if (report.handshakes <= 1) throw e;
-      // a server that ignores a hello it dislikes instead of refusing it
-      report.notes.add("a " + v.display() + " hello got no answer within " + target.timeout().toMillis() + " ms");
+      ServerFlight f = sender.send(ch, wholeFlight);
+      failuresInARow = 0;
+      return f;
+    } catch (MalformedTlsException | Starttls.StarttlsException e) {
+      throw e;
+    } catch (IOException e) {
+      // Once the server has answered, a lost connection or a silence is taken as a refusal of this hello (servers
+      // that dislike a hello may drop it); three in a row mean the server is gone.
+      if (report.handshakes <= 1 || ++failuresInARow >= 3) throw e;
+      report.notes.add("a " + v.display() + " hello got no answer (" + e.getMessage() + "); counted as refused");
       return ServerFlight.closed();
     }
   }

@@ -83,7 +83,7 @@ public final class ProxyProtocol {
     int verCmd = next(in);
     int family = next(in);
     int len = (next(in) << 8) | next(in);
-    if ((verCmd >> 4) != 2) throw invalid("unsupported version " + (verCmd >> 4));
+    if ((verCmd >> 4) != 2) throw invalid("unsupported version " + (verCmd >> 4) + " (version 2 expected)");
     int cmd = verCmd & 0x0F;
     if (cmd > 1) throw invalid("unknown version 2 command " + cmd);
     if (len > V2_MAX_BODY) throw invalid("version 2 header body of " + len + " bytes exceeds " + V2_MAX_BODY);

@@ -1,5 +1,6 @@
 package dev.tlskit.internal.mail;
 
+import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
@@ -42,18 +43,34 @@ public final class MailSecurity {
         c.peerName() + " did not advertise " + command + ", which TLS mode " + mode + " requires; nothing was sent");
   }
 
+  /** The server's answer to an upgrade command: whether it is the success reply, and its text. */
+  public record Answer(boolean accepted, String text) {}
+
+  /** Sends the upgrade command and reads exactly its answer, nothing beyond. */
+  @FunctionalInterface
+  public interface UpgradeCommand {
+    Answer send() throws IOException;
+  }
+
   /**
-   * Switches to TLS after the server's answer to the upgrade command was read in full. A negative answer aborts
-   * with {@link Reason#UPGRADE_REFUSED}, showing the server's text as such. Bytes the server sent after its answer
-   * are refused by {@link TlsConnection#upgradeToTls()} ({@link Reason#INJECTION_DETECTED}). The caller must then
-   * forget every capability and ask again.
+   * Sends the upgrade command and switches to TLS. Any answer but success, malformed ones included, aborts with
+   * {@link Reason#UPGRADE_REFUSED}, showing the server's text as such. Bytes the server sent after its answer are
+   * refused by {@link TlsConnection#upgradeToTls()} ({@link Reason#INJECTION_DETECTED}). The caller must then forget
+   * every capability and ask again.
    */
-  public static void upgrade(TlsConnection c, boolean accepted, String command, String serverReply)
-      throws IOException {
-    if (!accepted) {
+  public static void upgrade(TlsConnection c, String command, UpgradeCommand send) throws IOException {
+    Answer answer;
+    try {
+      answer = send.send();
+    } catch (ProtocolException e) {
       closeQuietly(c);
       throw new TlsSecurityException(Reason.UPGRADE_REFUSED,
-          c.peerName() + " refused " + command + "; server said: " + ServerText.quote(serverReply));
+          c.peerName() + " answered " + command + " with a malformed reply: " + e.getMessage(), null, e);
+    }
+    if (!answer.accepted()) {
+      closeQuietly(c);
+      throw new TlsSecurityException(Reason.UPGRADE_REFUSED,
+          c.peerName() + " refused " + command + "; server said: " + ServerText.quote(answer.text()));
     }
     c.upgradeToTls();
   }

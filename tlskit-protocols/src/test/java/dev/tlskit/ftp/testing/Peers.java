@@ -63,13 +63,18 @@ final class Peers {
 
   /** Waits up to 10 s until {@code port} accepts; fails with the process output if the process died first. */
   static void awaitListening(Process process, int port, Path output) throws Exception {
+    awaitListening(process, InetAddress.getLoopbackAddress(), port, output);
+  }
+
+  /** Waits up to 10 s until {@code address:port} accepts; fails with the process output if the process died. */
+  static void awaitListening(Process process, InetAddress address, int port, Path output) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       if (!process.isAlive()) {
         throw new IllegalStateException("server exited with " + process.exitValue() + ": " + Files.readString(output));
       }
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+        s.connect(new InetSocketAddress(address, port), 500);
         return;
       } catch (IOException e) {
         if (System.nanoTime() > deadline) throw new IllegalStateException("server did not listen on " + port, e);

@@ -23,10 +23,13 @@ public final class Vsftpd implements AutoCloseable {
   public final Path root;
   public final Path cert;
   public final int port;
+  /** The loopback address the server listens on, "127.0.0.1" or "::1". */
+  public final String host;
   private final Process process;
 
-  private Vsftpd(Path dir, Path root, int port, Process process) {
+  private Vsftpd(Path dir, Path root, String host, int port, Process process) {
     this.dir = dir;
+    this.host = host;
     this.root = root;
     this.cert = dir.resolve("cert.pem");
     this.port = port;
@@ -40,6 +43,11 @@ public final class Vsftpd implements AutoCloseable {
    * @param maxTls null, or "TLSv1.2" to cap the server (through OPENSSL_CONF, as vsftpd 3.0.3 has no option for it)
    */
   public static Vsftpd start(Path dir, boolean implicit, String maxTls) throws Exception {
+    return start(dir, implicit, maxTls, false);
+  }
+
+  /** Starts vsftpd, on ::1 instead of 127.0.0.1 when {@code ipv6}. */
+  public static Vsftpd start(Path dir, boolean implicit, String maxTls, boolean ipv6) throws Exception {
     Peers.assumeAvailable(BINARY);
     ensureUser();
     // vsftpd enters local_root as the FTP user (and silently stays in the home directory when it cannot)
@@ -51,7 +59,8 @@ public final class Vsftpd implements AutoCloseable {
     int pasv = ThreadLocalRandom.current().nextInt(30000, 45000);
     Path conf = dir.resolve("vsftpd.conf");
     Files.writeString(conf, String.join("\n",
-        "listen=YES", "listen_address=127.0.0.1", "listen_port=" + port, "background=NO",
+        ipv6 ? "listen=NO" : "listen=YES", ipv6 ? "listen_ipv6=YES" : "listen_ipv6=NO",
+        ipv6 ? "listen_address6=::1" : "listen_address=127.0.0.1", "listen_port=" + port, "background=NO",
         "anonymous_enable=NO", "local_enable=YES", "write_enable=YES", "local_umask=022",
         "local_root=" + root, "pasv_enable=YES", "pasv_min_port=" + pasv, "pasv_max_port=" + (pasv + 500),
         "port_enable=YES", "ssl_enable=YES", "implicit_ssl=" + (implicit ? "YES" : "NO"),
@@ -72,8 +81,9 @@ public final class Vsftpd implements AutoCloseable {
       pb.environment().put("OPENSSL_CONF", ossl.toString());
     }
     Process p = pb.start();
-    Vsftpd v = new Vsftpd(dir, root, port, p);
-    Peers.awaitListening(p, port, out);
+    String host = ipv6 ? "::1" : "127.0.0.1";
+    Vsftpd v = new Vsftpd(dir, root, host, port, p);
+    Peers.awaitListening(p, java.net.InetAddress.getByName(host), port, out);
     return v;
   }
 
