@@ -48,6 +48,7 @@ class HelpAndHintsTest {
       assertThat(r[0]).as(command).isEqualTo("0");
       assertThat(r[1].split("Examples:", -1)).as("help of '%s' has one Examples section", command).hasSize(2);
       assertThat(r[1]).as("help of '%s' shows an example of itself", command).contains("  " + command);
+      assertThat(r[1]).as("help of '%s' has no colour when not on a terminal", command).doesNotContain("\u001b[");
     }
   }
 
