@@ -1,7 +1,6 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.TlsPolicy;
-import dev.tlskit.Trust;
 import dev.tlskit.internal.probe.MalformedTlsException;
 import dev.tlskit.internal.probe.ProbeReport;
 import dev.tlskit.internal.probe.Prober;
@@ -20,16 +19,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code tlskit probe}: what a TLS or STARTTLS endpoint accepts, and what is wrong with it. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-    description = {
-        "Probe a TLS or STARTTLS endpoint: protocol versions (TLS 1.0-1.3, each alone), cipher suites per version",
-        "and whether the server enforces its order, key-exchange groups, ALPN, session resumption, OCSP stapling,",
-        "the certificate chain judged against the chosen roots, and for STARTTLS the capabilities before and after",
-        "the upgrade. Prints findings with severities and a verdict. JSON schema: docs/probe.md."},
+    description = "Probe a TLS or STARTTLS endpoint: protocol versions (TLS 1.0-1.3, each alone), cipher suites per"
+        + " version and whether the server enforces its order, key-exchange groups, ALPN, session resumption, OCSP"
+        + " stapling, the certificate chain judged against the chosen roots, and for STARTTLS the capabilities"
+        + " before and after the upgrade. Prints findings with severities and a verdict (JSON schema: docs/probe.md).",
     footerHeading = "%nExamples:%n",
     footer = {
         "  tlskit probe example.com:443",
         "  tlskit probe mail.example.com --starttls smtp          (port 25 by default)",
-        "  tlskit probe 10.0.0.5:993 --peer-name imap.example.com --trust corp-roots.pem --json",
+        "  tlskit probe 10.0.0.5:143 --starttls imap --peer-name imap.example.com \\",
+        "      --trust corp-roots.pem --json",
         "",
         "Exit codes:",
         "  0  verdict GOOD or WEAK (no finding worse than MEDIUM)",
@@ -71,21 +70,16 @@ final class ProbeCommand implements Callable<Integer> {
       throw new UsageException(e.getMessage());
     }
     Target target = target(proto);
-    Trust trust = Trust.system();
-    if (global.trust != null) {
-      try {
-        trust = Trust.fromFile(global.trust, null);
-      } catch (IOException | RuntimeException e) {
-        throw new UsageException("cannot use --trust " + global.trust + ": " + e.getMessage(), e);
-      }
-    }
+    // The same trust reading as every network command (--trust, --trust-password-env); a client certificate given
+    // with --cert is loaded and checked but never presented: the probe does not authenticate itself.
+    TlsPolicy policy = ClientOptions.policy(global).build();
     if (maxHandshakes < 10) throw new UsageException("--max-handshakes must be at least 10: " + maxHandshakes);
     if (maxSeconds < 1) throw new UsageException("--max-time must be positive: " + maxSeconds);
     PrintWriter out = spec.commandLine().getOut();
     // Progress goes to stderr, and only to a terminal when text was asked for: never into JSON or a pipe.
     PrintWriter err = spec.commandLine().getErr();
     boolean showProgress = !global.json && Progress.isTerminal();
-    Prober prober = new Prober(target, TlsPolicy.builder().trust(trust).build(), maxHandshakes,
+    Prober prober = new Prober(target, policy, maxHandshakes,
         Duration.ofSeconds(maxSeconds), alpn, showProgress ? step -> {
           err.print("\rprobing " + target.address() + ": " + step + "\u001b[K");
           err.flush();
@@ -145,7 +139,7 @@ final class ProbeCommand implements Callable<Integer> {
     if (host.isEmpty()) throw new UsageException("no host in " + address);
     if (port < 1 || port > 65535) throw new UsageException("port out of range: " + address);
     if (global.timeoutSeconds < 1) throw new UsageException("--timeout must be positive: " + global.timeoutSeconds);
-    return new Target(host, port, global.peerName != null ? global.peerName : host, proto,
+    return new Target(host, port, ClientOptions.peerName(global, host), proto,
         Duration.ofSeconds(global.timeoutSeconds));
   }
 

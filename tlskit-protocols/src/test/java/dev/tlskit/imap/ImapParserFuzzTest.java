@@ -3,10 +3,7 @@ package dev.tlskit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.tlskit.internal.io.LineInput;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Fuzzes the IMAP response parser (literals, quoted strings, nested lists, response codes) with peer bytes. Seeds
@@ -19,18 +16,7 @@ class ImapParserFuzzTest {
 
   @FuzzTest(maxDuration = "2m")
   void parsesResponsesWithinLimits(byte[] data) {
-    LineInput in = new LineInput(new ByteArrayInputStream(data), 512);
-    ImapParser parser = new ImapParser(new ImapParser.Source() {
-      @Override
-      public String readLine(int maxLength) throws IOException {
-        return in.readLine(maxLength);
-      }
-
-      @Override
-      public InputStream input() {
-        return in;
-      }
-    }, LIMITS);
+    ImapParser parser = ImapParserTest.parser(data, LIMITS);
     try {
       for (int i = 0; i < 10_000; i++) {
         ImapResponse r = parser.read();

@@ -103,6 +103,16 @@ public final class LineInput extends InputStream {
    * @throws EOFException when the stream ends before the line does
    */
   public String readLine(int maxLength) throws IOException {
+    // Fast path: the whole line is already buffered; decode it in place (no copy into a line array).
+    int window = Math.min(limit, pos + maxLength);
+    for (int i = pos; i < window; i++) {
+      if (buf[i] == '\n') {
+        int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+        String line = new String(buf, pos, end - pos, StandardCharsets.UTF_8);
+        pos = i + 1;
+        return line;
+      }
+    }
     byte[] line = new byte[Math.min(maxLength, 256)];
     int n = 0;
     while (true) {

@@ -53,21 +53,24 @@ public final class ProbeReport {
     }
   }
 
-  /** What the STARTTLS preamble showed. */
+  /**
+   * What the STARTTLS preamble showed: the capabilities before TLS, and after it ({@code after} is null when no
+   * complete handshake succeeded, so they are unknown).
+   */
   public record StarttlsResult(Starttls protocol, boolean offered, List<String> before, List<String> after) {
     public StarttlsResult {
       before = List.copyOf(before);
-      after = List.copyOf(after);
+      after = after == null ? null : List.copyOf(after);
     }
 
-    /** Returns the capabilities offered only over TLS. */
+    /** Returns the capabilities offered only over TLS; empty when unknown. */
     public List<String> added() {
-      return after.stream().filter(c -> !before.contains(c)).toList();
+      return after == null ? List.of() : after.stream().filter(c -> !before.contains(c)).toList();
     }
 
-    /** Returns the capabilities offered only before TLS. */
+    /** Returns the capabilities offered only before TLS; empty when unknown. */
     public List<String> removed() {
-      return before.stream().filter(c -> !after.contains(c)).toList();
+      return after == null ? List.of() : before.stream().filter(c -> !after.contains(c)).toList();
     }
   }
 
@@ -339,7 +342,7 @@ public final class ProbeReport {
       sb.append("\nSTARTTLS: ").append(starttls.offered() ? "offered" : "NOT offered").append('\n');
       sb.append("  before TLS: ").append(starttls.before()).append('\n');
       if (starttls.offered()) {
-        sb.append("  after TLS:  ").append(starttls.after()).append('\n');
+        sb.append("  after TLS:  ").append(starttls.after() == null ? "unknown" : starttls.after()).append('\n');
         if (!starttls.added().isEmpty()) sb.append("  added:      ").append(starttls.added()).append('\n');
         if (!starttls.removed().isEmpty()) sb.append("  removed:    ").append(starttls.removed()).append('\n');
       }

@@ -109,7 +109,7 @@ public final class Prober {
       var lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
       List<String> before = target.starttls().greet(lines);
       boolean offered = target.starttls().offered(before);
-      report.starttls = new ProbeReport.StarttlsResult(target.starttls(), offered, before, List.of());
+      report.starttls = new ProbeReport.StarttlsResult(target.starttls(), offered, before, null);
       return offered;
     }
   }

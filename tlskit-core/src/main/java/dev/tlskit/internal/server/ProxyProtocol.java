@@ -60,8 +60,10 @@ public final class ProxyProtocol {
   }
 
   private static InetSocketAddress address(String ip, String port, boolean v6) throws ProtocolException {
-    boolean shapeOk = v6 ? ip.matches("[0-9a-fA-F:.]{2,45}") && ip.contains(":")
-        : ip.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    // Only shapes the JDK parses as literals may reach getByName: anything else it would resolve through DNS.
+    boolean shapeOk = v6 ? ip.matches("[0-9a-fA-F:][0-9a-fA-F:.]{1,44}") && ip.contains(":")
+        : ip.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+            && Arrays.stream(ip.split("\\.")).allMatch(o -> Integer.parseInt(o) <= 255);
     if (!shapeOk) throw invalid("bad " + (v6 ? "IPv6" : "IPv4") + " address in version 1 header: " + ip);
     if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
       throw invalid("bad port in version 1 header: " + port);

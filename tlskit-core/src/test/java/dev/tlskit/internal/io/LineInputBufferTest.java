@@ -1,6 +1,7 @@
 package dev.tlskit.internal.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,16 @@ class LineInputBufferTest {
     assertThat(in.readLine(8192)).isEqualTo(longLine);
     assertThat(in.readLine(8192)).isEqualTo("short");
     assertThat(in.readLine(8192)).isEqualTo(longLine);
+  }
+
+  @Test
+  void aFullyBufferedLineIsBoundedLikeAnyOther() throws IOException {
+    byte[] data = "12345678\r\n123456789\r\n".getBytes(StandardCharsets.US_ASCII);
+    LineInput in = new LineInput(new ByteArrayInputStream(data), 1024);
+
+    assertThat(in.readLine(10)).isEqualTo("12345678"); // 10 bytes with CRLF: exactly the limit
+    assertThatThrownBy(() -> in.readLine(10)).isInstanceOf(dev.tlskit.ProtocolException.class)
+        .hasMessageContaining("longer than 10 bytes");
   }
 
   @Test
