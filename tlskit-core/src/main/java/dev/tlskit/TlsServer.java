@@ -462,19 +462,21 @@ public final class TlsServer implements Closeable {
       case WANT -> p.setWantClientAuth(true);
       case NONE -> { }
     }
-    if (rejectUnknownNames) {
-      p.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
-        @Override
-        public boolean matches(SNIServerName name) {
-          try {
-            SNIHostName host = name instanceof SNIHostName h ? h : new SNIHostName(name.getEncoded());
-            return certificates.snapshot().covers(host.getAsciiName());
-          } catch (IllegalArgumentException notAHostName) {
-            return false;
-          }
+    // Always a matcher, even one that accepts every name: only with one does the JDK refuse to resume a session
+    // under another SNI name than it was made for (RFC 6066 section 3); without, a client could carry a.test's
+    // session to b.test, and requestedServerName() would report the old session's name.
+    p.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
+      @Override
+      public boolean matches(SNIServerName name) {
+        if (!rejectUnknownNames) return true;
+        try {
+          SNIHostName host = name instanceof SNIHostName h ? h : new SNIHostName(name.getEncoded());
+          return certificates.snapshot().covers(host.getAsciiName());
+        } catch (IllegalArgumentException notAHostName) {
+          return false;
         }
-      }));
-    }
+      }
+    }));
     if (!alpn.isEmpty()) p.setApplicationProtocols(alpn.toArray(String[]::new));
     return p;
   }
