@@ -44,6 +44,8 @@ final class ServerProcess implements Closeable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(jvmOptions));
+    String extra = System.getenv("LOAD_SERVER_JAVA_OPTS"); // e.g. -Xlog:gc:file=server-gc.log, to explain a tail
+    if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
         cert.toString(), key.toString()));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -135,6 +136,10 @@ final class BenchCommand implements Callable<Integer> {
     final boolean resumed;
     double tlskit;
     double jdk;
+    double tlskitUnits;
+    double tlskitCpu;
+    double jdkUnits;
+    double jdkCpu;
 
     Figure(String kind, int size, boolean resumed) {
       this.kind = kind;
@@ -142,9 +147,14 @@ final class BenchCommand implements Callable<Integer> {
       this.resumed = resumed;
     }
 
-    double rate(Stack stack, long millis) throws IOException {
+    BenchCommandMeasure.Sample sample(Stack stack, long millis) throws IOException {
       return kind.equals("throughput")
           ? BenchCommandMeasure.throughput(stack, size, millis) : BenchCommandMeasure.handshakes(stack, millis);
+    }
+
+    /** Returns milliseconds of process CPU per MB or per handshake. */
+    static double cpuMillisPerUnit(double cpuSeconds, double units) {
+      return units == 0 ? 0 : cpuSeconds * 1000 / units;
     }
 
     String label() {
@@ -166,16 +176,20 @@ final class BenchCommand implements Callable<Integer> {
   private static void measure(Figure f, Stack tlskit, Stack jdk, long sliceMillis, ProgressBar bar)
       throws IOException {
     String what = f.kind.equals("throughput") ? f.size + " B" : f.resumed ? "resumed hs" : "full hs";
-    double t1 = f.rate(tlskit, sliceMillis);
+    var t1 = f.sample(tlskit, sliceMillis);
     step(bar, what + " TlsKit");
-    double j1 = f.rate(jdk, sliceMillis);
+    var j1 = f.sample(jdk, sliceMillis);
     step(bar, what + " JDK");
-    double j2 = f.rate(jdk, sliceMillis);
+    var j2 = f.sample(jdk, sliceMillis);
     step(bar, what + " JDK");
-    double t2 = f.rate(tlskit, sliceMillis);
+    var t2 = f.sample(tlskit, sliceMillis);
     step(bar, what + " TlsKit");
-    f.tlskit = (t1 + t2) / 2;
-    f.jdk = (j1 + j2) / 2;
+    f.tlskit = (t1.rate() + t2.rate()) / 2;
+    f.jdk = (j1.rate() + j2.rate()) / 2;
+    f.tlskitUnits = t1.units() + t2.units();
+    f.tlskitCpu = t1.cpuSeconds() + t2.cpuSeconds();
+    f.jdkUnits = j1.units() + j2.units();
+    f.jdkCpu = j1.cpuSeconds() + j2.cpuSeconds();
   }
 
   private static void step(ProgressBar bar, String what) {
@@ -188,8 +202,11 @@ final class BenchCommand implements Callable<Integer> {
   /** Returns a progress bar on stderr when stdout is a terminal, else null. */
   private static ProgressBar progress(int steps) {
     if (!stdoutIsTerminal()) return null;
+    // A fixed width and a plain consumer: the default one asks JLine for the terminal, which loads native code that
+    // JDK 24+ warns about unless native access is granted.
     return new ProgressBarBuilder().setTaskName("bench").setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(200).continuousUpdate().build();
+        .setUpdateIntervalMillis(200).continuousUpdate()
+        .setConsumer(new ConsoleProgressBarConsumer(System.err, 100)).build();
   }
 
   private static boolean stdoutIsTerminal() {
@@ -288,6 +305,8 @@ final class BenchCommand implements Callable<Integer> {
         row.put("tlskit_mb_s", round(f.tlskit));
         row.put("jdk_mb_s", round(f.jdk));
         row.put("ratio", round(f.ratio()));
+        row.put("tlskit_cpu_ms_per_mb", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
+        row.put("jdk_cpu_ms_per_mb", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
         bySize.add(row);
         if (f.size == headlineSize) {
           tp.put("message_bytes", f.size);
@@ -299,10 +318,14 @@ final class BenchCommand implements Callable<Integer> {
         hs.put("tlskit_per_s", round(f.tlskit));
         hs.put("jdk_per_s", round(f.jdk));
         hs.put("ratio", round(f.ratio()));
+        hs.put("tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
+        hs.put("jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
       } else {
         hs.put("resumed_tlskit_per_s", round(f.tlskit));
         hs.put("resumed_jdk_per_s", round(f.jdk));
         hs.put("resumed_ratio", round(f.ratio()));
+        hs.put("resumed_tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
+        hs.put("resumed_jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
       }
     }
     tp.put("by_size", bySize);
@@ -316,9 +339,10 @@ final class BenchCommand implements Callable<Integer> {
         r.get("protocol"), r.get("cipher_suite"), r.get("group"), r.get("key"), r.get("provider"));
     out.printf("Java %s; %s, %s CPUs; load %s -> %s%n", r.get("jdk"), r.get("cpu"), r.get("nproc"),
         ((Map<?, ?>) r.get("load_avg")).get("start"), ((Map<?, ?>) r.get("load_avg")).get("end"));
-    out.printf("%-40s %12s %12s %8s%n", "", "TlsKit", "JDK", "ratio");
+    out.printf("%-40s %10s %10s %7s   %s%n", "", "TlsKit", "JDK", "ratio", "process CPU ms per MB|handshake");
     for (Figure f : figures) {
-      out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %7.2fx%n", f.label(), f.tlskit, f.jdk, f.ratio());
+      out.printf(Locale.ROOT, "%-40s %10.1f %10.1f %6.2fx   %.2f vs %.2f%n", f.label(), f.tlskit, f.jdk, f.ratio(),
+          Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits), Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits));
     }
   }
 

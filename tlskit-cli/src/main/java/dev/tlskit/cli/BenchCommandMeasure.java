@@ -8,17 +8,29 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Random;
 
-/** Drives one stack for a while and returns a rate: throughput in MB/s or handshakes per second. */
+/** Drives one stack for a while and returns what it did: megabytes moved or handshakes made, and the time taken. */
 final class BenchCommandMeasure {
   private static final long BATCH_BYTES = 1 << 20;
 
   private BenchCommandMeasure() {}
 
+  /** {@code units} (MB or handshakes) done in {@code seconds} of wall time, using {@code cpuSeconds} of process CPU. */
+  record Sample(double units, double seconds, double cpuSeconds) {
+    double rate() {
+      return units / seconds;
+    }
+  }
+
+  /** Returns the CPU time this process has used so far (all threads: both ends of the stack, JIT, GC), in seconds. */
+  static double processCpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+  }
+
   /**
    * Sends {@code messageSize}-byte messages, each written and flushed on its own (so each is at least one TLS
-   * record), for about {@code millis}; the time runs until the server confirmed the byte count. Returns MB/s (10^6).
+   * record), for about {@code millis}; the time runs until the server confirmed the byte count. Units: MB (10^6 B).
    */
-  static double throughput(Stack stack, int messageSize, long millis) throws IOException {
+  static Sample throughput(Stack stack, int messageSize, long millis) throws IOException {
     byte[] message = new byte[messageSize];
     new Random(messageSize).nextBytes(message);
     long perBatch = Math.max(1, BATCH_BYTES / messageSize);
@@ -27,6 +39,7 @@ final class BenchCommandMeasure {
       OutputStream out = link.out();
       DataOutputStream header = new DataOutputStream(out);
       out.write(BenchCommandStacks.THROUGHPUT);
+      double cpu = processCpuSeconds();
       long start = System.nanoTime();
       long deadline = start + millis * 1_000_000;
       long sent = 0;
@@ -43,15 +56,16 @@ final class BenchCommandMeasure {
       long confirmed = new DataInputStream(link.in()).readLong();
       long elapsed = System.nanoTime() - start;
       if (confirmed != sent) throw new IOException("server received " + confirmed + " bytes of " + sent);
-      return sent / (elapsed / 1e9) / 1e6;
+      return new Sample(sent / 1e6, elapsed / 1e9, processCpuSeconds() - cpu);
     }
   }
 
   /**
    * Opens connections one after another for about {@code millis}, each a full (or resumed) handshake, one byte each
-   * way and a close_notify; returns connections per second.
+   * way and a close_notify. Units: connections.
    */
-  static double handshakes(Stack stack, long millis) throws IOException {
+  static Sample handshakes(Stack stack, long millis) throws IOException {
+    double cpu = processCpuSeconds();
     long start = System.nanoTime();
     long deadline = start + millis * 1_000_000;
     long n = 0;
@@ -63,6 +77,6 @@ final class BenchCommandMeasure {
       }
       n++;
     } while (System.nanoTime() < deadline);
-    return n / ((System.nanoTime() - start) / 1e9);
+    return new Sample(n, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpu);
   }
 }

@@ -60,7 +60,7 @@ final class ImapParser {
     String first = word();
     long number = -1;
     String type;
-    if (!first.isEmpty() && first.chars().allMatch(Character::isDigit)) {
+    if (!first.isEmpty() && first.chars().allMatch(ImapParser::isAsciiDigit)) {
       number = parseNumber(first);
       expectSpace();
       type = word().toUpperCase(Locale.ROOT);
@@ -129,7 +129,7 @@ final class ImapParser {
       default -> {
         String atom = atom();
         if (atom.isEmpty()) throw malformed("unexpected character '" + ch + "'");
-        if (atom.chars().allMatch(Character::isDigit)) return new ImapValue.Num(parseNumber(atom));
+        if (atom.chars().allMatch(ImapParser::isAsciiDigit)) return new ImapValue.Num(parseNumber(atom));
         if (atom.equalsIgnoreCase("NIL")) return new ImapValue.Nil();
         return new ImapValue.Atom(atom);
       }
@@ -157,7 +157,7 @@ final class ImapParser {
     if (close < 0 || close != line.length() - 1) throw malformed("literal size must end the line");
     String digits = line.substring(pos + 1, close);
     if (digits.endsWith("+")) digits = digits.substring(0, digits.length() - 1); // LITERAL- form, harmless
-    if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(Character::isDigit)) {
+    if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(ImapParser::isAsciiDigit)) {
       throw malformed("bad literal size");
     }
     long size = Long.parseLong(digits);
@@ -217,6 +217,11 @@ final class ImapParser {
     if (responseBytes > limits.maxResponseSize()) {
       throw new ProtocolException("IMAP response larger than " + limits.maxResponseSize() + " bytes");
     }
+  }
+
+  /** Only ASCII digits count: Character.isDigit and Long.parseLong also take other scripts' digits. */
+  private static boolean isAsciiDigit(int c) {
+    return c >= '0' && c <= '9';
   }
 
   private ProtocolException malformed(String why) {

@@ -301,9 +301,9 @@ public final class Pop3Client implements Closeable {
 
   private static long parseLong(String s) throws ProtocolException {
     try {
-      long v = Long.parseLong(s);
-      if (v < 0) throw new NumberFormatException();
-      return v;
+      // ASCII digits only: Long.parseLong also takes other scripts' digits (and a sign)
+      if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) throw new NumberFormatException();
+      return Long.parseLong(s);
     } catch (NumberFormatException e) {
       throw new ProtocolException("malformed number in POP3 reply: " + ServerText.quote(s));
     }

@@ -299,8 +299,9 @@ public final class SmtpClient implements Closeable {
     int code = -1;
     while (true) {
       String line = conn.readLine(MAX_LINE);
-      if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
-          || !Character.isDigit(line.charAt(2)) || line.charAt(0) < '2' || line.charAt(0) > '5'
+      // ASCII digits only: Character.isDigit and parseInt also take other scripts' digits
+      if (line.length() < 3 || line.charAt(0) < '2' || line.charAt(0) > '5' || line.charAt(1) < '0'
+          || line.charAt(1) > '9' || line.charAt(2) < '0' || line.charAt(2) > '9'
           || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
         throw new ProtocolException("malformed SMTP reply line: " + ServerText.quote(line));
       }

@@ -1,0 +1,37 @@
+package dev.tlskit.bench;
+
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
+import dev.tlskit.ftp.FtpClient;
+import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.ftp.TransferListener;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * Downloads one file over explicit FTPS (AUTH TLS, protected data connections resuming the control session) with
+ * TlsKit's FtpClient, {@code TIMES} times in one session, and prints the seconds each RETR took (data connection and
+ * transfer; login excluded), for scripts/bench-ftps to compare with curl on the same server and file.
+ *
+ * <p>Usage: {@code FtpsDownload PORT CERT.pem USER PASSWORD_ENV REMOTE TIMES}
+ */
+public final class FtpsDownload {
+  private FtpsDownload() {}
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    TlsPolicy policy = TlsPolicy.builder().trust(Trust.fromFile(Path.of(args[1]), null)).build();
+    char[] password = System.getenv(args[3]).toCharArray();
+    int times = Integer.parseInt(args[5]);
+    FtpClient client = FtpClient.builder().policy(policy).build();
+    try (FtpSession s = client.connect("127.0.0.1", port, "localhost")) {
+      s.login(args[2], password);
+      for (int i = 0; i < times; i++) {
+        long start = System.nanoTime();
+        s.retrieve(args[4], OutputStream.nullOutputStream(), 0, TransferListener.NONE);
+        System.out.printf(java.util.Locale.ROOT, "%.4f%n", (System.nanoTime() - start) / 1e9);
+      }
+      s.quit();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.tlskit.examples;
+
+import dev.tlskit.CertifiedKey;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
+import dev.tlskit.certs.KeyMaterial;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A client certificate from PEM files or from a PKCS#12 file. */
+public final class ClientCertificates {
+  private ClientCertificates() {}
+
+  /** Returns a client that presents the certificate in {@code certPem} with the PKCS#8 key in {@code keyPem}. */
+  public static TlsClient fromPem(Path certPem, Path keyPem, Path caPem) throws IOException {
+    // guide:client-cert-pem
+    TlsPolicy policy = TlsPolicy.builder()
+        .trust(Trust.fromFile(caPem, null))
+        .clientCertificate(CertifiedKey.fromPem(certPem, keyPem, null))   // leaf then chain; PKCS#8 key
+        .build();
+    return TlsClient.builder().policy(policy).build();
+    // guide:end
+  }
+
+  /** Returns a client that presents the first key entry of a PKCS#12 file. */
+  public static TlsClient fromPkcs12(Path p12, String passwordEnv, Path caPem) throws IOException {
+    // guide:client-cert-p12
+    String secret = System.getenv(passwordEnv);                  // never a password in argv or in the source
+    if (secret == null) throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
+    TlsPolicy policy = TlsPolicy.builder()
+        .trust(Trust.fromFile(caPem, null))
+        .clientCertificate(CertifiedKey.fromKeyStore(p12, secret.toCharArray(), null))   // first key entry
+        .build();
+    return TlsClient.builder().policy(policy).build();
+    // guide:end
+  }
+
+  /** Returns a client certificate from key formats the JDK cannot read (PKCS#1, SEC1, legacy encrypted PEM). */
+  public static CertifiedKey fromOpensslPem(Path certPem, Path keyPem) throws IOException {
+    // guide:client-cert-openssl
+    KeyMaterial km = KeyMaterial.fromPem(certPem, keyPem, null);   // tlskit-certs reads what openssl writes
+    return CertifiedKey.of(km.privateKey(), km.chain());
+    // guide:end
+  }
+}

@@ -1,0 +1,38 @@
+package dev.tlskit.examples;
+
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
+import dev.tlskit.ftp.FtpClient;
+import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.ftp.TransferListener;
+import dev.tlskit.ftp.TransferResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** FTPS with AUTH TLS: protected data connections that resume the control session. */
+public final class Ftps {
+  private Ftps() {}
+
+  /** Uploads {@code content} as {@code name}, downloads it again and returns what came back. */
+  public static byte[] roundTrip(String host, int port, String peerName, Path caPem, String user, char[] password,
+      String name, byte[] content) throws IOException {
+    // guide:ftps
+    FtpClient ftp = FtpClient.builder()
+        .policy(TlsPolicy.builder().trust(Trust.fromFile(caPem, null)).build())
+        .tlsMode(TlsMode.STARTTLS)        // AUTH TLS; IMPLICIT for port 990; AUTO decides by port
+        .build();                         // data connections: PROT P, TLS session reuse required (the default)
+    try (FtpSession s = ftp.connect(host, port, peerName)) {
+      s.login(user, password);
+      TransferResult up = s.store(name, new ByteArrayInputStream(content), TransferListener.NONE);
+      System.out.println(up.bytes() + " bytes, resumed=" + up.protection().sessionResumed());
+      ByteArrayOutputStream down = new ByteArrayOutputStream();
+      s.retrieve(name, down, 0, TransferListener.NONE);
+      s.quit();
+      return down.toByteArray();
+    }
+    // guide:end
+  }
+}
