@@ -70,6 +70,12 @@ import javax.net.ssl.StandardConstants;
  * renegotiation the server itself starts (a handler calling {@code startHandshake()} on {@link
  * ServerConnection#socket()}) is refused too; TLS 1.3 has no renegotiation, and its KeyUpdate and other
  * post-handshake messages travel as application data and pass.
+ *
+ * <p>Turning session resumption off ({@link Builder#sessionResumption(boolean)}) sets the JVM-wide {@code
+ * jdk.tls.server.enableSessionTicketExtension} to false for the instant the server's TLS context is created and then
+ * restores it, serialized against every other TlsServer. A server context another library creates on another thread
+ * in that instant gets stateless tickets off as well (it resumes by session ID instead: a performance difference,
+ * not a security one); client contexts are unaffected.
  */
 public final class TlsServer implements Closeable {
   private static final System.Logger LOG = System.getLogger("dev.tlskit.server");
@@ -182,6 +188,15 @@ public final class TlsServer implements Closeable {
   /**
    * Creates the TLS context. Without resumption, the JDK's per-context stateless-ticket switch is only settable
    * through the system property it reads when a context is created, so it is set for that moment and restored.
+   *
+   * <p>The JDK reads {@code jdk.tls.server.enableSessionTicketExtension} only in the {@code SSLContext} constructor
+   * (for the server-side session cache every context has), and every TlsServer creates its context under {@link
+   * #CONTEXT_LOCK}, so TlsServers never see each other's temporary value. Outside the lock: a client context created
+   * at that moment on another thread (a TlsClient's) reads it only for its unused server-side cache, so clients are
+   * unaffected; a server context another library creates at that moment gets stateless tickets off, which means
+   * session-ID (stateful) resumption instead, not weaker security; code that sets the property itself while this runs
+   * may have its value read as "false" or overwritten by the restore. Prefer setting it once at startup if that
+   * matters.
    */
   private static SSLContext newContext(TlsPolicy policy, boolean resumption) {
     String property = "jdk.tls.server.enableSessionTicketExtension";
@@ -689,7 +704,14 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
-    /** Turns session resumption (TLS 1.3 tickets, TLS 1.2 IDs and tickets) on or off. Default on. */
+    /**
+     * Turns session resumption (TLS 1.3 tickets, TLS 1.2 IDs and tickets) on or off. Default on. Off briefly sets a
+     * JVM-wide system property while the server's TLS context is created (see the class documentation). A session
+     * is never resumed under another SNI name than it was made for. With the JDK's provider (seen on JDK 25), a
+     * session made with a certificate other than the default one is not resumed from a stateless ticket: the JDK
+     * restores the ticket's certificate by asking the key manager before it has read the client's SNI, gets the
+     * default certificate, and falls back to a full handshake.
+     */
     public Builder sessionResumption(boolean on) {
       this.sessionResumption = on;
       return this;

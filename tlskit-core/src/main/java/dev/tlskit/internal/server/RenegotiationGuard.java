@@ -36,9 +36,9 @@ public final class RenegotiationGuard extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    int v = in.read();
+    if (v >= 0) scan(new byte[] {(byte) v}, 0, 1);
+    return v;
   }
 
   @Override
