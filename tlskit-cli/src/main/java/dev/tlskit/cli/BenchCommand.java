@@ -75,6 +75,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Message sizes for throughput (default: 256,1024,4096,16384,65536; --quick: 16384).")
   List<Integer> sizes;
 
+  @Option(names = "--only", paramLabel = "STACK", hidden = true,
+      description = "Measure only tlskit or jdk (the other column reads 0): to compare the stacks in separate JVMs, "
+          + "where JIT profiles of the JDK's TLS code see one stack's streams only.")
+  String only;
+
   @Option(names = "--warmup", paramLabel = "SECONDS",
       description = "Warm-up per stack before measuring (default: 2; --quick: 0.3).")
   Double warmup;
@@ -83,6 +88,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (seconds <= 0 || seconds > 600) throw new UsageException("--seconds must be in (0, 600]: " + seconds);
+    if (only != null && !only.equals("tlskit") && !only.equals("jdk")) {
+      throw new UsageException("--only must be tlskit or jdk: " + only);
+    }
     List<Integer> messageSizes = sizes != null ? sizes : quick ? List.of(16384) : List.of(256, 1024, 4096, 16384, 65536);
     for (int size : messageSizes) {
       if (size < 1 || size > 16 << 20) throw new UsageException("--sizes: message size out of range: " + size);
@@ -105,17 +113,17 @@ final class BenchCommand implements Callable<Integer> {
            Stack jdk = BenchCommandStacks.jdk(pki, settings, false)) {
         negotiated[0] = suiteOf(tlskit);
         negotiated[1] = suiteOf(jdk);
-        warmUp(tlskit, headlineSize, warmupMillis, bar);
-        warmUp(jdk, headlineSize, warmupMillis, bar);
+        if (!"jdk".equals(only)) warmUp(tlskit, headlineSize, warmupMillis, bar);
+        if (!"tlskit".equals(only)) warmUp(jdk, headlineSize, warmupMillis, bar);
         for (Figure f : figures) {
-          if (!f.resumed) measure(f, tlskit, jdk, sliceMillis, bar);
+          if (!f.resumed) measure(f, only, tlskit, jdk, sliceMillis, bar);
         }
       }
       for (Figure f : figures) {
         if (!f.resumed) continue;
         try (Stack tlskit = BenchCommandStacks.tlskit(pki, settings, true);
              Stack jdk = BenchCommandStacks.jdk(pki, settings, true)) {
-          measure(f, tlskit, jdk, sliceMillis, bar);
+          measure(f, only, tlskit, jdk, sliceMillis, bar);
         }
       }
     }
@@ -173,8 +181,28 @@ final class BenchCommand implements Callable<Integer> {
     step(bar, "warm-up");
   }
 
-  private static void measure(Figure f, Stack tlskit, Stack jdk, long sliceMillis, ProgressBar bar)
+  private static void measure(Figure f, String only, Stack tlskit, Stack jdk, long sliceMillis, ProgressBar bar)
       throws IOException {
+    if (only != null) {
+      Stack s = only.equals("jdk") ? jdk : tlskit;
+      var a = f.sample(s, sliceMillis);
+      var b = f.sample(s, sliceMillis);
+      step(bar, only);
+      step(bar, only);
+      step(bar, only);
+      step(bar, only);
+      double rate = (a.rate() + b.rate()) / 2;
+      if (only.equals("jdk")) {
+        f.jdk = rate;
+        f.jdkUnits = a.units() + b.units();
+        f.jdkCpu = a.cpuSeconds() + b.cpuSeconds();
+      } else {
+        f.tlskit = rate;
+        f.tlskitUnits = a.units() + b.units();
+        f.tlskitCpu = a.cpuSeconds() + b.cpuSeconds();
+      }
+      return;
+    }
     String what = f.kind.equals("throughput") ? f.size + " B" : f.resumed ? "resumed hs" : "full hs";
     var t1 = f.sample(tlskit, sliceMillis);
     step(bar, what + " TlsKit");
