@@ -39,6 +39,8 @@ public record ServerMetrics(
     INJECTION_DETECTED,
     /** A PROXY protocol header was required and missing or malformed. */
     PROXY_HEADER_INVALID,
+    /** The client tried to renegotiate (TLS 1.2) after the handshake; the connection was closed. */
+    RENEGOTIATION_REFUSED,
     /** Anything else; the log says what. */
     OTHER
   }

@@ -3,7 +3,9 @@ package dev.tlskit;
 import dev.tlskit.ServerMetrics.HandshakeFailure;
 import dev.tlskit.internal.concurrent.Threads;
 import dev.tlskit.internal.server.Failures;
+import dev.tlskit.internal.net.TransportSocket;
 import dev.tlskit.internal.server.ProxyProtocol;
+import dev.tlskit.internal.server.RenegotiationGuard;
 import dev.tlskit.internal.server.SniKeyManager;
 import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.ReportingTrustManager;
@@ -35,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIMatcher;
@@ -57,8 +60,22 @@ import javax.net.ssl.StandardConstants;
  * authenticated peer admitted; no ALPN; session resumption on; at most 1000 connections; handshake timeout 10 s;
  * idle timeout 5 min; shutdown drains for 10 s; no PROXY protocol; certificate files not watched.
  *
- * <p>Client-initiated TLS 1.2 renegotiation is refused (the JDK's {@code jdk.tls.rejectClientInitiatedRenegotiation}
- * is set to true unless already set, before the first server handshake of the process).
+ * <p>Client-initiated TLS 1.2 renegotiation is refused, twice over. First, the JDK's {@code
+ * jdk.tls.rejectClientInitiatedRenegotiation} is set to true unless already set; the JDK reads it once per process, at
+ * its first server handshake, so it does nothing when any other server handshake (another library's, a plain {@code
+ * SSLServerSocket}'s) ran earlier in the JVM, and an explicit "false" is respected. Second, independently of the JVM's
+ * history: the client's TLS records are read through a guard that, once the handshake has completed, closes the
+ * connection with a handshake_failure alert at the first handshake record, before the TLS layer parses it (counted
+ * as {@link ServerMetrics.HandshakeFailure#RENEGOTIATION_REFUSED}). Limits: the guard judges record types only, so a
+ * renegotiation the server itself starts (a handler calling {@code startHandshake()} on {@link
+ * ServerConnection#socket()}) is refused too; TLS 1.3 has no renegotiation, and its KeyUpdate and other
+ * post-handshake messages travel as application data and pass.
+ *
+ * <p>Turning session resumption off ({@link Builder#sessionResumption(boolean)}) sets the JVM-wide {@code
+ * jdk.tls.server.enableSessionTicketExtension} to false for the instant the server's TLS context is created and then
+ * restores it, serialized against every other TlsServer. A server context another library creates on another thread
+ * in that instant gets stateless tickets off as well (it resumes by session ID instead: a performance difference,
+ * not a security one); client contexts are unaffected.
  */
 public final class TlsServer implements Closeable {
   private static final System.Logger LOG = System.getLogger("dev.tlskit.server");
@@ -171,6 +188,15 @@ public final class TlsServer implements Closeable {
   /**
    * Creates the TLS context. Without resumption, the JDK's per-context stateless-ticket switch is only settable
    * through the system property it reads when a context is created, so it is set for that moment and restored.
+   *
+   * <p>The JDK reads {@code jdk.tls.server.enableSessionTicketExtension} only in the {@code SSLContext} constructor
+   * (for the server-side session cache every context has), and every TlsServer creates its context under {@link
+   * #CONTEXT_LOCK}, so TlsServers never see each other's temporary value. Outside the lock: a client context created
+   * at that moment on another thread (a TlsClient's) reads it only for its unused server-side cache, so clients are
+   * unaffected; a server context another library creates at that moment gets stateless tickets off, which means
+   * session-ID (stateful) resumption instead, not weaker security; code that sets the property itself while this runs
+   * may have its value read as "false" or overwritten by the restore. Prefer setting it once at startup if that
+   * matters.
    */
   private static SSLContext newContext(TlsPolicy policy, boolean resumption) {
     String property = "jdk.tls.server.enableSessionTicketExtension";
@@ -356,11 +382,20 @@ public final class TlsServer implements Closeable {
     long handshakeStart = System.currentTimeMillis();
     ScheduledFuture<?> deadline = deadline(raw, timedOut);
     SSLSocket ssl = null;
+    AtomicReference<RenegotiationGuard> guard = new AtomicReference<>();
     try {
       raw.setSoTimeout(millis(handshakeTimeout));
       // The (Socket, host, port, autoClose) form, made server-side by setUseClientMode(false): providers such as
       // Conscrypt do not implement the (Socket, InputStream, autoClose) form.
-      ssl = (SSLSocket) factory.createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
+      // TLS reads the client's records through a guard that refuses renegotiation once the handshake is done,
+      // whatever the JDK's process-wide setting (see the class documentation). Writes are bounded by the idle timeout.
+      Socket under = new TransportSocket(raw, idleTimeout, in -> {
+        RenegotiationGuard g = new RenegotiationGuard(in, () -> count(HandshakeFailure.RENEGOTIATION_REFUSED,
+            c.remoteAddress(), "client-initiated renegotiation"));
+        guard.set(g);
+        return g;
+      });
+      ssl = (SSLSocket) factory.createSocket(under, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
       ssl.setUseClientMode(false);
       ssl.setSSLParameters(parameters());
       if (!alpn.isEmpty()) {
@@ -373,6 +408,7 @@ public final class TlsServer implements Closeable {
         });
       }
       ssl.startHandshake();
+      guard.get().arm();
       if (!deadline.cancel(false) && timedOut.get()) throw new SocketTimeoutException("handshake deadline passed");
     } catch (IOException | RuntimeException e) {
       deadline.cancel(false);
@@ -462,19 +498,21 @@ public final class TlsServer implements Closeable {
       case WANT -> p.setWantClientAuth(true);
       case NONE -> { }
     }
-    if (rejectUnknownNames) {
-      p.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
-        @Override
-        public boolean matches(SNIServerName name) {
-          try {
-            SNIHostName host = name instanceof SNIHostName h ? h : new SNIHostName(name.getEncoded());
-            return certificates.snapshot().covers(host.getAsciiName());
-          } catch (IllegalArgumentException notAHostName) {
-            return false;
-          }
+    // Always a matcher, even one that accepts every name: only with one does the JDK refuse to resume a session
+    // under another SNI name than it was made for (RFC 6066 section 3); without, a client could carry a.test's
+    // session to b.test, and requestedServerName() would report the old session's name.
+    p.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
+      @Override
+      public boolean matches(SNIServerName name) {
+        if (!rejectUnknownNames) return true;
+        try {
+          SNIHostName host = name instanceof SNIHostName h ? h : new SNIHostName(name.getEncoded());
+          return certificates.snapshot().covers(host.getAsciiName());
+        } catch (IllegalArgumentException notAHostName) {
+          return false;
         }
-      }));
-    }
+      }
+    }));
     if (!alpn.isEmpty()) p.setApplicationProtocols(alpn.toArray(String[]::new));
     return p;
   }
@@ -666,7 +704,14 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
-    /** Turns session resumption (TLS 1.3 tickets, TLS 1.2 IDs and tickets) on or off. Default on. */
+    /**
+     * Turns session resumption (TLS 1.3 tickets, TLS 1.2 IDs and tickets) on or off. Default on. Off briefly sets a
+     * JVM-wide system property while the server's TLS context is created (see the class documentation). A session
+     * is never resumed under another SNI name than it was made for. With the JDK's provider (seen on JDK 25), a
+     * session made with a certificate other than the default one is not resumed from a stateless ticket: the JDK
+     * restores the ticket's certificate by asking the key manager before it has read the client's SNI, gets the
+     * default certificate, and falls back to a full handshake.
+     */
     public Builder sessionResumption(boolean on) {
       this.sessionResumption = on;
       return this;
@@ -700,7 +745,10 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
-    /** Sets the time a read may wait for the client after the handshake. Default 5 min. */
+    /**
+     * Sets the time a read may wait for the client after the handshake; over TLS it also bounds each write to a client
+     * that stops reading. Default 5 min.
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive(timeout, "idleTimeout");
       return this;

@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import dev.tlskit.certs.Fingerprints;
 import dev.tlskit.certs.Keys;
+import dev.tlskit.internal.json.JsonWriter;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -88,50 +89,14 @@ record CertInfo(String subject, String issuer, String serial, Instant notBefore,
 
   /** Returns the JSON object form, with the same fields; absent values are {@code null}, lists are arrays. */
   String toJson() {
-    StringBuilder sb = new StringBuilder("{");
-    field(sb, "subject", subject).field(sb, "issuer", issuer).field(sb, "serial", serial)
-        .field(sb, "notBefore", notBefore.toString()).field(sb, "notAfter", notAfter.toString())
-        .field(sb, "status", status).field(sb, "keyType", keyType).field(sb, "keyAlgorithm", keyAlgorithm);
-    sb.append("\"keyBits\":").append(keyBits).append(',');
-    field(sb, "signatureAlgorithm", signatureAlgorithm);
-    sb.append("\"ca\":").append(ca).append(",\"pathLength\":").append(pathLength).append(',');
-    sb.append("\"selfSigned\":").append(selfSigned).append(',');
-    array(sb, "subjectAltNames", subjectAltNames).array(sb, "keyUsage", keyUsage)
-        .array(sb, "extendedKeyUsage", extendedKeyUsage);
-    field(sb, "sha256", sha256);
-    sb.append("\"spkiPin\":").append(quote(spkiPin)).append('}');
-    return sb.toString();
-  }
-
-  private CertInfo field(StringBuilder sb, String name, String value) {
-    sb.append(quote(name)).append(':').append(quote(value)).append(',');
-    return this;
-  }
-
-  private CertInfo array(StringBuilder sb, String name, List<String> values) {
-    sb.append(quote(name)).append(":[");
-    for (int i = 0; i < values.size(); i++) sb.append(i > 0 ? "," : "").append(quote(values.get(i)));
-    sb.append("],");
-    return this;
-  }
-
-  /** Returns {@code s} as a JSON string literal (RFC 8259 escaping). */
-  static String quote(String s) {
-    if (s == null) return "null";
-    StringBuilder sb = new StringBuilder("\"");
-    for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch));
-          else sb.append(ch);
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return new JsonWriter().beginObject()
+        .member("subject", subject).member("issuer", issuer).member("serial", serial)
+        .member("notBefore", notBefore).member("notAfter", notAfter).member("status", status)
+        .member("keyType", keyType).member("keyAlgorithm", keyAlgorithm).member("keyBits", keyBits)
+        .member("signatureAlgorithm", signatureAlgorithm).member("ca", ca).member("pathLength", pathLength)
+        .member("selfSigned", selfSigned).member("subjectAltNames", subjectAltNames)
+        .member("keyUsage", keyUsage).member("extendedKeyUsage", extendedKeyUsage)
+        .member("sha256", sha256).member("spkiPin", spkiPin)
+        .endObject().toString();
   }
 }

@@ -202,6 +202,7 @@ final class ConnectCommand implements Callable<Integer> {
     if (error != null) {
       out.println("REJECTED (" + error.reason() + "): " + error.getMessage());
       if (validation != null) out.print(validation);
+      ErrorHints.print(out, error);
     } else {
       out.println("Connected to " + hp + (conn == null ? "" : " (" + conn.remoteAddress() + ")"));
       out.print(info);
@@ -224,6 +225,7 @@ final class ConnectCommand implements Callable<Integer> {
       out.flush();
     } else {
       err.println("tlskit: " + Main.message(e));
+      ErrorHints.print(err, e);
       err.flush();
     }
   }

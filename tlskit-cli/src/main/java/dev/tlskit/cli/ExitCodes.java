@@ -4,7 +4,7 @@ import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsSecurityException;
 import java.io.IOException;
 
-/** The exit codes of the command line, a contract with scripts (see DEVELOPERS.md and the README). */
+/** The exit codes of the command line, a contract with scripts (listed in the README and docs/guide.md). */
 final class ExitCodes {
   static final int OK = 0;
   /** The server refused or broke the protocol. */

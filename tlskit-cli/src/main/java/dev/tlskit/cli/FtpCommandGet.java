@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import dev.tlskit.ftp.FtpSession;
 import dev.tlskit.ftp.TransferResult;
+import dev.tlskit.internal.json.JsonWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ final class FtpCommandGet implements Callable<Integer> {
       if (conn.global.json) {
         Map<String, Object> m = FtpCommand.json(s, r);
         m.put("local", target.toString());
-        spec.commandLine().getOut().println(FtpCommand.toJson(m));
+        spec.commandLine().getOut().println(JsonWriter.toJson(m));
       } else {
         spec.commandLine().getOut().println(FtpCommand.describe(r) + " -> " + target);
       }

@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import dev.tlskit.ftp.FtpEntry;
 import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.internal.json.JsonWriter;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ final class FtpCommandLs implements Callable<Integer> {
           m = FtpCommand.json(s, s.lastTransfer());
           m.put("lines", lines);
         }
-        out.println(FtpCommand.toJson(m));
+        out.println(JsonWriter.toJson(m));
       } else {
         for (String line : s.list(dir)) out.println(line);
         spec.commandLine().getErr().println(FtpCommand.describe(s.lastTransfer()));

@@ -1,6 +1,7 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.internal.json.JsonWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ final class FtpCommandMkdir implements Callable<Integer> {
       if (conn.global.json) {
         Map<String, Object> m = FtpCommand.json(s, null);
         m.put("created", created);
-        spec.commandLine().getOut().println(FtpCommand.toJson(m));
+        spec.commandLine().getOut().println(JsonWriter.toJson(m));
       } else {
         spec.commandLine().getOut().println("created " + created);
       }

@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import dev.tlskit.ftp.FtpSession;
 import dev.tlskit.ftp.TransferResult;
+import dev.tlskit.internal.json.JsonWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class FtpCommandPut implements Callable<Integer> {
       if (conn.global.json) {
         Map<String, Object> m = FtpCommand.json(s, r);
         m.put("local", local.toString());
-        spec.commandLine().getOut().println(FtpCommand.toJson(m));
+        spec.commandLine().getOut().println(JsonWriter.toJson(m));
       } else {
         spec.commandLine().getOut().println(FtpCommand.describe(r));
       }

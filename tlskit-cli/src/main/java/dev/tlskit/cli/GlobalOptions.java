@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The flags every network command shares (DEVELOPERS.md): trust, expected peer name, client certificate, timeout,
+ * The flags every network command shares (README, docs/guide.md): trust, expected peer name, client certificate, timeout,
  * JSON output. Mixed into each subcommand so they may be given after the subcommand name. {@link ClientOptions}
  * turns them into a policy and a client.
  */

@@ -6,6 +6,7 @@ import dev.tlskit.imap.ImapClient;
 import dev.tlskit.imap.ImapLimits;
 import dev.tlskit.imap.ImapMessage;
 import dev.tlskit.imap.MailboxInfo;
+import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +73,8 @@ final class ImapCommand implements Runnable {
           List<String> items = new ArrayList<>();
           for (ImapMessage m : messages) {
             Envelope e = m.envelope();
-            items.add("{\"uid\":" + m.uid() + ",\"from\":" + MailServerOptions.json(from(e)) + ",\"subject\":"
-                + MailServerOptions.json(e == null ? null : e.subject()) + ",\"size\":" + m.size() + "}");
+            items.add("{\"uid\":" + m.uid() + ",\"from\":" + JsonWriter.toJson(from(e)) + ",\"subject\":"
+                + JsonWriter.toJson(e == null ? null : e.subject()) + ",\"size\":" + m.size() + "}");
           }
           out.println("[" + String.join(",", items) + "]");
         } else {

@@ -79,26 +79,6 @@ final class MailServerOptions {
     return ClientOptions.peerName(global, host());
   }
 
-  /** Returns {@code s} as a JSON string literal. */
-  static String json(String s) {
-    if (s == null) return "null";
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-          else sb.append(c);
-        }
-      }
-    }
-    return sb.append('"').toString();
-  }
-
   /** Makes server text safe for one terminal line: control characters become '?'. */
   static String oneLine(String s) {
     if (s == null) return "";

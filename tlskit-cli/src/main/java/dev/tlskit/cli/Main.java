@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         Pop3Command.class,
         FtpCommand.class,
         BenchCommand.class,
+        CompletionCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
@@ -39,8 +40,10 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    HelpExamples.install(cl);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("tlskit: " + message(e));
+      ErrorHints.print(cmd.getErr(), e);
       return ExitCodes.of(e);
     });
     cl.setParameterExceptionHandler((e, a) -> {

@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.internal.json.JsonWriter;
 import dev.tlskit.pop3.Pop3Client;
 import dev.tlskit.pop3.Pop3Listing;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class Pop3Command implements Runnable {
           String subject = pop.headers(l.number()).getOrDefault("subject", "");
           lines.add(global.json
               ? "{\"number\":" + l.number() + ",\"size\":" + l.size() + ",\"subject\":"
-                  + MailServerOptions.json(subject) + "}"
+                  + JsonWriter.toJson(subject) + "}"
               : l.number() + "\t" + l.size() + "\t" + MailServerOptions.oneLine(subject));
         }
         pop.quit();

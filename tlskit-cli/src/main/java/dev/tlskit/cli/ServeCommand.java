@@ -13,6 +13,7 @@ import dev.tlskit.Trust;
 import dev.tlskit.cli.sink.EchoHandler;
 import dev.tlskit.cli.sink.SmtpSink;
 import dev.tlskit.cli.sink.Spool;
+import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -276,21 +277,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     static String jsonValue(Object v) {
       if (v == null) return "null";
       if (v instanceof Boolean || v instanceof Number) return v.toString();
-      StringBuilder sb = new StringBuilder("\"");
-      for (char ch : v.toString().toCharArray()) {
-        switch (ch) {
-          case '"' -> sb.append("\\\"");
-          case '\\' -> sb.append("\\\\");
-          case '\n' -> sb.append("\\n");
-          case '\r' -> sb.append("\\r");
-          case '\t' -> sb.append("\\t");
-          default -> {
-            if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch));
-            else sb.append(ch);
-          }
-        }
-      }
-      return sb.append('"').toString();
+      return JsonWriter.toJson(v.toString());
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.internal.json.JsonWriter;
 import dev.tlskit.smtp.RecipientResult;
 import dev.tlskit.smtp.SendResult;
 import dev.tlskit.smtp.SimpleMail;
@@ -98,11 +99,11 @@ final class SmtpCommand implements Runnable {
         for (int i = 0; i < result.recipients().size(); i++) {
           RecipientResult r = result.recipients().get(i);
           if (i > 0) sb.append(',');
-          sb.append("{\"address\":").append(MailServerOptions.json(r.recipient())).append(",\"accepted\":")
+          sb.append("{\"address\":").append(JsonWriter.toJson(r.recipient())).append(",\"accepted\":")
               .append(r.accepted()).append(",\"code\":").append(r.reply().code()).append(",\"reply\":")
-              .append(MailServerOptions.json(r.reply().text())).append('}');
+              .append(JsonWriter.toJson(r.reply().text())).append('}');
         }
-        sb.append("],\"queued\":").append(MailServerOptions.json(result.dataReply().text())).append('}');
+        sb.append("],\"queued\":").append(JsonWriter.toJson(result.dataReply().text())).append('}');
         out.println(sb);
         return;
       }

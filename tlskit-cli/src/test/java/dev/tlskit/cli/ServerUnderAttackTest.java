@@ -96,7 +96,10 @@ class ServerUnderAttackTest {
       });
     }
     eventually(() -> server.metrics().connectionsOpen() == 5);
-    for (int i = 0; i < 5; i++) assertThat(echoOnce(GOOD, server.port(), false, "good " + i)).isPositive();
+    for (int i = 0; i < 5; i++) { // one slot left: wait until the server has released the previous good client's
+      eventually(() -> server.metrics().connectionsOpen() == 5);
+      assertThat(echoOnce(GOOD, server.port(), false, "good " + i)).isPositive();
+    }
     for (Socket s : silent) closedByServerWithin(s, Duration.ofSeconds(4));
     for (Socket s : tricklers) closedByServerWithin(s, Duration.ofSeconds(4));
     trickling.set(false);

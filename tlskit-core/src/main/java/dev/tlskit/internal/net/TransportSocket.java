@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The TCP socket under every connection, wrapping the connected one: it bounds each write with a watchdog (the JDK
@@ -36,11 +37,17 @@ public final class TransportSocket extends Socket {
   private volatile long writeStarted; // System.nanoTime() | 1 while a write is in progress, else 0
 
   public TransportSocket(Socket connected, Duration writeTimeout) throws IOException {
+    this(connected, writeTimeout, UnaryOperator.identity());
+  }
+
+  /** Like {@link #TransportSocket(Socket, Duration)}, reading the peer's bytes through {@code inputFilter}. */
+  public TransportSocket(Socket connected, Duration writeTimeout, UnaryOperator<InputStream> inputFilter)
+      throws IOException {
     super((java.net.SocketImpl) null);
     this.delegate = connected;
     this.writeTimeoutMillis = writeTimeout.toMillis();
     this.writeTimeoutNanos = writeTimeout.toNanos();
-    this.in = new RawIn(connected.getInputStream());
+    this.in = inputFilter.apply(new RawIn(connected.getInputStream()));
     this.out = new RawOut(connected.getOutputStream());
   }
 

@@ -1,0 +1,79 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.CertificateProblem;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.certs.CertificateFileException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns the error that ended a command into one line of advice: what to try next. */
+final class ErrorHints {
+  private ErrorHints() {}
+
+  /** Returns advice for {@code error}, or empty when the message says all there is to say. */
+  static Optional<String> hint(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      Optional<String> h = direct(t);
+      if (h.isPresent()) return h;
+    }
+    return Optional.empty();
+  }
+
+  /** Prints "Try: advice" when there is advice for {@code error}. */
+  static void print(java.io.PrintWriter to, Throwable error) {
+    hint(error).ifPresent(h -> to.println("Try: " + h));
+  }
+
+  private static Optional<String> direct(Throwable t) {
+    String message = String.valueOf(t.getMessage());
+    return switch (t) {
+      case TlsSecurityException e -> Optional.ofNullable(forSecurity(e, message));
+      case CertificateFileException e ->
+          Optional.of("check the path and the format; 'tlskit cert show FILE' describes what a file holds");
+      case UnknownHostException e -> Optional.of("check the host name (it does not resolve), or give an IP address");
+      case SocketTimeoutException e -> Optional.of("check the host and port (a firewall drops the packets?), or"
+          + " allow more time with --timeout SECONDS");
+      case ConnectException e -> Optional.of("check the host and port: is the server running and listening there?"
+          + " (for STARTTLS use the plaintext port, e.g. 587/143/110/21; for implicit TLS 465/993/995/990)");
+      case NoRouteToHostException e -> Optional.of("check the address and your network route");
+      default -> Optional.empty();
+    };
+  }
+
+  private static String forSecurity(TlsSecurityException e, String message) {
+    return switch (e.reason()) {
+      case CERTIFICATE_REJECTED -> forCertificate(e);
+      case HANDSHAKE_FAILED -> message.contains("--cert") ? null
+          : "see what the server accepts with 'tlskit probe HOST:PORT'; if it requires a client certificate, give"
+              + " one with --cert FILE [--key FILE]";
+      case UPGRADE_NOT_OFFERED -> "the server does not offer the upgrade on this port: use its implicit-TLS port"
+          + " (--tls implicit; 465/993/995/990) or check that you dialled the right service";
+      case UPGRADE_REFUSED -> "the server refused to start TLS; 'tlskit connect HOST:PORT --starttls PROTO' shows"
+          + " the exchange";
+      case INJECTION_DETECTED -> "something on the path (or the server) sent data before the TLS handshake: do not"
+          + " retry in plaintext; report it to the server's operator";
+      case PLAINTEXT_CREDENTIALS_REFUSED -> "use --tls starttls or --tls implicit so credentials travel encrypted";
+      default -> null;
+    };
+  }
+
+  private static String forCertificate(TlsSecurityException e) {
+    List<CertificateProblem> problems = e.report().map(r -> r.problems()).orElse(List.of());
+    boolean name = problems.stream().anyMatch(p -> p instanceof CertificateProblem.NameMismatch);
+    boolean issuer = problems.stream().anyMatch(p -> p instanceof CertificateProblem.UntrustedIssuer
+        || p instanceof CertificateProblem.IncompleteChain);
+    if (name && !issuer) {
+      return "dial the name the certificate gives, or verify that name with --peer-name NAME when you dial an"
+          + " address";
+    }
+    if (issuer && !name) {
+      return "if you trust this server's CA, pass its certificate with --trust FILE (PEM bundle or PKCS#12)";
+    }
+    return "pass the issuing CA with --trust FILE and the name to verify with --peer-name NAME;"
+        + " 'tlskit connect HOST:PORT --no-relay' prints the whole validation report";
+  }
+}

@@ -1,0 +1,98 @@
+package dev.tlskit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tlskit.CertificateProblem;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.TlsSecurityException.Reason;
+import dev.tlskit.ValidationReport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Help with examples on every command, the completion script, and advice after errors. */
+class HelpAndHintsTest {
+  private static String[] run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new String[] {String.valueOf(code), out.toString(), err.toString()};
+  }
+
+  private static List<String> commands(CommandLine cl) {
+    List<String> names = new ArrayList<>();
+    names.add(cl.getCommandSpec().qualifiedName(" "));
+    for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+      if (e.getKey().equals("help") || !e.getKey().equals(e.getValue().getCommandName())) continue;
+      names.addAll(commands(e.getValue()));
+    }
+    return names;
+  }
+
+  @Test
+  void everyCommandsHelpEndsWithExamples() {
+    List<String> all = commands(new CommandLine(new Main()));
+    assertThat(all).contains("tlskit connect", "tlskit ftp rm", "tlskit completion", "tlskit cert issue");
+    for (String command : all) {
+      List<String> args = new ArrayList<>(List.of(command.split(" ")).subList(1, command.split(" ").length));
+      args.add("--help");
+      String[] r = run(args.toArray(String[]::new));
+      assertThat(r[0]).as(command).isEqualTo("0");
+      assertThat(r[1].split("Examples:", -1)).as("help of '%s' has one Examples section", command).hasSize(2);
+      assertThat(r[1]).as("help of '%s' shows an example of itself", command).contains("  " + command);
+      assertThat(r[1]).as("help of '%s' has no colour when not on a terminal", command).doesNotContain("\u001b[");
+    }
+  }
+
+  @Test
+  void examplesComeBeforeAnExistingFooter() {
+    String help = run("--help")[1];
+    assertThat(help.indexOf("Examples:")).isPositive().isLessThan(help.indexOf("Exit codes:"));
+  }
+
+  @Test
+  void completionPrintsABashScriptCoveringSubcommandsAndOptions() {
+    String[] r = run("completion");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).contains("complete -F").contains("connect").contains("--starttls").contains("--peer-name")
+        .contains("ftp").contains("mkdir");
+  }
+
+  @Test
+  void networkFailureSuggestsCheckingThePort() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String[] r = run("connect", "127.0.0.1:" + port, "--no-relay", "--timeout", "5");
+    assertThat(r[0]).isEqualTo("4");
+    assertThat(r[2]).contains("cannot connect").contains("Try: check the host and port");
+  }
+
+  @Test
+  void hintsNameTheFlagThatFixesEachCertificateProblem() {
+    ValidationReport misnamed = new ValidationReport("mail.example.com", List.of(), List.of(),
+        List.of(new CertificateProblem.NameMismatch("mail.example.com", List.of("DNS:localhost"))));
+    ValidationReport untrusted = new ValidationReport("localhost", List.of(), List.of(),
+        List.of(new CertificateProblem.UntrustedIssuer("CN=Somebody")));
+    assertThat(ErrorHints.hint(rejected(misnamed))).get().asString().contains("--peer-name");
+    assertThat(ErrorHints.hint(rejected(untrusted))).get().asString().contains("--trust");
+    assertThat(ErrorHints.hint(new SocketTimeoutException("read timed out"))).get().asString()
+        .contains("--timeout");
+    assertThat(ErrorHints.hint(new java.io.IOException("wrapped", new ConnectException("refused")))).isPresent();
+    assertThat(ErrorHints.hint(new TlsSecurityException(Reason.UPGRADE_NOT_OFFERED, "no STARTTLS"))).get()
+        .asString().contains("--tls implicit");
+  }
+
+  private static TlsSecurityException rejected(ValidationReport report) {
+    return new TlsSecurityException(Reason.CERTIFICATE_REJECTED, "rejected", report, null);
+  }
+}

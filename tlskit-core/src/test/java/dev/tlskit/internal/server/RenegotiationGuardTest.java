@@ -1,0 +1,80 @@
+package dev.tlskit.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+
+class RenegotiationGuardTest {
+  /** A TLS record of {@code type} whose body is {@code length} bytes of {@code fill}. */
+  static byte[] record(int type, int length, int fill) {
+    byte[] r = new byte[5 + length];
+    r[0] = (byte) type;
+    r[1] = 3;
+    r[2] = 3;
+    r[3] = (byte) (length >> 8);
+    r[4] = (byte) length;
+    Arrays.fill(r, 5, r.length, (byte) fill);
+    return r;
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) out.writeBytes(p);
+    return out.toByteArray();
+  }
+
+  /** Reads {@code chunk} bytes at a time, as a TLS layer reading headers and bodies in pieces might. */
+  static int drain(InputStream in, int chunk) throws IOException {
+    byte[] buf = new byte[chunk];
+    int total = 0;
+    for (int n; (n = chunk == 1 ? single(in, buf) : in.read(buf, 0, chunk)) > 0; ) total += n;
+    return total;
+  }
+
+  static int single(InputStream in, byte[] buf) throws IOException {
+    int b = in.read();
+    if (b < 0) return -1;
+    buf[0] = (byte) b;
+    return 1;
+  }
+
+  @Test
+  void handshakeRecordsPassUntilArmedThenTheFirstOneFails() throws IOException {
+    for (int chunk : new int[] {1, 2, 3, 7, 5000}) {
+      // A handshake, then application data whose body is full of 22s, then a renegotiating ClientHello.
+      byte[] handshake = concat(record(22, 300, 1), record(20, 1, 1), record(22, 40, 22));
+      byte[] after = concat(record(23, 1000, 22), record(21, 2, 22), record(23, 16, 0));
+      AtomicInteger refused = new AtomicInteger();
+      RenegotiationGuard g = new RenegotiationGuard(
+          new ByteArrayInputStream(concat(handshake, after, record(22, 200, 1))), refused::incrementAndGet);
+      byte[] first = new byte[handshake.length];
+      int got = 0;
+      while (got < first.length) got += g.read(first, got, Math.min(chunk, first.length - got));
+      g.arm();
+      byte[] second = new byte[after.length];
+      got = 0;
+      while (got < second.length) got += g.read(second, got, Math.min(chunk, second.length - got));
+      assertThat(refused).as("chunk %d", chunk).hasValue(0);
+      assertThatThrownBy(() -> drain(g, chunk)).isInstanceOf(SSLHandshakeException.class)
+          .hasMessageContaining("renegotiation refused");
+      assertThat(refused).as("chunk %d", chunk).hasValue(1);
+    }
+  }
+
+  @Test
+  void unarmedGuardPassesEverything() throws IOException {
+    RenegotiationGuard g = new RenegotiationGuard(new ByteArrayInputStream(concat(record(22, 10, 0),
+        record(22, 10, 0))), () -> {
+      throw new AssertionError("refused while not armed");
+    });
+    assertThat(drain(g, 4)).isEqualTo(30);
+  }
+}
