@@ -1,7 +1,7 @@
 package dev.tlskit.internal.concurrent;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 
 /** Makes every thread and executor TlsKit uses, each with an uncaught-exception handler that logs. */
@@ -11,13 +11,22 @@ public final class Threads {
       (t, e) -> LOG.log(System.Logger.Level.ERROR, "uncaught exception in thread " + t.getName(), e);
 
   private static final class WatchdogHolder {
-    static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("tlskit-watchdog").daemon(true).uncaughtExceptionHandler(LOG_UNCAUGHT).factory());
+    static final ScheduledExecutorService WATCHDOG = watchdogExecutor();
+
+    // Cancelled tasks leave the queue at once: a cancelled deadline otherwise stays queued, holding what its task
+    // captured (a socket), until its delay passes. Not wrapped as unconfigurable; it is internal and never shut down.
+    private static ScheduledThreadPoolExecutor watchdogExecutor() {
+      ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
+          Thread.ofPlatform().name("tlskit-watchdog").daemon(true).uncaughtExceptionHandler(LOG_UNCAUGHT).factory());
+      e.setRemoveOnCancelPolicy(true);
+      return e;
+    }
   }
 
   private Threads() {}
 
-  /** Returns the shared scheduler for timeouts (one daemon thread; tasks must be short). */
+  /** Returns the shared scheduler for timeouts (one daemon thread; tasks must be short; a cancelled
+   * task is removed from the queue at once). */
   public static ScheduledExecutorService watchdog() {
     return WatchdogHolder.WATCHDOG;
   }

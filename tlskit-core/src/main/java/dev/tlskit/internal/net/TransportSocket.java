@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -12,6 +13,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +37,8 @@ public final class TransportSocket extends Socket {
   private final long writeTimeoutNanos;
   private final AtomicBoolean alarmArmed = new AtomicBoolean();
   private volatile long writeStarted; // System.nanoTime() | 1 while a write is in progress, else 0
+  private volatile Future<?> alarm;
+  private volatile boolean closed;
 
   public TransportSocket(Socket connected, Duration writeTimeout) throws IOException {
     this(connected, writeTimeout, UnaryOperator.identity());
@@ -103,11 +107,34 @@ public final class TransportSocket extends Socket {
   }
 
   private void armAlarm(long delayNanos) {
-    Threads.watchdog().schedule(this::checkWrite, delayNanos, TimeUnit.NANOSECONDS);
+    // The task holds the socket weakly and close() cancels it (the watchdog drops cancelled tasks), so a closed or
+    // abandoned socket is not kept reachable until its write timeout passes. A write in progress holds the socket.
+    Future<?> f = Threads.watchdog().schedule(new Alarm(this), delayNanos, TimeUnit.NANOSECONDS);
+    alarm = f;
+    if (closed) f.cancel(false); // close() ran meanwhile and may have cancelled the previous alarm only
+  }
+
+  private void disarm() {
+    closed = true;
+    Future<?> f = alarm;
+    if (f != null) f.cancel(false);
+  }
+
+  private record Alarm(WeakReference<TransportSocket> socket) implements Runnable {
+    Alarm(TransportSocket s) {
+      this(new WeakReference<>(s));
+    }
+
+    @Override
+    public void run() {
+      TransportSocket s = socket.get();
+      if (s != null) s.checkWrite();
+    }
   }
 
   /** Runs on the watchdog: closes the socket when the write in progress is older than the write timeout. */
   private void checkWrite() {
+    if (closed) return;
     long started = writeStarted;
     if (started == 0) {
       alarmArmed.set(false);
@@ -170,7 +197,7 @@ public final class TransportSocket extends Socket {
 
     @Override
     public void close() throws IOException {
-      delegate.close();
+      TransportSocket.this.close();
     }
   }
 
@@ -201,6 +228,7 @@ public final class TransportSocket extends Socket {
 
   @Override
   public void close() throws IOException {
+    disarm();
     delegate.close();
   }
 
