@@ -146,7 +146,8 @@ public final class FtpClient {
     }
 
     private static Duration positive(Duration d, String name) {
-      if (d == null || d.isZero() || d.isNegative()) {
+      // the bound is the socket timeout's: milliseconds in an int (TlsClient checks the same)
+      if (d == null || d.isZero() || d.isNegative() || d.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException(name + " must be positive and finite: " + d);
       }
       return d;
