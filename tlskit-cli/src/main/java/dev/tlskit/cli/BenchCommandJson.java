@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class BenchCommandJson {
       String inner = indent + "  ";
       int i = 0;
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        sb.append(inner).append(quote(String.valueOf(e.getKey()))).append(": ").append(toJson(e.getValue(), inner));
+        sb.append(inner).append(JsonWriter.toJson(String.valueOf(e.getKey()))).append(": ").append(toJson(e.getValue(), inner));
         sb.append(++i < m.size() ? ",\n" : "\n");
       }
       return sb.append(indent).append('}').toString();
@@ -60,22 +61,6 @@ public final class BenchCommandJson {
       return sb.append(indent).append(']').toString();
     }
     if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
-    return v == null ? "null" : quote(v.toString());
-  }
-
-  private static String quote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        default -> {
-          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-          else sb.append(c);
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return v == null ? "null" : JsonWriter.toJson(v.toString());
   }
 }
