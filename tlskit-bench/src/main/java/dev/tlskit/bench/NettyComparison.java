@@ -41,9 +41,16 @@ public final class NettyComparison {
   static final String[] KEYS = {"tlskit", "jdk", "netty_jdk", "netty_openssl"};
   static final String[] NAMES = {"TlsKit", "raw JDK", "Netty/JDK", "Netty/OpenSSL"};
 
+  /**
+   * Netty logs through java.util.logging when no other framework is present; its INFO lines (BoringSSL's fixed
+   * TLS 1.3 suite list, noted in BENCHMARKS.md) would interleave with the table. Held here so it is not collected.
+   */
+  private static final java.util.logging.Logger NETTY_LOG = java.util.logging.Logger.getLogger("io.netty");
+
   private NettyComparison() {}
 
   public static void main(String[] args) throws IOException {
+    NETTY_LOG.setLevel(java.util.logging.Level.WARNING);
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
     Path json = args.length > 1 ? Path.of(args[1]) : null;
     if (!(seconds > 0 && seconds <= 600)) throw new IllegalArgumentException("seconds must be in (0, 600]: " + seconds);

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -54,6 +55,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class NettyStack implements Stack {
   private static final int TIMEOUT_MILLIS = 30_000;
+  /**
+   * Netty's default (32 KiB low, 64 KiB high) makes the channel unwritable after every 64 KiB message; with
+   * 256/512 KiB the writer waits only when the event loop really falls behind.
+   */
+  static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 512 << 10);
   private static final AttributeKey<NettyLink> LINK = AttributeKey.valueOf("tlskit.bench.link");
 
   private final SslProvider provider;
@@ -97,6 +103,7 @@ final class NettyStack implements Stack {
     client = new Bootstrap().group(clientGroup).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_MILLIS)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
