@@ -97,6 +97,9 @@ final class NettyStack implements Stack {
       Thread.currentThread().interrupt();
       close();
       throw new InterruptedIOException("interrupted while starting the Netty server");
+    } catch (RuntimeException e) {
+      close(); // the bind failed: stop the event loops started above
+      throw e;
     }
     address = (InetSocketAddress) listener.localAddress();
     int port = address.getPort();
@@ -113,11 +116,6 @@ final class NettyStack implements Stack {
             ch.pipeline().addLast(withGroup(clientContext.newHandler(ch.alloc(), peerName, port), s), link);
           }
         });
-  }
-
-  /** Returns the stack's name for tables: "Netty (JDK)" or "Netty (OpenSSL)". */
-  String name() {
-    return provider == SslProvider.JDK ? "Netty (JDK)" : "Netty (OpenSSL)";
   }
 
   /** Returns how many times the client has checked a server certificate: once per full handshake, never on resumption. */
