@@ -97,8 +97,8 @@ final class NettyStack implements Stack {
       Thread.currentThread().interrupt();
       close();
       throw new InterruptedIOException("interrupted while starting the Netty server");
-    } catch (RuntimeException e) {
-      close(); // the bind failed: stop the event loops started above
+    } catch (Exception e) {
+      close(); // the bind failed (Netty rethrows its IOException unchecked): stop the event loops started above
       throw e;
     }
     address = (InetSocketAddress) listener.localAddress();
