@@ -460,12 +460,12 @@ public final class TlsServer implements Closeable {
       throw new TlsSecurityException(TlsSecurityException.Reason.PEER_NOT_AUTHORIZED,
           "peer " + c.remoteAddress() + " (" + who + ") refused by the authorizer");
     }
-    handshakesOk.increment();
     try {
       listener.secured(c);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "server listener failed", e);
     }
+    handshakesOk.increment(); // after the listener, as in count()
   }
 
   /** Describes a completed server-side handshake; {@code peerName} is the SNI name the client asked for. */
@@ -523,14 +523,19 @@ public final class TlsServer implements Closeable {
     count(why, c.remoteAddress(), detail);
   }
 
+  /**
+   * Reports a refusal to the listener, then counts it. In that order: whoever sees the count in {@link #metrics()}
+   * (a volatile read of what the increment wrote) then also sees everything the listener did. Counted first, a test
+   * that waited for the count and then read its listener's records could find them empty.
+   */
   private void count(HandshakeFailure why, InetSocketAddress remote, String detail) {
-    failures.get(why).increment();
-    LOG.log(Level.DEBUG, "refused {0}: {1}: {2}", remote, why, detail);
     try {
       listener.refused(remote, why, detail);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "server listener failed", e);
     }
+    failures.get(why).increment();
+    LOG.log(Level.DEBUG, "refused {0}: {1}: {2}", remote, why, detail);
   }
 
   private void notifyClosed(ServerConnection c, Throwable error) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SNIHostName;
@@ -349,6 +350,49 @@ class TlsServerTest {
     eventually("refusal counted", () -> server.metrics().failed(HandshakeFailure.CERTIFICATE_REJECTED) == 1);
     assertThat(refusals).singleElement().asString().startsWith("CERTIFICATE_REJECTED")
         .contains("CN=Other CA").contains("CN=mallory");
+  }
+
+  @Test
+  void metricsCountAHandshakeOrRefusalOnlyAfterTheListenerHeardIt() throws Exception {
+    // Waiting for a count in metrics() and then reading what the listener recorded must not race the listener
+    // (wantAdmitsAnonymousClientsButRefusesUntrustedCertificates once did): each event is held inside the listener.
+    CountDownLatch heard = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    server = TlsServer.builder(ECHO, certs(serverA)).listener(new ServerListener() {
+      @Override
+      public void secured(ServerConnection connection) {
+        hold();
+      }
+
+      @Override
+      public void refused(java.net.InetSocketAddress remote, HandshakeFailure reason, String detail) {
+        hold();
+      }
+
+      private void hold() {
+        heard.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }).start();
+    try (SSLSocket secured = tls(pki.clientContext(null), "a.test");
+        Socket notTls = new Socket("127.0.0.1", server.port())) {
+      notTls.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(heard.await(10, TimeUnit.SECONDS)).as("both events reached the listener").isTrue();
+      ServerMetrics during = server.metrics();
+      release.countDown();
+      assertThat(during.handshakesOk()).as("handshake counted while the listener still runs").isZero();
+      assertThat(during.failed(HandshakeFailure.NOT_TLS)).as("refusal counted while the listener still runs")
+          .isZero();
+      eventually("both counted", () -> server.metrics().handshakesOk() == 1
+          && server.metrics().failed(HandshakeFailure.NOT_TLS) == 1);
+      assertThat(exchange(secured, "after")).isEqualTo("after");
+    } finally {
+      release.countDown();
+    }
   }
 
   /** A client key manager that presents its certificate whatever issuers the server asks for. */
