@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 
 /**
  * Hears what a {@link TlsServer} does with each connection, for access logs. Called on the connection's own thread;
- * keep it quick. Exceptions it throws are logged and ignored. All methods do nothing by default.
+ * keep it quick. Exceptions it throws are logged (throttled) and ignored. All methods do nothing by default.
  *
  * <p>A refusal or a secured handshake is counted in {@link TlsServer#metrics()} only after {@link #refused} or
  * {@link #secured} returned, and a closed connection leaves {@code connectionsOpen} only after {@link #closed}
