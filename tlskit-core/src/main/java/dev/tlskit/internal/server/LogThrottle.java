@@ -1,5 +1,6 @@
 package dev.tlskit.internal.server;
 
+import dev.tlskit.internal.concurrent.Threads;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * Logs an event that a peer can repeat at will at most once per interval: the first occurrence at once, then, while
  * it keeps happening, one summary line per interval with how many occurred since the last line. After a whole quiet
- * interval the next occurrence is logged at once again. Thread-safe; the summaries run on {@code timer}.
+ * interval the next occurrence is logged at once again. Thread-safe; {@code timer} ends the intervals, and the summary
+ * lines are written on a virtual thread of their own.
  */
 public final class LogThrottle {
   /** The text of a summary line. */
@@ -60,8 +62,10 @@ public final class LogThrottle {
   private void tick() {
     long n = held.getAndUpdate(h -> h == 0 ? QUIET : 0);
     if (n <= 0) return;
-    summarize(n);
     tick = timer.schedule(this::tick, intervalNanos, TimeUnit.NANOSECONDS);
+    // Not on the timer's thread: a log handler that blocks (a full stderr pipe) must not hold up the deadlines that
+    // share it.
+    Threads.startVirtual("tlskit-log-summary", () -> summarize(n));
   }
 
   /** Logs the summary of what the running interval held back, if anything, and goes quiet (at shutdown). */
