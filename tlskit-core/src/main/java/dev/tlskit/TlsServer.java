@@ -322,6 +322,7 @@ public final class TlsServer implements Closeable {
   }
 
   private void acceptLoop(ServerSocket ss) {
+    int failures = 0;
     while (!shuttingDown.get()) {
       Socket s;
       try {
@@ -331,8 +332,17 @@ public final class TlsServer implements Closeable {
           acceptLog.log(() -> "accept failed on " + ss + "; further failures are summarized", e);
         }
         if (ss.isClosed()) return;
+        // An accept that failed (out of file descriptors, no buffers) fails again at once: pause instead of
+        // spinning a CPU, longer while it goes on.
+        try {
+          Thread.sleep(acceptBackoffMillis(++failures));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
         continue;
       }
+      failures = 0;
       if (open.incrementAndGet() > maxConnections) {
         ended();
         refusedAtLimit.increment(); // before the close, so a client that sees the close sees the count
@@ -344,6 +354,11 @@ public final class TlsServer implements Closeable {
       total.increment();
       Threads.startVirtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
     }
+  }
+
+  /** Returns the pause after the {@code failures}-th accept failure in a row: 5 ms, doubling, at most 1 s. */
+  static long acceptBackoffMillis(int failures) {
+    return Math.min(1000, 5L << Math.min(Math.max(failures, 1) - 1, 8));
   }
 
   private void serve(Socket raw) {
