@@ -8,6 +8,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Turns the error that ended a command into one line of advice: what to try next. */
@@ -35,8 +36,11 @@ final class ErrorHints {
       case CertificateFileException e ->
           Optional.of("check the path and the format; 'tlskit cert show FILE' describes what a file holds");
       case UnknownHostException e -> Optional.of("check the host name (it does not resolve), or give an IP address");
-      case SocketTimeoutException e -> Optional.of("check the host and port (a firewall drops the packets?), or"
-          + " allow more time with --timeout SECONDS");
+      case SocketTimeoutException e -> Optional.of(message.toLowerCase(Locale.ROOT).contains("read")
+          ? "the server accepted the connection but said nothing in time: with --starttls, dial its plaintext port"
+              + " (587/143/110/21), not an implicit-TLS one (465/993/995/990), which waits for a handshake;"
+              + " or allow more time with --timeout SECONDS"
+          : "check the host and port (a firewall drops the packets?), or allow more time with --timeout SECONDS");
       case ConnectException e -> Optional.of("check the host and port: is the server running and listening there?"
           + " (for STARTTLS use the plaintext port, e.g. 587/143/110/21; for implicit TLS 465/993/995/990)");
       case NoRouteToHostException e -> Optional.of("check the address and your network route");
@@ -51,7 +55,8 @@ final class ErrorHints {
           : "see what the server accepts with 'tlskit probe HOST:PORT'; if it requires a client certificate, give"
               + " one with --cert FILE [--key FILE]";
       case UPGRADE_NOT_OFFERED -> "the server does not offer the upgrade on this port: use its implicit-TLS port"
-          + " (--tls implicit; 465/993/995/990) or check that you dialled the right service";
+          + " (465/993/995/990; 'connect' without --starttls, mail and ftp commands with --tls implicit) or check"
+          + " that you dialled the right service";
       case UPGRADE_REFUSED -> "the server refused to start TLS; 'tlskit connect HOST:PORT --starttls PROTO' shows"
           + " the exchange";
       case INJECTION_DETECTED -> "something on the path (or the server) sent data before the TLS handshake: do not"

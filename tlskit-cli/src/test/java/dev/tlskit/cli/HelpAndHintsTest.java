@@ -89,7 +89,21 @@ class HelpAndHintsTest {
         .contains("--timeout");
     assertThat(ErrorHints.hint(new java.io.IOException("wrapped", new ConnectException("refused")))).isPresent();
     assertThat(ErrorHints.hint(new TlsSecurityException(Reason.UPGRADE_NOT_OFFERED, "no STARTTLS"))).get()
-        .asString().contains("--tls implicit");
+        .asString().contains("--tls implicit").contains("'connect' without --starttls");
+    assertThat(ErrorHints.hint(new SocketTimeoutException("Connect timed out"))).get().asString()
+        .contains("firewall");
+  }
+
+  @Test
+  void starttlsToASilentServerSuggestsThePlaintextPort() throws Exception {
+    // An implicit-TLS port accepts the connection and waits for a ClientHello: to a STARTTLS client, silence.
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String[] r = run("connect", "127.0.0.1:" + silent.getLocalPort(), "--starttls", "smtp", "--no-relay",
+          "--timeout", "1");
+      assertThat(r[0]).isEqualTo("4");
+      assertThat(r[2]).contains("Try: the server accepted the connection but said nothing in time")
+          .contains("not an implicit-TLS one (465/993/995/990)").contains("--timeout");
+    }
   }
 
   private static TlsSecurityException rejected(ValidationReport report) {
