@@ -10,9 +10,15 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /** Turns the error that ended a command into one line of advice: what to try next. */
 final class ErrorHints {
+  /** Alerts a server sends when it judged the client certificate we presented and refused it. */
+  private static final Pattern REFUSED_OUR_CERTIFICATE = Pattern.compile("fatal alert: (bad_certificate|"
+      + "certificate_unknown|unknown_ca|certificate_expired|certificate_revoked|unsupported_certificate)");
+
   private ErrorHints() {}
 
   /** Returns advice for {@code error}, or empty when the message says all there is to say. */
@@ -44,6 +50,11 @@ final class ErrorHints {
       case ConnectException e -> Optional.of("check the host and port: is the server running and listening there?"
           + " (for STARTTLS use the plaintext port, e.g. 587/143/110/21; for implicit TLS 465/993/995/990)");
       case NoRouteToHostException e -> Optional.of("check the address and your network route");
+      case SSLException e when message.contains("fatal alert: certificate_required") ->
+          Optional.of("the server requires a client certificate: give one with --cert FILE [--key FILE]");
+      case SSLException e when REFUSED_OUR_CERTIFICATE.matcher(message).find() ->
+          Optional.of("the server did not accept our client certificate: it must be issued by a CA the server"
+              + " trusts and be valid now ('tlskit cert show FILE' shows its issuer and dates)");
       default -> Optional.empty();
     };
   }

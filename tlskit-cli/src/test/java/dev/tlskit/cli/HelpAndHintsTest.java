@@ -95,6 +95,17 @@ class HelpAndHintsTest {
   }
 
   @Test
+  void alertsRefusingOurClientCertificateNameTheFix() {
+    assertThat(ErrorHints.hint(new javax.net.ssl.SSLHandshakeException(
+        "(certificate_required) Received fatal alert: certificate_required"))).get().asString().contains("--cert");
+    assertThat(ErrorHints.hint(new java.io.IOException("send failed", new javax.net.ssl.SSLHandshakeException(
+        "(certificate_unknown) Received fatal alert: certificate_unknown")))).get().asString()
+        .contains("did not accept our client certificate").contains("tlskit cert show");
+    assertThat(ErrorHints.hint(new javax.net.ssl.SSLHandshakeException("(handshake_failure) Received fatal alert:"
+        + " handshake_failure"))).isEmpty();
+  }
+
+  @Test
   void starttlsToASilentServerSuggestsThePlaintextPort() throws Exception {
     // An implicit-TLS port accepts the connection and waits for a ClientHello: to a STARTTLS client, silence.
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
