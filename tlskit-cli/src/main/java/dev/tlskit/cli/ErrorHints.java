@@ -5,6 +5,7 @@ import dev.tlskit.TlsSecurityException;
 import dev.tlskit.certs.CertificateFileException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -55,6 +56,9 @@ final class ErrorHints {
       case SSLException e when REFUSED_OUR_CERTIFICATE.matcher(message).find() ->
           Optional.of("the server did not accept our client certificate: it must be issued by a CA the server"
               + " trusts and be valid now ('tlskit cert show FILE' shows its issuer and dates)");
+      case SocketException e when message.contains("Broken pipe") || message.contains("Connection reset") ->
+          Optional.of("the server closed the connection; one that requires a client certificate does that when it"
+              + " gets none or refuses ours: check --cert/--key, and that the server trusts their issuer");
       default -> Optional.empty();
     };
   }

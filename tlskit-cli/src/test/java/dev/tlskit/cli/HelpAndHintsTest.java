@@ -101,6 +101,8 @@ class HelpAndHintsTest {
     assertThat(ErrorHints.hint(new java.io.IOException("send failed", new javax.net.ssl.SSLHandshakeException(
         "(certificate_unknown) Received fatal alert: certificate_unknown")))).get().asString()
         .contains("did not accept our client certificate").contains("tlskit cert show");
+    assertThat(ErrorHints.hint(new java.net.SocketException("Broken pipe"))).get().asString()
+        .contains("client certificate").contains("--cert/--key");
     assertThat(ErrorHints.hint(new javax.net.ssl.SSLHandshakeException("(handshake_failure) Received fatal alert:"
         + " handshake_failure"))).isEmpty();
   }
