@@ -1,6 +1,7 @@
 package dev.tlskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.tlskit.CertificateProblem;
 import dev.tlskit.TlsSecurityException;
@@ -15,6 +16,8 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -50,6 +53,34 @@ class HelpAndHintsTest {
       assertThat(r[1]).as("help of '%s' shows an example of itself", command).contains("  " + command);
       assertThat(r[1]).as("help of '%s' has no colour when not on a terminal", command).doesNotContain("\u001b[");
     }
+  }
+
+  @Test
+  void everyHelpExampleParsesWithTodaysFlags() {
+    int checked = 0;
+    for (String command : HelpExamples.commands()) {
+      List<String> lines = HelpExamples.examples(command);
+      for (String example : String.join("\n", lines).replaceAll("\\\\\\n\\s*", "").split("\n")) {
+        List<String> args = exampleArgs(example);
+        assertThatCode(() -> new CommandLine(new Main()).parseArgs(args.toArray(String[]::new)))
+            .as("the example '%s' in the help of '%s'", example, command).doesNotThrowAnyException();
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(30);
+  }
+
+  /** Returns the arguments after "tlskit" in a help example: no comment, env prefix, pipe or redirection. */
+  private static List<String> exampleArgs(String example) {
+    String c = example.split(" {3,}")[0].strip(); // "tlskit demo      offline tour": the comment
+    if (c.startsWith("source <(")) c = c.substring("source <(".length(), c.length() - 1);
+    if (c.contains("| tlskit ")) c = c.substring(c.indexOf("| tlskit ") + 2);
+    c = c.replaceAll(" [|>] .*$", "").replaceAll("^([A-Z0-9_]+=\\S+ )+", "");
+    assertThat(c).as("example '%s'", example).startsWith("tlskit ");
+    List<String> args = new ArrayList<>();
+    Matcher m = Pattern.compile("'([^']*)'|(\\S+)").matcher(c.substring("tlskit ".length()));
+    while (m.find()) args.add(m.group(1) != null ? m.group(1) : m.group(2));
+    return args;
   }
 
   @Test
