@@ -223,7 +223,9 @@ public final class TlsConnection implements Closeable {
   /**
    * Waits up to {@code timeout} for the peer to send something, consuming nothing: returns true when input (or the
    * end of the stream) is ready to read, false when nothing arrived in time. A TLS alert the peer sent after the
-   * handshake (for example TLS 1.3's certificate_required) is thrown here.
+   * handshake is thrown here; one refusing our client certificate (TLS 1.3's certificate_required, unknown_ca, ...)
+   * as {@link TlsSecurityException} with reason {@link TlsSecurityException.Reason#CLIENT_CERTIFICATE_REFUSED}, as
+   * from any read or write.
    */
   public boolean awaitInput(java.time.Duration timeout) throws IOException {
     int previous = socket.getSoTimeout();
