@@ -270,7 +270,7 @@ public final class TlsClient {
       if (ClientCertificateAlerts.received(e).isEmpty()) return null;
       X509Certificate presented;
       if (keyManager != null) {
-        if (!keyManager.certificateRequested(ssl)) return null; // the alert is not about a certificate we were asked for
+        if (!keyManager.certificateRequested(ssl)) return null; // we were asked for no certificate
         presented = keyManager.presented(ssl).map(CertifiedKey::leaf).orElse(null);
       } else {
         Certificate[] local = ssl.getSession().getLocalCertificates();
