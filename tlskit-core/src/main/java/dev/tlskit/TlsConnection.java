@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Objects;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -80,7 +79,8 @@ public final class TlsConnection implements Closeable {
   }
 
   /** Returns {@code e} as the typed refusal when it reports the peer's alert about our client certificate. */
-  private IOException refusedOr(SSLException e) {
+  private IOException refusedOr(IOException e) {
+    if (e instanceof TlsKitException) return e;
     TlsSecurityException refused = upgrader.refusal((SSLSocket) socket, peerName, e);
     return refused != null ? refused : e;
   }
@@ -112,7 +112,7 @@ public final class TlsConnection implements Closeable {
     public void write(byte[] b, int off, int len) throws IOException {
       try {
         out.write(b, off, len);
-      } catch (SSLException e) {
+      } catch (IOException e) { // SSLException from the JDK, TlsFatalAlertReceived from BouncyCastle
         throw refusedOr(e);
       }
       checkHeldWriteFailure();
@@ -122,7 +122,7 @@ public final class TlsConnection implements Closeable {
     public void flush() throws IOException {
       try {
         out.flush();
-      } catch (SSLException e) {
+      } catch (IOException e) { // SSLException from the JDK, TlsFatalAlertReceived from BouncyCastle
         throw refusedOr(e);
       }
       checkHeldWriteFailure();
@@ -147,7 +147,7 @@ public final class TlsConnection implements Closeable {
       int n;
       try {
         n = super.read(b, off, len);
-      } catch (SSLException e) {
+      } catch (IOException e) { // SSLException from the JDK, TlsFatalAlertReceived from BouncyCastle
         throw refusedOr(e);
       }
       if (n > 0 && transport != null) transport.holdWriteFailures(false); // the server let us in

@@ -58,8 +58,13 @@ class ClientCertificateRefusalTest {
   }
 
   static TlsClient client(String protocol, ServerTestPki.Issued cert) {
+    return client(protocol, cert, null);
+  }
+
+  static TlsClient client(String protocol, ServerTestPki.Issued cert, java.security.Provider provider) {
     TlsPolicy.Builder b = TlsPolicy.builder().trust(Trust.anchors(pki.caCertificate())).protocols(protocol);
     if (cert != null) b.clientCertificate(cert.certifiedKey());
+    if (provider != null) b.provider(provider);
     return TlsClient.builder().policy(b.build()).timeout(Duration.ofSeconds(10)).build();
   }
 
@@ -106,6 +111,18 @@ class ClientCertificateRefusalTest {
       "TLSv1.2, other-ca, write, certificate_unknown, we presented CN=mallory, issued by CN=Other CA"})
   void tlsServerRefusalIsTyped(String protocol, String cert, String first, String alert, String presented) {
     TlsClient client = client(protocol, cert(cert));
+    for (int i = 0; i < RUNS; i++) assertRefused(firstUse(client, server.port(), first), alert, presented);
+  }
+
+  @ParameterizedTest(name = "BouncyCastle JSSE, {0}, client certificate {1}, {2} first")
+  @CsvSource({
+      "TLSv1.3, none, write, certificate_required, we presented no client certificate",
+      "TLSv1.3, other-ca, read, certificate_unknown, we presented CN=mallory",
+      "TLSv1.2, none, write, handshake_failure, we presented no client certificate",
+      "TLSv1.2, other-ca, write, certificate_unknown, we presented CN=mallory"})
+  void refusalIsTypedOnBouncyCastleJsseToo(String protocol, String cert, String first, String alert,
+      String presented) {
+    TlsClient client = client(protocol, cert(cert), ProviderTest.BCJSSE);
     for (int i = 0; i < RUNS; i++) assertRefused(firstUse(client, server.port(), first), alert, presented);
   }
 

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 public final class ClientCertificateAlerts {
   /** The JDK words a received alert "Received fatal alert: unknown_ca" (JDK 11 to 25, TLS 1.2 and 1.3). */
   private static final Pattern RECEIVED = Pattern.compile("Received fatal alert: ([a-z_]+)");
+  /** BouncyCastle's JSSE throws its TlsFatalAlertReceived, worded "unknown_ca(48)". */
+  private static final Pattern BC_RECEIVED = Pattern.compile("^([a-z_]+)\\(\\d+\\)");
+  private static final String BC_ALERT_CLASS = "org.bouncycastle.tls.TlsFatalAlertReceived";
 
   /** The alerts a server sends about a client certificate, with what each one means. */
   private static final Map<String, String> MEANING = Map.of(
@@ -31,7 +34,9 @@ public final class ClientCertificateAlerts {
   /** Returns the name of the alert the peer sent, when {@code failure} (or a cause) reports one. */
   public static Optional<String> received(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      Matcher m = RECEIVED.matcher(String.valueOf(t.getMessage()));
+      String message = String.valueOf(t.getMessage());
+      Matcher m = t.getClass().getName().equals(BC_ALERT_CLASS) ? BC_RECEIVED.matcher(message)
+          : RECEIVED.matcher(message);
       if (m.find()) return Optional.of(m.group(1));
     }
     return Optional.empty();
@@ -39,7 +44,7 @@ public final class ClientCertificateAlerts {
 
   /**
    * Returns the name of the client-certificate alert the peer sent, when {@code failure} (or a cause) reports one.
-   * Alerts we sent ourselves are worded differently by the JDK and are not matched. Call it only when the server
+   * Alerts we sent ourselves are worded differently (JDK) or typed differently (BouncyCastle) and are not matched. Call it only when the server
    * asked for a certificate; {@code presentedNone} tells whether we then sent an empty one, which TLS 1.2 servers
    * may refuse with the generic handshake_failure (RFC 5246 section 7.4.6), counted here too.
    */
