@@ -2,6 +2,7 @@ package dev.tlskit;
 
 import dev.tlskit.internal.net.Dialer;
 import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.tls.ClientCertificateAlerts;
 import dev.tlskit.internal.tls.PolicyKeyManager;
 import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.ChainValidator;
@@ -35,6 +36,9 @@ import javax.net.ssl.SSLSocket;
  * TLS stream ending without close_notify) reported by {@link TlsConnection#truncated()} rather than thrown.
  */
 public final class TlsClient {
+  /** How long a failed write waits for the alert that may explain it. */
+  private static final Duration EXPLAIN_WAIT = Duration.ofSeconds(1);
+
   private final TlsPolicy policy;
   private final SSLContext sslContext;
   private final ReportingTrustManager trustManager; // null when the caller supplied their own SSLContext
@@ -220,6 +224,10 @@ public final class TlsClient {
           .createSocket(plain, peerName, sessionPort, true);
       ssl.setSSLParameters(sslParameters(peerName));
       ssl.setSoTimeout(Math.toIntExact(handshakeTimeout.toMillis()));
+      // A server that refuses our certificate sends its alert and closes; our next write then fails with a reset or
+      // broken pipe. Holding that failure keeps the TLS layer alive to read the alert (see explain).
+      TransportSocket transport = plain instanceof TransportSocket t ? t : null;
+      if (transport != null) transport.holdWriteFailures(true);
       try {
         ssl.startHandshake();
       } catch (SocketTimeoutException e) {
@@ -228,9 +236,24 @@ public final class TlsClient {
         t.initCause(e);
         throw t;
       } catch (IOException e) {
+        TlsSecurityException refused = refusal(ssl, peerName, e);
+        if (refused != null) throw refused;
+        IOException held = transport == null ? null : transport.heldWriteFailure();
+        if (held != null && ClientCertificateAlerts.received(e).isEmpty()) {
+          held.addSuppressed(e);
+          throw held; // the network failed under the handshake; no alert explains it
+        }
         TlsSecurityException failure = handshakeFailure(ssl, peerName, e);
         if (failure != null) throw failure;
         throw e; // a network failure (reset, EOF before any TLS record), not a TLS refusal
+      }
+      if (transport != null) {
+        IOException held = transport.heldWriteFailure();
+        if (held != null) throw explain(ssl, peerName, held);
+        // Only a TLS 1.3 server that asked for our certificate may still refuse it, after the handshake.
+        boolean mayRefuse = keyManager != null && keyManager.certificateRequested(ssl)
+            && "TLSv1.3".equals(ssl.getSession().getProtocol());
+        if (!mayRefuse) transport.holdWriteFailures(false);
       }
       ssl.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
       String selected = ssl.getApplicationProtocol();
@@ -240,6 +263,37 @@ public final class TlsClient {
             + " selected ALPN protocol '" + selected + "', which we did not offer " + policy.alpn());
       }
       return ssl;
+    }
+
+    @Override
+    public TlsSecurityException refusal(SSLSocket ssl, String peerName, Throwable e) {
+      if (ClientCertificateAlerts.received(e).isEmpty()) return null;
+      X509Certificate presented;
+      if (keyManager != null) {
+        if (!keyManager.certificateRequested(ssl)) return null; // we were asked for no certificate
+        presented = keyManager.presented(ssl).map(CertifiedKey::leaf).orElse(null);
+      } else {
+        Certificate[] local = ssl.getSession().getLocalCertificates();
+        presented = local == null || local.length == 0 ? null : (X509Certificate) local[0];
+      }
+      boolean none = presented == null && keyManager != null;
+      return ClientCertificateAlerts.receivedAboutClientCertificate(e, none)
+          .map(alert -> ClientCertificateAlerts.refusal(alert, peerName, presented, e)).orElse(null);
+    }
+
+    @Override
+    public IOException explain(SSLSocket ssl, String peerName, IOException failure) {
+      try {
+        ssl.setSoTimeout(Math.toIntExact(Math.min(EXPLAIN_WAIT.toMillis(), readTimeout.toMillis())));
+        ssl.getInputStream().read(); // the connection is lost either way; what matters is whether an alert is queued
+      } catch (IOException e) {
+        TlsSecurityException refused = refusal(ssl, peerName, e);
+        if (refused != null) {
+          refused.addSuppressed(failure);
+          return refused;
+        }
+      }
+      return failure;
     }
 
     /** Returns the typed security failure for a handshake error, or null when it is a plain network failure. */

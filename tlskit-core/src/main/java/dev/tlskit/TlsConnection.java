@@ -5,6 +5,7 @@ import dev.tlskit.internal.net.TransportSocket;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +28,15 @@ public final class TlsConnection implements Closeable {
     SSLSocket handshake(Socket plain, String peerName) throws IOException;
 
     SecurityInfo describe(SSLSocket socket, String peerName);
+
+    /** Returns the typed refusal when {@code e} reports the peer's alert about our client certificate, else null. */
+    TlsSecurityException refusal(SSLSocket socket, String peerName, Throwable e);
+
+    /**
+     * Returns what to throw for a write that failed (reset, broken pipe) on {@code socket}: the typed refusal when the
+     * peer's alert about our client certificate arrives within a short wait, else {@code failure}.
+     */
+    IOException explain(SSLSocket socket, String peerName, IOException failure);
   }
 
   private final Upgrader upgrader;
@@ -39,6 +49,7 @@ public final class TlsConnection implements Closeable {
   private SecurityInfo securityInfo;
   private volatile boolean tlsEnded;
   private volatile boolean truncated;
+  private boolean writeFailureExplained;
 
   TlsConnection(Socket socket, String peerName, Upgrader upgrader) throws IOException {
     this(socket, peerName, upgrader, null);
@@ -60,9 +71,62 @@ public final class TlsConnection implements Closeable {
 
   private void attach(Socket s) throws IOException {
     this.socket = s;
-    InputStream raw = s instanceof SSLSocket ? new TlsEndWatch(s.getInputStream()) : s.getInputStream();
+    boolean tls = s instanceof SSLSocket;
+    InputStream raw = tls ? new TlsEndWatch(s.getInputStream()) : s.getInputStream();
     this.in = new LineInput(raw, BUFFER_SIZE);
-    this.out = new BufferedOutputStream(s.getOutputStream(), BUFFER_SIZE);
+    this.out = new BufferedOutputStream(tls ? new TlsWriteWatch(s.getOutputStream()) : s.getOutputStream(),
+        BUFFER_SIZE);
+  }
+
+  /** Returns {@code e} as the typed refusal when it reports the peer's alert about our client certificate. */
+  private IOException refusedOr(IOException e) {
+    if (e instanceof TlsKitException) return e;
+    TlsSecurityException refused = upgrader.refusal((SSLSocket) socket, peerName, e);
+    return refused != null ? refused : e;
+  }
+
+  /**
+   * Turns a write failure the transport held (a TLS 1.3 server may refuse our certificate after the handshake, then
+   * close) into the server's refusal when its alert arrives, else into the failure itself.
+   */
+  private void checkHeldWriteFailure() throws IOException {
+    IOException held = transport == null ? null : transport.heldWriteFailure();
+    if (held == null || writeFailureExplained) return;
+    writeFailureExplained = true;
+    transport.holdWriteFailures(false);
+    throw upgrader.explain((SSLSocket) socket, peerName, held);
+  }
+
+  /** Reports the peer's refusal of our client certificate on writes (see {@link #checkHeldWriteFailure()}). */
+  private final class TlsWriteWatch extends FilterOutputStream {
+    TlsWriteWatch(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) { // SSLException from the JDK, TlsFatalAlertReceived from BouncyCastle
+        throw refusedOr(e);
+      }
+      checkHeldWriteFailure();
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        out.flush();
+      } catch (IOException e) { // SSLException from the JDK, TlsFatalAlertReceived from BouncyCastle
+        throw refusedOr(e);
+      }
+      checkHeldWriteFailure();
+    }
   }
 
   /** Notes how the TLS stream ended: with close_notify, or with the TCP stream cut under it (truncation). */
@@ -80,8 +144,18 @@ public final class TlsConnection implements Closeable {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n < 0) ended();
+      int n;
+      try {
+        n = super.read(b, off, len);
+      } catch (IOException e) { // SSLException from the JDK, TlsFatalAlertReceived from BouncyCastle
+        throw refusedOr(e);
+      }
+      if (n > 0 && transport != null) transport.holdWriteFailures(false); // the server let us in
+      if (n < 0) {
+        IOException held = transport == null ? null : transport.heldWriteFailure();
+        if (held != null) throw held; // what we wrote was lost: not a clean end
+        ended();
+      }
       return n;
     }
 
@@ -149,7 +223,9 @@ public final class TlsConnection implements Closeable {
   /**
    * Waits up to {@code timeout} for the peer to send something, consuming nothing: returns true when input (or the
    * end of the stream) is ready to read, false when nothing arrived in time. A TLS alert the peer sent after the
-   * handshake (for example TLS 1.3's certificate_required) is thrown here.
+   * handshake is thrown here; one refusing our client certificate (TLS 1.3's certificate_required, unknown_ca, ...)
+   * as {@link TlsSecurityException} with reason {@link TlsSecurityException.Reason#CLIENT_CERTIFICATE_REFUSED}, as
+   * from any read or write.
    */
   public boolean awaitInput(java.time.Duration timeout) throws IOException {
     int previous = socket.getSoTimeout();

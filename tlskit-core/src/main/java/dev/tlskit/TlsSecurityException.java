@@ -30,7 +30,13 @@ public class TlsSecurityException extends TlsKitException {
     /** The peer was refused by an authorization hook. */
     PEER_NOT_AUTHORIZED,
     /** The peer ended the TLS stream without close_notify where the application required a clean close. */
-    TRUNCATED
+    TRUNCATED,
+    /**
+     * The server refused our client certificate, or required one we did not present: it sent an alert such as
+     * certificate_required, unknown_ca or bad_certificate. In TLS 1.3 that alert comes after the handshake, so this
+     * is thrown by the first read or write rather than by the connect or upgrade call.
+     */
+    CLIENT_CERTIFICATE_REFUSED
   }
 
   private final Reason reason;

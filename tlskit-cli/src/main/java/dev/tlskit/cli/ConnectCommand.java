@@ -108,14 +108,16 @@ final class ConnectCommand implements Callable<Integer> {
         }));
         info = conn.upgradeToTls();
       }
-      if (info.clientCertificateRequested() && info.localChain().isEmpty()) {
-        // TLS 1.3 servers refuse a missing client certificate only after the handshake: wait briefly for that.
+      if (info.clientCertificateRequested() && "TLSv1.3".equals(info.protocol())) {
+        // A TLS 1.3 server judges our client certificate (or its absence) after our handshake is over: wait briefly
+        // for its refusal, which the first read reports as TlsSecurityException CLIENT_CERTIFICATE_REFUSED.
         conn.awaitInput(Duration.ofSeconds(1));
       }
       report(out, hp, conn, info, transcript, null);
       if (noRelay) return ExitCodes.OK;
       IOException relayError = relay(conn, out, err);
-      return relayError instanceof SSLException ? ExitCodes.SECURITY : ExitCodes.OK;
+      return relayError instanceof SSLException || relayError instanceof TlsSecurityException
+          ? ExitCodes.SECURITY : ExitCodes.OK;
     } catch (SSLException e) {
       // The handshake succeeded but the peer then refused us with an alert.
       TlsSecurityException refused = new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
@@ -272,6 +274,7 @@ final class ConnectCommand implements Callable<Integer> {
           conn.output().flush();
         }
       } catch (IOException e) {
+        if (e instanceof TlsSecurityException) failure.compareAndSet(null, e); // e.g. our certificate refused
         if (!conn.socket().isClosed()) err.println("tlskit: " + Main.message(e));
       } finally {
         stdinEnded.set(true);

@@ -39,6 +39,8 @@ public final class TransportSocket extends Socket {
   private volatile long writeStarted; // System.nanoTime() | 1 while a write is in progress, else 0
   private volatile Future<?> alarm;
   private volatile boolean closed;
+  private volatile boolean holdWriteFailures;
+  private volatile IOException heldWriteFailure;
 
   public TransportSocket(Socket connected, Duration writeTimeout) throws IOException {
     this(connected, writeTimeout, UnaryOperator.identity());
@@ -77,6 +79,22 @@ public final class TransportSocket extends Socket {
    */
   public void reportPort(int port) {
     this.reportedPort = port;
+  }
+
+  /**
+   * While {@code hold} is true, a write that fails because the peer reset or closed the connection is recorded
+   * ({@link #heldWriteFailure()}) instead of thrown, and the writes after it are dropped. A TLS client sets this
+   * while a server may still refuse its certificate: the server's alert is then already in the receive buffer, and
+   * the TLS layer, kept alive, can read and decrypt it. Write timeouts are always thrown. Once {@code hold} is false
+   * again, writes after a recorded failure throw it. Default false.
+   */
+  public void holdWriteFailures(boolean hold) {
+    this.holdWriteFailures = hold;
+  }
+
+  /** Returns the write failure recorded while failures were held, or null. */
+  public IOException heldWriteFailure() {
+    return heldWriteFailure;
   }
 
   /** Returns the wrapped socket. */
@@ -169,6 +187,11 @@ public final class TransportSocket extends Socket {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+      IOException held = heldWriteFailure;
+      if (held != null) {
+        if (holdWriteFailures) return;
+        throw held;
+      }
       // One alarm per socket, armed lazily and re-armed by itself while writes go on: a watchdog task per write
       // (schedule + cancel) cost a queue insertion and often a thread wake-up per TLS record, which showed as a 0.6x
       // throughput for small messages in tlskit bench.
@@ -183,6 +206,10 @@ public final class TransportSocket extends Socket {
               "write timed out after " + writeTimeoutMillis + " ms (peer not reading); connection closed");
           t.initCause(e);
           throw t;
+        }
+        if (holdWriteFailures && !delegate.isClosed()) {
+          heldWriteFailure = e;
+          return;
         }
         throw e;
       } finally {

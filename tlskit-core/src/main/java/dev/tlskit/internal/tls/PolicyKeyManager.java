@@ -25,7 +25,7 @@ public final class PolicyKeyManager extends X509ExtendedKeyManager {
   private final CertifiedKey fixed;
   private final ClientCertificateSelector selector;
   private final Map<String, CertifiedKey> byAlias = new ConcurrentHashMap<>();
-  private final Map<Object, Boolean> requested =
+  private final Map<Object, String> requested = // socket or engine -> alias chosen for it, "" for none
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   public PolicyKeyManager(CertifiedKey fixed, ClientCertificateSelector selector) {
@@ -43,18 +43,31 @@ public final class PolicyKeyManager extends X509ExtendedKeyManager {
     return requested.containsKey(socketOrEngine);
   }
 
+  /**
+   * Returns the certificate presented to the server on {@code socketOrEngine}, or empty when none was (not asked
+   * for, or nothing fitted).
+   */
+  public Optional<CertifiedKey> presented(Object socketOrEngine) {
+    String alias = requested.get(socketOrEngine);
+    return alias == null || alias.isEmpty() ? Optional.empty() : Optional.ofNullable(byAlias.get(alias));
+  }
+
   @Override
   public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-    if (socket != null) requested.put(socket, Boolean.TRUE);
     String host = socket instanceof SSLSocket s && s.getHandshakeSession() != null
         ? s.getHandshakeSession().getPeerHost() : null;
-    return choose(keyTypes, issuers, host);
+    return noted(socket, choose(keyTypes, issuers, host));
   }
 
   @Override
   public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-    if (engine != null) requested.put(engine, Boolean.TRUE);
-    return choose(keyTypes, issuers, engine == null ? null : engine.getPeerHost());
+    return noted(engine, choose(keyTypes, issuers, engine == null ? null : engine.getPeerHost()));
+  }
+
+  /** Records that {@code key} was asked for a certificate and which alias (the first chosen) answered. */
+  private String noted(Object key, String alias) {
+    if (key != null) requested.merge(key, alias == null ? "" : alias, (old, now) -> old.isEmpty() ? now : old);
+    return alias;
   }
 
   private String choose(String[] keyTypes, Principal[] issuers, String host) {
