@@ -121,8 +121,8 @@ class GuideWalkthroughTest {
       // What the guide's table says each failure prints.
       assertThat(failures.keySet()).containsExactly("no client certificate: exit 3", "no --trust: exit 3",
           "the wrong CA trusted: exit 3", "the wrong name: exit 3", "nothing listens: exit 4");
-      assertThat(failures.get("no client certificate: exit 3")).contains("REJECTED (HANDSHAKE_FAILED)")
-          .contains("certificate_required").contains("give one with --cert");
+      assertThat(failures.get("no client certificate: exit 3")).contains("REJECTED (CLIENT_CERTIFICATE_REFUSED)")
+          .contains("certificate_required").contains("--cert FILE --key FILE");
       for (String untrusted : List.of("no --trust: exit 3", "the wrong CA trusted: exit 3")) {
         assertThat(failures.get(untrusted)).contains("REJECTED (CERTIFICATE_REJECTED)").contains("incomplete chain")
             .contains("Try: if you trust this server's CA, pass its certificate with --trust FILE");
