@@ -81,6 +81,33 @@ final class ProbeCommandTestssl {
     return parse(Files.readString(json), json.toString());
   }
 
+  /**
+   * Returns whether {@code openssl s_client} resumes a TLS 1.3 session on {@code 127.0.0.1:port}: a first handshake
+   * that keeps the connection open for a second, so that the post-handshake NewSessionTicket arrives, saves the
+   * session; a second handshake offers it and must print "Reused". This is the check testssl.sh makes, without its
+   * race (see {@link ProbeCommandTestsslComparison}).
+   */
+  static boolean opensslResumesTls13(Path dir, int port, String starttls) throws IOException, InterruptedException {
+    Path session = dir.resolve("session-" + port + ".pem");
+    Files.deleteIfExists(session);
+    sClient(dir, port, starttls, "-sess_out", session);
+    return Files.exists(session) && Files.size(session) > 0
+        && sClient(dir, port, starttls, "-sess_in", session).contains("\nReused, TLSv1.3");
+  }
+
+  private static String sClient(Path dir, int port, String starttls, String option, Path session)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(ProbeCommandPeers.OPENSSL, "s_client", "-tls1_3", "-connect",
+        "127.0.0.1:" + port, "-servername", "localhost", option, session.toString()));
+    if (starttls != null) cmd.addAll(List.of("-starttls", starttls));
+    Path out = dir.resolve("s_client-" + port + option + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Thread.sleep(1500);
+    p.getOutputStream().close();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+    return Files.readString(out);
+  }
+
   /** Reads testssl.sh's flat JSON array (objects of string fields). */
   static Result parse(String text, String file) {
     Map<String, String> findings = new LinkedHashMap<>();

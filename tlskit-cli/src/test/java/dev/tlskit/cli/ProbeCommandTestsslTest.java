@@ -144,6 +144,8 @@ class ProbeCommandTestsslTest {
     Map<String, Object> probe = new Prober(new Target("127.0.0.1", s.port(), "localhost", s.starttls(),
         Duration.ofSeconds(5)), TlsPolicy.builder().trust(Trust.anchors(peers.root.certificate())).build(), 400,
         Duration.ofMinutes(2), Prober.DEFAULT_ALPN, null).run().jsonTree();
-    return ProbeCommandTestsslComparison.of(probe, testssl);
+    String starttls = ProbeCommandTestssl.starttlsName(s.starttls());
+    return ProbeCommandTestsslComparison.of(probe, testssl,
+        () -> ProbeCommandTestssl.opensslResumesTls13(dir, s.port(), starttls));
   }
 }
