@@ -8,4 +8,6 @@ module dev.tlskit.core {
   exports dev.tlskit.internal.json to dev.tlskit.cli;
   // The probe engine behind `tlskit probe`; not a library API.
   exports dev.tlskit.internal.probe to dev.tlskit.cli;
+  // The one STARTTLS preamble, behind `tlskit connect --starttls` (and the probe, in this module).
+  exports dev.tlskit.internal.starttls to dev.tlskit.cli;
 }

@@ -2,6 +2,7 @@ package dev.tlskit;
 
 import dev.tlskit.internal.io.LineInput;
 import dev.tlskit.internal.server.CountingStreams;
+import dev.tlskit.internal.server.SocketDeadline;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -31,10 +32,15 @@ public final class ServerConnection implements Closeable {
   private PeerIdentity peer;
   private String requestedName;
   boolean refused;
+  /** When (System.nanoTime) the setup timeout ends: the connection must be secured by then. */
+  final long setupEnd;
+  /** Closes a STARTTLS-mode connection still in plaintext at {@link #setupEnd}; null over implicit TLS. */
+  SocketDeadline plaintextDeadline;
 
-  ServerConnection(TlsServer server, Socket raw, InetSocketAddress proxiedRemote) throws IOException {
+  ServerConnection(TlsServer server, Socket raw, InetSocketAddress proxiedRemote, long setupEnd) throws IOException {
     this.server = server;
     this.raw = raw;
+    this.setupEnd = setupEnd;
     this.remote = proxiedRemote != null ? proxiedRemote : (InetSocketAddress) raw.getRemoteSocketAddress();
     attach(raw);
   }

@@ -15,6 +15,12 @@ public record ServerMetrics(
   public enum HandshakeFailure {
     /** The handshake (or PROXY header) did not finish within the handshake timeout. */
     TIMEOUT,
+    /**
+     * The connection was not secured within the setup timeout: still in plaintext before STARTTLS (a client trickling
+     * bytes so that no read times out, or a handler that never upgrades), or PROXY header, plaintext phase and
+     * handshake together took too long.
+     */
+    SETUP_TIMEOUT,
     /** The peer closed the connection during the handshake. */
     CLOSED_BY_PEER,
     /** The peer spoke no TLS at all (plaintext on a TLS port). */

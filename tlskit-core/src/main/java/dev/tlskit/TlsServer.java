@@ -2,11 +2,13 @@ package dev.tlskit;
 
 import dev.tlskit.ServerMetrics.HandshakeFailure;
 import dev.tlskit.internal.concurrent.Threads;
-import dev.tlskit.internal.server.Failures;
 import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.server.Failures;
+import dev.tlskit.internal.server.LogThrottle;
 import dev.tlskit.internal.server.ProxyProtocol;
 import dev.tlskit.internal.server.RenegotiationGuard;
 import dev.tlskit.internal.server.SniKeyManager;
+import dev.tlskit.internal.server.SocketDeadline;
 import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.io.Closeable;
@@ -31,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,9 +57,17 @@ import javax.net.ssl.StandardConstants;
  *
  * <p>Defaults, all changeable on the {@link Builder}: listens on the loopback address, any free port; implicit TLS;
  * the {@link TlsPolicy#MODERN} policy (TLS 1.3 and 1.2, forward-secret AEAD suites, enforced in the server's order);
- * no client authentication; every
- * authenticated peer admitted; no ALPN; session resumption on; at most 1000 connections; handshake timeout 10 s;
- * idle timeout 5 min; shutdown drains for 10 s; no PROXY protocol; certificate files not watched.
+ * no client authentication; every authenticated peer admitted; no ALPN; session resumption on; at most 1000
+ * connections; handshake timeout 10 s; setup timeout 60 s (from accept to a secured connection, the plaintext phase
+ * before STARTTLS included; never less than the handshake timeout); idle timeout 5 min; shutdown drains for 10 s; no
+ * PROXY protocol; certificate files not watched.
+ *
+ * <p>Logging ({@code System.Logger} "dev.tlskit.server") stays bounded under a flood: every event a peer can repeat
+ * at will is either DEBUG (one line per connection: each handshake refusal and why, each connection's end) or
+ * throttled, that is logged at once the first time, then at most one summary line per 10 s with the count since.
+ * Throttled: refusals at the connection limit and PROXY header errors (WARNING), handshake and setup timeouts (INFO),
+ * failures of the listener, the authorizer and {@code accept} (WARNING, the first with its stack trace). The exact
+ * counts are in {@link #metrics()}, and each handshake refusal reaches the {@link ServerListener}.
  *
  * <p>Client-initiated TLS 1.2 renegotiation is refused, twice over. First, the JDK's {@code
  * jdk.tls.rejectClientInitiatedRenegotiation} is set to true unless already set; the JDK reads it once per process, at
@@ -111,6 +120,7 @@ public final class TlsServer implements Closeable {
   private final boolean proxyProtocol;
   private final int maxConnections;
   private final Duration handshakeTimeout;
+  private final Duration setupTimeout;
   private final Duration idleTimeout;
   private final Duration drainTimeout;
   private final SSLSocketFactory factory;
@@ -122,6 +132,14 @@ public final class TlsServer implements Closeable {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private Thread watcher;
+
+  /** How often a throttled log line may repeat; see the class documentation. */
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+  private final LogThrottle atLimitLog;
+  private final LogThrottle proxyHeaderLog;
+  private final LogThrottle timeoutLog;
+  private final LogThrottle callbackLog;
+  private final LogThrottle acceptLog;
 
   private final LongAdder total = new LongAdder();
   private final LongAdder refusedAtLimit = new LongAdder();
@@ -146,7 +164,18 @@ public final class TlsServer implements Closeable {
     this.proxyProtocol = b.proxyProtocol;
     this.maxConnections = b.maxConnections;
     this.handshakeTimeout = b.handshakeTimeout;
+    this.setupTimeout = b.effectiveSetupTimeout();
     this.idleTimeout = b.idleTimeout;
+    this.atLimitLog = throttle(Level.WARNING, (n, secs) -> "refused " + n + " more connection(s) at the limit of "
+        + maxConnections + " in the last " + secs + " s");
+    this.proxyHeaderLog = throttle(Level.WARNING, (n, secs) -> "refused " + n + " more connection(s) without a valid "
+        + "PROXY header in the last " + secs + " s");
+    this.timeoutLog = throttle(Level.INFO, (n, secs) -> "closed " + n + " more connection(s) not secured in time "
+        + "(handshake timeout " + handshakeTimeout.toMillis() + " ms, setup timeout " + setupTimeout.toMillis()
+        + " ms) in the last " + secs + " s");
+    this.callbackLog = throttle(Level.WARNING, (n, secs) -> n + " more failure(s) of the server listener or "
+        + "authorizer in the last " + secs + " s");
+    this.acceptLog = throttle(Level.WARNING, (n, secs) -> n + " more accept failure(s) in the last " + secs + " s");
     this.drainTimeout = b.drainTimeout;
     for (HandshakeFailure f : HandshakeFailure.values()) failures.put(f, new LongAdder());
     SSLContext context = newContext(policy, sessionResumption);
@@ -282,6 +311,7 @@ public final class TlsServer implements Closeable {
       LOG.log(Level.INFO, "closing {0} connection(s) still open after the drain time", live.size());
       for (ServerConnection c : live) closeQuietly(c.rawSocket());
     }
+    for (LogThrottle t : List.of(atLimitLog, proxyHeaderLog, timeoutLog, callbackLog, acceptLog)) t.flush();
     return drained;
   }
 
@@ -292,20 +322,33 @@ public final class TlsServer implements Closeable {
   }
 
   private void acceptLoop(ServerSocket ss) {
+    int failures = 0;
     while (!shuttingDown.get()) {
       Socket s;
       try {
         s = ss.accept();
       } catch (IOException e) {
-        if (!shuttingDown.get() && !ss.isClosed()) LOG.log(Level.WARNING, "accept failed on " + ss, e);
+        if (!shuttingDown.get() && !ss.isClosed()) {
+          acceptLog.log(() -> "accept failed on " + ss + "; further failures are summarized", e);
+        }
         if (ss.isClosed()) return;
+        // An accept that failed (out of file descriptors, no buffers) fails again at once: pause instead of
+        // spinning a CPU, longer while it goes on.
+        try {
+          Thread.sleep(acceptBackoffMillis(++failures));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
         continue;
       }
+      failures = 0;
       if (open.incrementAndGet() > maxConnections) {
         ended();
-        refusedAtLimit.increment();
-        LOG.log(Level.WARNING, "refused {0}: {1} connections open", s.getRemoteSocketAddress(), maxConnections);
+        refusedAtLimit.increment(); // before the close, so a client that sees the close sees the count
         closeQuietly(s);
+        atLimitLog.log(() -> "refused " + s.getRemoteSocketAddress() + ": " + maxConnections + " connections open "
+            + "(the limit); further refusals are summarized every " + LOG_INTERVAL.toSeconds() + " s", null);
         continue;
       }
       total.increment();
@@ -313,16 +356,28 @@ public final class TlsServer implements Closeable {
     }
   }
 
+  /** Returns the pause after the {@code failures}-th accept failure in a row: 5 ms, doubling, at most 1 s. */
+  static long acceptBackoffMillis(int failures) {
+    return Math.min(1000, 5L << Math.min(Math.max(failures, 1) - 1, 8));
+  }
+
   private void serve(Socket raw) {
+    long setupEnd = System.nanoTime() + setupTimeout.toNanos();
     ServerConnection c = null;
     Throwable error = null;
     try {
       raw.setTcpNoDelay(true);
-      InetSocketAddress proxied = proxyProtocol ? readProxyHeader(raw) : null;
-      c = new ServerConnection(this, raw, proxied);
+      InetSocketAddress proxied = proxyProtocol ? readProxyHeader(raw, setupEnd) : null;
+      c = new ServerConnection(this, raw, proxied, setupEnd);
       live.add(c);
-      if (mode == TlsMode.IMPLICIT) handshake(c);
-      else raw.setSoTimeout(millis(idleTimeout));
+      if (mode == TlsMode.IMPLICIT) {
+        handshake(c);
+      } else {
+        raw.setSoTimeout(millis(idleTimeout));
+        // The idle timeout restarts at every byte, so a client trickling bytes would stay in plaintext forever; this
+        // bounds the whole plaintext phase. handshake() cancels it and bounds the handshake by what is left.
+        c.plaintextDeadline = SocketDeadline.start(timer, raw, setupEnd - System.nanoTime());
+      }
       handler.handle(c);
     } catch (Refused r) {
       // already counted and reported
@@ -331,6 +386,13 @@ public final class TlsServer implements Closeable {
       error = e;
       LOG.log(Level.DEBUG, "connection from " + raw.getRemoteSocketAddress() + " ended: " + e, e);
     } finally {
+      if (c != null && c.plaintextDeadline != null) {
+        c.plaintextDeadline.cancel(); // else the timer's queue holds the socket until the deadline
+        if (!c.refused && c.plaintextDeadline.passed()) {
+          refuse(c, HandshakeFailure.SETUP_TIMEOUT, "still plaintext after the setup timeout of "
+              + setupTimeout.toMillis() + " ms");
+        }
+      }
       // The connection first: over TLS it sends close_notify. Closing the raw socket first cut the TLS stream, which
       // clients report as truncation and OpenSSL punishes by not resuming the session (scripts/bench-openssl).
       if (c != null) closeQuietly(c);
@@ -350,37 +412,41 @@ public final class TlsServer implements Closeable {
     }
   }
 
-  private InetSocketAddress readProxyHeader(Socket raw) throws IOException {
-    AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> deadline = deadline(raw, timedOut);
+  private InetSocketAddress readProxyHeader(Socket raw, long setupEnd) throws IOException {
+    Phase phase = phase(raw, setupEnd);
     try {
       raw.setSoTimeout(millis(handshakeTimeout));
       ProxyProtocol.Header h = ProxyProtocol.read(raw.getInputStream());
       return h.source();
     } catch (IOException e) {
-      HandshakeFailure why = timedOut.get() || e instanceof SocketTimeoutException
-          ? HandshakeFailure.TIMEOUT : HandshakeFailure.PROXY_HEADER_INVALID;
+      HandshakeFailure why = phase.deadline().passed() ? phase.onTimeout()
+          : e instanceof SocketTimeoutException ? HandshakeFailure.TIMEOUT : HandshakeFailure.PROXY_HEADER_INVALID;
       count(why, (InetSocketAddress) raw.getRemoteSocketAddress(), e.getMessage());
       throw new Refused();
     } finally {
-      deadline.cancel(false);
+      phase.deadline().cancel();
     }
   }
 
-  private ScheduledFuture<?> deadline(Socket raw, AtomicBoolean timedOut) {
-    return timer.schedule(() -> {
-      timedOut.set(true);
-      closeQuietly(raw);
-    }, handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+  /** The deadline of a pre-TLS phase, and the reason counted when it passes. */
+  private record Phase(SocketDeadline deadline, HandshakeFailure onTimeout) {}
+
+  /** Starts a phase bounded by the handshake timeout, or by what is left of the setup timeout when that ends first. */
+  private Phase phase(Socket raw, long setupEnd) {
+    long left = setupEnd - System.nanoTime();
+    long limit = handshakeTimeout.toNanos();
+    return left < limit ? new Phase(SocketDeadline.start(timer, raw, left), HandshakeFailure.SETUP_TIMEOUT)
+        : new Phase(SocketDeadline.start(timer, raw, limit), HandshakeFailure.TIMEOUT);
   }
 
   /** Runs the server side of a TLS handshake on the connection's raw socket, then the authorizer. */
   void handshake(ServerConnection c) throws IOException {
     Socket raw = c.rawSocket();
-    AtomicBoolean timedOut = new AtomicBoolean();
+    if (c.plaintextDeadline != null) c.plaintextDeadline.cancel(); // the handshake's own deadline takes over
     AtomicBoolean alpnRefused = new AtomicBoolean();
     long handshakeStart = System.currentTimeMillis();
-    ScheduledFuture<?> deadline = deadline(raw, timedOut);
+    Phase phase = phase(raw, c.setupEnd);
+    SocketDeadline deadline = phase.deadline();
     SSLSocket ssl = null;
     AtomicReference<RenegotiationGuard> guard = new AtomicReference<>();
     try {
@@ -409,20 +475,24 @@ public final class TlsServer implements Closeable {
       }
       ssl.startHandshake();
       guard.get().arm();
-      if (!deadline.cancel(false) && timedOut.get()) throw new SocketTimeoutException("handshake deadline passed");
+      deadline.cancel();
+      if (deadline.passed()) throw new SocketTimeoutException("handshake deadline passed");
     } catch (IOException | RuntimeException e) {
-      deadline.cancel(false);
+      deadline.cancel();
       ValidationReport report = ssl == null ? null : trust.takeReport(ssl);
       if (report != null && report.accepted()) report = null; // judged fine; the handshake failed for another reason
-      HandshakeFailure why = timedOut.get() ? HandshakeFailure.TIMEOUT
+      HandshakeFailure why = deadline.passed() ? phase.onTimeout()
+          // the plaintext phase's deadline passed just before it was cancelled, closing the socket under us
+          : c.plaintextDeadline != null && c.plaintextDeadline.passed() ? HandshakeFailure.SETUP_TIMEOUT
           : report != null ? HandshakeFailure.CERTIFICATE_REJECTED
           : alpnRefused.get() ? HandshakeFailure.ALPN_MISMATCH
           : Failures.classify(e);
       refuse(c, why, String.valueOf(e.getMessage()));
       closeQuietly(c);
-      if (why == HandshakeFailure.TIMEOUT) {
-        throw new SocketTimeoutException("TLS handshake with " + c.remoteAddress() + " did not finish within "
-            + handshakeTimeout.toSeconds() + " s");
+      if (why == HandshakeFailure.TIMEOUT || why == HandshakeFailure.SETUP_TIMEOUT) {
+        throw new SocketTimeoutException("TLS handshake with " + c.remoteAddress() + " did not finish within the "
+            + (why == HandshakeFailure.TIMEOUT ? "handshake timeout of " + handshakeTimeout.toMillis()
+                : "setup timeout of " + setupTimeout.toMillis()) + " ms");
       }
       throw new TlsSecurityException(
           why == HandshakeFailure.CERTIFICATE_REJECTED ? TlsSecurityException.Reason.CERTIFICATE_REJECTED
@@ -450,7 +520,7 @@ public final class TlsServer implements Closeable {
     try {
       admitted = authorizer.permits(c);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "authorizer failed for " + c.remoteAddress() + "; refusing the peer", e);
+      callbackLog.log(() -> "authorizer failed for " + c.remoteAddress() + "; refusing the peer", e);
       admitted = false;
     }
     if (!admitted) {
@@ -460,12 +530,12 @@ public final class TlsServer implements Closeable {
       throw new TlsSecurityException(TlsSecurityException.Reason.PEER_NOT_AUTHORIZED,
           "peer " + c.remoteAddress() + " (" + who + ") refused by the authorizer");
     }
-    handshakesOk.increment();
     try {
       listener.secured(c);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "server listener failed", e);
+      listenerFailed(e);
     }
+    handshakesOk.increment(); // after the listener, as in count()
   }
 
   /** Describes a completed server-side handshake; {@code peerName} is the SNI name the client asked for. */
@@ -523,13 +593,27 @@ public final class TlsServer implements Closeable {
     count(why, c.remoteAddress(), detail);
   }
 
+  /**
+   * Reports a refusal to the listener, then counts it. In that order: whoever sees the count in {@link #metrics()}
+   * (a volatile read of what the increment wrote) then also sees everything the listener did. Counted first, a test
+   * that waited for the count and then read its listener's records could find them empty.
+   */
   private void count(HandshakeFailure why, InetSocketAddress remote, String detail) {
-    failures.get(why).increment();
-    LOG.log(Level.DEBUG, "refused {0}: {1}: {2}", remote, why, detail);
     try {
       listener.refused(remote, why, detail);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "server listener failed", e);
+      listenerFailed(e);
+    }
+    failures.get(why).increment();
+    LOG.log(Level.DEBUG, "refused {0}: {1}: {2}", remote, why, detail);
+    LogThrottle aggregate = switch (why) {
+      case TIMEOUT, SETUP_TIMEOUT -> timeoutLog;
+      case PROXY_HEADER_INVALID -> proxyHeaderLog;
+      default -> null; // routine on any public port: DEBUG above, the listener and metrics() have each one
+    };
+    if (aggregate != null) {
+      aggregate.log(() -> "refused " + remote + ": " + why + ": " + detail + "; further ones are summarized every "
+          + LOG_INTERVAL.toSeconds() + " s", null);
     }
   }
 
@@ -537,8 +621,16 @@ public final class TlsServer implements Closeable {
     try {
       listener.closed(c, error);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "server listener failed", e);
+      listenerFailed(e);
     }
+  }
+
+  private void listenerFailed(RuntimeException e) {
+    callbackLog.log(() -> "server listener failed; further failures are summarized", e);
+  }
+
+  private LogThrottle throttle(Level level, LogThrottle.Summary summary) {
+    return new LogThrottle(LOG, level, LOG_INTERVAL, timer, summary);
   }
 
   private void watch(Duration interval) {
@@ -618,6 +710,7 @@ public final class TlsServer implements Closeable {
     private int maxConnections = 1000;
     private int backlog = 128;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration setupTimeout; // null: DEFAULT_SETUP_TIMEOUT, or the handshake timeout if that is longer
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration watchInterval;
@@ -746,6 +839,34 @@ public final class TlsServer implements Closeable {
     }
 
     /**
+     * Sets the time a connection has, from its accept, to be secured: PROXY header, the plaintext phase before the
+     * upgrade (STARTTLS mode) and the TLS handshake together. When it passes the connection is closed and counted as
+     * {@link ServerMetrics.HandshakeFailure#SETUP_TIMEOUT}; once the handshake is done it no longer applies, so TLS
+     * sessions last as long as they stay within the idle timeout. It exists because the idle timeout restarts at
+     * every byte: without it a client that sends one byte just inside each idle timeout keeps a plaintext connection
+     * (and its slot of {@link #maxConnections}) forever. In STARTTLS mode a handler that serves whole sessions in
+     * plaintext needs a value longer than its sessions.
+     *
+     * <p>Default 60 s, or the handshake timeout when that is longer: a few plaintext round trips (greeting, EHLO or
+     * CAPABILITY, the upgrade command) and a handshake need a second or two even on slow links, so 60 s leaves wide
+     * room for honest clients, while an attacker must open every slot again each minute, at least {@code
+     * maxConnections / 60} connections per second to keep the server full, each one counted. Must not be shorter
+     * than the handshake timeout (refused by {@link #start()}).
+     */
+    public Builder setupTimeout(Duration timeout) {
+      this.setupTimeout = positive(timeout, "setupTimeout");
+      return this;
+    }
+
+    /** The default {@link #setupTimeout(Duration)}: 60 s. */
+    static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private Duration effectiveSetupTimeout() {
+      if (setupTimeout != null) return setupTimeout;
+      return handshakeTimeout.compareTo(DEFAULT_SETUP_TIMEOUT) > 0 ? handshakeTimeout : DEFAULT_SETUP_TIMEOUT;
+    }
+
+    /**
      * Sets the time a read may wait for the client after the handshake; over TLS it also bounds each write to a client
      * that stops reading. Default 5 min.
      */
@@ -784,6 +905,11 @@ public final class TlsServer implements Closeable {
       }
       if (alpnRequired && alpn.isEmpty()) {
         throw new IllegalStateException("alpnRequired is set but no alpn protocols are configured");
+      }
+      if (setupTimeout != null && setupTimeout.compareTo(handshakeTimeout) < 0) {
+        throw new IllegalStateException("setupTimeout " + setupTimeout.toMillis() + " ms is shorter than "
+            + "handshakeTimeout " + handshakeTimeout.toMillis() + " ms, which it includes; raise setupTimeout or "
+            + "lower handshakeTimeout");
       }
       if (addresses.isEmpty()) addresses.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       return new TlsServer(this);

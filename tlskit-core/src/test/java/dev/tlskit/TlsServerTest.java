@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SNIHostName;
@@ -254,6 +255,40 @@ class TlsServerTest {
   }
 
   @Test
+  void refusalsAtTheLimitAreLoggedOnceThenSummarizedWhileMetricsCountEach() throws Exception {
+    int refusals = 40;
+    try (LogCapture log = LogCapture.of("dev.tlskit.server")) {
+      server = TlsServer.builder(ECHO, certs(serverA)).maxConnections(1).start();
+      long start = System.nanoTime();
+      try (SSLSocket first = tls(pki.clientContext(null), "a.test")) {
+        assertThat(exchange(first, "holding the only slot")).isEqualTo("holding the only slot");
+        for (int i = 0; i < refusals; i++) {
+          try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+          }
+        }
+      }
+      assertThat(server.metrics().connectionsRefused()).isEqualTo(refusals);
+      server.shutdown(Duration.ofSeconds(1)); // logs the summary of the interval still running
+      long intervals = (System.nanoTime() - start) / TlsServer.LOG_INTERVAL.toNanos();
+      List<String> lines = log.messages().stream().filter(m -> m.contains("refused")).toList();
+      // the first refusal, one summary per interval that ended, the one written at shutdown
+      assertThat(lines).hasSizeLessThanOrEqualTo(2 + (int) intervals);
+      assertThat(lines.get(0)).startsWith("WARNING refused /127.0.0.1:").contains("1 connections open (the limit)");
+      long summarized = 0;
+      java.util.regex.Pattern summary = java.util.regex.Pattern.compile(
+          "WARNING refused (\\d+) more connection\\(s\\) at the limit of 1 in the last \\d+ s");
+      for (String line : lines.subList(1, lines.size())) {
+        java.util.regex.Matcher m = summary.matcher(line);
+        assertThat(m.matches()).as(line).isTrue();
+        summarized += Long.parseLong(m.group(1));
+      }
+      assertThat(1 + summarized).as("every refusal is in the first line or a summary").isEqualTo(refusals);
+    }
+  }
+
+  @Test
   void shutdownDrainsOpenConnectionsAndRefusesNewOnes() throws Exception {
     server = TlsServer.builder(ECHO, certs(serverA)).start();
     int port = server.port();
@@ -349,6 +384,49 @@ class TlsServerTest {
     eventually("refusal counted", () -> server.metrics().failed(HandshakeFailure.CERTIFICATE_REJECTED) == 1);
     assertThat(refusals).singleElement().asString().startsWith("CERTIFICATE_REJECTED")
         .contains("CN=Other CA").contains("CN=mallory");
+  }
+
+  @Test
+  void metricsCountAHandshakeOrRefusalOnlyAfterTheListenerHeardIt() throws Exception {
+    // Waiting for a count in metrics() and then reading what the listener recorded must not race the listener
+    // (wantAdmitsAnonymousClientsButRefusesUntrustedCertificates once did): each event is held inside the listener.
+    CountDownLatch heard = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    server = TlsServer.builder(ECHO, certs(serverA)).listener(new ServerListener() {
+      @Override
+      public void secured(ServerConnection connection) {
+        hold();
+      }
+
+      @Override
+      public void refused(java.net.InetSocketAddress remote, HandshakeFailure reason, String detail) {
+        hold();
+      }
+
+      private void hold() {
+        heard.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }).start();
+    try (SSLSocket secured = tls(pki.clientContext(null), "a.test");
+        Socket notTls = new Socket("127.0.0.1", server.port())) {
+      notTls.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(heard.await(10, TimeUnit.SECONDS)).as("both events reached the listener").isTrue();
+      ServerMetrics during = server.metrics();
+      release.countDown();
+      assertThat(during.handshakesOk()).as("handshake counted while the listener still runs").isZero();
+      assertThat(during.failed(HandshakeFailure.NOT_TLS)).as("refusal counted while the listener still runs")
+          .isZero();
+      eventually("both counted", () -> server.metrics().handshakesOk() == 1
+          && server.metrics().failed(HandshakeFailure.NOT_TLS) == 1);
+      assertThat(exchange(secured, "after")).isEqualTo("after");
+    } finally {
+      release.countDown();
+    }
   }
 
   /** A client key manager that presents its certificate whatever issuers the server asks for. */
@@ -528,6 +606,100 @@ class TlsServerTest {
     }
   }
 
+  static final ServerHandler STARTTLS_ECHO = c -> {
+    while (true) {
+      String line = c.readLine(1024);
+      if (line.equals("quit")) return;
+      if (line.equals("STARTTLS")) c.upgradeToTls("220 go ahead");
+      else c.writeLine(line);
+    }
+  };
+
+  static final Duration SHORT_SETUP = Duration.ofSeconds(2);
+
+  /** A STARTTLS echo server with one slot and a setup timeout of 2 s (the first handshake in a JVM may take 1 s). */
+  TlsServer.Builder shortSetup(Duration idle) throws IOException {
+    return TlsServer.builder(STARTTLS_ECHO, certs(serverA)).mode(TlsMode.STARTTLS).maxConnections(1)
+        .idleTimeout(idle).handshakeTimeout(SHORT_SETUP).setupTimeout(SHORT_SETUP);
+  }
+
+  /** Sends STARTTLS on a fresh plaintext connection and returns the TLS socket over it. */
+  SSLSocket starttls() throws Exception {
+    Socket s = new Socket("127.0.0.1", server.port());
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+    // the server sends nothing after its one reply until the handshake, so the reader takes no TLS byte
+    assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine())
+        .isEqualTo("220 go ahead");
+    SSLSocket ssl = (SSLSocket) pki.clientContext(null).getSocketFactory().createSocket(s, "a.test", 0, true);
+    ssl.startHandshake();
+    return ssl;
+  }
+
+  @Test
+  void aClientTricklingPlaintextBeforeStarttlsIsClosedAtTheSetupTimeout() throws Exception {
+    // One byte at least every 150 ms, a quarter of the idle timeout: only a deadline on the whole plaintext phase
+    // ends this connection. Without one it held its slot (the only one) until the test gave up.
+    server = shortSetup(Duration.ofMillis(600)).start();
+    byte[] noop = "NOOP\r\n".getBytes(StandardCharsets.US_ASCII);
+    long start = System.nanoTime();
+    boolean closed = false;
+    int echoed = 0;
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(150); // the client's pace
+      for (int i = 0; !closed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8); i++) {
+        try {
+          s.getOutputStream().write(noop[i % noop.length]);
+          if (s.getInputStream().read() == -1) closed = true;
+          else echoed++;
+        } catch (java.net.SocketTimeoutException pace) {
+          // nothing to read yet: send the next byte
+        } catch (java.net.SocketException reset) {
+          closed = true; // wrote after the server closed
+        }
+      }
+    }
+    Duration held = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(closed).as("the server closed the trickling client within 8 s").isTrue();
+    assertThat(echoed).as("its NOOPs were answered meanwhile").isGreaterThan(0);
+    assertThat(held).isBetween(SHORT_SETUP.minusMillis(100), SHORT_SETUP.plusSeconds(3));
+    eventually("slot freed", () -> server.metrics().connectionsOpen() == 0);
+    assertThat(server.metrics().failed(HandshakeFailure.SETUP_TIMEOUT)).isEqualTo(1);
+    try (SSLSocket ssl = starttls()) {
+      assertThat(exchange(ssl, "the slot is free")).isEqualTo("the slot is free");
+    }
+  }
+
+  @Test
+  void aTlsSessionOutlivesTheSetupTimeoutOnceUpgraded() throws Exception {
+    server = shortSetup(Duration.ofMillis(800)).start();
+    try (SSLSocket ssl = starttls()) {
+      long end = System.nanoTime() + SHORT_SETUP.multipliedBy(2).plusMillis(500).toNanos();
+      for (int i = 0; System.nanoTime() < end; i++) {
+        assertThat(exchange(ssl, "line " + i)).isEqualTo("line " + i);
+        Thread.sleep(100); // the client's think time: a long, live TLS session is what this test is about
+      }
+    }
+    assertThat(server.metrics().handshakesFailed()).isEmpty();
+  }
+
+  @Test
+  void theSetupTimeoutBoundsProxyHeaderAndHandshakeTogetherOverImplicitTls() throws Exception {
+    server = TlsServer.builder(ECHO, certs(serverA)).proxyProtocol(true).handshakeTimeout(Duration.ofSeconds(1))
+        .setupTimeout(Duration.ofMillis(1200)).start();
+    long start = System.nanoTime();
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      Thread.sleep(600); // a slow client: the header comes within the handshake timeout, then no ClientHello
+      s.getOutputStream().write("PROXY TCP4 192.0.2.7 127.0.0.1 5555 443\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    // each phase alone is within the handshake timeout; together they pass the setup timeout (1.2 s, not 1.6 s)
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1100));
+    eventually("refusal counted", () -> server.metrics().failed(HandshakeFailure.SETUP_TIMEOUT) == 1);
+    assertThat(server.metrics().failed(HandshakeFailure.TIMEOUT)).isZero();
+  }
+
   @Test
   void listensOnSeveralAddresses() throws Exception {
     java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
@@ -559,6 +731,12 @@ class TlsServerTest {
         .start()).hasMessageContaining("clientAuth is NONE");
     assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).alpnRequired(true).start())
         .hasMessageContaining("alpnRequired").hasMessageContaining("no alpn");
+    assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).setupTimeout(Duration.ofSeconds(5)).start())
+        .hasMessageContaining("setupTimeout 5000 ms").hasMessageContaining("handshakeTimeout 10000 ms");
+    assertThatThrownBy(() -> TlsServer.builder(ECHO, certs).setupTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setupTimeout");
+    // a handshake timeout above the default setup timeout raises it instead of contradicting it
+    TlsServer.builder(ECHO, certs).handshakeTimeout(Duration.ofSeconds(90)).start().shutdown(Duration.ZERO);
   }
 
   static X509Certificate leafOf(SSLSocket s) throws IOException {

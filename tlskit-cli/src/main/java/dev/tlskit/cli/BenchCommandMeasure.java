@@ -8,21 +8,24 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Random;
 
-/** Drives one stack for a while and returns what it did: megabytes moved or handshakes made, and the time taken. */
-final class BenchCommandMeasure {
+/**
+ * Drives one stack for a while and returns what it did: megabytes moved or handshakes made, and the time taken.
+ * Public for tlskit-bench's comparisons (which run on the class path); the package is not exported.
+ */
+public final class BenchCommandMeasure {
   private static final long BATCH_BYTES = 1 << 20;
 
   private BenchCommandMeasure() {}
 
   /** {@code units} (MB or handshakes) done in {@code seconds} of wall time, using {@code cpuSeconds} of process CPU. */
-  record Sample(double units, double seconds, double cpuSeconds) {
-    double rate() {
+  public record Sample(double units, double seconds, double cpuSeconds) {
+    public double rate() {
       return units / seconds;
     }
   }
 
   /** Returns the CPU time this process has used so far (all threads: both ends of the stack, JIT, GC), in seconds. */
-  static double processCpuSeconds() {
+  public static double processCpuSeconds() {
     return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
   }
 
@@ -30,7 +33,7 @@ final class BenchCommandMeasure {
    * Sends {@code messageSize}-byte messages, each written and flushed on its own (so each is at least one TLS
    * record), for about {@code millis}; the time runs until the server confirmed the byte count. Units: MB (10^6 B).
    */
-  static Sample throughput(Stack stack, int messageSize, long millis) throws IOException {
+  public static Sample throughput(Stack stack, int messageSize, long millis) throws IOException {
     byte[] message = new byte[messageSize];
     new Random(messageSize).nextBytes(message);
     long perBatch = Math.max(1, BATCH_BYTES / messageSize);
@@ -64,7 +67,7 @@ final class BenchCommandMeasure {
    * Opens connections one after another for about {@code millis}, each a full (or resumed) handshake, one byte each
    * way and a close_notify. Units: connections.
    */
-  static Sample handshakes(Stack stack, long millis) throws IOException {
+  public static Sample handshakes(Stack stack, long millis) throws IOException {
     double cpu = processCpuSeconds();
     long start = System.nanoTime();
     long deadline = start + millis * 1_000_000;

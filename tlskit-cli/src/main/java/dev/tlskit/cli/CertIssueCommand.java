@@ -37,7 +37,8 @@ final class CertIssueCommand implements Callable<Integer> {
   String caPasswordEnv;
 
   @Option(names = "--name", paramLabel = "NAME",
-      description = "DNS name (repeatable; wildcards like *.example.test allowed). The first name is the subject CN.")
+      description = "Name for the certificate (repeatable): a server's DNS name (wildcards like *.example.test "
+          + "allowed), or for --client any user or service name (e.g. alice). The first name is the subject CN.")
   List<String> names = new ArrayList<>();
 
   @Option(names = "--ip", paramLabel = "ADDR", description = "IPv4 or IPv6 address (repeatable).")

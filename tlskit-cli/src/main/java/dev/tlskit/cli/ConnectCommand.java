@@ -10,6 +10,8 @@ import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.ValidationReport;
 import dev.tlskit.internal.json.JsonWriter;
+import dev.tlskit.internal.starttls.PreambleLines;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -86,7 +88,7 @@ final class ConnectCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     HostPort hp = HostPort.parse(target);
-    ConnectCommandStartTls.Protocol proto = starttls == null ? null : protocol();
+    StarttlsProtocol proto = starttls == null ? null : protocol();
     String peerName = ClientOptions.peerName(global, hp.host());
     TlsClient client = ClientOptions.client(global, policy()).build();
     if (proxy != null) client = client.toBuilder().proxy(proxy()).build();
@@ -99,11 +101,12 @@ final class ConnectCommand implements Callable<Integer> {
         info = conn.securityInfo();
       } else {
         conn = client.connectPlain(hp.host(), hp.port(), peerName);
-        TlsConnection c = conn;
-        info = new ConnectCommandStartTls(c, line -> {
+        // The capabilities are not asked again over TLS here: the relay hands the session to the user, who does.
+        proto.negotiate(PreambleLines.over(conn).transcript(line -> {
           transcript.add(line);
           if (!global.json) out.println(line);
-        }).upgrade(proto);
+        }));
+        info = conn.upgradeToTls();
       }
       if (info.clientCertificateRequested() && info.localChain().isEmpty()) {
         // TLS 1.3 servers refuse a missing client certificate only after the handshake: wait briefly for that.
@@ -169,11 +172,11 @@ final class ConnectCommand implements Callable<Integer> {
     }
   }
 
-  private ConnectCommandStartTls.Protocol protocol() {
+  private StarttlsProtocol protocol() {
     try {
-      return ConnectCommandStartTls.Protocol.valueOf(starttls.toUpperCase(Locale.ROOT));
+      return StarttlsProtocol.parse(starttls);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--starttls must be smtp, imap, pop3 or ftp: " + starttls);
+      throw new UsageException(e.getMessage(), e);
     }
   }
 

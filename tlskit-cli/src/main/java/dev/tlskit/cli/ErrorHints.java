@@ -5,13 +5,21 @@ import dev.tlskit.TlsSecurityException;
 import dev.tlskit.certs.CertificateFileException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /** Turns the error that ended a command into one line of advice: what to try next. */
 final class ErrorHints {
+  /** Alerts a server sends when it judged the client certificate we presented and refused it. */
+  private static final Pattern REFUSED_OUR_CERTIFICATE = Pattern.compile("fatal alert: (bad_certificate|"
+      + "certificate_unknown|unknown_ca|certificate_expired|certificate_revoked|unsupported_certificate)");
+
   private ErrorHints() {}
 
   /** Returns advice for {@code error}, or empty when the message says all there is to say. */
@@ -35,11 +43,22 @@ final class ErrorHints {
       case CertificateFileException e ->
           Optional.of("check the path and the format; 'tlskit cert show FILE' describes what a file holds");
       case UnknownHostException e -> Optional.of("check the host name (it does not resolve), or give an IP address");
-      case SocketTimeoutException e -> Optional.of("check the host and port (a firewall drops the packets?), or"
-          + " allow more time with --timeout SECONDS");
+      case SocketTimeoutException e -> Optional.of(message.toLowerCase(Locale.ROOT).contains("read")
+          ? "the server accepted the connection but said nothing in time: with --starttls, dial its plaintext port"
+              + " (587/143/110/21), not an implicit-TLS one (465/993/995/990), which waits for a handshake;"
+              + " or allow more time with --timeout SECONDS"
+          : "check the host and port (a firewall drops the packets?), or allow more time with --timeout SECONDS");
       case ConnectException e -> Optional.of("check the host and port: is the server running and listening there?"
           + " (for STARTTLS use the plaintext port, e.g. 587/143/110/21; for implicit TLS 465/993/995/990)");
       case NoRouteToHostException e -> Optional.of("check the address and your network route");
+      case SSLException e when message.contains("fatal alert: certificate_required") ->
+          Optional.of("the server requires a client certificate: give one with --cert FILE [--key FILE]");
+      case SSLException e when REFUSED_OUR_CERTIFICATE.matcher(message).find() ->
+          Optional.of("the server did not accept our client certificate: it must be issued by a CA the server"
+              + " trusts and be valid now ('tlskit cert show FILE' shows its issuer and dates)");
+      case SocketException e when message.contains("Broken pipe") || message.contains("Connection reset") ->
+          Optional.of("the server closed the connection; one that requires a client certificate does that when it"
+              + " gets none or refuses ours: check --cert/--key, and that the server trusts their issuer");
       default -> Optional.empty();
     };
   }
@@ -51,7 +70,8 @@ final class ErrorHints {
           : "see what the server accepts with 'tlskit probe HOST:PORT'; if it requires a client certificate, give"
               + " one with --cert FILE [--key FILE]";
       case UPGRADE_NOT_OFFERED -> "the server does not offer the upgrade on this port: use its implicit-TLS port"
-          + " (--tls implicit; 465/993/995/990) or check that you dialled the right service";
+          + " (465/993/995/990; 'connect' without --starttls, mail and ftp commands with --tls implicit) or check"
+          + " that you dialled the right service";
       case UPGRADE_REFUSED -> "the server refused to start TLS; 'tlskit connect HOST:PORT --starttls PROTO' shows"
           + " the exchange";
       case INJECTION_DETECTED -> "something on the path (or the server) sent data before the TLS handshake: do not"

@@ -29,8 +29,9 @@ final class HelpExamples {
           "tlskit connect example.com:443 --json --no-relay | jq .security.validation")),
       Map.entry("tlskit serve", List.of(
           "tlskit serve --port 8465 --self-signed",
-          "tlskit serve --port 8587 --protocol smtp --starttls --cert srv/cert.pem --key srv/key.pem",
-          "tlskit serve --port 8443 --cert srv/cert.pem --key srv/key.pem --client-auth need --trust ca/ca.pem")),
+          "tlskit serve --port 8443 --cert srv/cert.pem --key srv/key.pem --client-auth need --trust ca/ca.pem",
+          "tlskit serve --port 8587 --protocol smtp --starttls --cert srv/cert.pem --key srv/key.pem \\",
+          "    --client-auth need --trust ca/ca.pem")),
       Map.entry("tlskit cert", List.of(
           "tlskit cert ca --out ca",
           "tlskit cert issue --ca ca --name localhost --ip 127.0.0.1 --out srv",
@@ -52,7 +53,9 @@ final class HelpExamples {
       Map.entry("tlskit smtp send", List.of(
           "tlskit smtp send --server mail.example.com:587 --user alice --password-env MAIL_PASSWORD \\",
           "    --from alice@example.com --to bob@example.com --subject Hi --body Hello",
-          "tlskit smtp send --server mail.example.com --from a@example.com --to b@example.com --file message.eml")),
+          "tlskit smtp send --server mail.example.com --from a@example.com --to b@example.com --file message.eml",
+          "tlskit smtp send --server localhost:8587 --tls starttls --cert alice/cert.pem --key alice/key.pem \\",
+          "    --trust ca/ca.pem --from alice@example.test --to bob@example.test --subject Hi --body Hello")),
       Map.entry("tlskit imap", List.of(
           "tlskit imap list --server mail.example.com --user alice --password-env MAIL_PASSWORD",
           "tlskit imap fetch --server mail.example.com --user alice --password-env MAIL_PASSWORD --uid 42")),
@@ -119,6 +122,11 @@ final class HelpExamples {
   /** Returns the qualified names of the commands that have examples (for the test that every command has some). */
   static java.util.Set<String> commands() {
     return EXAMPLES.keySet();
+  }
+
+  /** Returns the example lines of {@code command} as its help shows them (for the test that each one parses). */
+  static List<String> examples(String command) {
+    return EXAMPLES.getOrDefault(command, List.of());
   }
 
   private static void collect(CommandLine cl, List<CommandLine> into) {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  ok", "  1  server or protocol refusal", "  2  usage error or unusable local file",
-        "  3  security failure (handshake or certificate rejected, STARTTLS absent/refused, injection)",
+        "  3  security failure (handshake or certificate rejected,",
+        "     STARTTLS absent or refused, injection detected)",
         "  4  network error or timeout"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

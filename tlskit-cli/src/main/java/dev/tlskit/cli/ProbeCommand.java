@@ -144,12 +144,6 @@ final class ProbeCommand implements Callable<Integer> {
   }
 
   private static int defaultPort(Starttls proto) {
-    if (proto == null) return 443;
-    return switch (proto) {
-      case SMTP -> 25;
-      case IMAP -> 143;
-      case POP3 -> 110;
-      case FTP -> 21;
-    };
+    return proto == null ? 443 : proto.protocol().defaultPort();
   }
 }

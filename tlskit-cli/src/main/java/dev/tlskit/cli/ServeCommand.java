@@ -67,6 +67,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Time a connection may stay silent (default: ${DEFAULT-VALUE}).")
   int idleSeconds;
 
+  @Option(names = "--setup-timeout", paramLabel = "SECONDS",
+      description = "Time a client has, from connecting, to be on TLS: the plaintext phase before STARTTLS and the "
+          + "handshake together; a client trickling plaintext is closed then (default: 60, and never less than "
+          + "--timeout).")
+  Integer setupSeconds;
+
   @Option(names = "--port", required = true, paramLabel = "P", description = "Port to listen on (0: any free port).")
   int port;
 
@@ -132,6 +138,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     if (clientAuth == Auth.none && trust != null) {
       throw new UsageException("--trust is only used with --client-auth want|need");
     }
+    if (setupSeconds != null && setupSeconds < timeoutSeconds) {
+      throw new UsageException("--setup-timeout " + setupSeconds + " is shorter than --timeout " + timeoutSeconds
+          + ", which it includes");
+    }
     if (listen.isEmpty()) listen.add("127.0.0.1");
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (String a : listen) addresses.add(new InetSocketAddress(a.replaceAll("^\\[|]$", ""), port));
@@ -146,6 +156,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         .alpn(alpn.toArray(String[]::new))
         .rejectUnknownServerNames(rejectUnknownSni)
         .listener(new LogLine(out, jsonLog));
+    if (setupSeconds != null) b.setupTimeout(Duration.ofSeconds(setupSeconds));
     if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
     if (clientAuth != Auth.none) {
       b.clientAuth(clientAuth == Auth.want ? TlsServer.ClientAuth.WANT : TlsServer.ClientAuth.NEED)

@@ -256,6 +256,30 @@ class ConnectCommandTest {
   }
 
   @Test
+  void starttlsReplyFollowedByInjectedPlaintextExitsThree() throws Exception {
+    HeldCertificate leaf = HeldCertificate.leaf(ca, "localhost");
+    // The upgrade reply and a forged one in a single write, as in CVE-2011-0411.
+    try (StartTlsPeer injecting = new StartTlsPeer(leaf, "220 test ESMTP",
+        Map.of("EHLO tlskit.invalid", "250-test\r\n250 STARTTLS"), "STARTTLS", "220 go ahead\r\n250 injected")) {
+      MainTest.Result r = connect("localhost:" + injecting.port(), "--starttls", "smtp", "--trust",
+          rootPem.toString(), "--no-relay");
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
+      assertThat(r.out()).contains("INJECTION_DETECTED").contains("250 injected").doesNotContain("Validation:");
+    }
+  }
+
+  @Test
+  void ftpFeatListingWithoutAuthTlsIsNotOfferedAndAuthTlsIsNeverSent() throws Exception {
+    HeldCertificate leaf = HeldCertificate.leaf(ca, "localhost");
+    try (StartTlsPeer ftp = new StartTlsPeer(leaf, "220 ready",
+        Map.of("FEAT", "211-Features:\r\n MDTM\r\n SIZE\r\n211 End"), "AUTH TLS", "234 go")) {
+      MainTest.Result r = connect("localhost:" + ftp.port(), "--starttls", "ftp", "--no-relay", "--json");
+      assertThat(r.code()).isEqualTo(3);
+      assertThat(r.out()).contains("UPGRADE_NOT_OFFERED").contains("C: FEAT").doesNotContain("C: AUTH TLS");
+    }
+  }
+
+  @Test
   void networkFailureExitsFourAndBadArgumentsTwo() throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -1,6 +1,7 @@
 package dev.tlskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.tlskit.CertificateProblem;
 import dev.tlskit.TlsSecurityException;
@@ -15,6 +16,8 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -50,6 +53,34 @@ class HelpAndHintsTest {
       assertThat(r[1]).as("help of '%s' shows an example of itself", command).contains("  " + command);
       assertThat(r[1]).as("help of '%s' has no colour when not on a terminal", command).doesNotContain("\u001b[");
     }
+  }
+
+  @Test
+  void everyHelpExampleParsesWithTodaysFlags() {
+    int checked = 0;
+    for (String command : HelpExamples.commands()) {
+      List<String> lines = HelpExamples.examples(command);
+      for (String example : String.join("\n", lines).replaceAll("\\\\\\n\\s*", "").split("\n")) {
+        List<String> args = exampleArgs(example);
+        assertThatCode(() -> new CommandLine(new Main()).parseArgs(args.toArray(String[]::new)))
+            .as("the example '%s' in the help of '%s'", example, command).doesNotThrowAnyException();
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(30);
+  }
+
+  /** Returns the arguments after "tlskit" in a help example: no comment, env prefix, pipe or redirection. */
+  private static List<String> exampleArgs(String example) {
+    String c = example.split(" {3,}")[0].strip(); // "tlskit demo      offline tour": the comment
+    if (c.startsWith("source <(")) c = c.substring("source <(".length(), c.length() - 1);
+    if (c.contains("| tlskit ")) c = c.substring(c.indexOf("| tlskit ") + 2);
+    c = c.replaceAll(" [|>] .*$", "").replaceAll("^([A-Z0-9_]+=\\S+ )+", "");
+    assertThat(c).as("example '%s'", example).startsWith("tlskit ");
+    List<String> args = new ArrayList<>();
+    Matcher m = Pattern.compile("'([^']*)'|(\\S+)").matcher(c.substring("tlskit ".length()));
+    while (m.find()) args.add(m.group(1) != null ? m.group(1) : m.group(2));
+    return args;
   }
 
   @Test
@@ -89,7 +120,34 @@ class HelpAndHintsTest {
         .contains("--timeout");
     assertThat(ErrorHints.hint(new java.io.IOException("wrapped", new ConnectException("refused")))).isPresent();
     assertThat(ErrorHints.hint(new TlsSecurityException(Reason.UPGRADE_NOT_OFFERED, "no STARTTLS"))).get()
-        .asString().contains("--tls implicit");
+        .asString().contains("--tls implicit").contains("'connect' without --starttls");
+    assertThat(ErrorHints.hint(new SocketTimeoutException("Connect timed out"))).get().asString()
+        .contains("firewall");
+  }
+
+  @Test
+  void alertsRefusingOurClientCertificateNameTheFix() {
+    assertThat(ErrorHints.hint(new javax.net.ssl.SSLHandshakeException(
+        "(certificate_required) Received fatal alert: certificate_required"))).get().asString().contains("--cert");
+    assertThat(ErrorHints.hint(new java.io.IOException("send failed", new javax.net.ssl.SSLHandshakeException(
+        "(certificate_unknown) Received fatal alert: certificate_unknown")))).get().asString()
+        .contains("did not accept our client certificate").contains("tlskit cert show");
+    assertThat(ErrorHints.hint(new java.net.SocketException("Broken pipe"))).get().asString()
+        .contains("client certificate").contains("--cert/--key");
+    assertThat(ErrorHints.hint(new javax.net.ssl.SSLHandshakeException("(handshake_failure) Received fatal alert:"
+        + " handshake_failure"))).isEmpty();
+  }
+
+  @Test
+  void starttlsToASilentServerSuggestsThePlaintextPort() throws Exception {
+    // An implicit-TLS port accepts the connection and waits for a ClientHello: to a STARTTLS client, silence.
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String[] r = run("connect", "127.0.0.1:" + silent.getLocalPort(), "--starttls", "smtp", "--no-relay",
+          "--timeout", "1");
+      assertThat(r[0]).isEqualTo("4");
+      assertThat(r[2]).contains("Try: the server accepted the connection but said nothing in time")
+          .contains("not an implicit-TLS one (465/993/995/990)").contains("--timeout");
+    }
   }
 
   private static TlsSecurityException rejected(ValidationReport report) {

@@ -1,0 +1,63 @@
+package dev.tlskit.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tlskit.certs.KeyType;
+import dev.tlskit.cli.BenchCommandMeasure;
+import dev.tlskit.cli.BenchCommandMeasure.Sample;
+import dev.tlskit.cli.BenchCommandStacks.Pki;
+import dev.tlskit.cli.BenchCommandStacks.Settings;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The Netty stacks of NettyComparison verify the server as the other stacks do and do the exercises they claim. */
+class NettyStackTest {
+  private static final Settings SETTINGS =
+      new Settings("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", KeyType.EC_P256, null);
+  private static final Pki PKI = Pki.create(KeyType.EC_P256);
+
+  @ParameterizedTest
+  @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+  void clientRefusesACertificateForAnotherName(SslProvider provider) throws IOException {
+    try (NettyStack stack = new NettyStack(PKI, SETTINGS, provider, "other.example", false)) {
+      assertThatThrownBy(stack::connect).isInstanceOf(IOException.class).hasMessageContaining("handshake failed");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+  void clientRefusesAServerItsCaDidNotSign(SslProvider provider) throws IOException {
+    Pki otherCa = new Pki(Pki.create(KeyType.EC_P256).ca(), PKI.leaf());
+    try (NettyStack stack = new NettyStack(otherCa, SETTINGS, provider, "localhost", false)) {
+      assertThatThrownBy(stack::connect).isInstanceOf(IOException.class).hasMessageContaining("handshake failed");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+  void fullHandshakesCheckTheCertificateEachTimeAndResumedOnesOnlyFirst(SslProvider provider) throws IOException {
+    try (NettyStack stack = new NettyStack(PKI, SETTINGS, provider, "localhost", false)) {
+      Sample full = BenchCommandMeasure.handshakes(stack, 150);
+      assertThat(stack.certificateChecks()).isEqualTo((long) full.units()).isPositive();
+    }
+    try (NettyStack stack = new NettyStack(PKI, SETTINGS, provider, "localhost", true)) {
+      BenchCommandMeasure.handshakes(stack, 1); // the first handshake is full and leaves a ticket
+      Sample resumed = BenchCommandMeasure.handshakes(stack, 150);
+      assertThat(resumed.units()).isPositive();
+      assertThat(stack.certificateChecks()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+  void serverConfirmsEveryByteTheClientSent(SslProvider provider) throws IOException {
+    try (NettyStack stack = new NettyStack(PKI, SETTINGS, provider, "localhost", false)) {
+      // throughput() fails unless the server's count equals the bytes sent: several batches of odd-sized messages
+      assertThat(BenchCommandMeasure.throughput(stack, 1000, 50).units()).isGreaterThan(1.0);
+      assertThat(BenchCommandMeasure.throughput(stack, 65536, 50).units()).isGreaterThan(1.0);
+    }
+  }
+}

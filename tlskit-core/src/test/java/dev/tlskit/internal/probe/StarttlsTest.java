@@ -1,0 +1,65 @@
+package dev.tlskit.internal.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tlskit.ProtocolException;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.TlsSecurityException.Reason;
+import dev.tlskit.internal.starttls.ScriptedPeer;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
+import java.net.InetAddress;
+import java.net.Socket;
+import org.junit.jupiter.api.Test;
+
+/** The probe's view of the shared STARTTLS preamble: each refusal becomes a {@link Starttls.StarttlsException}. */
+class StarttlsTest {
+  private static Starttls.StarttlsException upgradeFails(Starttls protocol, ScriptedPeer peer) throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
+      s.setSoTimeout(10_000);
+      Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+      assertThat(protocol.offered(protocol.greet(lines))).isTrue();
+      return catchThrowableOfType(Starttls.StarttlsException.class, () -> protocol.upgrade(lines));
+    }
+  }
+
+  @Test
+  void refusedUpgradeIsAStarttlsFailureCarryingTheTypedCause() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: FEAT", "S: 211-Features:", "S:  AUTH TLS",
+        "S: 211 End", "C: AUTH TLS", "S: 534 not now")) {
+      Starttls.StarttlsException e = upgradeFails(Starttls.FTP, peer);
+      assertThat(e).hasMessageContaining("534 not now");
+      assertThat(((TlsSecurityException) e.getCause()).reason()).isEqualTo(Reason.UPGRADE_REFUSED);
+    }
+  }
+
+  @Test
+  void bytesAfterTheUpgradeReplyStopTheProbeBeforeItsClientHello() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS",
+        "S: +OK begin TLS", "S: +OK injected")) {
+      Starttls.StarttlsException e = upgradeFails(Starttls.POP3, peer);
+      assertThat(((TlsSecurityException) e.getCause()).reason()).isEqualTo(Reason.INJECTION_DETECTED);
+      assertThat(e).hasMessageContaining("+OK injected");
+    }
+  }
+
+  @Test
+  void malformedGreetingIsAStarttlsFailure() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: hello, I am not SMTP");
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
+      s.setSoTimeout(10_000);
+      Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+      assertThatThrownBy(() -> Starttls.SMTP.greet(lines)).isInstanceOf(Starttls.StarttlsException.class)
+          .hasCauseInstanceOf(ProtocolException.class).hasMessageContaining("hello, I am not SMTP");
+    }
+  }
+
+  @Test
+  void namesAndPortsComeFromTheSharedPreamble() {
+    assertThat(Starttls.parse("IMAP").protocol()).isEqualTo(StarttlsProtocol.IMAP);
+    assertThat(Starttls.SMTP.protocol().defaultPort()).isEqualTo(25);
+    assertThatThrownBy(() -> Starttls.parse("gopher")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("smtp, imap, pop3 or ftp");
+  }
+}

@@ -1,0 +1,308 @@
+package dev.tlskit.internal.starttls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tlskit.CertifiedKey;
+import dev.tlskit.ProtocolException;
+import dev.tlskit.ServerCertificates;
+import dev.tlskit.ServerConnection;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsMode;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.TlsSecurityException;
+import dev.tlskit.TlsSecurityException.Reason;
+import dev.tlskit.TlsServer;
+import dev.tlskit.Trust;
+import dev.tlskit.certs.HeldCertificate;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The shared STARTTLS preamble against scripted loopback peers, over both transports it runs on: a plaintext
+ * {@link TlsConnection} ({@code tlskit connect}) and a raw socket read byte by byte ({@code tlskit probe}).
+ */
+class StarttlsProtocolTest {
+  /** How the client side reads: through a TlsConnection's buffer, or unbuffered from a socket. */
+  enum Transport { CONNECTION, RAW_SOCKET }
+
+  /** One client connection and the preamble lines over it. */
+  private record Client(PreambleLines lines, Closeable connection) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      connection.close();
+    }
+  }
+
+  private static Client open(Transport transport, int port) throws IOException {
+    if (transport == Transport.CONNECTION) {
+      TlsConnection c = TlsClient.builder().build().connectPlain("127.0.0.1", port, "mail.example.com");
+      return new Client(PreambleLines.over(c), c);
+    }
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+    s.setSoTimeout(10_000);
+    return new Client(PreambleLines.unbuffered(s.getInputStream(), s.getOutputStream()), s);
+  }
+
+  /** Runs {@code protocol}'s preamble against {@code peer}; returns the capabilities before TLS. */
+  private static List<String> negotiate(Transport transport, StarttlsProtocol protocol, ScriptedPeer peer)
+      throws IOException {
+    try (Client c = open(transport, peer.port())) {
+      return protocol.negotiate(c.lines());
+    }
+  }
+
+  private static void assertRefused(ThrowingCallable call, Reason reason, String messagePart) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(TlsSecurityException.class,
+        e -> assertThat(e.reason()).isEqualTo(reason)).hasMessageContaining(messagePart);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void smtpReadsMultiLineRepliesWholeAndFindsStarttlsAmongThem(Transport transport) throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer(
+        "S: 220-mail.example.com ESMTP", "S: 220 ready",
+        "C: EHLO tlskit.invalid",
+        "S: 250-mail.example.com greets you", "S: 250-PIPELINING", "S: 250-STARTTLS", "S: 250 SIZE 10240000",
+        "C: STARTTLS",
+        "S: 220 go ahead")) {
+      assertThat(negotiate(transport, StarttlsProtocol.SMTP, peer))
+          .containsExactly("PIPELINING", "STARTTLS", "SIZE 10240000");
+      assertThat(peer.received()).containsExactly("EHLO tlskit.invalid", "STARTTLS");
+      assertThat(peer.mismatches()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void smtpStrippedStarttlsIsNotOfferedAndNothingElseIsSent(Transport transport) throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx",
+        "S: 250 8BITMIME")) {
+      assertRefused(() -> negotiate(transport, StarttlsProtocol.SMTP, peer), Reason.UPGRADE_NOT_OFFERED,
+          "does not advertise STARTTLS");
+      assertThat(peer.received()).containsExactly("EHLO tlskit.invalid");
+    }
+  }
+
+  @Test
+  void smtpReplyThatChangesItsCodeMidwayIsMalformed() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx",
+        "S: 251 STARTTLS")) {
+      assertThatThrownBy(() -> negotiate(Transport.RAW_SOCKET, StarttlsProtocol.SMTP, peer))
+          .isInstanceOf(ProtocolException.class).hasMessageContaining("251 STARTTLS");
+      assertThat(peer.received()).containsExactly("EHLO tlskit.invalid");
+    }
+  }
+
+  @Test
+  void smtpStarttlsAnsweredWith454IsRefused() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx",
+        "S: 250 STARTTLS",
+        "C: STARTTLS", "S: 454 TLS not available due to temporary reason")) {
+      assertRefused(() -> negotiate(Transport.CONNECTION, StarttlsProtocol.SMTP, peer), Reason.UPGRADE_REFUSED,
+          "454 TLS not available");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void imapAsksForCapabilitiesEvenWhenTheGreetingListsThemAndSkipsUntaggedData(Transport transport)
+      throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer(
+        "S: * OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready",
+        "C: a001 CAPABILITY",
+        "S: * CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED", "S: a001 OK done",
+        "C: a002 STARTTLS",
+        "S: * OK still plaintext", "S: a002 OK begin TLS")) {
+      assertThat(negotiate(transport, StarttlsProtocol.IMAP, peer))
+          .containsExactly("IMAP4rev1", "STARTTLS", "LOGINDISABLED");
+      assertThat(peer.mismatches()).isEmpty();
+    }
+  }
+
+  @Test
+  void imapStarttlsListedOnlyInTheGreetingIsNotEnough() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: * OK [CAPABILITY IMAP4rev1 STARTTLS] ready",
+        "C: a001 CAPABILITY", "S: * CAPABILITY IMAP4rev1", "S: a001 OK done")) {
+      assertRefused(() -> negotiate(Transport.CONNECTION, StarttlsProtocol.IMAP, peer), Reason.UPGRADE_NOT_OFFERED,
+          "IMAP server does not advertise STARTTLS");
+      assertThat(peer.received()).containsExactly("a001 CAPABILITY");
+    }
+  }
+
+  @Test
+  void imapPreauthIsRefusedBeforeAnyCommand() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: * PREAUTH logged in as admin")) {
+      assertRefused(() -> negotiate(Transport.RAW_SOCKET, StarttlsProtocol.IMAP, peer), Reason.PREAUTH_REFUSED,
+          "PREAUTH");
+      assertThat(peer.received()).isEmpty();
+    }
+  }
+
+  @Test
+  void imapTaggedNoToStarttlsIsRefused() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: * OK ready", "C: a001 CAPABILITY",
+        "S: * CAPABILITY IMAP4rev1 STARTTLS", "S: a001 OK", "C: a002 STARTTLS", "S: a002 NO not today")) {
+      assertRefused(() -> negotiate(Transport.CONNECTION, StarttlsProtocol.IMAP, peer), Reason.UPGRADE_REFUSED,
+          "a002 NO not today");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void pop3StlsRefusedIsAnUpgradeRefusal(Transport transport) throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: +OK POP3 ready", "C: CAPA", "S: +OK", "S: USER", "S: STLS",
+        "S: .", "C: STLS", "S: -ERR not now")) {
+      assertRefused(() -> negotiate(transport, StarttlsProtocol.POP3, peer), Reason.UPGRADE_REFUSED,
+          "-ERR not now");
+      assertThat(peer.received()).containsExactly("CAPA", "STLS");
+    }
+  }
+
+  @Test
+  void pop3WithoutCapaDoesNotOfferStls() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: +OK POP3 ready", "C: CAPA", "S: -ERR unknown command")) {
+      assertRefused(() -> negotiate(Transport.RAW_SOCKET, StarttlsProtocol.POP3, peer), Reason.UPGRADE_NOT_OFFERED,
+          "does not advertise STLS");
+      assertThat(peer.received()).containsExactly("CAPA");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void ftpAuthTlsRefusedWith534IsAnUpgradeRefusal(Transport transport) throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer(
+        "S: 220-Welcome", "S:  free text inside an FTP reply", "S: 220 ready",
+        "C: FEAT",
+        "S: 211-Features:", "S:  MDTM", "S:  AUTH TLS", "S:  PBSZ", "S: 211 End",
+        "C: AUTH TLS",
+        "S: 534 policy forbids TLS")) {
+      assertRefused(() -> negotiate(transport, StarttlsProtocol.FTP, peer), Reason.UPGRADE_REFUSED,
+          "534 policy forbids TLS");
+      assertThat(peer.received()).containsExactly("FEAT", "AUTH TLS");
+    }
+  }
+
+  @Test
+  void ftpFeatListingWithoutAuthTlsIsNotOffered() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: FEAT", "S: 211-Features:", "S:  MDTM",
+        "S:  SIZE", "S: 211 End")) {
+      assertRefused(() -> negotiate(Transport.CONNECTION, StarttlsProtocol.FTP, peer), Reason.UPGRADE_NOT_OFFERED,
+          "does not advertise AUTH TLS");
+      assertThat(peer.received()).containsExactly("FEAT");
+    }
+  }
+
+  @Test
+  void ftpWithoutFeatLetsTheAuthTlsReplyDecide() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: FEAT", "S: 500 unknown command",
+        "C: AUTH TLS", "S: 234 AUTH TLS ok")) {
+      assertThat(negotiate(Transport.RAW_SOCKET, StarttlsProtocol.FTP, peer)).isEmpty();
+      assertThat(peer.received()).containsExactly("FEAT", "AUTH TLS");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void bytesAfterTheUpgradeReplyAreAnInjection(Transport transport) throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx",
+        "S: 250 STARTTLS",
+        "C: STARTTLS", "S: 220 go ahead", "S: 250-injected", "S: 250 AUTH PLAIN")) {
+      assertRefused(() -> negotiate(transport, StarttlsProtocol.SMTP, peer), Reason.INJECTION_DETECTED,
+          "250-injected");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void overlongLineIsAProtocolError(Transport transport) throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 " + "x".repeat(PreambleLines.MAX_LINE))) {
+      assertThatThrownBy(() -> negotiate(transport, StarttlsProtocol.SMTP, peer))
+          .isInstanceOf(ProtocolException.class).hasMessageContaining("longer than " + PreambleLines.MAX_LINE);
+      assertThat(peer.received()).isEmpty();
+    }
+  }
+
+  @Test
+  void endlessRepliesStopAtTheLineBudget() throws Exception {
+    List<String> script = new ArrayList<>(List.of("S: 220 ready", "C: EHLO tlskit.invalid"));
+    for (int i = 0; i < PreambleLines.MAX_LINES + 10; i++) script.add("S: 250-X" + i);
+    try (ScriptedPeer peer = new ScriptedPeer(script.toArray(String[]::new))) {
+      assertThatThrownBy(() -> negotiate(Transport.RAW_SOCKET, StarttlsProtocol.SMTP, peer))
+          .isInstanceOf(ProtocolException.class).hasMessageContaining("more than " + PreambleLines.MAX_LINES);
+    }
+  }
+
+  @Test
+  void transcriptShowsEveryCommandAndReply() throws Exception {
+    List<String> transcript = new ArrayList<>();
+    try (ScriptedPeer peer = new ScriptedPeer("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS",
+        "S: +OK begin TLS");
+        Client c = open(Transport.CONNECTION, peer.port())) {
+      StarttlsProtocol.POP3.negotiate(c.lines().transcript(transcript::add));
+    }
+    assertThat(transcript).containsExactly("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS",
+        "S: +OK begin TLS");
+  }
+
+  @Test
+  void commandsWithLineBreaksAreRefused() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer(); Client c = open(Transport.RAW_SOCKET, peer.port())) {
+      assertThatThrownBy(() -> c.lines().send("NOOP\r\nSTARTTLS")).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void parseNamesTheChoices() {
+    assertThat(StarttlsProtocol.parse("Pop3")).isEqualTo(StarttlsProtocol.POP3);
+    assertThatThrownBy(() -> StarttlsProtocol.parse("gopher")).hasMessageContaining("smtp, imap, pop3 or ftp")
+        .hasMessageContaining("gopher");
+  }
+
+  @Test
+  void capabilitiesAreAskedAgainOverTlsAndDifferFromThePlaintextOnes() throws Exception {
+    HeldCertificate root = HeldCertificate.root("Preamble Test Root");
+    HeldCertificate leaf = HeldCertificate.leaf(root, "localhost");
+    TlsServer server = TlsServer.builder(StarttlsProtocolTest::smtpSession,
+            ServerCertificates.of(CertifiedKey.of(leaf.privateKey(), leaf.chain())))
+        .mode(TlsMode.STARTTLS).listen("127.0.0.1", 0).start();
+    TlsClient client = TlsClient.builder()
+        .policy(TlsPolicy.builder().trust(Trust.anchors(root.certificate())).build()).build();
+    try (TlsConnection c = client.connectPlain("127.0.0.1", server.port(), "localhost")) {
+      List<String> before = StarttlsProtocol.SMTP.negotiate(PreambleLines.over(c));
+      assertThat(c.upgradeToTls().validation().trusted()).isTrue();
+      List<String> after = StarttlsProtocol.SMTP.capabilities(PreambleLines.over(c));
+
+      assertThat(before).containsExactly("STARTTLS", "SIZE 1000");
+      assertThat(after).containsExactly("AUTH PLAIN", "SIZE 1000");
+    } finally {
+      server.close();
+    }
+  }
+
+  private static void smtpSession(ServerConnection c) throws IOException {
+    c.writeLine("220 test ESMTP");
+    for (String line = c.readLine(1000); line != null; line = c.readLine(1000)) {
+      String cmd = line.toUpperCase(Locale.ROOT);
+      if (cmd.startsWith("EHLO ")) {
+        c.writeLine("250-test");
+        c.writeLine(c.isTls() ? "250-AUTH PLAIN" : "250-STARTTLS");
+        c.writeLine("250 SIZE 1000");
+      } else if (cmd.equals("STARTTLS") && !c.isTls()) {
+        c.upgradeToTls("220 go ahead");
+      } else {
+        c.writeLine("502 not implemented");
+      }
+    }
+  }
+}
