@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
  */
 final class ProbeCommandTestssl {
   /**
-   * The testssl.sh checks run: protocols ({@code -p}), the NULL/anon/export cipher lists ({@code -s}), forward
+   * The testssl.sh checks run: protocols and ALPN ({@code -p}), the NULL/anon/export cipher lists ({@code -s}), forward
    * secrecy and groups ({@code -f}), suites per version ({@code -E}), cipher order ({@code -P}), server defaults:
    * certificate, resumption, extensions, OCSP stapling ({@code -S}), secure renegotiation ({@code -R}), SWEET32
-   * ({@code -W}) and RC4 ({@code -4}). About 80 s per target on a busy 2-core machine.
+   * ({@code -W}) and RC4 ({@code -4}). 40 to 200 s per target on the shared 2-core machine, by load.
    */
   static final List<String> FLAGS = List.of("-p", "-s", "-f", "-E", "-P", "-S", "-R", "-W", "-4");
 

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * EC groups, TLS 1.2 + 1.3   PFS_ECDHE_curves (-f)                         groups.tls13 + groups.tls12
  * FFDHE groups               DH_groups (-f)                                groups.tls13 (ffdhe*)
  * DH prime size              "DH n" column of cipher-* (-E)                groups.dhBits
- * ALPN                       ALPN_HTTP2, ALPN (-S)                         alpn.accepted
+ * ALPN                       ALPN_HTTP2, ALPN (-p)                         alpn.accepted
  * session resumption         sessionresumption_ticket / _ID (-S)          resumption
  * OCSP stapling              OCSP_stapling (-S)                            ocspStapling
  * secure renegotiation       secure_renego (-R)                            secureRenegotiation
@@ -408,6 +408,7 @@ final class ProbeCommandTestsslComparison {
   /** Returns a one-line summary: what was compared and what disagreed. */
   @Override
   public String toString() {
-    return "testssl.sh " + testssl.get("scanTime") + " s, " + compared.size() + " checks compared " + new LinkedHashSet<>(compared) + "; mismatches: " + mismatches;
+    return "testssl.sh " + testssl.get("scanTime") + " s, " + compared.size() + " checks compared "
+        + new LinkedHashSet<>(compared) + "; mismatches: " + mismatches;
   }
 }

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The probe agrees with testssl.sh on every check both make (the table is in {@link ProbeCommandTestsslComparison}
- * and docs/probe.md), on real servers configured in different ways. Five run by default (about 80 s of testssl.sh
- * each, two at a time); more, among them vsftpd and dovecot over STARTTLS, with
- * {@code -Dtlskit.probe.testsslAll=true}.
+ * and docs/probe.md), on real servers configured in different ways. Five run by default (two testssl.sh at a time;
+ * the test took 93 to 255 s on the shared 2-core machine, by load); four more, among them vsftpd and dovecot over
+ * STARTTLS, with {@code -Dtlskit.probe.testsslAll=true}.
  */
 class ProbeCommandTestsslTest {
   @TempDir static Path dir;
