@@ -106,11 +106,18 @@ class ProbeCommandTestsslTest {
         "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-SHA"), null);
   }
 
-  /** TLS 1.2 only, DHE with the 2048-bit RFC 7919 prime and one RSA key-exchange suite, server order. */
+  /**
+   * TLS 1.2 only, DHE with the 2048-bit RFC 7919 prime and one RSA key-exchange suite, server order, and a chain to
+   * an RSA root that is not the test root (so the chain of trust fails in both tools).
+   */
   private static Server dheTls12() throws Exception {
-    return new Server("TLS 1.2 DHE 2048 + RSA kx, server order", peers.openssl(
-        peers.leaf().keyType(KeyType.RSA_2048).build(), "-tls1_2", "-serverpref",
-        "-dhparam", peers.ffdheParams("ffdhe2048").toString(), "-cipher",
+    HeldCertificate otherRoot = HeldCertificate.builder().commonName("Untrusted Root").keyType(KeyType.RSA_2048)
+        .certificateAuthority().validFor(Duration.ofDays(365)).build();
+    HeldCertificate leaf = HeldCertificate.builder().commonName("localhost").addSubjectAlternativeName("localhost")
+        .addSubjectAlternativeName("127.0.0.1").keyType(KeyType.RSA_2048).signedBy(otherRoot)
+        .validFor(Duration.ofDays(90)).build();
+    return new Server("TLS 1.2 DHE 2048 + RSA kx, server order, untrusted root", peers.openssl(leaf, "-tls1_2",
+        "-serverpref", "-dhparam", peers.ffdheParams("ffdhe2048").toString(), "-cipher",
         "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384"), null);
   }
 
