@@ -231,6 +231,20 @@ final class ProbeCommandPeers implements AutoCloseable {
     return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
   }
 
+  /** Writes the RFC 7919 finite-field group {@code group} ("ffdhe2048") as DH parameters for -dhparam. */
+  Path ffdheParams(String group) throws IOException, InterruptedException {
+    require(OPENSSL);
+    Path out = dir.resolve(group + ".pem");
+    Process p = new ProcessBuilder(OPENSSL, "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt",
+        "group:" + group, "-out", out.toString()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(group + ".log").toFile()).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException("openssl genpkey " + group + " failed: " + Files.readString(dir.resolve(group + ".log")));
+    }
+    return out;
+  }
+
   /** Writes bytes to a file in the test directory and returns its path. */
   Path file(String name, byte[] content) throws IOException {
     Path p = dir.resolve(name);

@@ -188,6 +188,17 @@ class ProbeCommandTest {
   }
 
   @Test
+  void anonymousDhPrimeIsMeasuredWhenNoSignedDheSuiteIsAccepted() throws Exception {
+    Path dh = peers.ffdheParams("ffdhe2048");
+    int port = peers.openssl(peers.leaf().keyType(KeyType.RSA_2048).build(), "-tls1_2", "-dhparam", dh.toString(),
+        "-cipher", "ECDHE-RSA-AES128-GCM-SHA256:ADH-AES128-SHA:@SECLEVEL=0");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(codes(r, TlsVersion.TLS_1_2)).containsExactlyInAnyOrder(0xC02F, 0x0034);
+    assertThat(r.dhBits()).isEqualTo(2048);
+  }
+
+  @Test
   void expiredCertificateIsAHighFindingAndExitsThree() throws Exception {
     Instant now = Instant.now();
     int port = peers.openssl(peers.leaf().validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))

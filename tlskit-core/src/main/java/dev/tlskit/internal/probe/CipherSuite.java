@@ -133,9 +133,12 @@ public record CipherSuite(int code, String name) {
     return name.contains("_CBC_");
   }
 
-  /** Returns true for ephemeral finite-field Diffie-Hellman. */
+  /**
+   * Returns true for ephemeral finite-field Diffie-Hellman, signed (DHE) or anonymous (DH_anon): both send the
+   * server's prime in ServerKeyExchange.
+   */
   public boolean dhe() {
-    return name.startsWith("TLS_DHE_");
+    return name.startsWith("TLS_DHE_") || name.startsWith("TLS_DH_anon_");
   }
 
   /** Returns true for ephemeral elliptic-curve Diffie-Hellman. */
