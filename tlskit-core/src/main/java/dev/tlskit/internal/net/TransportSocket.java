@@ -89,7 +89,8 @@ public final class TransportSocket extends Socket {
    * again, writes after a recorded failure throw it. Default false.
    */
   public void holdWriteFailures(boolean hold) {
-    this.holdWriteFailures = hold;
+    // Called on every TLS read that returns data: a volatile read is cheap there, a volatile write is a fence.
+    if (holdWriteFailures != hold) holdWriteFailures = hold;
   }
 
   /** Returns the write failure recorded while failures were held, or null. */
