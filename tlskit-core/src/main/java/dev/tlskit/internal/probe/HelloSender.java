@@ -31,11 +31,7 @@ final class HelloSender {
         TimeUnit.MILLISECONDS);
     try {
       if (target.starttls() != null) {
-        Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
-        if (!target.starttls().offered(target.starttls().greet(lines))) {
-          throw new Starttls.StarttlsException(target.starttls() + " server does not offer the upgrade");
-        }
-        target.starttls().upgrade(lines);
+        target.starttls().negotiate(new Starttls.Lines(s.getInputStream(), s.getOutputStream()));
       }
       OutputStream out = s.getOutputStream();
       out.write(hello.encode());

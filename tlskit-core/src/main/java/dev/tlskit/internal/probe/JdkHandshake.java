@@ -55,15 +55,8 @@ final class JdkHandshake {
         target.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
     try {
       List<String> before = List.of();
-      Starttls.Lines lines = null;
       if (target.starttls() != null) {
-        lines = new Starttls.Lines(plain.getInputStream(), plain.getOutputStream());
-        before = target.starttls().greet(lines);
-        if (!target.starttls().offered(before)) {
-          throw new Starttls.StarttlsException(target.starttls() + " server does not offer the upgrade; it offers "
-              + before);
-        }
-        target.starttls().upgrade(lines);
+        before = target.starttls().negotiate(new Starttls.Lines(plain.getInputStream(), plain.getOutputStream()));
       }
       SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, target.peerName(), target.port(),
           true);

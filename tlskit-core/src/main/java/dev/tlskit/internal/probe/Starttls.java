@@ -53,10 +53,13 @@ public enum Starttls {
     return protocol.offers(capabilities);
   }
 
-  /** Asks for the upgrade; returns when the server agreed and sent nothing after its reply. */
-  void upgrade(Lines io) throws IOException {
+  /**
+   * Greets, requires the upgrade to be offered and asks for it ({@link StarttlsProtocol#negotiate}); returns the
+   * capabilities offered before TLS once the server agreed and sent nothing after its reply.
+   */
+  List<String> negotiate(Lines io) throws IOException {
     try {
-      protocol.requestUpgrade(io.lines);
+      return protocol.negotiate(io.lines);
     } catch (TlsKitException e) {
       throw new StarttlsException(e);
     }
@@ -70,10 +73,6 @@ public enum Starttls {
   /** The server did not offer or refused the upgrade, or broke the protocol before it. */
   public static final class StarttlsException extends IOException {
     private static final long serialVersionUID = 1L;
-
-    StarttlsException(String message) {
-      super(message);
-    }
 
     StarttlsException(TlsKitException cause) {
       super(cause.getMessage(), cause);

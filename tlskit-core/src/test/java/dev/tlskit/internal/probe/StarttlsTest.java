@@ -19,8 +19,18 @@ class StarttlsTest {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
       s.setSoTimeout(10_000);
       Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
-      assertThat(protocol.offered(protocol.greet(lines))).isTrue();
-      return catchThrowableOfType(Starttls.StarttlsException.class, () -> protocol.upgrade(lines));
+      return catchThrowableOfType(Starttls.StarttlsException.class, () -> protocol.negotiate(lines));
+    }
+  }
+
+  @Test
+  void anUpgradeNotOfferedIsAStarttlsFailureAndTheCommandIsNeverSent() throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mail",
+        "S: 250 AUTH PLAIN")) {
+      Starttls.StarttlsException e = upgradeFails(Starttls.SMTP, peer);
+      assertThat(((TlsSecurityException) e.getCause()).reason()).isEqualTo(Reason.UPGRADE_NOT_OFFERED);
+      assertThat(e).hasMessageContaining("does not advertise STARTTLS");
+      assertThat(peer.received()).containsExactly("EHLO tlskit.invalid");
     }
   }
 
