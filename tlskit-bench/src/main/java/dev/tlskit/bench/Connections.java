@@ -5,7 +5,7 @@ import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
-import dev.tlskit.cli.BenchCommandStacks;
+import dev.tlskit.bench.stacks.BenchStacks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ final class Connections {
       threads.add(Thread.ofVirtual().start(() -> {
         try {
           TlsConnection c = client.connectTls("127.0.0.1", port, "localhost");
-          c.output().write(new byte[] {BenchCommandStacks.ECHO, 'x'});
+          c.output().write(new byte[] {BenchStacks.ECHO, 'x'});
           c.output().flush();
           if (c.input().read() != 'x') throw new IOException("no echo");
           opened.add(c);

@@ -1,7 +1,7 @@
 package dev.tlskit.bench;
 
 import dev.tlskit.TlsConnection;
-import dev.tlskit.cli.BenchCommandJson;
+import dev.tlskit.bench.stacks.BenchJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +32,7 @@ public final class EchoLatency {
     long seconds = args.length > 2 ? Long.parseLong(args[2]) : 20;
     long warmupSeconds = args.length > 3 ? Long.parseLong(args[3]) : 5;
     Path out = args.length > 4 ? Path.of(args[4]) : null;
-    String loadStart = BenchCommandJson.loadAverage();
+    String loadStart = BenchJson.loadAverage();
     try (ServerProcess server = ServerProcess.start("-Xmx2g")) {
       List<TlsConnection> open = Connections.open(server.port, server.ca, n, System.nanoTime() + 300_000_000_000L, 32);
       long t0 = System.nanoTime();
@@ -69,10 +69,10 @@ public final class EchoLatency {
       pct.put("max_ms", all.length == 0 ? -1 : Math.round(all[all.length - 1] / 1e4) / 100.0);
       r.put("latency", pct);
       r.put("jdk", Runtime.version().toString());
-      r.put("cpu", BenchCommandJson.cpuModel());
+      r.put("cpu", BenchJson.cpuModel());
       r.put("nproc", Runtime.getRuntime().availableProcessors());
-      r.put("load_avg", Map.of("start", loadStart, "end", BenchCommandJson.loadAverage()));
-      String json = BenchCommandJson.write(r);
+      r.put("load_avg", Map.of("start", loadStart, "end", BenchJson.loadAverage()));
+      String json = BenchJson.write(r);
       System.out.println(json);
       if (out != null) Files.writeString(out, json + "\n");
       Connections.closeAll(open);

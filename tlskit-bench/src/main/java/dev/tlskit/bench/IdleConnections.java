@@ -1,7 +1,7 @@
 package dev.tlskit.bench;
 
 import dev.tlskit.TlsConnection;
-import dev.tlskit.cli.BenchCommandJson;
+import dev.tlskit.bench.stacks.BenchJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,7 +34,7 @@ public final class IdleConnections {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     long limitSeconds = args.length > 1 ? Long.parseLong(args[1]) : 300;
     Path out = args.length > 2 ? Path.of(args[2]) : null;
-    String loadStart = BenchCommandJson.loadAverage();
+    String loadStart = BenchJson.loadAverage();
     try (ServerProcess server = ServerProcess.start("-Xmx4g", "-XX:+UseG1GC")) {
       // Warm the server (JIT, TLS context, session cache) so that the baseline holds no first-use garbage.
       Connections.closeAll(Connections.open(server.port, server.ca, 200, System.nanoTime() + 60_000_000_000L, 16));
@@ -61,11 +61,11 @@ public final class IdleConnections {
       r.put("heap_bytes_per_connection", opened == 0 ? 0 : (after[0] - before[0]) / opened);
       r.put("rss_bytes_per_connection", opened == 0 || rssBefore < 0 ? -1 : (rssAfter - rssBefore) / opened);
       r.put("jdk", Runtime.version().toString());
-      r.put("cpu", BenchCommandJson.cpuModel());
+      r.put("cpu", BenchJson.cpuModel());
       r.put("nproc", Runtime.getRuntime().availableProcessors());
-      r.put("load_avg", Map.of("start", loadStart, "end", BenchCommandJson.loadAverage()));
+      r.put("load_avg", Map.of("start", loadStart, "end", BenchJson.loadAverage()));
       if (out != null) histogram(server, Path.of(out.toString().replaceFirst("\\.json$", "") + "-histogram.txt"));
-      String json = BenchCommandJson.write(r);
+      String json = BenchJson.write(r);
       System.out.println(json);
       if (out != null) Files.writeString(out, json + "\n");
       Connections.closeAll(open);

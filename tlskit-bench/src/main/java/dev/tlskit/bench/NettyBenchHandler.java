@@ -1,13 +1,13 @@
 package dev.tlskit.bench;
 
-import dev.tlskit.cli.BenchCommandStacks;
+import dev.tlskit.bench.stacks.BenchStacks;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 
 /**
- * Serves the ping and throughput exercises of the bench protocol ({@link BenchCommandStacks#serve}) on the Netty
+ * Serves the ping and throughput exercises of the bench protocol ({@link BenchStacks#serve}) on the Netty
  * event loop, behind an {@code SslHandler}, as a Netty server would: no blocking, state kept between reads.
  * 'P': answers 'p' and waits for the client to close. 'T': reads batches of [8-byte length][that many bytes] until a
  * zero length, then answers the 8-byte total received. Anything else closes the connection.
@@ -28,10 +28,10 @@ final class NettyBenchHandler extends ChannelInboundHandlerAdapter {
         switch (state) {
           case EXERCISE -> {
             int exercise = in.readByte();
-            if (exercise == BenchCommandStacks.PING) {
+            if (exercise == BenchStacks.PING) {
               state = State.DONE;
               ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('p'));
-            } else if (exercise == BenchCommandStacks.THROUGHPUT) {
+            } else if (exercise == BenchStacks.THROUGHPUT) {
               state = State.LENGTH;
             } else {
               ctx.close();

@@ -1,14 +1,14 @@
 package dev.tlskit.bench;
 
 import dev.tlskit.certs.KeyType;
-import dev.tlskit.cli.BenchCommandJson;
-import dev.tlskit.cli.BenchCommandMeasure;
-import dev.tlskit.cli.BenchCommandMeasure.Sample;
-import dev.tlskit.cli.BenchCommandStacks;
-import dev.tlskit.cli.BenchCommandStacks.Link;
-import dev.tlskit.cli.BenchCommandStacks.Pki;
-import dev.tlskit.cli.BenchCommandStacks.Settings;
-import dev.tlskit.cli.BenchCommandStacks.Stack;
+import dev.tlskit.bench.stacks.BenchJson;
+import dev.tlskit.bench.stacks.BenchMeasure;
+import dev.tlskit.bench.stacks.BenchMeasure.Sample;
+import dev.tlskit.bench.stacks.BenchStacks;
+import dev.tlskit.bench.stacks.BenchStacks.Link;
+import dev.tlskit.bench.stacks.BenchStacks.Pki;
+import dev.tlskit.bench.stacks.BenchStacks.Settings;
+import dev.tlskit.bench.stacks.BenchStacks.Stack;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.Version;
@@ -29,7 +29,7 @@ import java.util.Map;
  * {@code TlsServer}), the raw JDK {@code SSLSocket}, Netty with its JDK engine and Netty with its OpenSSL engine
  * (BoringSSL from netty-tcnative). Same throwaway EC P-256 key, TLS 1.3, TLS_AES_128_GCM_SHA256, x25519 for all.
  * Measures throughput by message size and full and resumed handshakes per second with the loops of
- * {@code tlskit bench} ({@link BenchCommandMeasure}), each figure the mean of two slices per stack taken in the
+ * {@code tlskit bench} ({@link BenchMeasure}), each figure the mean of two slices per stack taken in the
  * order A B C D D C B A after a warm-up of every stack, plus the process CPU per MB or per handshake.
  *
  * <p>Usage: {@code NettyComparison [SECONDS] [JSON-FILE]}: SECONDS per stack per figure (default 3); the JSON is
@@ -56,7 +56,7 @@ public final class NettyComparison {
     if (!(seconds > 0 && seconds <= 600)) throw new IllegalArgumentException("seconds must be in (0, 600]: " + seconds);
     Map<String, Object> report = run(seconds, Math.min(2.0, seconds), SIZES, System.out);
     if (json != null) {
-      Files.writeString(json, BenchCommandJson.write(report) + "\n");
+      Files.writeString(json, BenchJson.write(report) + "\n");
       System.out.println("JSON written to " + json);
     }
   }
@@ -76,7 +76,7 @@ public final class NettyComparison {
     }
 
     Sample sample(Stack stack, long millis) throws IOException {
-      return size > 0 ? BenchCommandMeasure.throughput(stack, size, millis) : BenchCommandMeasure.handshakes(stack, millis);
+      return size > 0 ? BenchMeasure.throughput(stack, size, millis) : BenchMeasure.handshakes(stack, millis);
     }
 
     String label() {
@@ -103,7 +103,7 @@ public final class NettyComparison {
     long warmupMillis = Math.round(warmupSeconds * 1000);
     Settings settings = new Settings("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", KeyType.EC_P256, null);
     Pki pki = Pki.create(settings.keyType());
-    String loadStart = BenchCommandJson.loadAverage();
+    String loadStart = BenchJson.loadAverage();
     String start = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
 
     List<Figure> figures = new ArrayList<>();
@@ -119,8 +119,8 @@ public final class NettyComparison {
       for (int i = 0; i < stacks.length; i++) negotiated.put(KEYS[i], negotiated(stacks[i]));
       int warmupSize = sizes.contains(16384) ? 16384 : sizes.get(sizes.size() - 1);
       for (Stack s : stacks) {
-        BenchCommandMeasure.throughput(s, warmupSize, Math.max(1, warmupMillis / 2));
-        BenchCommandMeasure.handshakes(s, Math.max(1, warmupMillis / 2));
+        BenchMeasure.throughput(s, warmupSize, Math.max(1, warmupMillis / 2));
+        BenchMeasure.handshakes(s, Math.max(1, warmupMillis / 2));
       }
       for (Figure f : figures) {
         if (!f.resumed) measure(f, stacks, sliceMillis);
@@ -131,14 +131,14 @@ public final class NettyComparison {
     stacks = open(pki, settings, true);
     try {
       // Resumption runs code paths (PSK, tickets) that full handshakes leave cold: warm them for every stack too.
-      for (Stack s : stacks) BenchCommandMeasure.handshakes(s, Math.max(1, warmupMillis / 2));
+      for (Stack s : stacks) BenchMeasure.handshakes(s, Math.max(1, warmupMillis / 2));
       measure(resumed, stacks, sliceMillis);
     } finally {
       closeAll(stacks);
     }
 
     Map<String, Object> report = report(settings, seconds, start, negotiated, figures, loadStart,
-        BenchCommandJson.loadAverage());
+        BenchJson.loadAverage());
     print(out, report, figures);
     return report;
   }
@@ -146,10 +146,10 @@ public final class NettyComparison {
   private static Stack[] open(Pki pki, Settings s, boolean resumption) throws IOException {
     Stack[] stacks = new Stack[KEYS.length];
     try {
-      stacks[0] = BenchCommandStacks.tlskit(pki, s, resumption);
-      stacks[1] = BenchCommandStacks.jdk(pki, s, resumption);
-      stacks[2] = new NettyStack(pki, s, SslProvider.JDK, BenchCommandStacks.PEER_NAME, resumption);
-      stacks[3] = new NettyStack(pki, s, SslProvider.OPENSSL, BenchCommandStacks.PEER_NAME, resumption);
+      stacks[0] = BenchStacks.tlskit(pki, s, resumption);
+      stacks[1] = BenchStacks.jdk(pki, s, resumption);
+      stacks[2] = new NettyStack(pki, s, SslProvider.JDK, BenchStacks.PEER_NAME, resumption);
+      stacks[3] = new NettyStack(pki, s, SslProvider.OPENSSL, BenchStacks.PEER_NAME, resumption);
       return stacks;
     } catch (IOException | RuntimeException e) {
       closeAll(stacks);
@@ -216,7 +216,7 @@ public final class NettyComparison {
     r.put("openssl", OpenSsl.versionString());
     r.put("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
         + System.getProperty("java.vendor") + ")");
-    r.put("cpu", BenchCommandJson.cpuModel());
+    r.put("cpu", BenchJson.cpuModel());
     r.put("nproc", Runtime.getRuntime().availableProcessors());
     r.put("load_avg", Map.of("start", loadStart, "end", loadEnd));
     List<Object> throughput = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.tlskit.bench;
 
-import dev.tlskit.cli.BenchCommandStacks.Link;
+import dev.tlskit.bench.stacks.BenchStacks.Link;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

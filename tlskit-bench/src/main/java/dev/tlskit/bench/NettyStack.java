@@ -1,10 +1,10 @@
 package dev.tlskit.bench;
 
-import dev.tlskit.cli.BenchCommandStacks;
-import dev.tlskit.cli.BenchCommandStacks.Link;
-import dev.tlskit.cli.BenchCommandStacks.Pki;
-import dev.tlskit.cli.BenchCommandStacks.Settings;
-import dev.tlskit.cli.BenchCommandStacks.Stack;
+import dev.tlskit.bench.stacks.BenchStacks;
+import dev.tlskit.bench.stacks.BenchStacks.Link;
+import dev.tlskit.bench.stacks.BenchStacks.Pki;
+import dev.tlskit.bench.stacks.BenchStacks.Settings;
+import dev.tlskit.bench.stacks.BenchStacks.Stack;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

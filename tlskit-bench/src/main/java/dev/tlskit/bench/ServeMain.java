@@ -2,7 +2,7 @@ package dev.tlskit.bench;
 
 import dev.tlskit.ServerCertificates;
 import dev.tlskit.TlsServer;
-import dev.tlskit.cli.BenchCommandStacks;
+import dev.tlskit.bench.stacks.BenchStacks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -30,7 +30,7 @@ public final class ServeMain {
       java.security.Security.insertProviderAt(
           (java.security.Provider) Class.forName("org.conscrypt.Conscrypt").getMethod("newProvider").invoke(null), 1);
     }
-    TlsServer server = TlsServer.builder(c -> BenchCommandStacks.serve(c.input(), c.output()), certs)
+    TlsServer server = TlsServer.builder(c -> BenchStacks.serve(c.input(), c.output()), certs)
         .listen("127.0.0.1", port).maxConnections(max).backlog(4096)
         .idleTimeout(Duration.ofMinutes(10)).start();
     System.out.println("PORT " + server.port());

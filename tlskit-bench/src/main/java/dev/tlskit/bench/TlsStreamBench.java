@@ -1,10 +1,10 @@
 package dev.tlskit.bench;
 
 import dev.tlskit.certs.KeyType;
-import dev.tlskit.cli.BenchCommandStacks;
-import dev.tlskit.cli.BenchCommandStacks.Link;
-import dev.tlskit.cli.BenchCommandStacks.Settings;
-import dev.tlskit.cli.BenchCommandStacks.Stack;
+import dev.tlskit.bench.stacks.BenchStacks;
+import dev.tlskit.bench.stacks.BenchStacks.Link;
+import dev.tlskit.bench.stacks.BenchStacks.Settings;
+import dev.tlskit.bench.stacks.BenchStacks.Stack;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -49,19 +49,19 @@ public class TlsStreamBench {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    BenchCommandStacks.Pki pki = BenchCommandStacks.Pki.create(KeyType.EC_P256);
+    BenchStacks.Pki pki = BenchStacks.Pki.create(KeyType.EC_P256);
     Settings s = new Settings("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", KeyType.EC_P256, null);
-    server = stack.equals("tlskit") ? BenchCommandStacks.tlskit(pki, s, true) : BenchCommandStacks.jdk(pki, s, true);
+    server = stack.equals("tlskit") ? BenchStacks.tlskit(pki, s, true) : BenchStacks.jdk(pki, s, true);
     message = new byte[recordSize];
     readBuffer = new byte[recordSize];
     sink = server.connect();
     DataOutputStream header = new DataOutputStream(sink.out());
-    header.write(BenchCommandStacks.THROUGHPUT);
+    header.write(BenchStacks.THROUGHPUT);
     header.writeLong(Long.MAX_VALUE); // one endless batch: the server reads and discards
     header.flush();
     source = server.connect();
     DataOutputStream request = new DataOutputStream(source.out());
-    request.write(BenchCommandStacks.SOURCE);
+    request.write(BenchStacks.SOURCE);
     request.writeInt(recordSize);
     request.flush();
   }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.certs.KeyType;
-import dev.tlskit.cli.BenchCommandMeasure;
-import dev.tlskit.cli.BenchCommandMeasure.Sample;
-import dev.tlskit.cli.BenchCommandStacks.Pki;
-import dev.tlskit.cli.BenchCommandStacks.Settings;
+import dev.tlskit.bench.stacks.BenchMeasure;
+import dev.tlskit.bench.stacks.BenchMeasure.Sample;
+import dev.tlskit.bench.stacks.BenchStacks.Pki;
+import dev.tlskit.bench.stacks.BenchStacks.Settings;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,12 +40,12 @@ class NettyStackTest {
   @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
   void fullHandshakesCheckTheCertificateEachTimeAndResumedOnesOnlyFirst(SslProvider provider) throws IOException {
     try (NettyStack stack = new NettyStack(PKI, SETTINGS, provider, "localhost", false)) {
-      Sample full = BenchCommandMeasure.handshakes(stack, 150);
+      Sample full = BenchMeasure.handshakes(stack, 150);
       assertThat(stack.certificateChecks()).isEqualTo((long) full.units()).isPositive();
     }
     try (NettyStack stack = new NettyStack(PKI, SETTINGS, provider, "localhost", true)) {
-      BenchCommandMeasure.handshakes(stack, 1); // the first handshake is full and leaves a ticket
-      Sample resumed = BenchCommandMeasure.handshakes(stack, 150);
+      BenchMeasure.handshakes(stack, 1); // the first handshake is full and leaves a ticket
+      Sample resumed = BenchMeasure.handshakes(stack, 150);
       assertThat(resumed.units()).isPositive();
       assertThat(stack.certificateChecks()).isEqualTo(1);
     }
@@ -56,8 +56,8 @@ class NettyStackTest {
   void serverConfirmsEveryByteTheClientSent(SslProvider provider) throws IOException {
     try (NettyStack stack = new NettyStack(PKI, SETTINGS, provider, "localhost", false)) {
       // throughput() fails unless the server's count equals the bytes sent: several batches of odd-sized messages
-      assertThat(BenchCommandMeasure.throughput(stack, 1000, 50).units()).isGreaterThan(1.0);
-      assertThat(BenchCommandMeasure.throughput(stack, 65536, 50).units()).isGreaterThan(1.0);
+      assertThat(BenchMeasure.throughput(stack, 1000, 50).units()).isGreaterThan(1.0);
+      assertThat(BenchMeasure.throughput(stack, 65536, 50).units()).isGreaterThan(1.0);
     }
   }
 }

@@ -1,9 +1,12 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.bench.stacks.BenchJson;
+import dev.tlskit.bench.stacks.BenchMeasure;
+import dev.tlskit.bench.stacks.BenchStacks;
+import dev.tlskit.bench.stacks.BenchStacks.Pki;
+import dev.tlskit.bench.stacks.BenchStacks.Settings;
+import dev.tlskit.bench.stacks.BenchStacks.Stack;
 import dev.tlskit.certs.KeyType;
-import dev.tlskit.cli.BenchCommandStacks.Pki;
-import dev.tlskit.cli.BenchCommandStacks.Settings;
-import dev.tlskit.cli.BenchCommandStacks.Stack;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -99,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
     long sliceMillis = Math.max(50, Math.round(seconds * 500));
     long warmupMillis = Math.round((warmup != null ? warmup : quick ? 0.3 : 2.0) * 1000);
     Settings settings = new Settings(protocol, suite, group, keyType(key), provider(provider));
-    String loadStart = BenchCommandJson.loadAverage();
+    String loadStart = BenchJson.loadAverage();
     Pki pki = Pki.create(settings.keyType());
 
     String[] negotiated = new String[2];
@@ -109,8 +112,8 @@ final class BenchCommand implements Callable<Integer> {
     if (!quick) figures.add(new Figure("handshakes", 0, true));
 
     try (ProgressBar bar = progress(figures.size() * 4 + 2)) {
-      try (Stack tlskit = BenchCommandStacks.tlskit(pki, settings, false);
-           Stack jdk = BenchCommandStacks.jdk(pki, settings, false)) {
+      try (Stack tlskit = BenchStacks.tlskit(pki, settings, false);
+           Stack jdk = BenchStacks.jdk(pki, settings, false)) {
         negotiated[0] = suiteOf(tlskit);
         negotiated[1] = suiteOf(jdk);
         if (!"jdk".equals(only)) warmUp(tlskit, headlineSize, warmupMillis, bar);
@@ -121,17 +124,17 @@ final class BenchCommand implements Callable<Integer> {
       }
       for (Figure f : figures) {
         if (!f.resumed) continue;
-        try (Stack tlskit = BenchCommandStacks.tlskit(pki, settings, true);
-             Stack jdk = BenchCommandStacks.jdk(pki, settings, true)) {
+        try (Stack tlskit = BenchStacks.tlskit(pki, settings, true);
+             Stack jdk = BenchStacks.jdk(pki, settings, true)) {
           measure(f, only, tlskit, jdk, sliceMillis, bar);
         }
       }
     }
 
-    Map<String, Object> result = report(settings, negotiated, figures, headlineSize, loadStart, BenchCommandJson.loadAverage());
+    Map<String, Object> result = report(settings, negotiated, figures, headlineSize, loadStart, BenchJson.loadAverage());
     printTable(out, result, figures);
     if (json != null) {
-      Files.writeString(json, BenchCommandJson.write(result) + "\n");
+      Files.writeString(json, BenchJson.write(result) + "\n");
       out.println("JSON written to " + json);
     }
     return ExitCodes.OK;
@@ -155,9 +158,9 @@ final class BenchCommand implements Callable<Integer> {
       this.resumed = resumed;
     }
 
-    BenchCommandMeasure.Sample sample(Stack stack, long millis) throws IOException {
+    BenchMeasure.Sample sample(Stack stack, long millis) throws IOException {
       return kind.equals("throughput")
-          ? BenchCommandMeasure.throughput(stack, size, millis) : BenchCommandMeasure.handshakes(stack, millis);
+          ? BenchMeasure.throughput(stack, size, millis) : BenchMeasure.handshakes(stack, millis);
     }
 
     /** Returns milliseconds of process CPU per MB or per handshake. */
@@ -176,8 +179,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static void warmUp(Stack stack, int size, long millis, ProgressBar bar) throws IOException {
-    BenchCommandMeasure.throughput(stack, size, millis / 2);
-    BenchCommandMeasure.handshakes(stack, millis / 2);
+    BenchMeasure.throughput(stack, size, millis / 2);
+    BenchMeasure.handshakes(stack, millis / 2);
     step(bar, "warm-up");
   }
 
@@ -320,7 +323,7 @@ final class BenchCommand implements Callable<Integer> {
     r.put("key", s.keyType().cliName());
     r.put("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
         + System.getProperty("java.vendor") + ")");
-    r.put("cpu", BenchCommandJson.cpuModel());
+    r.put("cpu", BenchJson.cpuModel());
     r.put("nproc", Runtime.getRuntime().availableProcessors());
     r.put("load_avg", Map.of("start", loadStart, "end", loadEnd));
     Map<String, Object> tp = new LinkedHashMap<>();

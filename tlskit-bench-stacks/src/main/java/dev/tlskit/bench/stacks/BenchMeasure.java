@@ -1,7 +1,7 @@
-package dev.tlskit.cli;
+package dev.tlskit.bench.stacks;
 
-import dev.tlskit.cli.BenchCommandStacks.Link;
-import dev.tlskit.cli.BenchCommandStacks.Stack;
+import dev.tlskit.bench.stacks.BenchStacks.Link;
+import dev.tlskit.bench.stacks.BenchStacks.Stack;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -10,12 +10,12 @@ import java.util.Random;
 
 /**
  * Drives one stack for a while and returns what it did: megabytes moved or handshakes made, and the time taken.
- * Public for tlskit-bench's comparisons (which run on the class path); the package is not exported.
+ * Shared by {@code tlskit bench} and tlskit-bench's comparisons (which run on the class path).
  */
-public final class BenchCommandMeasure {
+public final class BenchMeasure {
   private static final long BATCH_BYTES = 1 << 20;
 
-  private BenchCommandMeasure() {}
+  private BenchMeasure() {}
 
   /** {@code units} (MB or handshakes) done in {@code seconds} of wall time, using {@code cpuSeconds} of process CPU. */
   public record Sample(double units, double seconds, double cpuSeconds) {
@@ -41,7 +41,7 @@ public final class BenchCommandMeasure {
     try (Link link = stack.connect()) {
       OutputStream out = link.out();
       DataOutputStream header = new DataOutputStream(out);
-      out.write(BenchCommandStacks.THROUGHPUT);
+      out.write(BenchStacks.THROUGHPUT);
       double cpu = processCpuSeconds();
       long start = System.nanoTime();
       long deadline = start + millis * 1_000_000;
@@ -74,7 +74,7 @@ public final class BenchCommandMeasure {
     long n = 0;
     do {
       try (Link link = stack.connect()) {
-        link.out().write(BenchCommandStacks.PING);
+        link.out().write(BenchStacks.PING);
         link.out().flush();
         if (link.in().read() != 'p') throw new IOException("bench server did not answer the ping");
       }

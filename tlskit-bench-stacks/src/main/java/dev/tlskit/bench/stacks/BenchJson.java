@@ -1,4 +1,4 @@
-package dev.tlskit.cli;
+package dev.tlskit.bench.stacks;
 
 import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Writes the benchmark results as JSON. Public for the load drivers of tlskit-bench; the package is not exported. */
-public final class BenchCommandJson {
-  private BenchCommandJson() {}
+/** Writes the benchmark results as JSON. Shared by {@code tlskit bench} and the load drivers of tlskit-bench. */
+public final class BenchJson {
+  private BenchJson() {}
 
   /** Returns the CPU model from /proc/cpuinfo, else the architecture. */
   public static String cpuModel() {

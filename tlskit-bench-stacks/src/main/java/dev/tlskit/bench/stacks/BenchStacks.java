@@ -1,4 +1,4 @@
-package dev.tlskit.cli;
+package dev.tlskit.bench.stacks;
 
 import dev.tlskit.CertifiedKey;
 import dev.tlskit.ServerCertificates;
@@ -38,14 +38,14 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The two TLS stacks {@code tlskit bench} compares: TlsKit ({@link TlsClient} to {@link TlsServer}) and the raw JDK
  * ({@link SSLSocket} to {@link SSLServerSocket}), each a loopback server plus a client, with the same key,
- * protocol, cipher suite, group, socket options (TCP_NODELAY) and timeouts. Public for the JMH benchmarks of
- * tlskit-bench, which run on the class path; the package is not exported.
+ * protocol, cipher suite, group, socket options (TCP_NODELAY) and timeouts. Shared by {@code tlskit bench} and the
+ * JMH benchmarks and comparisons of tlskit-bench (which run on the class path).
  */
-public final class BenchCommandStacks {
+public final class BenchStacks {
   public static final String PEER_NAME = "localhost";
   private static final int TIMEOUT_MILLIS = 30_000;
 
-  private BenchCommandStacks() {}
+  private BenchStacks() {}
 
   /** What both stacks negotiate. {@code provider} is null for the JDK's own (SunJSSE). */
   public record Settings(String protocol, String suite, String group, KeyType keyType, Provider provider) {}
