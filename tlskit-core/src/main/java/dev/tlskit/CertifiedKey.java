@@ -4,6 +4,7 @@ import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.KeyMaterial;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
@@ -14,28 +15,51 @@ import java.util.Objects;
 
 /**
  * A private key with its certificate chain (leaf first): what a client presents for mutual TLS, or a server for its
- * name. Immutable. Construction proves that the key belongs to the leaf certificate.
+ * name. Immutable. This is TlsKit's one key-and-chain type: core takes it, and {@code dev.tlskit.certs} reads and
+ * writes it ({@code KeyFiles}, {@code HeldCertificate.certifiedKey()}). Construction proves, once, that the key
+ * belongs to the leaf certificate (by signing and verifying).
  *
  * <p>Core reads PKCS#12, JKS and PKCS#8 PEM. PKCS#1, SEC1 and legacy encrypted PEM keys are read by
- * {@code dev.tlskit.certs} and passed here with {@link #of(PrivateKey, List)}.
+ * {@code dev.tlskit.certs.KeyFiles}, which returns this type.
  */
 public final class CertifiedKey {
   private final PrivateKey privateKey;
   private final List<X509Certificate> chain;
 
-  private CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain) {
+  private CertifiedKey(PrivateKey privateKey, List<X509Certificate> chain, boolean proven) {
     this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
     this.chain = List.copyOf(chain);
     if (this.chain.isEmpty()) throw new IllegalArgumentException("chain must hold at least the leaf certificate");
-    if (!KeyMaterial.matches(privateKey, this.chain.get(0).getPublicKey())) {
+    if (!proven && !KeyMaterial.matches(privateKey, this.chain.get(0).getPublicKey())) {
       throw new IllegalArgumentException("private key (" + privateKey.getAlgorithm()
           + ") does not belong to certificate " + Certs.subject(this.chain.get(0)));
     }
   }
 
-  /** Pairs a key with its chain (leaf first). */
+  /**
+   * Pairs a key with its chain (leaf first).
+   *
+   * @throws IllegalArgumentException if the chain is empty or the key does not belong to its first certificate
+   */
   public static CertifiedKey of(PrivateKey privateKey, List<X509Certificate> chain) {
-    return new CertifiedKey(privateKey, chain);
+    return new CertifiedKey(privateKey, chain, false);
+  }
+
+  /**
+   * Pairs a key with the certificate among {@code certificates} that it belongs to, followed by that certificate's
+   * issuers as far as {@code certificates} holds them, whatever their order (as in a PEM bundle or a PKCS#12 file);
+   * certificates outside that chain are dropped. The first certificate that matches the key is taken.
+   *
+   * @throws IllegalArgumentException naming the key and every certificate's subject when none matches the key
+   */
+  public static CertifiedKey fromCertificates(PrivateKey privateKey, List<X509Certificate> certificates) {
+    Objects.requireNonNull(privateKey, "privateKey");
+    List<X509Certificate> chain = KeyMaterial.chainOf(privateKey, certificates);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("the private key (" + privateKey.getAlgorithm() + ") matches none of the "
+          + certificates.size() + " certificates " + certificates.stream().map(Certs::subject).toList());
+    }
+    return new CertifiedKey(privateKey, chain, true);
   }
 
   /**
@@ -47,7 +71,7 @@ public final class CertifiedKey {
     KeyStore.PrivateKeyEntry e = KeyMaterial.privateKeyEntry(ks, password, alias, file.toString());
     List<X509Certificate> chain = new ArrayList<>();
     for (Certificate c : e.getCertificateChain()) chain.add((X509Certificate) c);
-    return new CertifiedKey(e.getPrivateKey(), chain);
+    return new CertifiedKey(e.getPrivateKey(), chain, false);
   }
 
   /**
@@ -57,7 +81,7 @@ public final class CertifiedKey {
   public static CertifiedKey fromPem(Path chainFile, Path keyFile, char[] password) throws IOException {
     List<X509Certificate> chain = KeyMaterial.parseCertificates(KeyMaterial.read(chainFile), chainFile.toString());
     PrivateKey key = KeyMaterial.parsePkcs8(KeyMaterial.read(keyFile), password, keyFile.toString());
-    return new CertifiedKey(key, chain);
+    return new CertifiedKey(key, chain, false);
   }
 
   /** Returns the private key. */
@@ -73,6 +97,21 @@ public final class CertifiedKey {
   /** Returns the leaf certificate. */
   public X509Certificate leaf() {
     return chain.get(0);
+  }
+
+  /**
+   * Returns an in-memory PKCS#12 key store holding this key and chain under {@code alias}, protected by
+   * {@code password}: for a {@code KeyManagerFactory}, or code that wants a JDK key store.
+   */
+  public KeyStore toKeyStore(String alias, char[] password) {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry(alias, privateKey, password, chain.toArray(X509Certificate[]::new));
+      return ks;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build an in-memory key store: " + e.getMessage(), e);
+    }
   }
 
   @Override

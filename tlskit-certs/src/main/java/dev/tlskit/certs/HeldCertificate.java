@@ -1,5 +1,6 @@
 package dev.tlskit.certs;
 
+import dev.tlskit.CertifiedKey;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -72,11 +73,7 @@ public final class HeldCertificate {
    * @throws IllegalArgumentException if the chain is empty or the key does not belong to its first certificate
    */
   public static HeldCertificate of(PrivateKey privateKey, List<X509Certificate> chain) {
-    if (chain.isEmpty()) throw new IllegalArgumentException("chain is empty");
-    X509Certificate first = chain.get(0);
-    if (!Keys.matches(privateKey, first.getPublicKey())) {
-      throw new IllegalArgumentException("private key does not match certificate " + first.getSubjectX500Principal());
-    }
+    X509Certificate first = CertifiedKey.of(privateKey, chain).leaf(); // proves the key belongs to it
     return new HeldCertificate(first, new KeyPair(first.getPublicKey(), privateKey), chain.subList(1, chain.size()));
   }
 
@@ -140,8 +137,8 @@ public final class HeldCertificate {
   }
 
   /** Returns this certificate's private key and {@link #chain()}, ready to serve or to present as a client. */
-  public KeyMaterial keyMaterial() {
-    return KeyMaterial.of(privateKey(), chain());
+  public CertifiedKey certifiedKey() {
+    return CertifiedKey.of(privateKey(), chain());
   }
 
   /** Returns the certificate in PEM. */

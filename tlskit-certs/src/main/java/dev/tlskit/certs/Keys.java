@@ -4,9 +4,6 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
@@ -56,29 +53,6 @@ public final class Keys {
     }
     if (key instanceof EdECKey ed) return ed.getParams().getName();
     throw new IllegalArgumentException("cannot sign certificates with a " + key.getAlgorithm() + " key");
-  }
-
-  /** Returns whether the private key belongs to the public key, by signing a random challenge and verifying it. */
-  static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
-    if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())
-        && !(privateKey instanceof EdECKey && publicKey instanceof EdECKey)) {
-      return false;
-    }
-    try {
-      byte[] challenge = new byte[32];
-      new SecureRandom().nextBytes(challenge);
-      String alg = signatureAlgorithm(privateKey);
-      Signature s = Signature.getInstance(alg);
-      s.initSign(privateKey);
-      s.update(challenge);
-      byte[] sig = s.sign();
-      Signature v = Signature.getInstance(alg);
-      v.initVerify(publicKey);
-      v.update(challenge);
-      return v.verify(sig);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false;
-    }
   }
 
   private static String curveName(ECParameterSpec params) {

@@ -1,5 +1,6 @@
 package dev.tlskit.certs;
 
+import dev.tlskit.CertifiedKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -67,10 +68,10 @@ public final class Pkcs12 {
    *
    * @throws IllegalArgumentException if the password is empty: a PKCS#12 file is never written unprotected
    */
-  public static byte[] encode(KeyMaterial material, String alias, char[] password) {
+  public static byte[] encode(CertifiedKey material, String alias, char[] password) {
     Pem.requirePassword(password);
     try {
-      X509Certificate leaf = material.certificate();
+      X509Certificate leaf = material.leaf();
       DEROctetString keyId = new DEROctetString(
           new JcaX509ExtensionUtils().createSubjectKeyIdentifier(leaf.getPublicKey()).getKeyIdentifier());
       List<PKCS12SafeBag> certBags = new ArrayList<>();
@@ -97,7 +98,7 @@ public final class Pkcs12 {
   }
 
   /** Writes {@link #encode} to {@code file}, replacing it, readable by its owner only (mode 0600). */
-  public static void write(Path file, KeyMaterial material, String alias, char[] password) throws IOException {
+  public static void write(Path file, CertifiedKey material, String alias, char[] password) throws IOException {
     FileContents.writeSecret(file, encode(material, alias, password));
   }
 

@@ -81,7 +81,7 @@ class CertificateFileErrorsTest {
     CertificateFileException e = fails(() -> Pem.readCertificates(ca));
     assertThat(e.problem()).isEqualTo(WRONG_FORMAT);
     assertThat(e).hasMessage(ca + ": expected a PEM certificate, found binary data that is not DER");
-    assertThat(fails(() -> KeyMaterial.fromPkcs12(ca, PASSWORD)))
+    assertThat(fails(() -> KeyFiles.readPkcs12(ca, PASSWORD)))
         .hasMessage(ca + ": expected a PKCS#12 file, found binary data that is not DER");
   }
 
@@ -138,21 +138,21 @@ class CertificateFileErrorsTest {
   @Test
   void pkcs12WithWrongOrMissingPassword() throws Exception {
     Path p12 = dir.resolve("key.p12");
-    leaf.keyMaterial().writePkcs12(p12, "k", PASSWORD);
-    CertificateFileException wrong = fails(() -> KeyMaterial.fromPkcs12(p12, "wrong".toCharArray()));
+    KeyFiles.writePkcs12(leaf.certifiedKey(), p12, "k", PASSWORD);
+    CertificateFileException wrong = fails(() -> KeyFiles.readPkcs12(p12, "wrong".toCharArray()));
     assertThat(wrong.problem()).isEqualTo(WRONG_PASSWORD);
     assertThat(wrong).hasMessage(p12 + ": wrong password or corrupted PKCS#12 file");
     assertThat(fails(() -> TrustBundle.load(p12, "wrong".toCharArray()))).hasMessage(wrong.getMessage());
-    assertThat(fails(() -> KeyMaterial.fromPkcs12(p12, null)).problem()).isEqualTo(PASSWORD_REQUIRED);
+    assertThat(fails(() -> KeyFiles.readPkcs12(p12, null)).problem()).isEqualTo(PASSWORD_REQUIRED);
   }
 
   @Test
   void truncatedPkcs12() throws Exception {
     Path full = dir.resolve("full.p12");
-    leaf.keyMaterial().writePkcs12(full, "k", PASSWORD);
+    KeyFiles.writePkcs12(leaf.certifiedKey(), full, "k", PASSWORD);
     byte[] data = Files.readAllBytes(full);
     Path p12 = Files.write(dir.resolve("key.p12"), Arrays.copyOf(data, data.length / 2));
-    CertificateFileException e = fails(() -> KeyMaterial.fromPkcs12(p12, PASSWORD));
+    CertificateFileException e = fails(() -> KeyFiles.readPkcs12(p12, PASSWORD));
     assertThat(e.problem()).isEqualTo(TRUNCATED);
     assertThat(e).hasMessage(p12 + ": expected a PKCS#12 file, found a truncated or corrupt PKCS#12 file");
   }
@@ -160,10 +160,10 @@ class CertificateFileErrorsTest {
   @Test
   void pemWherePkcs12ExpectedAndPkcs12WherePemExpected() throws Exception {
     Path pem = write("cert.pem", leaf.certificatePem());
-    assertThat(fails(() -> KeyMaterial.fromPkcs12(pem, PASSWORD)))
+    assertThat(fails(() -> KeyFiles.readPkcs12(pem, PASSWORD)))
         .hasMessage(pem + ": expected a PKCS#12 file, found a PEM 'CERTIFICATE' block");
     Path p12 = dir.resolve("x.p12");
-    leaf.keyMaterial().writePkcs12(p12, "k", PASSWORD);
+    KeyFiles.writePkcs12(leaf.certifiedKey(), p12, "k", PASSWORD);
     assertThat(fails(() -> Pem.readCertificates(p12)))
         .hasMessage(p12 + ": expected a PEM certificate, found a PKCS#12 file");
   }
@@ -171,8 +171,8 @@ class CertificateFileErrorsTest {
   @Test
   void pkcs12AliasThatIsNotThere() throws Exception {
     Path p12 = dir.resolve("x.p12");
-    leaf.keyMaterial().writePkcs12(p12, "server", PASSWORD);
-    assertThat(fails(() -> KeyMaterial.fromPkcs12(p12, PASSWORD, "client")))
+    KeyFiles.writePkcs12(leaf.certifiedKey(), p12, "server", PASSWORD);
+    assertThat(fails(() -> KeyFiles.readPkcs12(p12, PASSWORD, "client")))
         .hasMessage(p12 + ": expected a key with alias 'client', found keys with aliases [server]");
   }
 
@@ -234,11 +234,11 @@ class CertificateFileErrorsTest {
 
   @Test
   void pkcs12MacDemandingAbsurdIterationsIsRefused() throws Exception {
-    Pfx pfx = Pfx.getInstance(Pkcs12.encode(leaf.keyMaterial(), "k", PASSWORD));
+    Pfx pfx = Pfx.getInstance(Pkcs12.encode(leaf.certifiedKey(), "k", PASSWORD));
     MacData mac = pfx.getMacData();
     Pfx evil = new Pfx(pfx.getAuthSafe(), new MacData(mac.getMac(), mac.getSalt(), 1_000_000_000));
     Path p12 = Files.write(dir.resolve("evil.p12"), evil.getEncoded());
-    assertThat(fails(() -> KeyMaterial.fromPkcs12(p12, PASSWORD))).hasMessage(p12
+    assertThat(fails(() -> KeyFiles.readPkcs12(p12, PASSWORD))).hasMessage(p12
         + ": expected a PKCS#12 file with a sane key-derivation cost, found one demanding 1000000000 iterations"
         + " (limit 10000000)");
   }

@@ -52,7 +52,7 @@ class CorruptInputTest {
 
   @Test
   void corruptPkcs12() throws Exception {
-    mutate(Pkcs12.encode(held.keyMaterial(), "k", PASSWORD), 40, file -> KeyMaterial.fromPkcs12(file, PASSWORD));
+    mutate(Pkcs12.encode(held.certifiedKey(), "k", PASSWORD), 40, file -> KeyFiles.readPkcs12(file, PASSWORD));
   }
 
   interface Load {

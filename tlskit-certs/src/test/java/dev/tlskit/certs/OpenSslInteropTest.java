@@ -2,6 +2,7 @@ package dev.tlskit.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.CertifiedKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -94,7 +95,7 @@ class OpenSslInteropTest {
     HeldCertificate ca = HeldCertificate.intermediate("intermediate", root);
     HeldCertificate leaf = HeldCertificate.builder().keyPair(TestKeys.pair(type, 0)).signedBy(ca)
         .addDnsName("localhost").build();
-    leaf.keyMaterial().writePkcs12(dir.resolve("x.p12"), "tlskit", PASSWORD.toCharArray());
+    KeyFiles.writePkcs12(leaf.certifiedKey(), dir.resolve("x.p12"), "tlskit", PASSWORD.toCharArray());
 
     String out = OpenSsl.ok(dir, ENV, "pkcs12", "-in", "x.p12", "-passin", "env:TLSKIT_TEST_PASS", "-nodes");
     assertThat(Pem.decodeCertificates(out)).containsExactlyInAnyOrderElementsOf(leaf.chain());
@@ -145,7 +146,7 @@ class OpenSslInteropTest {
 
     PrivateKey key = Pem.readPrivateKey(dir.resolve("key.pem"), PASSWORD.toCharArray());
     String pub = OpenSsl.ok(dir, ENV, "pkey", "-in", "key.pem", "-passin", "env:TLSKIT_TEST_PASS", "-pubout");
-    assertThat(Keys.matches(key, publicKey(pub, key.getAlgorithm()))).isTrue();
+    assertThat(TestKeys.belong(key, publicKey(pub, key.getAlgorithm()))).isTrue();
   }
 
   @Test
@@ -155,20 +156,20 @@ class OpenSslInteropTest {
     OpenSsl.ok(dir, ENV, "pkcs12", "-export", "-in", "cert.pem", "-inkey", "key.pem", "-name", "made",
         "-passout", "env:TLSKIT_TEST_PASS", "-out", "made.p12");
 
-    KeyMaterial fromPem = KeyMaterial.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem"), null);
-    KeyMaterial fromP12 = KeyMaterial.fromPkcs12(dir.resolve("made.p12"), PASSWORD.toCharArray(), "made");
-    assertThat(fromPem.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=openssl made");
+    CertifiedKey fromPem = KeyFiles.readPem(dir.resolve("cert.pem"), dir.resolve("key.pem"), null);
+    CertifiedKey fromP12 = KeyFiles.readPkcs12(dir.resolve("made.p12"), PASSWORD.toCharArray(), "made");
+    assertThat(fromPem.leaf().getSubjectX500Principal().getName()).isEqualTo("CN=openssl made");
     assertThat(fromP12.chain()).isEqualTo(fromPem.chain());
     assertThat(fromP12.privateKey().getEncoded()).isEqualTo(fromPem.privateKey().getEncoded());
 
     OpenSsl.ok(dir, ENV, "pkcs12", "-export", "-nokeys", "-in", "cert.pem", "-passout", "env:TLSKIT_TEST_PASS",
         "-out", "trust.p12");
     assertThat(TrustBundle.load(dir.resolve("trust.p12"), PASSWORD.toCharArray()))
-        .containsExactly(fromPem.certificate());
+        .containsExactly(fromPem.leaf());
 
     OpenSsl.ok(dir, ENV, "x509", "-in", "cert.pem", "-trustout", "-addtrust", "serverAuth", "-out", "trusted.pem");
     assertThat(Files.readString(dir.resolve("trusted.pem"))).contains("BEGIN TRUSTED CERTIFICATE");
-    assertThat(TrustBundle.load(dir.resolve("trusted.pem"), null)).containsExactly(fromPem.certificate());
+    assertThat(TrustBundle.load(dir.resolve("trusted.pem"), null)).containsExactly(fromPem.leaf());
   }
 
   private void writeChain(HeldCertificate root, HeldCertificate ca, HeldCertificate leaf) throws Exception {

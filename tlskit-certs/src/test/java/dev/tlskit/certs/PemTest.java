@@ -51,7 +51,7 @@ class PemTest {
     assertThat(pem).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
     PrivateKey back = Pem.decodePrivateKey(pem, PASSWORD);
     assertThat(back.getEncoded()).isEqualTo(key.getEncoded());
-    assertThat(Keys.matches(back, held(type).certificate().getPublicKey())).isTrue();
+    assertThat(TestKeys.belong(back, held(type).certificate().getPublicKey())).isTrue();
   }
 
   @ParameterizedTest
@@ -62,7 +62,7 @@ class PemTest {
     assertThat(pem).startsWith(type == KeyType.RSA_2048 ? "-----BEGIN RSA PRIVATE KEY-----"
         : "-----BEGIN EC PRIVATE KEY-----");
     PrivateKey back = Pem.decodePrivateKey(pem, null);
-    assertThat(Keys.matches(back, pair.getPublic())).isTrue();
+    assertThat(TestKeys.belong(back, pair.getPublic())).isTrue();
     assertThat(back.getAlgorithm()).isEqualTo(pair.getPrivate().getAlgorithm());
   }
 
@@ -97,7 +97,7 @@ class PemTest {
     Path file = dir.resolve("windows.pem");
     String text = "\uFEFF" + (leaf.certificatePem() + leaf.privateKeyPkcs8Pem()).replace("\n", "\r\n");
     Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(KeyMaterial.fromPem(file, file, null).chain()).containsExactly(leaf.certificate());
+    assertThat(KeyFiles.readPem(file, file, null).chain()).containsExactly(leaf.certificate());
   }
 
   @Test

@@ -1,8 +1,9 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.CertifiedKey;
 import dev.tlskit.certs.CertificateFileException;
 import dev.tlskit.certs.HeldCertificate;
-import dev.tlskit.certs.KeyMaterial;
+import dev.tlskit.certs.KeyFiles;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -59,10 +60,10 @@ final class CertFiles {
       throw new UsageException("--ca " + dir + ": expected a CA directory (made by 'tlskit cert ca'), "
           + (Files.exists(dir) ? "found a file" : "found nothing there"));
     }
-    KeyMaterial ca = KeyMaterial.fromPem(dir.resolve(CA_CERT), dir.resolve(CA_KEY), password);
-    if (ca.certificate().getBasicConstraints() < 0) {
+    CertifiedKey ca = KeyFiles.readPem(dir.resolve(CA_CERT), dir.resolve(CA_KEY), password);
+    if (ca.leaf().getBasicConstraints() < 0) {
       throw new UsageException(dir.resolve(CA_CERT) + ": expected a CA certificate, found one with CA:false ("
-          + ca.certificate().getSubjectX500Principal().getName() + ")");
+          + ca.leaf().getSubjectX500Principal().getName() + ")");
     }
     return HeldCertificate.of(ca.privateKey(), ca.chain());
   }

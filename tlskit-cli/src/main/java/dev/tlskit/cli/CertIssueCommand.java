@@ -15,9 +15,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code tlskit cert issue}: issues a server or client certificate signed by a CA directory. */
 @Command(name = "issue", mixinStandardHelpOptions = true,
@@ -122,7 +122,7 @@ final class CertIssueCommand implements Callable<Integer> {
     CertFiles.write(keyFile, () -> Pem.writePrivateKey(keyFile, leaf.privateKey(), encryptKey ? password : null));
     CertFiles.write(certFile, () -> Pem.writeCertificates(certFile, leaf.chain()));
     if (password != null) {
-      CertFiles.write(p12File, () -> Pkcs12.write(p12File, leaf.keyMaterial(), commonName(), password));
+      CertFiles.write(p12File, () -> Pkcs12.write(p12File, leaf.certifiedKey(), commonName(), password));
     }
 
     PrintWriter o = spec.commandLine().getOut();

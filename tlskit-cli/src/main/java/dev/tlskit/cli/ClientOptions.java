@@ -5,7 +5,7 @@ import dev.tlskit.TlsClient;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
 import dev.tlskit.certs.CertificateFileException;
-import dev.tlskit.certs.KeyMaterial;
+import dev.tlskit.certs.KeyFiles;
 import dev.tlskit.certs.TrustBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,20 +66,14 @@ final class ClientOptions {
     char[] pw = g.certPasswordEnv == null ? null : GlobalOptions.secretFromEnv("--cert-password-env",
         g.certPasswordEnv);
     try {
-      KeyMaterial km;
-      if (g.key != null) {
-        km = KeyMaterial.fromPem(g.cert, g.key, pw);
-      } else if (isPem(g.cert)) {
-        km = KeyMaterial.fromPem(g.cert, g.cert, pw);
-      } else {
-        try {
-          km = KeyMaterial.fromPkcs12(g.cert, pw);
-        } catch (CertificateFileException e) {
-          if (e.problem() != CertificateFileException.Problem.WRONG_FORMAT) throw e;
-          return CertifiedKey.fromKeyStore(g.cert, pw, null); // JKS
-        }
+      if (g.key != null) return KeyFiles.readPem(g.cert, g.key, pw);
+      if (isPem(g.cert)) return KeyFiles.readPem(g.cert, g.cert, pw);
+      try {
+        return KeyFiles.readPkcs12(g.cert, pw);
+      } catch (CertificateFileException e) {
+        if (e.problem() != CertificateFileException.Problem.WRONG_FORMAT) throw e;
+        return CertifiedKey.fromKeyStore(g.cert, pw, null); // JKS
       }
-      return CertifiedKey.of(km.privateKey(), km.chain());
     } catch (IOException | IllegalArgumentException e) {
       throw new UsageException("--cert: " + e.getMessage(), e);
     }

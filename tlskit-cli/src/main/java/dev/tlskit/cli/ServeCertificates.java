@@ -3,7 +3,7 @@ package dev.tlskit.cli;
 import dev.tlskit.CertifiedKey;
 import dev.tlskit.ServerCertificates;
 import dev.tlskit.certs.HeldCertificate;
-import dev.tlskit.certs.KeyMaterial;
+import dev.tlskit.certs.KeyFiles;
 import dev.tlskit.certs.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,10 +25,8 @@ final class ServeCertificates {
   static ServerCertificates fromFiles(Path cert, Path key, String passwordEnv) {
     char[] password = passwordEnv == null ? null : GlobalOptions.secretFromEnv("--cert-password-env", passwordEnv);
     try {
-      ServerCertificates.Loader loader = () -> {
-        KeyMaterial km = key == null ? KeyMaterial.fromPkcs12(cert, password) : KeyMaterial.fromPem(cert, key, password);
-        return CertifiedKey.of(km.privateKey(), km.chain());
-      };
+      ServerCertificates.Loader loader = () ->
+          key == null ? KeyFiles.readPkcs12(cert, password) : KeyFiles.readPem(cert, key, password);
       return key == null ? ServerCertificates.builder().add(loader, cert).build()
           : ServerCertificates.builder().add(loader, cert, key).build();
     } catch (IOException e) {

@@ -2,10 +2,11 @@ package dev.tlskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.CertifiedKey;
 import dev.tlskit.certs.ExtendedKeyUsage;
 import dev.tlskit.certs.Fingerprints;
 import dev.tlskit.certs.HeldCertificate;
-import dev.tlskit.certs.KeyMaterial;
+import dev.tlskit.certs.KeyFiles;
 import dev.tlskit.certs.KeyType;
 import dev.tlskit.certs.Keys;
 import dev.tlskit.certs.Pem;
@@ -62,7 +63,7 @@ class CertCommandTest {
     assertThat(cert.getNotAfter().toInstant())
         .isBetween(Instant.now().plus(Duration.ofDays(29)), Instant.now().plus(Duration.ofDays(31)));
     assertThat(Files.getPosixFilePermissions(ca.resolve("ca-key.pem"))).isEqualTo(OWNER_ONLY);
-    assertThat(KeyMaterial.fromPem(ca.resolve("ca.pem"), ca.resolve("ca-key.pem"), null).certificate())
+    assertThat(KeyFiles.readPem(ca.resolve("ca.pem"), ca.resolve("ca-key.pem"), null).leaf())
         .isEqualTo(cert);
   }
 
@@ -99,8 +100,8 @@ class CertCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("cert.pem").contains("key.pem").contains("cert.p12");
 
-    KeyMaterial pem = KeyMaterial.fromPem(out.resolve("cert.pem"), out.resolve("key.pem"), null);
-    X509Certificate leaf = pem.certificate();
+    CertifiedKey pem = KeyFiles.readPem(out.resolve("cert.pem"), out.resolve("key.pem"), null);
+    X509Certificate leaf = pem.leaf();
     assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
     assertThat(leaf.getSubjectAlternativeNames()).containsExactlyInAnyOrder(List.of(2, "localhost"),
         List.of(2, "*.localhost"), List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1"));
@@ -110,7 +111,7 @@ class CertCommandTest {
     assertThat(Files.getPosixFilePermissions(out.resolve("cert.p12"))).isEqualTo(OWNER_ONLY);
     validates(Pem.readCertificates(ca.resolve("ca.pem")).get(0), pem.chain());
 
-    KeyMaterial p12 = KeyMaterial.fromPkcs12(out.resolve("cert.p12"), password(), "localhost");
+    CertifiedKey p12 = KeyFiles.readPkcs12(out.resolve("cert.p12"), password(), "localhost");
     assertThat(p12.chain()).isEqualTo(pem.chain());
     assertThat(p12.privateKey().getEncoded()).isEqualTo(pem.privateKey().getEncoded());
   }
@@ -263,7 +264,7 @@ class CertCommandTest {
   void showReadsPkcs12WithPasswordFromEnvironment() throws Exception {
     HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.root("p12 root"), "p12.test");
     Path p12 = dir.resolve("x.p12");
-    Pkcs12.write(p12, leaf.keyMaterial(), "x", password());
+    Pkcs12.write(p12, leaf.certifiedKey(), "x", password());
 
     MainTest.Result ok = MainTest.run("cert", "show", p12.toString(), "--password-env", PASSWORD_VAR);
     assertThat(ok.code()).as(ok.err()).isZero();

@@ -4,7 +4,7 @@ import dev.tlskit.CertifiedKey;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
-import dev.tlskit.certs.KeyMaterial;
+import dev.tlskit.certs.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -39,8 +39,7 @@ public final class ClientCertificates {
   /** Returns a client certificate from key formats the JDK cannot read (PKCS#1, SEC1, legacy encrypted PEM). */
   public static CertifiedKey fromOpensslPem(Path certPem, Path keyPem) throws IOException {
     // guide:client-cert-openssl
-    KeyMaterial km = KeyMaterial.fromPem(certPem, keyPem, null);   // tlskit-certs reads what openssl writes
-    return CertifiedKey.of(km.privateKey(), km.chain());
+    return KeyFiles.readPem(certPem, keyPem, null);   // tlskit-certs reads what openssl writes
     // guide:end
   }
 }

@@ -68,7 +68,7 @@ class ProtocolExamplesTest {
   void httpClientExampleVerifiesTheServer() throws Exception {
     Pki pki = new Pki(dir);
     javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
-    kmf.init(pki.server.keyMaterial().toKeyStore("server", new char[0]), new char[0]);
+    kmf.init(pki.server.certifiedKey().toKeyStore("server", new char[0]), new char[0]);
     javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), null, null);
     HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -12,6 +12,7 @@ import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsServer;
 import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.certs.KeyFiles;
 import dev.tlskit.certs.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class ServerExamplesTest {
   @Test
   void pkcs12ClientCertificateIsAdmitted() throws Exception {
     Path p12 = dir.resolve("alice.p12");
-    pki.alice.keyMaterial().writePkcs12(p12, "alice", System.getenv(P12_PASSWORD_ENV).toCharArray());
+    KeyFiles.writePkcs12(pki.alice.certifiedKey(), p12, "alice", System.getenv(P12_PASSWORD_ENV).toCharArray());
     assertThat(greeting(ClientCertificates.fromPkcs12(p12, P12_PASSWORD_ENV, pki.caPem)))
         .isEqualTo("hello CN=alice");
     assertThatThrownBy(() -> ClientCertificates.fromPkcs12(p12, "TLSKIT_EXAMPLE_UNSET_VARIABLE", pki.caPem))

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Comparator;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -62,7 +61,7 @@ public final class TestPki {
   public SSLContext serverContext() {
     try {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(leaf.keyMaterial().toKeyStore("leaf", new char[0]), new char[0]);
+      kmf.init(leaf.certifiedKey().toKeyStore("leaf", new char[0]), new char[0]);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);
       return ctx;

@@ -324,7 +324,8 @@ public final class ChainValidator {
     return a.contains("MD5") || a.contains("MD2") || a.startsWith("SHA1") || a.contains("SHA1WITH");
   }
 
-  private static X509Certificate findIssuer(X509Certificate cert, List<X509Certificate> candidates,
+  /** Returns the first candidate not in {@code exclude} named as {@code cert}'s issuer whose key signed it, or null. */
+  static X509Certificate findIssuer(X509Certificate cert, List<X509Certificate> candidates,
       List<X509Certificate> exclude) {
     for (X509Certificate c : candidates) {
       if (exclude.contains(c)) continue;

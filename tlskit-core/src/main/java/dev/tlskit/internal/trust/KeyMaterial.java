@@ -148,6 +148,28 @@ public final class KeyMaterial {
     throw new GeneralSecurityException("unsupported PKCS#8 key algorithm", last);
   }
 
+  /**
+   * Returns the certificate among {@code certs} that {@code key} belongs to, followed by its issuers as far as
+   * {@code certs} holds them (found by name and signature, in any order); empty when no certificate matches.
+   */
+  public static List<X509Certificate> chainOf(PrivateKey key, List<X509Certificate> certs) {
+    X509Certificate leaf = null;
+    for (X509Certificate c : certs) {
+      if (matches(key, c.getPublicKey())) {
+        leaf = c;
+        break;
+      }
+    }
+    if (leaf == null) return List.of();
+    List<X509Certificate> chain = new ArrayList<>();
+    chain.add(leaf);
+    for (X509Certificate issuer = ChainValidator.findIssuer(leaf, certs, chain); issuer != null;
+        issuer = ChainValidator.findIssuer(issuer, certs, chain)) {
+      chain.add(issuer);
+    }
+    return List.copyOf(chain);
+  }
+
   /** Returns true when the private key belongs to the public key (proved by signing and verifying). */
   public static boolean matches(PrivateKey priv, PublicKey pub) {
     String alg = switch (priv.getAlgorithm()) {

@@ -3,6 +3,7 @@ package dev.tlskit.certs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.CertifiedKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class KeyMaterialTest {
+class KeyFilesTest {
   private static final char[] PASSWORD = "s3cret pässword".toCharArray();
 
   @TempDir Path dir;
@@ -27,13 +28,12 @@ class KeyMaterialTest {
     HeldCertificate leaf = HeldCertificate.builder().keyPair(TestKeys.pair(type, 0)).signedBy(root)
         .addDnsName("localhost").build();
     Path p12 = dir.resolve("leaf.p12");
-    KeyMaterial written = KeyMaterial.of(leaf.privateKey(), leaf.fullChain());
-    written.writePkcs12(p12, "server", PASSWORD);
+    KeyFiles.writePkcs12(CertifiedKey.of(leaf.privateKey(), leaf.fullChain()), p12, "server", PASSWORD);
 
-    KeyMaterial read = KeyMaterial.fromPkcs12(p12, PASSWORD);
+    CertifiedKey read = KeyFiles.readPkcs12(p12, PASSWORD);
     assertThat(read.chain()).containsExactlyElementsOf(leaf.fullChain());
     assertThat(read.privateKey().getEncoded()).isEqualTo(leaf.privateKey().getEncoded());
-    assertThat(KeyMaterial.fromPkcs12(p12, PASSWORD, "server").certificate()).isEqualTo(leaf.certificate());
+    assertThat(KeyFiles.readPkcs12(p12, PASSWORD, "server").leaf()).isEqualTo(leaf.certificate());
   }
 
   @Test
@@ -41,7 +41,7 @@ class KeyMaterialTest {
     HeldCertificate root = HeldCertificate.root("root");
     HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.intermediate("ca", root), "localhost");
     Path p12 = dir.resolve("leaf.p12");
-    leaf.keyMaterial().writePkcs12(p12, "tlskit", PASSWORD);
+    KeyFiles.writePkcs12(leaf.certifiedKey(), p12, "tlskit", PASSWORD);
 
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (var in = Files.newInputStream(p12)) {
@@ -62,7 +62,7 @@ class KeyMaterialTest {
     Pem.writeCertificates(cert, List.of(root.certificate(), leaf.certificate(), ca.certificate()));
     Pem.writePrivateKey(key, leaf.privateKey(), PASSWORD);
 
-    KeyMaterial m = KeyMaterial.fromPem(cert, key, PASSWORD);
+    CertifiedKey m = KeyFiles.readPem(cert, key, PASSWORD);
     assertThat(m.chain()).containsExactly(leaf.certificate(), ca.certificate(), root.certificate());
   }
 
@@ -71,8 +71,8 @@ class KeyMaterialTest {
     HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.root("root"), "localhost");
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    leaf.keyMaterial().writePem(cert, key, null);
-    KeyMaterial m = KeyMaterial.fromPem(cert, key, null);
+    KeyFiles.writePem(leaf.certifiedKey(), cert, key, null);
+    CertifiedKey m = KeyFiles.readPem(cert, key, null);
     assertThat(m.chain()).containsExactlyElementsOf(leaf.chain());
     assertThat(m.privateKey().getEncoded()).isEqualTo(leaf.privateKey().getEncoded());
   }
@@ -85,7 +85,7 @@ class KeyMaterialTest {
     Path key = dir.resolve("key.pem");
     Pem.writeCertificates(cert, List.of(a.certificate()));
     Pem.writePrivateKey(key, b.privateKey(), null);
-    assertThatThrownBy(() -> KeyMaterial.fromPem(cert, key, null))
+    assertThatThrownBy(() -> KeyFiles.readPem(cert, key, null))
         .isInstanceOfSatisfying(CertificateFileException.class,
             e -> assertThat(e.problem()).isEqualTo(CertificateFileException.Problem.KEY_MISMATCH))
         .hasMessageStartingWith(key.toString()).hasMessageContaining("CN=alice");
@@ -95,13 +95,13 @@ class KeyMaterialTest {
   void ofRejectsAKeyForAnotherCertificate() {
     PrivateKey other = HeldCertificate.builder().build().privateKey();
     X509Certificate cert = HeldCertificate.builder().commonName("mine").build().certificate();
-    assertThatThrownBy(() -> KeyMaterial.of(other, List.of(cert))).hasMessageContaining("CN=mine");
+    assertThatThrownBy(() -> CertifiedKey.of(other, List.of(cert))).hasMessageContaining("CN=mine");
   }
 
   @Test
   void toKeyStoreFeedsAKeyManagerFactory() throws Exception {
     HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.root("root"), "localhost");
-    KeyStore ks = leaf.keyMaterial().toKeyStore("k", PASSWORD);
+    KeyStore ks = leaf.certifiedKey().toKeyStore("k", PASSWORD);
     var kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
     kmf.init(ks, PASSWORD);
     var km = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
@@ -118,7 +118,7 @@ class KeyMaterialTest {
 
     Path p12 = dir.resolve("keystore.p12");
     HeldCertificate leaf = HeldCertificate.leaf(root, "localhost");
-    KeyMaterial.of(leaf.privateKey(), leaf.fullChain()).writePkcs12(p12, "x", PASSWORD);
+    KeyFiles.writePkcs12(CertifiedKey.of(leaf.privateKey(), leaf.fullChain()), p12, "x", PASSWORD);
     assertThat(TrustBundle.load(p12, PASSWORD)).containsExactly(leaf.certificate(), root.certificate());
     assertThat(TrustBundle.toKeyStore(List.of(root.certificate())).size()).isEqualTo(1);
   }
