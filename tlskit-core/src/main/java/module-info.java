@@ -5,9 +5,11 @@ module dev.tlskit.core {
   // Protocol clients in tlskit-protocols build on the line I/O machinery; nobody else may.
   exports dev.tlskit.internal.io to dev.tlskit.protocols;
   // The command line prints JSON with the same small writer the security info uses.
-  exports dev.tlskit.internal.json to dev.tlskit.cli, dev.tlskit.bench.stacks;
-  // The probe engine behind `tlskit probe`; not a library API.
-  exports dev.tlskit.internal.probe to dev.tlskit.cli;
-  // The one STARTTLS preamble, behind `tlskit connect --starttls` (and the probe, in this module).
-  exports dev.tlskit.internal.starttls to dev.tlskit.cli;
+  exports dev.tlskit.internal.json to dev.tlskit.cli, dev.tlskit.bench.stacks, dev.tlskit.probe;
+  // The scanner (tlskit-probe) judges the chains it collects with the client's own validator, names keys as the
+  // security info does, and makes its threads with the one thread factory.
+  exports dev.tlskit.internal.trust to dev.tlskit.probe;
+  exports dev.tlskit.internal.concurrent to dev.tlskit.probe;
+  // The one STARTTLS preamble, behind `tlskit connect --starttls` and the probe.
+  exports dev.tlskit.internal.starttls to dev.tlskit.cli, dev.tlskit.probe;
 }

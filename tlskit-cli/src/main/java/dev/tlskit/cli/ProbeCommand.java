@@ -1,11 +1,11 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.TlsPolicy;
-import dev.tlskit.internal.probe.MalformedTlsException;
-import dev.tlskit.internal.probe.ProbeReport;
-import dev.tlskit.internal.probe.Prober;
-import dev.tlskit.internal.probe.Starttls;
-import dev.tlskit.internal.probe.Target;
+import dev.tlskit.probe.MalformedTlsException;
+import dev.tlskit.probe.ProbeReport;
+import dev.tlskit.probe.Prober;
+import dev.tlskit.probe.Starttls;
+import dev.tlskit.probe.Target;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.tlskit.cli;
 
-import dev.tlskit.internal.probe.TlsVersion;
+import dev.tlskit.probe.TlsVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

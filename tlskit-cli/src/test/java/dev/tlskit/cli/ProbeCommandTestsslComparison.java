@@ -1,6 +1,6 @@
 package dev.tlskit.cli;
 
-import dev.tlskit.internal.probe.TlsVersion;
+import dev.tlskit.probe.TlsVersion;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

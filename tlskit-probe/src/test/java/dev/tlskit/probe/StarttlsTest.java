@@ -1,4 +1,4 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.TlsSecurityException.Reason;
-import dev.tlskit.internal.starttls.ScriptedPeer;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
+import dev.tlskit.testpeer.ScriptedPeer;
 import java.net.InetAddress;
 import java.net.Socket;
 import org.junit.jupiter.api.Test;
@@ -25,18 +25,18 @@ class StarttlsTest {
 
   @Test
   void anUpgradeNotOfferedIsAStarttlsFailureAndTheCommandIsNeverSent() throws Exception {
-    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mail",
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mail",
         "S: 250 AUTH PLAIN")) {
       Starttls.StarttlsException e = upgradeFails(Starttls.SMTP, peer);
       assertThat(((TlsSecurityException) e.getCause()).reason()).isEqualTo(Reason.UPGRADE_NOT_OFFERED);
       assertThat(e).hasMessageContaining("does not advertise STARTTLS");
-      assertThat(peer.received()).containsExactly("EHLO tlskit.invalid");
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO tlskit.invalid\r\n");
     }
   }
 
   @Test
   void refusedUpgradeIsAStarttlsFailureCarryingTheTypedCause() throws Exception {
-    try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: FEAT", "S: 211-Features:", "S:  AUTH TLS",
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 ready", "C: FEAT", "S: 211-Features:", "S:  AUTH TLS",
         "S: 211 End", "C: AUTH TLS", "S: 534 not now")) {
       Starttls.StarttlsException e = upgradeFails(Starttls.FTP, peer);
       assertThat(e).hasMessageContaining("534 not now");
@@ -46,8 +46,8 @@ class StarttlsTest {
 
   @Test
   void bytesAfterTheUpgradeReplyStopTheProbeBeforeItsClientHello() throws Exception {
-    try (ScriptedPeer peer = new ScriptedPeer("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS",
-        "S: +OK begin TLS", "S: +OK injected")) {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS",
+        "RAW: +OK begin TLS\r\n+OK injected\r\n")) { // one write: the injected line arrives with the reply
       Starttls.StarttlsException e = upgradeFails(Starttls.POP3, peer);
       assertThat(((TlsSecurityException) e.getCause()).reason()).isEqualTo(Reason.INJECTION_DETECTED);
       assertThat(e).hasMessageContaining("+OK injected");
@@ -56,7 +56,7 @@ class StarttlsTest {
 
   @Test
   void malformedGreetingIsAStarttlsFailure() throws Exception {
-    try (ScriptedPeer peer = new ScriptedPeer("S: hello, I am not SMTP");
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: hello, I am not SMTP");
         Socket s = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
       s.setSoTimeout(10_000);
       Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());

@@ -1,4 +1,4 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 /** The TLS versions a probe tries, each with its wire code and JSSE name. */
 public enum TlsVersion {

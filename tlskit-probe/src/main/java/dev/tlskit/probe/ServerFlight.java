@@ -1,4 +1,4 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 import java.security.cert.X509Certificate;
 import java.util.List;

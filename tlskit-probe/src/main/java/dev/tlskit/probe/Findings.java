@@ -1,7 +1,7 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 import dev.tlskit.CertificateProblem;
-import dev.tlskit.internal.probe.Finding.Severity;
+import dev.tlskit.probe.Finding.Severity;
 import dev.tlskit.internal.trust.Certs;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

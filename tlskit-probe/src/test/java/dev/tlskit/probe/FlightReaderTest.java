@@ -1,4 +1,4 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

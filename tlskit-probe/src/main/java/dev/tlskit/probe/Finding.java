@@ -1,4 +1,4 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

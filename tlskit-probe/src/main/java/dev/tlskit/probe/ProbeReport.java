@@ -1,4 +1,4 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 import dev.tlskit.ValidationReport;
 import dev.tlskit.internal.json.JsonWriter;

@@ -1,4 +1,4 @@
-package dev.tlskit.internal.probe;
+package dev.tlskit.probe;
 
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.internal.trust.ChainValidator;
