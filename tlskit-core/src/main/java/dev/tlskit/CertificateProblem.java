@@ -136,4 +136,14 @@ public sealed interface CertificateProblem {
       return "rejected by the validation callback" + (detail == null || detail.isEmpty() ? "" : ": " + detail);
     }
   }
+
+  /**
+   * TlsKit did not judge the chain: a caller-supplied {@code SSLContext} did ({@code
+   * TlsClient.Builder.dangerous().sslContext}). Always a warning, with the verdict {@code ACCEPTED_DANGEROUSLY}.
+   */
+  record JudgedElsewhere(String detail) implements CertificateProblem {
+    public String describe() {
+      return "not judged by TlsKit: " + detail;
+    }
+  }
 }

@@ -39,6 +39,8 @@ public final class TlsClient {
   /** How long a failed write waits for the alert that may explain it. */
   private static final Duration EXPLAIN_WAIT = Duration.ofSeconds(1);
 
+  private static final System.Logger DANGEROUS = System.getLogger("dev.tlskit.dangerous");
+
   private final TlsPolicy policy;
   private final SSLContext sslContext;
   private final ReportingTrustManager trustManager; // null when the caller supplied their own SSLContext
@@ -49,6 +51,7 @@ public final class TlsClient {
   private final Duration writeTimeout;
   private final ProxyConfig proxy;
   private final boolean failOnTruncation;
+  private final boolean opportunisticTlsAllowed;
 
   private TlsClient(Builder b) {
     this.policy = b.policy;
@@ -58,6 +61,7 @@ public final class TlsClient {
     this.writeTimeout = b.writeTimeout;
     this.proxy = b.proxy;
     this.failOnTruncation = b.failOnTruncation;
+    this.opportunisticTlsAllowed = b.opportunisticTlsAllowed;
     if (b.sslContext != null) {
       this.sslContext = b.sslContext;
       this.trustManager = null;
@@ -85,7 +89,16 @@ public final class TlsClient {
     b.writeTimeout = writeTimeout;
     b.proxy = proxy;
     b.failOnTruncation = failOnTruncation;
+    b.opportunisticTlsAllowed = opportunisticTlsAllowed;
     return b;
+  }
+
+  /**
+   * Returns true when {@link TlsMode#OPPORTUNISTIC} was allowed through {@link Builder#dangerous()}; protocol clients
+   * refuse that mode otherwise.
+   */
+  public boolean opportunisticTlsAllowed() {
+    return opportunisticTlsAllowed;
   }
 
   /** Opens a plaintext connection to {@code host:port}; its certificate is later verified against {@code host}. */
@@ -336,7 +349,11 @@ public final class TlsClient {
       ValidationReport report;
       boolean resumed = false;
       if (trustManager == null) {
-        report = new ValidationReport(peerName, peer, List.of(), List.of()); // judged by the caller's context
+        report = new ValidationReport(peerName, peer, List.of(), List.of(), List.of(new CertificateProblem
+            .JudgedElsewhere("the caller's SSLContext (no TlsKit report, pins, revocation or callbacks)")),
+            ValidationReport.Verdict.ACCEPTED_DANGEROUSLY);
+        DANGEROUS.log(System.Logger.Level.WARNING, "DANGEROUS: {0} was judged by a caller-supplied SSLContext, not"
+            + " by TlsKit (TlsClient.Builder.dangerous().sslContext)", peerName);
       } else {
         report = trustManager.takeReport(socket);
         if (report == null) {
@@ -390,6 +407,7 @@ public final class TlsClient {
     private Duration writeTimeout = Duration.ofSeconds(30);
     private ProxyConfig proxy;
     private boolean failOnTruncation;
+    private boolean opportunisticTlsAllowed;
 
     private Builder() {}
 
@@ -444,16 +462,67 @@ public final class TlsClient {
     }
 
     /**
-     * Uses this JDK TLS context instead of one built from the policy. The policy's protocols, suites and ALPN still
-     * apply and the JDK checks host names, but no TlsKit validation report is produced and pins, revocation and
-     * callbacks of the policy do not apply. Prefer {@link #policy(TlsPolicy)}.
+     * Returns the settings that weaken what a client verifies or accepts.
+     *
+     * <p><b>Each of these can hand the connection, or the credentials sent over it, to whoever sits on the network
+     * path. Never in production.</b>
      */
-    public Builder sslContext(SSLContext context) {
-      this.sslContext = Objects.requireNonNull(context, "context");
-      return this;
+    public Dangerous dangerous() {
+      return new Dangerous();
     }
 
+    /** Settings that weaken a client. <b>Never in production.</b> Each is logged at WARNING when it lets a peer by. */
+    public final class Dangerous {
+      private Dangerous() {}
+
+      /**
+       * Uses this JDK TLS context instead of one built from the policy. The policy's protocols, suites and ALPN still
+       * apply and the JDK checks host names, but TlsKit does not judge the chain: the report of every connection
+       * carries {@link CertificateProblem.JudgedElsewhere} with the verdict {@code ACCEPTED_DANGEROUSLY}. Refused
+       * next to a policy with pins, revocation, a validation callback, a dangerous acceptor or a client certificate,
+       * which it would silently disable. Default: the policy's own context.
+       *
+       * <p><b>Dangerous: whatever the context's trust manager accepts is accepted. Never in production.</b>
+       */
+      public Builder sslContext(SSLContext context) {
+        sslContext = Objects.requireNonNull(context, "context");
+        return Builder.this;
+      }
+
+      /**
+       * Allows protocol clients to use {@link TlsMode#OPPORTUNISTIC}: upgrade when the server advertises it, else go
+       * on in plaintext. Default: refused.
+       *
+       * <p><b>Dangerous: an attacker who strips the advertisement gets a plaintext session. Never in
+       * production.</b>
+       */
+      public Builder allowOpportunisticTls() {
+        opportunisticTlsAllowed = true;
+        return Builder.this;
+      }
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalArgumentException when a caller-supplied {@code SSLContext} would silently disable a setting of
+     *     the policy (naming both)
+     */
     public TlsClient build() {
+      if (sslContext != null) {
+        List<String> lost = new ArrayList<>();
+        if (!policy.pins().isEmpty()) lost.add("pins " + policy.pins());
+        if (policy.revocation() != Revocation.OFF) lost.add("revocation " + policy.revocation());
+        if (policy.validationCallback() != null) lost.add("a validation callback");
+        if (policy.dangerousAcceptor() != null) lost.add("a dangerous acceptor");
+        if (policy.clientCertificate() != null || policy.clientCertificateSelector() != null) {
+          lost.add("a client certificate");
+        }
+        if (!lost.isEmpty()) {
+          throw new IllegalArgumentException("dangerous().sslContext(...) replaces the policy's TLS context, so the"
+              + " policy's " + String.join(", ", lost) + " would not apply: drop one or the other");
+        }
+      }
       return new TlsClient(this);
     }
 

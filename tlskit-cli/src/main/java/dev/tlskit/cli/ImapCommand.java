@@ -30,7 +30,7 @@ final class ImapCommand implements Runnable {
 
   /** Connects, secures and logs in as the options say. */
   static ImapClient open(GlobalOptions global, MailServerOptions mail) throws IOException {
-    ImapClient imap = ImapClient.connect(ClientOptions.client(global), mail.host(),
+    ImapClient imap = ImapClient.connect(mail.client(global), mail.host(),
         mail.port(ImapClient.IMAP_PORT, ImapClient.IMAPS_PORT), mail.peerName(global), mail.mode(),
         ImapLimits.DEFAULTS);
     try {

@@ -26,7 +26,7 @@ final class Pop3Command implements Runnable {
 
   static Pop3Client open(GlobalOptions global, MailServerOptions mail) throws IOException {
     if (!mail.hasUser()) throw new UsageException("--user and --password-env are required");
-    Pop3Client pop = Pop3Client.connect(ClientOptions.client(global), mail.host(),
+    Pop3Client pop = Pop3Client.connect(mail.client(global), mail.host(),
         mail.port(Pop3Client.POP3_PORT, Pop3Client.POP3S_PORT), mail.peerName(global), mail.mode());
     try {
       if (pop.capabilities().stream().anyMatch(c -> c.startsWith("SASL ") && c.contains(" PLAIN"))) {

@@ -70,7 +70,7 @@ final class SmtpCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      try (SmtpClient smtp = SmtpClient.connect(ClientOptions.client(global), mail.host(),
+      try (SmtpClient smtp = SmtpClient.connect(mail.client(global), mail.host(),
           mail.port(SmtpClient.SUBMISSION_PORT, SmtpClient.SUBMISSIONS_PORT), mail.peerName(global), mail.mode(),
           helo)) {
         if (mail.hasUser()) smtp.login(mail.user, mail.password());

@@ -127,6 +127,18 @@ class MailCommandsTest {
   }
 
   @Test
+  void opportunisticNamedOnTheCommandLineIsTheDoorYetCredentialsNeverGoOutInPlaintext() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 AUTH PLAIN")) {
+      Result r = run(args("smtp send", peer.port(), "opportunistic", "--from", "a@x", "--to", "b@x",
+          "--subject", "s", "--body", "b"));
+      peer.finish();
+      assertThat(r.code()).as(r.err()).isEqualTo(3); // not 2: the mode itself was allowed by naming it
+      assertThat(r.err()).contains("not encrypted");
+      assertThat(peer.plaintextFromClient()).startsWith("EHLO localhost\r\n").doesNotContain("AUTH");
+    }
+  }
+
+  @Test
   void imapListPrintsUidSenderAndSubject() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(),
         "S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi",

@@ -20,8 +20,8 @@ class ImapStarttlsSecurityTest {
   private final TestPki pki = TestPki.get();
 
   private ImapClient connect(ScriptedPeer peer, TlsMode mode) throws Exception {
-    return ImapClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(), "localhost", mode,
-        ImapLimits.DEFAULTS);
+    return ImapClient.connect(MailTests.allowingOpportunistic(MailTests.client(pki.clientContext())), "127.0.0.1",
+        peer.port(), "localhost", mode, ImapLimits.DEFAULTS);
   }
 
   private static void assertReason(Throwable e, Reason reason) {

@@ -19,7 +19,15 @@ class Pop3StlsSecurityTest {
   private final TestPki pki = TestPki.get();
 
   private Pop3Client connect(ScriptedPeer peer, TlsMode mode) throws Exception {
-    return Pop3Client.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(), "localhost", mode);
+    return Pop3Client.connect(MailTests.allowingOpportunistic(MailTests.client(pki.clientContext())), "127.0.0.1",
+        peer.port(), "localhost", mode);
+  }
+
+  @Test
+  void opportunisticIsRefusedUnlessAllowedThroughDangerousBeforeDialling() {
+    assertThatThrownBy(() -> Pop3Client.connect(MailTests.client(pki.clientContext()), "127.0.0.1", 9, "localhost",
+        TlsMode.OPPORTUNISTIC)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dangerous().allowOpportunisticTls()");
   }
 
   private static void assertReason(Throwable e, Reason reason) {

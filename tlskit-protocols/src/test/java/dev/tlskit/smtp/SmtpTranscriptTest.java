@@ -188,9 +188,16 @@ class SmtpTranscriptTest {
   }
 
   @Test
+  void opportunisticIsRefusedUnlessAllowedThroughDangerousBeforeDialling() {
+    assertThatThrownBy(() -> SmtpClient.connect(client, "127.0.0.1", 9, TlsMode.OPPORTUNISTIC))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dangerous().allowOpportunisticTls()");
+  }
+
+  @Test
   void opportunisticWithoutStarttlsKeepsCredentialsOffTheWire() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 AUTH PLAIN")) {
-      SmtpClient smtp = SmtpClient.connect(client, "127.0.0.1", peer.port(), TlsMode.OPPORTUNISTIC);
+      SmtpClient smtp = SmtpClient.connect(MailTests.allowingOpportunistic(client), "127.0.0.1", peer.port(),
+          TlsMode.OPPORTUNISTIC);
       assertThatThrownBy(() -> smtp.login("alice", "secret".toCharArray()))
           .isInstanceOfSatisfying(TlsSecurityException.class, e -> assertThat(e.reason())
               .isEqualTo(TlsSecurityException.Reason.PLAINTEXT_CREDENTIALS_REFUSED));

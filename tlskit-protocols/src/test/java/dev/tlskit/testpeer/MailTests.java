@@ -13,9 +13,14 @@ public final class MailTests {
     return TlsClient.builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5)).build();
   }
 
-  /** Returns a client with 5-second timeouts trusting {@code trust}. */
+  /** Returns a client with 5-second timeouts whose TLS context is {@code trust} (a test server's own CA). */
   public static TlsClient client(SSLContext trust) {
     return TlsClient.builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5))
-        .sslContext(trust).build();
+        .dangerous().sslContext(trust).build();
+  }
+
+  /** Returns {@code client} with {@link dev.tlskit.TlsMode#OPPORTUNISTIC} allowed, as its tests must. */
+  public static TlsClient allowingOpportunistic(TlsClient client) {
+    return client.toBuilder().dangerous().allowOpportunisticTls().build();
   }
 }

@@ -14,6 +14,8 @@ import java.util.Objects;
  * credential guard and the command-argument check. Each protocol supplies only its own commands.
  */
 public final class MailSecurity {
+  private static final System.Logger DANGEROUS = System.getLogger("dev.tlskit.dangerous");
+
   private MailSecurity() {}
 
   /**
@@ -24,8 +26,22 @@ public final class MailSecurity {
       throws IOException {
     Objects.requireNonNull(client, "client");
     if (mode == TlsMode.AUTO) throw new IllegalArgumentException("resolve TlsMode.AUTO before opening");
+    requireModeAllowed(client, mode);
     String name = peerName == null ? host : peerName;
     return mode == TlsMode.IMPLICIT ? client.connectTls(host, port, name) : client.connectPlain(host, port, name);
+  }
+
+  /**
+   * Refuses {@link TlsMode#OPPORTUNISTIC} unless the client allowed it through {@code dangerous()}: it falls back to
+   * plaintext whenever an attacker strips the server's offer, so it may not be reached by accident.
+   *
+   * @throws IllegalArgumentException naming the door, before anything is dialled
+   */
+  public static void requireModeAllowed(TlsClient client, TlsMode mode) {
+    if (mode == TlsMode.OPPORTUNISTIC && !client.opportunisticTlsAllowed()) {
+      throw new IllegalArgumentException("TlsMode.OPPORTUNISTIC goes on in plaintext when the upgrade is not offered;"
+          + " allow it with TlsClient.builder().dangerous().allowOpportunisticTls(), or use STARTTLS");
+    }
   }
 
   /**
@@ -37,7 +53,11 @@ public final class MailSecurity {
       throws TlsSecurityException {
     if (c.isTls() || mode == TlsMode.NONE) return false;
     if (advertised) return true;
-    if (mode == TlsMode.OPPORTUNISTIC) return false;
+    if (mode == TlsMode.OPPORTUNISTIC) {
+      DANGEROUS.log(System.Logger.Level.WARNING, "DANGEROUS: {0} did not advertise {1}; going on in plaintext"
+          + " (TlsMode.OPPORTUNISTIC)", c.peerName(), command);
+      return false;
+    }
     closeQuietly(c);
     throw new TlsSecurityException(Reason.UPGRADE_NOT_OFFERED,
         c.peerName() + " did not advertise " + command + ", which TLS mode " + mode + " requires; nothing was sent");
