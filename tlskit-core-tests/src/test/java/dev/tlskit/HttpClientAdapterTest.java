@@ -71,7 +71,9 @@ class HttpClientAdapterTest {
   @Test
   void httpClientRefusesWhatThePolicyRefuses() {
     assertThatThrownBy(() -> get(TlsPolicy.MODERN, "localhost"))
-        .isInstanceOf(IOException.class).hasStackTraceContaining("issuer not trusted");
+        .isInstanceOf(IOException.class).hasStackTraceContaining("issuer not trusted")
+        .satisfies(e -> assertThat(ValidationReport.of(e)).get()
+            .satisfies(r -> assertThat(r.problems()).hasAtLeastOneElementOfType(CertificateProblem.UntrustedIssuer.class)));
     String otherPin = "sha256/" + "A".repeat(43) + "=";
     TlsPolicy pinned = CertificateValidationTest.TRUST_ROOT.toBuilder().pin(otherPin).build();
     assertThatThrownBy(() -> get(pinned, "localhost"))

@@ -2,6 +2,7 @@ package dev.tlskit;
 
 import dev.tlskit.internal.json.JsonWriter;
 import dev.tlskit.internal.trust.Certs;
+import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.lang.reflect.RecordComponent;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Describes how a peer's certificate chain was judged: the chain the peer presented, the chain built to a trust
@@ -74,6 +76,27 @@ public record ValidationReport(
     List<CertificateProblem> all = new ArrayList<>(problems);
     all.add(problem);
     return new ValidationReport(expectedName, presented, built, all, warnings, Verdict.REJECTED);
+  }
+
+  /**
+   * Returns the report carried by a failure anywhere in {@code failure}'s cause chain (suppressed exceptions included):
+   * the {@link TlsSecurityException} of a TlsKit connection, or the rejection that a policy's trust manager ({@link
+   * TlsPolicy#trustManager()}, {@link TlsPolicy#sslContext()}) threw inside another library's handshake (the JDK
+   * {@code HttpClient}, OkHttp, Netty, Jakarta Mail, ...). Empty when the failure holds no TlsKit judgement.
+   */
+  public static Optional<ValidationReport> of(Throwable failure) {
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+    if (failure != null) todo.add(failure);
+    while (!todo.isEmpty() && seen.size() < 64) {
+      Throwable t = todo.poll();
+      if (!seen.add(t)) continue;
+      if (t instanceof TlsSecurityException s && s.report().isPresent()) return s.report();
+      if (t instanceof ReportingTrustManager.RejectedException r) return Optional.of(r.report());
+      if (t.getCause() != null) todo.add(t.getCause());
+      todo.addAll(List.of(t.getSuppressed()));
+    }
+    return Optional.empty();
   }
 
   /** Returns one line per problem, for error messages. */
