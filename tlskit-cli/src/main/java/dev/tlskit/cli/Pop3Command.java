@@ -29,11 +29,7 @@ final class Pop3Command implements Runnable {
     Pop3Client pop = Pop3Client.connect(ClientOptions.client(global), mail.host(),
         mail.port(Pop3Client.POP3_PORT, Pop3Client.POP3S_PORT), mail.peerName(global), mail.mode());
     try {
-      if (pop.capabilities().stream().anyMatch(c -> c.startsWith("SASL ") && c.contains(" PLAIN"))) {
-        pop.authPlain(mail.user, mail.password());
-      } else {
-        pop.login(mail.user, mail.password());
-      }
+      pop.login(mail.user, mail.password()); // what the CAPA list over TLS offers: AUTH PLAIN, else USER/PASS
       return pop;
     } catch (IOException | RuntimeException e) {
       pop.close();
