@@ -108,9 +108,9 @@ public final class LineInput extends InputStream {
     while ((v = TlsRecords.check(buf, pos, limit - pos)) == TlsRecords.Verdict.NEED_MORE) {
       if (!readMore()) break;
     }
-    if (v == TlsRecords.Verdict.NOT_TLS) return;
-    if (v == TlsRecords.Verdict.NEED_MORE && limit - pos < TlsRecords.HEADER) return; // ended mid-header: not TLS
-    throw TlsRecords.answeredInTls(who, buf, pos, limit - pos);
+    if (v == TlsRecords.Verdict.TLS || TlsRecords.cutShort(v, limit - pos)) {
+      throw TlsRecords.answeredInTls(who, buf, pos, limit - pos);
+    }
   }
 
   /** Appends what one read returns to the unread bytes, moving them to the front first; false at end of stream. */

@@ -50,8 +50,16 @@ public final class TlsRecords {
   }
 
   /**
-   * Returns the error for a record {@link #check} judged {@link Verdict#TLS} (or a header whose alert body did not
-   * arrive): it says the server answered in TLS, and which alert when it was one.
+   * Returns true when {@code n} bytes that {@link #check} judged {@code v} make a record although the stream ended
+   * after them: a whole header is enough (an alert whose body was cut off).
+   */
+  public static boolean cutShort(Verdict v, int n) {
+    return v == Verdict.NEED_MORE && n >= HEADER;
+  }
+
+  /**
+   * Returns the error for a record {@link #check} judged {@link Verdict#TLS} (or one {@link #cutShort}): it says the
+   * server answered in TLS, and which alert when it was one.
    *
    * @param who names the peer ("mail.example.com", "the server")
    */

@@ -82,7 +82,7 @@ public final class PreambleLines {
         while (true) {
           int c = in.read();
           if (c < 0) {
-            if (record == TlsRecords.Verdict.NEED_MORE && line.size() >= 5) {
+            if (TlsRecords.cutShort(record, line.size())) {
               throw TlsRecords.answeredInTls("the server", line.toByteArray(), 0, line.size()); // alert cut short
             }
             throw new EOFException(line.size() == 0 ? "connection closed by peer"
