@@ -2,8 +2,8 @@
 module dev.tlskit.core {
   requires java.naming; // LdapName, to read the CN of a certificate subject
   exports dev.tlskit;
-  // Protocol clients in tlskit-protocols build on the line I/O machinery; nobody else may.
-  exports dev.tlskit.internal.io to dev.tlskit.protocols;
+  // Protocol clients build on the line I/O machinery; the probe names TLS alerts with it.
+  exports dev.tlskit.internal.io to dev.tlskit.protocols, dev.tlskit.probe;
   // The command line prints JSON with the same small writer the security info uses.
   exports dev.tlskit.internal.json to dev.tlskit.cli, dev.tlskit.bench.stacks, dev.tlskit.probe;
   // The scanner (tlskit-probe) judges the chains it collects with the client's own validator, names keys as the

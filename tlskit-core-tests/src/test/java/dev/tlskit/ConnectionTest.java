@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,26 @@ class ConnectionTest {
       assertThat(c.sslSession().getProtocol()).isEqualTo("TLSv1.3");
       assertThat(c.client().sslContext()).isSameAs(c.client().sslContext());
       assertThat(c.bytesSent()).isPositive();
+    }
+  }
+
+  @Test
+  void handshakeListenerHearsEveryHandshakeBeforeTheCallReturns() throws Exception {
+    List<SecurityInfo> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TlsClient listening = client().toBuilder().onHandshake(heard::add).build();
+    try (LoopbackTlsPeer implicit = LoopbackTlsPeer.echo(LEAF.certifiedKey());
+        LoopbackTlsPeer explicit = LoopbackTlsPeer.builder(LEAF.certifiedKey()).starttls().build()) {
+      try (TlsConnection c = listening.connectTls("127.0.0.1", implicit.port(), "localhost")) {
+        assertThat(heard).containsExactly(c.securityInfo());
+      }
+      try (TlsConnection c = listening.toBuilder().build().connectPlain("127.0.0.1", explicit.port(), "localhost")) {
+        c.readLine(100);
+        send(c, "STARTTLS");
+        c.readLine(100);
+        assertThat(heard).hasSize(1); // nothing negotiated yet
+        SecurityInfo info = c.upgradeToTls();
+        assertThat(heard).hasSize(2).last().isSameAs(info);
+      }
     }
   }
 

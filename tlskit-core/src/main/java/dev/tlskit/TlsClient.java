@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -33,7 +34,8 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>Defaults: policy {@link TlsPolicy#MODERN} (hostname verification on, the JDK's trust anchors), connect timeout
  * 10 s per address tried, handshake timeout 15 s, read timeout 30 s, write timeout 30 s, no proxy, truncation (a
- * TLS stream ending without close_notify) reported by {@link TlsConnection#truncated()} rather than thrown.
+ * TLS stream ending without close_notify) reported by {@link TlsConnection#truncated()} rather than thrown, no
+ * handshake listener.
  */
 public final class TlsClient {
   /** How long a failed write waits for the alert that may explain it. */
@@ -52,6 +54,7 @@ public final class TlsClient {
   private final ProxyConfig proxy;
   private final boolean failOnTruncation;
   private final boolean opportunisticTlsAllowed;
+  private final Consumer<SecurityInfo> onHandshake; // null: nobody listens
 
   private TlsClient(Builder b) {
     this.policy = b.policy;
@@ -62,6 +65,7 @@ public final class TlsClient {
     this.proxy = b.proxy;
     this.failOnTruncation = b.failOnTruncation;
     this.opportunisticTlsAllowed = b.opportunisticTlsAllowed;
+    this.onHandshake = b.onHandshake;
     if (b.sslContext != null) {
       this.sslContext = b.sslContext;
       this.trustManager = null;
@@ -90,6 +94,7 @@ public final class TlsClient {
     b.proxy = proxy;
     b.failOnTruncation = failOnTruncation;
     b.opportunisticTlsAllowed = opportunisticTlsAllowed;
+    b.onHandshake = onHandshake;
     return b;
   }
 
@@ -366,12 +371,14 @@ public final class TlsClient {
       String protocol = session.getProtocol();
       var key = peer.isEmpty() ? null : peer.get(0).getPublicKey();
       String alpn = socket.getApplicationProtocol();
-      return new SecurityInfo(protocol, session.getCipherSuite(),
+      SecurityInfo info = new SecurityInfo(protocol, session.getCipherSuite(),
           policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN,
           signatureScheme(protocol, key), key == null ? null : Certs.keyType(key),
           key == null ? -1 : Certs.keyBits(key), peerName, sniName(peerName) != null,
           alpn == null || alpn.isEmpty() ? null : alpn, resumed, peer, local,
           keyManager != null && keyManager.certificateRequested(socket), report);
+      if (onHandshake != null) onHandshake.accept(info);
+      return info;
     }
   }
 
@@ -408,6 +415,7 @@ public final class TlsClient {
     private ProxyConfig proxy;
     private boolean failOnTruncation;
     private boolean opportunisticTlsAllowed;
+    private Consumer<SecurityInfo> onHandshake;
 
     private Builder() {}
 
@@ -458,6 +466,17 @@ public final class TlsClient {
      */
     public Builder failOnTruncation(boolean fail) {
       this.failOnTruncation = fail;
+      return this;
+    }
+
+    /**
+     * Calls {@code listener} with what each completed handshake of this client negotiated (implicit TLS, upgrades,
+     * {@link TlsClient#secure}), on the thread that connected, before that call returns. Default none. For logs, and
+     * for reporting what was negotiated when a later step fails before the caller holds the connection (a protocol
+     * client whose post-TLS greeting is refused). The listener must not throw.
+     */
+    public Builder onHandshake(Consumer<SecurityInfo> listener) {
+      this.onHandshake = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

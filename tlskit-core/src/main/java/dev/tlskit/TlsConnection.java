@@ -286,12 +286,15 @@ public final class TlsConnection implements Closeable {
   }
 
   /**
-   * Reads one protocol line (terminated by LF, a preceding CR removed), decoded as UTF-8.
+   * Reads one protocol line (terminated by LF, a preceding CR removed), decoded as UTF-8. While the connection is
+   * plaintext, a TLS record where the line should start (a TLS port dialled in plaintext, an alert in answer to
+   * STARTTLS) fails at once rather than after the read timeout.
    *
-   * @throws ProtocolException when the line exceeds {@code maxLength} bytes
+   * @throws ProtocolException when the line exceeds {@code maxLength} bytes, or the peer answered in TLS
    * @throws java.io.EOFException when the peer closes first
    */
   public String readLine(int maxLength) throws IOException {
+    if (!isTls()) in.refuseTlsRecord(peerName);
     return in.readLine(maxLength);
   }
 

@@ -130,10 +130,10 @@ final class ConnectCommand implements Callable<Integer> {
       report(out, hp, conn, null, transcript, e);
       return ExitCodes.SECURITY;
     } catch (ProtocolException e) {
-      failure(out, err, hp, transcript, e, "protocol");
+      failure(out, err, hp, conn, transcript, e);
       return ExitCodes.REFUSED;
     } catch (IOException e) {
-      failure(out, err, hp, transcript, e, "network");
+      failure(out, err, hp, conn, transcript, e);
       return ExitCodes.NETWORK;
     } finally {
       if (conn != null) {
@@ -194,11 +194,11 @@ final class ConnectCommand implements Callable<Integer> {
       m.put("trusted", validation != null && validation.trusted() && error == null);
       if (!transcript.isEmpty()) m.put("preamble", transcript);
       if (error != null) {
-        m.put("error", error.getMessage());
-        m.put("reason", error.reason());
+        CommandJson.putError(m, error);
         m.put("validation", validation == null ? null : validation.jsonTree());
+        m.put("security", CommandJson.security(conn == null ? null : conn.securityInfo())); // what came before
       } else {
-        m.put("security", info.jsonTree());
+        m.put("security", CommandJson.security(info));
       }
       out.println(JsonWriter.toJson(m));
       out.flush();
@@ -216,15 +216,15 @@ final class ConnectCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private void failure(PrintWriter out, PrintWriter err, HostPort hp, List<String> transcript, IOException e,
-      String kind) {
+  private void failure(PrintWriter out, PrintWriter err, HostPort hp, TlsConnection conn, List<String> transcript,
+      IOException e) {
     if (global.json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("host", hp.host());
       m.put("port", hp.port());
       m.put("connected", false);
-      m.put("error", Main.message(e));
-      m.put("kind", kind);
+      CommandJson.putError(m, e);
+      m.put("security", CommandJson.security(conn == null ? null : conn.securityInfo()));
       if (!transcript.isEmpty()) m.put("preamble", transcript);
       out.println(JsonWriter.toJson(m));
       out.flush();

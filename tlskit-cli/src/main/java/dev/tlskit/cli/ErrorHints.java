@@ -1,6 +1,7 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.CertificateProblem;
+import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.certs.CertificateFileException;
 import java.net.ConnectException;
@@ -51,6 +52,9 @@ final class ErrorHints {
       case ConnectException e -> Optional.of("check the host and port: is the server running and listening there?"
           + " (for STARTTLS use the plaintext port, e.g. 587/143/110/21; for implicit TLS 465/993/995/990)");
       case NoRouteToHostException e -> Optional.of("check the address and your network route");
+      case ProtocolException e when message.contains("answered in TLS where a plaintext") ->
+          Optional.of("this port speaks TLS from the first byte: use --tls implicit (mail and ftp commands) or"
+              + " 'connect' without --starttls, or dial the server's plaintext port (587/143/110/21) for STARTTLS");
       case SSLException e when message.contains("fatal alert: certificate_required") ->
           Optional.of("the server requires a client certificate: give one with --cert FILE [--key FILE]");
       case SSLException e when REFUSED_OUR_CERTIFICATE.matcher(message).find() ->

@@ -1,17 +1,19 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.ProtocolException;
+import dev.tlskit.TlsClient;
 import dev.tlskit.imap.Envelope;
 import dev.tlskit.imap.ImapClient;
 import dev.tlskit.imap.ImapLimits;
 import dev.tlskit.imap.ImapMessage;
 import dev.tlskit.imap.MailboxInfo;
-import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,9 +31,9 @@ final class ImapCommand implements Runnable {
   }
 
   /** Connects, secures and logs in as the options say. */
-  static ImapClient open(GlobalOptions global, MailServerOptions mail) throws IOException {
-    ImapClient imap = ImapClient.connect(mail.client(global), mail.host(),
-        mail.port(ImapClient.IMAP_PORT, ImapClient.IMAPS_PORT), mail.peerName(global), mail.mode(),
+  static ImapClient open(TlsClient client, int port, GlobalOptions global, MailServerOptions mail)
+      throws IOException {
+    ImapClient imap = ImapClient.connect(client, mail.host(), port, mail.peerName(global), mail.mode(),
         ImapLimits.DEFAULTS);
     try {
       if (mail.hasUser()) imap.login(mail.user, mail.password());
@@ -63,20 +65,29 @@ final class ImapCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      return MailRun.run(spec, global, mail, ImapClient.IMAP_PORT, ImapClient.IMAPS_PORT, this::list);
+    }
+
+    private int list(TlsClient client, int port, Map<String, Object> json) throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      try (ImapClient imap = open(global, mail)) {
+      try (ImapClient imap = open(client, port, global, mail)) {
         MailboxInfo info = imap.examine(mailbox);
         List<ImapMessage> messages = info.exists() == 0 ? List.of() : imap.fetchEnvelopes("1:*");
         showAlerts(imap, spec.commandLine().getErr());
         imap.logout();
         if (global.json) {
-          List<String> items = new ArrayList<>();
+          List<Map<String, Object>> items = new ArrayList<>();
           for (ImapMessage m : messages) {
             Envelope e = m.envelope();
-            items.add("{\"uid\":" + m.uid() + ",\"from\":" + JsonWriter.toJson(from(e)) + ",\"subject\":"
-                + JsonWriter.toJson(e == null ? null : e.subject()) + ",\"size\":" + m.size() + "}");
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("uid", m.uid());
+            item.put("from", from(e));
+            item.put("subject", e == null ? null : e.subject());
+            item.put("size", m.size());
+            items.add(item);
           }
-          out.println("[" + String.join(",", items) + "]");
+          json.put("mailbox", mailbox);
+          json.put("messages", items);
         } else {
           for (ImapMessage m : messages) {
             Envelope e = m.envelope();
@@ -111,15 +122,25 @@ final class ImapCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       if (uid < 1) throw new UsageException("--uid must be positive: " + uid);
-      try (ImapClient imap = open(global, mail)) {
+      return MailRun.run(spec, global, mail, ImapClient.IMAP_PORT, ImapClient.IMAPS_PORT, this::fetch);
+    }
+
+    private int fetch(TlsClient client, int port, Map<String, Object> json) throws IOException {
+      try (ImapClient imap = open(client, port, global, mail)) {
         imap.examine(mailbox);
         ImapMessage m = imap.fetchMessage(uid)
             .orElseThrow(() -> new ProtocolException("no message with UID " + uid + " in " + mailbox));
         showAlerts(imap, spec.commandLine().getErr());
         imap.logout();
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(new String(m.body() == null ? new byte[0] : m.body(), StandardCharsets.UTF_8));
-        out.flush();
+        String message = new String(m.body() == null ? new byte[0] : m.body(), StandardCharsets.UTF_8);
+        if (global.json) {
+          json.put("mailbox", mailbox);
+          json.put("uid", uid);
+          json.put("message", message);
+        } else {
+          spec.commandLine().getOut().print(message);
+          spec.commandLine().getOut().flush();
+        }
         return ExitCodes.OK;
       }
     }

@@ -1,6 +1,5 @@
 package dev.tlskit.cli;
 
-import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -31,15 +30,6 @@ final class MailServerOptions {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--tls must be auto, starttls, implicit, none or opportunistic: " + tls);
     }
-  }
-
-  /**
-   * Returns the client for the global options; {@code --tls opportunistic}, named on the command line, is the
-   * explicit door that allows {@link TlsMode#OPPORTUNISTIC} (the library's {@code dangerous().allowOpportunisticTls()}).
-   */
-  TlsClient client(GlobalOptions global) {
-    TlsClient client = ClientOptions.client(global);
-    return mode() == TlsMode.OPPORTUNISTIC ? client.toBuilder().dangerous().allowOpportunisticTls().build() : client;
   }
 
   /** Returns the host part of --server. */

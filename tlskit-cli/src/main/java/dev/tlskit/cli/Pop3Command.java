@@ -1,13 +1,14 @@
 package dev.tlskit.cli;
 
-import dev.tlskit.internal.json.JsonWriter;
+import dev.tlskit.TlsClient;
 import dev.tlskit.pop3.Pop3Client;
 import dev.tlskit.pop3.Pop3Listing;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,16 +25,12 @@ final class Pop3Command implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static Pop3Client open(GlobalOptions global, MailServerOptions mail) throws IOException {
+  static Pop3Client open(TlsClient client, int port, GlobalOptions global, MailServerOptions mail)
+      throws IOException {
     if (!mail.hasUser()) throw new UsageException("--user and --password-env are required");
-    Pop3Client pop = Pop3Client.connect(mail.client(global), mail.host(),
-        mail.port(Pop3Client.POP3_PORT, Pop3Client.POP3S_PORT), mail.peerName(global), mail.mode());
+    Pop3Client pop = Pop3Client.connect(client, mail.host(), port, mail.peerName(global), mail.mode());
     try {
-      if (pop.capabilities().stream().anyMatch(c -> c.startsWith("SASL ") && c.contains(" PLAIN"))) {
-        pop.authPlain(mail.user, mail.password());
-      } else {
-        pop.login(mail.user, mail.password());
-      }
+      pop.login(mail.user, mail.password()); // what the CAPA list over TLS offers: AUTH PLAIN, else USER/PASS
       return pop;
     } catch (IOException | RuntimeException e) {
       pop.close();
@@ -52,19 +49,25 @@ final class Pop3Command implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      PrintWriter out = spec.commandLine().getOut();
-      try (Pop3Client pop = open(global, mail)) {
+      return MailRun.run(spec, global, mail, Pop3Client.POP3_PORT, Pop3Client.POP3S_PORT, this::list);
+    }
+
+    private int list(TlsClient client, int port, Map<String, Object> json) throws IOException {
+      try (Pop3Client pop = open(client, port, global, mail)) {
+        List<Map<String, Object>> items = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         for (Pop3Listing l : pop.list()) {
           String subject = pop.headers(l.number()).getOrDefault("subject", "");
-          lines.add(global.json
-              ? "{\"number\":" + l.number() + ",\"size\":" + l.size() + ",\"subject\":"
-                  + JsonWriter.toJson(subject) + "}"
-              : l.number() + "\t" + l.size() + "\t" + MailServerOptions.oneLine(subject));
+          Map<String, Object> item = new LinkedHashMap<>();
+          item.put("number", l.number());
+          item.put("size", l.size());
+          item.put("subject", subject);
+          items.add(item);
+          lines.add(l.number() + "\t" + l.size() + "\t" + MailServerOptions.oneLine(subject));
         }
         pop.quit();
-        if (global.json) out.println("[" + String.join(",", lines) + "]");
-        else lines.forEach(out::println);
+        if (global.json) json.put("messages", items);
+        else lines.forEach(spec.commandLine().getOut()::println);
         return ExitCodes.OK;
       }
     }
@@ -83,12 +86,20 @@ final class Pop3Command implements Runnable {
     @Override
     public Integer call() throws IOException {
       if (number < 1) throw new UsageException("message numbers start at 1: " + number);
-      try (Pop3Client pop = open(global, mail)) {
-        byte[] message = pop.retr(number);
+      return MailRun.run(spec, global, mail, Pop3Client.POP3_PORT, Pop3Client.POP3S_PORT, this::retr);
+    }
+
+    private int retr(TlsClient client, int port, Map<String, Object> json) throws IOException {
+      try (Pop3Client pop = open(client, port, global, mail)) {
+        String message = new String(pop.retr(number), StandardCharsets.UTF_8);
         pop.quit();
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(new String(message, StandardCharsets.UTF_8));
-        out.flush();
+        if (global.json) {
+          json.put("number", number);
+          json.put("message", message);
+        } else {
+          spec.commandLine().getOut().print(message);
+          spec.commandLine().getOut().flush();
+        }
         return ExitCodes.OK;
       }
     }

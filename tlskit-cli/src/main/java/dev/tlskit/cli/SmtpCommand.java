@@ -1,6 +1,6 @@
 package dev.tlskit.cli;
 
-import dev.tlskit.internal.json.JsonWriter;
+import dev.tlskit.TlsClient;
 import dev.tlskit.smtp.RecipientResult;
 import dev.tlskit.smtp.SendResult;
 import dev.tlskit.smtp.SimpleMail;
@@ -11,7 +11,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -69,10 +72,11 @@ final class SmtpCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      PrintWriter out = spec.commandLine().getOut();
-      try (SmtpClient smtp = SmtpClient.connect(mail.client(global), mail.host(),
-          mail.port(SmtpClient.SUBMISSION_PORT, SmtpClient.SUBMISSIONS_PORT), mail.peerName(global), mail.mode(),
-          helo)) {
+      return MailRun.run(spec, global, mail, SmtpClient.SUBMISSION_PORT, SmtpClient.SUBMISSIONS_PORT, this::send);
+    }
+
+    private int send(TlsClient client, int port, Map<String, Object> json) throws IOException {
+      try (SmtpClient smtp = SmtpClient.connect(client, mail.host(), port, mail.peerName(global), mail.mode(), helo)) {
         if (mail.hasUser()) smtp.login(mail.user, mail.password());
         SendResult result;
         if (content.file != null) {
@@ -88,25 +92,27 @@ final class SmtpCommand implements Runnable {
           result = smtp.send(m.build());
         }
         smtp.quit();
-        print(out, result);
+        if (global.json) put(json, result);
+        else print(spec.commandLine().getOut(), result);
         return result.rejected().isEmpty() ? ExitCodes.OK : ExitCodes.REFUSED;
       }
     }
 
-    private void print(PrintWriter out, SendResult result) {
-      if (global.json) {
-        StringBuilder sb = new StringBuilder("{\"recipients\":[");
-        for (int i = 0; i < result.recipients().size(); i++) {
-          RecipientResult r = result.recipients().get(i);
-          if (i > 0) sb.append(',');
-          sb.append("{\"address\":").append(JsonWriter.toJson(r.recipient())).append(",\"accepted\":")
-              .append(r.accepted()).append(",\"code\":").append(r.reply().code()).append(",\"reply\":")
-              .append(JsonWriter.toJson(r.reply().text())).append('}');
-        }
-        sb.append("],\"queued\":").append(JsonWriter.toJson(result.dataReply().text())).append('}');
-        out.println(sb);
-        return;
+    private static void put(Map<String, Object> json, SendResult result) {
+      List<Map<String, Object>> recipients = new ArrayList<>();
+      for (RecipientResult r : result.recipients()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("address", r.recipient());
+        m.put("accepted", r.accepted());
+        m.put("code", r.reply().code());
+        m.put("reply", r.reply().text());
+        recipients.add(m);
       }
+      json.put("recipients", recipients);
+      json.put("queued", result.dataReply().text());
+    }
+
+    private static void print(PrintWriter out, SendResult result) {
       for (RecipientResult r : result.recipients()) {
         out.println((r.accepted() ? "accepted " : "refused  ") + r.recipient()
             + (r.accepted() ? "" : ": server said " + r.reply().code() + " " + MailServerOptions.oneLine(

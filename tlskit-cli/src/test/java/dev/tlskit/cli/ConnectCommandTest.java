@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tlskit.certs.ExtendedKeyUsage;
 import dev.tlskit.certs.HeldCertificate;
 import dev.tlskit.certs.Pem;
+import dev.tlskit.testpeer.ScriptedPeer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -252,6 +253,21 @@ class ConnectCommandTest {
       MainTest.Result f = connect("localhost:" + refused.port(), "--starttls", "ftp", "--no-relay");
       assertThat(f.code()).isEqualTo(3);
       assertThat(f.out()).contains("UPGRADE_REFUSED").contains("534 not now");
+    }
+  }
+
+  @Test
+  void starttlsAnsweredWithATlsAlertExitsThreeAtOnce() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO tlskit.invalid",
+        "S: 250-mx\r\n250 STARTTLS", "C: STARTTLS", "HEX: 15 03 03 00 02 02 28")) {
+      long start = System.nanoTime();
+      MainTest.Result r = connect("127.0.0.1:" + peer.port(), "--starttls", "smtp", "--no-relay", "--json");
+      // connect() sets --timeout=10; no line end follows the alert, so only recognising it ends the wait early
+      assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
+      assertThat(r.out()).contains("\"exitCode\":3,\"kind\":\"security\",\"reason\":\"UPGRADE_REFUSED\"")
+          .contains("answered in TLS where a plaintext protocol line was expected: a TLS alert: fatal"
+              + " handshake_failure (40)").contains("\"preamble\":[\"S: 220 mx\"");
     }
   }
 

@@ -183,7 +183,11 @@ class MailCommandsTest {
       Result r = run(args("pop3 list", peer.port(), "implicit", "--json"));
       assertThat(peer.finish()).isEmpty();
       assertThat(r.code()).as(r.err()).isZero();
-      assertThat(r.out()).isEqualTo("[{\"number\":1,\"size\":42,\"subject\":\"Hi\"}]\n");
+      assertThat(r.out()).startsWith("{\"command\":\"pop3 list\",\"server\":\"127.0.0.1\",\"port\":" + peer.port()
+              + ",\"tlsMode\":\"IMPLICIT\",\"exitCode\":0,\"error\":null,\"security\":{\"protocol\":\"TLSv1.3\","
+              + "\"cipherSuite\":\"TLS_")
+          .contains("\"keyExchangeGroup\":")
+          .endsWith(",\"messages\":[{\"number\":1,\"size\":42,\"subject\":\"Hi\"}]}\n");
     }
     try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), concat(login,
         "C: RETR 1", "S: +OK\r\nSubject: Hi\r\n\r\n..body\r\n.", "C: QUIT", "S: +OK"))) {
@@ -191,6 +195,102 @@ class MailCommandsTest {
       assertThat(peer.finish()).isEmpty();
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).isEqualTo("Subject: Hi\r\n\r\n.body\r\n");
+    }
+  }
+
+  @Test
+  void smtpSendJsonOnAFailureAfterTlsCarriesTheErrorAndWhatTlsNegotiated() throws Exception {
+    String auth = Base64.getEncoder().encodeToString(("\0alice\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    try (ScriptedPeer peer = ScriptedPeer.plain(PKI.serverContext(),
+        "S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 STARTTLS", "C: STARTTLS", "S: 220 go", "TLS",
+        "C: EHLO localhost", "S: 250-mx\r\n250 AUTH PLAIN", "C: AUTH PLAIN " + auth,
+        "S: 535 5.7.8 authentication failed")) {
+      Result r = run(args("smtp send", peer.port(), "starttls", "--from", "a@x", "--to", "b@x", "--subject", "s",
+          "--body", "b", "--json"));
+      peer.finish();
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).isEmpty();
+      assertThat(r.out()).startsWith("{\"command\":\"smtp send\",\"server\":\"127.0.0.1\",\"port\":" + peer.port()
+              + ",\"tlsMode\":\"STARTTLS\",\"exitCode\":1,\"error\":\"AUTH PLAIN refused by server: \\\"535 5.7.8"
+              + " authentication failed\\\"\",\"kind\":\"protocol\",\"hint\":null,"
+              + "\"security\":{\"protocol\":\"TLSv1.3\"")
+          .contains("\"cipherSuite\":\"TLS_").contains("\"keyExchangeGroup\":").endsWith("}\n")
+          .doesNotContain("recipients");
+    }
+  }
+
+  @Test
+  void jsonOnAFailureInsideConnectStillCarriesWhatTlsNegotiated() throws Exception {
+    // The EHLO after STARTTLS is refused: the client never returns a connection, yet the handshake is reported.
+    try (ScriptedPeer peer = ScriptedPeer.plain(PKI.serverContext(),
+        "S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 STARTTLS", "C: STARTTLS", "S: 220 go", "TLS",
+        "C: EHLO localhost", "S: 421 4.3.2 shutting down")) {
+      Result r = run(args("smtp send", peer.port(), "starttls", "--from", "a@x", "--to", "b@x", "--subject", "s",
+          "--body", "b", "--json"));
+      peer.finish();
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.out()).contains("\"exitCode\":1,\"error\":\"EHLO refused by server: \\\"421 4.3.2 shutting"
+          + " down\\\"\"").contains("\"security\":{\"protocol\":\"TLSv1.3\",\"cipherSuite\":\"TLS_");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedUpgrades")
+  void jsonOnASecurityFailureHasTheReasonAndNoTls(String protocol, String[] script) throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(PKI.serverContext(), script)) {
+      List<String> cmd = command(protocol);
+      List<String> a = args(cmd.get(0), peer.port(), "starttls", cmd.subList(1, cmd.size()).toArray(String[]::new));
+      a.add("--json");
+      Result r = run(a);
+      peer.finish();
+      assertThat(r.code()).as(r.err()).isEqualTo(3);
+      assertThat(r.err()).isEmpty();
+      assertThat(r.out()).startsWith("{\"command\":\"" + cmd.get(0) + "\",").contains(",\"tlsMode\":\"STARTTLS\","
+              + "\"exitCode\":3,\"error\":\"").contains("\"kind\":\"security\",\"reason\":\"UPGRADE_REFUSED\","
+              + "\"validation\":null,\"hint\":\"the server refused to start TLS")
+          .endsWith(",\"security\":null}\n");
+    }
+  }
+
+  static Stream<Arguments> refusedUpgrades() {
+    return Stream.of(
+        Arguments.of("smtp", new String[] {"S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 STARTTLS",
+            "C: STARTTLS", "S: 454 4.7.0 no TLS"}),
+        Arguments.of("imap", new String[] {"S: * OK [CAPABILITY IMAP4rev1 STARTTLS] hi", "C: {tag} STARTTLS",
+            "S: + go ahead"}),
+        Arguments.of("pop3", new String[] {"S: +OK hi", "C: CAPA", "S: +OK\r\nSTLS\r\nUSER\r\n.", "C: STLS",
+            "HEX: 15 03 03 00 02 02 28"}));
+  }
+
+  @Test
+  void imapFetchAndPop3RetrPutTheMessageInTheirJson() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(),
+        "S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi",
+        "C: {tag} LOGIN \"alice\" \"" + PASSWORD + "\"", "S: {tag} OK [CAPABILITY IMAP4rev1] in",
+        "C: {tag} EXAMINE \"INBOX\"", "S: * 1 EXISTS\r\n{tag} OK [READ-ONLY] ok",
+        "C: {tag} UID FETCH 42 (UID FLAGS BODY.PEEK[])",
+        "S: * 1 FETCH (UID 42 FLAGS () BODY[] {14}\r\nSubject: x\r\n\r\n)\r\n{tag} OK",
+        "C: {tag} LOGOUT", "S: * BYE\r\n{tag} OK")) {
+      Result r = run(args("imap fetch", peer.port(), "implicit", "--uid", "42", "--json"));
+      assertThat(peer.finish()).isEmpty();
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("\"exitCode\":0,\"error\":null,\"security\":{\"protocol\":\"TLSv1.3\"")
+          .endsWith(",\"mailbox\":\"INBOX\",\"uid\":42,\"message\":\"Subject: x\\r\\n\\r\\n\"}\n");
+    }
+  }
+
+  @Test
+  void aServerThatSpeaksTlsFirstIsNamedAtOnceWithAHint() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("HEX: 15 03 03 00 02 02 46")) {
+      List<String> a = args("pop3 list", peer.port(), "starttls");
+      a.set(a.indexOf("--timeout") + 1, "30"); // it must fail on the bytes, not on the timeout
+      long start = System.nanoTime();
+      Result r = run(a);
+      peer.finish();
+      assertThat(System.nanoTime() - start).isLessThan(30_000_000_000L);
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).contains("localhost answered in TLS where a plaintext protocol line was expected: a TLS"
+          + " alert: fatal protocol_version (70)").contains("Try: this port speaks TLS from the first byte");
     }
   }
 

@@ -121,7 +121,13 @@ public final class FtpSession implements Closeable {
     if (greeting.code() == 120) greeting = replies.read(); // "ready in nnn minutes", then 220
     if (greeting.code() != 220) throw refusal("connect", greeting);
     if (mode == TlsMode.STARTTLS || mode == TlsMode.OPPORTUNISTIC) {
-      FtpReply r = command("AUTH", "TLS");
+      FtpReply r;
+      try {
+        r = command("AUTH", "TLS");
+      } catch (ProtocolException e) { // a malformed answer (a TLS alert, say) is a refusal, as in the mail clients
+        throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED,
+            host + " answered AUTH TLS with a malformed reply: " + e.getMessage(), null, e);
+      }
       if (r.code() == 234) {
         conn.upgradeToTls();
       } else if (mode == TlsMode.OPPORTUNISTIC) {

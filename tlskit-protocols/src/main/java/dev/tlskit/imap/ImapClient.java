@@ -413,6 +413,7 @@ public final class ImapClient implements Closeable {
       // wait without consuming, so a response that straddles the deadline is read whole, with the normal timeout
       if (left <= 0 || !conn.awaitInput(Duration.ofNanos(left))) break;
       ImapResponse r = next();
+      if (r.continuation()) NONE_PENDING.answer(r); // IDLE's one "+" came already
       if (r.tagged()) throw failure("IDLE", checkTag(tag, r));
       observe(r);
       seen.add(r);
@@ -421,6 +422,7 @@ public final class ImapClient implements Closeable {
     writeLine("DONE");
     while (true) {
       ImapResponse r = next();
+      if (r.continuation()) NONE_PENDING.answer(r);
       if (r.tagged()) {
         if (!checkTag(tag, r).type().equals("OK")) throw failure("IDLE", r);
         return seen;
@@ -454,13 +456,28 @@ public final class ImapClient implements Closeable {
   /** One command's tagged completion and the untagged responses that came before it. */
   private record Exchange(ImapResponse tagged, List<ImapResponse> untagged) {}
 
+  /** Answers a continuation request ("+ ...") that is not for a literal: with the next line to send. */
+  @FunctionalInterface
+  private interface Continuation {
+    String answer(ImapResponse request) throws IOException;
+  }
+
+  /**
+   * For every command but AUTHENTICATE: nothing is pending, so a continuation request breaks the protocol. Failing
+   * at once matters: answering it would leave both sides waiting (a server that answers STARTTLS with "+").
+   */
+  private static final Continuation NONE_PENDING = r -> {
+    throw new ProtocolException("continuation request when no literal or authentication exchange is pending: "
+        + ServerText.quote(r.toString()));
+  };
+
   /** Runs one command and throws a {@link ProtocolException} unless it completes with OK. */
   private Exchange cmd(String format, Object... args) throws IOException {
-    return check(verb(format), exchange(r -> "*", format, args));
+    return check(verb(format), exchange(NONE_PENDING, format, args));
   }
 
   private Exchange exchange(String format, Object... args) throws IOException {
-    return exchange(r -> "*", format, args);
+    return exchange(NONE_PENDING, format, args);
   }
 
   private Exchange check(String verb, Exchange x) throws ProtocolException {
@@ -471,10 +488,9 @@ public final class ImapClient implements Closeable {
   /**
    * Sends one command and reads up to its tagged completion. {@code String} arguments are inserted as they are
    * (callers quote them), {@code byte[]} arguments become synchronizing literals. A continuation request that is not
-   * for a literal is answered with the line {@code onContinuation} returns.
+   * for a literal is answered with the line {@code onContinuation} returns (or what it throws).
    */
-  private Exchange exchange(java.util.function.Function<ImapResponse, String> onContinuation, String format,
-      Object... args) throws IOException {
+  private Exchange exchange(Continuation onContinuation, String format, Object... args) throws IOException {
     String tag = newTag();
     List<ImapResponse> untagged = new ArrayList<>();
     String[] pieces = format.split("%s", -1);
@@ -503,7 +519,7 @@ public final class ImapClient implements Closeable {
     while (true) {
       ImapResponse r = next();
       if (r.continuation()) {
-        writeLine(onContinuation.apply(r));
+        writeLine(onContinuation.answer(r));
         continue;
       }
       observe(r);

@@ -51,6 +51,8 @@ public final class Pop3Client implements Closeable {
   private final TlsMode mode;
   private Pop3Reply greeting;
   private Set<String> capabilities;
+  /** Whether the server answered CAPA (RFC 2449); one that does not is an RFC 1939 server: USER/PASS or APOP. */
+  private boolean capaAnswered;
 
   private Pop3Client(TlsConnection conn, TlsMode mode) {
     this.conn = conn;
@@ -95,13 +97,14 @@ public final class Pop3Client implements Closeable {
   private void capa() throws IOException {
     capabilities = null;
     Pop3Reply r = cmd(false, "CAPA");
+    capaAnswered = r.ok();
     Set<String> caps = new LinkedHashSet<>();
     if (r.ok()) {
       for (String line : readLines(MAX_MESSAGE).toString(StandardCharsets.UTF_8).split("\r\n")) {
         if (!line.isBlank()) caps.add(line.strip().toUpperCase(Locale.ROOT));
       }
     }
-    capabilities = Set.copyOf(caps);
+    capabilities = java.util.Collections.unmodifiableSet(caps);
   }
 
   /** Returns the greeting. */
@@ -119,18 +122,47 @@ public final class Pop3Client implements Closeable {
     return Optional.ofNullable(conn.securityInfo());
   }
 
-  /** Logs in with USER and PASS. */
+  /**
+   * Logs in with what the server offers over the current link (after STLS, the CAPA list asked again over TLS; what
+   * it said in plaintext is forgotten): AUTH PLAIN when CAPA lists {@code SASL PLAIN}, else USER and PASS when it
+   * lists {@code USER}. A server that does not answer CAPA (RFC 1939 only) gets USER and PASS.
+   *
+   * @throws ProtocolException before any credential is sent, when CAPA lists neither
+   */
   public void login(String user, char[] password) throws IOException {
     MailSecurity.requireCredentialsAllowed(conn, mode, "USER/PASS");
+    if (offersSaslPlain()) {
+      authPlain(user, password);
+      return;
+    }
+    if (capaAnswered && !capabilities.contains("USER")) {
+      throw notOffered("neither USER nor SASL PLAIN");
+    }
     cmd(true, "USER %s", MailSecurity.checkArgument("user", user));
     cmd(true, "PASS %s", MailSecurity.checkSecret("password", new String(password)));
   }
 
-  /** Logs in with AUTH PLAIN (RFC 5034), sending the initial response with the command. */
+  /**
+   * Logs in with AUTH PLAIN (RFC 5034), sending the initial response with the command.
+   *
+   * @throws ProtocolException before any credential is sent, when the server answers CAPA without {@code SASL PLAIN}
+   */
   public void authPlain(String user, char[] password) throws IOException {
     MailSecurity.requireCredentialsAllowed(conn, mode, "AUTH");
     MailSecurity.checkArgument("user", user);
+    if (capaAnswered && !offersSaslPlain()) {
+      throw notOffered("no SASL PLAIN");
+    }
     cmd(true, "AUTH PLAIN %s", Sasl.plain(user, password));
+  }
+
+  private ProtocolException notOffered(String what) {
+    return new ProtocolException("no credential was sent: " + conn.peerName() + " offers " + what
+        + (conn.isTls() ? " over TLS" : "") + "; its CAPA list: " + ServerText.quote(String.join(", ", capabilities)));
+  }
+
+  private boolean offersSaslPlain() {
+    return capabilities.stream().anyMatch(c -> c.startsWith("SASL ") && List.of(c.split(" +")).contains("PLAIN"));
   }
 
   /**

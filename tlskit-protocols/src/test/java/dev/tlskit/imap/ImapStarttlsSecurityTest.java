@@ -3,6 +3,7 @@ package dev.tlskit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.TlsSecurityException.Reason;
@@ -44,6 +45,72 @@ class ImapStarttlsSecurityTest {
       imap.logout();
       assertThat(peer.finish()).isEmpty();
       assertThat(peer.plaintextFromClient()).matches(TAG_LINE + "STARTTLS\r\n");
+    }
+  }
+
+  @Test
+  void postTlsCapabilitiesWithoutAUsableLoginGetNoCredential() throws Exception {
+    // Plaintext claimed AUTH=PLAIN; over TLS the server disables LOGIN and offers no PLAIN.
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), GREETING,
+        "C: {tag} STARTTLS", "S: {tag} OK begin TLS", "TLS",
+        "C: {tag} CAPABILITY", "S: * CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=GSSAPI\r\n{tag} OK")) {
+      ImapClient imap = connect(peer, TlsMode.STARTTLS);
+      assertThatThrownBy(() -> imap.login("alice", "secret".toCharArray()))
+          .isInstanceOf(ProtocolException.class).hasMessageContaining("disables LOGIN");
+      imap.close();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.tlsFromClient()).matches(TAG_LINE + "CAPABILITY\r\n");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"+ go ahead", "+", "* OK still here\r\n+ ready"})
+  void starttlsAnsweredWithAContinuationIsRefusedAtOnce(String reply) throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(GREETING, "C: {tag} STARTTLS", "S: " + reply)) {
+      Throwable e = MailTests.failsAtOnce(() -> ImapClient.connect(MailTests.patientClient(pki.clientContext()),
+          "127.0.0.1", peer.port(), "localhost", TlsMode.STARTTLS, ImapLimits.DEFAULTS));
+      assertReason(e, Reason.UPGRADE_REFUSED);
+      assertThat(e).hasMessageContaining("continuation request when no literal or authentication exchange is"
+          + " pending").hasCauseInstanceOf(ProtocolException.class);
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).matches(TAG_LINE + "STARTTLS\r\n"); // nothing sent after it
+    }
+  }
+
+  @Test
+  void continuationForAnOrdinaryCommandIsAProtocolError() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(pki.serverContext(),
+        "S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi", "C: {tag} NOOP", "S: + what now")) {
+      ImapClient imap = ImapClient.connect(MailTests.patientClient(pki.clientContext()), "127.0.0.1", peer.port(),
+          "localhost", TlsMode.IMPLICIT, ImapLimits.DEFAULTS);
+      Throwable e = MailTests.failsAtOnce(imap::noop);
+      assertThat(e).isInstanceOf(ProtocolException.class).hasMessageContaining("\"+ what now\"");
+      imap.close();
+      assertThat(peer.finish()).isEmpty();
+    }
+  }
+
+  @Test
+  void starttlsAnsweredWithATlsAlertIsRefusedAtOnce() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(GREETING, "C: {tag} STARTTLS", "HEX: 15 03 03 00 02 02 28")) {
+      Throwable e = MailTests.failsAtOnce(() -> ImapClient.connect(MailTests.patientClient(pki.clientContext()),
+          "127.0.0.1", peer.port(), "localhost", TlsMode.STARTTLS, ImapLimits.DEFAULTS));
+      assertReason(e, Reason.UPGRADE_REFUSED);
+      assertThat(e).hasMessageContaining("answered in TLS").hasMessageContaining("fatal handshake_failure (40)");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).matches(TAG_LINE + "STARTTLS\r\n");
+    }
+  }
+
+  @Test
+  void tlsRecordInsteadOfTheGreetingFailsAtOnce() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("HEX: 16 03 03 00 7a 02 00 00 76 03 03")) {
+      Throwable e = MailTests.failsAtOnce(() -> ImapClient.connect(MailTests.patientClient(pki.clientContext()),
+          "127.0.0.1", peer.port(), "localhost", TlsMode.STARTTLS, ImapLimits.DEFAULTS));
+      assertThat(e).isInstanceOf(ProtocolException.class).isNotInstanceOf(TlsSecurityException.class)
+          .hasMessageContaining("answered in TLS where a plaintext protocol line was expected: a TLS handshake");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEmpty();
     }
   }
 

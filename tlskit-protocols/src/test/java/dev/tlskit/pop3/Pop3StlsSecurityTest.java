@@ -3,6 +3,7 @@ package dev.tlskit.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.TlsSecurityException.Reason;
@@ -47,6 +48,65 @@ class Pop3StlsSecurityTest {
       pop.quit();
       assertThat(peer.finish()).isEmpty();
       assertThat(peer.plaintextFromClient()).isEqualTo("CAPA\r\nSTLS\r\n");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"+OK\r\nTOP\r\nUIDL\r\n.", "+OK\r\nSASL GSSAPI XOAUTH2\r\nTOP\r\n.", "+OK\r\n."})
+  void postTlsCapaWithoutUserOrSaslPlainGetsNoCredential(String capa) throws Exception {
+    // The plaintext list offers USER and SASL PLAIN; only the list asked for over TLS counts.
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), "S: +OK ready", "C: CAPA", CAPA_STLS,
+        "C: STLS", "S: +OK begin TLS", "TLS", "C: CAPA", "S: " + capa)) {
+      Pop3Client pop = connect(peer, TlsMode.STARTTLS);
+      assertThatThrownBy(() -> pop.login("alice", "secret".toCharArray()))
+          .isInstanceOf(ProtocolException.class).hasMessageStartingWith("no credential was sent: localhost offers"
+              + " neither USER nor SASL PLAIN over TLS; its CAPA list: ");
+      assertThatThrownBy(() -> pop.authPlain("alice", "secret".toCharArray()))
+          .isInstanceOf(ProtocolException.class).hasMessageContaining("offers no SASL PLAIN over TLS");
+      pop.close();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.tlsFromClient()).isEqualTo("CAPA\r\n");
+    }
+  }
+
+  @Test
+  void postTlsCapaChoosesTheMechanism() throws Exception {
+    // Plaintext offered USER only; over TLS only SASL PLAIN: AUTH PLAIN it is.
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(), "S: +OK ready", "C: CAPA",
+        "S: +OK\r\nUSER\r\nSTLS\r\n.", "C: STLS", "S: +OK begin TLS", "TLS",
+        "C: CAPA", "S: +OK\r\nSASL SCRAM-SHA-256 PLAIN\r\n.",
+        "C: AUTH PLAIN AGFsaWNlAHNlY3JldA==", "S: +OK in")) {
+      Pop3Client pop = connect(peer, TlsMode.STARTTLS);
+      pop.login("alice", "secret".toCharArray());
+      pop.close();
+      assertThat(peer.finish()).isEmpty();
+    }
+  }
+
+  @Test
+  void stlsAnsweredWithATlsAlertIsRefusedAtOnce() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: +OK ready", "C: CAPA", CAPA_STLS, "C: STLS",
+        "HEX: 15 03 03 00 02 02 28")) {
+      Throwable e = MailTests.failsAtOnce(() -> Pop3Client.connect(MailTests.patientClient(pki.clientContext()),
+          "127.0.0.1", peer.port(), "localhost", TlsMode.STARTTLS));
+      assertReason(e, Reason.UPGRADE_REFUSED);
+      assertThat(e).hasMessageContaining("answered in TLS").hasMessageContaining("fatal handshake_failure (40)");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEqualTo("CAPA\r\nSTLS\r\n");
+    }
+  }
+
+  @Test
+  void tlsRecordInsteadOfTheGreetingFailsAtOnce() throws Exception {
+    // An implicit-TLS port dialled with STLS expected; here the server speaks first, in TLS.
+    try (ScriptedPeer peer = ScriptedPeer.plain("HEX: 15 03 03 00 02 02 46")) {
+      Throwable e = MailTests.failsAtOnce(() -> Pop3Client.connect(MailTests.patientClient(pki.clientContext()),
+          "127.0.0.1", peer.port(), "localhost", TlsMode.STARTTLS));
+      assertThat(e).isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("localhost answered in TLS where a plaintext protocol line was expected: a TLS"
+              + " alert: fatal protocol_version (70)");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEmpty();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.tlskit.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.TlsSecurityException.Reason;
@@ -39,6 +40,46 @@ class SmtpStarttlsSecurityTest {
       smtp.quit();
       assertThat(peer.finish()).isEmpty();
       assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\nSTARTTLS\r\n");
+    }
+  }
+
+  @Test
+  void postTlsEhloWithoutAuthGetsNoCredential() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain(pki.serverContext(),
+        "S: 220 mx", "C: EHLO localhost", EHLO_WITH_STARTTLS, "C: STARTTLS", "S: 220 go ahead", "TLS",
+        "C: EHLO localhost", "S: 250-mx\r\n250 SIZE 100")) { // AUTH PLAIN was only claimed in plaintext
+      SmtpClient smtp = SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
+          "localhost", TlsMode.STARTTLS, "localhost");
+      assertThatThrownBy(() -> smtp.login("alice", "secret".toCharArray()))
+          .isInstanceOf(ProtocolException.class).hasMessageStartingWith("server offers neither AUTH PLAIN nor");
+      smtp.close();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.tlsFromClient()).isEqualTo("EHLO localhost\r\n");
+    }
+  }
+
+  @Test
+  void starttlsAnsweredWithATlsAlertIsRefusedAtOnce() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost", EHLO_WITH_STARTTLS,
+        "C: STARTTLS", "HEX: 15 03 03 00 02 02 28")) {
+      Throwable e = MailTests.failsAtOnce(() -> SmtpClient.connect(MailTests.patientClient(pki.clientContext()),
+          "127.0.0.1", peer.port(), "localhost", TlsMode.STARTTLS, "localhost"));
+      assertReason(e, Reason.UPGRADE_REFUSED);
+      assertThat(e).hasMessageContaining("answered in TLS").hasMessageContaining("fatal handshake_failure (40)");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\nSTARTTLS\r\n");
+    }
+  }
+
+  @Test
+  void tlsRecordInsteadOfTheGreetingFailsAtOnce() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("HEX: 16 03 03 00 7a 02 00 00 76 03 03")) {
+      Throwable e = MailTests.failsAtOnce(() -> SmtpClient.connect(MailTests.patientClient(pki.clientContext()),
+          "127.0.0.1", peer.port(), "localhost", TlsMode.STARTTLS, "localhost"));
+      assertThat(e).isInstanceOf(ProtocolException.class).isNotInstanceOf(TlsSecurityException.class)
+          .hasMessageContaining("answered in TLS where a plaintext protocol line was expected: a TLS handshake");
+      peer.finish();
+      assertThat(peer.plaintextFromClient()).isEmpty();
     }
   }
 

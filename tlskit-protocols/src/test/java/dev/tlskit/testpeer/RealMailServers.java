@@ -28,6 +28,8 @@ public final class RealMailServers implements AutoCloseable {
 
   public final TestPki pki = TestPki.get();
   public final Path dir;
+  /** The password of every user: {@link #PASSWORD} unless the servers were started with another. */
+  public final String password;
   public int imap;
   public int imaps;
   public int pop3;
@@ -37,12 +39,22 @@ public final class RealMailServers implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private Path postfixConf;
 
-  private RealMailServers(Path dir) {
+  private RealMailServers(Path dir, String password) {
     this.dir = dir;
+    this.password = password;
   }
 
   /** Starts Dovecot, and Postfix too when {@code withPostfix}; skips the test when a binary is missing. */
   public static RealMailServers start(Path tempDir, boolean withPostfix) throws Exception {
+    return start(tempDir, withPostfix, PASSWORD);
+  }
+
+  /**
+   * Starts the servers with {@code password} for every user (no ':' or line break): the command-line tests give the
+   * value of an environment variable they cannot set.
+   */
+  public static RealMailServers start(Path tempDir, boolean withPostfix, String password) throws Exception {
+    if (password.contains(":") || password.contains("\n")) throw new IllegalArgumentException("bad password");
     Peers.require("dovecot", "/usr/sbin/dovecot");
     Peers.require("dovecot-imapd", "/usr/lib/dovecot/imap");
     Peers.require("dovecot-pop3d", "/usr/lib/dovecot/pop3");
@@ -55,7 +67,7 @@ public final class RealMailServers implements AutoCloseable {
     Path dir = Files.createDirectories(tempDir.resolve("mail-servers"));
     open(tempDir, "rwxr-xr-x");
     open(dir, "rwxr-xr-x");
-    RealMailServers s = new RealMailServers(dir);
+    RealMailServers s = new RealMailServers(dir, password);
     try {
       s.startDovecot();
       if (withPostfix) s.startPostfix();
@@ -82,7 +94,7 @@ public final class RealMailServers implements AutoCloseable {
     Files.createDirectories(dir.resolve("run"));
     Files.createDirectories(dir.resolve("state"));
     StringBuilder passwd = new StringBuilder();
-    for (String u : USERS) passwd.append(u).append(":{PLAIN}").append(PASSWORD).append("::::::\n");
+    for (String u : USERS) passwd.append(u).append(":{PLAIN}").append(password).append("::::::\n");
     Files.writeString(dir.resolve("passwd"), passwd);
     String loginUser = isRoot() ? "dovenull" : System.getProperty("user.name");
     String internalUser = isRoot() ? "dovecot" : System.getProperty("user.name");

@@ -27,7 +27,8 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@code "C: text"} reads one CRLF-terminated line and requires it to equal {@code text}; a {@code {tag}} in
  *       it matches (and remembers) the client's random IMAP tag;
  *   <li>{@code "TLS"} performs the server side of a TLS handshake on the same socket;
- *   <li>{@code "RAW: text"} sends {@code text} without CRLF; {@code "SLEEP ms"} pauses;
+ *   <li>{@code "RAW: text"} sends {@code text} without CRLF; {@code "HEX: 15 03 03"} sends those bytes;
+ *       {@code "SLEEP ms"} pauses;
  *   <li>{@code "CLOSE"} closes the connection at once.
  * </ul>
  *
@@ -87,6 +88,9 @@ public final class ScriptedPeer implements AutoCloseable {
           return;
         } else if (step.startsWith("SLEEP ")) {
           Thread.sleep(Long.parseLong(step.substring(6)));
+        } else if (step.startsWith("HEX: ")) {
+          s.getOutputStream().write(java.util.HexFormat.ofDelimiter(" ").parseHex(step.substring(5)));
+          s.getOutputStream().flush();
         } else if (step.startsWith("RAW: ")) {
           s.getOutputStream().write(step.substring(5).getBytes(StandardCharsets.UTF_8));
           s.getOutputStream().flush();

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback server that plays one transcript to one client: "S: text" lines are sent (consecutive ones in a single
- * write, so they reach the client in one segment), "C: text" lines are waited for. Every line the client sends is
+ * write, so they reach the client in one segment), "HEX: 15 03 ..." bytes are sent as they are (no line end), "C: text"
+ * lines are waited for. Every line the client sends is
  * recorded, whether the script expected it or not, until the client closes.
  */
 public final class ScriptedPeer implements AutoCloseable {
@@ -46,6 +47,10 @@ public final class ScriptedPeer implements AutoCloseable {
     for (String step : script) {
       if (step.startsWith("S: ")) {
         pending.writeBytes((step.substring(3) + "\r\n").getBytes(StandardCharsets.UTF_8));
+        continue;
+      }
+      if (step.startsWith("HEX: ")) { // raw bytes, no line end: "HEX: 15 03 03 00 02 02 28"
+        pending.writeBytes(java.util.HexFormat.ofDelimiter(" ").parseHex(step.substring(5)));
         continue;
       }
       if (!step.startsWith("C: ")) throw new IllegalArgumentException("script step must start with S: or C: " + step);

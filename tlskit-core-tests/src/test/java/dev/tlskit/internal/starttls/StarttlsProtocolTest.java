@@ -20,19 +20,29 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The shared STARTTLS preamble against scripted loopback peers, over both transports it runs on: a plaintext
  * {@link TlsConnection} ({@code tlskit connect}) and a raw socket read byte by byte ({@code tlskit probe}).
  */
 class StarttlsProtocolTest {
+  /** The read timeout on both transports (the TlsClient default is the same 30 s). */
+  private static final int READ_TIMEOUT_MILLIS = 30_000;
+  /** A fatal handshake_failure alert where a reply should start, with no line end after it. */
+  private static final String ALERT = "HEX: 15 03 03 00 02 02 28";
+
   /** How the client side reads: through a TlsConnection's buffer, or unbuffered from a socket. */
   enum Transport { CONNECTION, RAW_SOCKET }
 
@@ -50,7 +60,7 @@ class StarttlsProtocolTest {
       return new Client(PreambleLines.over(c), c);
     }
     Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-    s.setSoTimeout(10_000);
+    s.setSoTimeout(READ_TIMEOUT_MILLIS);
     return new Client(PreambleLines.unbuffered(s.getInputStream(), s.getOutputStream()), s);
   }
 
@@ -220,6 +230,59 @@ class StarttlsProtocolTest {
         "C: STARTTLS", "S: 220 go ahead", "S: 250-injected", "S: 250 AUTH PLAIN")) {
       assertRefused(() -> negotiate(transport, StarttlsProtocol.SMTP, peer), Reason.INJECTION_DETECTED,
           "250-injected");
+    }
+  }
+
+  static Stream<Arguments> upgradeAnsweredWithATlsAlert() {
+    Map<StarttlsProtocol, List<String>> scripts = Map.of(
+        StarttlsProtocol.SMTP, List.of("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx", "S: 250 STARTTLS",
+            "C: STARTTLS", ALERT),
+        StarttlsProtocol.IMAP, List.of("S: * OK ready", "C: a001 CAPABILITY", "S: * CAPABILITY IMAP4rev1 STARTTLS",
+            "S: a001 OK done", "C: a002 STARTTLS", ALERT),
+        StarttlsProtocol.POP3, List.of("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS", ALERT),
+        StarttlsProtocol.FTP, List.of("S: 220 ready", "C: FEAT", "S: 211-Features", "S:  AUTH TLS", "S: 211 End",
+            "C: AUTH TLS", ALERT));
+    return Stream.of(Transport.values()).flatMap(t -> scripts.entrySet().stream()
+        .map(e -> Arguments.of(e.getKey(), t, e.getValue())));
+  }
+
+  @ParameterizedTest(name = "{0} over {1}")
+  @MethodSource
+  void upgradeAnsweredWithATlsAlert(StarttlsProtocol protocol, Transport transport, List<String> script)
+      throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer(script.toArray(String[]::new))) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> negotiate(transport, protocol, peer))
+          .isInstanceOfSatisfying(TlsSecurityException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.UPGRADE_REFUSED))
+          .hasMessageContaining("answered in TLS").hasMessageContaining("fatal handshake_failure (40)");
+      // Failed on the alert's bytes, not on the read timeout, which they used to run into: no line end follows.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(READ_TIMEOUT_MILLIS));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void tlsRecordInsteadOfTheGreetingIsNamed(Transport transport) throws Exception {
+    // The start of a ServerHello: what a TLS port that speaks first would send; a greeting was expected.
+    try (ScriptedPeer peer = new ScriptedPeer("HEX: 16 03 03 00 7a 02 00 00 76 03 03")) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> negotiate(transport, StarttlsProtocol.SMTP, peer))
+          .isInstanceOf(ProtocolException.class).isNotInstanceOf(TlsSecurityException.class)
+          .hasMessageContaining("answered in TLS where a plaintext protocol line was expected: a TLS handshake");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(READ_TIMEOUT_MILLIS));
+      assertThat(peer.received()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aLineStartingWithARecordTypeByteIsStillALine(Transport transport) throws Exception {
+    // 0x15 then text: not a record header (no version 3.x after it), so the line is read as one.
+    try (ScriptedPeer peer = new ScriptedPeer("S: \u0015220 ready")) {
+      assertThatThrownBy(() -> negotiate(transport, StarttlsProtocol.SMTP, peer))
+          .isInstanceOf(ProtocolException.class).hasMessageContaining("220 ready")
+          .hasMessageNotContaining("TLS");
     }
   }
 

@@ -95,6 +95,39 @@ public final class LineInput extends InputStream {
   }
 
   /**
+   * Throws when the next unread bytes are a TLS record rather than the start of a text line (see {@link TlsRecords});
+   * consumes nothing otherwise. Waits only for the bytes a record header announces (at most 7), and stops at the
+   * first byte that rules a record out, so a text line is never held up.
+   *
+   * @param who names the peer in the error
+   * @throws ProtocolException saying the peer answered in TLS, and which alert when it was one
+   */
+  public void refuseTlsRecord(String who) throws IOException {
+    if (!fill()) return; // end of stream: readLine reports it
+    TlsRecords.Verdict v;
+    while ((v = TlsRecords.check(buf, pos, limit - pos)) == TlsRecords.Verdict.NEED_MORE) {
+      if (!readMore()) break;
+    }
+    if (v == TlsRecords.Verdict.TLS || TlsRecords.cutShort(v, limit - pos)) {
+      throw TlsRecords.answeredInTls(who, buf, pos, limit - pos);
+    }
+  }
+
+  /** Appends what one read returns to the unread bytes, moving them to the front first; false at end of stream. */
+  private boolean readMore() throws IOException {
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, limit - pos);
+      limit -= pos;
+      pos = 0;
+    }
+    if (limit == buf.length) return false; // full: far more than any record header
+    int n = in.read(buf, limit, buf.length - limit);
+    if (n <= 0) return false;
+    limit += n;
+    return true;
+  }
+
+  /**
    * Reads one line ended by LF (a CR before it is removed) and decodes it as UTF-8.
    *
    * @param maxLength the most bytes a line may hold, terminator included

@@ -3,6 +3,7 @@ package dev.tlskit.internal.starttls;
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsSecurityException;
+import dev.tlskit.internal.io.TlsRecords;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -77,17 +78,27 @@ public final class PreambleLines {
       @Override
       public String readLine(int max) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
+        TlsRecords.Verdict record = TlsRecords.Verdict.NEED_MORE;
         while (true) {
           int c = in.read();
           if (c < 0) {
+            if (TlsRecords.cutShort(record, line.size())) {
+              throw TlsRecords.answeredInTls("the server", line.toByteArray(), 0, line.size()); // alert cut short
+            }
             throw new EOFException(line.size() == 0 ? "connection closed by peer"
                 : "connection closed by peer in the middle of a line (" + line.size() + " bytes received)");
           }
           if (line.size() == max) throw new ProtocolException("line longer than " + max + " bytes received from peer");
-          if (c == '\n') break;
           line.write(c);
+          if (record == TlsRecords.Verdict.NEED_MORE) { // a TLS record where the line should start: fail now
+            record = TlsRecords.check(line.toByteArray(), 0, line.size());
+            if (record == TlsRecords.Verdict.TLS) {
+              throw TlsRecords.answeredInTls("the server", line.toByteArray(), 0, line.size());
+            }
+          }
+          if (c == '\n' && record != TlsRecords.Verdict.NEED_MORE) break;
         }
-        String s = line.toString(StandardCharsets.UTF_8);
+        String s = new String(line.toByteArray(), 0, line.size() - 1, StandardCharsets.UTF_8);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
       }
 

@@ -159,12 +159,18 @@ public enum StarttlsProtocol {
 
   /**
    * Sends the upgrade command, requires the server's agreement, and refuses any byte that came after it; the caller
-   * starts TLS next on the same connection.
+   * starts TLS next on the same connection. Any answer but agreement is a refusal, a malformed one included (a TLS
+   * alert instead of a reply, say), as in the mail clients.
    *
    * @throws TlsSecurityException UPGRADE_REFUSED or INJECTION_DETECTED
    */
   public void requestUpgrade(PreambleLines io) throws IOException {
-    upgrade(io);
+    try {
+      upgrade(io);
+    } catch (ProtocolException e) {
+      throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED,
+          this + " " + upgradeCommand + " answered with a malformed reply: " + e.getMessage(), null, e);
+    }
     io.refusePendingPlaintext(upgradeCommand);
   }
 

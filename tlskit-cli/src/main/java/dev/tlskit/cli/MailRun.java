@@ -1,0 +1,71 @@
+package dev.tlskit.cli;
+
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsMode;
+import dev.tlskit.internal.json.JsonWriter;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs one mail command (smtp send, imap list/fetch, pop3 list/retr) so that with {@code --json} its one document
+ * is printed whatever happens: the command, server, port and resolved TLS mode, the exit code, what TLS negotiated
+ * (also when a later step failed), then the command's result or the error. Without {@code --json} a failure goes to
+ * {@link Main}'s handler as before.
+ */
+final class MailRun {
+  private MailRun() {}
+
+  /**
+   * The command itself: connects with {@code client} to {@code port}, puts its JSON fields into {@code result},
+   * returns its exit code.
+   */
+  @FunctionalInterface
+  interface Body {
+    int run(TlsClient client, int port, Map<String, Object> result) throws IOException;
+  }
+
+  /**
+   * Runs {@code body} against the server of {@code mail}, whose default ports are {@code starttlsPort} and {@code
+   * implicitPort}, and returns the exit code.
+   */
+  static int run(CommandSpec spec, GlobalOptions global, MailServerOptions mail, int starttlsPort, int implicitPort,
+      Body body) throws IOException {
+    AtomicReference<SecurityInfo> negotiated = new AtomicReference<>();
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("command", spec.qualifiedName(" ").replaceFirst("^tlskit ", ""));
+    Map<String, Object> result = new LinkedHashMap<>();
+    Map<String, Object> error = new LinkedHashMap<>();
+    int code;
+    try {
+      doc.put("server", mail.host());
+      int port = mail.port(starttlsPort, implicitPort);
+      doc.put("port", port);
+      doc.put("tlsMode", mail.mode().resolve(port, implicitPort).name());
+      TlsClient.Builder builder = ClientOptions.client(global, ClientOptions.policy(global).build())
+          .onHandshake(negotiated::set);
+      // --tls opportunistic, named on the command line, is the explicit door the library keeps behind dangerous()
+      if (mail.mode() == TlsMode.OPPORTUNISTIC) builder.dangerous().allowOpportunisticTls();
+      TlsClient client = builder.build();
+      code = body.run(client, port, result);
+    } catch (IOException | RuntimeException e) {
+      if (!global.json) throw e;
+      CommandJson.putError(error, e);
+      code = ExitCodes.of(e);
+    }
+    if (global.json) {
+      doc.put("exitCode", code);
+      doc.put("error", error.remove("error"));
+      error.remove("exitCode");
+      doc.putAll(error);
+      doc.put("security", CommandJson.security(negotiated.get()));
+      doc.putAll(result);
+      spec.commandLine().getOut().println(JsonWriter.toJson(doc));
+      spec.commandLine().getOut().flush();
+    }
+    return code;
+  }
+}
