@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 /** {@code tlskit serve}: a local TLS or STARTTLS test endpoint speaking echo or a minimal SMTP sink. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {
-        "Run a local TLS test server: 'echo' echoes lines, 'smtp' is an SMTP sink that spools messages as .eml.",
+        "Run a local TLS test server: 'echo' sends back every byte it receives, unchanged; 'smtp' is an SMTP sink that spools messages as .eml.",
         "Implicit TLS by default; --starttls starts in plaintext and offers STARTTLS (which 'openssl s_server' "
             + "cannot). --cert/--key are the server's certificate and key here. Binds 127.0.0.1 unless --listen "
             + "says otherwise. Prints one line per connection with its TLS details. Stop with Ctrl-C."})
