@@ -21,6 +21,12 @@ public record ServerMetrics(
      * handshake together took too long.
      */
     SETUP_TIMEOUT,
+    /**
+     * Closed before it was secured (PROXY header, plaintext before STARTTLS, or handshake) to make room for a newer
+     * connection: the server had reached its limit of unsecured connections, or of all connections, and this was the
+     * oldest unsecured one.
+     */
+    SHED,
     /** The peer closed the connection during the handshake. */
     CLOSED_BY_PEER,
     /** The peer spoke no TLS at all (plaintext on a TLS port). */

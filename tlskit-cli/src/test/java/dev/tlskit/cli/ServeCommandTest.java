@@ -69,6 +69,23 @@ class ServeCommandTest {
     }
   }
 
+  @Test
+  void aClientTurnedAwayByAFullServerIsToldItIsBusyNotAboutClientCertificates() throws Exception {
+    TlsClient client = TlsClient.builder().policy(TlsPolicy.builder()
+        .trust(Trust.fromFile(dir.resolve("ca.pem"), null)).build()).timeout(T).build();
+    try (ServeRunner serve = new ServeRunner("--cert", f("server.pem"), "--key", f("server.key"),
+        "--max-connections", "1");
+        TlsConnection holder = client.connectTls("127.0.0.1", serve.port, "localhost")) {
+      assertThat(echo(holder, "secured\n".getBytes(StandardCharsets.US_ASCII))).asString(StandardCharsets.US_ASCII)
+          .isEqualTo("secured\n"); // the only slot, secured: a newcomer is refused, not served by shedding it
+      MainTest.Result r = MainTest.run("connect", "127.0.0.1:" + serve.port, "--trust", f("ca.pem"), "--no-relay",
+          "--timeout", "10");
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.NETWORK);
+      assertThat(r.out() + r.err()).contains("Try: the server closed the connection during the handshake")
+          .doesNotContain("client certificate").doesNotContain("--cert");
+    }
+  }
+
   /** Every byte value, lone LF, lone CR, CRLF, LFCR, NUL runs and a line longer than any buffer. */
   private static byte[] binaryPayload() {
     java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
