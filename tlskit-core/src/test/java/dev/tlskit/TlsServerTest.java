@@ -696,6 +696,23 @@ class TlsServerTest {
   }
 
   @Test
+  void aPlaintextSessionBeforeStarttlsIsUnsecuredAndShedForANewcomer() throws Exception {
+    // a setup timeout far beyond the test: only shedding can free the one unsecured slot
+    server = TlsServer.builder(STARTTLS_ECHO, certs(serverA)).mode(TlsMode.STARTTLS).maxConnections(5)
+        .maxHandshakes(1).setupTimeout(Duration.ofMinutes(5)).start();
+    try (Socket dribbler = new Socket("127.0.0.1", server.port())) {
+      dribbler.setSoTimeout(10_000);
+      dribbler.getOutputStream().write("NO".getBytes(StandardCharsets.US_ASCII)); // half a command, then nothing
+      eventually("the dribbler holds the unsecured slot", () -> server.metrics().connectionsOpen() == 1);
+      try (SSLSocket ssl = starttls()) {
+        assertThat(exchange(ssl, "after the upgrade")).isEqualTo("after the upgrade");
+        assertThat(dribbler.getInputStream().read()).as("the plaintext session was shed").isEqualTo(-1);
+      }
+    }
+    eventually("counted", () -> server.metrics().failed(HandshakeFailure.SHED) == 1);
+  }
+
+  @Test
   void aClientTricklingPlaintextBeforeStarttlsIsClosedAtTheSetupTimeout() throws Exception {
     // One byte at least every 150 ms, a quarter of the idle timeout: only a deadline on the whole plaintext phase
     // ends this connection. Without one it held its slot (the only one) until the test gave up.

@@ -154,6 +154,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       throw new UsageException("--setup-timeout " + setupSeconds + " is shorter than --timeout " + timeoutSeconds
           + ", which it includes");
     }
+    if (maxHandshakes != null && maxHandshakes > maxConnections) {
+      throw new UsageException("--max-handshakes " + maxHandshakes + " exceeds --max-connections " + maxConnections
+          + ", which it is part of");
+    }
     if (listen.isEmpty()) listen.add("127.0.0.1");
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (String a : listen) addresses.add(new InetSocketAddress(a.replaceAll("^\\[|]$", ""), port));
@@ -169,13 +173,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         .rejectUnknownServerNames(rejectUnknownSni)
         .listener(new LogLine(out, jsonLog));
     if (setupSeconds != null) b.setupTimeout(Duration.ofSeconds(setupSeconds));
-    if (maxHandshakes != null) {
-      if (maxHandshakes > maxConnections) {
-        throw new UsageException("--max-handshakes " + maxHandshakes + " exceeds --max-connections " + maxConnections
-            + ", which it is part of");
-      }
-      b.maxHandshakes(maxHandshakes);
-    }
+    if (maxHandshakes != null) b.maxHandshakes(maxHandshakes);
     if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
     if (clientAuth != Auth.none) {
       b.clientAuth(clientAuth == Auth.want ? TlsServer.ClientAuth.WANT : TlsServer.ClientAuth.NEED)

@@ -84,6 +84,10 @@ class ServeCommandTest {
       assertThat(r.out() + r.err()).contains("Try: the server closed the connection during the handshake")
           .doesNotContain("client certificate").doesNotContain("--cert");
     }
+    MainTest.Result contradictory = MainTest.run("serve", "--port", "0", "--self-signed", "--max-connections", "10",
+        "--max-handshakes", "11");
+    assertThat(contradictory.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(contradictory.err()).contains("--max-handshakes 11 exceeds --max-connections 10");
   }
 
   /** Every byte value, lone LF, lone CR, CRLF, LFCR, NUL runs and a line longer than any buffer. */
