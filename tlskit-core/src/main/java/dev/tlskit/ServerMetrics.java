@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * A snapshot of a {@link TlsServer}'s counters. Byte counts are application bytes (after decryption, before
- * encryption) summed over all connections, closed ones included.
+ * encryption) summed over all connections, closed ones included. {@code connectionsRefused} counts connections closed
+ * at once because {@code maxConnections} connections were open and all of them secured; a connection closed before it
+ * was secured to make room for a newer one is a failed handshake, {@link HandshakeFailure#SHED}.
  */
 public record ServerMetrics(
     long connectionsOpen, long connectionsTotal, long connectionsRefused, long handshakesOk,
