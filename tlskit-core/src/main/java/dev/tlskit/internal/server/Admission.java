@@ -63,11 +63,6 @@ public final class Admission {
     return open;
   }
 
-  /** Returns how many of them are not yet secured. */
-  public synchronized int unsecured() {
-    return unsecured.size();
-  }
-
   /** One admitted connection's place. */
   public final class Slot {
     private final Socket socket;
