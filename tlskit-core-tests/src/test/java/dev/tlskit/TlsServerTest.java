@@ -245,13 +245,71 @@ class TlsServerTest {
   @Test
   void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
     server = TlsServer.builder(ECHO, certs(serverA)).maxConnections(1).start();
-    try (SSLSocket first = tls(pki.clientContext(null), "a.test");
-        Socket second = new Socket("127.0.0.1", server.port())) {
-      second.setSoTimeout(10_000);
-      assertThat(second.getInputStream().read()).isEqualTo(-1);
-      assertThat(exchange(first, "ok")).isEqualTo("ok");
+    try (SSLSocket first = tls(pki.clientContext(null), "a.test")) {
+      assertThat(exchange(first, "secured")).isEqualTo("secured"); // an unsecured one would be shed instead
+      try (Socket second = new Socket("127.0.0.1", server.port())) {
+        second.setSoTimeout(10_000);
+        assertThat(second.getInputStream().read()).isEqualTo(-1);
+        assertThat(exchange(first, "ok")).isEqualTo("ok");
+      }
     }
     assertThat(server.metrics().connectionsRefused()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewConnectionShedsTheOldestUnsecuredOneWhenTheHandshakeLimitIsReached() throws Exception {
+    server = TlsServer.builder(ECHO, certs(serverA)).maxConnections(10).maxHandshakes(2).start();
+    try (Socket oldest = silent(); Socket older = silent()) {
+      eventually("two unsecured", () -> server.metrics().connectionsOpen() == 2);
+      try (SSLSocket newest = tls(pki.clientContext(null), "a.test")) { // the third: the oldest makes room
+        assertThat(exchange(newest, "admitted")).isEqualTo("admitted");
+        assertThat(oldest.getInputStream().read()).as("the oldest was shed").isEqualTo(-1);
+        // the newest is secured now, so it no longer counts: one more unsecured fits, the one after sheds "older"
+        try (Socket another = silent(); Socket yetAnother = silent()) {
+          assertThat(older.getInputStream().read()).as("then the next oldest").isEqualTo(-1);
+          assertThat(exchange(newest, "still served")).isEqualTo("still served");
+          eventually("counted", () -> server.metrics().failed(HandshakeFailure.SHED) == 2);
+          assertThat(server.metrics().connectionsRefused()).isZero();
+          assertThat(server.metrics().connectionsOpen()).as("newest, another, yetAnother").isEqualTo(3);
+        }
+      }
+    }
+  }
+
+  @Test
+  void atTheConnectionLimitAnUnsecuredConnectionIsShedRatherThanTheNewcomerRefused() throws Exception {
+    server = TlsServer.builder(ECHO, certs(serverA)).maxConnections(3).start();
+    try (SSLSocket a = tls(pki.clientContext(null), "a.test"); SSLSocket b = tls(pki.clientContext(null), "a.test")) {
+      assertThat(exchange(a, "a")).isEqualTo("a");
+      assertThat(exchange(b, "b")).isEqualTo("b");
+      try (Socket stalled = silent()) {
+        eventually("three open", () -> server.metrics().connectionsOpen() == 3);
+        try (SSLSocket c = tls(pki.clientContext(null), "a.test")) {
+          assertThat(exchange(c, "c")).as("admitted by shedding the stalled handshake").isEqualTo("c");
+          assertThat(stalled.getInputStream().read()).isEqualTo(-1);
+          try (Socket refused = silent()) { // now all three are secured, and secured ones are never shed
+            assertThat(refused.getInputStream().read()).isEqualTo(-1);
+          }
+          assertThat(exchange(a, "a again") + exchange(b, "b again")).isEqualTo("a againb again");
+        }
+      }
+    }
+    assertThat(server.metrics().failed(HandshakeFailure.SHED)).isEqualTo(1);
+    assertThat(server.metrics().connectionsRefused()).isEqualTo(1);
+  }
+
+  @Test
+  void maxHandshakesAboveMaxConnectionsIsRefusedNamingBoth() {
+    assertThatThrownBy(() -> TlsServer.builder(ECHO, certs(serverA)).maxConnections(10).maxHandshakes(11).start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxHandshakes 11")
+        .hasMessageContaining("maxConnections 10");
+  }
+
+  /** Opens a TCP connection that never sends a byte. */
+  Socket silent() throws IOException {
+    Socket s = new Socket("127.0.0.1", server.port());
+    s.setSoTimeout(10_000);
+    return s;
   }
 
   @Test
@@ -275,7 +333,8 @@ class TlsServerTest {
       List<String> lines = log.messages().stream().filter(m -> m.contains("refused")).toList();
       // the first refusal, one summary per interval that ended, the one written at shutdown
       assertThat(lines).hasSizeLessThanOrEqualTo(2 + (int) intervals);
-      assertThat(lines.get(0)).startsWith("WARNING refused /127.0.0.1:").contains("1 connections open (the limit)");
+      assertThat(lines.get(0)).startsWith("WARNING refused /127.0.0.1:")
+          .contains("1 connections open and secured (the limit)");
       long summarized = 0;
       java.util.regex.Pattern summary = java.util.regex.Pattern.compile(
           "WARNING refused (\\d+) more connection\\(s\\) at the limit of 1 in the last \\d+ s");
@@ -634,6 +693,23 @@ class TlsServerTest {
     SSLSocket ssl = (SSLSocket) pki.clientContext(null).getSocketFactory().createSocket(s, "a.test", 0, true);
     ssl.startHandshake();
     return ssl;
+  }
+
+  @Test
+  void aPlaintextSessionBeforeStarttlsIsUnsecuredAndShedForANewcomer() throws Exception {
+    // a setup timeout far beyond the test: only shedding can free the one unsecured slot
+    server = TlsServer.builder(STARTTLS_ECHO, certs(serverA)).mode(TlsMode.STARTTLS).maxConnections(5)
+        .maxHandshakes(1).setupTimeout(Duration.ofMinutes(5)).start();
+    try (Socket dribbler = new Socket("127.0.0.1", server.port())) {
+      dribbler.setSoTimeout(10_000);
+      dribbler.getOutputStream().write("NO".getBytes(StandardCharsets.US_ASCII)); // half a command, then nothing
+      eventually("the dribbler holds the unsecured slot", () -> server.metrics().connectionsOpen() == 1);
+      try (SSLSocket ssl = starttls()) {
+        assertThat(exchange(ssl, "after the upgrade")).isEqualTo("after the upgrade");
+        assertThat(dribbler.getInputStream().read()).as("the plaintext session was shed").isEqualTo(-1);
+      }
+    }
+    eventually("counted", () -> server.metrics().failed(HandshakeFailure.SHED) == 1);
   }
 
   @Test

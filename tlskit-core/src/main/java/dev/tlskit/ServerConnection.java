@@ -1,6 +1,7 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.io.LineInput;
+import dev.tlskit.internal.server.Admission;
 import dev.tlskit.internal.server.CountingStreams;
 import dev.tlskit.internal.server.SocketDeadline;
 import java.io.BufferedOutputStream;
@@ -36,11 +37,15 @@ public final class ServerConnection implements Closeable {
   final long setupEnd;
   /** Closes a STARTTLS-mode connection still in plaintext at {@link #setupEnd}; null over implicit TLS. */
   SocketDeadline plaintextDeadline;
+  /** This connection's place within the server's limits; shed while unsecured when newer connections need room. */
+  final Admission.Slot slot;
 
-  ServerConnection(TlsServer server, Socket raw, InetSocketAddress proxiedRemote, long setupEnd) throws IOException {
+  ServerConnection(TlsServer server, Socket raw, InetSocketAddress proxiedRemote, long setupEnd, Admission.Slot slot)
+      throws IOException {
     this.server = server;
     this.raw = raw;
     this.setupEnd = setupEnd;
+    this.slot = slot;
     this.remote = proxiedRemote != null ? proxiedRemote : (InetSocketAddress) raw.getRemoteSocketAddress();
     attach(raw);
   }

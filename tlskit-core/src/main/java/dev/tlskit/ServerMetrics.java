@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * A snapshot of a {@link TlsServer}'s counters. Byte counts are application bytes (after decryption, before
- * encryption) summed over all connections, closed ones included.
+ * encryption) summed over all connections, closed ones included. {@code connectionsRefused} counts connections closed
+ * at once because {@code maxConnections} connections were open and all of them secured; a connection closed before it
+ * was secured to make room for a newer one is a failed handshake, {@link HandshakeFailure#SHED}.
  */
 public record ServerMetrics(
     long connectionsOpen, long connectionsTotal, long connectionsRefused, long handshakesOk,
@@ -21,6 +23,12 @@ public record ServerMetrics(
      * handshake together took too long.
      */
     SETUP_TIMEOUT,
+    /**
+     * Closed before it was secured (PROXY header, plaintext before STARTTLS, or handshake) to make room for a newer
+     * connection: the server had reached its limit of unsecured connections, or of all connections, and this was the
+     * oldest unsecured one.
+     */
+    SHED,
     /** The peer closed the connection during the handshake. */
     CLOSED_BY_PEER,
     /** The peer spoke no TLS at all (plaintext on a TLS port). */

@@ -3,6 +3,7 @@ package dev.tlskit;
 import dev.tlskit.ServerMetrics.HandshakeFailure;
 import dev.tlskit.internal.concurrent.Threads;
 import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.server.Admission;
 import dev.tlskit.internal.server.Failures;
 import dev.tlskit.internal.server.LogThrottle;
 import dev.tlskit.internal.server.ProxyProtocol;
@@ -36,7 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -58,16 +58,19 @@ import javax.net.ssl.StandardConstants;
  * <p>Defaults, all changeable on the {@link Builder}: listens on the loopback address, any free port; implicit TLS;
  * the {@link TlsPolicy#MODERN} policy (TLS 1.3 and 1.2, forward-secret AEAD suites, enforced in the server's order);
  * no client authentication; every authenticated peer admitted; no ALPN; session resumption on; at most 1000
- * connections; handshake timeout 10 s; setup timeout 60 s (from accept to a secured connection, the plaintext phase
- * before STARTTLS included; never less than the handshake timeout); idle timeout 5 min; shutdown drains for 10 s; no
- * PROXY protocol; certificate files not watched.
+ * connections, of which at most 256 not yet secured (the oldest unsecured one is shed to make room for a new
+ * connection; see {@link Builder#maxHandshakes(int)}); handshake timeout 10 s; setup timeout 60 s (from accept to a
+ * secured connection, the plaintext phase before STARTTLS included; never less than the handshake timeout); idle
+ * timeout 5 min; shutdown drains for 10 s; no PROXY protocol; certificate files not watched. The numeric defaults are
+ * also the {@code DEFAULT_*} constants of {@link Builder}, which {@code tlskit serve} uses as its own.
  *
  * <p>Logging ({@code System.Logger} "dev.tlskit.server") stays bounded under a flood: every event a peer can repeat
  * at will is either DEBUG (one line per connection: each handshake refusal and why, each connection's end) or
  * throttled, that is logged at once the first time, then at most one summary line per 10 s with the count since.
- * Throttled: refusals at the connection limit and PROXY header errors (WARNING), handshake and setup timeouts (INFO),
- * failures of the listener, the authorizer and {@code accept} (WARNING, the first with its stack trace). The exact
- * counts are in {@link #metrics()}, and each handshake refusal reaches the {@link ServerListener}.
+ * Throttled: refusals at the connection limit, connections shed and PROXY header errors (WARNING), handshake and
+ * setup timeouts (INFO), failures of the listener, the authorizer and {@code accept} (WARNING, the first with its
+ * stack trace). The exact counts are in {@link #metrics()}, and each handshake refusal reaches the {@link
+ * ServerListener}.
  *
  * <p>Client-initiated TLS 1.2 renegotiation is refused, twice over. First, the JDK's {@code
  * jdk.tls.rejectClientInitiatedRenegotiation} is set to true unless already set; the JDK reads it once per process, at
@@ -119,6 +122,8 @@ public final class TlsServer implements Closeable {
   private final boolean rejectUnknownNames;
   private final boolean proxyProtocol;
   private final int maxConnections;
+  private final int maxHandshakes;
+  private final Admission admission;
   private final Duration handshakeTimeout;
   private final Duration setupTimeout;
   private final Duration idleTimeout;
@@ -129,13 +134,16 @@ public final class TlsServer implements Closeable {
   private final ScheduledExecutorService timer = Threads.watchdog();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final Object drainLock = new Object();
-  private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private Thread watcher;
+
+  private static final String SHED_DETAIL = "not yet secured, and the oldest such: closed to make room for a newer "
+      + "connection";
 
   /** How often a throttled log line may repeat; see the class documentation. */
   static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
   private final LogThrottle atLimitLog;
+  private final LogThrottle shedLog;
   private final LogThrottle proxyHeaderLog;
   private final LogThrottle timeoutLog;
   private final LogThrottle callbackLog;
@@ -163,11 +171,16 @@ public final class TlsServer implements Closeable {
     this.rejectUnknownNames = b.rejectUnknownNames;
     this.proxyProtocol = b.proxyProtocol;
     this.maxConnections = b.maxConnections;
+    this.maxHandshakes = b.effectiveMaxHandshakes();
+    this.admission = new Admission(maxConnections, maxHandshakes);
     this.handshakeTimeout = b.handshakeTimeout;
     this.setupTimeout = b.effectiveSetupTimeout();
     this.idleTimeout = b.idleTimeout;
     this.atLimitLog = throttle(Level.WARNING, (n, secs) -> "refused " + n + " more connection(s) at the limit of "
         + maxConnections + " in the last " + secs + " s");
+    this.shedLog = throttle(Level.WARNING, (n, secs) -> "shed " + n + " more connection(s) not yet secured to make "
+        + "room for newer ones (limits: " + maxHandshakes + " unsecured, " + maxConnections + " in all) in the last "
+        + secs + " s");
     this.proxyHeaderLog = throttle(Level.WARNING, (n, secs) -> "refused " + n + " more connection(s) without a valid "
         + "PROXY header in the last " + secs + " s");
     this.timeoutLog = throttle(Level.INFO, (n, secs) -> "closed " + n + " more connection(s) not secured in time "
@@ -278,7 +291,7 @@ public final class TlsServer implements Closeable {
     failures.forEach((k, v) -> {
       if (v.sum() > 0) failed.put(k, v.sum());
     });
-    return new ServerMetrics(open.get(), total.sum(), refusedAtLimit.sum(), handshakesOk.sum(), failed,
+    return new ServerMetrics(admission.open(), total.sum(), refusedAtLimit.sum(), handshakesOk.sum(), failed,
         bytesIn.sum(), bytesOut.sum());
   }
 
@@ -297,7 +310,7 @@ public final class TlsServer implements Closeable {
     long deadline = System.nanoTime() + drain.toNanos();
     synchronized (drainLock) {
       long left;
-      while (open.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+      while (admission.open() > 0 && (left = deadline - System.nanoTime()) > 0) {
         try {
           TimeUnit.NANOSECONDS.timedWait(drainLock, left);
         } catch (InterruptedException e) {
@@ -306,12 +319,12 @@ public final class TlsServer implements Closeable {
         }
       }
     }
-    boolean drained = open.get() == 0;
+    boolean drained = admission.open() == 0;
     if (!drained) {
       LOG.log(Level.INFO, "closing {0} connection(s) still open after the drain time", live.size());
       for (ServerConnection c : live) closeQuietly(c.rawSocket());
     }
-    for (LogThrottle t : List.of(atLimitLog, proxyHeaderLog, timeoutLog, callbackLog, acceptLog)) t.flush();
+    for (LogThrottle t : List.of(atLimitLog, shedLog, proxyHeaderLog, timeoutLog, callbackLog, acceptLog)) t.flush();
     return drained;
   }
 
@@ -343,16 +356,20 @@ public final class TlsServer implements Closeable {
         continue;
       }
       failures = 0;
-      if (open.incrementAndGet() > maxConnections) {
-        ended();
+      Admission.Decision admitted = admission.admit(s);
+      // The shed connection's own thread sees its socket closed and counts it (SHED), exactly once.
+      if (admitted.shed() != null) closeQuietly(admitted.shed().socket());
+      if (admitted.admitted() == null) {
         refusedAtLimit.increment(); // before the close, so a client that sees the close sees the count
         closeQuietly(s);
         atLimitLog.log(() -> "refused " + s.getRemoteSocketAddress() + ": " + maxConnections + " connections open "
-            + "(the limit); further refusals are summarized every " + LOG_INTERVAL.toSeconds() + " s", null);
+            + "and secured (the limit); further refusals are summarized every " + LOG_INTERVAL.toSeconds() + " s",
+            null);
         continue;
       }
       total.increment();
-      Threads.startVirtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s));
+      Admission.Slot slot = admitted.admitted();
+      Threads.startVirtual("tlskit-connection-" + ids.incrementAndGet(), () -> serve(s, slot));
     }
   }
 
@@ -361,14 +378,15 @@ public final class TlsServer implements Closeable {
     return Math.min(1000, 5L << Math.min(Math.max(failures, 1) - 1, 8));
   }
 
-  private void serve(Socket raw) {
+  private void serve(Socket raw, Admission.Slot slot) {
     long setupEnd = System.nanoTime() + setupTimeout.toNanos();
     ServerConnection c = null;
     Throwable error = null;
+    boolean counted = false;
     try {
       raw.setTcpNoDelay(true);
-      InetSocketAddress proxied = proxyProtocol ? readProxyHeader(raw, setupEnd) : null;
-      c = new ServerConnection(this, raw, proxied, setupEnd);
+      InetSocketAddress proxied = proxyProtocol ? readProxyHeader(raw, setupEnd, slot) : null;
+      c = new ServerConnection(this, raw, proxied, setupEnd, slot);
       live.add(c);
       if (mode == TlsMode.IMPLICIT) {
         handshake(c);
@@ -380,7 +398,7 @@ public final class TlsServer implements Closeable {
       }
       handler.handle(c);
     } catch (Refused r) {
-      // already counted and reported
+      counted = true; // already counted and reported
     } catch (IOException | RuntimeException e) {
       if (c != null && c.refused) return; // counted and reported by refuse(); finally still runs
       error = e;
@@ -388,7 +406,12 @@ public final class TlsServer implements Closeable {
     } finally {
       if (c != null && c.plaintextDeadline != null) {
         c.plaintextDeadline.cancel(); // else the timer's queue holds the socket until the deadline
-        if (!c.refused && c.plaintextDeadline.passed()) {
+      }
+      if (!counted && (c == null || !c.refused)) {
+        if (slot.shed()) {
+          if (c != null) refuse(c, HandshakeFailure.SHED, SHED_DETAIL);
+          else count(HandshakeFailure.SHED, (InetSocketAddress) raw.getRemoteSocketAddress(), SHED_DETAIL);
+        } else if (c != null && c.plaintextDeadline != null && c.plaintextDeadline.passed()) {
           refuse(c, HandshakeFailure.SETUP_TIMEOUT, "still plaintext after the setup timeout of "
               + setupTimeout.toMillis() + " ms");
         }
@@ -401,27 +424,24 @@ public final class TlsServer implements Closeable {
         live.remove(c);
         if (!c.refused) notifyClosed(c, error);
       }
-      ended();
+      slot.release();
+      synchronized (drainLock) {
+        drainLock.notifyAll();
+      }
     }
   }
 
-  private void ended() {
-    open.decrementAndGet();
-    synchronized (drainLock) {
-      drainLock.notifyAll();
-    }
-  }
-
-  private InetSocketAddress readProxyHeader(Socket raw, long setupEnd) throws IOException {
+  private InetSocketAddress readProxyHeader(Socket raw, long setupEnd, Admission.Slot slot) throws IOException {
     Phase phase = phase(raw, setupEnd);
     try {
       raw.setSoTimeout(millis(handshakeTimeout));
       ProxyProtocol.Header h = ProxyProtocol.read(raw.getInputStream());
       return h.source();
     } catch (IOException e) {
-      HandshakeFailure why = phase.deadline().passed() ? phase.onTimeout()
+      HandshakeFailure why = slot.shed() ? HandshakeFailure.SHED : phase.deadline().passed() ? phase.onTimeout()
           : e instanceof SocketTimeoutException ? HandshakeFailure.TIMEOUT : HandshakeFailure.PROXY_HEADER_INVALID;
-      count(why, (InetSocketAddress) raw.getRemoteSocketAddress(), e.getMessage());
+      count(why, (InetSocketAddress) raw.getRemoteSocketAddress(),
+          why == HandshakeFailure.SHED ? SHED_DETAIL : e.getMessage());
       throw new Refused();
     } finally {
       phase.deadline().cancel();
@@ -477,17 +497,19 @@ public final class TlsServer implements Closeable {
       guard.get().arm();
       deadline.cancel();
       if (deadline.passed()) throw new SocketTimeoutException("handshake deadline passed");
+      if (!c.slot.secure()) throw new java.net.SocketException("shed just before its handshake completed");
     } catch (IOException | RuntimeException e) {
       deadline.cancel();
       ValidationReport report = ssl == null ? null : trust.takeReport(ssl);
       if (report != null && report.accepted()) report = null; // judged fine; the handshake failed for another reason
-      HandshakeFailure why = deadline.passed() ? phase.onTimeout()
+      HandshakeFailure why = c.slot.shed() ? HandshakeFailure.SHED
+          : deadline.passed() ? phase.onTimeout()
           // the plaintext phase's deadline passed just before it was cancelled, closing the socket under us
           : c.plaintextDeadline != null && c.plaintextDeadline.passed() ? HandshakeFailure.SETUP_TIMEOUT
           : report != null ? HandshakeFailure.CERTIFICATE_REJECTED
           : alpnRefused.get() ? HandshakeFailure.ALPN_MISMATCH
           : Failures.classify(e);
-      refuse(c, why, String.valueOf(e.getMessage()));
+      refuse(c, why, why == HandshakeFailure.SHED ? SHED_DETAIL : String.valueOf(e.getMessage()));
       closeQuietly(c);
       if (why == HandshakeFailure.TIMEOUT || why == HandshakeFailure.SETUP_TIMEOUT) {
         throw new SocketTimeoutException("TLS handshake with " + c.remoteAddress() + " did not finish within the "
@@ -608,6 +630,7 @@ public final class TlsServer implements Closeable {
     LOG.log(Level.DEBUG, "refused {0}: {1}: {2}", remote, why, detail);
     LogThrottle aggregate = switch (why) {
       case TIMEOUT, SETUP_TIMEOUT -> timeoutLog;
+      case SHED -> shedLog;
       case PROXY_HEADER_INVALID -> proxyHeaderLog;
       default -> null; // routine on any public port: DEBUG above, the listener and metrics() have each one
     };
@@ -707,11 +730,12 @@ public final class TlsServer implements Closeable {
     private boolean sessionResumption = true;
     private boolean rejectUnknownNames;
     private boolean proxyProtocol;
-    private int maxConnections = 1000;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private Integer maxHandshakes; // null: DEFAULT_MAX_HANDSHAKES, or maxConnections if that is smaller
     private int backlog = 128;
-    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration handshakeTimeout = Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS);
     private Duration setupTimeout; // null: DEFAULT_SETUP_TIMEOUT, or the handshake timeout if that is longer
-    private Duration idleTimeout = Duration.ofMinutes(5);
+    private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
     private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration watchInterval;
 
@@ -825,14 +849,56 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
-    /** Sets the most connections open at once; more are accepted and closed at once. Default 1000. */
+    /** Default {@link #maxConnections(int)}: 1000. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    /** Default {@link #maxHandshakes(int)}: 256 (or {@link #maxConnections(int)} when that is smaller). */
+    public static final int DEFAULT_MAX_HANDSHAKES = 256;
+    /** Default {@link #handshakeTimeout(Duration)}, in seconds: 10. */
+    public static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 10;
+    /** Default {@link #setupTimeout(Duration)}, in seconds: 60 (never less than the handshake timeout). */
+    public static final int DEFAULT_SETUP_TIMEOUT_SECONDS = 60;
+    /** Default {@link #idleTimeout(Duration)}, in seconds: 300. */
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+
+    /**
+     * Sets the most connections open at once, secured or not. When it is reached, a new connection is admitted by
+     * shedding the oldest connection not yet secured (see {@link #maxHandshakes(int)}); only when every open
+     * connection is secured is the new one accepted and closed at once (counted in {@link
+     * ServerMetrics#connectionsRefused()}). Default 1000.
+     */
     public Builder maxConnections(int max) {
       if (max < 1) throw new IllegalArgumentException("maxConnections must be at least 1: " + max);
       this.maxConnections = max;
       return this;
     }
 
-    /** Sets the time a client has to finish the TLS handshake (and PROXY header). Default 10 s. */
+    /**
+     * Sets the most connections open at once that are not yet secured: reading the PROXY header, in plaintext before
+     * STARTTLS, or in the TLS handshake. When a new connection arrives with this many (or {@link
+     * #maxConnections(int)} in all) open, the oldest unsecured connection is closed to make room and counted as
+     * {@link ServerMetrics.HandshakeFailure#SHED}; a new connection is never refused while an older unsecured one
+     * can be shed. Clients that stall their handshake (slowloris), reset it, or trickle plaintext before STARTTLS
+     * therefore cannot lock out others: they hold at most this many slots, oldest evicted first, and an honest
+     * handshake, which takes a few round trips, loses its slot only if this many newer unsecured connections arrive
+     * while it runs. Secured connections are never shed. In STARTTLS mode a session that stays in plaintext counts as
+     * unsecured for its whole life. Default 256, or {@link #maxConnections(int)} when that is smaller; must not
+     * exceed it (refused by {@link #start()}).
+     */
+    public Builder maxHandshakes(int max) {
+      if (max < 1) throw new IllegalArgumentException("maxHandshakes must be at least 1: " + max);
+      this.maxHandshakes = max;
+      return this;
+    }
+
+    private int effectiveMaxHandshakes() {
+      return maxHandshakes != null ? maxHandshakes : Math.min(DEFAULT_MAX_HANDSHAKES, maxConnections);
+    }
+
+    /**
+     * Sets the time a client has to finish the TLS handshake (and PROXY header), one deadline for the whole
+     * handshake however the client paces its bytes; separate from, and meant to be much shorter than, the idle
+     * timeout. Default 10 s.
+     */
     public Builder handshakeTimeout(Duration timeout) {
       this.handshakeTimeout = positive(timeout, "handshakeTimeout");
       return this;
@@ -858,8 +924,7 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
-    /** The default {@link #setupTimeout(Duration)}: 60 s. */
-    static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofSeconds(DEFAULT_SETUP_TIMEOUT_SECONDS);
 
     private Duration effectiveSetupTimeout() {
       if (setupTimeout != null) return setupTimeout;
@@ -905,6 +970,10 @@ public final class TlsServer implements Closeable {
       }
       if (alpnRequired && alpn.isEmpty()) {
         throw new IllegalStateException("alpnRequired is set but no alpn protocols are configured");
+      }
+      if (maxHandshakes != null && maxHandshakes > maxConnections) {
+        throw new IllegalStateException("maxHandshakes " + maxHandshakes + " exceeds maxConnections " + maxConnections
+            + ", which it is part of; lower maxHandshakes or raise maxConnections");
       }
       if (setupTimeout != null && setupTimeout.compareTo(handshakeTimeout) < 0) {
         throw new IllegalStateException("setupTimeout " + setupTimeout.toMillis() + " ms is shorter than "

@@ -31,7 +31,8 @@ public final class ServeMain {
           (java.security.Provider) Class.forName("org.conscrypt.Conscrypt").getMethod("newProvider").invoke(null), 1);
     }
     TlsServer server = TlsServer.builder(c -> BenchStacks.serve(c.input(), c.output()), certs)
-        .listen("127.0.0.1", port).maxConnections(max).backlog(4096)
+        // a benchmark opens many connections at once: every one may be in its handshake, none shed
+        .listen("127.0.0.1", port).maxConnections(max).maxHandshakes(max).backlog(4096)
         .idleTimeout(Duration.ofMinutes(10)).start();
     System.out.println("PORT " + server.port());
     System.out.flush();

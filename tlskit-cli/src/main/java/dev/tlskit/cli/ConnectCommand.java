@@ -207,7 +207,7 @@ final class ConnectCommand implements Callable<Integer> {
     if (error != null) {
       out.println("REJECTED (" + error.reason() + "): " + error.getMessage());
       if (validation != null) out.print(validation);
-      ErrorHints.print(out, error);
+      ErrorHints.print(out, error, global.cert != null);
     } else {
       out.println("Connected to " + hp + (conn == null ? "" : " (" + conn.remoteAddress() + ")"));
       out.print(info);
@@ -230,7 +230,7 @@ final class ConnectCommand implements Callable<Integer> {
       out.flush();
     } else {
       err.println("tlskit: " + Main.message(e));
-      ErrorHints.print(err, e);
+      ErrorHints.print(err, e, global.cert != null);
       err.flush();
     }
   }

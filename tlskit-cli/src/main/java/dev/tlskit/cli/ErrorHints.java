@@ -23,21 +23,31 @@ final class ErrorHints {
 
   private ErrorHints() {}
 
-  /** Returns advice for {@code error}, or empty when the message says all there is to say. */
+  /** Returns advice for {@code error} when no client certificate was given; see {@link #hint(Throwable, boolean)}. */
   static Optional<String> hint(Throwable error) {
+    return hint(error, false);
+  }
+
+  /**
+   * Returns advice for {@code error}, or empty when the message says all there is to say.
+   *
+   * @param clientCertificate whether the command presented a client certificate (--cert): only then can a server
+   *     that drops the connection be refusing it
+   */
+  static Optional<String> hint(Throwable error, boolean clientCertificate) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      Optional<String> h = direct(t);
+      Optional<String> h = direct(t, clientCertificate);
       if (h.isPresent()) return h;
     }
     return Optional.empty();
   }
 
   /** Prints "Try: advice" when there is advice for {@code error}. */
-  static void print(java.io.PrintWriter to, Throwable error) {
-    hint(error).ifPresent(h -> to.println("Try: " + h));
+  static void print(java.io.PrintWriter to, Throwable error, boolean clientCertificate) {
+    hint(error, clientCertificate).ifPresent(h -> to.println("Try: " + h));
   }
 
-  private static Optional<String> direct(Throwable t) {
+  private static Optional<String> direct(Throwable t, boolean clientCertificate) {
     String message = String.valueOf(t.getMessage());
     return switch (t) {
       case TlsSecurityException e -> Optional.ofNullable(forSecurity(e, message));
@@ -61,8 +71,11 @@ final class ErrorHints {
           Optional.of("the server did not accept our client certificate: it must be issued by a CA the server"
               + " trusts and be valid now ('tlskit cert show FILE' shows its issuer and dates)");
       case SocketException e when message.contains("Broken pipe") || message.contains("Connection reset") ->
-          Optional.of("the server closed the connection; one that requires a client certificate does that when it"
-              + " gets none or refuses ours: check --cert/--key, and that the server trusts their issuer");
+          Optional.of(clientCertificate
+              ? "the server closed the connection: it may be busy (at its connection limit), or refusing our client"
+                  + " certificate: check --cert/--key and that the server trusts their issuer, and its log"
+              : "the server closed the connection during the handshake: it is busy (at its connection limit) or"
+                  + " refusing connections from this address; try again shortly, or check the server's log");
       default -> Optional.empty();
     };
   }

@@ -44,7 +44,7 @@ public final class Main implements Runnable {
     HelpExamples.install(cl);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("tlskit: " + message(e));
-      ErrorHints.print(cmd.getErr(), e);
+      ErrorHints.print(cmd.getErr(), e, clientCertificateGiven(cmd));
       return ExitCodes.of(e);
     });
     cl.setParameterExceptionHandler((e, a) -> {
@@ -54,6 +54,15 @@ public final class Main implements Runnable {
       return ExitCodes.USAGE;
     });
     return cl.execute(args);
+  }
+
+  /** Returns true when the failing command, a client one, was given a client certificate (--cert). */
+  private static boolean clientCertificateGiven(CommandLine cmd) {
+    for (CommandLine c = cmd; c != null; c = c.getParent()) {
+      if (c.getCommand() instanceof ServeCommand) return false; // its --cert is the server's own
+      if (c.getParseResult() != null && c.getParseResult().hasMatchedOption("--cert")) return true;
+    }
+    return false;
   }
 
   static String message(Throwable e) {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 /** {@code tlskit serve}: a local TLS or STARTTLS test endpoint speaking echo or a minimal SMTP sink. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {
-        "Run a local TLS test server: 'echo' echoes lines, 'smtp' is an SMTP sink that spools messages as .eml.",
+        "Run a local TLS test server: 'echo' sends back every byte it receives, unchanged; 'smtp' is an SMTP sink that spools messages as .eml.",
         "Implicit TLS by default; --starttls starts in plaintext and offers STARTTLS (which 'openssl s_server' "
             + "cannot). --cert/--key are the server's certificate and key here. Binds 127.0.0.1 unless --listen "
             + "says otherwise. Prints one line per connection with its TLS details. Stop with Ctrl-C."})
@@ -59,18 +59,22 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "PEM bundle or PKCS#12 trust store of the CAs whose client certificates are accepted.")
   Path trust;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "Time a client has to finish its TLS handshake (default: ${DEFAULT-VALUE}).")
+  // The defaults are the library's (TlsServer.Builder), so that `tlskit serve` behaves as a server built with it.
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      defaultValue = "" + TlsServer.Builder.DEFAULT_HANDSHAKE_TIMEOUT_SECONDS,
+      description = "Time a client has to finish its TLS handshake, however it paces its bytes "
+          + "(default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
-  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+      defaultValue = "" + TlsServer.Builder.DEFAULT_IDLE_TIMEOUT_SECONDS,
       description = "Time a connection may stay silent (default: ${DEFAULT-VALUE}).")
   int idleSeconds;
 
   @Option(names = "--setup-timeout", paramLabel = "SECONDS",
       description = "Time a client has, from connecting, to be on TLS: the plaintext phase before STARTTLS and the "
-          + "handshake together; a client trickling plaintext is closed then (default: 60, and never less than "
-          + "--timeout).")
+          + "handshake together; a client trickling plaintext is closed then (default: "
+          + TlsServer.Builder.DEFAULT_SETUP_TIMEOUT_SECONDS + ", and never less than --timeout).")
   Integer setupSeconds;
 
   @Option(names = "--port", required = true, paramLabel = "P", description = "Port to listen on (0: any free port).")
@@ -102,9 +106,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "Name the smtp sink greets with (default: ${DEFAULT-VALUE}).")
   String hostname;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100",
-      description = "Most connections open at once (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-connections", paramLabel = "N",
+      defaultValue = "" + TlsServer.Builder.DEFAULT_MAX_CONNECTIONS,
+      description = "Most connections open at once (default: ${DEFAULT-VALUE}); when full, the oldest one not yet "
+          + "on TLS is closed to make room, and a new one is refused only when all are.")
   int maxConnections;
+
+  @Option(names = "--max-handshakes", paramLabel = "N",
+      description = "Most connections open at once that are not yet on TLS (handshake, or plaintext before STARTTLS); "
+          + "when full, the oldest is closed to make room (default: "
+          + TlsServer.Builder.DEFAULT_MAX_HANDSHAKES + ", at most --max-connections).")
+  Integer maxHandshakes;
 
   @Option(names = "--alpn", paramLabel = "PROTOCOLS", split = ",",
       description = "ALPN protocols to select from, in preference order (e.g. h2,http/1.1); a client offering none "
@@ -142,6 +154,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       throw new UsageException("--setup-timeout " + setupSeconds + " is shorter than --timeout " + timeoutSeconds
           + ", which it includes");
     }
+    if (maxHandshakes != null && maxHandshakes > maxConnections) {
+      throw new UsageException("--max-handshakes " + maxHandshakes + " exceeds --max-connections " + maxConnections
+          + ", which it is part of");
+    }
     if (listen.isEmpty()) listen.add("127.0.0.1");
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (String a : listen) addresses.add(new InetSocketAddress(a.replaceAll("^\\[|]$", ""), port));
@@ -157,6 +173,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         .rejectUnknownServerNames(rejectUnknownSni)
         .listener(new LogLine(out, jsonLog));
     if (setupSeconds != null) b.setupTimeout(Duration.ofSeconds(setupSeconds));
+    if (maxHandshakes != null) b.maxHandshakes(maxHandshakes);
     if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
     if (clientAuth != Auth.none) {
       b.clientAuth(clientAuth == Auth.want ? TlsServer.ClientAuth.WANT : TlsServer.ClientAuth.NEED)

@@ -126,13 +126,22 @@ class HelpAndHintsTest {
   }
 
   @Test
+  void aServerClosingTheHandshakeIsBusyOrRefusingWhenWeGaveNoClientCertificate() {
+    for (String m : new String[] {"Broken pipe", "Connection reset"}) {
+      assertThat(ErrorHints.hint(new javax.net.ssl.SSLException("handshake", new java.net.SocketException(m))))
+          .get().asString().contains("closed the connection during the handshake").contains("busy")
+          .doesNotContain("certificate").doesNotContain("--cert");
+    }
+  }
+
+  @Test
   void alertsRefusingOurClientCertificateNameTheFix() {
     assertThat(ErrorHints.hint(new javax.net.ssl.SSLHandshakeException(
         "(certificate_required) Received fatal alert: certificate_required"))).get().asString().contains("--cert");
     assertThat(ErrorHints.hint(new java.io.IOException("send failed", new javax.net.ssl.SSLHandshakeException(
         "(certificate_unknown) Received fatal alert: certificate_unknown")))).get().asString()
         .contains("did not accept our client certificate").contains("tlskit cert show");
-    assertThat(ErrorHints.hint(new java.net.SocketException("Broken pipe"))).get().asString()
+    assertThat(ErrorHints.hint(new java.net.SocketException("Broken pipe"), true)).get().asString()
         .contains("client certificate").contains("--cert/--key");
     assertThat(ErrorHints.hint(new javax.net.ssl.SSLHandshakeException("(handshake_failure) Received fatal alert:"
         + " handshake_failure"))).isEmpty();

@@ -2,6 +2,10 @@ package dev.tlskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
+import dev.tlskit.TlsPolicy;
+import dev.tlskit.Trust;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
@@ -41,6 +45,74 @@ class ServeCommandTest {
       }
       serve.await("127\\.0\\.0\\.1:\\d+ closed TLSv1\\.3 TLS_AES_\\S+ sni=localhost");
     }
+  }
+
+  @Test
+  void echoReturnsExactlyTheBytesItReceivedOverImplicitTlsAndAfterStarttls() throws Exception {
+    byte[] payload = binaryPayload();
+    TlsClient client = TlsClient.builder().policy(TlsPolicy.builder()
+        .trust(Trust.fromFile(dir.resolve("ca.pem"), null)).build()).timeout(T).build();
+    try (ServeRunner serve = new ServeRunner("--cert", f("server.pem"), "--key", f("server.key"));
+        TlsConnection c = client.connectTls("127.0.0.1", serve.port, "localhost")) {
+      assertThat(echo(c, payload)).isEqualTo(payload);
+    }
+    try (ServeRunner serve = new ServeRunner("--cert", f("server.pem"), "--key", f("server.key"), "--starttls");
+        TlsConnection c = client.connectPlain("127.0.0.1", serve.port, "localhost")) {
+      assertThat(c.readLine(256)).startsWith("OK ");
+      byte[] plain = "bare\nlf, bare\rcr, nul\0 and \u00e9\r\n".getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(echo(c, plain)).as("plaintext before STARTTLS").isEqualTo(plain);
+      c.output().write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+      c.output().flush();
+      assertThat(c.readLine(256)).isEqualTo("OK begin TLS");
+      c.upgradeToTls();
+      assertThat(echo(c, payload)).as("over TLS after STARTTLS").isEqualTo(payload);
+    }
+  }
+
+  @Test
+  void aClientTurnedAwayByAFullServerIsToldItIsBusyNotAboutClientCertificates() throws Exception {
+    TlsClient client = TlsClient.builder().policy(TlsPolicy.builder()
+        .trust(Trust.fromFile(dir.resolve("ca.pem"), null)).build()).timeout(T).build();
+    try (ServeRunner serve = new ServeRunner("--cert", f("server.pem"), "--key", f("server.key"),
+        "--max-connections", "1");
+        TlsConnection holder = client.connectTls("127.0.0.1", serve.port, "localhost")) {
+      assertThat(echo(holder, "secured\n".getBytes(StandardCharsets.US_ASCII))).asString(StandardCharsets.US_ASCII)
+          .isEqualTo("secured\n"); // the only slot, secured: a newcomer is refused, not served by shedding it
+      MainTest.Result r = MainTest.run("connect", "127.0.0.1:" + serve.port, "--trust", f("ca.pem"), "--no-relay",
+          "--timeout", "10");
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.NETWORK);
+      assertThat(r.out() + r.err()).contains("Try: the server closed the connection during the handshake")
+          .doesNotContain("client certificate").doesNotContain("--cert");
+    }
+    MainTest.Result contradictory = MainTest.run("serve", "--port", "0", "--self-signed", "--max-connections", "10",
+        "--max-handshakes", "11");
+    assertThat(contradictory.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(contradictory.err()).contains("--max-handshakes 11 exceeds --max-connections 10");
+  }
+
+  /** Every byte value, lone LF, lone CR, CRLF, LFCR, NUL runs and a line longer than any buffer. */
+  private static byte[] binaryPayload() {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 256; i++) b.write(i);
+    b.writeBytes("a\nb\rc\r\nd\n\re\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
+    b.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe, (byte) 0x80, '\n', (byte) 0xc3, '\r'});
+    byte[] big = new byte[100_000];
+    new java.util.Random(9).nextBytes(big);
+    b.writeBytes(big);
+    b.write('\n');
+    return b.toByteArray();
+  }
+
+  /** Writes {@code data} in slices of 8 KiB (so neither side's buffers fill) and reads back as many bytes each time. */
+  private static byte[] echo(TlsConnection c, byte[] data) throws Exception {
+    java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+    for (int off = 0; off < data.length; off += 8192) {
+      int n = Math.min(8192, data.length - off);
+      c.output().write(data, off, n);
+      c.output().flush();
+      back.writeBytes(c.input().readNBytes(n));
+    }
+    return back.toByteArray();
   }
 
   @Test

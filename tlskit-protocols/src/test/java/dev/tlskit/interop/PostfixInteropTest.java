@@ -84,6 +84,22 @@ class PostfixInteropTest {
     assertThat(body).contains("ESMTPSA").endsWith("\r\n\r\nHello\r\n.leading dot\r\n");
   }
 
+  /** A body whose bare CR/LF and dots look like an end of data reaches Postfix's mailbox whole, as one message. */
+  @Test
+  void aBodyWithBareLineEndsAndDotsCannotEndTheDataEarly() throws Exception {
+    byte[] eml = ("From: alice@example.test\r\nTo: alice@example.test\r\nSubject: smuggling probe\r\n\r\n"
+        + "a\n.\nMAIL FROM:<x@example.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n.\r\nb\r.\rc\r\n.\nd")
+        .getBytes(StandardCharsets.US_ASCII);
+    try (SmtpClient smtp = smtp(servers.submission, TlsMode.STARTTLS)) {
+      smtp.login("alice", RealMailServers.PASSWORD.toCharArray());
+      assertThat(smtp.send("alice@example.test", List.of("alice@example.test"), eml).accepted()).hasSize(1);
+      smtp.quit();
+    }
+    assertThat(new String(awaitDelivery("alice", "smuggling probe").body(), StandardCharsets.UTF_8))
+        .endsWith("\r\n\r\na\r\n.\r\nMAIL FROM:<x@example.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n.\r\n"
+            + "b\r\n.\r\nc\r\n.\r\nd\r\n");
+  }
+
   @Test
   void submissionsWithImplicitTlsSendsAStreamedMessage() throws Exception {
     byte[] eml = "From: bob@example.test\nTo: bob@example.test\nSubject: implicit\n\n\u00e9t\u00e9\n"

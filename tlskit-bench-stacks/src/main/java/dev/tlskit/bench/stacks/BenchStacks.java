@@ -86,7 +86,8 @@ public final class BenchStacks {
             ServerCertificates.of(CertifiedKey.of(pki.leaf().privateKey(), pki.leaf().chain())))
         .policy(TlsPolicy.builder().protocols(s.protocol()).cipherSuites(List.of(serverSuites(s)))
             .namedGroups(List.of(s.group())).build())
-        .sessionResumption(resumption).maxConnections(100_000).backlog(1024)
+        // a benchmark opens many connections at once: every one may be in its handshake, none shed
+        .sessionResumption(resumption).maxConnections(100_000).maxHandshakes(100_000).backlog(1024)
         .handshakeTimeout(Duration.ofMillis(TIMEOUT_MILLIS)).idleTimeout(Duration.ofMillis(TIMEOUT_MILLIS));
     TlsServer server;
     if (s.provider() == null) {

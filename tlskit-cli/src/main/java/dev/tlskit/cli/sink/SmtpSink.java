@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 /**
  * A minimal SMTP server that accepts every message and hands it to a {@link Spool}: EHLO/HELO, STARTTLS (when
  * offered), AUTH PLAIN and LOGIN (any credentials, and only over TLS), MAIL, RCPT, DATA with dot-unstuffing, RSET,
- * NOOP, QUIT. After STARTTLS the session starts over, as RFC 3207 requires. Bounded: 2048-byte command lines,
- * 100 recipients, {@code maxMessageBytes} per message (larger ones are read to the end and refused with 552).
+ * NOOP, QUIT. Only {@code <CRLF>.<CRLF>} ends DATA; a bare CR or LF is kept as message text. After STARTTLS the
+ * session starts over, as RFC 3207 requires. Bounded: 2048-byte command lines, 100 recipients, {@code
+ * maxMessageBytes} per message (larger ones are read to the end and refused with 552).
  */
 public final class SmtpSink implements ServerHandler {
   private static final int MAX_COMMAND = 2048;
@@ -219,13 +220,18 @@ public final class SmtpSink implements ServerHandler {
       ByteArrayOutputStream message = new ByteArrayOutputStream();
       boolean tooBig = false;
       InputStream in = c.input();
+      // Only <CRLF>.<CRLF> ends the data (RFC 5321 section 4.1.1.4). A bare LF or CR is kept as data and never starts
+      // or ends a line here: a sink that also ended at <CRLF>.<LF> or <LF>.<CRLF> would take what follows as new
+      // commands that a relay reading the same bytes keeps as message text (SMTP smuggling).
+      boolean lineStart = true; // the bytes read so far end with CRLF (the DATA command's own counts)
       while (true) {
-        byte[] line = readDataLine(in);
-        if (line.length == 3 && line[0] == '.' && line[1] == '\r' && line[2] == '\n') break;
-        if (line.length == 2 && line[0] == '.' && line[1] == '\n') break;
-        int off = line.length > 0 && line[0] == '.' ? 1 : 0; // dot-unstuffing, RFC 5321 section 4.5.2
+        byte[] line = readDataLine(in); // ends with LF
+        boolean crlf = line.length >= 2 && line[line.length - 2] == '\r';
+        if (lineStart && crlf && line.length == 3 && line[0] == '.') break;
+        int off = lineStart && line[0] == '.' ? 1 : 0; // dot-unstuffing, RFC 5321 section 4.5.2
         if (message.size() + line.length - off > maxMessageBytes) tooBig = true;
         if (!tooBig) message.write(line, off, line.length - off);
+        lineStart = crlf;
       }
       if (tooBig) {
         reply("552 5.3.4 message exceeds " + maxMessageBytes + " bytes");
