@@ -125,13 +125,44 @@ class CertificateValidationTest {
   }
 
   @Test
-  void wildcardAndCommonNameFallbackMatchOverARealConnection() throws Exception {
+  void wildcardMatchesOverARealConnection() throws Exception {
     assertThat(connect(leaf("*.test.example").certifiedKey(), TRUST_ROOT, "www.test.example").validation()
         .trusted()).isTrue();
-    TestPki.Held cnOnly = TestPki.builder("localhost").issuer(INTERMEDIATE).build();
-    assertThat(connect(cnOnly.certifiedKey(), TRUST_ROOT, "localhost").validation().trusted()).isTrue();
     assertThat(rejected(leaf("*.test.example").certifiedKey(), TRUST_ROOT, "a.b.test.example").problems())
         .singleElement().isInstanceOf(CertificateProblem.NameMismatch.class);
+  }
+
+  @Test
+  void clientRefusesACertificateNamingTheHostOnlyInItsCommonName() throws Exception {
+    TestPki.Held cnOnly = TestPki.builder("localhost").issuer(INTERMEDIATE).build();
+    ValidationReport r = rejected(cnOnly.certifiedKey(), TRUST_ROOT, "localhost");
+    assertThat(r.problems()).containsExactly(
+        new CertificateProblem.MissingSubjectAltName("localhost", "localhost", false));
+    assertThat(r.problemSummary()).contains("no subjectAltName (it needs DNS:localhost)").contains("RFC 9525");
+    assertThat(r.toJson()).contains("\"kind\":\"missing-subject-alt-name\"");
+    for (TlsPolicy preset : List.of(TlsPolicy.MODERN, TlsPolicy.STRICT, TlsPolicy.builder().build())) {
+      assertThat(preset.allowsCommonNameFallback()).as(preset.toString()).isFalse();
+    }
+  }
+
+  @Test
+  void commonNameFallbackIsADangerousOrLegacyChoiceAndIsReportedWhenUsed() throws Exception {
+    TestPki.Held cnOnly = TestPki.builder("localhost").issuer(INTERMEDIATE).build();
+    var reported = new CertificateProblem.MissingSubjectAltName("localhost", "localhost", true);
+    for (TlsPolicy policy : List.of(TRUST_ROOT.toBuilder().dangerous().allowCommonNameFallback().build(),
+        TlsPolicy.LEGACY_COMPATIBLE.toBuilder().trust(Trust.anchors(ROOT.cert())).build())) {
+      SecurityInfo info = connect(cnOnly.certifiedKey(), policy, "localhost");
+      ValidationReport r = info.validation();
+      assertThat(r.trusted()).isTrue();
+      assertThat(r.warnings()).containsExactly(reported);
+      assertThat(info.toString()).contains("warning: accepted for localhost on its subject CN 'localhost' alone"
+          + " (common-name fallback)");
+      assertThat(info.toJson()).contains("\"kind\":\"missing-subject-alt-name\"", "\"fallbackUsed\":true");
+      // The fallback is for a CN that names the host; a CN for another name is still a mismatch.
+      TestPki.Held otherCn = TestPki.builder("other.example").issuer(INTERMEDIATE).build();
+      assertThat(rejected(otherCn.certifiedKey(), policy, "localhost").problems())
+          .containsExactly(new CertificateProblem.NameMismatch("localhost", List.of("CN:other.example")));
+    }
   }
 
   @Test

@@ -2,13 +2,20 @@ package dev.tlskit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static dev.tlskit.internal.trust.HostnameMatcher.Match.COMMON_NAME_ONLY;
+
 import dev.tlskit.internal.trust.HostnameMatcher;
+import dev.tlskit.internal.trust.HostnameMatcher.Match;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** RFC 6125 matching, one row per rule: expected name, SANs of the certificate (empty: none), CN, match. */
+/**
+ * RFC 9525 matching, one row per rule: expected name, SANs of the certificate (empty: none), CN, and how the name is
+ * matched. A CN names nobody; {@code COMMON_NAME_ONLY} marks a certificate without SANs whose CN would have matched
+ * under the old fallback, which only the policy may allow.
+ */
 class HostnameMatchingTest {
   private static final TestPki.Held ROOT = TestPki.root("Matcher Root");
 
@@ -37,9 +44,11 @@ class HostnameMatchingTest {
         row("[::1]", "::1", "x", true),
         row("0:0:0:0:0:0:0:1", "::1", "x", true),
         row("::1", "127.0.0.1", "x", false),
-        row("example.com", "", "example.com", true),
+        row("example.com", "", "example.com", COMMON_NAME_ONLY),
+        row("EXAMPLE.com.", "", "example.com", COMMON_NAME_ONLY),
         row("example.com", "", "other.com", false),
-        row("www.example.com", "", "*.example.com", true),
+        row("www.example.com", "", "*.example.com", COMMON_NAME_ONLY),
+        row("a.b.example.com", "", "*.example.com", false),
         row("example.com", "other.com", "example.com", false),
         row("example.com", "127.0.0.1", "example.com", false),
         row("b\u00fccher.example", "xn--bcher-kva.example", "x", true),
@@ -54,17 +63,22 @@ class HostnameMatchingTest {
   }
 
   private static Arguments row(String expected, String sans, String cn, boolean match) {
+    return Arguments.of(expected, sans, cn, match ? Match.SUBJECT_ALT_NAME : Match.NONE);
+  }
+
+  private static Arguments row(String expected, String sans, String cn, Match match) {
     return Arguments.of(expected, sans, cn, match);
   }
 
   @ParameterizedTest(name = "{0} vs SAN [{1}] CN {2} -> {3}")
   @MethodSource("table")
-  void matchesPerRfc6125(String expected, String sans, String cn, boolean match) {
+  void matchesPerRfc9525(String expected, String sans, String cn, Match match) {
     TestPki.Builder b = TestPki.builder(cn).issuer(ROOT);
     for (String san : sans.isEmpty() ? new String[0] : sans.split(",")) {
       if (san.startsWith("dns:")) b.dnsSan(san.substring(4));
       else b.san(san);
     }
-    assertThat(HostnameMatcher.matches(expected, b.build().cert())).isEqualTo(match);
+    assertThat(HostnameMatcher.match(expected, b.build().cert())).isEqualTo(match);
+    assertThat(HostnameMatcher.matches(expected, b.build().cert())).isEqualTo(match == Match.SUBJECT_ALT_NAME);
   }
 }

@@ -65,6 +65,24 @@ public sealed interface CertificateProblem {
     }
   }
 
+  /**
+   * The leaf has no subjectAltName entry at all (no DNS or IP name) and names {@code expected} only in its subject
+   * {@code commonName}. RFC 9525 (which replaced RFC 6125) and every browser ignore the subject CN, so by default such
+   * a certificate is valid for no name: the fix is a certificate with {@code DNS:expected} in its subjectAltName.
+   * {@code fallbackUsed} is true when the policy accepted the CN anyway ({@code dangerous().allowCommonNameFallback()}
+   * or {@link TlsPolicy#LEGACY_COMPATIBLE}); the problem is then a warning of a report that passed.
+   */
+  record MissingSubjectAltName(String expected, String commonName, boolean fallbackUsed)
+      implements CertificateProblem {
+    public String describe() {
+      String missing = "the certificate has no subjectAltName (it needs DNS:" + expected + ")";
+      return fallbackUsed
+          ? "accepted for " + expected + " on its subject CN '" + commonName + "' alone (common-name fallback): "
+              + missing
+          : missing + "; its subject CN '" + commonName + "' is not checked (RFC 9525)";
+    }
+  }
+
   /** The issuer revoked a certificate. {@code revokedAt} and {@code reason} are null when unknown. */
   record Revoked(String subject, Instant revokedAt, String reason) implements CertificateProblem {
     public String describe() {

@@ -183,7 +183,7 @@ public final class TlsClient {
   public SSLParameters sslParameters(String peerName) {
     SSLParameters params = sslContext.getDefaultSSLParameters();
     policy.applyTo(params);
-    // With TlsKit's trust manager, names are checked by its own RFC 6125 matcher; a caller-supplied context gets the
+    // With TlsKit's trust manager, names are checked by its own RFC 9525 matcher; a caller-supplied context gets the
     // JDK's HTTPS identification so that hostname verification is never off.
     if (trustManager == null) params.setEndpointIdentificationAlgorithm("HTTPS");
     params.setServerNames(sniName(peerName) == null ? List.of() : List.of(sniName(peerName)));

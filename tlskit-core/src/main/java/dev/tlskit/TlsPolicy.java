@@ -35,13 +35,17 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *   <li>signature schemes: ECDSA (P-256/384/521 with SHA-2), Ed25519, Ed448, RSA-PSS, RSA PKCS#1 v1.5 with SHA-2;
  *       nothing with SHA-1</li>
  *   <li>trust: the JDK's roots ({@link Trust#system()}); no pins; revocation {@link Revocation#OFF}</li>
- *   <li>hostname verification: on (RFC 6125, {@code dev.tlskit} own matcher); weak keys (RSA/DSA below 2048 bits, EC
- *       below 256) and SHA-1/MD5 signatures rejected; the leaf must allow server (or client) authentication</li>
+ *   <li>hostname verification: on (RFC 9525, {@code dev.tlskit} own matcher): only subjectAltName entries name the
+ *       peer, a certificate with none is refused with {@link CertificateProblem.MissingSubjectAltName} (the
+ *       subject CN fallback is {@link Builder.Dangerous#allowCommonNameFallback()}, on in
+ *       {@link #LEGACY_COMPATIBLE}); weak keys (RSA/DSA below 2048 bits, EC below 256) and SHA-1/MD5 signatures
+ *       rejected; the leaf must allow server (or client) authentication</li>
  *   <li>client certificate: none; ALPN: none offered; provider: the JDK's default JSSE provider</li>
  * </ul>
  *
  * <p>Presets: {@link #MODERN}, {@link #STRICT} (TLS 1.3 only) and {@link #LEGACY_COMPATIBLE} (adds TLS 1.2 AEAD
- * suites without forward secrecy, DHE and more groups, for old servers; it has to be asked for by name).
+ * suites without forward secrecy, DHE and more groups, and the subject-CN fallback, for old servers; it has to be asked
+ * for by name).
  *
  * <p>Contradictory settings fail in {@link Builder#build()} with a message naming both.
  */
@@ -73,7 +77,8 @@ public final class TlsPolicy {
   /**
    * TLS 1.3 and 1.2 for servers that cannot do better: adds AEAD suites without forward secrecy (RSA key exchange)
    * and with finite-field DHE, and the secp521r1/ffdhe groups. Still no CBC, RC4, 3DES, NULL, export or anonymous
-   * suites, and no protocol below TLS 1.2.
+   * suites, and no protocol below TLS 1.2. A server certificate without any subjectAltName is accepted on its subject
+   * CN (the fallback RFC 9525 removed), and reported as a {@link CertificateProblem.MissingSubjectAltName} warning.
    */
   public static final TlsPolicy LEGACY_COMPATIBLE = legacy();
 
@@ -91,6 +96,7 @@ public final class TlsPolicy {
   private final ValidationCallback validationCallback;
   private final ValidationCallback dangerousAcceptor;
   private final boolean dangerousSkipHostname;
+  private final boolean commonNameFallback;
   private final List<String> alpn;
   private final Provider provider;
   private volatile ReportingTrustManager trustManager;
@@ -110,6 +116,7 @@ public final class TlsPolicy {
     this.validationCallback = b.validationCallback;
     this.dangerousAcceptor = b.dangerousAcceptor;
     this.dangerousSkipHostname = b.dangerousSkipHostname;
+    this.commonNameFallback = b.commonNameFallback;
     this.alpn = List.copyOf(b.alpn);
     this.provider = b.provider;
   }
@@ -117,6 +124,7 @@ public final class TlsPolicy {
   private static TlsPolicy legacy() {
     Builder b = new Builder();
     b.legacy = true;
+    b.commonNameFallback = true;
     List<String> suites = new ArrayList<>(TLS13_SUITES);
     suites.addAll(TLS12_FS_AEAD_SUITES);
     suites.addAll(TLS12_LEGACY_SUITES);
@@ -198,6 +206,15 @@ public final class TlsPolicy {
   /** Returns true when hostname verification was dangerously switched off. */
   public boolean dangerousSkipHostnameVerification() {
     return dangerousSkipHostname;
+  }
+
+  /**
+   * Returns true when a server certificate without any subjectAltName may be accepted on its subject CN (the
+   * fallback RFC 9525 removed): set by {@link Builder.Dangerous#allowCommonNameFallback()} and in
+   * {@link #LEGACY_COMPATIBLE}. Every use is reported as a {@link CertificateProblem.MissingSubjectAltName} warning.
+   */
+  public boolean allowsCommonNameFallback() {
+    return commonNameFallback;
   }
 
   /** Returns the ALPN protocols offered, in preference order; empty when ALPN is not used. */
@@ -285,6 +302,7 @@ public final class TlsPolicy {
   public String toString() {
     return "TlsPolicy[protocols=" + protocols + ", suites=" + cipherSuites.size() + ", groups=" + namedGroups
         + ", trust=" + trust + ", pins=" + pins.size() + ", revocation=" + revocation + ", alpn=" + alpn
+        + (commonNameFallback ? ", commonNameFallback" : "")
         + (dangerousAcceptor != null || dangerousSkipHostname ? ", DANGEROUS" : "") + "]";
   }
 
@@ -304,6 +322,7 @@ public final class TlsPolicy {
     private ValidationCallback validationCallback;
     private ValidationCallback dangerousAcceptor;
     private boolean dangerousSkipHostname;
+    private boolean commonNameFallback;
     private List<String> alpn = List.of();
     private Provider provider;
 
@@ -324,6 +343,7 @@ public final class TlsPolicy {
       validationCallback = p.validationCallback;
       dangerousAcceptor = p.dangerousAcceptor;
       dangerousSkipHostname = p.dangerousSkipHostname;
+      commonNameFallback = p.commonNameFallback;
       alpn = p.alpn;
       provider = p.provider;
     }
@@ -497,6 +517,20 @@ public final class TlsPolicy {
        */
       public Builder skipHostnameVerification() {
         dangerousSkipHostname = true;
+        return Builder.this;
+      }
+
+      /**
+       * Accepts a server certificate that has no subjectAltName at all when its subject CN names the host, as
+       * clients did before RFC 9525. Each such acceptance is reported: the {@link ValidationReport} (and so
+       * {@link SecurityInfo#validation()}) carries a {@link CertificateProblem.MissingSubjectAltName} warning with
+       * {@code fallbackUsed} true, and it is logged at WARNING. {@link TlsPolicy#LEGACY_COMPATIBLE} has it on.
+       *
+       * <p><b>Dangerous: browsers and RFC 9525 refuse such certificates; the subject CN was never meant to name a
+       * host, and CA checks on it are weaker than on subjectAltName. Never in production; fix the certificate.</b>
+       */
+      public Builder allowCommonNameFallback() {
+        commonNameFallback = true;
         return Builder.this;
       }
     }

@@ -27,6 +27,7 @@ import javax.net.ssl.SSLSession;
 final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
   private static final byte[] END = new byte[0];
 
+  private final SslHandler tls;
   private final long timeoutMillis;
   private final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
   private final Object writability = new Object();
@@ -35,8 +36,33 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
   private volatile Channel channel;
   private volatile Throwable failure;
 
-  NettyLink(long timeoutMillis) {
+  /**
+   * Makes the link for a channel whose pipeline holds {@code tls} before this handler. The link keeps {@code tls}
+   * itself: once the channel has closed (a refused certificate closes it at once), Netty has emptied the pipeline and
+   * looking the handler up there finds nothing.
+   */
+  NettyLink(SslHandler tls, long timeoutMillis) {
+    this.tls = tls;
     this.timeoutMillis = timeoutMillis;
+  }
+
+  /**
+   * Waits, at most the timeout, until the TLS handshake is done and returns this link; on failure, or a channel that
+   * closed before or during the handshake, closes the channel and throws an {@link IOException} with the cause.
+   */
+  NettyLink awaitHandshake() throws IOException {
+    var handshake = tls.handshakeFuture();
+    try {
+      if (handshake.await(timeoutMillis) && handshake.isSuccess()) return this;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (channel != null) channel.close();
+      throw new InterruptedIOException("interrupted during the Netty TLS handshake");
+    }
+    if (channel != null) channel.close();
+    Throwable cause = handshake.isDone() ? handshake.cause() : null;
+    throw new IOException("Netty TLS handshake failed: "
+        + (cause != null ? cause : "not done in " + timeoutMillis + " ms"), cause);
   }
 
   @Override
@@ -89,7 +115,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
   }
 
   private SSLSession session() {
-    return channel.pipeline().get(SslHandler.class).engine().getSession();
+    return tls.engine().getSession();
   }
 
   @Override

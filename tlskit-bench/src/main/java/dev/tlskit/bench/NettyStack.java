@@ -110,10 +110,11 @@ final class NettyStack implements Stack {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            NettyLink link = new NettyLink(TIMEOUT_MILLIS);
-            ch.attr(LINK).set(link);
             // The peer name sets SNI and the name the certificate must match; with the port, the session cache key.
-            ch.pipeline().addLast(withGroup(clientContext.newHandler(ch.alloc(), peerName, port), s), link);
+            SslHandler tls = withGroup(clientContext.newHandler(ch.alloc(), peerName, port), s);
+            NettyLink link = new NettyLink(tls, TIMEOUT_MILLIS);
+            ch.attr(LINK).set(link);
+            ch.pipeline().addLast(tls, link);
           }
         });
   }
@@ -132,17 +133,12 @@ final class NettyStack implements Stack {
         throw new SocketTimeoutException("Netty client did not connect to " + address);
       }
       if (!connected.isSuccess()) throw new IOException("Netty client could not connect", connected.cause());
-      Channel ch = connected.channel();
-      var handshake = ch.pipeline().get(SslHandler.class).handshakeFuture();
-      if (!handshake.await(TIMEOUT_MILLIS + 1000L) || !handshake.isSuccess()) {
-        ch.close();
-        throw new IOException("Netty TLS handshake failed: " + handshake.cause(), handshake.cause());
-      }
-      return ch.attr(LINK).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while connecting");
     }
+    // The initializer ran before the connect completed; the channel may have closed since (a refused certificate).
+    return connected.channel().attr(LINK).get().awaitHandshake();
   }
 
   @Override

@@ -8,6 +8,9 @@ import dev.tlskit.bench.stacks.BenchMeasure;
 import dev.tlskit.bench.stacks.BenchMeasure.Sample;
 import dev.tlskit.bench.stacks.BenchStacks.Pki;
 import dev.tlskit.bench.stacks.BenchStacks.Settings;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +37,24 @@ class NettyStackTest {
     try (NettyStack stack = new NettyStack(otherCa, SETTINGS, provider, "localhost", false)) {
       assertThatThrownBy(stack::connect).isInstanceOf(IOException.class).hasMessageContaining("handshake failed");
     }
+  }
+
+  /**
+   * A refused certificate closes the client channel on the event loop, and Netty then empties its pipeline; the
+   * measuring thread may look at the channel only after that. Here the channel is closed before it looks.
+   */
+  @ParameterizedTest
+  @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+  void aChannelClosedBeforeTheHandshakeIsReadFailsAsAnIOException(SslProvider provider) throws Exception {
+    var context = SslContextBuilder.forClient().sslProvider(provider).build();
+    EmbeddedChannel channel = new EmbeddedChannel();
+    SslHandler tls = context.newHandler(channel.alloc(), "localhost", 443);
+    NettyLink link = new NettyLink(tls, 1000);
+    channel.pipeline().addLast(tls, link);
+    channel.close().sync();
+    assertThat(channel.pipeline().get(SslHandler.class)).isNull(); // what made connect() throw NullPointerException
+
+    assertThatThrownBy(link::awaitHandshake).isInstanceOf(IOException.class).hasMessageContaining("handshake failed");
   }
 
   @ParameterizedTest

@@ -5,10 +5,16 @@ import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.PrivateKey;
 import java.security.interfaces.ECKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /** Describes keys and picks the signature algorithm that fits them. */
 public final class Keys {
@@ -42,6 +48,39 @@ public final class Keys {
     if (key instanceof ECKey ec) return ec.getParams().getOrder().bitLength();
     if (key instanceof EdECKey ed) return "Ed448".equals(ed.getParams().getName()) ? 456 : 256;
     return 0;
+  }
+
+  /**
+   * Returns the key's PKCS#8 structure in the form every common TLS server reads, for every file TlsKit writes a key
+   * to. An EC key gets its public key inside the SEC1 structure, as OpenSSL writes it: the JDK's own encoding leaves
+   * that optional field out, and GnuTLS (so Exim, Courier and GNU mailutils) then refuses the key with "ASN1 parser:
+   * Element was not found". RSA and Ed25519 keys are returned as the JDK encodes them.
+   *
+   * @throws IllegalArgumentException if the key has no PKCS#8 encoding (a key held in a token)
+   */
+  static PrivateKeyInfo privateKeyInfo(PrivateKey key) {
+    byte[] encoded = "PKCS#8".equals(key.getFormat()) ? key.getEncoded() : null;
+    if (encoded == null) {
+      throw new IllegalArgumentException("key has no PKCS#8 encoding: " + key.getAlgorithm() + "/" + key.getFormat());
+    }
+    PrivateKeyInfo info = PrivateKeyInfo.getInstance(encoded);
+    if (!(key instanceof ECPrivateKey ec)) return info;
+    try {
+      // The curve stays in the outer algorithm identifier only, where the JDK and OpenSSL put it.
+      var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
+          new DERBitString(publicPoint(ec)), null);
+      return new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), sec1);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot encode " + describe(key) + " key: " + e.getMessage(), e);
+    }
+  }
+
+  /** Returns the EC private key's public point (its scalar times the generator), uncompressed (X9.62). */
+  static byte[] publicPoint(ECPrivateKey key) {
+    ECParameterSpec params = key.getParams();
+    ECCurve curve = EC5Util.convertCurve(params.getCurve());
+    var generator = EC5Util.convertPoint(curve, params.getGenerator());
+    return new FixedPointCombMultiplier().multiply(generator, key.getS()).normalize().getEncoded(false);
   }
 
   /** Returns the JCA signature algorithm a certificate issuer with this private key signs with. */

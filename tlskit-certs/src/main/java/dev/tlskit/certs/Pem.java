@@ -19,12 +19,14 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -33,7 +35,6 @@ import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
@@ -47,6 +48,10 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * Reads and writes PEM: certificate chains, and private keys as PKCS#8 ({@code PRIVATE KEY}), encrypted PKCS#8
  * ({@code ENCRYPTED PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) and SEC1 ({@code EC PRIVATE KEY}), including
  * OpenSSL's legacy encrypted form ({@code Proc-Type: 4,ENCRYPTED}). Keys come back as the JDK's own key objects.
+ *
+ * <p>Keys are written as PKCS#8 unless {@link #encodeTraditionalPrivateKey} is asked for, and EC keys always carry
+ * their public key (as OpenSSL writes them), so OpenSSL, GnuTLS (Exim, Courier, GNU mailutils), the JDK and
+ * BouncyCastle all load every key TlsKit writes.
  *
  * <p>Encrypted PKCS#8 is written as PBES2 with PBKDF2-HMAC-SHA256 (100,000 iterations) and AES-256-CBC, which
  * OpenSSL 1.1+ and the JDK read.
@@ -103,10 +108,11 @@ public final class Pem {
 
   /** Returns the key as unencrypted PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */
   public static String encodePrivateKey(PrivateKey key) {
-    if (!"PKCS#8".equals(key.getFormat())) {
-      throw new IllegalArgumentException("key has no PKCS#8 encoding: " + key.getAlgorithm() + "/" + key.getFormat());
+    try {
+      return pem(new PemObject("PRIVATE KEY", Keys.privateKeyInfo(key).getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return pem(new PemObject("PRIVATE KEY", key.getEncoded()));
   }
 
   /**
@@ -125,7 +131,7 @@ public final class Pem {
           .build();
       StringWriter out = new StringWriter();
       try (PemWriter w = new PemWriter(out)) {
-        w.writeObject(new JcaPKCS8Generator(key, encryptor));
+        w.writeObject(new PKCS8Generator(Keys.privateKeyInfo(key), encryptor));
       }
       return out.toString();
     } catch (OperatorCreationException e) {
@@ -144,11 +150,12 @@ public final class Pem {
       throw new IllegalArgumentException(Keys.describe(key) + " keys have no traditional PEM form; use PKCS#8");
     }
     try {
-      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+      PrivateKeyInfo info = Keys.privateKeyInfo(key);
       if (key instanceof ECPrivateKey ec) {
-        // SEC1 must name the curve itself: the JDK's PKCS#8 keeps it only in the outer algorithm identifier.
+        // SEC1 on its own must name the curve, which PKCS#8 keeps in the outer algorithm identifier; the public key
+        // goes in too, as OpenSSL writes it (GnuTLS refuses a SEC1 key without it).
         var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
-            info.getPrivateKeyAlgorithm().getParameters());
+            new DERBitString(Keys.publicPoint(ec)), info.getPrivateKeyAlgorithm().getParameters());
         return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
       }
       if (key instanceof RSAPrivateKey) return pem(new PemObject("RSA PRIVATE KEY", info.parsePrivateKey()
@@ -260,7 +267,12 @@ public final class Pem {
           "a key of algorithm " + oid.getId());
     }
     try {
-      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+      KeyFactory factory = KeyFactory.getInstance(algorithm);
+      PrivateKey key = factory.generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+      // The JDK keeps a file's encoding as it was; rebuilt from scalar and curve, an EC key read back equals the
+      // key generated (whether or not the file carried the public key, which Keys.privateKeyInfo adds on writing).
+      return key instanceof ECPrivateKey ec
+          ? factory.generatePrivate(new ECPrivateKeySpec(ec.getS(), ec.getParams())) : key;
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       throw CertificateFileException.wrongFormat(name, EXPECTED_KEY,
           "a " + what + " with an invalid " + algorithm + " key (" + e.getMessage() + ")");

@@ -83,7 +83,8 @@ public final class Pkcs12 {
         }
         certBags.add(b.build());
       }
-      PKCS12SafeBagBuilder keyBag = new JcaPKCS12SafeBagBuilder(material.privateKey(), encryptor(password));
+      PKCS12SafeBagBuilder keyBag =
+          new PKCS12SafeBagBuilder(Keys.privateKeyInfo(material.privateKey()), encryptor(password));
       keyBag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString(alias));
       keyBag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, keyId);
       PKCS12PfxPdu pfx = new PKCS12PfxPduBuilder()

@@ -47,7 +47,10 @@ class KeyFilesTest {
     try (var in = Files.newInputStream(p12)) {
       ks.load(in, PASSWORD);
     }
-    assertThat(ks.getKey("tlskit", PASSWORD).getEncoded()).isEqualTo(leaf.privateKey().getEncoded());
+    // The file's EC key carries its public key (as OpenSSL writes it), so compare the key, not the JDK's encoding.
+    var key = (java.security.interfaces.ECPrivateKey) ks.getKey("tlskit", PASSWORD);
+    assertThat(key.getS()).isEqualTo(((java.security.interfaces.ECPrivateKey) leaf.privateKey()).getS());
+    assertThat(TestKeys.belong(key, leaf.certificate().getPublicKey())).isTrue();
     Certificate[] chain = ks.getCertificateChain("tlskit");
     assertThat(chain).containsExactlyElementsOf(leaf.chain());
   }

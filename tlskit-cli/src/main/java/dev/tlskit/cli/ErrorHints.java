@@ -100,6 +100,13 @@ final class ErrorHints {
 
   private static String forCertificate(TlsSecurityException e) {
     List<CertificateProblem> problems = e.report().map(r -> r.problems()).orElse(List.of());
+    for (CertificateProblem p : problems) {
+      if (p instanceof CertificateProblem.MissingSubjectAltName m) {
+        return "the server's certificate names " + m.expected() + " only in its subject CN, which clients no longer"
+            + " read (RFC 9525): reissue it with the name as a subjectAltName ('tlskit cert issue --name "
+            + m.expected() + "', or openssl's -addext subjectAltName=DNS:" + m.expected() + ")";
+      }
+    }
     boolean name = problems.stream().anyMatch(p -> p instanceof CertificateProblem.NameMismatch);
     boolean issuer = problems.stream().anyMatch(p -> p instanceof CertificateProblem.UntrustedIssuer
         || p instanceof CertificateProblem.IncompleteChain);

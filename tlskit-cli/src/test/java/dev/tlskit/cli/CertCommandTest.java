@@ -304,8 +304,33 @@ class CertCommandTest {
         "-nodes")).contains("BEGIN PRIVATE KEY").contains("CN = localhost");
   }
 
+  /**
+   * GnuTLS (Exim, Courier, GNU mailutils) and OpenSSL load the CA key and the leaf key the CLI writes, of every key
+   * type it offers: GnuTLS refused EC keys written without their optional public key.
+   */
+  @ParameterizedTest
+  @EnumSource(KeyType.class)
+  void gnutlsAndOpensslLoadEveryKeyTheCliWrites(KeyType type) throws Exception {
+    Assumptions.assumeTrue(onPath("openssl") && onPath("certtool") || Boolean.getBoolean("tlskit.requirePeers"),
+        "openssl or GnuTLS certtool is not installed");
+    Path ca = ca("--key-type", type.cliName());
+    Path out = dir.resolve("leaf");
+    MainTest.Result r = MainTest.run("cert", "issue", "--ca", ca.toString(), "--name", "localhost", "--key-type",
+        type.cliName(), "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    for (Path key : List.of(ca.resolve("ca-key.pem"), out.resolve("key.pem"))) {
+      assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
+      assertThat(run("certtool", "-k", "--infile", key.toString())).contains("Public Key ID");
+      assertThat(run("openssl", "pkey", "-in", key.toString(), "-noout")).isEmpty();
+    }
+  }
+
   private static String openssl(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    return run("openssl", args);
+  }
+
+  private static String run(String program, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(program));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     p.getOutputStream().close();

@@ -107,6 +107,21 @@ class ConnectCommandTest {
   }
 
   @Test
+  void aCertificateNamingTheHostOnlyInItsCommonNameExitsThreeNamingTheMissingSubjectAltName() throws Exception {
+    HeldCertificate cnOnly = HeldCertificate.builder().commonName("localhost").signedBy(ca).build();
+    try (OpensslPeer s = server(cnOnly, "cn-only")) {
+      MainTest.Result r = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--no-relay");
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
+      assertThat(r.out() + r.err()).contains("REJECTED").contains("no subjectAltName (it needs DNS:localhost)")
+          .contains("reissue it with the name as a subjectAltName");
+      MainTest.Result json = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--no-relay", "--json");
+      assertThat(json.code()).isEqualTo(3);
+      assertThat(json.out()).contains("\"kind\":\"missing-subject-alt-name\"", "\"expected\":\"localhost\"",
+          "\"fallbackUsed\":false");
+    }
+  }
+
+  @Test
   void expiredServerExitsThree() throws Exception {
     HeldCertificate expired = HeldCertificate.builder().commonName("localhost").addDnsName("localhost")
         .signedBy(ca).expired().build();

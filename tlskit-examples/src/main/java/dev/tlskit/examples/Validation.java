@@ -44,6 +44,8 @@ public final class Validation {
       advice.add(switch (problem) {
         case CertificateProblem.NameMismatch m ->
             "the certificate names " + m.presented() + ", not " + m.expected() + ": dial by that name";
+        case CertificateProblem.MissingSubjectAltName m ->
+            "the server's certificate needs DNS:" + m.expected() + " in its subjectAltName; the CN is not read";
         case CertificateProblem.UntrustedIssuer u -> "trust the issuer " + u.issuer() + " (Trust.fromFile)";
         case CertificateProblem.IncompleteChain i -> "the server must send the intermediate " + i.missingIssuer();
         case CertificateProblem.Expired x -> "expired on " + x.notAfter();

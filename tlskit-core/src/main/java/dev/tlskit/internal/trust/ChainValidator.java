@@ -114,10 +114,21 @@ public final class ChainValidator {
 
     // 3. Name.
     if (expectedName != null) {
-      if (!HostnameMatcher.matches(expectedName, leaf)) {
-        var p = new CertificateProblem.NameMismatch(expectedName, HostnameMatcher.presentedNames(leaf));
-        if (policy.dangerousSkipHostnameVerification()) warnings.add(p);
-        else problems.add(p);
+      switch (HostnameMatcher.match(expectedName, leaf)) {
+        case SUBJECT_ALT_NAME -> { }
+        case COMMON_NAME_ONLY -> {
+          // RFC 9525: the CN names nobody, unless the policy asked for the old fallback; then it is reported.
+          boolean fallback = policy.allowsCommonNameFallback();
+          var p = new CertificateProblem.MissingSubjectAltName(expectedName, HostnameMatcher.commonName(leaf),
+              fallback);
+          if (fallback || policy.dangerousSkipHostnameVerification()) warnings.add(p);
+          else problems.add(p);
+        }
+        case NONE -> {
+          var p = new CertificateProblem.NameMismatch(expectedName, HostnameMatcher.presentedNames(leaf));
+          if (policy.dangerousSkipHostnameVerification()) warnings.add(p);
+          else problems.add(p);
+        }
       }
     } else if (purpose == Purpose.SERVER) {
       problems.add(new CertificateProblem.NameMismatch("(no peer name was given to verify against)",

@@ -15,38 +15,60 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * Checks a certificate against the name a client expected, following RFC 6125: subjectAltName entries win over the
- * subject CN (used only when the certificate has no DNS or IP entry), a wildcard matches only as the whole left-most
- * label and only one label, IP addresses match only IP entries, comparison ignores case and a trailing dot, and
- * internationalised names are compared as A-labels.
+ * Checks a certificate against the name a client expected, following RFC 9525 (which replaced RFC 6125): only
+ * subjectAltName entries name the peer, a wildcard matches only as the whole left-most label and only one label, IP
+ * addresses match only IP entries, comparison ignores case and a trailing dot, and internationalised names are
+ * compared as A-labels. The subject CN is looked at only to tell a certificate with no subjectAltName at all that
+ * names the host in its CN ({@link Match#COMMON_NAME_ONLY}) apart from one for another name; whether that CN is
+ * accepted is the policy's decision, not the matcher's.
  */
 public final class HostnameMatcher {
   private static final int SAN_DNS = 2;
   private static final int SAN_IP = 7;
 
+  /** How a certificate names the expected peer. */
+  public enum Match {
+    /** A subjectAltName entry matches: the certificate is valid for the name. */
+    SUBJECT_ALT_NAME,
+    /**
+     * The certificate has no DNS or IP subjectAltName and its subject CN matches the host name: valid only under the
+     * common-name fallback RFC 9525 removed.
+     */
+    COMMON_NAME_ONLY,
+    /** Nothing names the peer. */
+    NONE
+  }
+
   private HostnameMatcher() {}
 
-  /** Returns true when {@code certificate} is valid for {@code expected} (a host name or an IP literal). */
+  /** Returns true when a subjectAltName of {@code certificate} names {@code expected} (a host name or IP literal). */
   public static boolean matches(String expected, X509Certificate certificate) {
+    return match(expected, certificate) == Match.SUBJECT_ALT_NAME;
+  }
+
+  /** Returns how {@code certificate} names {@code expected} (a host name or an IP literal). */
+  public static Match match(String expected, X509Certificate certificate) {
     byte[] ip = parseIpLiteral(expected);
     List<List<?>> sans = subjectAltNames(certificate);
     if (ip != null) {
       for (List<?> san : sans) {
-        if (((Integer) san.get(0)) == SAN_IP && Arrays.equals(ip, parseIpLiteral((String) san.get(1)))) return true;
+        if (((Integer) san.get(0)) == SAN_IP && Arrays.equals(ip, parseIpLiteral((String) san.get(1)))) {
+          return Match.SUBJECT_ALT_NAME;
+        }
       }
-      return false;
+      return Match.NONE; // an IP address is never taken from the CN
     }
     String host = normalizeExpected(expected);
-    if (host == null) return false;
+    if (host == null) return Match.NONE;
     boolean hasSanName = false;
     for (List<?> san : sans) {
       int type = (Integer) san.get(0);
       if (type == SAN_DNS || type == SAN_IP) hasSanName = true;
-      if (type == SAN_DNS && matchesPattern(host, (String) san.get(1))) return true;
+      if (type == SAN_DNS && matchesPattern(host, (String) san.get(1))) return Match.SUBJECT_ALT_NAME;
     }
-    if (hasSanName) return false;
+    if (hasSanName) return Match.NONE;
     String cn = commonName(certificate);
-    return cn != null && matchesPattern(host, cn);
+    return cn != null && matchesPattern(host, cn) ? Match.COMMON_NAME_ONLY : Match.NONE;
   }
 
   /** Returns the names a certificate presents, as {@code DNS:...}, {@code IP:...} and {@code CN:...}. */
@@ -144,7 +166,7 @@ public final class HostnameMatcher {
   }
 
   /** Returns the most specific (last) CN of the subject, or null. */
-  static String commonName(X509Certificate c) {
+  public static String commonName(X509Certificate c) {
     try {
       LdapName dn = new LdapName(c.getSubjectX500Principal().getName());
       String cn = null;

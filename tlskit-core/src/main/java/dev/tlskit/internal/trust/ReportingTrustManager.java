@@ -153,9 +153,13 @@ public final class ReportingTrustManager extends X509ExtendedTrustManager {
         report = report.withVerdict(ValidationReport.Verdict.ACCEPTED_DANGEROUSLY);
       }
     }
-    if (report.trusted() && !report.warnings().isEmpty() && policy.dangerousSkipHostnameVerification()) {
+    if (report.trusted()) {
       for (CertificateProblem w : report.warnings()) {
-        if (w instanceof CertificateProblem.NameMismatch) {
+        if (w instanceof CertificateProblem.MissingSubjectAltName m && m.fallbackUsed()) {
+          LOG.log(System.Logger.Level.WARNING, "DANGEROUS: {0}", w.describe());
+        } else if (policy.dangerousSkipHostnameVerification()
+            && (w instanceof CertificateProblem.NameMismatch
+                || w instanceof CertificateProblem.MissingSubjectAltName)) {
           LOG.log(System.Logger.Level.WARNING, "DANGEROUS: hostname verification skipped: {0}", w.describe());
         }
       }
