@@ -1,6 +1,7 @@
 package dev.tlskit.ftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.ftp.testing.Proftpd;
 import java.io.ByteArrayOutputStream;
@@ -101,5 +102,23 @@ class ProftpdTest {
     } catch (IOException e) {
       throw new AssertionError(tls12.tlsLog(), e);
     }
+  }
+
+  @Test
+  void aDataConnectionThatDidNotResumeIsRefusedByTheServerWithATypedError() throws Exception {
+    tls13.put("r.txt", "r".getBytes());
+    // BouncyCastle's client does not resume TLS 1.3 sessions: ProFTPD, requiring reuse, refuses the connection
+    FtpSession s = FtpClient.builder().policy(tls13.policy()).dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE).build()
+        .connect("127.0.0.1", tls13.port, "localhost");
+    try (s) {
+      s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+      assertThatThrownBy(() -> s.retrieve("r.txt", new ByteArrayOutputStream(), 0, TransferListener.NONE))
+          .isInstanceOfSatisfying(SessionReuseRequiredException.class, e -> {
+            assertThat(e.replyCode()).isEqualTo("425");
+            assertThat(e.getMessage()).contains("RETR r.txt").contains("did not resume");
+            assertThat(e.protection().protocol()).isEqualTo("TLSv1.3");
+          });
+    }
+    assertThat(tls13.tlsLog()).contains("NoSessionReuseRequired");
   }
 }
