@@ -26,33 +26,35 @@ final class FtpCommandLs implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    try (FtpSession s = conn.open()) {
-      if (conn.global.json) {
-        Map<String, Object> m;
-        if (s.features().contains("MLST")) {
-          List<Map<String, Object>> entries = new ArrayList<>();
-          for (FtpEntry e : s.mlsd(dir)) {
-            Map<String, Object> je = new LinkedHashMap<>();
-            je.put("name", e.name());
-            je.put("type", e.type());
-            je.put("size", e.size().isPresent() ? e.size().getAsLong() : null);
-            je.put("modified", e.modified().map(Object::toString).orElse(null));
-            entries.add(je);
+    return FtpCommand.run(conn, spec, () -> {
+      PrintWriter out = spec.commandLine().getOut();
+      try (FtpSession s = conn.open()) {
+        if (conn.global.json) {
+          Map<String, Object> m;
+          if (s.features().contains("MLST")) {
+            List<Map<String, Object>> entries = new ArrayList<>();
+            for (FtpEntry e : s.mlsd(dir)) {
+              Map<String, Object> je = new LinkedHashMap<>();
+              je.put("name", e.name());
+              je.put("type", e.type());
+              je.put("size", e.size().isPresent() ? e.size().getAsLong() : null);
+              je.put("modified", e.modified().map(Object::toString).orElse(null));
+              entries.add(je);
+            }
+            m = FtpCommand.json(s, s.lastTransfer());
+            m.put("entries", entries);
+          } else {
+            List<String> lines = s.list(dir);
+            m = FtpCommand.json(s, s.lastTransfer());
+            m.put("lines", lines);
           }
-          m = FtpCommand.json(s, s.lastTransfer());
-          m.put("entries", entries);
+          out.println(JsonWriter.toJson(m));
         } else {
-          List<String> lines = s.list(dir);
-          m = FtpCommand.json(s, s.lastTransfer());
-          m.put("lines", lines);
+          for (String line : s.list(dir)) out.println(line);
+          spec.commandLine().getErr().println(FtpCommand.describe(s.lastTransfer()));
         }
-        out.println(JsonWriter.toJson(m));
-      } else {
-        for (String line : s.list(dir)) out.println(line);
-        spec.commandLine().getErr().println(FtpCommand.describe(s.lastTransfer()));
       }
-    }
-    return ExitCodes.OK;
+      return ExitCodes.OK;
+    });
   }
 }
