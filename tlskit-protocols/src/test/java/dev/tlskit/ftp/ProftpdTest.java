@@ -105,6 +105,21 @@ class ProftpdTest {
   }
 
   @Test
+  void atomicUploadRenamesOverAnExistingFile() throws Exception {
+    tls13.put("target.txt", "old".getBytes());
+    Path local = Files.writeString(tmp.resolve("atomic-new.txt"), "new");
+    try (FtpSession s = login(tls13)) {
+      TransferResult r = s.uploadAtomically(local, "target.txt", TransferListener.NONE);
+      assertThat(r.path()).isEqualTo("target.txt");
+      assertThat(r.protection().sessionResumed()).isTrue();
+    }
+    assertThat(tls13.root.resolve("target.txt")).hasContent("new");
+    try (var files = Files.list(tls13.root)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".tlskit-"));
+    }
+  }
+
+  @Test
   void aDataConnectionThatDidNotResumeIsRefusedByTheServerWithATypedError() throws Exception {
     tls13.put("r.txt", "r".getBytes());
     // BouncyCastle's client does not resume TLS 1.3 sessions: ProFTPD, requiring reuse, refuses the connection
