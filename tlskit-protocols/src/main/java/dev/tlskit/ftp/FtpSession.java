@@ -54,8 +54,9 @@ import javax.net.ssl.SSLSocket;
  * server resumed it in {@link DataProtection#sessionResumed()}. A server that requires resumption and did not get it
  * refuses the transfer ({@link SessionReuseRequiredException}); a data connection that did not resume is otherwise
  * used, after checking that it reached the control connection's server (same certificate, validated for the same
- * name). Uploads report what a failure left on the server ({@link UploadFailedException}); nothing the client checks
- * on its own runs after the command that truncates the remote file, and {@link #uploadAtomically} leaves it untouched.
+ * name). Uploads report what a failure left on the server ({@link UploadFailedException}); after the command that
+ * truncates the remote file, the client refuses only what the server or the network did, or a data connection that
+ * does not reach the same server; {@link #uploadAtomically} leaves the remote file untouched on any failure.
  */
 public final class FtpSession implements Closeable {
   private static final System.Logger LOG = System.getLogger(FtpSession.class.getName());
