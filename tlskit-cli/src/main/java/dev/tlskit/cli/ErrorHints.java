@@ -42,8 +42,10 @@ final class ErrorHints {
     String message = String.valueOf(t.getMessage());
     return switch (t) {
       case SessionReuseRequiredException e -> Optional.of("the server requires every FTPS data connection to resume"
-          + " the control connection's TLS session (" + e.protection().protocol() + " here), and refused one that did"
-          + " not: a server that issues no TLS 1.3 session tickets cannot be resumed; ask its operator to issue them,"
+          + " the control connection's TLS session"
+          + (e.protection().protocol() == null ? "" : " (" + e.protection().protocol() + " here)")
+          + ", and refused one that did not: a server that issues no TLS 1.3 session tickets cannot be resumed; ask"
+          + " its operator to issue them,"
           + " or to accept data connections without reuse (vsftpd: require_ssl_reuse=NO; ProFTPD: TLSOptions"
           + " NoSessionReuseRequired); docs/ftps-session-reuse.md");
       case UploadFailedException e when e.remoteFile() == UploadFailedException.RemoteFile.PARTIALLY_WRITTEN ->

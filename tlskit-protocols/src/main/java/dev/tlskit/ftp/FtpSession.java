@@ -653,8 +653,13 @@ public final class FtpSession implements Closeable {
    */
   private static boolean isReuseRefusal(DataProtection p, FtpReply r) {
     if (!p.tls() || p.sessionResumed() || r.isPositive() || r.isPreliminary()) return false;
+    return r.code() == 425 || r.code() == 522 || mentionsReuse(r);
+  }
+
+  /** Returns true when a negative reply names session reuse or resumption as its reason. */
+  private static boolean mentionsReuse(FtpReply r) {
     String text = r.fullText().toLowerCase(Locale.ROOT);
-    return r.code() == 425 || r.code() == 522 || text.contains("reus") || text.contains("resum");
+    return !r.isPositive() && !r.isPreliminary() && (text.contains("reus") || text.contains("resum"));
   }
 
   private static ProtocolException refusal(String verb, String path, DataProtection p, FtpReply r,
@@ -662,8 +667,9 @@ public final class FtpSession implements Closeable {
     String what = verb + (path == null ? "" : " " + path);
     if (!isReuseRefusal(p, r)) return refusal(what, r);
     return new SessionReuseRequiredException("the server refused the data connection for " + what + ": "
-        + printable(r) + ". It did not resume the control connection's TLS session (" + p.protocol() + ", "
-        + p.mechanism() + "), which this server requires (RFC 4217 section 10.2)", r, p, cause);
+        + printable(r) + ". It did not resume the control connection's TLS session ("
+        + (p.protocol() == null ? "handshake failed" : p.protocol()) + ", " + p.mechanism()
+        + "), which this server requires (RFC 4217 section 10.2)", r, p, cause);
   }
 
   private record Data(ProtectedData connection, DataProtection protection) {}
@@ -715,6 +721,8 @@ public final class FtpSession implements Closeable {
         d = dataTls.secure(tcp);
       } catch (IOException e) {
         FtpReply after = tryReadReply();
+        DataProtection tried = new DataProtection(true, null, null, false, dataTls.mechanism());
+        if (after != null && mentionsReuse(after)) throw refusal(verb, path, tried, after, e);
         throw new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
             "TLS handshake on the data connection for " + verb + " failed: " + e.getMessage()
                 + (after == null ? "" : "; server said: " + printable(after)), null, e);

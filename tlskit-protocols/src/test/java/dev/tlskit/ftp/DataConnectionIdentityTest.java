@@ -69,6 +69,20 @@ class DataConnectionIdentityTest {
     }
   }
 
+  /** FileZilla Server ends the handshake of a data connection that did not resume, and says why on the control. */
+  @Test
+  void aHandshakeCutWithAReplyNamingResumptionIsTheServersReuseRefusal() throws Exception {
+    try (Peer peer = new Peer(null, "450 TLS session of data connection not resumed.")) {
+      try (FtpSession s = login(peer)) {
+        assertThatThrownBy(() -> s.retrieve("f", new ByteArrayOutputStream(), 0, TransferListener.NONE))
+            .isInstanceOfSatisfying(SessionReuseRequiredException.class, e -> {
+              assertThat(e.replyCode()).isEqualTo("450");
+              assertThat(e.getMessage()).contains("(handshake failed, JDK SSLEngine");
+            });
+      }
+    }
+  }
+
   private FtpSession login(Peer peer) throws Exception {
     FtpSession s = FtpClient.builder().tlsMode(TlsMode.IMPLICIT)
         .policy(TlsPolicy.builder().trust(Trust.anchors(pki.ca.certificate())).build()).build()
@@ -88,12 +102,20 @@ class DataConnectionIdentityTest {
   /** Implicit FTPS with the test PKI's leaf on the control connection and {@code data}'s certificate on data. */
   private final class Peer implements AutoCloseable {
     private final SSLServerSocket control;
-    private final SSLServerSocket data;
+    private final ServerSocket data;
+    private final String afterData;
 
     Peer(SSLContext dataContext) throws Exception {
+      this(dataContext, "226 done");
+    }
+
+    /** {@code dataContext} null: the data connection is closed at once, during the client's handshake. */
+    Peer(SSLContext dataContext, String afterData) throws Exception {
       InetAddress lo = InetAddress.getLoopbackAddress();
       control = (SSLServerSocket) pki.serverContext().getServerSocketFactory().createServerSocket(0, 1, lo);
-      data = (SSLServerSocket) dataContext.getServerSocketFactory().createServerSocket(0, 1, lo);
+      data = dataContext == null ? new ServerSocket(0, 1, lo)
+          : dataContext.getServerSocketFactory().createServerSocket(0, 1, lo);
+      this.afterData = afterData;
       Thread.ofVirtual().start(this::serve);
     }
 
@@ -119,11 +141,13 @@ class DataConnectionIdentityTest {
               send(out, "150 here it comes");
               try (Socket d = data.accept()) {
                 d.setSoTimeout(10_000);
-                d.getOutputStream().write("file body".getBytes(StandardCharsets.US_ASCII));
+                if (data instanceof SSLServerSocket) {
+                  d.getOutputStream().write("file body".getBytes(StandardCharsets.US_ASCII));
+                }
               } catch (Exception e) {
                 // the client may refuse the data connection: the control connection goes on
               }
-              send(out, "226 done");
+              send(out, afterData);
             }
             case "QUIT" -> {
               send(out, "221 bye");
