@@ -647,9 +647,10 @@ public final class FtpSession implements Closeable {
 
   /**
    * Returns true when {@code r} refuses a data connection because it did not resume the control session: it did
-   * not, and the server says so (vsftpd: "522 SSL connection failed: session reuse required"; FileZilla: "450 TLS
-   * session of data connection not resumed"), or answers 425/522, the codes for a refused data connection (ProFTPD:
-   * "425 Unable to build data connection: Operation not permitted").
+   * not, and the server says so (vsftpd: "522 SSL connection failed: session reuse required"; FileZilla Server: "450
+   * TLS session of data connection has not resumed or the session does not match the control connection"), or
+   * answers 425/522, the codes for a refused data connection (ProFTPD: "425 Unable to build data connection:
+   * Operation not permitted").
    */
   private static boolean isReuseRefusal(DataProtection p, FtpReply r) {
     if (!p.tls() || p.sessionResumed() || r.isPositive() || r.isPreliminary()) return false;

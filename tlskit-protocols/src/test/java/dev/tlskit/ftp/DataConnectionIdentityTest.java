@@ -72,7 +72,8 @@ class DataConnectionIdentityTest {
   /** FileZilla Server ends the handshake of a data connection that did not resume, and says why on the control. */
   @Test
   void aHandshakeCutWithAReplyNamingResumptionIsTheServersReuseRefusal() throws Exception {
-    try (Peer peer = new Peer(null, "450 TLS session of data connection not resumed.")) {
+    try (Peer peer = new Peer(null, "450 TLS session of data connection has not resumed or the session does not"
+        + " match the control connection")) {
       try (FtpSession s = login(peer)) {
         assertThatThrownBy(() -> s.retrieve("f", new ByteArrayOutputStream(), 0, TransferListener.NONE))
             .isInstanceOfSatisfying(SessionReuseRequiredException.class, e -> {
