@@ -70,6 +70,11 @@ class FtpCommandReuseTest {
     assertThat(get.out()).contains("\"bytes\":200000").contains("\"sessionResumed\":false");
     assertThat(Files.readAllBytes(back)).isEqualTo(data);
 
+    Path dir = Files.createDirectory(tmp.resolve("into"));
+    MainTest.Result into = ftp(pure, "get", "old.bin", dir.toString());
+    assertThat(into.code()).as(into.err()).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("old.bin"))).isEqualTo(data);
+
     pure.put("old.bin", old);
     MainTest.Result atomic = ftp(pure, "put", local.toString(), "old.bin", "--atomic", "--json");
     assertThat(atomic.code()).as(atomic.err()).isZero();
