@@ -32,22 +32,24 @@ final class FtpCommandGet implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return FtpCommand.run(conn, spec, () -> {
-      Path target = local == null ? Path.of(baseName(remote))
-          : Files.isDirectory(local) ? local.resolve(baseName(remote)) : local; // never replace a directory
-      try (FtpSession s = conn.open(); Progress p = Progress.start("get " + remote, conn.global.json)) {
-        TransferResult r = s.download(remote, target, resume, p);
-        p.close();
-        if (conn.global.json) {
-          Map<String, Object> m = FtpCommand.json(s, r);
-          m.put("local", target.toString());
-          spec.commandLine().getOut().println(JsonWriter.toJson(m));
-        } else {
-          spec.commandLine().getOut().println(FtpCommand.describe(r) + " -> " + target);
-        }
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
+    Path target = local == null ? Path.of(baseName(remote))
+        : Files.isDirectory(local) ? local.resolve(baseName(remote)) : local; // never replace a directory
+    try (FtpSession s = conn.open(); Progress p = Progress.start("get " + remote, conn.global.json)) {
+      TransferResult r = s.download(remote, target, resume, p);
+      p.close();
+      if (conn.global.json) {
+        Map<String, Object> m = FtpCommand.json(s, r);
+        m.put("local", target.toString());
+        spec.commandLine().getOut().println(JsonWriter.toJson(m));
+      } else {
+        spec.commandLine().getOut().println(FtpCommand.describe(r) + " -> " + target);
       }
-      return ExitCodes.OK;
-    });
+    }
+    return ExitCodes.OK;
   }
 
   static String baseName(String path) {

@@ -26,35 +26,37 @@ final class FtpCommandLs implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return FtpCommand.run(conn, spec, () -> {
-      PrintWriter out = spec.commandLine().getOut();
-      try (FtpSession s = conn.open()) {
-        if (conn.global.json) {
-          Map<String, Object> m;
-          if (s.features().contains("MLST")) {
-            List<Map<String, Object>> entries = new ArrayList<>();
-            for (FtpEntry e : s.mlsd(dir)) {
-              Map<String, Object> je = new LinkedHashMap<>();
-              je.put("name", e.name());
-              je.put("type", e.type());
-              je.put("size", e.size().isPresent() ? e.size().getAsLong() : null);
-              je.put("modified", e.modified().map(Object::toString).orElse(null));
-              entries.add(je);
-            }
-            m = FtpCommand.json(s, s.lastTransfer());
-            m.put("entries", entries);
-          } else {
-            List<String> lines = s.list(dir);
-            m = FtpCommand.json(s, s.lastTransfer());
-            m.put("lines", lines);
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (FtpSession s = conn.open()) {
+      if (conn.global.json) {
+        Map<String, Object> m;
+        if (s.features().contains("MLST")) {
+          List<Map<String, Object>> entries = new ArrayList<>();
+          for (FtpEntry e : s.mlsd(dir)) {
+            Map<String, Object> je = new LinkedHashMap<>();
+            je.put("name", e.name());
+            je.put("type", e.type());
+            je.put("size", e.size().isPresent() ? e.size().getAsLong() : null);
+            je.put("modified", e.modified().map(Object::toString).orElse(null));
+            entries.add(je);
           }
-          out.println(JsonWriter.toJson(m));
+          m = FtpCommand.json(s, s.lastTransfer());
+          m.put("entries", entries);
         } else {
-          for (String line : s.list(dir)) out.println(line);
-          spec.commandLine().getErr().println(FtpCommand.describe(s.lastTransfer()));
+          List<String> lines = s.list(dir);
+          m = FtpCommand.json(s, s.lastTransfer());
+          m.put("lines", lines);
         }
+        out.println(JsonWriter.toJson(m));
+      } else {
+        for (String line : s.list(dir)) out.println(line);
+        spec.commandLine().getErr().println(FtpCommand.describe(s.lastTransfer()));
       }
-      return ExitCodes.OK;
-    });
+    }
+    return ExitCodes.OK;
   }
 }

@@ -20,18 +20,20 @@ final class FtpCommandMkdir implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return FtpCommand.run(conn, spec, () -> {
-      try (FtpSession s = conn.open()) {
-        String created = s.mkdir(remote);
-        if (conn.global.json) {
-          Map<String, Object> m = FtpCommand.json(s, null);
-          m.put("created", created);
-          spec.commandLine().getOut().println(JsonWriter.toJson(m));
-        } else {
-          spec.commandLine().getOut().println("created " + created);
-        }
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
+    try (FtpSession s = conn.open()) {
+      String created = s.mkdir(remote);
+      if (conn.global.json) {
+        Map<String, Object> m = FtpCommand.json(s, null);
+        m.put("created", created);
+        spec.commandLine().getOut().println(JsonWriter.toJson(m));
+      } else {
+        spec.commandLine().getOut().println("created " + created);
       }
-      return ExitCodes.OK;
-    });
+    }
+    return ExitCodes.OK;
   }
 }

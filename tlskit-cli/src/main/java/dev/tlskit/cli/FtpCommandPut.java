@@ -34,29 +34,31 @@ final class FtpCommandPut implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return FtpCommand.run(conn, spec, () -> {
-      if (!Files.isRegularFile(local) || !Files.isReadable(local)) {
-        throw new UsageException("not a readable file: " + local);
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
+    if (!Files.isRegularFile(local) || !Files.isReadable(local)) {
+      throw new UsageException("not a readable file: " + local);
+    }
+    if (atomic && resume) {
+      throw new UsageException("--atomic and --resume contradict each other: --resume continues REMOTE in place,"
+          + " --atomic never writes to REMOTE until the upload is complete");
+    }
+    String target = remote != null ? remote : local.getFileName().toString();
+    try (FtpSession s = conn.open(); Progress p = Progress.start("put " + local, conn.global.json)) {
+      TransferResult r = atomic ? s.uploadAtomically(local, target, p) : s.upload(local, target, resume, p);
+      p.close();
+      if (conn.global.json) {
+        Map<String, Object> m = FtpCommand.json(s, r);
+        m.put("local", local.toString());
+        m.put("atomic", atomic);
+        spec.commandLine().getOut().println(JsonWriter.toJson(m));
+      } else {
+        spec.commandLine().getOut().println(FtpCommand.describe(r) + (atomic ? " (uploaded under a temporary"
+            + " name, then renamed)" : ""));
       }
-      if (atomic && resume) {
-        throw new UsageException("--atomic and --resume contradict each other: --resume continues REMOTE in place,"
-            + " --atomic never writes to REMOTE until the upload is complete");
-      }
-      String target = remote != null ? remote : local.getFileName().toString();
-      try (FtpSession s = conn.open(); Progress p = Progress.start("put " + local, conn.global.json)) {
-        TransferResult r = atomic ? s.uploadAtomically(local, target, p) : s.upload(local, target, resume, p);
-        p.close();
-        if (conn.global.json) {
-          Map<String, Object> m = FtpCommand.json(s, r);
-          m.put("local", local.toString());
-          m.put("atomic", atomic);
-          spec.commandLine().getOut().println(JsonWriter.toJson(m));
-        } else {
-          spec.commandLine().getOut().println(FtpCommand.describe(r) + (atomic ? " (uploaded under a temporary"
-              + " name, then renamed)" : ""));
-        }
-      }
-      return ExitCodes.OK;
-    });
+    }
+    return ExitCodes.OK;
   }
 }

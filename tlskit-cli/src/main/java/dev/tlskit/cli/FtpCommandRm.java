@@ -20,18 +20,20 @@ final class FtpCommandRm implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return FtpCommand.run(conn, spec, () -> {
-      try (FtpSession s = conn.open()) {
-        s.delete(remote);
-        if (conn.global.json) {
-          Map<String, Object> m = FtpCommand.json(s, null);
-          m.put("deleted", remote);
-          spec.commandLine().getOut().println(JsonWriter.toJson(m));
-        } else {
-          spec.commandLine().getOut().println("deleted " + remote);
-        }
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
+    try (FtpSession s = conn.open()) {
+      s.delete(remote);
+      if (conn.global.json) {
+        Map<String, Object> m = FtpCommand.json(s, null);
+        m.put("deleted", remote);
+        spec.commandLine().getOut().println(JsonWriter.toJson(m));
+      } else {
+        spec.commandLine().getOut().println("deleted " + remote);
       }
-      return ExitCodes.OK;
-    });
+    }
+    return ExitCodes.OK;
   }
 }
