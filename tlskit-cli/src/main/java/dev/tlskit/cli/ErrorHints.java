@@ -4,6 +4,8 @@ import dev.tlskit.CertificateProblem;
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.certs.CertificateFileException;
+import dev.tlskit.ftp.SessionReuseRequiredException;
+import dev.tlskit.ftp.UploadFailedException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -50,6 +52,16 @@ final class ErrorHints {
   private static Optional<String> direct(Throwable t, boolean clientCertificate) {
     String message = String.valueOf(t.getMessage());
     return switch (t) {
+      case SessionReuseRequiredException e -> Optional.of("the server requires every FTPS data connection to resume"
+          + " the control connection's TLS session"
+          + (e.protection().protocol() == null ? "" : " (" + e.protection().protocol() + " here)")
+          + ", and refused one that did not: a server that issues no TLS 1.3 session tickets cannot be resumed; ask"
+          + " its operator to issue them,"
+          + " or to accept data connections without reuse (vsftpd: require_ssl_reuse=NO; ProFTPD: TLSOptions"
+          + " NoSessionReuseRequired); docs/ftps-session-reuse.md");
+      case UploadFailedException e when e.remoteFile() == UploadFailedException.RemoteFile.PARTIALLY_WRITTEN ->
+          Optional.of(hint(e.getCause()).map(h -> h + "; ").orElse("")
+              + "with --atomic, a failed upload leaves the remote file untouched");
       case TlsSecurityException e -> Optional.ofNullable(forSecurity(e, message));
       case CertificateFileException e ->
           Optional.of("check the path and the format; 'tlskit cert show FILE' describes what a file holds");

@@ -9,15 +9,20 @@ import dev.tlskit.ftp.DataConnectionMode;
 import dev.tlskit.ftp.DataProtection;
 import dev.tlskit.ftp.FtpClient;
 import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.ftp.SessionReuseRequiredException;
 import dev.tlskit.ftp.TransferResult;
+import dev.tlskit.ftp.UploadFailedException;
+import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -167,7 +172,42 @@ final class FtpCommand implements Runnable {
   static String describe(DataProtection p) {
     if (!p.tls()) return "NOT ENCRYPTED (PROT C)";
     return p.protocol() + " " + p.cipherSuite()
-        + (p.sessionResumed() ? ", control session resumed" : ", control session NOT resumed");
+        + (p.sessionResumed() ? ", control session resumed" : ", new TLS session (the server did not resume)");
+  }
+
+  /** Runs a subcommand; with --json, a failure is printed as a JSON object too, before the error goes its way. */
+  static Integer run(Connection conn, CommandSpec spec, Callable<Integer> body) throws Exception {
+    try {
+      return body.call();
+    } catch (Exception e) {
+      if (conn.global.json) spec.commandLine().getOut().println(JsonWriter.toJson(failure(e)));
+      throw e;
+    }
+  }
+
+  /** Returns the JSON fields of a failure: the error, the exit code, a refused data connection, an upload's remains. */
+  static Map<String, Object> failure(Throwable e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("error", Main.message(e));
+    m.put("exitCode", ExitCodes.of(e));
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UploadFailedException u && !m.containsKey("remoteFile")) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("path", u.remotePath());
+        f.put("state", u.remoteFile().name());
+        f.put("sizeBefore", u.sizeBefore() < 0 ? null : u.sizeBefore());
+        f.put("sizeAfter", u.sizeAfter() < 0 ? null : u.sizeAfter());
+        f.put("temporaryPath", u.temporaryPath().orElse(null));
+        m.put("remoteFile", f);
+      }
+      if (t instanceof SessionReuseRequiredException r) {
+        m.put("replyCode", r.replyCode());
+        m.put("dataProtocol", r.protection().protocol());
+        m.put("sessionResumed", r.protection().sessionResumed());
+        m.put("mechanism", r.protection().mechanism());
+      }
+    }
+    return m;
   }
 
   /** Returns the JSON fields describing the control connection and a transfer. */

@@ -3,6 +3,7 @@ package dev.tlskit.cli;
 import dev.tlskit.ftp.FtpSession;
 import dev.tlskit.ftp.TransferResult;
 import dev.tlskit.internal.json.JsonWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,7 +23,8 @@ final class FtpCommandGet implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "REMOTE") String remote;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL", description = "Default: the remote file's name.")
+  @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL",
+      description = "Default: the remote file's name; in LOCAL when LOCAL is a directory.")
   Path local;
 
   @Option(names = "--resume", description = "Continue LOCAL.part left by an interrupted download (REST).")
@@ -30,7 +32,12 @@ final class FtpCommandGet implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path target = local != null ? local : Path.of(baseName(remote));
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
+    Path target = local == null ? Path.of(baseName(remote))
+        : Files.isDirectory(local) ? local.resolve(baseName(remote)) : local; // never replace a directory
     try (FtpSession s = conn.open(); Progress p = Progress.start("get " + remote, conn.global.json)) {
       TransferResult r = s.download(remote, target, resume, p);
       p.close();

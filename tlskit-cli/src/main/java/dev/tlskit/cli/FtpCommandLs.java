@@ -26,6 +26,10 @@ final class FtpCommandLs implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (FtpSession s = conn.open()) {
       if (conn.global.json) {

@@ -20,6 +20,10 @@ final class FtpCommandMkdir implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
     try (FtpSession s = conn.open()) {
       String created = s.mkdir(remote);
       if (conn.global.json) {

@@ -28,21 +28,35 @@ final class FtpCommandPut implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue a shorter remote file from its size (REST + STOR).")
   boolean resume;
 
+  @Option(names = "--atomic", description = "Upload to a temporary name next to REMOTE and rename it over REMOTE"
+      + " (RNFR/RNTO) only when complete: a failed upload leaves REMOTE untouched. Needs rename and delete rights.")
+  boolean atomic;
+
   @Override
   public Integer call() throws Exception {
+    return FtpCommand.run(conn, spec, this::execute);
+  }
+
+  private Integer execute() throws Exception {
     if (!Files.isRegularFile(local) || !Files.isReadable(local)) {
       throw new UsageException("not a readable file: " + local);
     }
+    if (atomic && resume) {
+      throw new UsageException("--atomic and --resume contradict each other: --resume continues REMOTE in place,"
+          + " --atomic never writes to REMOTE until the upload is complete");
+    }
     String target = remote != null ? remote : local.getFileName().toString();
     try (FtpSession s = conn.open(); Progress p = Progress.start("put " + local, conn.global.json)) {
-      TransferResult r = s.upload(local, target, resume, p);
+      TransferResult r = atomic ? s.uploadAtomically(local, target, p) : s.upload(local, target, resume, p);
       p.close();
       if (conn.global.json) {
         Map<String, Object> m = FtpCommand.json(s, r);
         m.put("local", local.toString());
+        m.put("atomic", atomic);
         spec.commandLine().getOut().println(JsonWriter.toJson(m));
       } else {
-        spec.commandLine().getOut().println(FtpCommand.describe(r));
+        spec.commandLine().getOut().println(FtpCommand.describe(r) + (atomic ? " (uploaded under a temporary"
+            + " name, then renamed)" : ""));
       }
     }
     return ExitCodes.OK;

@@ -83,7 +83,8 @@ final class HelpExamples {
           "tlskit ftp get --server ftp.example.com --user alice --password-env FTP_PASSWORD reports/q3.pdf",
           "tlskit ftp get --server ftp.example.com --user alice --password-env FTP_PASSWORD --resume big.iso /tmp/big.iso")),
       Map.entry("tlskit ftp put", List.of(
-          "tlskit ftp put --server ftp.example.com --user alice --password-env FTP_PASSWORD q3.pdf reports/q3.pdf")),
+          "tlskit ftp put --server ftp.example.com --user alice --password-env FTP_PASSWORD q3.pdf reports/q3.pdf",
+          "tlskit ftp put --server ftp.example.com --user alice --password-env FTP_PASSWORD --atomic q3.pdf reports/q3.pdf")),
       Map.entry("tlskit ftp mkdir", List.of(
           "tlskit ftp mkdir --server ftp.example.com --user alice --password-env FTP_PASSWORD reports/2026")),
       Map.entry("tlskit ftp rm", List.of(

@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.ftp.testing.FtpPeer;
 import dev.tlskit.ftp.testing.Vsftpd;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,8 +34,13 @@ class FtpCommandTest {
   }
 
   private static MainTest.Result ftp(String sub, String... args) {
+    return run(server, Vsftpd.USER, PASSWORD_ENV, sub, args);
+  }
+
+  /** Runs {@code tlskit ftp SUB} against {@code server}, trusting its certificate, then {@code args}. */
+  static MainTest.Result run(FtpPeer server, String user, String passwordEnv, String sub, String... args) {
     String[] common = {"ftp", sub, "--server", "127.0.0.1:" + server.port, "--peer-name", "localhost",
-        "--trust", server.cert.toString(), "--user", Vsftpd.USER, "--password-env", PASSWORD_ENV};
+        "--trust", server.cert.toString(), "--user", user, "--password-env", passwordEnv};
     String[] all = new String[common.length + args.length];
     System.arraycopy(common, 0, all, 0, common.length);
     System.arraycopy(args, 0, all, common.length, args.length);

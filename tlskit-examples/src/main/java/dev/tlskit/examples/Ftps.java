@@ -23,7 +23,7 @@ public final class Ftps {
     FtpClient ftp = FtpClient.builder()
         .policy(TlsPolicy.builder().trust(Trust.fromFile(caPem, null)).build())
         .tlsMode(TlsMode.STARTTLS)        // AUTH TLS; IMPLICIT for port 990; AUTO decides by port
-        .build();                         // data connections: PROT P, TLS session reuse required (the default)
+        .build();                         // data connections: PROT P, resuming the control session if the server does
     try (FtpSession s = ftp.connect(host, port, peerName)) {
       s.login(user, password);
       TransferResult up = s.store(name, new ByteArrayInputStream(content), TransferListener.NONE);

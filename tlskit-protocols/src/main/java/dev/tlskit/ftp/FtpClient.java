@@ -10,7 +10,8 @@ import java.util.Objects;
  * Opens FTP and FTPS sessions (RFC 959, 2228, 4217). Immutable and safe to share.
  *
  * <p>Defaults: {@link TlsMode#AUTO} (implicit TLS on port 990, required {@code AUTH TLS} elsewhere), protected data
- * connections ({@code PROT P}) that must resume the control connection's TLS session, passive mode (EPSV, then
+ * connections ({@code PROT P}) that try to resume the control connection's TLS session (used without resumption when
+ * the server does not resume, verified as the control connection's server either way), passive mode (EPSV, then
  * PASV), {@link TlsPolicy#MODERN} (the JDK's trust anchors, hostname verification), connect timeout 10 s, read
  * timeout 30 s, {@link DataTlsProvider#AUTO}.
  */
@@ -77,7 +78,7 @@ public final class FtpClient {
     private Duration readTimeout = Duration.ofSeconds(30);
     private DataConnectionMode dataMode = DataConnectionMode.PASSIVE;
     private boolean protectData = true;
-    private boolean requireSessionReuse = true;
+    private boolean requireSessionReuse = false;
     private DataTlsProvider dataTlsProvider = DataTlsProvider.AUTO;
 
     private Builder() {}
@@ -126,8 +127,14 @@ public final class FtpClient {
     }
 
     /**
-     * Sets whether a protected data connection that did not resume the control session is an error (true) or only
-     * reported in {@link DataProtection#sessionResumed()} (false). Default true.
+     * Sets whether a protected data connection that did not resume the control session is an error on the client's
+     * side (true) or only reported in {@link DataProtection#sessionResumed()} (false). Default false: resumption is
+     * what some servers require (RFC 4217 section 10.2), and those refuse such a data connection themselves ({@link
+     * SessionReuseRequiredException}); others (pure-ftpd, which issues no TLS 1.3 tickets) never resume, and a data
+     * connection that did not resume is still verified as a TLS connection to the control connection's server (its
+     * certificate is validated for the same name and must be the control connection's). When true, the check runs
+     * after the server accepted the transfer command: a refused upload ({@code STOR}) may already have truncated the
+     * remote file, so combine it with {@link FtpSession#uploadAtomically}.
      */
     public Builder requireSessionReuse(boolean require) {
       this.requireSessionReuse = require;

@@ -50,9 +50,13 @@ import javax.net.ssl.SSLSocket;
  * One logged-in (or about to log in) FTP session: the control connection and the data connections it opens. Each
  * command method is a few lines over one private {@code command}. Not thread-safe: FTP is one command at a time.
  *
- * <p>Every protected data connection resumes the control connection's TLS session and says so in {@link
- * DataProtection#sessionResumed()}; with {@link FtpClient.Builder#requireSessionReuse(boolean)} on (the default) a
- * data connection that did not resume is closed and the transfer fails with a {@link TlsSecurityException}.
+ * <p>Every protected data connection offers the control connection's TLS session for resumption and says whether the
+ * server resumed it in {@link DataProtection#sessionResumed()}. A server that requires resumption and did not get it
+ * refuses the transfer ({@link SessionReuseRequiredException}); a data connection that did not resume is otherwise
+ * used, after checking that it reached the control connection's server (same certificate, validated for the same
+ * name). Uploads report what a failure left on the server ({@link UploadFailedException}); after the command that
+ * truncates the remote file, the client refuses only what the server or the network did, or a data connection that
+ * does not reach the same server; {@link #uploadAtomically} leaves the remote file untouched on any failure.
  */
 public final class FtpSession implements Closeable {
   private static final System.Logger LOG = System.getLogger(FtpSession.class.getName());
@@ -355,8 +359,8 @@ public final class FtpSession implements Closeable {
   /**
    * Downloads {@code remote} to the file {@code local} through {@code local + ".part"}, renamed to {@code local}
    * only when the server confirmed the complete transfer, so a failed download never leaves a partial file under the
-   * final name. A failed download keeps the {@code .part} file; with {@code resume}, an existing {@code .part} file is
-   * continued from its size ({@code REST}).
+   * final name and never changes an existing {@code local}. A failed download keeps a non-empty {@code .part} file;
+   * with {@code resume}, an existing {@code .part} file is continued from its size ({@code REST}).
    */
   public TransferResult download(String remote, Path local, boolean resume, TransferListener listener)
       throws IOException {
@@ -369,6 +373,13 @@ public final class FtpSession implements Closeable {
         ? Files.newOutputStream(part, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
         : Files.newOutputStream(part)) {
       result = download("RETR", remote, offset, out, listener, total, Long.MAX_VALUE);
+    } catch (IOException | RuntimeException e) {
+      try {
+        if (Files.size(part) == 0) Files.delete(part); // nothing worth resuming
+      } catch (IOException ignored) {
+        // the original error is the one to report
+      }
+      throw e;
     }
     try {
       Files.move(part, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -378,32 +389,120 @@ public final class FtpSession implements Closeable {
     return result;
   }
 
-  /** Uploads {@code in} to {@code remote} ({@code STOR}), replacing it. {@code in} is not closed. */
+  /**
+   * Uploads {@code in} to {@code remote} ({@code STOR}), replacing it. {@code in} is not closed.
+   *
+   * @throws UploadFailedException when the upload failed, saying what state it left {@code remote} in
+   */
   public TransferResult store(String remote, InputStream in, TransferListener listener) throws IOException {
-    return upload("STOR", remote, 0, in, listener, -1);
-  }
-
-  /** Appends {@code in} to {@code remote} ({@code APPE}). {@code in} is not closed. */
-  public TransferResult append(String remote, InputStream in, TransferListener listener) throws IOException {
-    return upload("APPE", remote, 0, in, listener, -1);
+    return upload("STOR", remote, 0, in, listener, -1, sizeOrUnknown(remote));
   }
 
   /**
-   * Uploads the file {@code local} to {@code remote}. With {@code resume}, a remote file shorter than the local one is
-   * continued from its size ({@code REST} then {@code STOR}).
+   * Appends {@code in} to {@code remote} ({@code APPE}). {@code in} is not closed.
+   *
+   * @throws UploadFailedException when the upload failed, saying what state it left {@code remote} in
+   */
+  public TransferResult append(String remote, InputStream in, TransferListener listener) throws IOException {
+    return upload("APPE", remote, 0, in, listener, -1, sizeOrUnknown(remote));
+  }
+
+  /**
+   * Uploads the file {@code local} to {@code remote} ({@code STOR}), replacing it. With {@code resume}, a remote file
+   * shorter than the local one is continued from its size ({@code REST} then {@code STOR}). The server truncates
+   * {@code remote} when the upload starts, so a failed upload leaves it partially written; {@link #uploadAtomically}
+   * does not.
+   *
+   * @throws UploadFailedException when the upload failed, saying what state it left {@code remote} in
    */
   public TransferResult upload(Path local, String remote, boolean resume, TransferListener listener)
       throws IOException {
     long total = Files.size(local);
-    long offset = 0;
-    if (resume) {
-      long remoteSize = sizeOrUnknown(remote);
-      if (remoteSize > 0 && remoteSize <= total) offset = remoteSize;
-    }
+    long remoteSize = sizeOrUnknown(remote);
+    long offset = resume && remoteSize > 0 && remoteSize <= total ? remoteSize : 0;
     try (InputStream in = Files.newInputStream(local)) {
       in.skipNBytes(offset);
-      return upload("STOR", remote, offset, in, listener, total);
+      return upload("STOR", remote, offset, in, listener, total, remoteSize);
     }
+  }
+
+  /**
+   * Uploads the file {@code local} to a temporary name next to {@code remote} ({@code NAME.tlskit-XXXXXXXX.part} in
+   * the same directory) and renames it over {@code remote} ({@code RNFR}/{@code RNTO}) only after the server
+   * confirmed the complete upload, so a failed upload leaves {@code remote} untouched. A failed upload deletes the
+   * temporary file ({@code DELE}). Needs the right to create, rename and delete files in that directory, and a server
+   * that renames onto an existing file (pure-ftpd, vsftpd and ProFTPD do; some Windows servers refuse with 550, and
+   * then {@code remote} stays as it was). The returned result names {@code remote}.
+   *
+   * @throws UploadFailedException when the upload or the rename failed, saying what state it left {@code remote} in
+   */
+  public TransferResult uploadAtomically(Path local, String remote, TransferListener listener) throws IOException {
+    checkArgument(remote);
+    long total = Files.size(local);
+    String temp = temporaryName(remote);
+    TransferResult r;
+    try (InputStream in = Files.newInputStream(local)) {
+      r = upload("STOR", temp, 0, in, listener, total, -1);
+    } catch (UploadFailedException e) {
+      throw atomicFailure(remote, UploadFailedException.RemoteFile.UNTOUCHED, temp,
+          e.remoteFile() != UploadFailedException.RemoteFile.UNTOUCHED, "the upload to the temporary file", e.getCause());
+    }
+    try {
+      expect(350, "RNFR", temp);
+    } catch (IOException | RuntimeException e) {
+      throw atomicFailure(remote, UploadFailedException.RemoteFile.UNTOUCHED, temp, true, "RNFR", e);
+    }
+    FtpReply rnto;
+    try {
+      rnto = command("RNTO", remote);
+    } catch (IOException | RuntimeException e) {
+      throw atomicFailure(remote, UploadFailedException.RemoteFile.UNTOUCHED_OR_REPLACED, temp, false, "RNTO", e);
+    }
+    if (rnto.code() != 250) {
+      throw atomicFailure(remote, UploadFailedException.RemoteFile.UNTOUCHED, temp, true,
+          "the rename onto it (some servers do not rename onto an existing file)", refusal("RNTO " + remote, rnto));
+    }
+    lastTransfer = new TransferResult(r.command(), remote, r.offset(), r.bytes(), r.elapsed(), r.protection());
+    return lastTransfer;
+  }
+
+  /**
+   * Returns the failure of an atomic upload to {@code remote} at {@code step}, after deleting the temporary file when
+   * it {@code mayExist} (and the rename's outcome is known).
+   */
+  private UploadFailedException atomicFailure(String remote, UploadFailedException.RemoteFile state, String temp,
+      boolean mayExist, String step, Throwable cause) {
+    boolean remains = mayExist && !deleteTemporary(temp);
+    String fate = state == UploadFailedException.RemoteFile.UNTOUCHED_OR_REPLACED
+        ? "the complete upload is under one of " + remote + " and " + temp
+        : !mayExist ? "the temporary file " + temp + " was not created"
+            : remains ? "the temporary file " + temp + " may remain on the server"
+                : "the temporary file " + temp + " was deleted";
+    return new UploadFailedException(remote, state, -1, -1,
+        remains || state == UploadFailedException.RemoteFile.UNTOUCHED_OR_REPLACED ? temp : null,
+        "atomic upload: " + step + " failed; " + fate, cause);
+  }
+
+  /** Deletes the temporary file of a failed atomic upload; returns false when it may remain. */
+  private boolean deleteTemporary(String temp) {
+    if (conn.socket().isClosed()) return false;
+    try {
+      return command("DELE", temp).isPositive() || sizeOrUnknown(temp) < 0;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "DELE {0}: {1}", temp, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Returns {@code NAME.tlskit-XXXXXXXX.part} in the directory of {@code remote}. */
+  static String temporaryName(String remote) {
+    int slash = remote.lastIndexOf('/');
+    String name = remote.substring(slash + 1);
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      throw new IllegalArgumentException("not a file name: " + remote);
+    }
+    return remote.substring(0, slash + 1) + name + ".tlskit-"
+        + String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt()) + ".part";
   }
 
   /** Sends {@code QUIT} and closes the connection. */
@@ -437,7 +536,7 @@ public final class FtpSession implements Closeable {
   private TransferResult download(String verb, String path, long offset, OutputStream sink,
       TransferListener listener, long total, long limit) throws IOException {
     long start = System.nanoTime();
-    Data data = openData(verb, path, offset);
+    Data data = secureData(verb, path, started(verb, path, prepareData(offset)));
     long n = 0;
     try (ProtectedData d = data.connection) {
       InputStream in = d.input();
@@ -450,8 +549,7 @@ public final class FtpSession implements Closeable {
         listener.progress(offset + n, total);
       }
     } catch (IOException | RuntimeException e) {
-      drainAfterFailure(verb);
-      throw e;
+      throw afterFailedTransfer(verb, path, data.protection, e);
     }
     TransferResult result = finish(verb, path, offset, n, start, data.protection);
     if (verb.equals("RETR") && !ascii && total >= 0 && offset + n != total) {
@@ -462,60 +560,165 @@ public final class FtpSession implements Closeable {
     return result;
   }
 
+  /**
+   * Uploads with {@code verb} (STOR or APPE). Everything that can refuse on the client's side (local file, data port,
+   * REST) runs before the command that may truncate the remote file; any failure is reported with what it left at
+   * {@code path}, whose size is asked before ({@code sizeBefore}, -1 when unknown) and after a failure.
+   */
   private TransferResult upload(String verb, String path, long offset, InputStream src, TransferListener listener,
-      long total) throws IOException {
+      long total, long sizeBefore) throws IOException {
     long start = System.nanoTime();
-    Data data = openData(verb, path, offset);
-    long n = 0;
-    try (ProtectedData d = data.connection) {
-      OutputStream out = d.output();
-      byte[] buf = new byte[BUFFER];
-      int r;
-      while ((r = src.read(buf)) >= 0) {
-        out.write(buf, 0, r);
-        n += r;
-        listener.progress(offset + n, total);
-      }
-      out.flush();
+    Pending pending;
+    try {
+      pending = prepareData(offset);
     } catch (IOException | RuntimeException e) {
-      drainAfterFailure(verb);
-      throw e;
+      throw uploadFailed(path, UploadFailedException.RemoteFile.UNTOUCHED, sizeBefore, e);
     }
-    return finish(verb, path, offset, n, start, data.protection);
+    FtpReply reply;
+    try {
+      reply = command(verb, path);
+    } catch (IOException | RuntimeException e) {
+      pending.close();
+      throw uploadFailed(path, UploadFailedException.RemoteFile.PARTIALLY_WRITTEN, sizeBefore, e);
+    }
+    if (!reply.isPreliminary()) {
+      pending.close();
+      throw uploadFailed(path, UploadFailedException.RemoteFile.UNTOUCHED, sizeBefore,
+          refusal(verb + " " + path, reply));
+    }
+    // From here on the server may have truncated or created the file: nothing below refuses on a preference of
+    // ours; only the server, the network, and the checks that the data connection reaches the same server can.
+    Data data;
+    try {
+      data = secureData(verb, path, pending);
+    } catch (IOException | RuntimeException e) {
+      throw uploadFailed(path, UploadFailedException.RemoteFile.PARTIALLY_WRITTEN, sizeBefore, e);
+    }
+    long n = 0;
+    try {
+      try (ProtectedData d = data.connection) {
+        OutputStream out = d.output();
+        byte[] buf = new byte[BUFFER];
+        int r;
+        while ((r = src.read(buf)) >= 0) {
+          out.write(buf, 0, r);
+          n += r;
+          listener.progress(offset + n, total);
+        }
+        out.flush();
+      } catch (IOException | RuntimeException e) {
+        throw afterFailedTransfer(verb, path, data.protection, e);
+      }
+      return finish(verb, path, offset, n, start, data.protection);
+    } catch (IOException | RuntimeException e) {
+      throw uploadFailed(path, UploadFailedException.RemoteFile.PARTIALLY_WRITTEN, sizeBefore, e);
+    }
+  }
+
+  /** Wraps an upload failure with what it left at {@code path}, asking the server for the size when it may differ. */
+  private UploadFailedException uploadFailed(String path, UploadFailedException.RemoteFile state, long sizeBefore,
+      Exception cause) {
+    long after = -1;
+    if (state == UploadFailedException.RemoteFile.PARTIALLY_WRITTEN && !conn.socket().isClosed()) {
+      try {
+        after = sizeOrUnknown(path);
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "SIZE after failed upload: {0}", e.getMessage());
+      }
+    }
+    return new UploadFailedException(path, state, sizeBefore, after, null, null, cause);
   }
 
   private TransferResult finish(String verb, String path, long offset, long n, long start, DataProtection p)
       throws IOException {
     FtpReply end = replies.read();
     logReply(end);
-    if (!end.isPositive()) throw refusal(verb + (path == null ? "" : " " + path), end);
+    if (!end.isPositive()) throw refusal(verb, path, p, end, null);
     lastTransfer = new TransferResult(verb, path == null ? "" : path, offset, n,
         Duration.ofNanos(System.nanoTime() - start), p);
     return lastTransfer;
   }
 
-  /** After a failed transfer, reads the server's final reply (426, 451, ...) so the next command stays in step. */
-  private void drainAfterFailure(String verb) {
-    try {
-      FtpReply r = replies.read();
-      logReply(r);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "no final reply after failed {0}: {1}", verb, e.getMessage());
-    }
+  /**
+   * After a failed transfer, reads the server's final reply (426, 451, 522, ...) so the next command stays in step,
+   * and returns the error to throw: the server's refusal of a data connection that did not resume, or {@code e}.
+   */
+  private IOException afterFailedTransfer(String verb, String path, DataProtection p, Exception e) {
+    FtpReply r = tryReadReply();
+    if (r == null) LOG.log(System.Logger.Level.DEBUG, "no final reply after failed {0}", verb);
+    if (r != null && isReuseRefusal(p, r)) return (IOException) refusal(verb, path, p, r, e);
+    if (e instanceof RuntimeException re) throw re;
+    return (IOException) e;
+  }
+
+  /**
+   * Returns true when {@code r} refuses a data connection because it did not resume the control session: it did
+   * not, and the server says so (vsftpd: "522 SSL connection failed: session reuse required"; FileZilla Server: "450
+   * TLS session of data connection has not resumed or the session does not match the control connection"), or
+   * answers 425/522, the codes for a refused data connection (ProFTPD: "425 Unable to build data connection:
+   * Operation not permitted").
+   */
+  private static boolean isReuseRefusal(DataProtection p, FtpReply r) {
+    if (!p.tls() || p.sessionResumed() || r.isPositive() || r.isPreliminary()) return false;
+    return r.code() == 425 || r.code() == 522 || mentionsReuse(r);
+  }
+
+  /** Returns true when a negative reply names session reuse or resumption as its reason. */
+  private static boolean mentionsReuse(FtpReply r) {
+    String text = r.fullText().toLowerCase(Locale.ROOT);
+    return !r.isPositive() && !r.isPreliminary() && (text.contains("reus") || text.contains("resum"));
+  }
+
+  private static ProtocolException refusal(String verb, String path, DataProtection p, FtpReply r,
+      Throwable cause) {
+    String what = verb + (path == null ? "" : " " + path);
+    if (!isReuseRefusal(p, r)) return refusal(what, r);
+    return new SessionReuseRequiredException("the server refused the data connection for " + what + ": "
+        + printable(r) + ". It did not resume the control connection's TLS session ("
+        + (p.protocol() == null ? "handshake failed" : p.protocol()) + ", " + p.mechanism()
+        + "), which this server requires (RFC 4217 section 10.2)", r, p, cause);
   }
 
   private record Data(ProtectedData connection, DataProtection protection) {}
 
-  private Data openData(String verb, String path, long offset) throws IOException {
+  /** A data connection set up before the transfer command: dialled (passive) or listening (active). */
+  private record Pending(Socket raw, ServerSocket listener) {
+    void close() {
+      closeQuietly(raw);
+      closeQuietly(listener);
+    }
+  }
+
+  /** Sends REST when resuming and sets up the data connection: nothing here changes a file on the server. */
+  private Pending prepareData(long offset) throws IOException {
     if (offset > 0) expect(350, "REST", Long.toString(offset));
-    Socket raw = null;
-    ServerSocket listener = null;
+    return client.dataMode == DataConnectionMode.PASSIVE ? new Pending(connectPassive(), null)
+        : new Pending(null, listenActive());
+  }
+
+  /** Sends the transfer command; returns {@code pending} when the server starts the transfer (1xx). */
+  private Pending started(String verb, String path, Pending pending) throws IOException {
     try {
-      if (client.dataMode == DataConnectionMode.PASSIVE) raw = connectPassive();
-      else listener = listenActive();
       FtpReply r = command(verb, path);
       if (!r.isPreliminary()) throw refusal(verb + (path == null ? "" : " " + path), r);
-      if (listener != null) raw = acceptActive(listener);
+      return pending;
+    } catch (IOException | RuntimeException e) {
+      pending.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Completes a started data connection: accepts it (active mode), runs TLS, and checks that it reaches the server
+   * of the control connection. A data connection that did not resume the control session is used all the same
+   * (resumption is the server's requirement: a server that demands it refuses the connection, see {@link
+   * SessionReuseRequiredException}) unless {@link FtpClient.Builder#requireSessionReuse(boolean)} asks otherwise; its
+   * certificate was validated for the control connection's name, and must be the control connection's.
+   */
+  private Data secureData(String verb, String path, Pending pending) throws IOException {
+    Socket raw = pending.raw();
+    try {
+      if (pending.listener() != null) raw = acceptActive(pending.listener());
       raw.setSoTimeout(Math.toIntExact(client.readTimeout.toMillis()));
       if (!dataProtected) return new Data(SocketData.clear(raw), DataProtection.CLEAR);
       Socket tcp = raw;
@@ -525,6 +728,8 @@ public final class FtpSession implements Closeable {
         d = dataTls.secure(tcp);
       } catch (IOException e) {
         FtpReply after = tryReadReply();
+        DataProtection tried = new DataProtection(true, null, null, false, dataTls.mechanism());
+        if (after != null && mentionsReuse(after)) throw refusal(verb, path, tried, after, e);
         throw new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
             "TLS handshake on the data connection for " + verb + " failed: " + e.getMessage()
                 + (after == null ? "" : "; server said: " + printable(after)), null, e);
@@ -533,24 +738,31 @@ public final class FtpSession implements Closeable {
       boolean resumed = Resumption.resumed(dataTls.controlSession(), s);
       DataProtection p = new DataProtection(true, s.getProtocol(), s.getCipherSuite(), resumed,
           dataTls.mechanism());
+      String refusal = null;
+      TlsSecurityException.Reason reason = TlsSecurityException.Reason.HANDSHAKE_FAILED;
+      if (!resumed && !Resumption.sameServer(dataTls.controlSession(), s)) {
+        refusal = "the data connection for " + verb + " presented a certificate other than the control"
+            + " connection's: it does not reach the same server";
+        reason = TlsSecurityException.Reason.CERTIFICATE_REJECTED;
+      } else if (!resumed && client.requireSessionReuse) {
+        refusal = "the data connection for " + verb + " did not resume the control connection's TLS session ("
+            + s.getProtocol() + ", " + dataTls.mechanism() + ") and requireSessionReuse is set";
+      }
+      if (refusal != null) {
+        d.close();
+        FtpReply after = tryReadReply();
+        throw new TlsSecurityException(reason, refusal + (after == null ? "" : "; server said: " + printable(after)));
+      }
       if (!resumed) {
-        String msg = "the data connection for " + verb + " did not resume the control connection's TLS session ("
-            + s.getProtocol() + ", " + dataTls.mechanism() + ")";
-        if (client.requireSessionReuse) {
-          d.close();
-          FtpReply after = tryReadReply();
-          throw new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
-              msg + (after == null ? "" : "; server said: " + printable(after)));
-        }
-        LOG.log(System.Logger.Level.WARNING, msg);
+        LOG.log(System.Logger.Level.DEBUG, "the data connection for {0} did not resume the control session ({1})",
+            verb, s.getProtocol());
       }
       return new Data(d, p);
     } catch (IOException | RuntimeException e) {
       closeQuietly(raw);
-      closeQuietly(listener);
       throw e;
     } finally {
-      closeQuietly(listener);
+      closeQuietly(pending.listener());
     }
   }
 

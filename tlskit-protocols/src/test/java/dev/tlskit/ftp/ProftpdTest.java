@@ -1,6 +1,7 @@
 package dev.tlskit.ftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.ftp.testing.Proftpd;
 import java.io.ByteArrayOutputStream;
@@ -101,5 +102,38 @@ class ProftpdTest {
     } catch (IOException e) {
       throw new AssertionError(tls12.tlsLog(), e);
     }
+  }
+
+  @Test
+  void atomicUploadRenamesOverAnExistingFile() throws Exception {
+    tls13.put("target.txt", "old".getBytes());
+    Path local = Files.writeString(tmp.resolve("atomic-new.txt"), "new");
+    try (FtpSession s = login(tls13)) {
+      TransferResult r = s.uploadAtomically(local, "target.txt", TransferListener.NONE);
+      assertThat(r.path()).isEqualTo("target.txt");
+      assertThat(r.protection().sessionResumed()).isTrue();
+    }
+    assertThat(tls13.root.resolve("target.txt")).hasContent("new");
+    try (var files = Files.list(tls13.root)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".tlskit-"));
+    }
+  }
+
+  @Test
+  void aDataConnectionThatDidNotResumeIsRefusedByTheServerWithATypedError() throws Exception {
+    tls13.put("r.txt", "r".getBytes());
+    // BouncyCastle's client does not resume TLS 1.3 sessions: ProFTPD, requiring reuse, refuses the connection
+    FtpSession s = FtpClient.builder().policy(tls13.policy()).dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE).build()
+        .connect("127.0.0.1", tls13.port, "localhost");
+    try (s) {
+      s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+      assertThatThrownBy(() -> s.retrieve("r.txt", new ByteArrayOutputStream(), 0, TransferListener.NONE))
+          .isInstanceOfSatisfying(SessionReuseRequiredException.class, e -> {
+            assertThat(e.replyCode()).isEqualTo("425");
+            assertThat(e.getMessage()).contains("RETR r.txt").contains("did not resume");
+            assertThat(e.protection().protocol()).isEqualTo("TLSv1.3");
+          });
+    }
+    assertThat(tls13.tlsLog()).contains("NoSessionReuseRequired");
   }
 }

@@ -102,8 +102,12 @@ class VsftpdTest {
     FtpClient c = client(tls12).dataTlsProvider(DataTlsProvider.JDK).build();
     try (FtpSession s = login(tls12, c)) {
       assertThatThrownBy(() -> s.retrieve("x.txt", new ByteArrayOutputStream(), 0, TransferListener.NONE))
-          .isInstanceOfSatisfying(TlsSecurityException.class,
-              e -> assertThat(e.getMessage()).contains("did not resume").contains("TLSv1.2"));
+          .isInstanceOfSatisfying(SessionReuseRequiredException.class, e -> {
+            assertThat(e.replyCode()).isEqualTo("522");
+            assertThat(e.getMessage()).contains("session reuse required").contains("did not resume")
+                .contains("TLSv1.2");
+            assertThat(e.protection().sessionResumed()).isFalse();
+          });
     }
   }
 
@@ -134,8 +138,76 @@ class VsftpdTest {
     try (FtpSession s = login(tls13, c)) {
       assertThat(s.securityInfo().protocol()).isEqualTo("TLSv1.3");
       assertThatThrownBy(() -> s.retrieve("y.txt", new ByteArrayOutputStream(), 0, TransferListener.NONE))
-          .isInstanceOfSatisfying(TlsSecurityException.class,
-              e -> assertThat(e.getMessage()).contains("did not resume").contains("TLSv1.3"));
+          .isInstanceOfSatisfying(SessionReuseRequiredException.class, e -> {
+            assertThat(e.replyCode()).isEqualTo("522");
+            assertThat(e.getMessage()).contains("did not resume").contains("TLSv1.3");
+          });
+    }
+  }
+
+  /**
+   * A server that requires reuse but issues no TLS 1.3 tickets refuses every data connection (522, and vsftpd then
+   * ends the session): a typed refusal naming reuse, for listings and downloads; an upload says what it left, and an
+   * atomic one leaves the file intact; a download leaves an existing local file intact.
+   */
+  @Test
+  void serverRequiringReuseWithoutTicketsRefusesWithATypedErrorAndUploadsSayWhatTheyLeft() throws Exception {
+    try (Vsftpd v = Vsftpd.startWithoutTickets(Files.createDirectory(tmp.resolve("vnotickets")))) {
+      byte[] old = new byte[300_000];
+      new Random(5).nextBytes(old);
+      v.put("old.bin", old);
+      Path local = Files.write(tmp.resolve("new.bin"), "new content".getBytes());
+      FtpClient c = client(v).build();
+      try (FtpSession s = login(v, c)) {
+        assertThat(s.securityInfo().protocol()).isEqualTo("TLSv1.3");
+        assertThatThrownBy(() -> s.names("")).isInstanceOfSatisfying(SessionReuseRequiredException.class, e -> {
+          assertThat(e.replyCode()).isEqualTo("522");
+          assertThat(e.getMessage()).contains("NLST").contains("session reuse required")
+              .contains("did not resume the control connection's TLS session (TLSv1.3");
+        });
+      }
+
+      try (FtpSession s = login(v, c)) {
+        assertThatThrownBy(() -> s.uploadAtomically(local, "old.bin", TransferListener.NONE))
+            .isInstanceOfSatisfying(UploadFailedException.class, e -> {
+              assertThat(e.remoteFile()).isEqualTo(UploadFailedException.RemoteFile.UNTOUCHED);
+              assertThat(e.getCause()).isInstanceOf(SessionReuseRequiredException.class);
+              assertThat(e.getMessage()).contains("old.bin is untouched");
+              // vsftpd ends the session after 522, so the temporary file cannot be deleted: the message says so
+              assertThat(e.temporaryPath()).hasValueSatisfying(t -> assertThat(e.getMessage()).contains(t
+                  + " may remain"));
+            });
+      }
+      assertThat(Files.readAllBytes(v.root.resolve("old.bin"))).isEqualTo(old);
+
+      try (FtpSession s = login(v, c)) {
+        assertThatThrownBy(() -> s.upload(local, "old.bin", false, TransferListener.NONE))
+            .isInstanceOfSatisfying(UploadFailedException.class, e -> {
+              assertThat(e.remoteFile()).isEqualTo(UploadFailedException.RemoteFile.PARTIALLY_WRITTEN);
+              assertThat(e.getCause()).isInstanceOf(SessionReuseRequiredException.class);
+              assertThat(e.sizeBefore()).isEqualTo(old.length);
+              assertThat(e.getMessage()).contains("old.bin may be truncated or partially written (its size is now"
+                  + " unknown, 300000 before the upload)");
+            });
+      }
+      assertThat(sizeOf(v.root.resolve("old.bin"))).as("vsftpd truncated it, as the message warned").isZero();
+
+      Path existing = Files.writeString(tmp.resolve("existing-local.txt"), "keep me");
+      v.put("remote.txt", "remote".getBytes());
+      try (FtpSession s = login(v, c)) {
+        assertThatThrownBy(() -> s.download("remote.txt", existing, false, TransferListener.NONE))
+            .isInstanceOf(SessionReuseRequiredException.class);
+      }
+      assertThat(existing).hasContent("keep me");
+      assertThat(tmp.resolve("existing-local.txt.part")).doesNotExist();
+    }
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

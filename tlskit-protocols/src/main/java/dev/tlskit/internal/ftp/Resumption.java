@@ -1,6 +1,7 @@
 package dev.tlskit.internal.ftp;
 
 import java.util.Arrays;
+import java.security.cert.Certificate;
 import javax.net.ssl.SSLSession;
 
 /** Tells, from public session data only, whether a data connection resumed the control connection's session. */
@@ -19,15 +20,21 @@ public final class Resumption {
   public static boolean resumed(SSLSession control, SSLSession data) {
     if (!control.getProtocol().equals(data.getProtocol())) return false;
     if ("TLSv1.3".equals(data.getProtocol())) {
-      return data.getCreationTime() == control.getCreationTime() && samePeer(control, data);
+      return data.getCreationTime() == control.getCreationTime() && sameServer(control, data);
     }
     byte[] id = control.getId();
     return id != null && id.length > 0 && Arrays.equals(id, data.getId());
   }
 
-  private static boolean samePeer(SSLSession a, SSLSession b) {
+  /**
+   * Returns true when both sessions were made with the same server certificate: a data connection that did not resume
+   * must still reach the server of the control connection, not merely some server valid for its name.
+   */
+  public static boolean sameServer(SSLSession a, SSLSession b) {
     try {
-      return Arrays.equals(a.getPeerCertificates(), b.getPeerCertificates());
+      Certificate[] x = a.getPeerCertificates();
+      Certificate[] y = b.getPeerCertificates();
+      return x.length > 0 && y.length > 0 && x[0].equals(y[0]);
     } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
       return false;
     }

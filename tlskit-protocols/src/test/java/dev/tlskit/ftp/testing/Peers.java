@@ -31,6 +31,25 @@ final class Peers {
     assumeTrue(ok, binary + " tests need " + binary + ", openssl and root (run scripts/install-peers)");
   }
 
+  /**
+   * Prepares {@code dir} for a server: checks that {@code binary} can run, makes {@code dir} traversable, writes a
+   * self-signed certificate (cert.pem, key.pem) and returns the served directory {@code dir/root}, owned by
+   * {@code owner}.
+   */
+  static Path prepare(Path binary, Path dir, String owner) throws Exception {
+    assumeAvailable(binary);
+    openUp(dir);
+    Path root = Files.createDirectories(dir.resolve("root"));
+    chown(root, owner);
+    selfSigned(dir);
+    return root;
+  }
+
+  /** Returns the crypt(3) SHA-512 hash of {@code password}, as passwd-style user files hold it. */
+  static String cryptHash(String password) throws Exception {
+    return run(List.of("openssl", "passwd", "-6", password)).trim();
+  }
+
   /** Makes {@code dir} and its parents traversable, as servers enter it after dropping privileges. */
   static void openUp(Path dir) throws IOException {
     for (Path p = dir; p != null && p.getNameCount() > 1; p = p.getParent()) {
@@ -53,6 +72,15 @@ final class Peers {
   /** Returns the default policy, trusting exactly the certificate in {@code cert}. */
   static TlsPolicy policy(Path cert) throws IOException {
     return TlsPolicy.builder().trust(Trust.fromFile(cert, null)).build();
+  }
+
+  /**
+   * Writes an OpenSSL configuration applying {@code setting} (such as {@code MaxProtocol = TLSv1.2}) to every TLS
+   * context of a server started with {@code OPENSSL_CONF} pointing at it; for servers without an option of their own.
+   */
+  static Path opensslConf(Path dir, String setting) throws IOException {
+    return Files.writeString(dir.resolve("openssl.cnf"),
+        "openssl_conf = c\n[c]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\n" + setting + "\n");
   }
 
   static int freePort() throws IOException {

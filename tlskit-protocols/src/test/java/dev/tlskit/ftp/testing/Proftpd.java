@@ -1,10 +1,8 @@
 package dev.tlskit.ftp.testing;
 
-import dev.tlskit.TlsPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -12,32 +10,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * (mod_tls's default), a virtual user from an {@code AuthUserFile} in the temporary directory, a free loopback port.
  * Runs the copy that scripts/install-peers unpacks to /opt/tlskit-peers/proftpd.
  */
-public final class Proftpd implements AutoCloseable {
+public final class Proftpd extends FtpPeer {
   public static final String USER = "ftpuser";
   public static final String PASSWORD = "tlskit-Proftpd-9";
   static final Path PREFIX = Path.of("/opt/tlskit-peers/proftpd");
 
-  public final Path dir;
-  public final Path root;
-  public final int port;
-  private final Process process;
-
   private Proftpd(Path dir, Path root, int port, Process process) {
-    this.dir = dir;
-    this.root = root;
-    this.port = port;
-    this.process = process;
+    super(dir, root, port, "nobody", process);
   }
 
   /** Starts ProFTPD offering the given TLS versions ("TLSv1.2 TLSv1.3", or one of them). */
   public static Proftpd start(Path dir, String tlsProtocols) throws Exception {
     Path binary = PREFIX.resolve("usr/sbin/proftpd");
-    Peers.assumeAvailable(binary);
-    Peers.openUp(dir);
-    Path root = Files.createDirectories(dir.resolve("root"));
-    Peers.chown(root, "nobody");
-    Peers.selfSigned(dir);
-    String hash = Peers.run(List.of("openssl", "passwd", "-6", PASSWORD)).trim();
+    Path root = Peers.prepare(binary, dir, "nobody");
+    String hash = Peers.cryptHash(PASSWORD);
     Files.writeString(dir.resolve("passwd"), USER + ":" + hash + ":65534:65534::" + root + ":/bin/false\n");
     Files.writeString(dir.resolve("group"), "nogroup:x:65534:\n");
     for (String f : new String[] {"passwd", "group", "key.pem"}) { // mod_auth_file refuses world-readable files
@@ -66,25 +52,9 @@ public final class Proftpd implements AutoCloseable {
     return s;
   }
 
-  /** Returns the default TLS policy, trusting exactly this server's self-signed certificate. */
-  public TlsPolicy policy() throws IOException {
-    return Peers.policy(dir.resolve("cert.pem"));
-  }
-
   /** Returns mod_tls's log, which records for each data connection whether the session was reused. */
   public String tlsLog() throws IOException {
     return Files.readString(dir.resolve("tls.log"));
   }
 
-  /** Writes a file into the served directory, owned by the user the server runs sessions as. */
-  public Path put(String name, byte[] content) throws IOException {
-    Path f = Files.write(root.resolve(name), content);
-    Peers.chown(f, "nobody");
-    return f;
-  }
-
-  @Override
-  public void close() throws Exception {
-    Peers.stop(process);
-  }
 }

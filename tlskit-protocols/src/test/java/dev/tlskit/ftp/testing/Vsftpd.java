@@ -1,6 +1,5 @@
 package dev.tlskit.ftp.testing;
 
-import dev.tlskit.TlsPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,26 +13,17 @@ import java.util.concurrent.TimeUnit;
  * first use, its own config, log and files in a temporary directory, a free loopback port. Needs root (vsftpd drops
  * privileges to the test user itself); skips the test otherwise unless {@code -Dtlskit.requirePeers=true}.
  */
-public final class Vsftpd implements AutoCloseable {
+public final class Vsftpd extends FtpPeer {
   public static final String USER = "tlskitftp";
   public static final String PASSWORD = "tlskit-Ftp-test-7";
   static final Path BINARY = Path.of("/usr/sbin/vsftpd");
 
-  public final Path dir;
-  public final Path root;
-  public final Path cert;
-  public final int port;
   /** The loopback address the server listens on, "127.0.0.1" or "::1". */
   public final String host;
-  private final Process process;
 
   private Vsftpd(Path dir, Path root, String host, int port, Process process) {
-    this.dir = dir;
+    super(dir, root, port, USER, process);
     this.host = host;
-    this.root = root;
-    this.cert = dir.resolve("cert.pem");
-    this.port = port;
-    this.process = process;
   }
 
   /**
@@ -48,13 +38,23 @@ public final class Vsftpd implements AutoCloseable {
 
   /** Starts vsftpd, on ::1 instead of 127.0.0.1 when {@code ipv6}. */
   public static Vsftpd start(Path dir, boolean implicit, String maxTls, boolean ipv6) throws Exception {
+    return start(dir, implicit, ipv6, maxTls == null ? null : "MaxProtocol = " + maxTls);
+  }
+
+  /**
+   * Starts an explicit-TLS vsftpd that requires session reuse but issues no TLS 1.3 session tickets (OpenSSL's
+   * {@code NumTickets = 0}, what pure-ftpd does): no client can resume its TLS 1.3 sessions, so it refuses every
+   * protected data connection with 522, after its 150 reply.
+   */
+  public static Vsftpd startWithoutTickets(Path dir) throws Exception {
+    return start(dir, false, false, "NumTickets = 0");
+  }
+
+  private static Vsftpd start(Path dir, boolean implicit, boolean ipv6, String opensslSetting) throws Exception {
     Peers.assumeAvailable(BINARY);
     ensureUser();
     // vsftpd enters local_root as the FTP user (and silently stays in the home directory when it cannot)
-    Peers.openUp(dir);
-    Path root = Files.createDirectories(dir.resolve("root"));
-    Peers.chown(root, USER);
-    Peers.selfSigned(dir);
+    Path root = Peers.prepare(BINARY, dir, USER);
     int port = Peers.freePort();
     int pasv = ThreadLocalRandom.current().nextInt(30000, 45000);
     Path conf = dir.resolve("vsftpd.conf");
@@ -74,11 +74,8 @@ public final class Vsftpd implements AutoCloseable {
     Path out = dir.resolve("stdout.log");
     ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), conf.toString())
         .redirectErrorStream(true).redirectOutput(out.toFile());
-    if (maxTls != null) {
-      Path ossl = dir.resolve("openssl.cnf");
-      Files.writeString(ossl, "openssl_conf = c\n[c]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\nMaxProtocol = "
-          + maxTls + "\n");
-      pb.environment().put("OPENSSL_CONF", ossl.toString());
+    if (opensslSetting != null) {
+      pb.environment().put("OPENSSL_CONF", Peers.opensslConf(dir, opensslSetting).toString());
     }
     Process p = pb.start();
     String host = ipv6 ? "::1" : "127.0.0.1";
@@ -87,26 +84,9 @@ public final class Vsftpd implements AutoCloseable {
     return v;
   }
 
-  /** Returns the default TLS policy, trusting exactly this server's self-signed certificate. */
-  public TlsPolicy policy() throws IOException {
-    return Peers.policy(cert);
-  }
-
   /** Returns the server's log (commands, replies, TLS debug), for failure messages. */
   public String log() throws IOException {
     return Files.readString(dir.resolve("vsftpd.log"));
-  }
-
-  /** Writes a file into the served directory, owned by the FTP user. */
-  public Path put(String name, byte[] content) throws IOException {
-    Path f = Files.write(root.resolve(name), content);
-    Peers.chown(f, USER);
-    return f;
-  }
-
-  @Override
-  public void close() throws Exception {
-    Peers.stop(process);
   }
 
   private static synchronized void ensureUser() throws Exception {
