@@ -94,7 +94,7 @@ class DataConnectionIdentityTest {
 
   private static SSLContext context(HeldCertificate leaf) throws Exception {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(leaf.keyMaterial().toKeyStore("leaf", new char[0]), new char[0]);
+    kmf.init(leaf.certifiedKey().toKeyStore("leaf", new char[0]), new char[0]);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), null, null);
     return ctx;
