@@ -116,6 +116,7 @@ public final class TlsClient {
    * peerName}.
    */
   public TlsConnection connectPlain(String host, int port, String peerName) throws IOException {
+    checkPeerName(peerName);
     return new TlsConnection(dial(host, port), peerName, new Upgrader(port), this);
   }
 
@@ -126,6 +127,7 @@ public final class TlsClient {
 
   /** Opens an implicit-TLS connection to {@code host:port}, verifying the peer as {@code peerName}. */
   public TlsConnection connectTls(String host, int port, String peerName) throws IOException {
+    checkPeerName(peerName);
     return secure(dial(host, port), peerName);
   }
 
@@ -145,7 +147,7 @@ public final class TlsClient {
    * its peer port; {@link TlsConnection#remoteAddress()} still tells the real one.
    */
   public TlsConnection secure(Socket connected, String peerName, int sessionPort) throws IOException {
-    Objects.requireNonNull(peerName, "peerName");
+    checkPeerName(peerName);
     TransportSocket plain = connected instanceof TransportSocket t ? t : new TransportSocket(connected, writeTimeout);
     if (sessionPort != connected.getPort()) plain.reportPort(sessionPort);
     Upgrader up = new Upgrader(sessionPort);
@@ -217,6 +219,27 @@ public final class TlsClient {
 
   boolean failOnTruncation() {
     return failOnTruncation;
+  }
+
+  /**
+   * Refuses a peer name that cannot be verified: empty, blank, or holding whitespace or control characters. Without
+   * this an empty name silently verified nothing useful and sent no SNI.
+   *
+   * @throws IllegalArgumentException naming the bad value, before anything is dialled
+   */
+  static void checkPeerName(String peerName) {
+    Objects.requireNonNull(peerName, "peerName");
+    if (peerName.isBlank()) {
+      throw new IllegalArgumentException("peer name must not be empty: it is the name the server's certificate is"
+          + " verified against (the host name, or the address dialled)");
+    }
+    for (int i = 0; i < peerName.length(); i++) {
+      char c = peerName.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new IllegalArgumentException("peer name must not contain whitespace or control characters: \""
+            + peerName.replaceAll("\\p{Cntrl}", "?") + "\"");
+      }
+    }
   }
 
   private static SNIHostName sniName(String peerName) {

@@ -66,6 +66,13 @@ class ConnectCommandTest {
   }
 
   @Test
+  void anEmptyPeerNameIsAUsageErrorBeforeAnythingIsDialled() {
+    MainTest.Result r = connect("127.0.0.1:9", "--peer-name", "");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("peer name must not be empty");
+  }
+
+  @Test
   void trustedServerExitsZeroAndPrintsTheSecurityInfo() throws Exception {
     try (OpensslPeer s = server(HeldCertificate.leaf(ca, "localhost"), "good")) {
       MainTest.Result r = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--no-relay");
