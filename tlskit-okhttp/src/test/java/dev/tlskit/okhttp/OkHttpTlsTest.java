@@ -1,15 +1,20 @@
 package dev.tlskit.okhttp;
 
+import static dev.tlskit.testing.AdapterPki.CLIENT;
+import static dev.tlskit.testing.AdapterPki.GOOD;
+import static dev.tlskit.testing.AdapterPki.INTERMEDIATE;
+import static dev.tlskit.testing.AdapterPki.ROOT;
+import static dev.tlskit.testing.AdapterPki.TRUST_ROOT;
+import static dev.tlskit.testing.AdapterPki.WRONG_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.CertificateProblem;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsServer;
-import dev.tlskit.Trust;
 import dev.tlskit.ValidationReport;
 import dev.tlskit.certs.Fingerprints;
-import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.testing.LoopbackHttps;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -23,12 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** OkHttp configured by OkHttpTls, against TlsKit servers on loopback with good and bad certificates. */
 class OkHttpTlsTest {
-  static final HeldCertificate ROOT = HeldCertificate.root("OkHttp Test Root");
-  static final HeldCertificate INTERMEDIATE = HeldCertificate.intermediate("OkHttp Test CA", ROOT);
-  static final HeldCertificate GOOD = HeldCertificate.leaf(INTERMEDIATE, "localhost");
-  static final HeldCertificate WRONG_NAME = HeldCertificate.leaf(INTERMEDIATE, "other.example");
-  static final TlsPolicy TRUST_ROOT = TlsPolicy.builder().trust(Trust.anchors(ROOT.certificate())).build();
-
   static LoopbackHttps good;
 
   @BeforeAll
@@ -98,10 +97,9 @@ class OkHttpTlsTest {
 
   @Test
   void presentsThePolicysClientCertificate() throws IOException {
-    HeldCertificate client = HeldCertificate.leaf(INTERMEDIATE, "client.example");
     try (LoopbackHttps mtls = LoopbackHttps.start(GOOD.certifiedKey(), b -> b.clientAuth(TlsServer.ClientAuth.NEED)
         .trustedClientIssuers(List.of(ROOT.certificate())))) {
-      TlsPolicy withCert = TRUST_ROOT.toBuilder().clientCertificate(client.certifiedKey()).build();
+      TlsPolicy withCert = TRUST_ROOT.toBuilder().clientCertificate(CLIENT.certifiedKey()).build();
       assertThat(get(withCert, mtls.url("localhost"))).contains("client=CN=client.example");
       assertThatThrownBy(() -> get(TRUST_ROOT, mtls.url("localhost"))).isInstanceOf(IOException.class);
     }

@@ -1,4 +1,4 @@
-package dev.tlskit.okhttp;
+package dev.tlskit.testing;
 
 import dev.tlskit.CertifiedKey;
 import dev.tlskit.ServerCertificates;
@@ -10,21 +10,22 @@ import java.util.function.UnaryOperator;
 
 /**
  * A TlsKit server on loopback answering every HTTP/1.1 request with one line: the TLS version, suite, ALPN protocol
- * and client certificate subject it saw. Enough HTTP for a client library to complete a GET.
+ * and client certificate subject it saw. Enough HTTP for a client library to complete a GET. Shared with the
+ * adapters' tests (tlskit-okhttp, tlskit-httpclient5) through this module's test jar.
  */
-final class LoopbackHttps implements AutoCloseable {
+public final class LoopbackHttps implements AutoCloseable {
   private final TlsServer server;
 
   private LoopbackHttps(TlsServer server) {
     this.server = server;
   }
 
-  static LoopbackHttps start(CertifiedKey key, UnaryOperator<TlsServer.Builder> options) throws IOException {
+  public static LoopbackHttps start(CertifiedKey key, UnaryOperator<TlsServer.Builder> options) throws IOException {
     TlsServer.Builder b = TlsServer.builder(LoopbackHttps::answer, ServerCertificates.of(key));
     return new LoopbackHttps(options.apply(b).start());
   }
 
-  static LoopbackHttps start(CertifiedKey key) throws IOException {
+  public static LoopbackHttps start(CertifiedKey key) throws IOException {
     return start(key, b -> b);
   }
 
@@ -42,7 +43,8 @@ final class LoopbackHttps implements AutoCloseable {
     c.output().flush();
   }
 
-  String url(String host) {
+  /** Returns the URL of the server's root under {@code host}. */
+  public String url(String host) {
     return "https://" + host + ":" + server.port() + "/";
   }
 
