@@ -143,6 +143,19 @@ class PolicyTlsStrategyTest {
 
   @ParameterizedTest
   @EnumSource(Client.class)
+  void offersOnlyThePolicysKeyExchangeGroups(Client kind) throws Exception {
+    // a server that takes secp256r1 only: the client's default list has it, the policy's list does not
+    TlsPolicy p256Only = TlsPolicy.builder().namedGroups(List.of("secp256r1")).build();
+    try (LoopbackHttps p256 = LoopbackHttps.start(GOOD.certifiedKey(), b -> b.policy(p256Only))) {
+      assertThat(get(kind, TRUST_ROOT.toBuilder().namedGroups(List.of("secp256r1")).build(), p256.url("localhost"))).startsWith("TLSv1.3");
+      TlsPolicy x448Only = TRUST_ROOT.toBuilder().namedGroups(List.of("x448")).build();
+      assertThatThrownBy(() -> get(kind, x448Only, p256.url("localhost"))).satisfies(e ->
+          assertThat(e instanceof ExecutionException ? e.getCause() : e).isInstanceOf(javax.net.ssl.SSLException.class));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Client.class)
   void offersThePolicysAlpnProtocols(Client kind) throws Exception {
     // the server prefers h2; HttpClient's async default would offer it: only the policy's list keeps http/1.1
     try (LoopbackHttps alpn = LoopbackHttps.start(GOOD.certifiedKey(), b -> b.alpn("h2", "http/1.1"))) {

@@ -178,6 +178,17 @@ class NettySslContextsTest {
   }
 
   @Test
+  void nettyClientOffersOnlyThePolicysKeyExchangeGroups() throws Exception {
+    // a server that takes secp256r1 only: the client's default list has it, the policy's list does not
+    TlsPolicy p256Only = TlsPolicy.builder().namedGroups(List.of("secp256r1")).build();
+    try (LoopbackHttps p256 = LoopbackHttps.start(GOOD.certifiedKey(), b -> b.policy(p256Only))) {
+      assertThat(nettyGet(NettySslContexts.forClient(TRUST_ROOT.toBuilder().namedGroups(List.of("secp256r1")).build()), p256.url("localhost"))).startsWith("TLSv1.3");
+      TlsPolicy x448Only = TRUST_ROOT.toBuilder().namedGroups(List.of("x448")).build();
+      assertThatThrownBy(() -> nettyGet(NettySslContexts.forClient(x448Only), p256.url("localhost"))).isInstanceOf(javax.net.ssl.SSLException.class);
+    }
+  }
+
+  @Test
   void nettyClientOffersThePolicysAlpnProtocols() throws Exception {
     try (LoopbackHttps alpn = LoopbackHttps.start(GOOD.certifiedKey(), b -> b.alpn("h2", "http/1.1"))) {
       assertThat(nettyGet(NettySslContexts.forClient(TRUST_ROOT.toBuilder().alpn("http/1.1").build()),

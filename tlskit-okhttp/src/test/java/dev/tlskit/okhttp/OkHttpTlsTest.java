@@ -106,6 +106,17 @@ class OkHttpTlsTest {
   }
 
   @Test
+  void offersOnlyThePolicysKeyExchangeGroups() throws IOException {
+    // a server that takes secp256r1 only: the client's default list has it, the policy's list does not
+    TlsPolicy p256Only = TlsPolicy.builder().namedGroups(List.of("secp256r1")).build();
+    try (LoopbackHttps p256 = LoopbackHttps.start(GOOD.certifiedKey(), b -> b.policy(p256Only))) {
+      assertThat(get(TRUST_ROOT.toBuilder().namedGroups(List.of("secp256r1")).build(), p256.url("localhost"))).startsWith("TLSv1.3");
+      TlsPolicy x448Only = TRUST_ROOT.toBuilder().namedGroups(List.of("x448")).build();
+      assertThatThrownBy(() -> get(x448Only, p256.url("localhost"))).isInstanceOf(javax.net.ssl.SSLException.class);
+    }
+  }
+
+  @Test
   void offersThePolicysAlpnProtocols() throws IOException {
     // the server prefers h2: only if OkHttp offers exactly the policy's list does it pick http/1.1
     try (LoopbackHttps alpn = LoopbackHttps.start(GOOD.certifiedKey(), b -> b.alpn("h2", "http/1.1"))) {
