@@ -14,6 +14,7 @@ import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsServer;
 import dev.tlskit.ValidationReport;
 import dev.tlskit.certs.Fingerprints;
+import dev.tlskit.testing.AdapterPki;
 import dev.tlskit.testing.LoopbackHttps;
 import java.io.IOException;
 import java.util.List;
@@ -118,6 +119,14 @@ class PolicyTlsStrategyTest {
     assertThat(r.problems()).singleElement().isInstanceOf(CertificateProblem.PinMismatch.class);
     TlsPolicy rightPin = TRUST_ROOT.toBuilder().pin(Fingerprints.spkiPin(INTERMEDIATE.certificate())).build();
     assertThat(get(kind, rightPin, good.url("localhost"))).startsWith("TLSv1.3");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Client.class)
+  void refusesARevokedCertificateWithTheReport(Client kind) {
+    ValidationReport r = refusal(kind, AdapterPki.revokingGood(), good.url("localhost"));
+    assertThat(r.problems()).singleElement().isInstanceOfSatisfying(CertificateProblem.Revoked.class,
+        p -> assertThat(p.subject()).isEqualTo("CN=localhost"));
   }
 
   @ParameterizedTest

@@ -19,6 +19,7 @@ import dev.tlskit.Trust;
 import dev.tlskit.ValidationReport;
 import dev.tlskit.certs.Fingerprints;
 import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.testing.AdapterPki;
 import dev.tlskit.testing.LoopbackHttps;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -157,6 +158,13 @@ class NettySslContextsTest {
     assertThat(r.problems()).singleElement().isInstanceOf(CertificateProblem.PinMismatch.class);
     TlsPolicy rightPin = TRUST_ROOT.toBuilder().pin(Fingerprints.spkiPin(INTERMEDIATE.certificate())).build();
     assertThat(nettyGet(NettySslContexts.forClient(rightPin), good.url("localhost"))).startsWith("TLSv1.3");
+  }
+
+  @Test
+  void nettyClientRefusesARevokedCertificateWithTheReport() {
+    ValidationReport r = refusal(AdapterPki.revokingGood(), good.url("localhost"));
+    assertThat(r.problems()).singleElement().isInstanceOfSatisfying(CertificateProblem.Revoked.class,
+        p -> assertThat(p.subject()).isEqualTo("CN=localhost"));
   }
 
   @Test

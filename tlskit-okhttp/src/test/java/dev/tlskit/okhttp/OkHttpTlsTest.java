@@ -14,6 +14,7 @@ import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsServer;
 import dev.tlskit.ValidationReport;
 import dev.tlskit.certs.Fingerprints;
+import dev.tlskit.testing.AdapterPki;
 import dev.tlskit.testing.LoopbackHttps;
 import java.io.IOException;
 import java.time.Duration;
@@ -85,6 +86,13 @@ class OkHttpTlsTest {
     assertThat(r.problems()).singleElement().isInstanceOf(CertificateProblem.PinMismatch.class);
     TlsPolicy rightPin = TRUST_ROOT.toBuilder().pin(Fingerprints.spkiPin(INTERMEDIATE.certificate())).build();
     assertThat(get(rightPin, good.url("localhost"))).startsWith("TLSv1.3");
+  }
+
+  @Test
+  void refusesARevokedCertificateWithTheReport() {
+    ValidationReport r = refusal(AdapterPki.revokingGood(), good.url("localhost"));
+    assertThat(r.problems()).singleElement().isInstanceOfSatisfying(CertificateProblem.Revoked.class,
+        p -> assertThat(p.subject()).isEqualTo("CN=localhost"));
   }
 
   @Test
