@@ -28,11 +28,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * and subject alternative names that are not valid DNS names (malformed wildcards); also an OCSP responder URL, and
  * CRLs.
  */
-final class TestPki {
+public final class TestPki {
   private TestPki() {}
 
   /** A certificate with its key; {@link #chain()} is what a peer presents (leaf first, no root). */
-  record Held(HeldCertificate held) {
+  public record Held(HeldCertificate held) {
     X509Certificate cert() {
       return held.certificate();
     }
@@ -75,7 +75,8 @@ final class TestPki {
   }
 
   /** Returns a CRL issued by {@code issuer} that revokes {@code revoked} (reason keyCompromise). */
-  static X509CRL crl(Held issuer, X509Certificate... revoked) {
+  /** Returns a CRL signed by {@code issuer} listing {@code revoked} (key compromise), valid for a day. */
+  public static X509CRL crl(Held issuer, X509Certificate... revoked) {
     try {
       Date now = new Date();
       X509v2CRLBuilder b = new X509v2CRLBuilder(

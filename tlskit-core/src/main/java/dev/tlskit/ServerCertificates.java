@@ -1,6 +1,7 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.server.CertificateSnapshot;
+import dev.tlskit.internal.server.SniKeyManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Holds the certificates a {@link TlsServer} presents, chosen per handshake by the name the client asked for (SNI),
@@ -71,6 +73,16 @@ public final class ServerCertificates {
   /** Returns the leaf certificate of every credential currently loaded, the default first. */
   public List<X509Certificate> leaves() {
     return current.entries().stream().map(e -> e.chain().get(0)).toList();
+  }
+
+  /**
+   * Returns a key manager that presents these credentials: per handshake it picks the one for the name the client
+   * asked for (SNI) and the key type the handshake allows, from the credentials current at that moment, so a {@link
+   * #reload()} takes effect for the next handshake. For TLS servers built on other libraries (tlskit-netty); {@link
+   * TlsServer} uses the same one.
+   */
+  public X509ExtendedKeyManager keyManager() {
+    return new SniKeyManager(this::snapshot, this::snapshotFor);
   }
 
   CertificateSnapshot snapshot() {

@@ -193,8 +193,7 @@ public final class TlsServer implements Closeable {
     for (HandshakeFailure f : HandshakeFailure.values()) failures.put(f, new LongAdder());
     SSLContext context = newContext(policy, sessionResumption);
     try {
-      context.init(new javax.net.ssl.KeyManager[] {
-              new SniKeyManager(certificates::snapshot, certificates::snapshotFor)},
+      context.init(new javax.net.ssl.KeyManager[] {certificates.keyManager()},
           new javax.net.ssl.TrustManager[] {trust}, null);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK cannot make a TLS context", e);
