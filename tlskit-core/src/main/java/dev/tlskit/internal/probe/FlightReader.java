@@ -53,6 +53,12 @@ final class FlightReader {
       int major = header[1] & 0xFF;
       int length = ((header[3] & 0xFF) << 8) | (header[4] & 0xFF);
       if (type < 20 || type > 23 || major != 3 || length > 16384 + 2048) {
+        String text = new String(header, StandardCharsets.US_ASCII);
+        if (!b.helloSeen() && TemporaryRefusal.busyReply(text)) {
+          // e.g. Exim on a TLS-on-connect port, over smtp_accept_max: "421 Too many concurrent SMTP connections"
+          throw new TemporaryRefusal(ProbeReport.Incomplete.Cause.REFUSED, "the server answered in plaintext, busy"
+              + printable(header), null);
+        }
         throw new MalformedTlsException("not a TLS record (bytes " + hex(header) + "): the port may not speak TLS"
             + printable(header));
       }

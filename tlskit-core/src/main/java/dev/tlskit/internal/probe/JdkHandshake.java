@@ -45,11 +45,13 @@ final class JdkHandshake {
   }
 
   /**
-   * Runs one handshake offering {@code alpn} (empty for none) and returns what was negotiated. With {@code
-   * awaitTickets}, waits briefly after a TLS 1.3 handshake for the server's session tickets, so that a later
-   * handshake can try to resume.
+   * Runs one handshake offering {@code alpn} (empty for none: no ALPN extension at all) and the JSSE protocol names
+   * {@code protocols} ("TLSv1.3", "TLSv1.2"), and returns what was negotiated. With {@code awaitTickets}, waits
+   * briefly after a TLS 1.3 handshake for the server's session tickets, so that a later handshake can try to resume.
+   *
+   * @throws TemporaryRefusal when a STARTTLS server is busy or drops the connection before TLS
    */
-  Session handshake(List<String> alpn, boolean awaitTickets) throws IOException {
+  Session handshake(List<String> alpn, boolean awaitTickets, List<String> protocols) throws IOException {
     Socket plain = target.dial();
     var watchdog = dev.tlskit.internal.concurrent.Threads.watchdog().schedule(() -> closeQuietly(plain),
         target.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -61,7 +63,7 @@ final class JdkHandshake {
       SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, target.peerName(), target.port(),
           true);
       SSLParameters p = ssl.getSSLParameters();
-      p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+      p.setProtocols(protocols.toArray(String[]::new));
       String sni = target.sniName();
       if (sni != null) {
         try {

@@ -32,7 +32,62 @@ public final class ProbeReport {
     /** At least one HIGH or CRITICAL finding (an untrusted certificate is one). */
     BAD,
     /** No TLS version was accepted: the port refused every hello. */
-    NO_TLS
+    NO_TLS,
+    /**
+     * The server kept turning the probe away (busy replies, refused or dropped connections) before every check was
+     * done; {@link #incomplete()} says which checks and why. Never a security judgement.
+     */
+    INCOMPLETE
+  }
+
+  /** The checks of a probe, in the order they run; a check not done is not judged (see {@link #pending()}). */
+  public enum Check {
+    STARTTLS("STARTTLS preamble"),
+    VERSIONS("protocol versions"),
+    SUITES("cipher suites and server order"),
+    DHE("DHE parameters"),
+    GROUPS("key-exchange groups"),
+    HANDSHAKE("complete handshake: certificate chain, OCSP stapling, capabilities after TLS"),
+    RESUMPTION("session resumption"),
+    ALPN("ALPN");
+
+    private final String title;
+
+    Check(String title) {
+      this.title = title;
+    }
+
+    /** Returns the JSON id ("versions", "suites", ...). */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Returns what the check finds out, for the text report. */
+    public String title() {
+      return title;
+    }
+  }
+
+  /**
+   * Why a probe could not finish: the server kept refusing (busy replies) or dropping connections after every retry.
+   *
+   * @param cause REFUSED (the server said so in its protocol: exit 1) or NETWORK (connections refused, reset,
+   *     closed or unanswered: exit 4)
+   * @param reason the last refusal, as the server or the network gave it
+   * @param checks the checks not completed, in order
+   */
+  public record Incomplete(Cause cause, String reason, List<Check> checks) {
+    /** How the server turned the probe away. */
+    public enum Cause {
+      /** In its protocol: SMTP/FTP 4xx, IMAP {@code * BYE}, POP3 {@code -ERR}. */
+      REFUSED,
+      /** Connections refused, reset, closed before TLS, or unanswered. */
+      NETWORK
+    }
+
+    public Incomplete {
+      checks = List.copyOf(checks);
+    }
   }
 
   /** What one protocol version showed. */
@@ -86,7 +141,10 @@ public final class ProbeReport {
   Instant started;
   Duration duration = Duration.ZERO;
   int handshakes;
+  int retries;
   boolean complete = true;
+  final java.util.EnumSet<Check> pending = java.util.EnumSet.allOf(Check.class);
+  Incomplete incomplete;
   final List<String> notes = new ArrayList<>();
   StarttlsResult starttls;
   final List<VersionResult> versions = new ArrayList<>();
@@ -119,6 +177,21 @@ public final class ProbeReport {
   /** Returns false when a limit (handshake count or total time) cut the probe short; see {@link #notes()}. */
   public boolean complete() {
     return complete;
+  }
+
+  /** Returns how many attempts were repeated because the server turned them away as busy. */
+  public int retries() {
+    return retries;
+  }
+
+  /** Returns the checks not done (cut short by a limit or a server that kept refusing); empty when complete. */
+  public java.util.Set<Check> pending() {
+    return java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(pending));
+  }
+
+  /** Returns why the server kept the probe from finishing, or null when it did not. */
+  public Incomplete incomplete() {
+    return incomplete;
   }
 
   /** Returns remarks on what could not be determined and why. */
@@ -243,6 +316,16 @@ public final class ProbeReport {
     m.put("durationMillis", duration.toMillis());
     m.put("handshakes", handshakes);
     m.put("complete", complete);
+    m.put("retries", retries);
+    if (incomplete != null) {
+      Map<String, Object> i = new LinkedHashMap<>();
+      i.put("cause", incomplete.cause());
+      i.put("reason", incomplete.reason());
+      i.put("checks", incomplete.checks().stream().map(Check::id).toList());
+      m.put("incomplete", i);
+    } else {
+      m.put("incomplete", null);
+    }
     m.put("notes", notes);
     m.put("verdict", verdict);
     m.put("worstSeverity", worstSeverity());
@@ -337,7 +420,9 @@ public final class ProbeReport {
     sb.append("Probe of ").append(target.address());
     if (!target.peerName().equals(target.host())) sb.append(" as ").append(target.peerName());
     if (target.starttls() != null) sb.append(" (STARTTLS ").append(target.starttls()).append(')');
-    sb.append(": ").append(handshakes).append(" handshakes in ").append(duration.toMillis()).append(" ms\n");
+    sb.append(": ").append(handshakes).append(" handshakes in ").append(duration.toMillis()).append(" ms");
+    if (retries > 0) sb.append(" (").append(retries).append(" retried: the server was busy)");
+    sb.append('\n');
     if (starttls != null) {
       sb.append("\nSTARTTLS: ").append(starttls.offered() ? "offered" : "NOT offered").append('\n');
       sb.append("  before TLS: ").append(starttls.before()).append('\n');
@@ -400,6 +485,12 @@ public final class ProbeReport {
             .append(validation.expectedName()).append('\n');
         validation.problems().forEach(p -> sb.append("    ").append(p.describe()).append('\n'));
       }
+    }
+    if (incomplete != null) {
+      sb.append("\nINCOMPLETE: the server kept turning the probe away (").append(incomplete.reason())
+          .append(")\n  not completed: ")
+          .append(incomplete.checks().stream().map(Check::title).collect(java.util.stream.Collectors.joining("; ")))
+          .append("\n  the findings below come only from the checks that completed\n");
     }
     sb.append("\nFindings:\n");
     if (findings.isEmpty()) sb.append("  none\n");
