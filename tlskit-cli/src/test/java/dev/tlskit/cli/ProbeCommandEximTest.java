@@ -74,6 +74,18 @@ class ProbeCommandEximTest {
   }
 
   @Test
+  void busyEximOverImplicitTlsAnswersInPlaintextAndIsProbedPatientlyToo() throws Exception {
+    Exim exim = exim("smtp_accept_max = 1", "tls_resumption_hosts = *");
+    ProbeReport r = probe(exim.smtps, null, null);
+
+    assertThat(r.retries()).as("Exim turned the probe away at least once").isPositive();
+    assertThat(r.verdict()).isIn(ProbeReport.Verdict.GOOD, ProbeReport.Verdict.WEAK);
+    assertThat(r.complete()).isTrue();
+    assertThat(r.notes()).noneMatch(n -> n.contains("could not complete") || n.contains("unknown"));
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_3, true).containsEntry(TlsVersion.TLS_1_2, true);
+  }
+
+  @Test
   void eximThatKeepsRefusingMidProbeMakesItIncompleteAndSaysWhichChecksAreMissing() throws Exception {
     Exim exim = exim("smtp_accept_max = 1");
     List<Socket> hogs = new ArrayList<>();

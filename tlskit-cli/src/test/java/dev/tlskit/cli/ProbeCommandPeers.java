@@ -44,6 +44,7 @@ final class ProbeCommandPeers implements AutoCloseable {
   static final String TESTSSL = "/usr/bin/testssl";
   static final String VSFTPD = "/usr/sbin/vsftpd";
   static final String DOVECOT = "/usr/sbin/dovecot";
+  static final String PURE_FTPD = "/opt/tlskit-peers/pure-ftpd/usr/sbin/pure-ftpd";
 
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
@@ -133,6 +134,28 @@ final class ProbeCommandPeers implements AutoCloseable {
     Path log = dir.resolve("vsftpd-" + id + ".log");
     Process p = new ProcessBuilder(VSFTPD, conf.toString()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
+    processes.add(p);
+    awaitPort(port, p, log);
+    return port;
+  }
+
+  /**
+   * Starts a real pure-ftpd 1.0.50 (explicit FTPS, TLS optional; it issues no TLS 1.3 session tickets) presenting
+   * {@code leaf}, with no logins (the probe never logs in); returns its port once it accepts connections. Kept minimal:
+   * the FTP client tests have their own harness.
+   */
+  int pureFtpd(HeldCertificate leaf) throws IOException, InterruptedException {
+    require(PURE_FTPD);
+    String id = Long.toString(System.nanoTime());
+    Path cert = dir.resolve("pure-ftpd-cert-" + id + ".pem");
+    Path key = dir.resolve("pure-ftpd-key-" + id + ".pem");
+    Files.writeString(cert, Pem.encodeCertificates(leaf.chain()));
+    Files.writeString(key, leaf.privateKeyPkcs8Pem());
+    int port = freePort();
+    Path log = dir.resolve("pure-ftpd-" + id + ".log");
+    Process p = new ProcessBuilder(PURE_FTPD, "--bind", "127.0.0.1," + port, "--tls", "1", "--certfile",
+        cert + "," + key, "--noanonymous", "--dontresolve").redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
     processes.add(p);
     awaitPort(port, p, log);
     return port;

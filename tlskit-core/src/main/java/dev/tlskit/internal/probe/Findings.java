@@ -159,25 +159,27 @@ final class Findings {
 
   /**
    * FTPS: a data connection proves it belongs to the control connection by resuming its TLS session (RFC 4217
-   * section 10.2); vsftpd and ProFTPD require that by default. A version in which sessions do not resume (TLS 1.3
-   * without session tickets, as pure-ftpd 1.0.50 issues none) defeats that reuse.
+   * section 10.2); vsftpd and ProFTPD require that by default. A version in which the server issues nothing to resume
+   * with (TLS 1.3 without session tickets, as pure-ftpd 1.0.50) defeats that reuse. A session issued but not resumed
+   * by a new connection is no sign: forking servers keep sessions per process, and the data connection is served by
+   * the control connection's.
    */
   private void ftpsDataReuse() {
-    List<String> notResumed = r.resumption.entrySet().stream().filter(e -> !e.getValue())
+    List<String> none = r.resumable.entrySet().stream().filter(e -> !e.getValue() && !r.resumption.get(e.getKey()))
         .map(e -> e.getKey().display()).toList();
-    if (notResumed.isEmpty()) return;
-    if (!r.resumption.containsValue(true)) {
+    if (none.isEmpty()) return;
+    List<String> some = r.resumable.keySet().stream().map(TlsVersion::display).filter(v -> !none.contains(v)).toList();
+    if (some.isEmpty()) {
       add(Severity.MEDIUM, "ftps-data-reuse", "FTPS data connections cannot resume the control connection's TLS"
-          + " session (" + String.join(", ", notResumed) + ")", "a server that requires session reuse (vsftpd's and"
-          + " ProFTPD's default) refuses every data connection, and without it nothing ties a data connection to"
-          + " the control connection");
+          + " session (" + String.join(", ", none) + ": no session issued)", "a server that requires session reuse"
+          + " (vsftpd's and ProFTPD's default) refuses every data connection, and without reuse nothing ties a data"
+          + " connection to the control connection");
     } else {
-      add(Severity.LOW, "ftps-data-reuse", "FTPS data connections over " + String.join(", ", notResumed)
-          + " cannot resume the control connection's TLS session", "sessions resume only over "
-          + r.resumption.entrySet().stream().filter(e -> e.getValue()).map(e -> e.getKey().display())
-              .collect(Collectors.joining(", "))
-          + "; clients transfer without reuse over the others (TLS 1.3 without session tickets is pure-ftpd's"
-          + " behaviour), and a server that required reuse would refuse their data connections");
+      add(Severity.LOW, "ftps-data-reuse", "FTPS data connections over " + String.join(", ", none)
+          + " cannot resume the control connection's TLS session (no session issued)", "sessions can be reused over "
+          + String.join(", ", some) + " only; over " + String.join(", ", none) + " clients transfer without reuse"
+          + " (pure-ftpd issues no TLS 1.3 session tickets), and a server that required reuse would refuse their"
+          + " data connections");
     }
   }
 

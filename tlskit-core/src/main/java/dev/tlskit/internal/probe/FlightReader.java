@@ -122,7 +122,7 @@ final class FlightReader {
   private static void serverHello(Cursor m, Builder b) throws IOException {
     int legacyVersion = m.u16();
     byte[] random = m.bytes(32);
-    m.bytes(m.u8()); // session id
+    b.sessionId = m.bytes(m.u8()).length > 0;
     b.suite = CipherSuite.of(m.u16());
     m.u8(); // compression
     b.kind = Arrays.equals(random, HRR_RANDOM)
@@ -142,6 +142,7 @@ final class FlightReader {
           }
           case 0xFF01 -> b.secureRenegotiation = true;
           case 23 -> b.extendedMasterSecret = true;
+          case 35 -> b.sessionTicket = true;
           default -> { }
         }
       }
@@ -266,6 +267,8 @@ final class FlightReader {
     String alpn;
     boolean secureRenegotiation;
     boolean extendedMasterSecret;
+    boolean sessionId;
+    boolean sessionTicket;
     final List<X509Certificate> chain = new ArrayList<>();
     byte[] ocsp;
 
@@ -275,7 +278,7 @@ final class FlightReader {
 
     ServerFlight build() {
       return new ServerFlight(kind, version, suite, group, dhBits, alpn, secureRenegotiation, extendedMasterSecret,
-          chain, ocsp, -1);
+          chain, ocsp, -1, sessionId, sessionTicket);
     }
   }
 }

@@ -153,6 +153,9 @@ public final class ProbeReport {
   int dhBits = -1;
   AlpnResult alpn;
   final Map<TlsVersion, Boolean> resumption = new LinkedHashMap<>();
+  final Map<TlsVersion, Boolean> resumable = new LinkedHashMap<>();
+  Boolean tls12SessionId;
+  Boolean tls12Ticket;
   Boolean ocspStapled;
   Boolean secureRenegotiation;
   Boolean extendedMasterSecret;
@@ -245,6 +248,26 @@ public final class ProbeReport {
   /** Returns, per version tried with a complete handshake, whether a second handshake resumed the session. */
   public Map<TlsVersion, Boolean> resumption() {
     return Map.copyOf(resumption);
+  }
+
+  /**
+   * Returns, per version, whether the server gives a client a session to resume with: for TLS 1.3 a NewSessionTicket
+   * after the complete handshake; for TLS 1.2 a session ID, or the session_ticket extension echoed to a raw hello. A server that forks per connection may issue one that
+   * only its own process can resume: then {@link #resumption()} is false, but an FTPS data connection, served by the
+   * same process, can still reuse the session.
+   */
+  public Map<TlsVersion, Boolean> resumable() {
+    return Map.copyOf(resumable);
+  }
+
+  /** Returns whether a TLS 1.2 ServerHello carried a session ID (resumption by ID offered), or null when unseen. */
+  public Boolean tls12SessionId() {
+    return tls12SessionId;
+  }
+
+  /** Returns whether a TLS 1.2 ServerHello promised a session ticket (RFC 5077), or null when unseen. */
+  public Boolean tls12Ticket() {
+    return tls12Ticket;
   }
 
   /** Returns whether the server stapled an OCSP response, or null when unknown. */
@@ -359,6 +382,17 @@ public final class ProbeReport {
     Map<String, Object> r = new LinkedHashMap<>();
     resumption.forEach((v, ok) -> r.put(v.display(), ok));
     m.put("resumption", r);
+    Map<String, Object> issued = new LinkedHashMap<>();
+    resumable.forEach((v, ok) -> issued.put(v.display(), ok));
+    m.put("resumableSessions", issued);
+    if (tls12SessionId != null) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("sessionId", tls12SessionId);
+      t.put("ticket", tls12Ticket);
+      m.put("tls12SessionOffer", t);
+    } else {
+      m.put("tls12SessionOffer", null);
+    }
     m.put("ocspStapling", ocspStapled);
     m.put("secureRenegotiation", secureRenegotiation);
     m.put("extendedMasterSecret", extendedMasterSecret);
@@ -462,6 +496,12 @@ public final class ProbeReport {
           .append('\n');
     }
     resumption.forEach((v, ok) -> sb.append("  resumption:  ").append(v.display()).append(ok ? " yes" : " no")
+        .append(ok || resumable.get(v) == null ? "" : resumable.get(v)
+            ? " (a session was issued; a new connection did not resume it)"
+            : v == TlsVersion.TLS_1_3 ? " (no session ticket issued)" : " (no session ID or ticket issued)")
+        .append(v == TlsVersion.TLS_1_2 && tls12SessionId != null && (tls12SessionId || tls12Ticket)
+            ? (tls12SessionId ? " [session ID" : " [") + (tls12SessionId && tls12Ticket ? ", " : "")
+                + (tls12Ticket ? "ticket" : "") + " offered]" : "")
         .append('\n'));
     sb.append("  OCSP staple: ").append(yesNo(ocspStapled)).append('\n');
     sb.append("  secure renegotiation (TLS <= 1.2): ").append(yesNo(secureRenegotiation)).append('\n');

@@ -151,7 +151,7 @@ public final class Prober {
     Map<TlsVersion, ServerFlight> first = new HashMap<>();
     for (TlsVersion v : List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2, TlsVersion.TLS_1_1, TlsVersion.TLS_1_0)) {
       progress.accept("trying " + v.display());
-      ServerFlight f = hello(v, CipherSuite.forVersion(v), NamedGroup.all(), true, true);
+      ServerFlight f = hello(v, CipherSuite.forVersion(v), NamedGroup.all(), true, true, true);
       boolean accepted = f.accepted() && f.version() == v;
       if (accepted) first.put(v, f);
       // until its suites are enumerated, an accepted version lists the one suite the server picked
@@ -200,6 +200,11 @@ public final class Prober {
       ServerFlight f = first.get(v);
       if (f == null) continue;
       if (report.secureRenegotiation == null) report.secureRenegotiation = f.secureRenegotiation();
+      if (v == TlsVersion.TLS_1_2) {
+        report.tls12SessionId = f.sessionId();
+        report.tls12Ticket = f.sessionTicket();
+        report.resumable.put(v, f.sessionId() || f.sessionTicket());
+      }
       if (report.extendedMasterSecret == null) report.extendedMasterSecret = f.extendedMasterSecret();
       if (f.ocspResponse() != null) report.ocspStapled = true;
       if (report.chain.isEmpty()) report.chain = f.chain();
@@ -277,6 +282,7 @@ public final class Prober {
     progress.accept("session resumption");
     TlsVersion negotiated = TlsVersion.TLS_1_3.jsseName().equals(main.protocol())
         ? TlsVersion.TLS_1_3 : TlsVersion.TLS_1_2;
+    if (negotiated == TlsVersion.TLS_1_3) report.resumable.put(negotiated, main.ticketIssued());
     resumption(negotiated, jdk, TLS_13_AND_12);
     if (negotiated != TlsVersion.TLS_1_2 && first.containsKey(TlsVersion.TLS_1_2)) {
       // TLS 1.2 resumes differently (a session ID or an RFC 5077 ticket; the JDK client offers both): its own pair
@@ -349,7 +355,12 @@ public final class Prober {
 
   private ServerFlight hello(TlsVersion v, List<CipherSuite> suites, List<NamedGroup> groups, boolean wholeFlight,
       boolean statusRequest) throws IOException {
-    ClientHello ch = new ClientHello(v, suites, groups, target.sniName(), List.of(), statusRequest);
+    return hello(v, suites, groups, wholeFlight, statusRequest, false);
+  }
+
+  private ServerFlight hello(TlsVersion v, List<CipherSuite> suites, List<NamedGroup> groups, boolean wholeFlight,
+      boolean statusRequest, boolean sessionTicket) throws IOException {
+    ClientHello ch = new ClientHello(v, suites, groups, target.sniName(), List.of(), statusRequest, sessionTicket);
     try {
       ServerFlight f = attempt(() -> sender.send(ch, wholeFlight));
       failuresInARow = 0;
