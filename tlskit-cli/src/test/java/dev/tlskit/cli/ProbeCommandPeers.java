@@ -119,10 +119,8 @@ final class ProbeCommandPeers implements AutoCloseable {
   int vsftpd(HeldCertificate leaf) throws IOException, InterruptedException {
     require(VSFTPD);
     String id = Long.toString(System.nanoTime());
-    Path cert = dir.resolve("vsftpd-cert-" + id + ".pem");
-    Path key = dir.resolve("vsftpd-key-" + id + ".pem");
-    Files.writeString(cert, Pem.encodeCertificates(leaf.chain()));
-    Files.writeString(key, leaf.privateKeyPkcs8Pem());
+    Path cert = chainFile("vsftpd-cert-" + id, leaf);
+    Path key = keyFile("vsftpd-key-" + id, leaf);
     Path root = Files.createDirectories(dir.resolve("vsftpd-root-" + id));
     int port = freePort();
     Path conf = dir.resolve("vsftpd-" + id + ".conf");
@@ -147,10 +145,8 @@ final class ProbeCommandPeers implements AutoCloseable {
   int pureFtpd(HeldCertificate leaf) throws IOException, InterruptedException {
     require(PURE_FTPD);
     String id = Long.toString(System.nanoTime());
-    Path cert = dir.resolve("pure-ftpd-cert-" + id + ".pem");
-    Path key = dir.resolve("pure-ftpd-key-" + id + ".pem");
-    Files.writeString(cert, Pem.encodeCertificates(leaf.chain()));
-    Files.writeString(key, leaf.privateKeyPkcs8Pem());
+    Path cert = chainFile("pure-ftpd-cert-" + id, leaf);
+    Path key = keyFile("pure-ftpd-key-" + id, leaf);
     int port = freePort();
     Path log = dir.resolve("pure-ftpd-" + id + ".log");
     Process p = new ProcessBuilder(PURE_FTPD, "--bind", "127.0.0.1," + port, "--tls", "1", "--certfile",
@@ -266,6 +262,16 @@ final class ProbeCommandPeers implements AutoCloseable {
       throw new IOException("openssl genpkey " + group + " failed: " + Files.readString(dir.resolve(group + ".log")));
     }
     return out;
+  }
+
+  /** Writes {@code leaf}'s chain, leaf first, to NAME.pem in the test directory and returns its path. */
+  private Path chainFile(String name, HeldCertificate leaf) throws IOException {
+    return Files.writeString(dir.resolve(name + ".pem"), Pem.encodeCertificates(leaf.chain()));
+  }
+
+  /** Writes {@code leaf}'s private key (PKCS#8) to NAME.pem in the test directory and returns its path. */
+  private Path keyFile(String name, HeldCertificate leaf) throws IOException {
+    return Files.writeString(dir.resolve(name + ".pem"), leaf.privateKeyPkcs8Pem());
   }
 
   /** Writes bytes to a file in the test directory and returns its path. */
