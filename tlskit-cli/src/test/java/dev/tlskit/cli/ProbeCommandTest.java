@@ -436,6 +436,35 @@ class ProbeCommandTest {
   }
 
   @Test
+  void serverThatGoesAwayMidProbeMakesItIncompleteWithExitFourAndKeepsWhatWasLearnt() throws Exception {
+    HeldCertificate leaf = peers.goodLeaf();
+    Path cert = java.nio.file.Files.writeString(dir.resolve("gone-cert.pem"), leaf.certificatePem());
+    Path key = java.nio.file.Files.writeString(dir.resolve("gone-key.pem"), leaf.privateKeyPkcs8Pem());
+    Path chain = java.nio.file.Files.writeString(dir.resolve("gone-chain.pem"),
+        dev.tlskit.certs.Pem.encodeCertificates(leaf.chain().subList(1, leaf.chain().size())));
+    OpensslPeer server = OpensslPeer.start(dir, cert, key, chain);
+    Target t = new Target("127.0.0.1", server.port, "localhost", null, Duration.ofSeconds(5));
+    ProbeReport r = new Prober(t, TlsPolicy.builder().trust(trust()).build(), Prober.DEFAULT_MAX_HANDSHAKES,
+        Duration.ofMinutes(2), Prober.DEFAULT_ALPN, step -> {
+          if (step.equals("TLS 1.3 groups")) {
+            try {
+              server.close();
+            } catch (IOException e) {
+              throw new AssertionError(e);
+            }
+          }
+        }).run();
+
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.INCOMPLETE);
+    assertThat(r.incomplete().cause()).isEqualTo(ProbeReport.Incomplete.Cause.NETWORK);
+    assertThat(r.incomplete().reason()).contains("connection refused");
+    assertThat(r.incomplete().checks()).startsWith(ProbeReport.Check.GROUPS);
+    assertThat(r.acceptedVersions()).contains(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2);
+    assertThat(r.retries()).isEqualTo(5);
+    assertThat(ProbeCommand.exitCode(r)).isEqualTo(4);
+  }
+
+  @Test
   void handshakeLimitStopsTheProbeAndSaysSo() throws Exception {
     int port = peers.openssl(peers.goodLeaf());
     ProbeReport r = probe(port, trust(), null, 10);
