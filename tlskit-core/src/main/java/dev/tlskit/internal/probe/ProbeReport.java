@@ -383,7 +383,8 @@ public final class ProbeReport {
     resumption.forEach((v, ok) -> r.put(v.display(), ok));
     m.put("resumption", r);
     Map<String, Object> issued = new LinkedHashMap<>();
-    resumable.forEach((v, ok) -> issued.put(v.display(), ok));
+    resumable.entrySet().stream().sorted(Map.Entry.<TlsVersion, Boolean>comparingByKey().reversed())
+        .forEach(e -> issued.put(e.getKey().display(), e.getValue()));
     m.put("resumableSessions", issued);
     if (tls12SessionId != null) {
       Map<String, Object> t = new LinkedHashMap<>();
