@@ -32,11 +32,12 @@ import picocli.CommandLine.Spec;
         "",
         "Exit codes:",
         "  0  verdict GOOD or WEAK (no finding worse than MEDIUM)",
-        "  1  no TLS version accepted, or the port does not speak TLS",
+        "  1  no TLS version accepted, or the port does not speak TLS, or INCOMPLETE: the server kept",
+        "     refusing as busy (SMTP/FTP 4xx, IMAP * BYE, POP3 -ERR) after paced retries",
         "  2  usage error",
         "  3  verdict BAD (a HIGH or CRITICAL finding: untrusted, expired or misnamed certificate, TLS 1.0/1.1,",
         "     broken suites, ...), or STARTTLS not offered or refused",
-        "  4  unreachable or timed out"})
+        "  4  unreachable or timed out, or INCOMPLETE: connections kept failing mid-probe"})
 final class ProbeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin GlobalOptions global;
@@ -119,6 +120,9 @@ final class ProbeCommand implements Callable<Integer> {
       case GOOD, WEAK -> ExitCodes.OK;
       case BAD -> ExitCodes.SECURITY;
       case NO_TLS -> ExitCodes.REFUSED;
+      // a server that kept refusing is no security judgement: 1 when it said so, 4 when connections failed
+      case INCOMPLETE -> report.incomplete().cause() == ProbeReport.Incomplete.Cause.NETWORK
+          ? ExitCodes.NETWORK : ExitCodes.REFUSED;
     };
   }
 

@@ -44,6 +44,7 @@ final class ProbeCommandPeers implements AutoCloseable {
   static final String TESTSSL = "/usr/bin/testssl";
   static final String VSFTPD = "/usr/sbin/vsftpd";
   static final String DOVECOT = "/usr/sbin/dovecot";
+  static final String PURE_FTPD = "/opt/tlskit-peers/pure-ftpd/usr/sbin/pure-ftpd";
 
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
@@ -118,10 +119,8 @@ final class ProbeCommandPeers implements AutoCloseable {
   int vsftpd(HeldCertificate leaf) throws IOException, InterruptedException {
     require(VSFTPD);
     String id = Long.toString(System.nanoTime());
-    Path cert = dir.resolve("vsftpd-cert-" + id + ".pem");
-    Path key = dir.resolve("vsftpd-key-" + id + ".pem");
-    Files.writeString(cert, Pem.encodeCertificates(leaf.chain()));
-    Files.writeString(key, leaf.privateKeyPkcs8Pem());
+    Path cert = chainFile("vsftpd-cert-" + id, leaf);
+    Path key = keyFile("vsftpd-key-" + id, leaf);
     Path root = Files.createDirectories(dir.resolve("vsftpd-root-" + id));
     int port = freePort();
     Path conf = dir.resolve("vsftpd-" + id + ".conf");
@@ -133,6 +132,26 @@ final class ProbeCommandPeers implements AutoCloseable {
     Path log = dir.resolve("vsftpd-" + id + ".log");
     Process p = new ProcessBuilder(VSFTPD, conf.toString()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
+    processes.add(p);
+    awaitPort(port, p, log);
+    return port;
+  }
+
+  /**
+   * Starts a real pure-ftpd 1.0.50 (explicit FTPS, TLS optional; it issues no TLS 1.3 session tickets) presenting
+   * {@code leaf}, with no logins (the probe never logs in); returns its port once it accepts connections. Kept minimal:
+   * the FTP client tests have their own harness.
+   */
+  int pureFtpd(HeldCertificate leaf) throws IOException, InterruptedException {
+    require(PURE_FTPD);
+    String id = Long.toString(System.nanoTime());
+    Path cert = chainFile("pure-ftpd-cert-" + id, leaf);
+    Path key = keyFile("pure-ftpd-key-" + id, leaf);
+    int port = freePort();
+    Path log = dir.resolve("pure-ftpd-" + id + ".log");
+    Process p = new ProcessBuilder(PURE_FTPD, "--bind", "127.0.0.1," + port, "--tls", "1", "--certfile",
+        cert + "," + key, "--noanonymous", "--dontresolve").redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
     processes.add(p);
     awaitPort(port, p, log);
     return port;
@@ -243,6 +262,16 @@ final class ProbeCommandPeers implements AutoCloseable {
       throw new IOException("openssl genpkey " + group + " failed: " + Files.readString(dir.resolve(group + ".log")));
     }
     return out;
+  }
+
+  /** Writes {@code leaf}'s chain, leaf first, to NAME.pem in the test directory and returns its path. */
+  private Path chainFile(String name, HeldCertificate leaf) throws IOException {
+    return Files.writeString(dir.resolve(name + ".pem"), Pem.encodeCertificates(leaf.chain()));
+  }
+
+  /** Writes {@code leaf}'s private key (PKCS#8) to NAME.pem in the test directory and returns its path. */
+  private Path keyFile(String name, HeldCertificate leaf) throws IOException {
+    return Files.writeString(dir.resolve(name + ".pem"), leaf.privateKeyPkcs8Pem());
   }
 
   /** Writes bytes to a file in the test directory and returns its path. */

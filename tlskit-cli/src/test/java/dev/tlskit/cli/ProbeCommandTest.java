@@ -130,6 +130,65 @@ class ProbeCommandTest {
   }
 
   @Test
+  void tls12ResumptionIsCheckedOnItsOwnWhenTls13IsNegotiated() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-no_ticket"); // TLS 1.2 resumes by session ID, 1.3 by cache
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.acceptedVersions()).contains(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2);
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_3, true).containsEntry(TlsVersion.TLS_1_2, true);
+    assertThat(r.jsonTree().get("resumption").toString()).isEqualTo("{TLS 1.3=true, TLS 1.2=true}");
+    assertThat(r.toString()).contains("resumption:  TLS 1.2 yes [session ID offered]");
+    assertThat(r.tls12SessionId()).isTrue();
+    assertThat(r.tls12Ticket()).isFalse();
+    assertThat(findings(r)).doesNotContainKey("no-resumption");
+  }
+
+  @Test
+  void tls12WithoutSessionCacheOrTicketsIsReportedNotResumedBesideTls13() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-no_cache", "-no_ticket");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_2, false);
+    assertThat(r.findings()).anyMatch(f -> f.id().equals("no-resumption") && f.title().startsWith("TLS 1.2"));
+    assertThat(r.toString()).contains("resumption:  TLS 1.2 no (no session ID or ticket issued)");
+    assertThat(r.resumable()).containsEntry(TlsVersion.TLS_1_2, false);
+  }
+
+  @Test
+  void tls12TicketIsToldApartFromASessionId() throws Exception {
+    int port = peers.openssl(peers.goodLeaf(), "-tls1_2");
+    ProbeReport r = probe(port, trust(), null);
+
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_2, true);
+    assertThat(r.tls12Ticket()).isTrue();
+    assertThat(r.jsonTree().get("tls12SessionOffer").toString()).contains("ticket=true");
+  }
+
+  @Test
+  void pureFtpdIsWarnedThatFtpsDataConnectionsOverTls13CannotReuseTheSession() throws Exception {
+    int port = peers.pureFtpd(peers.goodLeaf());
+    ProbeReport r = probe(port, trust(), Starttls.FTP);
+
+    assertThat(r.resumable()).containsEntry(TlsVersion.TLS_1_3, false).containsEntry(TlsVersion.TLS_1_2, true);
+    assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_3, false).containsEntry(TlsVersion.TLS_1_2, true);
+    assertThat(findings(r)).containsEntry("ftps-data-reuse", Finding.Severity.LOW);
+    assertThat(r.findings()).filteredOn(f -> f.id().equals("ftps-data-reuse")).singleElement()
+        .satisfies(f -> assertThat(f.title()).contains("TLS 1.3").doesNotContain("TLS 1.2"));
+    assertThat(r.toString()).contains("resumption:  TLS 1.3 no (no session ticket issued)");
+  }
+
+  @Test
+  void vsftpdWhoseSessionsResumeOnlyInItsOwnProcessGetsNoFtpsReuseWarning() throws Exception {
+    int port = peers.vsftpd(peers.goodLeaf());
+    ProbeReport r = probe(port, trust(), Starttls.FTP);
+
+    // vsftpd forks per connection and keeps TLS 1.2 sessions per process: a new connection cannot resume them,
+    // the data connections of the same control connection can
+    assertThat(r.resumable()).containsEntry(TlsVersion.TLS_1_2, true).containsEntry(TlsVersion.TLS_1_3, true);
+    assertThat(findings(r)).doesNotContainKey("ftps-data-reuse");
+  }
+
+  @Test
   void serverWithOnlySuitesTheJdkLacksIsStillDescribedFromTheRawHellos() throws Exception {
     int port = peers.openssl(peers.goodLeaf(), "-tls1_2", "-cipher", "ECDHE-ECDSA-CAMELLIA128-SHA256");
     ProbeReport r = probe(port, trust(), null);
@@ -374,6 +433,35 @@ class ProbeCommandTest {
       s.close();
       t.join(2000);
     }
+  }
+
+  @Test
+  void serverThatGoesAwayMidProbeMakesItIncompleteWithExitFourAndKeepsWhatWasLearnt() throws Exception {
+    HeldCertificate leaf = peers.goodLeaf();
+    Path cert = java.nio.file.Files.writeString(dir.resolve("gone-cert.pem"), leaf.certificatePem());
+    Path key = java.nio.file.Files.writeString(dir.resolve("gone-key.pem"), leaf.privateKeyPkcs8Pem());
+    Path chain = java.nio.file.Files.writeString(dir.resolve("gone-chain.pem"),
+        dev.tlskit.certs.Pem.encodeCertificates(leaf.chain().subList(1, leaf.chain().size())));
+    OpensslPeer server = OpensslPeer.start(dir, cert, key, chain);
+    Target t = new Target("127.0.0.1", server.port, "localhost", null, Duration.ofSeconds(5));
+    ProbeReport r = new Prober(t, TlsPolicy.builder().trust(trust()).build(), Prober.DEFAULT_MAX_HANDSHAKES,
+        Duration.ofMinutes(2), Prober.DEFAULT_ALPN, step -> {
+          if (step.equals("TLS 1.3 groups")) {
+            try {
+              server.close();
+            } catch (IOException e) {
+              throw new AssertionError(e);
+            }
+          }
+        }).run();
+
+    assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.INCOMPLETE);
+    assertThat(r.incomplete().cause()).isEqualTo(ProbeReport.Incomplete.Cause.NETWORK);
+    assertThat(r.incomplete().reason()).contains("connection refused");
+    assertThat(r.incomplete().checks()).startsWith(ProbeReport.Check.GROUPS);
+    assertThat(r.acceptedVersions()).contains(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2);
+    assertThat(r.retries()).isEqualTo(5);
+    assertThat(ProbeCommand.exitCode(r)).isEqualTo(4);
   }
 
   @Test

@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param serverName the SNI host name, or null (never an IP literal)
  * @param alpn ALPN protocols to offer; empty for none
  * @param statusRequest whether to ask for a stapled OCSP response
+ * @param sessionTicket TLS 1.2 and older: whether to send an empty session_ticket extension (RFC 5077), which a
+ *     server that will issue a ticket echoes
  */
 public record ClientHello(TlsVersion version, List<CipherSuite> suites, List<NamedGroup> groups, String serverName,
-    List<String> alpn, boolean statusRequest) {
+    List<String> alpn, boolean statusRequest, boolean sessionTicket) {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Signature schemes offered (TLS 1.2+): modern first, SHA-1 last so old servers still answer. */
   private static final int[] SIGNATURE_SCHEMES = {
@@ -36,6 +38,12 @@ public record ClientHello(TlsVersion version, List<CipherSuite> suites, List<Nam
     alpn = List.copyOf(alpn);
     if (suites.isEmpty()) throw new IllegalArgumentException("a ClientHello needs at least one suite");
     if (suites.size() > 500) throw new IllegalArgumentException("too many suites: " + suites.size());
+  }
+
+  /** A hello without the session_ticket extension. */
+  public ClientHello(TlsVersion version, List<CipherSuite> suites, List<NamedGroup> groups, String serverName,
+      List<String> alpn, boolean statusRequest) {
+    this(version, suites, groups, serverName, alpn, statusRequest, false);
   }
 
   /** Returns the record bytes: one handshake record holding the ClientHello. */
@@ -84,6 +92,7 @@ public record ClientHello(TlsVersion version, List<CipherSuite> suites, List<Nam
       }
       ext.u16(16).u16(list.size() + 2).u16(list.size()).bytes(list.toByteArray());
     }
+    if (sessionTicket && version != TlsVersion.TLS_1_3) ext.u16(35).u16(0); // session_ticket: none yet
     ext.u16(23).u16(0); // extended_master_secret
     ext.u16(0xFF01).u16(1).u8(0); // renegotiation_info, initial handshake
     if (version == TlsVersion.TLS_1_3) {

@@ -30,10 +30,19 @@ final class Findings {
     new Findings(report).run();
   }
 
+  /** Returns true when {@code c} ran to its end: a check cut short draws no findings (its absences prove nothing). */
+  private boolean done(ProbeReport.Check c) {
+    return !r.pending.contains(c);
+  }
+
   private void run() {
     if (r.starttls != null && !r.starttls.offered()) {
       add(Severity.CRITICAL, "starttls-not-offered", r.target.starttls() + " server does not offer the TLS upgrade",
           "capabilities: " + r.starttls.before());
+      verdict();
+      return;
+    }
+    if (!done(ProbeReport.Check.VERSIONS)) {
       verdict();
       return;
     }
@@ -46,7 +55,7 @@ final class Findings {
       return;
     }
     protocols(accepted);
-    suites();
+    if (done(ProbeReport.Check.SUITES)) suites();
     if (r.dhBits > 0 && r.dhBits < 2048) {
       add(r.dhBits < 1024 ? Severity.HIGH : Severity.MEDIUM, "weak-dh",
           "DHE uses a " + r.dhBits + "-bit prime", "use at least 2048 bits (RFC 9325), or ECDHE only");
@@ -58,7 +67,7 @@ final class Findings {
       add(Severity.LOW, "no-extended-master-secret", "TLS 1.2 and older without extended master secret (RFC 7627)",
           "");
     }
-    certificate();
+    if (done(ProbeReport.Check.HANDSHAKE) || !r.chain.isEmpty()) certificate();
     features();
     verdict();
   }
@@ -140,6 +149,7 @@ final class Findings {
     r.resumption.forEach((v, ok) -> {
       if (!ok) add(Severity.INFO, "no-resumption", v.display() + " sessions are not resumed", "");
     });
+    if (r.target.starttls() == Starttls.FTP) ftpsDataReuse();
     if (r.starttls != null && r.starttls.offered()
         && (!r.starttls.added().isEmpty() || !r.starttls.removed().isEmpty())) {
       add(Severity.INFO, "starttls-capabilities-changed", "capabilities change after the TLS upgrade",
@@ -147,10 +157,37 @@ final class Findings {
     }
   }
 
+  /**
+   * FTPS: a data connection proves it belongs to the control connection by resuming its TLS session (RFC 4217
+   * section 10.2); vsftpd and ProFTPD require that by default. A version in which the server issues nothing to resume
+   * with (TLS 1.3 without session tickets, as pure-ftpd 1.0.50) defeats that reuse. A session issued but not resumed
+   * by a new connection is no sign: forking servers keep sessions per process, and the data connection is served by
+   * the control connection's.
+   */
+  private void ftpsDataReuse() {
+    List<String> none = r.resumable.entrySet().stream().filter(e -> !e.getValue() && !r.resumption.get(e.getKey()))
+        .map(e -> e.getKey().display()).toList();
+    if (none.isEmpty()) return;
+    List<String> some = r.resumable.keySet().stream().map(TlsVersion::display).filter(v -> !none.contains(v)).toList();
+    if (some.isEmpty()) {
+      add(Severity.MEDIUM, "ftps-data-reuse", "FTPS data connections cannot resume the control connection's TLS"
+          + " session (" + String.join(", ", none) + ": no session issued)", "a server that requires session reuse"
+          + " (vsftpd's and ProFTPD's default) refuses every data connection, and without reuse nothing ties a data"
+          + " connection to the control connection");
+    } else {
+      add(Severity.LOW, "ftps-data-reuse", "FTPS data connections over " + String.join(", ", none)
+          + " cannot resume the control connection's TLS session (no session issued)", "sessions can be reused over "
+          + String.join(", ", some) + " only; over " + String.join(", ", none) + " clients transfer without reuse"
+          + " (pure-ftpd issues no TLS 1.3 session tickets), and a server that required reuse would refuse their"
+          + " data connections");
+    }
+  }
+
   private void verdict() {
     sort();
     Severity worst = r.worstSeverity();
-    if (worst == null || worst.compareTo(Severity.LOW) <= 0) r.verdict = ProbeReport.Verdict.GOOD;
+    if (r.incomplete != null) r.verdict = ProbeReport.Verdict.INCOMPLETE;
+    else if (worst == null || worst.compareTo(Severity.LOW) <= 0) r.verdict = ProbeReport.Verdict.GOOD;
     else if (worst == Severity.MEDIUM) r.verdict = ProbeReport.Verdict.WEAK;
     else r.verdict = ProbeReport.Verdict.BAD;
   }

@@ -53,6 +53,12 @@ final class FlightReader {
       int major = header[1] & 0xFF;
       int length = ((header[3] & 0xFF) << 8) | (header[4] & 0xFF);
       if (type < 20 || type > 23 || major != 3 || length > 16384 + 2048) {
+        String text = new String(header, StandardCharsets.US_ASCII);
+        if (!b.helloSeen() && TemporaryRefusal.busyReply(text)) {
+          // e.g. Exim on a TLS-on-connect port, over smtp_accept_max: "421 Too many concurrent SMTP connections"
+          throw new TemporaryRefusal(ProbeReport.Incomplete.Cause.REFUSED, "the server answered in plaintext, busy"
+              + printable(header), null);
+        }
         throw new MalformedTlsException("not a TLS record (bytes " + hex(header) + "): the port may not speak TLS"
             + printable(header));
       }
@@ -116,7 +122,7 @@ final class FlightReader {
   private static void serverHello(Cursor m, Builder b) throws IOException {
     int legacyVersion = m.u16();
     byte[] random = m.bytes(32);
-    m.bytes(m.u8()); // session id
+    b.sessionId = m.bytes(m.u8()).length > 0;
     b.suite = CipherSuite.of(m.u16());
     m.u8(); // compression
     b.kind = Arrays.equals(random, HRR_RANDOM)
@@ -136,6 +142,7 @@ final class FlightReader {
           }
           case 0xFF01 -> b.secureRenegotiation = true;
           case 23 -> b.extendedMasterSecret = true;
+          case 35 -> b.sessionTicket = true;
           default -> { }
         }
       }
@@ -260,6 +267,8 @@ final class FlightReader {
     String alpn;
     boolean secureRenegotiation;
     boolean extendedMasterSecret;
+    boolean sessionId;
+    boolean sessionTicket;
     final List<X509Certificate> chain = new ArrayList<>();
     byte[] ocsp;
 
@@ -269,7 +278,7 @@ final class FlightReader {
 
     ServerFlight build() {
       return new ServerFlight(kind, version, suite, group, dhBits, alpn, secureRenegotiation, extendedMasterSecret,
-          chain, ocsp, -1);
+          chain, ocsp, -1, sessionId, sessionTicket);
     }
   }
 }

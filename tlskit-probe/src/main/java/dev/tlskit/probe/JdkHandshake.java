@@ -10,6 +10,7 @@ import java.util.List;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -26,13 +27,21 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * resume the first one's session.
  */
 final class JdkHandshake {
+  /** What the JDK's SSLSocket says when the peer's first bytes are not a TLS record. */
+  private static final String NOT_TLS = "Unsupported or unrecognized SSL message";
   private final Target target;
   private final SSLContext context;
   private final Recorder recorder = new Recorder();
 
   /** One completed handshake. */
-  record Session(String protocol, String suite, String alpn, boolean resumed, List<X509Certificate> chain,
-      List<byte[]> stapled, List<String> capabilitiesBefore, List<String> capabilitiesAfter) {}
+  /**
+   * One completed handshake; {@code ticketIssued} says whether a TLS 1.3 server sent a NewSessionTicket after it,
+   * something to resume with (each adds an entry to the JDK's client session cache; meaningful only when the
+   * handshake waited for tickets or spoke the STARTTLS protocol after it).
+   */
+  record Session(String protocol, String suite, String alpn, boolean resumed, boolean ticketIssued,
+      List<X509Certificate> chain, List<byte[]> stapled, List<String> capabilitiesBefore,
+      List<String> capabilitiesAfter) {}
 
   JdkHandshake(Target target) {
     this.target = target;
@@ -45,11 +54,13 @@ final class JdkHandshake {
   }
 
   /**
-   * Runs one handshake offering {@code alpn} (empty for none) and returns what was negotiated. With {@code
-   * awaitTickets}, waits briefly after a TLS 1.3 handshake for the server's session tickets, so that a later
-   * handshake can try to resume.
+   * Runs one handshake offering {@code alpn} (empty for none: no ALPN extension at all) and the JSSE protocol names
+   * {@code protocols} ("TLSv1.3", "TLSv1.2"), and returns what was negotiated. With {@code awaitTickets}, waits
+   * briefly after a TLS 1.3 handshake for the server's session tickets, so that a later handshake can try to resume.
+   *
+   * @throws TemporaryRefusal when a STARTTLS server is busy or drops the connection before TLS
    */
-  Session handshake(List<String> alpn, boolean awaitTickets) throws IOException {
+  Session handshake(List<String> alpn, boolean awaitTickets, List<String> protocols) throws IOException {
     Socket plain = target.dial();
     var watchdog = dev.tlskit.internal.concurrent.Threads.watchdog().schedule(() -> closeQuietly(plain),
         target.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -61,7 +72,7 @@ final class JdkHandshake {
       SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, target.peerName(), target.port(),
           true);
       SSLParameters p = ssl.getSSLParameters();
-      p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+      p.setProtocols(protocols.toArray(String[]::new));
       String sni = target.sniName();
       if (sni != null) {
         try {
@@ -73,8 +84,19 @@ final class JdkHandshake {
       if (!alpn.isEmpty()) p.setApplicationProtocols(alpn.toArray(String[]::new));
       ssl.setSSLParameters(p);
       int checksBefore = recorder.checks;
-      ssl.startHandshake();
+      try {
+        ssl.startHandshake();
+      } catch (SSLException e) {
+        if (target.starttls() == null && NOT_TLS.equals(e.getMessage())) {
+          // The JDK has read the bytes, so the text is lost; the raw hellos showed this port speaks TLS, so this
+          // is a server that speaks first, in plaintext: Exim over smtp_accept_max says "421 Too many ...".
+          throw new TemporaryRefusal(ProbeReport.Incomplete.Cause.REFUSED,
+              "the server answered a handshake with something that is not TLS (a busy reply?)", e);
+        }
+        throw e;
+      }
       boolean resumed = recorder.checks == checksBefore;
+      int cachedAtEnd = cached();
       SSLSession s = ssl.getSession();
       List<String> after = List.of();
       if (target.starttls() != null) {
@@ -83,8 +105,9 @@ final class JdkHandshake {
         drainTickets(ssl);
       }
       String selected = ssl.getApplicationProtocol();
+      boolean ticketIssued = "TLSv1.3".equals(s.getProtocol()) && cached() > cachedAtEnd;
       Session out = new Session(s.getProtocol(), s.getCipherSuite(),
-          selected == null || selected.isEmpty() ? null : selected, resumed,
+          selected == null || selected.isEmpty() ? null : selected, resumed, ticketIssued,
           resumed ? List.of() : recorder.chain, resumed ? List.of() : recorder.stapled, before, after);
       ssl.close();
       return out;
@@ -109,6 +132,11 @@ final class JdkHandshake {
     } catch (IOException ignored) {
       // the server closed: nothing more to learn
     }
+  }
+
+  /** Returns the number of sessions in the client cache. */
+  private int cached() {
+    return java.util.Collections.list(context.getClientSessionContext().getIds()).size();
   }
 
   private static void closeQuietly(Socket s) {

@@ -32,7 +32,62 @@ public final class ProbeReport {
     /** At least one HIGH or CRITICAL finding (an untrusted certificate is one). */
     BAD,
     /** No TLS version was accepted: the port refused every hello. */
-    NO_TLS
+    NO_TLS,
+    /**
+     * The server kept turning the probe away (busy replies, refused or dropped connections) before every check was
+     * done; {@link #incomplete()} says which checks and why. Never a security judgement.
+     */
+    INCOMPLETE
+  }
+
+  /** The checks of a probe, in the order they run; a check not done is not judged (see {@link #pending()}). */
+  public enum Check {
+    STARTTLS("STARTTLS preamble"),
+    VERSIONS("protocol versions"),
+    SUITES("cipher suites and server order"),
+    DHE("DHE parameters"),
+    GROUPS("key-exchange groups"),
+    HANDSHAKE("complete handshake: certificate chain, OCSP stapling, capabilities after TLS"),
+    RESUMPTION("session resumption"),
+    ALPN("ALPN");
+
+    private final String title;
+
+    Check(String title) {
+      this.title = title;
+    }
+
+    /** Returns the JSON id ("versions", "suites", ...). */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Returns what the check finds out, for the text report. */
+    public String title() {
+      return title;
+    }
+  }
+
+  /**
+   * Why a probe could not finish: the server kept refusing (busy replies) or dropping connections after every retry.
+   *
+   * @param cause REFUSED (the server said so in its protocol: exit 1) or NETWORK (connections refused, reset,
+   *     closed or unanswered: exit 4)
+   * @param reason the last refusal, as the server or the network gave it
+   * @param checks the checks not completed, in order
+   */
+  public record Incomplete(Cause cause, String reason, List<Check> checks) {
+    /** How the server turned the probe away. */
+    public enum Cause {
+      /** In its protocol: SMTP/FTP 4xx, IMAP {@code * BYE}, POP3 {@code -ERR}. */
+      REFUSED,
+      /** Connections refused, reset, closed before TLS, or unanswered. */
+      NETWORK
+    }
+
+    public Incomplete {
+      checks = List.copyOf(checks);
+    }
   }
 
   /** What one protocol version showed. */
@@ -86,7 +141,10 @@ public final class ProbeReport {
   Instant started;
   Duration duration = Duration.ZERO;
   int handshakes;
+  int retries;
   boolean complete = true;
+  final java.util.EnumSet<Check> pending = java.util.EnumSet.allOf(Check.class);
+  Incomplete incomplete;
   final List<String> notes = new ArrayList<>();
   StarttlsResult starttls;
   final List<VersionResult> versions = new ArrayList<>();
@@ -95,6 +153,9 @@ public final class ProbeReport {
   int dhBits = -1;
   AlpnResult alpn;
   final Map<TlsVersion, Boolean> resumption = new LinkedHashMap<>();
+  final Map<TlsVersion, Boolean> resumable = new LinkedHashMap<>();
+  Boolean tls12SessionId;
+  Boolean tls12Ticket;
   Boolean ocspStapled;
   Boolean secureRenegotiation;
   Boolean extendedMasterSecret;
@@ -119,6 +180,21 @@ public final class ProbeReport {
   /** Returns false when a limit (handshake count or total time) cut the probe short; see {@link #notes()}. */
   public boolean complete() {
     return complete;
+  }
+
+  /** Returns how many attempts were repeated because the server turned them away as busy. */
+  public int retries() {
+    return retries;
+  }
+
+  /** Returns the checks not done (cut short by a limit or a server that kept refusing); empty when complete. */
+  public java.util.Set<Check> pending() {
+    return java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(pending));
+  }
+
+  /** Returns why the server kept the probe from finishing, or null when it did not. */
+  public Incomplete incomplete() {
+    return incomplete;
   }
 
   /** Returns remarks on what could not be determined and why. */
@@ -172,6 +248,26 @@ public final class ProbeReport {
   /** Returns, per version tried with a complete handshake, whether a second handshake resumed the session. */
   public Map<TlsVersion, Boolean> resumption() {
     return Map.copyOf(resumption);
+  }
+
+  /**
+   * Returns, per version, whether the server gives a client a session to resume with: for TLS 1.3 a NewSessionTicket
+   * after the complete handshake; for TLS 1.2 a session ID, or the session_ticket extension echoed to a raw hello. A server that forks per connection may issue one that
+   * only its own process can resume: then {@link #resumption()} is false, but an FTPS data connection, served by the
+   * same process, can still reuse the session.
+   */
+  public Map<TlsVersion, Boolean> resumable() {
+    return Map.copyOf(resumable);
+  }
+
+  /** Returns whether a TLS 1.2 ServerHello carried a session ID (resumption by ID offered), or null when unseen. */
+  public Boolean tls12SessionId() {
+    return tls12SessionId;
+  }
+
+  /** Returns whether a TLS 1.2 ServerHello promised a session ticket (RFC 5077), or null when unseen. */
+  public Boolean tls12Ticket() {
+    return tls12Ticket;
   }
 
   /** Returns whether the server stapled an OCSP response, or null when unknown. */
@@ -243,6 +339,16 @@ public final class ProbeReport {
     m.put("durationMillis", duration.toMillis());
     m.put("handshakes", handshakes);
     m.put("complete", complete);
+    m.put("retries", retries);
+    if (incomplete != null) {
+      Map<String, Object> i = new LinkedHashMap<>();
+      i.put("cause", incomplete.cause());
+      i.put("reason", incomplete.reason());
+      i.put("checks", incomplete.checks().stream().map(Check::id).toList());
+      m.put("incomplete", i);
+    } else {
+      m.put("incomplete", null);
+    }
     m.put("notes", notes);
     m.put("verdict", verdict);
     m.put("worstSeverity", worstSeverity());
@@ -276,6 +382,18 @@ public final class ProbeReport {
     Map<String, Object> r = new LinkedHashMap<>();
     resumption.forEach((v, ok) -> r.put(v.display(), ok));
     m.put("resumption", r);
+    Map<String, Object> issued = new LinkedHashMap<>();
+    resumable.entrySet().stream().sorted(Map.Entry.<TlsVersion, Boolean>comparingByKey().reversed())
+        .forEach(e -> issued.put(e.getKey().display(), e.getValue()));
+    m.put("resumableSessions", issued);
+    if (tls12SessionId != null) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("sessionId", tls12SessionId);
+      t.put("ticket", tls12Ticket);
+      m.put("tls12SessionOffer", t);
+    } else {
+      m.put("tls12SessionOffer", null);
+    }
     m.put("ocspStapling", ocspStapled);
     m.put("secureRenegotiation", secureRenegotiation);
     m.put("extendedMasterSecret", extendedMasterSecret);
@@ -337,7 +455,9 @@ public final class ProbeReport {
     sb.append("Probe of ").append(target.address());
     if (!target.peerName().equals(target.host())) sb.append(" as ").append(target.peerName());
     if (target.starttls() != null) sb.append(" (STARTTLS ").append(target.starttls()).append(')');
-    sb.append(": ").append(handshakes).append(" handshakes in ").append(duration.toMillis()).append(" ms\n");
+    sb.append(": ").append(handshakes).append(" handshakes in ").append(duration.toMillis()).append(" ms");
+    if (retries > 0) sb.append(" (").append(retries).append(" retried: the server was busy)");
+    sb.append('\n');
     if (starttls != null) {
       sb.append("\nSTARTTLS: ").append(starttls.offered() ? "offered" : "NOT offered").append('\n');
       sb.append("  before TLS: ").append(starttls.before()).append('\n');
@@ -377,6 +497,12 @@ public final class ProbeReport {
           .append('\n');
     }
     resumption.forEach((v, ok) -> sb.append("  resumption:  ").append(v.display()).append(ok ? " yes" : " no")
+        .append(ok || resumable.get(v) == null ? "" : resumable.get(v)
+            ? " (a session was issued; a new connection did not resume it)"
+            : v == TlsVersion.TLS_1_3 ? " (no session ticket issued)" : " (no session ID or ticket issued)")
+        .append(v == TlsVersion.TLS_1_2 && tls12SessionId != null && (tls12SessionId || tls12Ticket)
+            ? (tls12SessionId ? " [session ID" : " [") + (tls12SessionId && tls12Ticket ? ", " : "")
+                + (tls12Ticket ? "ticket" : "") + " offered]" : "")
         .append('\n'));
     sb.append("  OCSP staple: ").append(yesNo(ocspStapled)).append('\n');
     sb.append("  secure renegotiation (TLS <= 1.2): ").append(yesNo(secureRenegotiation)).append('\n');
@@ -400,6 +526,12 @@ public final class ProbeReport {
             .append(validation.expectedName()).append('\n');
         validation.problems().forEach(p -> sb.append("    ").append(p.describe()).append('\n'));
       }
+    }
+    if (incomplete != null) {
+      sb.append("\nINCOMPLETE: the server kept turning the probe away (").append(incomplete.reason())
+          .append(")\n  not completed: ")
+          .append(incomplete.checks().stream().map(Check::title).collect(java.util.stream.Collectors.joining("; ")))
+          .append("\n  the findings below come only from the checks that completed\n");
     }
     sb.append("\nFindings:\n");
     if (findings.isEmpty()) sb.append("  none\n");

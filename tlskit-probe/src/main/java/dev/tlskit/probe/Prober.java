@@ -3,6 +3,7 @@ package dev.tlskit.probe;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.internal.trust.ChainValidator;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,9 +38,11 @@ public final class Prober {
   private final List<String> alpn;
   private final Consumer<String> progress;
   private final HelloSender sender;
+  private final Pacer pacer = new Pacer();
   private ProbeReport report;
   private Instant deadline;
   private int failuresInARow;
+  private boolean answered;
 
   /**
    * @param target where to probe
@@ -76,11 +79,31 @@ public final class Prober {
     }
   }
 
+  /** The server kept turning the probe away after every retry. */
+  private static final class GaveUp extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final TemporaryRefusal refusal;
+
+    GaveUp(TemporaryRefusal refusal) {
+      super(refusal.getMessage(), refusal, false, false);
+      this.refusal = refusal;
+    }
+  }
+
+  /** One connection attempt: dial, preamble, hello or handshake. */
+  private interface Attempt<T> {
+    T run() throws IOException;
+  }
+
+  /** What the JDK client offers in a complete handshake. */
+  private static final List<String> TLS_13_AND_12 = List.of("TLSv1.3", "TLSv1.2");
+
   /**
    * Runs the probe.
    *
    * @throws IOException when the target cannot be reached at all (connection refused, unknown host, timeout) or
-   *     does not speak TLS; a refusal of individual hellos is a result, not an error
+   *     does not speak TLS; a refusal of individual hellos is a result, not an error, and so is a server that keeps
+   *     turning the probe away as busy ({@link ProbeReport#incomplete()})
    * @throws Starttls.StarttlsException never for a missing upgrade (a finding); when the preamble itself breaks
    */
   public ProbeReport run() throws IOException {
@@ -88,15 +111,24 @@ public final class Prober {
     report.target = target;
     report.started = Instant.now();
     deadline = report.started.plus(maxDuration);
+    if (target.starttls() == null) report.pending.remove(ProbeReport.Check.STARTTLS);
     try {
       if (target.starttls() == null || starttlsOffered()) {
         scan();
       }
+      report.pending.clear();
     } catch (LimitReached e) {
       report.complete = false;
       report.notes.add(e.getMessage() + "; the results are partial");
+    } catch (GaveUp e) {
+      report.complete = false;
+      report.incomplete = new ProbeReport.Incomplete(e.refusal.cause(), e.getMessage(), List.copyOf(report.pending));
     } finally {
       report.duration = Duration.between(report.started, Instant.now());
+      if (report.retries > 0) {
+        report.notes.add("the server turned " + report.retries + " connections away as busy; each was retried after"
+            + " a pause, and connections were then spaced up to " + pacer.gap().toMillis() + " ms apart");
+      }
     }
     Findings.judge(report);
     return report;
@@ -104,27 +136,30 @@ public final class Prober {
 
   private boolean starttlsOffered() throws IOException {
     progress.accept("STARTTLS preamble");
-    count();
-    try (var s = target.dial()) {
-      var lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
-      List<String> before = target.starttls().greet(lines);
-      boolean offered = target.starttls().offered(before);
-      report.starttls = new ProbeReport.StarttlsResult(target.starttls(), offered, before, null);
-      return offered;
-    }
+    List<String> before = attempt(() -> {
+      try (var s = target.dial()) {
+        return target.starttls().greet(new Starttls.Lines(s.getInputStream(), s.getOutputStream()));
+      }
+    });
+    boolean offered = target.starttls().offered(before);
+    report.starttls = new ProbeReport.StarttlsResult(target.starttls(), offered, before, null);
+    report.pending.remove(ProbeReport.Check.STARTTLS);
+    return offered;
   }
 
   private void scan() throws IOException {
     Map<TlsVersion, ServerFlight> first = new HashMap<>();
     for (TlsVersion v : List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2, TlsVersion.TLS_1_1, TlsVersion.TLS_1_0)) {
       progress.accept("trying " + v.display());
-      ServerFlight f = hello(v, CipherSuite.forVersion(v), NamedGroup.all(), true, true);
+      ServerFlight f = hello(v, CipherSuite.forVersion(v), NamedGroup.all(), true, true, true);
       boolean accepted = f.accepted() && f.version() == v;
       if (accepted) first.put(v, f);
+      // until its suites are enumerated, an accepted version lists the one suite the server picked
       report.versions.add(new ProbeReport.VersionResult(v, accepted,
-          accepted ? null : f.accepted() ? "server answered with " + f.version().display() : f.refusal(), List.of(),
-          null));
+          accepted ? null : f.accepted() ? "server answered with " + f.version().display() : f.refusal(),
+          accepted && f.suite() != null ? List.of(f.suite()) : List.of(), null));
     }
+    report.pending.remove(ProbeReport.Check.VERSIONS);
     if (first.isEmpty()) return;
     for (int i = 0; i < report.versions.size(); i++) {
       TlsVersion v = report.versions.get(i).version();
@@ -132,8 +167,11 @@ public final class Prober {
       progress.accept("cipher suites of " + v.display());
       report.versions.set(i, suites(v, first.get(v)));
     }
+    report.pending.remove(ProbeReport.Check.SUITES);
     legacyFeatures(first);
+    report.pending.remove(ProbeReport.Check.DHE);
     groups();
+    report.pending.remove(ProbeReport.Check.GROUPS);
     complete(first);
   }
 
@@ -162,6 +200,11 @@ public final class Prober {
       ServerFlight f = first.get(v);
       if (f == null) continue;
       if (report.secureRenegotiation == null) report.secureRenegotiation = f.secureRenegotiation();
+      if (v == TlsVersion.TLS_1_2) {
+        report.tls12SessionId = f.sessionId();
+        report.tls12Ticket = f.sessionTicket();
+        report.resumable.put(v, f.sessionId() || f.sessionTicket());
+      }
       if (report.extendedMasterSecret == null) report.extendedMasterSecret = f.extendedMasterSecret();
       if (f.ocspResponse() != null) report.ocspStapled = true;
       if (report.chain.isEmpty()) report.chain = f.chain();
@@ -203,7 +246,10 @@ public final class Prober {
     }
   }
 
-  /** Runs complete JDK handshakes (TLS 1.3/1.2) for the chain, ALPN, resumption, OCSP and STARTTLS capabilities. */
+  /**
+   * Runs complete JDK handshakes (TLS 1.3/1.2) for the chain, OCSP and STARTTLS capabilities (offering no ALPN, which
+   * a mail server may refuse outright), then resumption and ALPN, each in handshakes of its own.
+   */
   private void complete(Map<TlsVersion, ServerFlight> first) throws IOException {
     if (!first.containsKey(TlsVersion.TLS_1_3) && !first.containsKey(TlsVersion.TLS_1_2)) {
       report.notes.add("no complete handshake: the server accepts no TLS 1.2 or 1.3 (chain read from the hello)");
@@ -214,8 +260,7 @@ public final class Prober {
     JdkHandshake jdk = new JdkHandshake(target);
     JdkHandshake.Session main;
     try {
-      count();
-      main = jdk.handshake(alpn, true);
+      main = attempt(() -> jdk.handshake(List.of(), true, TLS_13_AND_12));
     } catch (IOException e) {
       if (e instanceof Starttls.StarttlsException) throw e;
       report.notes.add("the JDK client could not complete a TLS 1.3/1.2 handshake (" + e.getMessage()
@@ -232,28 +277,71 @@ public final class Prober {
           main.capabilitiesAfter());
     }
     validate(main.stapled());
+    report.pending.remove(ProbeReport.Check.HANDSHAKE);
 
     progress.accept("session resumption");
-    count();
     TlsVersion negotiated = TlsVersion.TLS_1_3.jsseName().equals(main.protocol())
         ? TlsVersion.TLS_1_3 : TlsVersion.TLS_1_2;
-    try {
-      report.resumption.put(negotiated, jdk.handshake(List.of(), false).resumed());
-    } catch (IOException e) {
-      report.notes.add("resumption unknown: the second handshake failed (" + e.getMessage() + ")");
-    }
-
-    progress.accept("ALPN");
-    List<String> accepted = new ArrayList<>();
-    for (String p : alpn) {
-      count();
+    if (negotiated == TlsVersion.TLS_1_3) report.resumable.put(negotiated, main.ticketIssued());
+    resumption(negotiated, jdk, TLS_13_AND_12);
+    if (negotiated != TlsVersion.TLS_1_2 && first.containsKey(TlsVersion.TLS_1_2)) {
+      // TLS 1.2 resumes differently (a session ID or an RFC 5077 ticket; the JDK client offers both): its own pair
+      JdkHandshake tls12 = new JdkHandshake(target);
       try {
-        if (p.equals(new JdkHandshake(target).handshake(List.of(p), false).alpn())) accepted.add(p);
-      } catch (SSLException e) {
-        // no_application_protocol: the server refuses what it does not speak
+        attempt(() -> tls12.handshake(List.of(), false, List.of("TLSv1.2")));
+        resumption(TlsVersion.TLS_1_2, tls12, List.of("TLSv1.2"));
+      } catch (IOException e) {
+        if (e instanceof Starttls.StarttlsException) throw e;
+        report.notes.add("TLS 1.2 resumption unknown: the JDK client could not complete a TLS 1.2 handshake ("
+            + e.getMessage() + ")");
       }
     }
-    report.alpn = new ProbeReport.AlpnResult(alpn, accepted, main.alpn());
+    report.pending.remove(ProbeReport.Check.RESUMPTION);
+
+    progress.accept("ALPN");
+    alpn();
+    report.pending.remove(ProbeReport.Check.ALPN);
+  }
+
+  /** Records whether a second handshake with {@code jdk}'s session cache resumes the first one's session. */
+  private void resumption(TlsVersion v, JdkHandshake jdk, List<String> protocols) throws IOException {
+    try {
+      report.resumption.put(v, attempt(() -> jdk.handshake(List.of(), false, protocols)).resumed());
+    } catch (IOException e) {
+      if (e instanceof Starttls.StarttlsException) throw e;
+      report.notes.add(v.display() + " resumption unknown: the second handshake failed (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Tries each ALPN protocol alone, then all together when the server takes more than one, each in a handshake of
+   * its own: a server that refuses a name it does not know (no_application_protocol) affects only this result.
+   */
+  private void alpn() throws IOException {
+    List<String> accepted = new ArrayList<>();
+    for (String p : alpn) {
+      try {
+        if (p.equals(attempt(() -> new JdkHandshake(target).handshake(List.of(p), false, TLS_13_AND_12)).alpn())) {
+          accepted.add(p);
+        }
+      } catch (SSLException e) {
+        // no_application_protocol: the server refuses what it does not speak
+      } catch (IOException e) {
+        if (e instanceof Starttls.StarttlsException) throw e;
+        report.notes.add("ALPN " + p + " unknown: the handshake failed (" + e.getMessage() + ")");
+      }
+    }
+    String selected = accepted.size() == 1 ? accepted.get(0) : null;
+    if (accepted.size() > 1) {
+      try {
+        selected = attempt(() -> new JdkHandshake(target).handshake(alpn, false, TLS_13_AND_12)).alpn();
+      } catch (IOException e) {
+        if (e instanceof Starttls.StarttlsException) throw e;
+        report.notes.add("ALPN preference unknown: the handshake offering " + alpn + " failed (" + e.getMessage()
+            + ")");
+      }
+    }
+    report.alpn = new ProbeReport.AlpnResult(alpn, accepted, selected);
   }
 
   private void validate(List<byte[]> stapled) {
@@ -267,23 +355,61 @@ public final class Prober {
 
   private ServerFlight hello(TlsVersion v, List<CipherSuite> suites, List<NamedGroup> groups, boolean wholeFlight,
       boolean statusRequest) throws IOException {
-    count();
-    ClientHello ch = new ClientHello(v, suites, groups, target.sniName(), List.of(), statusRequest);
+    return hello(v, suites, groups, wholeFlight, statusRequest, false);
+  }
+
+  private ServerFlight hello(TlsVersion v, List<CipherSuite> suites, List<NamedGroup> groups, boolean wholeFlight,
+      boolean statusRequest, boolean sessionTicket) throws IOException {
+    ClientHello ch = new ClientHello(v, suites, groups, target.sniName(), List.of(), statusRequest, sessionTicket);
     try {
-      ServerFlight f = sender.send(ch, wholeFlight);
+      ServerFlight f = attempt(() -> sender.send(ch, wholeFlight));
       failuresInARow = 0;
       return f;
     } catch (MalformedTlsException | Starttls.StarttlsException e) {
       throw e;
     } catch (IOException e) {
       // Once the server has answered, a lost connection or a silence is taken as a refusal of this hello (servers
-      // that dislike a hello may drop it); three in a row mean the server is gone.
-      if (report.handshakes <= 1 || ++failuresInARow >= 3) throw e;
+      // that dislike a hello may drop it); three in a row mean the server is gone, and the probe incomplete.
+      if (!answered) throw e;
+      if (++failuresInARow >= 3) {
+        throw new GaveUp(new TemporaryRefusal(ProbeReport.Incomplete.Cause.NETWORK,
+            "three hellos in a row got no answer, the last: " + e.getMessage(), e));
+      }
       report.notes.add("a " + v.display() + " hello got no answer (" + e.getMessage() + "); counted as refused");
       return ServerFlight.closed();
     }
   }
 
+  /**
+   * Runs one connection attempt, paced by {@link Pacer}; retries it while the server turns it away as busy (a
+   * {@link TemporaryRefusal}, or a refused connection once the server has answered before), at most {@link
+   * Pacer#MAX_RETRIES} times and within the probe's time limit; then gives up on the whole probe.
+   */
+  private <T> T attempt(Attempt<T> a) throws IOException {
+    for (int retry = 0; ; retry++) {
+      count();
+      pacer.beforeConnect();
+      TemporaryRefusal refusal;
+      try {
+        T result = a.run();
+        answered = true;
+        pacer.answered();
+        return result;
+      } catch (TemporaryRefusal e) {
+        refusal = e;
+        if (e.cause() == ProbeReport.Incomplete.Cause.REFUSED) answered = true; // it is there, and busy
+      } catch (ConnectException e) {
+        if (!answered) throw e; // nothing listens: unreachable, not busy
+        refusal = new TemporaryRefusal(ProbeReport.Incomplete.Cause.NETWORK, "connection refused: "
+            + e.getMessage(), e);
+      }
+      Duration wait = pacer.refused(retry);
+      if (retry >= Pacer.MAX_RETRIES || Instant.now().plus(wait).isAfter(deadline)) throw new GaveUp(refusal);
+      report.retries++;
+      progress.accept("server busy (" + refusal.getMessage() + "), retrying in " + wait.toMillis() + " ms");
+      Pacer.sleep(wait);
+    }
+  }
   private void count() {
     if (report.handshakes >= maxHandshakes) {
       throw new LimitReached("stopped after " + maxHandshakes + " handshakes");

@@ -20,10 +20,12 @@ import java.util.List;
  * @param chain the certificates of a TLS 1.2-or-older Certificate message, leaf first; empty otherwise
  * @param ocspResponse a stapled OCSP response (CertificateStatus), or null
  * @param alert the alert description that refused the hello, or -1
+ * @param sessionId whether the ServerHello carried a session ID (TLS 1.2 and older: the server offers to resume by ID)
+ * @param sessionTicket whether the ServerHello echoed session_ticket (TLS 1.2 and older: a ticket will follow)
  */
 public record ServerFlight(Kind kind, TlsVersion version, CipherSuite suite, NamedGroup group, int dhBits,
     String alpn, boolean secureRenegotiation, boolean extendedMasterSecret, List<X509Certificate> chain,
-    byte[] ocspResponse, int alert) {
+    byte[] ocspResponse, int alert, boolean sessionId, boolean sessionTicket) {
 
   /** What came back. */
   public enum Kind {
@@ -43,12 +45,13 @@ public record ServerFlight(Kind kind, TlsVersion version, CipherSuite suite, Nam
 
   /** Returns a refusal by alert. */
   static ServerFlight alert(int description) {
-    return new ServerFlight(Kind.ALERT, null, null, null, -1, null, false, false, List.of(), null, description);
+    return new ServerFlight(Kind.ALERT, null, null, null, -1, null, false, false, List.of(), null, description, false,
+        false);
   }
 
   /** Returns a refusal by closing the connection. */
   static ServerFlight closed() {
-    return new ServerFlight(Kind.CLOSED, null, null, null, -1, null, false, false, List.of(), null, -1);
+    return new ServerFlight(Kind.CLOSED, null, null, null, -1, null, false, false, List.of(), null, -1, false, false);
   }
 
   /** Returns true when the server accepted the hello (ServerHello or HelloRetryRequest). */

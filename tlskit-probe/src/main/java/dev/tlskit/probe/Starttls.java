@@ -1,11 +1,14 @@
 package dev.tlskit.probe;
 
+import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsKitException;
 import dev.tlskit.internal.starttls.PreambleLines;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketException;
 import java.util.List;
 
 /**
@@ -30,12 +33,16 @@ public enum Starttls {
     return protocol;
   }
 
-  /** Reads the greeting and returns the capabilities offered before TLS. */
+  /**
+   * Reads the greeting and returns the capabilities offered before TLS.
+   *
+   * @throws TemporaryRefusal when the server is busy or drops the connection (see {@link #failure})
+   */
   List<String> greet(Lines io) throws IOException {
     try {
       return protocol.greet(io.lines);
-    } catch (TlsKitException e) {
-      throw new StarttlsException(e);
+    } catch (TlsKitException | EOFException | SocketException e) {
+      throw failure(e);
     }
   }
 
@@ -60,9 +67,28 @@ public enum Starttls {
   List<String> negotiate(Lines io) throws IOException {
     try {
       return protocol.negotiate(io.lines);
-    } catch (TlsKitException e) {
-      throw new StarttlsException(e);
+    } catch (TlsKitException | EOFException | SocketException e) {
+      throw failure(e);
     }
+  }
+
+  /**
+   * Returns how a failure before TLS counts: a busy reply (SMTP/FTP 4xx to the greeting, EHLO/FEAT or the upgrade
+   * command; IMAP {@code * BYE} or POP3 {@code -ERR} as the greeting) or a connection closed or reset during the
+   * preamble is a {@link TemporaryRefusal}; anything else (no upgrade offered, a permanent refusal, a broken
+   * protocol, an injection) is a {@link StarttlsException}.
+   */
+  private IOException failure(IOException e) {
+    if (!(e instanceof TlsKitException k)) {
+      return new TemporaryRefusal(ProbeReport.Incomplete.Cause.NETWORK,
+          this + " server dropped the connection before TLS: " + e.getMessage(), e);
+    }
+    ProtocolException reply = k instanceof ProtocolException p ? p
+        : k.getCause() instanceof ProtocolException p ? p : null;
+    if (reply != null && TemporaryRefusal.busyReply(reply.replyText())) {
+      return new TemporaryRefusal(ProbeReport.Incomplete.Cause.REFUSED, k.getMessage(), k);
+    }
+    return new StarttlsException(k);
   }
 
   /** Returns the protocol for a command-line name ("smtp"), or throws naming the choices. */

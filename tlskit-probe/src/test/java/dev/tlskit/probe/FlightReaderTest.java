@@ -47,6 +47,18 @@ class FlightReaderTest {
   }
 
   @Test
+  void plaintextBusyReplyWhereTlsWasExpectedIsATemporaryRefusal() {
+    for (String busy : new String[] {"421 Too many concurrent SMTP connections; please try again later.\r\n",
+        "* BYE Too many connections\r\n", "-ERR [SYS/TEMP] try later\r\n", "421-busy\r\n421 busy\r\n"}) {
+      assertThatThrownBy(() -> read(busy.getBytes(StandardCharsets.US_ASCII))).as(busy)
+          .isInstanceOf(TemporaryRefusal.class).hasMessageContaining(busy.substring(0, 5).strip())
+          .extracting(e -> ((TemporaryRefusal) e).cause()).isEqualTo(ProbeReport.Incomplete.Cause.REFUSED);
+    }
+    assertThatThrownBy(() -> read("554 go away\r\n".getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(MalformedTlsException.class);
+  }
+
+  @Test
   void serverHelloSplitAcrossRecordsIsReassembled() throws IOException {
     byte[] ext = new ClientHello.Buf().u16(0xFF01).u16(1).u8(0).toByteArray();
     byte[] hello = serverHello(0xC02F, ext);

@@ -65,6 +65,67 @@ class StarttlsTest {
     }
   }
 
+  private static TemporaryRefusal busy(Starttls protocol, ScriptedPeer peer) throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
+      s.setSoTimeout(10_000);
+      Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+      return catchThrowableOfType(TemporaryRefusal.class, () -> protocol.negotiate(lines));
+    }
+  }
+
+  @Test
+  void busyRepliesBeforeTlsAreTemporaryRefusalsNotStarttlsFailures() throws Exception {
+    String[][] scripts = {
+        {"SMTP", "S: 421 Too many concurrent SMTP connections; please try again later."},
+        {"SMTP", "S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mail", "S: 250 STARTTLS", "C: STARTTLS",
+            "S: 454 4.7.0 TLS currently unavailable"},
+        {"FTP", "S: 421-Too many users", "S: 421 try later"},
+        {"FTP", "S: 220 ready", "C: FEAT", "S: 211-Features:", "S:  AUTH TLS", "S: 211 End", "C: AUTH TLS",
+            "S: 431 Need some unavailable resource"},
+        {"IMAP", "S: * BYE Too many connections from your IP"},
+        {"POP3", "S: -ERR [SYS/TEMP] Maximum number of connections reached"}};
+    for (String[] script : scripts) {
+      try (ScriptedPeer peer = ScriptedPeer.plain(java.util.Arrays.copyOfRange(script, 1, script.length))) {
+        TemporaryRefusal e = busy(Starttls.valueOf(script[0]), peer);
+        assertThat(e).as(String.join(" / ", script)).isNotNull();
+        assertThat(e.cause()).isEqualTo(ProbeReport.Incomplete.Cause.REFUSED);
+        assertThat(e.getMessage()).contains(script[script.length - 1].substring(3, 8));
+      }
+    }
+  }
+
+  @Test
+  void aConnectionDroppedDuringThePreambleIsATemporaryNetworkRefusal() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (Socket c = server.accept()) {
+          c.getOutputStream().write("220 ready\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          c.getInputStream().read(new byte[64]); // EHLO, then close without a reply
+        } catch (java.io.IOException ignored) {
+          // the test decides
+        }
+      });
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+        s.setSoTimeout(10_000);
+        Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+        TemporaryRefusal e = catchThrowableOfType(TemporaryRefusal.class, () -> Starttls.SMTP.negotiate(lines));
+        assertThat(e.cause()).isEqualTo(ProbeReport.Incomplete.Cause.NETWORK);
+        assertThat(e).hasMessageContaining("dropped the connection before TLS");
+      }
+    }
+  }
+
+  @Test
+  void permanentRefusalsStayStarttlsFailures() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 554 no SMTP service here")) {
+      assertThat(upgradeFails(Starttls.SMTP, peer)).hasMessageContaining("554");
+    }
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: * OK ready", "C: {tag} CAPABILITY",
+        "S: * CAPABILITY IMAP4rev1 STARTTLS", "S: {tag} OK done", "C: {tag} STARTTLS", "S: {tag} NO not now")) {
+      assertThat(upgradeFails(Starttls.IMAP, peer)).hasMessageContaining("NO not now");
+    }
+  }
+
   @Test
   void namesAndPortsComeFromTheSharedPreamble() {
     assertThat(Starttls.parse("IMAP").protocol()).isEqualTo(StarttlsProtocol.IMAP);

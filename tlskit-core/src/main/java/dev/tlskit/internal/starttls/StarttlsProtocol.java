@@ -32,7 +32,7 @@ public enum StarttlsProtocol {
     void upgrade(PreambleLines io) throws IOException {
       io.send("STARTTLS");
       CodeReply reply = reply(io);
-      if (!reply.is("220")) throw refused(reply.last());
+      if (!reply.is("220")) throw refused(reply);
     }
   },
 
@@ -123,7 +123,7 @@ public enum StarttlsProtocol {
     void upgrade(PreambleLines io) throws IOException {
       io.send("AUTH TLS");
       CodeReply reply = reply(io);
-      if (!reply.is("234")) throw refused(reply.last());
+      if (!reply.is("234")) throw refused(reply);
     }
   };
 
@@ -230,6 +230,16 @@ public enum StarttlsProtocol {
   TlsSecurityException refused(String reply) {
     return new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED,
         this + " " + upgradeCommand + " refused by the server: " + reply);
+  }
+
+  /**
+   * Returns UPGRADE_REFUSED for an SMTP/FTP reply, with the reply (code and text) as a {@link ProtocolException}
+   * cause, so that a caller can tell a temporary refusal ("454 TLS not available", "421") from a permanent one.
+   */
+  TlsSecurityException refused(CodeReply reply) {
+    String message = this + " " + upgradeCommand + " refused by the server: " + reply.last();
+    return new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED, message, null,
+        new ProtocolException(message, reply.code(), reply.last(), null));
   }
 
   ProtocolException unexpected(String what, String line, String code) {
