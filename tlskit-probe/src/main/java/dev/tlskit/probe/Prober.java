@@ -105,8 +105,7 @@ public final class Prober {
   private boolean starttlsOffered() throws IOException {
     progress.accept("STARTTLS preamble");
     count();
-    try (var s = target.dial()) {
-      var lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+    try (var lines = Starttls.Lines.dial(target)) {
       List<String> before = target.starttls().greet(lines);
       boolean offered = target.starttls().offered(before);
       report.starttls = new ProbeReport.StarttlsResult(target.starttls(), offered, before, null);
