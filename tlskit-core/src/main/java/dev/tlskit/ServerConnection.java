@@ -1,7 +1,6 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.io.LineInput;
-import dev.tlskit.internal.io.PlaintextAhead;
 import dev.tlskit.internal.server.CountingStreams;
 import dev.tlskit.internal.server.SocketDeadline;
 import java.io.BufferedOutputStream;
@@ -81,7 +80,7 @@ public final class ServerConnection implements Closeable {
   public SecurityInfo upgradeToTls(String readyReply) throws IOException {
     if (isTls()) throw new IllegalStateException("connection from " + remote + " is already TLS");
     out.flush();
-    PlaintextAhead ahead = PlaintextAhead.of(in, raw);
+    var ahead = dev.tlskit.internal.io.PlaintextAhead.of(in, raw); // the client's check too
     if (ahead != null) {
       server.refuse(this, ServerMetrics.HandshakeFailure.INJECTION_DETECTED, ahead.bytes() + " byte(s) pipelined");
       close();
