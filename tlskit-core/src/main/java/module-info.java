@@ -2,7 +2,7 @@
 module dev.tlskit.core {
   requires java.naming; // LdapName, to read the CN of a certificate subject
   exports dev.tlskit;
-  // Protocol clients build on the line I/O machinery; the probe names TLS alerts with it.
+  // Protocol clients build on the line I/O machinery and quote peer text with it; the probe names TLS alerts with it.
   exports dev.tlskit.internal.io to dev.tlskit.protocols, dev.tlskit.probe;
   // The command line prints JSON with the same small writer the security info uses.
   exports dev.tlskit.internal.json to dev.tlskit.cli, dev.tlskit.bench.stacks, dev.tlskit.probe;
@@ -10,6 +10,4 @@ module dev.tlskit.core {
   // security info does, and makes its threads with the one thread factory.
   exports dev.tlskit.internal.trust to dev.tlskit.probe;
   exports dev.tlskit.internal.concurrent to dev.tlskit.probe;
-  // The one STARTTLS preamble, behind `tlskit connect --starttls` and the probe.
-  exports dev.tlskit.internal.starttls to dev.tlskit.cli, dev.tlskit.probe;
 }

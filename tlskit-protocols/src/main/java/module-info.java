@@ -10,4 +10,6 @@ module dev.tlskit.protocols {
   exports dev.tlskit.imap;
   exports dev.tlskit.pop3;
   exports dev.tlskit.ftp;
+  // The one STARTTLS path, for `tlskit connect --starttls` and the probe's preamble.
+  exports dev.tlskit.internal.starttls to dev.tlskit.cli, dev.tlskit.probe;
 }

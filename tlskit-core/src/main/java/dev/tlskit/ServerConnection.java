@@ -85,14 +85,11 @@ public final class ServerConnection implements Closeable {
   public SecurityInfo upgradeToTls(String readyReply) throws IOException {
     if (isTls()) throw new IllegalStateException("connection from " + remote + " is already TLS");
     out.flush();
-    int pending = in.buffered() + raw.getInputStream().available();
-    if (pending > 0) {
-      String preview = in.previewBuffered(80);
-      server.refuse(this, ServerMetrics.HandshakeFailure.INJECTION_DETECTED, pending + " byte(s) pipelined");
+    var ahead = dev.tlskit.internal.io.PlaintextAhead.of(in, raw); // the client's check too
+    if (ahead != null) {
+      server.refuse(this, ServerMetrics.HandshakeFailure.INJECTION_DETECTED, ahead.bytes() + " byte(s) pipelined");
       close();
-      throw new TlsSecurityException(TlsSecurityException.Reason.INJECTION_DETECTED,
-          pending + " plaintext byte(s) from " + remote + " followed the upgrade command and were refused"
-              + (preview.isEmpty() ? "" : ": \"" + preview + "\""));
+      throw ahead.refusal(remote, "followed the upgrade command");
     }
     out.write((readyReply + "\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();

@@ -1,6 +1,7 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.io.LineInput;
+import dev.tlskit.internal.io.PlaintextAhead;
 import dev.tlskit.internal.net.TransportSocket;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -186,15 +187,7 @@ public final class TlsConnection implements Closeable {
    */
   public SecurityInfo upgradeToTls() throws IOException {
     if (isTls()) throw new IllegalStateException("connection to " + peerName + " is already TLS");
-    out.flush();
-    int pending = in.buffered() + socket.getInputStream().available();
-    if (pending > 0) {
-      String preview = in.previewBuffered(80);
-      closeQuietly();
-      throw new TlsSecurityException(TlsSecurityException.Reason.INJECTION_DETECTED,
-          pending + " plaintext byte(s) from " + peerName + " arrived before the TLS handshake and were refused"
-              + (preview.isEmpty() ? "" : ": \"" + preview + "\""));
-    }
+    refusePlaintextAhead();
     SSLSocket ssl;
     try {
       ssl = upgrader.handshake(socket, peerName);
@@ -205,6 +198,32 @@ public final class TlsConnection implements Closeable {
     attach(ssl);
     securityInfo = upgrader.describe(ssl, peerName);
     return securityInfo;
+  }
+
+  /**
+   * Hands the plaintext socket over to a caller that runs the TLS handshake itself, after the same refusal of early
+   * plaintext as {@link #upgradeToTls()}. Only for a scanner that writes its own ClientHello right after the upgrade
+   * reply ({@code tlskit probe --starttls}); everyone else calls {@link #upgradeToTls()}. This connection is spent
+   * afterwards: the caller owns the socket, and nothing was read past the upgrade reply.
+   *
+   * @throws IllegalStateException if the connection is already TLS
+   * @throws TlsSecurityException with reason {@link TlsSecurityException.Reason#INJECTION_DETECTED} if plaintext was
+   *     waiting (the socket is then closed)
+   */
+  public Socket handOverForOwnHandshake() throws IOException {
+    if (isTls()) throw new IllegalStateException("connection to " + peerName + " is already TLS");
+    refusePlaintextAhead();
+    return socket;
+  }
+
+  /** Flushes, then refuses (closing the connection) when plaintext is waiting ahead of the handshake. */
+  private void refusePlaintextAhead() throws IOException {
+    out.flush();
+    PlaintextAhead ahead = PlaintextAhead.of(in, socket);
+    if (ahead != null) {
+      closeQuietly();
+      throw ahead.refusal(peerName, "arrived before the TLS handshake");
+    }
   }
 
   /**

@@ -102,11 +102,11 @@ final class ConnectCommand implements Callable<Integer> {
       } else {
         conn = client.connectPlain(hp.host(), hp.port(), peerName);
         // The capabilities are not asked again over TLS here: the relay hands the session to the user, who does.
-        proto.negotiate(PreambleLines.over(conn).transcript(line -> {
+        proto.startTls(PreambleLines.over(conn).transcript(line -> {
           transcript.add(line);
           if (!global.json) out.println(line);
         }));
-        info = conn.upgradeToTls();
+        info = conn.securityInfo();
       }
       if (info.clientCertificateRequested() && "TLSv1.3".equals(info.protocol())) {
         // A TLS 1.3 server judges our client certificate (or its absence) after our handshake is over: wait briefly

@@ -357,12 +357,14 @@ class ConnectCommandTest {
           while (true) {
             String line = readLine(in);
             if (line == null) return;
-            if (line.equals(upgrade)) {
-              out.write((upgradeReply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (sameCommand(upgrade, line)) {
+              out.write((retag(upgrade, line, upgradeReply) + "\r\n").getBytes(StandardCharsets.US_ASCII));
               if (!Character.isDigit(upgradeReply.charAt(0)) || upgradeReply.startsWith("2")) break;
               continue;
             }
-            out.write((replies.getOrDefault(line, "500 unknown") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            String reply = replies.entrySet().stream().filter(e -> sameCommand(e.getKey(), line))
+                .map(e -> retag(e.getKey(), line, e.getValue())).findFirst().orElse("500 unknown");
+            out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
           }
           SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, null, s.getPort(), true);
           tls.setUseClientMode(false);
@@ -376,6 +378,19 @@ class ConnectCommandTest {
 
     int port() {
       return server.getLocalPort();
+    }
+
+    /** True when {@code line} is the scripted command, a scripted IMAP tag ("a001 ") standing for any tag. */
+    private static boolean sameCommand(String scripted, String line) {
+      if (scripted.equals(line)) return true;
+      int sp = line.indexOf(' ');
+      return scripted.matches("a\\d{3} .*") && sp > 0 && line.substring(sp + 1).equals(scripted.substring(5));
+    }
+
+    /** Returns the scripted reply with the scripted IMAP tag replaced by the one the client sent. */
+    private static String retag(String scripted, String line, String reply) {
+      return scripted.matches("a\\d{3} .*") ? reply.replace(scripted.substring(0, 4), line.substring(0,
+          line.indexOf(' '))) : reply;
     }
 
     private static String readLine(InputStream in) throws java.io.IOException {

@@ -1,5 +1,6 @@
 package dev.tlskit.probe;
 
+import dev.tlskit.internal.io.PeerText;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -206,7 +207,7 @@ final class FlightReader {
     for (byte x : b) {
       if (x < 0x20 && x != '\r' && x != '\n' || x > 0x7E) return "";
     }
-    return " (text: \"" + new String(b, StandardCharsets.US_ASCII).strip() + "...\")";
+    return " (text: " + PeerText.quote(b, 0, b.length) + "...)";
   }
 
   private static byte[] sha256(String s) {

@@ -26,13 +26,12 @@ final class HelloSender {
    * @throws IOException when the target cannot be reached or answers with something that is not TLS
    */
   ServerFlight send(ClientHello hello, boolean wholeFlight) throws IOException {
-    Socket s = target.dial();
+    Starttls.Lines preamble = target.starttls() == null ? null : Starttls.Lines.dial(target);
+    Socket s = preamble == null ? target.dial() : preamble.socket();
     ScheduledFuture<?> watchdog = Threads.watchdog().schedule(() -> close(s), target.timeout().toMillis() * 2,
         TimeUnit.MILLISECONDS);
     try {
-      if (target.starttls() != null) {
-        target.starttls().negotiate(new Starttls.Lines(s.getInputStream(), s.getOutputStream()));
-      }
+      if (preamble != null) target.starttls().negotiate(preamble);
       OutputStream out = s.getOutputStream();
       out.write(hello.encode());
       out.flush();

@@ -61,14 +61,13 @@ final class JdkHandshake {
    * @throws TemporaryRefusal when a STARTTLS server is busy or drops the connection before TLS
    */
   Session handshake(List<String> alpn, boolean awaitTickets, List<String> protocols) throws IOException {
-    Socket plain = target.dial();
+    Starttls.Lines preamble = target.starttls() == null ? null : Starttls.Lines.dial(target);
+    Socket plain = preamble == null ? target.dial() : preamble.socket();
     var watchdog = dev.tlskit.internal.concurrent.Threads.watchdog().schedule(() -> closeQuietly(plain),
         target.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
     try {
       List<String> before = List.of();
-      if (target.starttls() != null) {
-        before = target.starttls().negotiate(new Starttls.Lines(plain.getInputStream(), plain.getOutputStream()));
-      }
+      if (preamble != null) before = target.starttls().negotiate(preamble);
       SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, target.peerName(), target.port(),
           true);
       SSLParameters p = ssl.getSSLParameters();
@@ -100,7 +99,7 @@ final class JdkHandshake {
       SSLSession s = ssl.getSession();
       List<String> after = List.of();
       if (target.starttls() != null) {
-        after = target.starttls().capabilities(new Starttls.Lines(ssl.getInputStream(), ssl.getOutputStream()));
+        after = target.starttls().capabilities(Starttls.Lines.overTls(ssl));
       } else if (awaitTickets) {
         drainTickets(ssl);
       }

@@ -137,8 +137,8 @@ public final class Prober {
   private boolean starttlsOffered() throws IOException {
     progress.accept("STARTTLS preamble");
     List<String> before = attempt(() -> {
-      try (var s = target.dial()) {
-        return target.starttls().greet(new Starttls.Lines(s.getInputStream(), s.getOutputStream()));
+      try (var lines = Starttls.Lines.dial(target)) {
+        return target.starttls().greet(lines);
       }
     });
     boolean offered = target.starttls().offered(before);

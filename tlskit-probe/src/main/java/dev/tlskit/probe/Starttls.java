@@ -1,20 +1,26 @@
 package dev.tlskit.probe;
 
 import dev.tlskit.ProtocolException;
+import dev.tlskit.TlsClient;
+import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsKitException;
 import dev.tlskit.internal.starttls.PreambleLines;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The STARTTLS protocol a probe speaks, as the probe engine names it: each constant runs the shared preamble of
- * {@link StarttlsProtocol} (the one {@code tlskit connect --starttls} runs too) over the probe's raw socket, and turns
- * its typed refusals into {@link StarttlsException}, which the probe reports as STARTTLS_FAILED.
+ * The STARTTLS protocol a probe speaks, as the probe engine names it: each constant runs the one STARTTLS path of
+ * {@link StarttlsProtocol} (the one {@code tlskit connect --starttls} and the mail and FTP clients run too) over a
+ * plaintext {@link TlsConnection}, ending with the socket handed over for the probe's own ClientHello, and turns its
+ * typed refusals into {@link StarttlsException}, which the probe reports as STARTTLS_FAILED.
  */
 public enum Starttls {
   SMTP(StarttlsProtocol.SMTP),
@@ -61,12 +67,13 @@ public enum Starttls {
   }
 
   /**
-   * Greets, requires the upgrade to be offered and asks for it ({@link StarttlsProtocol#negotiate}); returns the
-   * capabilities offered before TLS once the server agreed and sent nothing after its reply.
+   * Greets, requires the upgrade to be offered and asks for it ({@link StarttlsProtocol#startOwnHandshake}); returns
+   * the capabilities offered before TLS once the server agreed and sent nothing after its reply. The caller then
+   * writes its ClientHello on {@link Lines#socket()}.
    */
   List<String> negotiate(Lines io) throws IOException {
     try {
-      return protocol.negotiate(io.lines);
+      return protocol.startOwnHandshake(io.lines);
     } catch (TlsKitException | EOFException | SocketException e) {
       throw failure(e);
     }
@@ -105,12 +112,43 @@ public enum Starttls {
     }
   }
 
-  /** The preamble's bounded line I/O over a probe socket's streams, read one byte at a time. */
-  static final class Lines {
+  /** The preamble's bounded line I/O over one probe connection. */
+  static final class Lines implements Closeable {
+    /** One dialler per timeout: a TlsClient builds a TLS context, which a probe's many connections can share. */
+    private static final Map<Duration, TlsClient> DIALLERS = new ConcurrentHashMap<>();
+
+    private final Socket socket;
     private final PreambleLines lines;
 
-    Lines(InputStream in, OutputStream out) {
-      this.lines = PreambleLines.unbuffered(in, out);
+    private Lines(Socket socket, PreambleLines lines) {
+      this.socket = socket;
+      this.lines = lines;
+    }
+
+    /**
+     * Dials {@code target} in plaintext, with its timeout on connecting and on each read; the TLS context of the
+     * connection is never used (the probe runs its own handshakes on the socket handed over).
+     */
+    static Lines dial(Target target) throws IOException {
+      TlsClient dialler = DIALLERS.computeIfAbsent(target.timeout(),
+          t -> TlsClient.builder().connectTimeout(t).readTimeout(t).build());
+      TlsConnection c = dialler.connectPlain(target.host(), target.port(), target.peerName());
+      return new Lines(c.socket(), PreambleLines.over(c));
+    }
+
+    /** Returns lines over a socket on which the probe's own handshake has completed. */
+    static Lines overTls(Socket tls) throws IOException {
+      return new Lines(tls, PreambleLines.overTls(tls));
+    }
+
+    /** Returns the socket underneath: plaintext until the upgrade was agreed, then the probe's to write on. */
+    Socket socket() {
+      return socket;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 }

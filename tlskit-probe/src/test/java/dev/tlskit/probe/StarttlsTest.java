@@ -11,14 +11,17 @@ import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.testpeer.ScriptedPeer;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The probe's view of the shared STARTTLS preamble: each refusal becomes a {@link Starttls.StarttlsException}. */
 class StarttlsTest {
+  private static Target target(ScriptedPeer peer, Starttls protocol) {
+    return new Target("127.0.0.1", peer.port(), "localhost", protocol, Duration.ofSeconds(10));
+  }
+
   private static Starttls.StarttlsException upgradeFails(Starttls protocol, ScriptedPeer peer) throws Exception {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
-      s.setSoTimeout(10_000);
-      Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+    try (Starttls.Lines lines = Starttls.Lines.dial(target(peer, protocol))) {
       return catchThrowableOfType(Starttls.StarttlsException.class, () -> protocol.negotiate(lines));
     }
   }
@@ -57,18 +60,14 @@ class StarttlsTest {
   @Test
   void malformedGreetingIsAStarttlsFailure() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain("S: hello, I am not SMTP");
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
-      s.setSoTimeout(10_000);
-      Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+        Starttls.Lines lines = Starttls.Lines.dial(target(peer, Starttls.SMTP))) {
       assertThatThrownBy(() -> Starttls.SMTP.greet(lines)).isInstanceOf(Starttls.StarttlsException.class)
           .hasCauseInstanceOf(ProtocolException.class).hasMessageContaining("hello, I am not SMTP");
     }
   }
 
   private static TemporaryRefusal busy(Starttls protocol, ScriptedPeer peer) throws Exception {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), peer.port())) {
-      s.setSoTimeout(10_000);
-      Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+    try (Starttls.Lines lines = Starttls.Lines.dial(target(peer, protocol))) {
       return catchThrowableOfType(TemporaryRefusal.class, () -> protocol.negotiate(lines));
     }
   }
@@ -105,9 +104,9 @@ class StarttlsTest {
           // the test decides
         }
       });
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
-        s.setSoTimeout(10_000);
-        Starttls.Lines lines = new Starttls.Lines(s.getInputStream(), s.getOutputStream());
+      Target target = new Target("127.0.0.1", server.getLocalPort(), "localhost", Starttls.SMTP,
+          Duration.ofSeconds(10));
+      try (Starttls.Lines lines = Starttls.Lines.dial(target)) {
         TemporaryRefusal e = catchThrowableOfType(TemporaryRefusal.class, () -> Starttls.SMTP.negotiate(lines));
         assertThat(e.cause()).isEqualTo(ProbeReport.Incomplete.Cause.NETWORK);
         assertThat(e).hasMessageContaining("dropped the connection before TLS");

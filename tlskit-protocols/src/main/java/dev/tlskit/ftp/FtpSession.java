@@ -17,6 +17,10 @@ import dev.tlskit.internal.ftp.ReplyReader;
 import dev.tlskit.internal.ftp.Resumption;
 import dev.tlskit.internal.ftp.SocketData;
 import dev.tlskit.internal.ftp.TlsContexts;
+import dev.tlskit.internal.io.PeerText;
+import dev.tlskit.internal.starttls.Guards;
+import dev.tlskit.internal.starttls.Starttls;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -124,25 +128,11 @@ public final class FtpSession implements Closeable {
     greeting = replies.read();
     if (greeting.code() == 120) greeting = replies.read(); // "ready in nnn minutes", then 220
     if (greeting.code() != 220) throw refusal("connect", greeting);
-    if (mode == TlsMode.STARTTLS || mode == TlsMode.OPPORTUNISTIC) {
-      FtpReply r;
-      try {
-        r = command("AUTH", "TLS");
-      } catch (ProtocolException e) { // a malformed answer (a TLS alert, say) is a refusal, as in the mail clients
-        throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED,
-            host + " answered AUTH TLS with a malformed reply: " + e.getMessage(), null, e);
-      }
-      if (r.code() == 234) {
-        conn.upgradeToTls();
-      } else if (mode == TlsMode.OPPORTUNISTIC) {
-        LOG.log(System.Logger.Level.WARNING, "{0} refused AUTH TLS ({1}); continuing in plaintext", host, r);
-      } else if (r.code() == 500 || r.code() == 502 || r.code() == 504) {
-        throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_NOT_OFFERED,
-            host + " does not support AUTH TLS, which is required: " + printable(r));
-      } else {
-        throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED,
-            host + " refused AUTH TLS, which is required: " + printable(r));
-      }
+    if (mode == TlsMode.STARTTLS || mode == TlsMode.OPPORTUNISTIC) { // the one STARTTLS path, as the mail clients
+      Starttls.upgrade(conn, StarttlsProtocol.FTP, mode, () -> {
+        FtpReply r = command("AUTH", "TLS");
+        return new Starttls.Answer(String.valueOf(r.code()), r.toString());
+      });
     }
     if (conn.isTls()) {
       SSLSocket control = (SSLSocket) conn.socket();
@@ -200,14 +190,8 @@ public final class FtpSession implements Closeable {
    */
   public void login(String user, char[] password) throws IOException {
     checkArgument(user);
-    String pass = new String(password);
-    if (pass.indexOf('\r') >= 0 || pass.indexOf('\n') >= 0 || pass.indexOf(0) >= 0) {
-      throw new IllegalArgumentException("password contains CR, LF or NUL"); // never echo the password itself
-    }
-    if (!conn.isTls() && !(mode == TlsMode.NONE && conn.isLoopback())) {
-      throw new TlsSecurityException(TlsSecurityException.Reason.PLAINTEXT_CREDENTIALS_REFUSED,
-          "refusing to send the password of " + user + " to " + host + " over an unencrypted connection");
-    }
+    String pass = Guards.checkSecret("password", new String(password));
+    Guards.requireCredentialsAllowed(conn, mode, "USER/PASS");
     FtpReply r = command("USER", user);
     if (r.code() == 331) r = command("PASS", pass);
     if (r.code() != 230 && r.code() != 202) throw refusal("login as " + user, r);
@@ -885,13 +869,7 @@ public final class FtpSession implements Closeable {
 
   /** Refuses CR, LF and NUL in arguments: they would end the command early and smuggle in another one. */
   static void checkArgument(String arg) {
-    for (int i = 0; i < arg.length(); i++) {
-      char c = arg.charAt(i);
-      if (c == '\r' || c == '\n' || c == 0) {
-        throw new IllegalArgumentException("FTP command argument contains CR, LF or NUL: \""
-            + ReplyReader.printable(arg) + "\"");
-      }
-    }
+    Guards.checkArgument("FTP command argument", arg);
   }
 
   private static String quotedPath(FtpReply r) {
@@ -929,7 +907,7 @@ public final class FtpSession implements Closeable {
   }
 
   private static String printable(FtpReply r) {
-    return ReplyReader.printable(r.toString());
+    return PeerText.quote(r.toString());
   }
 
   private static void closeQuietly(Closeable c) {

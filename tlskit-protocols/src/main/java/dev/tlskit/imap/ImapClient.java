@@ -7,16 +7,18 @@ import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.mail.EncodedWords;
-import dev.tlskit.internal.mail.MailSecurity;
+import dev.tlskit.internal.starttls.Guards;
+import dev.tlskit.internal.starttls.ImapTags;
+import dev.tlskit.internal.starttls.Starttls;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.Sasl;
-import dev.tlskit.internal.mail.ServerText;
+import dev.tlskit.internal.io.PeerText;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,8 +49,6 @@ public final class ImapClient implements Closeable {
   public static final int IMAP_PORT = 143;
 
   private static final System.Logger LOG = System.getLogger(ImapClient.class.getName());
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final char[] TAG_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
   private static final Pattern SEQUENCE_SET = Pattern.compile("[0-9*:,]+");
   private static final Pattern FLAG = Pattern.compile("\\\\?[A-Za-z0-9$_.\\-]+");
 
@@ -92,13 +92,13 @@ public final class ImapClient implements Closeable {
   public static ImapClient connect(
       TlsClient client, String host, int port, String peerName, TlsMode mode, ImapLimits limits) throws IOException {
     TlsMode resolved = mode.resolve(port, IMAPS_PORT);
-    TlsConnection conn = MailSecurity.open(client, host, port, peerName, resolved);
+    TlsConnection conn = Starttls.open(client, host, port, peerName, resolved);
     ImapClient imap = new ImapClient(conn, resolved, limits);
     try {
       imap.start();
       return imap;
     } catch (IOException | RuntimeException e) {
-      MailSecurity.closeQuietly(conn);
+      Starttls.closeQuietly(conn);
       throw e;
     }
   }
@@ -106,27 +106,27 @@ public final class ImapClient implements Closeable {
   private void start() throws IOException {
     greeting = parser.read();
     if (greeting.tagged() || greeting.continuation()) {
-      throw new ProtocolException("IMAP greeting expected, got " + ServerText.quote(greeting.toString()));
+      throw new ProtocolException("IMAP greeting expected, got " + PeerText.quote(greeting.toString()));
     }
     observe(greeting);
     switch (greeting.type()) {
       case "OK" -> authenticated = false;
       case "PREAUTH" -> authenticated = true;
       case "BYE" -> throw new ProtocolException("server refused the connection: "
-          + ServerText.quote(greeting.toString()), "BYE", greeting.text(), null);
-      default -> throw new ProtocolException("IMAP greeting expected, got " + ServerText.quote(greeting.toString()));
+          + PeerText.quote(greeting.toString()), "BYE", greeting.text(), null);
+      default -> throw new ProtocolException("IMAP greeting expected, got " + PeerText.quote(greeting.toString()));
     }
     if (authenticated && !conn.isTls() && mode == TlsMode.STARTTLS) {
       throw new TlsSecurityException(TlsSecurityException.Reason.PREAUTH_REFUSED,
           conn.peerName() + " sent PREAUTH over plaintext, skipping the STARTTLS that TLS mode STARTTLS requires;"
-              + " server said: " + ServerText.quote(greeting.toString()));
+              + " server said: " + PeerText.quote(greeting.toString()));
     }
     if (!authenticated && !conn.isTls() && mode != TlsMode.NONE) {
       if (capabilities == null) capability();
-      if (MailSecurity.upgradeWanted(conn, mode, capabilities.contains("STARTTLS"), "STARTTLS")) {
-        MailSecurity.upgrade(conn, "STARTTLS", () -> {
+      if (Starttls.upgradeWanted(conn, StarttlsProtocol.IMAP, mode, capabilities.contains("STARTTLS"))) {
+        Starttls.upgrade(conn, StarttlsProtocol.IMAP, mode, () -> {
           ImapResponse done = exchange("STARTTLS").tagged();
-          return new MailSecurity.Answer(done.type().equals("OK"), done.toString());
+          return new Starttls.Answer(done.type(), done.toString());
         });
         capabilities = null; // learned in plaintext, or sent with the STARTTLS answer: possibly the attacker's
       }
@@ -177,7 +177,7 @@ public final class ImapClient implements Closeable {
    * @throws TlsSecurityException when the link is not encrypted (see the class docs)
    */
   public void login(String user, char[] password) throws IOException {
-    MailSecurity.requireCredentialsAllowed(conn, mode, "LOGIN");
+    Guards.requireCredentialsAllowed(conn, mode, "LOGIN");
     if (capabilities().contains("LOGINDISABLED")) {
       if (!capabilities().contains("AUTH=PLAIN")) {
         throw new ProtocolException("server disables LOGIN and does not offer AUTHENTICATE PLAIN");
@@ -190,14 +190,14 @@ public final class ImapClient implements Closeable {
 
   /** Logs in with AUTHENTICATE PLAIN (RFC 4616). */
   public void authenticatePlain(String user, char[] password) throws IOException {
-    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTHENTICATE");
-    MailSecurity.checkArgument("user", user);
+    Guards.requireCredentialsAllowed(conn, mode, "AUTHENTICATE");
+    Guards.checkArgument("user", user);
     authenticate("PLAIN", Sasl.plain(user, password));
   }
 
   /** Logs in with AUTHENTICATE XOAUTH2 and an OAuth 2.0 bearer token. */
   public void authenticateXoauth2(String user, char[] token) throws IOException {
-    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTHENTICATE");
+    Guards.requireCredentialsAllowed(conn, mode, "AUTHENTICATE");
     authenticate("XOAUTH2", Sasl.xoauth2(user, token));
   }
 
@@ -290,7 +290,7 @@ public final class ImapClient implements Closeable {
   /** Returns the UIDs of messages in the selected mailbox matching IMAP search {@code criteria} ("ALL", "UNSEEN"). */
   public List<Long> uidSearch(String criteria) throws IOException {
     List<Long> uids = new ArrayList<>();
-    for (ImapResponse r : cmd("UID SEARCH %s", MailSecurity.checkArgument("criteria", criteria)).untagged()) {
+    for (ImapResponse r : cmd("UID SEARCH %s", Guards.checkArgument("criteria", criteria)).untagged()) {
       if (!r.type().equals("SEARCH")) continue;
       for (ImapValue v : r.values()) if (v instanceof ImapValue.Num n) uids.add(n.value());
     }
@@ -468,7 +468,7 @@ public final class ImapClient implements Closeable {
    */
   private static final Continuation NONE_PENDING = r -> {
     throw new ProtocolException("continuation request when no literal or authentication exchange is pending: "
-        + ServerText.quote(r.toString()));
+        + PeerText.quote(r.toString()));
   };
 
   /** Runs one command and throws a {@link ProtocolException} unless it completes with OK. */
@@ -534,7 +534,7 @@ public final class ImapClient implements Closeable {
       return parser.read();
     } catch (EOFException e) {
       if (bye == null) throw e;
-      throw new ProtocolException("server closed the connection: " + ServerText.quote(bye.toString()), "BYE",
+      throw new ProtocolException("server closed the connection: " + PeerText.quote(bye.toString()), "BYE",
           bye.text(), e);
     }
   }
@@ -542,7 +542,7 @@ public final class ImapClient implements Closeable {
   private ImapResponse checkTag(String tag, ImapResponse r) throws ProtocolException {
     if (!r.tag().equals(tag)) {
       throw new ProtocolException("IMAP response for a tag never sent (expected " + tag + "): "
-          + ServerText.quote(r.toString()));
+          + PeerText.quote(r.toString()));
     }
     return r;
   }
@@ -552,7 +552,7 @@ public final class ImapClient implements Closeable {
     if (!r.tagged() && r.type().equals("BYE")) bye = r;
     if (r.codeName().equals("ALERT")) {
       alerts.add(r.text());
-      LOG.log(System.Logger.Level.WARNING, "IMAP server " + conn.peerName() + " says: " + ServerText.quote(r.text()));
+      LOG.log(System.Logger.Level.WARNING, "IMAP server " + conn.peerName() + " says: " + PeerText.quote(r.text()));
     }
     if (r.codeName().equals("CAPABILITY")) {
       capabilities = capabilitySet(List.of(r.code().split(" ")).subList(1, r.code().split(" ").length));
@@ -568,7 +568,7 @@ public final class ImapClient implements Closeable {
   }
 
   private void writeLine(String line) throws IOException {
-    MailSecurity.checkSecret("command", line);
+    Guards.checkSecret("command", line);
     OutputStream out = conn.output();
     out.write(line.getBytes(StandardCharsets.UTF_8));
     out.write('\r');
@@ -577,13 +577,11 @@ public final class ImapClient implements Closeable {
   }
 
   private String newTag() {
-    char[] t = new char[8];
-    for (int i = 0; i < t.length; i++) t[i] = TAG_CHARS[RANDOM.nextInt(TAG_CHARS.length)];
-    return new String(t);
+    return ImapTags.next();
   }
 
   private ProtocolException failure(String verb, ImapResponse r) {
-    return new ProtocolException(verb + " failed: server said " + ServerText.quote(r.toString()), r.type(),
+    return new ProtocolException(verb + " failed: server said " + PeerText.quote(r.toString()), r.type(),
         r.text(), null);
   }
 
@@ -594,12 +592,12 @@ public final class ImapClient implements Closeable {
 
   /** Encodes a string argument: quoted when printable ASCII, else a literal of its UTF-8 bytes. */
   private static Object string(String name, String value) {
-    return encodeString(MailSecurity.checkArgument(name, value));
+    return encodeString(Guards.checkArgument(name, value));
   }
 
   /** Encodes a secret like {@link #string}, without repeating it in errors. */
   private static Object secret(String name, char[] value) {
-    return encodeString(MailSecurity.checkSecret(name, new String(value)));
+    return encodeString(Guards.checkSecret(name, new String(value)));
   }
 
   private static Object encodeString(String v) {
@@ -610,19 +608,19 @@ public final class ImapClient implements Closeable {
   }
 
   private static Object mailbox(String name, String value) {
-    return string(name, MailboxNames.encode(MailSecurity.checkArgument(name, value)));
+    return string(name, MailboxNames.encode(Guards.checkArgument(name, value)));
   }
 
   private static String uidSet(String name, String value) {
     if (!SEQUENCE_SET.matcher(value).matches()) {
-      throw new IllegalArgumentException(name + " must be a UID set like 1:* or 4,7: " + ServerText.quote(value));
+      throw new IllegalArgumentException(name + " must be a UID set like 1:* or 4,7: " + PeerText.quote(value));
     }
     return value;
   }
 
   private static String flags(List<String> flags) {
     for (String f : flags) {
-      if (!FLAG.matcher(f).matches()) throw new IllegalArgumentException("bad flag: " + ServerText.quote(f));
+      if (!FLAG.matcher(f).matches()) throw new IllegalArgumentException("bad flag: " + PeerText.quote(f));
     }
     return String.join(" ", flags);
   }

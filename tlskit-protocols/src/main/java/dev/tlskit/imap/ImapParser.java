@@ -1,7 +1,7 @@
 package dev.tlskit.imap;
 
 import dev.tlskit.ProtocolException;
-import dev.tlskit.internal.mail.ServerText;
+import dev.tlskit.internal.io.PeerText;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -225,6 +225,6 @@ final class ImapParser {
   }
 
   private ProtocolException malformed(String why) {
-    return new ProtocolException("malformed IMAP response (" + why + "): " + ServerText.quote(line));
+    return new ProtocolException("malformed IMAP response (" + why + "): " + PeerText.quote(line));
   }
 }

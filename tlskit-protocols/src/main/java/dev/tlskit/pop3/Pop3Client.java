@@ -7,9 +7,11 @@ import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.mail.EncodedWords;
-import dev.tlskit.internal.mail.MailSecurity;
+import dev.tlskit.internal.starttls.Guards;
+import dev.tlskit.internal.starttls.Starttls;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.Sasl;
-import dev.tlskit.internal.mail.ServerText;
+import dev.tlskit.internal.io.PeerText;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -74,22 +76,22 @@ public final class Pop3Client implements Closeable {
   public static Pop3Client connect(TlsClient client, String host, int port, String peerName, TlsMode mode)
       throws IOException {
     TlsMode resolved = mode.resolve(port, POP3S_PORT);
-    TlsConnection conn = MailSecurity.open(client, host, port, peerName, resolved);
+    TlsConnection conn = Starttls.open(client, host, port, peerName, resolved);
     Pop3Client pop = new Pop3Client(conn, resolved);
     try {
       pop.greeting = pop.readReply();
       if (!pop.greeting.ok()) throw refusal("greeting", pop.greeting);
       pop.capa();
-      if (MailSecurity.upgradeWanted(conn, resolved, pop.capabilities.contains("STLS"), "STLS")) {
-        MailSecurity.upgrade(conn, "STLS", () -> {
+      if (Starttls.upgradeWanted(conn, StarttlsProtocol.POP3, resolved, pop.capabilities.contains("STLS"))) {
+        Starttls.upgrade(conn, StarttlsProtocol.POP3, resolved, () -> {
           Pop3Reply r = pop.cmd(false, "STLS");
-          return new MailSecurity.Answer(r.ok(), r.toString());
+          return new Starttls.Answer(r.ok() ? "+OK" : "-ERR", r.toString());
         });
         pop.capa(); // forget what plaintext said
       }
       return pop;
     } catch (IOException | RuntimeException e) {
-      MailSecurity.closeQuietly(conn);
+      Starttls.closeQuietly(conn);
       throw e;
     }
   }
@@ -130,7 +132,7 @@ public final class Pop3Client implements Closeable {
    * @throws ProtocolException before any credential is sent, when CAPA lists neither
    */
   public void login(String user, char[] password) throws IOException {
-    MailSecurity.requireCredentialsAllowed(conn, mode, "USER/PASS");
+    Guards.requireCredentialsAllowed(conn, mode, "USER/PASS");
     if (offersSaslPlain()) {
       authPlain(user, password);
       return;
@@ -138,8 +140,8 @@ public final class Pop3Client implements Closeable {
     if (capaAnswered && !capabilities.contains("USER")) {
       throw notOffered("neither USER nor SASL PLAIN");
     }
-    cmd(true, "USER %s", MailSecurity.checkArgument("user", user));
-    cmd(true, "PASS %s", MailSecurity.checkSecret("password", new String(password)));
+    cmd(true, "USER %s", Guards.checkArgument("user", user));
+    cmd(true, "PASS %s", Guards.checkSecret("password", new String(password)));
   }
 
   /**
@@ -148,8 +150,8 @@ public final class Pop3Client implements Closeable {
    * @throws ProtocolException before any credential is sent, when the server answers CAPA without {@code SASL PLAIN}
    */
   public void authPlain(String user, char[] password) throws IOException {
-    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTH");
-    MailSecurity.checkArgument("user", user);
+    Guards.requireCredentialsAllowed(conn, mode, "AUTH");
+    Guards.checkArgument("user", user);
     if (capaAnswered && !offersSaslPlain()) {
       throw notOffered("no SASL PLAIN");
     }
@@ -158,7 +160,7 @@ public final class Pop3Client implements Closeable {
 
   private ProtocolException notOffered(String what) {
     return new ProtocolException("no credential was sent: " + conn.peerName() + " offers " + what
-        + (conn.isTls() ? " over TLS" : "") + "; its CAPA list: " + ServerText.quote(String.join(", ", capabilities)));
+        + (conn.isTls() ? " over TLS" : "") + "; its CAPA list: " + PeerText.quote(String.join(", ", capabilities)));
   }
 
   private boolean offersSaslPlain() {
@@ -184,13 +186,13 @@ public final class Pop3Client implements Closeable {
     }
     md5.update(m.group().getBytes(StandardCharsets.US_ASCII));
     md5.update(new String(password).getBytes(StandardCharsets.UTF_8));
-    cmd(true, "APOP %s %s", MailSecurity.checkArgument("user", user), HexFormat.of().formatHex(md5.digest()));
+    cmd(true, "APOP %s %s", Guards.checkArgument("user", user), HexFormat.of().formatHex(md5.digest()));
   }
 
   /** Returns the number of messages and their total size. */
   public Pop3Stat stat() throws IOException {
     String[] f = cmd(true, "STAT").text().split(" ");
-    if (f.length < 2) throw new ProtocolException("malformed STAT reply: " + ServerText.quote(String.join(" ", f)));
+    if (f.length < 2) throw new ProtocolException("malformed STAT reply: " + PeerText.quote(String.join(" ", f)));
     return new Pop3Stat(parseInt(f[0]), parseLong(f[1]));
   }
 
@@ -269,7 +271,7 @@ public final class Pop3Client implements Closeable {
    */
   private Pop3Reply cmd(boolean requireOk, String format, String... args) throws IOException {
     String line = String.format(Locale.ROOT, format, (Object[]) args);
-    MailSecurity.checkSecret("command", line);
+    Guards.checkSecret("command", line);
     OutputStream out = conn.output();
     out.write(line.getBytes(StandardCharsets.UTF_8));
     out.write('\r');
@@ -284,7 +286,7 @@ public final class Pop3Client implements Closeable {
     String line = conn.readLine(MAX_LINE);
     if (line.equals("+OK") || line.startsWith("+OK ")) return new Pop3Reply(true, line.substring(3).strip());
     if (line.equals("-ERR") || line.startsWith("-ERR ")) return new Pop3Reply(false, line.substring(4).strip());
-    throw new ProtocolException("malformed POP3 reply: " + ServerText.quote(line));
+    throw new ProtocolException("malformed POP3 reply: " + PeerText.quote(line));
   }
 
   private ByteArrayOutputStream readLines(long max) throws IOException {
@@ -314,7 +316,7 @@ public final class Pop3Client implements Closeable {
     for (String line : readLines(MAX_MESSAGE).toString(StandardCharsets.UTF_8).split("\r\n")) {
       if (line.isEmpty()) continue;
       String[] f = line.strip().split("\\s+");
-      if (f.length < min) throw new ProtocolException("malformed POP3 listing line: " + ServerText.quote(line));
+      if (f.length < min) throw new ProtocolException("malformed POP3 listing line: " + PeerText.quote(line));
       out.add(f);
     }
     return out;
@@ -337,12 +339,12 @@ public final class Pop3Client implements Closeable {
       if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) throw new NumberFormatException();
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
-      throw new ProtocolException("malformed number in POP3 reply: " + ServerText.quote(s));
+      throw new ProtocolException("malformed number in POP3 reply: " + PeerText.quote(s));
     }
   }
 
   private static ProtocolException refusal(String what, Pop3Reply r) {
-    return new ProtocolException(what + " refused by server: " + ServerText.quote(r.toString()), r.code(), r.text(),
+    return new ProtocolException(what + " refused by server: " + PeerText.quote(r.toString()), r.code(), r.text(),
         null);
   }
 }

@@ -1,6 +1,6 @@
 package dev.tlskit.smtp;
 
-import dev.tlskit.internal.mail.MailSecurity;
+import dev.tlskit.internal.starttls.Guards;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.ZonedDateTime;
@@ -25,10 +25,10 @@ public final class SimpleMail {
   private final ZonedDateTime date;
 
   private SimpleMail(Builder b) {
-    this.from = MailSecurity.checkArgument("from", Objects.requireNonNull(b.from, "from"));
+    this.from = Guards.checkArgument("from", Objects.requireNonNull(b.from, "from"));
     if (b.to.isEmpty()) throw new IllegalArgumentException("at least one recipient (to) is required");
     this.to = List.copyOf(b.to);
-    this.subject = MailSecurity.checkArgument("subject", b.subject);
+    this.subject = Guards.checkArgument("subject", b.subject);
     this.body = Objects.requireNonNull(b.body, "body");
     this.date = b.date == null ? ZonedDateTime.now() : b.date;
   }
@@ -89,7 +89,7 @@ public final class SimpleMail {
 
     /** Adds a recipient (at least one is required). */
     public Builder to(String address) {
-      to.add(MailSecurity.checkArgument("to", address));
+      to.add(Guards.checkArgument("to", address));
       return this;
     }
 

@@ -5,9 +5,11 @@ import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
-import dev.tlskit.internal.mail.MailSecurity;
+import dev.tlskit.internal.starttls.Guards;
+import dev.tlskit.internal.starttls.Starttls;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.Sasl;
-import dev.tlskit.internal.mail.ServerText;
+import dev.tlskit.internal.io.PeerText;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -65,9 +67,9 @@ public final class SmtpClient implements Closeable {
    */
   public static SmtpClient connect(
       TlsClient client, String host, int port, String peerName, TlsMode mode, String localName) throws IOException {
-    MailSecurity.checkArgument("localName", localName);
+    Guards.checkArgument("localName", localName);
     TlsMode resolved = mode.resolve(port, SUBMISSIONS_PORT);
-    TlsConnection conn = MailSecurity.open(client, host, port, peerName, resolved);
+    TlsConnection conn = Starttls.open(client, host, port, peerName, resolved);
     SmtpClient smtp = new SmtpClient(conn, resolved, localName);
     try {
       smtp.greeting = smtp.readReply();
@@ -76,16 +78,16 @@ public final class SmtpClient implements Closeable {
       smtp.startTlsIfRequired();
       return smtp;
     } catch (IOException | RuntimeException e) {
-      MailSecurity.closeQuietly(conn);
+      Starttls.closeQuietly(conn);
       throw e;
     }
   }
 
   private void startTlsIfRequired() throws IOException {
-    if (!MailSecurity.upgradeWanted(conn, mode, extensions.containsKey("STARTTLS"), "STARTTLS")) return;
-    MailSecurity.upgrade(conn, "STARTTLS", () -> {
+    if (!Starttls.upgradeWanted(conn, StarttlsProtocol.SMTP, mode, extensions.containsKey("STARTTLS"))) return;
+    Starttls.upgrade(conn, StarttlsProtocol.SMTP, mode, () -> {
       SmtpReply r = cmd(0, "STARTTLS");
-      return new MailSecurity.Answer(r.code() == 220, r.toString());
+      return new Starttls.Answer(String.valueOf(r.code()), r.toString());
     });
     extensions = Map.of(); // learned in plaintext: possibly the attacker's
     hello();
@@ -136,8 +138,8 @@ public final class SmtpClient implements Closeable {
    * @throws ProtocolException when the server offers neither mechanism or refuses the credentials
    */
   public void login(String user, char[] password) throws IOException {
-    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTH");
-    MailSecurity.checkArgument("user", user);
+    Guards.requireCredentialsAllowed(conn, mode, "AUTH");
+    Guards.checkArgument("user", user);
     List<String> mechs = authMechanisms();
     if (mechs.contains("PLAIN")) {
       cmd(235, "AUTH PLAIN %s", Sasl.plain(user, password));
@@ -152,12 +154,12 @@ public final class SmtpClient implements Closeable {
 
   /** Authenticates with an OAuth 2.0 bearer token (AUTH XOAUTH2). */
   public void loginXoauth2(String user, char[] token) throws IOException {
-    MailSecurity.requireCredentialsAllowed(conn, mode, "AUTH");
+    Guards.requireCredentialsAllowed(conn, mode, "AUTH");
     SmtpReply r = cmd(0, "AUTH XOAUTH2 %s", Sasl.xoauth2(user, token));
     if (r.code() == 334) { // an error report in base64 JSON; the exchange ends with an empty response
       String detail = Sasl.decodeChallenge(r.text());
       SmtpReply last = cmd(0, "");
-      throw new ProtocolException("AUTH XOAUTH2 refused: " + last + "; server detail " + ServerText.quote(detail),
+      throw new ProtocolException("AUTH XOAUTH2 refused: " + last + "; server detail " + PeerText.quote(detail),
           String.valueOf(last.code()), last.text(), null);
     }
     if (r.code() != 235) throw refusal("AUTH", r);
@@ -193,8 +195,8 @@ public final class SmtpClient implements Closeable {
   private SendResult transaction(String from, List<String> recipients, InputStream message, Long size,
       boolean eightBit) throws IOException {
     if (recipients.isEmpty()) throw new IllegalArgumentException("recipients must not be empty");
-    MailSecurity.checkArgument("from", from);
-    for (String rcpt : recipients) MailSecurity.checkArgument("recipient", rcpt);
+    Guards.checkArgument("from", from);
+    for (String rcpt : recipients) Guards.checkArgument("recipient", rcpt);
     StringBuilder params = new StringBuilder();
     if (size != null && supports("SIZE")) params.append(" SIZE=").append(size);
     if (eightBit && supports("8BITMIME")) params.append(" BODY=8BITMIME");
@@ -275,7 +277,7 @@ public final class SmtpClient implements Closeable {
 
   private void write(String format, Object... args) throws IOException {
     String line = String.format(Locale.ROOT, format, args);
-    MailSecurity.checkSecret("command", line);
+    Guards.checkSecret("command", line);
     OutputStream out = conn.output();
     out.write(line.getBytes(StandardCharsets.UTF_8));
     out.write('\r');
@@ -289,7 +291,7 @@ public final class SmtpClient implements Closeable {
   }
 
   private static ProtocolException refusal(String what, SmtpReply r) {
-    return new ProtocolException(what + " refused by server: " + ServerText.quote(r.toString()),
+    return new ProtocolException(what + " refused by server: " + PeerText.quote(r.toString()),
         String.valueOf(r.code()), r.text(), null);
   }
 
@@ -303,12 +305,12 @@ public final class SmtpClient implements Closeable {
       if (line.length() < 3 || line.charAt(0) < '2' || line.charAt(0) > '5' || line.charAt(1) < '0'
           || line.charAt(1) > '9' || line.charAt(2) < '0' || line.charAt(2) > '9'
           || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
-        throw new ProtocolException("malformed SMTP reply line: " + ServerText.quote(line));
+        throw new ProtocolException("malformed SMTP reply line: " + PeerText.quote(line));
       }
       int c = Integer.parseInt(line.substring(0, 3));
       if (code >= 0 && c != code) {
         throw new ProtocolException("SMTP reply changed code from " + code + " to " + c + " mid-reply: "
-            + ServerText.quote(line));
+            + PeerText.quote(line));
       }
       code = c;
       lines.add(line.length() > 4 ? line.substring(4) : "");

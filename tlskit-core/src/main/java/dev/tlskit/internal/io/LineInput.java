@@ -35,19 +35,9 @@ public final class LineInput extends InputStream {
     return limit - pos;
   }
 
-  /** Returns a printable preview of up to {@code max} buffered bytes, for error messages. */
-  public String previewBuffered(int max) {
-    int n = Math.min(max, buffered());
-    StringBuilder sb = new StringBuilder();
-    for (int i = pos; i < pos + n; i++) {
-      int b = buf[i] & 0xff;
-      if (b == '\r') sb.append("\\r");
-      else if (b == '\n') sb.append("\\n");
-      else if (b >= 0x20 && b < 0x7f) sb.append((char) b);
-      else sb.append(String.format("\\x%02x", b));
-    }
-    if (n < buffered()) sb.append("...");
-    return sb.toString();
+  /** Returns the buffered bytes nobody has read, quoted by {@link PeerText}, for error messages. */
+  public String previewBuffered() {
+    return PeerText.quote(buf, pos, buffered());
   }
 
   private boolean fill() throws IOException {

@@ -2,6 +2,7 @@ package dev.tlskit.internal.ftp;
 
 import dev.tlskit.ProtocolException;
 import dev.tlskit.ftp.FtpReply;
+import dev.tlskit.internal.io.PeerText;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -80,7 +81,7 @@ public final class DataAddresses {
   }
 
   private static ProtocolException malformed(String cmd, FtpReply reply) {
-    return new ProtocolException("malformed " + cmd + " reply: \"" + ReplyReader.printable(reply.toString()) + "\"",
+    return new ProtocolException("malformed " + cmd + " reply: " + PeerText.quote(reply.toString()),
         String.valueOf(reply.code()), reply.toString(), null);
   }
 }

@@ -2,6 +2,7 @@ package dev.tlskit.internal.ftp;
 
 import dev.tlskit.ProtocolException;
 import dev.tlskit.ftp.FtpEntry;
+import dev.tlskit.internal.io.PeerText;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,6 @@ public final class MlsxParser {
   }
 
   private static ProtocolException bad(String line) {
-    return new ProtocolException("malformed MLSx entry: \"" + ReplyReader.printable(line) + "\"");
+    return new ProtocolException("malformed MLSx entry: " + PeerText.quote(line));
   }
 }

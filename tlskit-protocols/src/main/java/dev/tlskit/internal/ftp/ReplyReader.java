@@ -2,6 +2,7 @@ package dev.tlskit.internal.ftp;
 
 import dev.tlskit.ProtocolException;
 import dev.tlskit.ftp.FtpReply;
+import dev.tlskit.internal.io.PeerText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class ReplyReader {
     String first = source.readLine(MAX_LINE);
     int code = code(first);
     if (code < 0 || (first.length() > 3 && first.charAt(3) != ' ' && first.charAt(3) != '-')) {
-      throw new ProtocolException("malformed FTP reply: \"" + printable(first) + "\"");
+      throw new ProtocolException("malformed FTP reply: " + PeerText.quote(first));
     }
     List<String> lines = new ArrayList<>();
     lines.add(first);
@@ -68,16 +69,5 @@ public final class ReplyReader {
     char c = line.charAt(2);
     if (a < '1' || a > '5' || b < '0' || b > '9' || c < '0' || c > '9') return -1;
     return (a - '0') * 100 + (b - '0') * 10 + (c - '0');
-  }
-
-  /** Returns {@code s} with control characters escaped and cut to 120 characters, for error messages. */
-  public static String printable(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length() && sb.length() < 120; i++) {
-      char ch = s.charAt(i);
-      if (ch < 0x20 || ch == 0x7f) sb.append(String.format("\\x%02x", (int) ch));
-      else sb.append(ch);
-    }
-    return s.length() > 120 ? sb + "..." : sb.toString();
   }
 }

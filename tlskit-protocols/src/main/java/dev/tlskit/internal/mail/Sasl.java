@@ -1,5 +1,6 @@
 package dev.tlskit.internal.mail;
 
+import dev.tlskit.internal.starttls.Guards;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ public final class Sasl {
   /** Returns base64 of {@code user=U^Aauth=Bearer TOKEN^A^A}, the XOAUTH2 initial response. */
   public static String xoauth2(String user, char[] token) {
     checkNoNul("user", user);
-    MailSecurity.checkArgument("user", user);
+    Guards.checkArgument("user", user);
     byte[] t = utf8(token);
     byte[] head = ("user=" + user + "\u0001auth=Bearer ").getBytes(StandardCharsets.UTF_8);
     byte[] msg = new byte[head.length + t.length + 2];

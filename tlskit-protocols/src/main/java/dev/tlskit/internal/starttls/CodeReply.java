@@ -42,6 +42,11 @@ record CodeReply(String code, List<String> lines) {
     return code.equals(expected);
   }
 
+  /** Returns this reply as an answer to an upgrade command: its code, and its lines as the server's text. */
+  Starttls.Answer answer() {
+    return new Starttls.Answer(code, String.join("\n", lines));
+  }
+
   /** Returns the last line, which carries the outcome. */
   String last() {
     return lines.get(lines.size() - 1);

@@ -1,6 +1,7 @@
 package dev.tlskit.internal.starttls;
 
 import dev.tlskit.ProtocolException;
+import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -8,20 +9,23 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Speaks the plaintext preamble of an explicit-TLS protocol up to the TLS switch: greeting, capability list, upgrade
- * command (STARTTLS, STLS, AUTH TLS). The one preamble behind {@code tlskit connect --starttls} and {@code tlskit
- * probe --starttls}.
+ * What differs between the explicit-TLS protocols: the upgrade command, the reply that agrees to it, the capability
+ * that offers it, the port. {@link Starttls} runs the one upgrade for all of them; the mail and FTP clients speak
+ * their own commands around it. For {@code tlskit connect --starttls} and {@code tlskit probe --starttls}, each
+ * constant also speaks the plaintext preamble up to the TLS switch over {@link PreambleLines}: greeting, capability
+ * list, upgrade command.
  *
- * <p>Rules: the upgrade is required ({@link #negotiate}: not listed -> {@link
- * TlsSecurityException.Reason#UPGRADE_NOT_OFFERED}, and the upgrade command is then never sent; refused -> {@link
- * TlsSecurityException.Reason#UPGRADE_REFUSED}; IMAP PREAUTH -> {@link TlsSecurityException.Reason#PREAUTH_REFUSED});
- * any byte after the upgrade reply is an injection ({@link TlsSecurityException.Reason#INJECTION_DETECTED}); lines
- * are bounded in length and number by {@link PreambleLines}; a malformed reply is a {@link ProtocolException}. Everything learnt before TLS is the attacker's to forge: a caller that needs the
- * capabilities asks again with {@link #capabilities} over TLS.
+ * <p>Rules (those of {@link Starttls}): the upgrade is required (not listed -> {@link
+ * TlsSecurityException.Reason#UPGRADE_NOT_OFFERED}, and the upgrade command is then never sent; refused or malformed
+ * -> {@link TlsSecurityException.Reason#UPGRADE_REFUSED}; IMAP PREAUTH -> {@link
+ * TlsSecurityException.Reason#PREAUTH_REFUSED}); any byte after the agreement is an injection ({@link
+ * TlsSecurityException.Reason#INJECTION_DETECTED}); lines are bounded in length and number by {@link PreambleLines};
+ * a malformed reply before the upgrade is a {@link ProtocolException}. Everything learnt before TLS is the attacker's
+ * to forge: a caller that needs the capabilities asks again with {@link #capabilities} over TLS.
  */
 public enum StarttlsProtocol {
   /** SMTP (RFC 3207): 220 greeting, EHLO, STARTTLS, 220. */
-  SMTP("STARTTLS", 25) {
+  SMTP("STARTTLS", "220", 25) {
     @Override
     public List<String> capabilities(PreambleLines io) throws IOException {
       io.send("EHLO tlskit.invalid");
@@ -29,15 +33,14 @@ public enum StarttlsProtocol {
     }
 
     @Override
-    void upgrade(PreambleLines io) throws IOException {
+    Starttls.Answer requestUpgrade(PreambleLines io) throws IOException {
       io.send("STARTTLS");
-      CodeReply reply = reply(io);
-      if (!reply.is("220")) throw refused(reply);
+      return reply(io).answer();
     }
   },
 
   /** IMAP (RFC 3501 section 6.2.1): "* OK" greeting, CAPABILITY, STARTTLS, tagged OK. */
-  IMAP("STARTTLS", 143) {
+  IMAP("STARTTLS", "OK", 143) {
     @Override
     void greeting(PreambleLines io) throws IOException {
       String greeting = io.line();
@@ -51,7 +54,7 @@ public enum StarttlsProtocol {
 
     @Override
     public List<String> capabilities(PreambleLines io) throws IOException {
-      String tag = io.nextTag();
+      String tag = ImapTags.next();
       io.send(tag + " CAPABILITY");
       List<String> capabilities = new ArrayList<>();
       for (String l = io.line(); !l.startsWith(tag + " "); l = io.line()) {
@@ -64,17 +67,19 @@ public enum StarttlsProtocol {
     }
 
     @Override
-    void upgrade(PreambleLines io) throws IOException {
-      String tag = io.nextTag();
+    Starttls.Answer requestUpgrade(PreambleLines io) throws IOException {
+      String tag = ImapTags.next();
       io.send(tag + " STARTTLS");
       String reply = io.line();
       while (reply.startsWith("* ")) reply = io.line(); // untagged data; the line budget bounds this
-      if (!reply.regionMatches(true, 0, tag + " OK", 0, tag.length() + 3)) throw refused(reply);
+      String[] words = reply.split(" ", 3);
+      if (!words[0].equals(tag) || words.length < 2) throw unexpected("STARTTLS reply", reply, null);
+      return new Starttls.Answer(words[1].toUpperCase(Locale.ROOT), reply);
     }
   },
 
   /** POP3 (RFC 2595 section 4): "+OK" greeting, CAPA, STLS, "+OK". */
-  POP3("STLS", 110) {
+  POP3("STLS", "+OK", 110) {
     @Override
     void greeting(PreambleLines io) throws IOException {
       String greeting = io.line();
@@ -93,15 +98,15 @@ public enum StarttlsProtocol {
     }
 
     @Override
-    void upgrade(PreambleLines io) throws IOException {
+    Starttls.Answer requestUpgrade(PreambleLines io) throws IOException {
       io.send("STLS");
       String reply = io.line();
-      if (!reply.startsWith("+OK")) throw refused(reply);
+      return new Starttls.Answer(reply.startsWith("+OK") ? "+OK" : "-ERR", reply);
     }
   },
 
   /** FTP (RFC 4217): 220 greeting, FEAT, AUTH TLS, 234. */
-  FTP("AUTH TLS", 21) {
+  FTP("AUTH TLS", "234", 21) {
     @Override
     public List<String> capabilities(PreambleLines io) throws IOException {
       io.send("FEAT");
@@ -120,18 +125,28 @@ public enum StarttlsProtocol {
     }
 
     @Override
-    void upgrade(PreambleLines io) throws IOException {
+    Starttls.Answer requestUpgrade(PreambleLines io) throws IOException {
       io.send("AUTH TLS");
-      CodeReply reply = reply(io);
-      if (!reply.is("234")) throw refused(reply);
+      return reply(io).answer();
+    }
+
+    /**
+     * Returns true for 500, 502 and 504 (command unknown, not implemented, parameter not implemented): with no
+     * capability list to consult first, that is how an FTP server says it lacks AUTH TLS.
+     */
+    @Override
+    boolean saysNotOffered(String status) {
+      return status.equals("500") || status.equals("502") || status.equals("504");
     }
   };
 
   private final String upgradeCommand;
+  private final String agreement;
   private final int defaultPort;
 
-  StarttlsProtocol(String upgradeCommand, int defaultPort) {
+  StarttlsProtocol(String upgradeCommand, String agreement, int defaultPort) {
     this.upgradeCommand = upgradeCommand;
+    this.agreement = agreement;
     this.defaultPort = defaultPort;
   }
 
@@ -154,43 +169,53 @@ public enum StarttlsProtocol {
     return capabilities.stream().anyMatch(c -> c.equalsIgnoreCase(upgradeCommand));
   }
 
-  /** Sends the upgrade command and returns when the server agreed; throws UPGRADE_REFUSED otherwise. */
-  abstract void upgrade(PreambleLines io) throws IOException;
+  /** Sends the upgrade command and reads exactly its answer (the {@link Starttls.Exchange} of the preamble). */
+  abstract Starttls.Answer requestUpgrade(PreambleLines io) throws IOException;
 
   /**
-   * Sends the upgrade command, requires the server's agreement, and refuses any byte that came after it; the caller
-   * starts TLS next on the same connection. Any answer but agreement is a refusal, a malformed one included (a TLS
-   * alert instead of a reply, say), as in the mail clients.
+   * Runs the whole preamble for a client that requires TLS and switches the connection to TLS through {@link
+   * Starttls#upgrade}: greets, requires the upgrade to be offered, requests it. Returns the capabilities listed
+   * before TLS (for display only); ask again with {@link #capabilities} over TLS.
    *
-   * @throws TlsSecurityException UPGRADE_REFUSED or INJECTION_DETECTED
+   * @throws TlsSecurityException UPGRADE_NOT_OFFERED (and then the upgrade command is never sent), UPGRADE_REFUSED,
+   *     PREAUTH_REFUSED, INJECTION_DETECTED or a handshake failure
+   * @throws ProtocolException when the server breaks the protocol before the upgrade
    */
-  public void requestUpgrade(PreambleLines io) throws IOException {
-    try {
-      upgrade(io);
-    } catch (ProtocolException e) {
-      throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED,
-          this + " " + upgradeCommand + " answered with a malformed reply: " + e.getMessage(), null, e);
-    }
-    io.refusePendingPlaintext(upgradeCommand);
+  public List<String> startTls(PreambleLines io) throws IOException {
+    List<String> before = offered(io);
+    Starttls.upgrade(io.connection(), this, TlsMode.STARTTLS, () -> requestUpgrade(io));
+    return before;
   }
 
   /**
-   * Runs the whole preamble for a client that requires TLS: greets, requires the upgrade to be offered, requests it.
-   * Returns the capabilities listed before TLS (for display only); the caller starts TLS next.
-   *
-   * @throws TlsSecurityException UPGRADE_NOT_OFFERED (and then the upgrade command is never sent), UPGRADE_REFUSED,
-   *     PREAUTH_REFUSED or INJECTION_DETECTED
-   * @throws ProtocolException when the server breaks the protocol before the upgrade
+   * Runs the same preamble as {@link #startTls}, but ends with {@link Starttls#handOver}: the caller gets the
+   * plaintext socket, checked for injected bytes, and runs its own handshake on it (the probe's ClientHellos).
+   * Returns the capabilities listed before TLS; the socket is {@code io}'s connection's.
    */
-  public List<String> negotiate(PreambleLines io) throws IOException {
-    List<String> before = greet(io);
-    if (!offers(before)) {
-      throw new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_NOT_OFFERED,
-          this + " server does not advertise " + upgradeCommand
-              + "; TLS was required, so nothing else is sent in plaintext");
-    }
-    requestUpgrade(io);
+  public List<String> startOwnHandshake(PreambleLines io) throws IOException {
+    List<String> before = offered(io);
+    Starttls.handOver(io.connection(), this, () -> requestUpgrade(io));
     return before;
+  }
+
+  /** Greets and returns the capabilities when they offer the upgrade; throws UPGRADE_NOT_OFFERED otherwise. */
+  private List<String> offered(PreambleLines io) throws IOException {
+    List<String> before = greet(io);
+    Starttls.upgradeWanted(io.connection(), this, TlsMode.STARTTLS, offers(before));
+    return before;
+  }
+
+  /** Returns the status of the answer that agrees to the upgrade ("220", "OK", "+OK", "234"). */
+  String agreement() {
+    return agreement;
+  }
+
+  /**
+   * Returns true when a refusal with this status means the server lacks the upgrade rather than refuses it now: only
+   * FTP says so in the reply.
+   */
+  boolean saysNotOffered(String status) {
+    return false;
   }
 
   /** Returns the upgrade command, which is also the capability that offers it ("STARTTLS", "STLS", "AUTH TLS"). */
@@ -225,21 +250,6 @@ public enum StarttlsProtocol {
     CodeReply r = reply(io);
     if (!r.is(code)) throw unexpected(what, r.last(), r.code());
     return r;
-  }
-
-  TlsSecurityException refused(String reply) {
-    return new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED,
-        this + " " + upgradeCommand + " refused by the server: " + reply);
-  }
-
-  /**
-   * Returns UPGRADE_REFUSED for an SMTP/FTP reply, with the reply (code and text) as a {@link ProtocolException}
-   * cause, so that a caller can tell a temporary refusal ("454 TLS not available", "421") from a permanent one.
-   */
-  TlsSecurityException refused(CodeReply reply) {
-    String message = this + " " + upgradeCommand + " refused by the server: " + reply.last();
-    return new TlsSecurityException(TlsSecurityException.Reason.UPGRADE_REFUSED, message, null,
-        new ProtocolException(message, reply.code(), reply.last(), null));
   }
 
   ProtocolException unexpected(String what, String line, String code) {

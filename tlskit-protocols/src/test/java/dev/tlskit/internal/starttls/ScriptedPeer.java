@@ -12,18 +12,22 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A loopback server that plays one transcript to one client: "S: text" lines are sent (consecutive ones in a single
  * write, so they reach the client in one segment), "HEX: 15 03 ..." bytes are sent as they are (no line end), "C: text"
- * lines are waited for. Every line the client sends is
- * recorded, whether the script expected it or not, until the client closes.
+ * lines are waited for; {@code {tag}} in a "C:" line matches (and remembers) the client's random IMAP tag, and in an
+ * "S:" line is replaced by it. Every line the client sends is recorded, whether the script expected it or not, until
+ * the client closes.
  */
 public final class ScriptedPeer implements AutoCloseable {
   private final ServerSocket server;
   private final List<String> received = new CopyOnWriteArrayList<>();
   private final List<String> mismatches = new CopyOnWriteArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
+  private String tag = "";
 
   /** Starts the peer on 127.0.0.1; it serves one connection. */
   public ScriptedPeer(String... script) throws IOException {
@@ -46,7 +50,7 @@ public final class ScriptedPeer implements AutoCloseable {
     ByteArrayOutputStream pending = new ByteArrayOutputStream();
     for (String step : script) {
       if (step.startsWith("S: ")) {
-        pending.writeBytes((step.substring(3) + "\r\n").getBytes(StandardCharsets.UTF_8));
+        pending.writeBytes((step.substring(3).replace("{tag}", tag) + "\r\n").getBytes(StandardCharsets.UTF_8));
         continue;
       }
       if (step.startsWith("HEX: ")) { // raw bytes, no line end: "HEX: 15 03 03 00 02 02 28"
@@ -60,11 +64,21 @@ public final class ScriptedPeer implements AutoCloseable {
       String line = readLine(in);
       if (line == null) return;
       received.add(line);
-      if (!line.equals(step.substring(3))) mismatches.add("expected " + step + ", got " + line);
+      if (!matches(step.substring(3), line)) mismatches.add("expected " + step + ", got " + line);
     }
     out.write(pending.toByteArray());
     out.flush();
     for (String line = readLine(in); line != null; line = readLine(in)) received.add(line);
+  }
+
+  /** Returns true when {@code line} is {@code expected}, a "{tag}" in it standing for any IMAP tag (remembered). */
+  private boolean matches(String expected, String line) {
+    if (!expected.contains("{tag}")) return line.equals(expected);
+    String regex = Pattern.quote(expected).replace("{tag}", "\\E([A-Za-z0-9]{4,16})\\Q");
+    Matcher m = Pattern.compile(regex).matcher(line);
+    if (!m.matches()) return false;
+    tag = m.group(1);
+    return true;
   }
 
   private static String readLine(InputStream in) throws IOException {

@@ -16,10 +16,7 @@ import dev.tlskit.TlsSecurityException.Reason;
 import dev.tlskit.TlsServer;
 import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
-import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,45 +27,26 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The shared STARTTLS preamble against scripted loopback peers, over both transports it runs on: a plaintext
- * {@link TlsConnection} ({@code tlskit connect}) and a raw socket read byte by byte ({@code tlskit probe}).
+ * The shared STARTTLS preamble against scripted loopback peers, over a plaintext {@link TlsConnection} as {@code
+ * tlskit connect} and {@code tlskit probe} run it, up to the socket handed over for the TLS handshake.
  */
 class StarttlsProtocolTest {
-  /** The read timeout on both transports (the TlsClient default is the same 30 s). */
+  /** The read timeout (the TlsClient default is the same 30 s). */
   private static final int READ_TIMEOUT_MILLIS = 30_000;
   /** A fatal handshake_failure alert where a reply should start, with no line end after it. */
   private static final String ALERT = "HEX: 15 03 03 00 02 02 28";
 
-  /** How the client side reads: through a TlsConnection's buffer, or unbuffered from a socket. */
-  enum Transport { CONNECTION, RAW_SOCKET }
-
-  /** One client connection and the preamble lines over it. */
-  private record Client(PreambleLines lines, Closeable connection) implements Closeable {
-    @Override
-    public void close() throws IOException {
-      connection.close();
-    }
+  private static TlsConnection open(int port) throws IOException {
+    return TlsClient.builder().build().connectPlain("127.0.0.1", port, "mail.example.com");
   }
 
-  private static Client open(Transport transport, int port) throws IOException {
-    if (transport == Transport.CONNECTION) {
-      TlsConnection c = TlsClient.builder().build().connectPlain("127.0.0.1", port, "mail.example.com");
-      return new Client(PreambleLines.over(c), c);
-    }
-    Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-    s.setSoTimeout(READ_TIMEOUT_MILLIS);
-    return new Client(PreambleLines.unbuffered(s.getInputStream(), s.getOutputStream()), s);
-  }
-
-  /** Runs {@code protocol}'s preamble against {@code peer}; returns the capabilities before TLS. */
-  private static List<String> negotiate(Transport transport, StarttlsProtocol protocol, ScriptedPeer peer)
-      throws IOException {
-    try (Client c = open(transport, peer.port())) {
-      return protocol.negotiate(c.lines());
+  /** Runs {@code protocol}'s preamble against {@code peer} up to the switch; returns the capabilities before TLS. */
+  private static List<String> negotiate(StarttlsProtocol protocol, ScriptedPeer peer) throws IOException {
+    try (TlsConnection c = open(peer.port())) {
+      return protocol.startOwnHandshake(PreambleLines.over(c));
     }
   }
 
@@ -77,28 +55,26 @@ class StarttlsProtocolTest {
         e -> assertThat(e.reason()).isEqualTo(reason)).hasMessageContaining(messagePart);
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void smtpReadsMultiLineRepliesWholeAndFindsStarttlsAmongThem(Transport transport) throws Exception {
+  @Test
+  void smtpReadsMultiLineRepliesWholeAndFindsStarttlsAmongThem() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer(
         "S: 220-mail.example.com ESMTP", "S: 220 ready",
         "C: EHLO tlskit.invalid",
         "S: 250-mail.example.com greets you", "S: 250-PIPELINING", "S: 250-STARTTLS", "S: 250 SIZE 10240000",
         "C: STARTTLS",
         "S: 220 go ahead")) {
-      assertThat(negotiate(transport, StarttlsProtocol.SMTP, peer))
+      assertThat(negotiate(StarttlsProtocol.SMTP, peer))
           .containsExactly("PIPELINING", "STARTTLS", "SIZE 10240000");
       assertThat(peer.received()).containsExactly("EHLO tlskit.invalid", "STARTTLS");
       assertThat(peer.mismatches()).isEmpty();
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void smtpStrippedStarttlsIsNotOfferedAndNothingElseIsSent(Transport transport) throws Exception {
+  @Test
+  void smtpStrippedStarttlsIsNotOfferedAndNothingElseIsSent() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx",
         "S: 250 8BITMIME")) {
-      assertRefused(() -> negotiate(transport, StarttlsProtocol.SMTP, peer), Reason.UPGRADE_NOT_OFFERED,
+      assertRefused(() -> negotiate(StarttlsProtocol.SMTP, peer), Reason.UPGRADE_NOT_OFFERED,
           "does not advertise STARTTLS");
       assertThat(peer.received()).containsExactly("EHLO tlskit.invalid");
     }
@@ -108,7 +84,7 @@ class StarttlsProtocolTest {
   void smtpReplyThatChangesItsCodeMidwayIsMalformed() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx",
         "S: 251 STARTTLS")) {
-      assertThatThrownBy(() -> negotiate(Transport.RAW_SOCKET, StarttlsProtocol.SMTP, peer))
+      assertThatThrownBy(() -> negotiate(StarttlsProtocol.SMTP, peer))
           .isInstanceOf(ProtocolException.class).hasMessageContaining("251 STARTTLS");
       assertThat(peer.received()).containsExactly("EHLO tlskit.invalid");
     }
@@ -119,22 +95,21 @@ class StarttlsProtocolTest {
     try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx",
         "S: 250 STARTTLS",
         "C: STARTTLS", "S: 454 TLS not available due to temporary reason")) {
-      assertRefused(() -> negotiate(Transport.CONNECTION, StarttlsProtocol.SMTP, peer), Reason.UPGRADE_REFUSED,
+      assertRefused(() -> negotiate(StarttlsProtocol.SMTP, peer), Reason.UPGRADE_REFUSED,
           "454 TLS not available");
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void imapAsksForCapabilitiesEvenWhenTheGreetingListsThemAndSkipsUntaggedData(Transport transport)
+  @Test
+  void imapAsksForCapabilitiesEvenWhenTheGreetingListsThemAndSkipsUntaggedData()
       throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer(
         "S: * OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready",
-        "C: a001 CAPABILITY",
-        "S: * CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED", "S: a001 OK done",
-        "C: a002 STARTTLS",
-        "S: * OK still plaintext", "S: a002 OK begin TLS")) {
-      assertThat(negotiate(transport, StarttlsProtocol.IMAP, peer))
+        "C: {tag} CAPABILITY",
+        "S: * CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED", "S: {tag} OK done",
+        "C: {tag} STARTTLS",
+        "S: * OK still plaintext", "S: {tag} OK begin TLS")) {
+      assertThat(negotiate(StarttlsProtocol.IMAP, peer))
           .containsExactly("IMAP4rev1", "STARTTLS", "LOGINDISABLED");
       assertThat(peer.mismatches()).isEmpty();
     }
@@ -143,17 +118,31 @@ class StarttlsProtocolTest {
   @Test
   void imapStarttlsListedOnlyInTheGreetingIsNotEnough() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: * OK [CAPABILITY IMAP4rev1 STARTTLS] ready",
-        "C: a001 CAPABILITY", "S: * CAPABILITY IMAP4rev1", "S: a001 OK done")) {
-      assertRefused(() -> negotiate(Transport.CONNECTION, StarttlsProtocol.IMAP, peer), Reason.UPGRADE_NOT_OFFERED,
+        "C: {tag} CAPABILITY", "S: * CAPABILITY IMAP4rev1", "S: {tag} OK done")) {
+      assertRefused(() -> negotiate(StarttlsProtocol.IMAP, peer), Reason.UPGRADE_NOT_OFFERED,
           "IMAP server does not advertise STARTTLS");
-      assertThat(peer.received()).containsExactly("a001 CAPABILITY");
+      assertThat(peer.received()).singleElement().asString().matches("[A-Z0-9]{8} CAPABILITY");
     }
+  }
+
+  @Test
+  void imapTagsAreRandomAsInTheImapClient() throws Exception {
+    List<String> tags = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      try (ScriptedPeer peer = new ScriptedPeer("S: * OK ready", "C: {tag} CAPABILITY",
+          "S: * CAPABILITY IMAP4rev1 STARTTLS", "S: {tag} OK", "C: {tag} STARTTLS", "S: {tag} OK begin TLS")) {
+        negotiate(StarttlsProtocol.IMAP, peer);
+        for (String line : peer.received()) tags.add(line.substring(0, line.indexOf(' ')));
+      }
+    }
+    // An attacker who can predict "a002" can inject "a002 OK" ahead of TLS; eight random characters cannot be.
+    assertThat(tags).hasSize(4).doesNotHaveDuplicates().allMatch(t -> t.matches("[A-Z0-9]{8}"));
   }
 
   @Test
   void imapPreauthIsRefusedBeforeAnyCommand() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: * PREAUTH logged in as admin")) {
-      assertRefused(() -> negotiate(Transport.RAW_SOCKET, StarttlsProtocol.IMAP, peer), Reason.PREAUTH_REFUSED,
+      assertRefused(() -> negotiate(StarttlsProtocol.IMAP, peer), Reason.PREAUTH_REFUSED,
           "PREAUTH");
       assertThat(peer.received()).isEmpty();
     }
@@ -161,19 +150,18 @@ class StarttlsProtocolTest {
 
   @Test
   void imapTaggedNoToStarttlsIsRefused() throws Exception {
-    try (ScriptedPeer peer = new ScriptedPeer("S: * OK ready", "C: a001 CAPABILITY",
-        "S: * CAPABILITY IMAP4rev1 STARTTLS", "S: a001 OK", "C: a002 STARTTLS", "S: a002 NO not today")) {
-      assertRefused(() -> negotiate(Transport.CONNECTION, StarttlsProtocol.IMAP, peer), Reason.UPGRADE_REFUSED,
-          "a002 NO not today");
+    try (ScriptedPeer peer = new ScriptedPeer("S: * OK ready", "C: {tag} CAPABILITY",
+        "S: * CAPABILITY IMAP4rev1 STARTTLS", "S: {tag} OK", "C: {tag} STARTTLS", "S: {tag} NO not today")) {
+      assertRefused(() -> negotiate(StarttlsProtocol.IMAP, peer), Reason.UPGRADE_REFUSED,
+          "NO not today");
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void pop3StlsRefusedIsAnUpgradeRefusal(Transport transport) throws Exception {
+  @Test
+  void pop3StlsRefusedIsAnUpgradeRefusal() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: +OK POP3 ready", "C: CAPA", "S: +OK", "S: USER", "S: STLS",
         "S: .", "C: STLS", "S: -ERR not now")) {
-      assertRefused(() -> negotiate(transport, StarttlsProtocol.POP3, peer), Reason.UPGRADE_REFUSED,
+      assertRefused(() -> negotiate(StarttlsProtocol.POP3, peer), Reason.UPGRADE_REFUSED,
           "-ERR not now");
       assertThat(peer.received()).containsExactly("CAPA", "STLS");
     }
@@ -182,22 +170,21 @@ class StarttlsProtocolTest {
   @Test
   void pop3WithoutCapaDoesNotOfferStls() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: +OK POP3 ready", "C: CAPA", "S: -ERR unknown command")) {
-      assertRefused(() -> negotiate(Transport.RAW_SOCKET, StarttlsProtocol.POP3, peer), Reason.UPGRADE_NOT_OFFERED,
+      assertRefused(() -> negotiate(StarttlsProtocol.POP3, peer), Reason.UPGRADE_NOT_OFFERED,
           "does not advertise STLS");
       assertThat(peer.received()).containsExactly("CAPA");
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void ftpAuthTlsRefusedWith534IsAnUpgradeRefusal(Transport transport) throws Exception {
+  @Test
+  void ftpAuthTlsRefusedWith534IsAnUpgradeRefusal() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer(
         "S: 220-Welcome", "S:  free text inside an FTP reply", "S: 220 ready",
         "C: FEAT",
         "S: 211-Features:", "S:  MDTM", "S:  AUTH TLS", "S:  PBSZ", "S: 211 End",
         "C: AUTH TLS",
         "S: 534 policy forbids TLS")) {
-      assertRefused(() -> negotiate(transport, StarttlsProtocol.FTP, peer), Reason.UPGRADE_REFUSED,
+      assertRefused(() -> negotiate(StarttlsProtocol.FTP, peer), Reason.UPGRADE_REFUSED,
           "534 policy forbids TLS");
       assertThat(peer.received()).containsExactly("FEAT", "AUTH TLS");
     }
@@ -207,7 +194,7 @@ class StarttlsProtocolTest {
   void ftpFeatListingWithoutAuthTlsIsNotOffered() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: FEAT", "S: 211-Features:", "S:  MDTM",
         "S:  SIZE", "S: 211 End")) {
-      assertRefused(() -> negotiate(Transport.CONNECTION, StarttlsProtocol.FTP, peer), Reason.UPGRADE_NOT_OFFERED,
+      assertRefused(() -> negotiate(StarttlsProtocol.FTP, peer), Reason.UPGRADE_NOT_OFFERED,
           "does not advertise AUTH TLS");
       assertThat(peer.received()).containsExactly("FEAT");
     }
@@ -217,18 +204,17 @@ class StarttlsProtocolTest {
   void ftpWithoutFeatLetsTheAuthTlsReplyDecide() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: FEAT", "S: 500 unknown command",
         "C: AUTH TLS", "S: 234 AUTH TLS ok")) {
-      assertThat(negotiate(Transport.RAW_SOCKET, StarttlsProtocol.FTP, peer)).isEmpty();
+      assertThat(negotiate(StarttlsProtocol.FTP, peer)).isEmpty();
       assertThat(peer.received()).containsExactly("FEAT", "AUTH TLS");
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void bytesAfterTheUpgradeReplyAreAnInjection(Transport transport) throws Exception {
+  @Test
+  void bytesAfterTheUpgradeReplyAreAnInjection() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx",
         "S: 250 STARTTLS",
         "C: STARTTLS", "S: 220 go ahead", "S: 250-injected", "S: 250 AUTH PLAIN")) {
-      assertRefused(() -> negotiate(transport, StarttlsProtocol.SMTP, peer), Reason.INJECTION_DETECTED,
+      assertRefused(() -> negotiate(StarttlsProtocol.SMTP, peer), Reason.INJECTION_DETECTED,
           "250-injected");
     }
   }
@@ -237,22 +223,21 @@ class StarttlsProtocolTest {
     Map<StarttlsProtocol, List<String>> scripts = Map.of(
         StarttlsProtocol.SMTP, List.of("S: 220 ready", "C: EHLO tlskit.invalid", "S: 250-mx", "S: 250 STARTTLS",
             "C: STARTTLS", ALERT),
-        StarttlsProtocol.IMAP, List.of("S: * OK ready", "C: a001 CAPABILITY", "S: * CAPABILITY IMAP4rev1 STARTTLS",
-            "S: a001 OK done", "C: a002 STARTTLS", ALERT),
+        StarttlsProtocol.IMAP, List.of("S: * OK ready", "C: {tag} CAPABILITY", "S: * CAPABILITY IMAP4rev1 STARTTLS",
+            "S: {tag} OK done", "C: {tag} STARTTLS", ALERT),
         StarttlsProtocol.POP3, List.of("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS", ALERT),
         StarttlsProtocol.FTP, List.of("S: 220 ready", "C: FEAT", "S: 211-Features", "S:  AUTH TLS", "S: 211 End",
             "C: AUTH TLS", ALERT));
-    return Stream.of(Transport.values()).flatMap(t -> scripts.entrySet().stream()
-        .map(e -> Arguments.of(e.getKey(), t, e.getValue())));
+    return scripts.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
   }
 
-  @ParameterizedTest(name = "{0} over {1}")
+  @ParameterizedTest(name = "{0}")
   @MethodSource
-  void upgradeAnsweredWithATlsAlert(StarttlsProtocol protocol, Transport transport, List<String> script)
+  void upgradeAnsweredWithATlsAlert(StarttlsProtocol protocol, List<String> script)
       throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer(script.toArray(String[]::new))) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> negotiate(transport, protocol, peer))
+      assertThatThrownBy(() -> negotiate(protocol, peer))
           .isInstanceOfSatisfying(TlsSecurityException.class,
               e -> assertThat(e.reason()).isEqualTo(Reason.UPGRADE_REFUSED))
           .hasMessageContaining("answered in TLS").hasMessageContaining("fatal handshake_failure (40)");
@@ -261,13 +246,12 @@ class StarttlsProtocolTest {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void tlsRecordInsteadOfTheGreetingIsNamed(Transport transport) throws Exception {
+  @Test
+  void tlsRecordInsteadOfTheGreetingIsNamed() throws Exception {
     // The start of a ServerHello: what a TLS port that speaks first would send; a greeting was expected.
     try (ScriptedPeer peer = new ScriptedPeer("HEX: 16 03 03 00 7a 02 00 00 76 03 03")) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> negotiate(transport, StarttlsProtocol.SMTP, peer))
+      assertThatThrownBy(() -> negotiate(StarttlsProtocol.SMTP, peer))
           .isInstanceOf(ProtocolException.class).isNotInstanceOf(TlsSecurityException.class)
           .hasMessageContaining("answered in TLS where a plaintext protocol line was expected: a TLS handshake");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(READ_TIMEOUT_MILLIS));
@@ -275,22 +259,20 @@ class StarttlsProtocolTest {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void aLineStartingWithARecordTypeByteIsStillALine(Transport transport) throws Exception {
+  @Test
+  void aLineStartingWithARecordTypeByteIsStillALine() throws Exception {
     // 0x15 then text: not a record header (no version 3.x after it), so the line is read as one.
     try (ScriptedPeer peer = new ScriptedPeer("S: \u0015220 ready")) {
-      assertThatThrownBy(() -> negotiate(transport, StarttlsProtocol.SMTP, peer))
+      assertThatThrownBy(() -> negotiate(StarttlsProtocol.SMTP, peer))
           .isInstanceOf(ProtocolException.class).hasMessageContaining("220 ready")
           .hasMessageNotContaining("TLS");
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void overlongLineIsAProtocolError(Transport transport) throws Exception {
+  @Test
+  void overlongLineIsAProtocolError() throws Exception {
     try (ScriptedPeer peer = new ScriptedPeer("S: 220 " + "x".repeat(PreambleLines.MAX_LINE))) {
-      assertThatThrownBy(() -> negotiate(transport, StarttlsProtocol.SMTP, peer))
+      assertThatThrownBy(() -> negotiate(StarttlsProtocol.SMTP, peer))
           .isInstanceOf(ProtocolException.class).hasMessageContaining("longer than " + PreambleLines.MAX_LINE);
       assertThat(peer.received()).isEmpty();
     }
@@ -301,7 +283,7 @@ class StarttlsProtocolTest {
     List<String> script = new ArrayList<>(List.of("S: 220 ready", "C: EHLO tlskit.invalid"));
     for (int i = 0; i < PreambleLines.MAX_LINES + 10; i++) script.add("S: 250-X" + i);
     try (ScriptedPeer peer = new ScriptedPeer(script.toArray(String[]::new))) {
-      assertThatThrownBy(() -> negotiate(Transport.RAW_SOCKET, StarttlsProtocol.SMTP, peer))
+      assertThatThrownBy(() -> negotiate(StarttlsProtocol.SMTP, peer))
           .isInstanceOf(ProtocolException.class).hasMessageContaining("more than " + PreambleLines.MAX_LINES);
     }
   }
@@ -311,8 +293,8 @@ class StarttlsProtocolTest {
     List<String> transcript = new ArrayList<>();
     try (ScriptedPeer peer = new ScriptedPeer("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS",
         "S: +OK begin TLS");
-        Client c = open(Transport.CONNECTION, peer.port())) {
-      StarttlsProtocol.POP3.negotiate(c.lines().transcript(transcript::add));
+        TlsConnection c = open(peer.port())) {
+      StarttlsProtocol.POP3.startOwnHandshake(PreambleLines.over(c).transcript(transcript::add));
     }
     assertThat(transcript).containsExactly("S: +OK ready", "C: CAPA", "S: +OK", "S: STLS", "S: .", "C: STLS",
         "S: +OK begin TLS");
@@ -320,8 +302,9 @@ class StarttlsProtocolTest {
 
   @Test
   void commandsWithLineBreaksAreRefused() throws Exception {
-    try (ScriptedPeer peer = new ScriptedPeer(); Client c = open(Transport.RAW_SOCKET, peer.port())) {
-      assertThatThrownBy(() -> c.lines().send("NOOP\r\nSTARTTLS")).isInstanceOf(IllegalArgumentException.class);
+    try (ScriptedPeer peer = new ScriptedPeer(); TlsConnection c = open(peer.port())) {
+      assertThatThrownBy(() -> PreambleLines.over(c).send("NOOP\r\nSTARTTLS"))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -342,8 +325,8 @@ class StarttlsProtocolTest {
     TlsClient client = TlsClient.builder()
         .policy(TlsPolicy.builder().trust(Trust.anchors(root.certificate())).build()).build();
     try (TlsConnection c = client.connectPlain("127.0.0.1", server.port(), "localhost")) {
-      List<String> before = StarttlsProtocol.SMTP.negotiate(PreambleLines.over(c));
-      assertThat(c.upgradeToTls().validation().trusted()).isTrue();
+      List<String> before = StarttlsProtocol.SMTP.startTls(PreambleLines.over(c));
+      assertThat(c.securityInfo().validation().trusted()).isTrue();
       List<String> after = StarttlsProtocol.SMTP.capabilities(PreambleLines.over(c));
 
       assertThat(before).containsExactly("STARTTLS", "SIZE 1000");
