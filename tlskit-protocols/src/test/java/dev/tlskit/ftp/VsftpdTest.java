@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
-import dev.tlskit.ftp.testing.Microsocks;
+import dev.tlskit.ftp.testing.RealProxy;
 import dev.tlskit.ftp.testing.Vsftpd;
 import dev.tlskit.TlsSecurityException;
 import java.io.ByteArrayInputStream;
@@ -82,29 +82,35 @@ class VsftpdTest {
     }
   }
 
-  /** Passive data connections ask the proxy for the control connection's host; TLS 1.3 (JDK) and 1.2 (BouncyCastle). */
+  /**
+   * Passive data connections ask the proxy for the control connection's host: SOCKS5 and HTTP CONNECT, TLS 1.3 (JDK)
+   * and 1.2 (BouncyCastle).
+   */
   @Test
   void controlAndDataConnectionsGoThroughTheTlsClientsProxy() throws Exception {
-    for (Vsftpd v : new Vsftpd[] {tls13, tls12}) {
-      v.put("proxied.txt", "through socks5\n".getBytes());
-      Microsocks proxy = Microsocks.start(Files.createTempDirectory(tmp, "socks"));
-      try {
-        FtpClient c = FtpClient.builder()
-            .client(TlsClient.builder().policy(v.policy()).proxy(proxy.config()).build()).build();
-        try (FtpSession s = login(v, c)) {
-          ByteArrayOutputStream out = new ByteArrayOutputStream();
-          TransferResult r = s.retrieve("proxied.txt", out, 0, TransferListener.NONE);
-          assertThat(out.toString()).isEqualTo("through socks5\n");
-          assertThat(r.protection().sessionResumed()).isTrue(); // vsftpd requires it
-          s.store("up.bin", new ByteArrayInputStream(big, 0, 100_000), TransferListener.NONE);
-          assertThat(Files.size(v.root.resolve("up.bin"))).isEqualTo(100_000);
+    for (boolean socks : new boolean[] {true, false}) {
+      for (Vsftpd v : new Vsftpd[] {tls13, tls12}) {
+        v.put("proxied.txt", "through a proxy\n".getBytes());
+        Path dir = Files.createTempDirectory(tmp, "proxy");
+        RealProxy proxy = socks ? RealProxy.socks5(dir) : RealProxy.httpConnect(dir);
+        try {
+          FtpClient c = FtpClient.builder()
+              .client(TlsClient.builder().policy(v.policy()).proxy(proxy.config()).build()).build();
+          try (FtpSession s = login(v, c)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            TransferResult r = s.retrieve("proxied.txt", out, 0, TransferListener.NONE);
+            assertThat(out.toString()).isEqualTo("through a proxy\n");
+            assertThat(r.protection().sessionResumed()).isTrue(); // vsftpd requires it
+            s.store("up.bin", new ByteArrayInputStream(big, 0, 100_000), TransferListener.NONE);
+            assertThat(Files.size(v.root.resolve("up.bin"))).isEqualTo(100_000);
+          }
+          String control = "127.0.0.1:" + v.port;
+          assertThat(proxy.targets()).as("what %s connected to", proxy.config()).contains(control)
+              .filteredOn(t -> !t.equals(control)).hasSizeGreaterThanOrEqualTo(2) // the RETR and STOR data
+              .allMatch(t -> t.startsWith("127.0.0.1:"));
+        } finally {
+          proxy.close();
         }
-        String control = "127.0.0.1:" + v.port;
-        assertThat(proxy.targets()).as("what the proxy connected to").contains(control)
-            .filteredOn(t -> !t.equals(control)).hasSizeGreaterThanOrEqualTo(2) // the RETR and STOR data connections
-            .allMatch(t -> t.startsWith("127.0.0.1:"));
-      } finally {
-        proxy.close();
       }
     }
   }
