@@ -152,7 +152,8 @@ public final class FtpSession implements Closeable {
    * on a context built from the policy (a context the caller supplied cannot be switched to BouncyCastle).
    */
   boolean wantsBouncyCastleForData() {
-    return conn.isTls() && client.protectData && sslContext != client.tls.sslContext() && "TLSv1.2".equals(conn.securityInfo().protocol())
+    return conn.isTls() && client.protectData && sslContext != client.tls.sslContext()
+        && "TLSv1.2".equals(conn.securityInfo().protocol())
         && !BcDataTls.isBouncyCastle((SSLSocket) conn.socket())
         && !"false".equalsIgnoreCase(System.getProperty("jdk.tls.client.enableSessionTicketExtension"));
   }
