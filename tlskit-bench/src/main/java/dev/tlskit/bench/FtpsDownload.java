@@ -1,5 +1,6 @@
 package dev.tlskit.bench;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
 import dev.tlskit.ftp.FtpClient;
@@ -23,7 +24,7 @@ public final class FtpsDownload {
     TlsPolicy policy = TlsPolicy.builder().trust(Trust.fromFile(Path.of(args[1]), null)).build();
     char[] password = System.getenv(args[3]).toCharArray();
     int times = Integer.parseInt(args[5]);
-    FtpClient client = FtpClient.builder().policy(policy).build();
+    FtpClient client = FtpClient.builder().client(TlsClient.builder().policy(policy).build()).build();
     try (FtpSession s = client.connect("127.0.0.1", port, "localhost")) {
       s.login(args[2], password);
       for (int i = 0; i < times; i++) {

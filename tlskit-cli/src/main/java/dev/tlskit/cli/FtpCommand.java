@@ -1,10 +1,8 @@
 package dev.tlskit.cli;
 
-import dev.tlskit.CertifiedKey;
 import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
-import dev.tlskit.TlsPolicy;
-import dev.tlskit.Trust;
 import dev.tlskit.ftp.DataConnectionMode;
 import dev.tlskit.ftp.DataProtection;
 import dev.tlskit.ftp.FtpClient;
@@ -14,11 +12,12 @@ import dev.tlskit.ftp.TransferResult;
 import dev.tlskit.ftp.UploadFailedException;
 import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
@@ -72,6 +71,9 @@ final class FtpCommand implements Runnable {
         description = "DANGEROUS: unencrypted data connections (PROT C) on a TLS control connection.")
     boolean clearData;
 
+    /** What the control connection negotiated, also when a later step failed. */
+    final AtomicReference<SecurityInfo> negotiated = new AtomicReference<>();
+
     String host() {
       return hostPort()[0];
     }
@@ -112,17 +114,16 @@ final class FtpCommand implements Runnable {
       };
     }
 
-    /** Connects and logs in. */
+    /** Connects and logs in, with the TLS client every network command builds from the global flags. */
     FtpSession open() throws IOException {
       char[] password = GlobalOptions.secretFromEnv("--password-env", passwordEnv);
-      FtpClient.Builder b = FtpClient.builder().tlsMode(mode())
-          .connectTimeout(Duration.ofSeconds(global.timeoutSeconds))
-          .readTimeout(Duration.ofSeconds(global.timeoutSeconds))
+      TlsClient tls = ClientOptions.client(global, ClientOptions.policy(global).build())
+          .onHandshake(negotiated::set).build();
+      FtpClient.Builder b = FtpClient.builder().client(tls).tlsMode(mode())
           .dataConnectionMode(active ? DataConnectionMode.ACTIVE : DataConnectionMode.PASSIVE);
-      if (clearData) b.clearDataConnections();
-      b.policy(policy(global));
+      if (clearData) b.dangerous().clearDataConnections();
       String host = host();
-      FtpSession s = b.build().connect(host, port(), global.peerName != null ? global.peerName : host);
+      FtpSession s = b.build().connect(host, port(), ClientOptions.peerName(global, host));
       try {
         s.login(user, password);
         return s;
@@ -133,32 +134,6 @@ final class FtpCommand implements Runnable {
         java.util.Arrays.fill(password, '\0');
       }
     }
-  }
-
-  /**
-   * Returns the default policy with the trust anchors of {@code --trust} (PEM bundle or PKCS#12) and the client
-   * certificate of {@code --cert} ({@code --key} for PEM, else a PKCS#12 or JKS key store).
-   */
-  static TlsPolicy policy(GlobalOptions global) {
-    if (global.trust == null && global.cert == null) return TlsPolicy.MODERN;
-    TlsPolicy.Builder b = TlsPolicy.builder();
-    try {
-      if (global.trust != null) b.trust(Trust.fromFile(global.trust, null));
-    } catch (IOException | RuntimeException e) {
-      throw new UsageException("--trust " + global.trust + " cannot be used: " + e.getMessage(), e);
-    }
-    if (global.cert != null) {
-      char[] pw = global.certPasswordEnv == null ? null
-          : GlobalOptions.secretFromEnv("--cert-password-env", global.certPasswordEnv);
-      try {
-        b.clientCertificate(global.key != null
-            ? CertifiedKey.fromPem(global.cert, global.key, pw)
-            : CertifiedKey.fromKeyStore(global.cert, pw == null ? new char[0] : pw, null));
-      } catch (IOException | RuntimeException e) {
-        throw new UsageException("--cert " + global.cert + " cannot be used: " + e.getMessage(), e);
-      }
-    }
-    return b.build();
   }
 
   /** Describes a transfer for humans: size, speed, and how its data connection was protected. */
@@ -180,16 +155,20 @@ final class FtpCommand implements Runnable {
     try {
       return body.call();
     } catch (Exception e) {
-      if (conn.global.json) spec.commandLine().getOut().println(JsonWriter.toJson(failure(e)));
+      if (conn.global.json) spec.commandLine().getOut().println(JsonWriter.toJson(failure(conn, e)));
       throw e;
     }
   }
 
-  /** Returns the JSON fields of a failure: the error, the exit code, a refused data connection, an upload's remains. */
-  static Map<String, Object> failure(Throwable e) {
+  /**
+   * Returns the JSON fields of a failure: the error fields every command shares ({@link CommandJson#putError}), what
+   * TLS negotiated before it, a refused data connection, an upload's remains.
+   */
+  static Map<String, Object> failure(Connection conn, Throwable e) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("error", Main.message(e));
-    m.put("exitCode", ExitCodes.of(e));
+    CommandJson.putError(m, e);
+    m.put("security", CommandJson.security(conn.negotiated.get()));
+    dangerous(conn, m);
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UploadFailedException u && !m.containsKey("remoteFile")) {
         Map<String, Object> f = new LinkedHashMap<>();
@@ -210,8 +189,11 @@ final class FtpCommand implements Runnable {
     return m;
   }
 
-  /** Returns the JSON fields describing the control connection and a transfer. */
-  static Map<String, Object> json(FtpSession s, TransferResult r) {
+  /**
+   * Returns the JSON fields describing the control connection (in short, and in full as {@code security}, as every
+   * command reports TLS), the dangerous settings in use, and a transfer.
+   */
+  static Map<String, Object> json(Connection conn, FtpSession s, TransferResult r) {
     Map<String, Object> m = new LinkedHashMap<>();
     SecurityInfo si = s.securityInfo();
     Map<String, Object> control = new LinkedHashMap<>();
@@ -220,6 +202,8 @@ final class FtpCommand implements Runnable {
     control.put("cipherSuite", si == null ? null : si.cipherSuite());
     control.put("peerName", s.peerName());
     m.put("control", control);
+    m.put("security", CommandJson.security(si));
+    dangerous(conn, m);
     if (r != null) {
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("command", r.command());
@@ -236,5 +220,10 @@ final class FtpCommand implements Runnable {
       m.put("transfer", t);
     }
     return m;
+  }
+
+  /** Adds {@code dangerous}, the weakening flags in use, when there are any. */
+  private static void dangerous(Connection conn, Map<String, Object> m) {
+    if (conn.clearData) m.put("dangerous", List.of("--insecure-clear-data: data connections are not encrypted"));
   }
 }

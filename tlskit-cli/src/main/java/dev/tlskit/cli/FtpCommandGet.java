@@ -42,7 +42,7 @@ final class FtpCommandGet implements Callable<Integer> {
       TransferResult r = s.download(remote, target, resume, p);
       p.close();
       if (conn.global.json) {
-        Map<String, Object> m = FtpCommand.json(s, r);
+        Map<String, Object> m = FtpCommand.json(conn, s, r);
         m.put("local", target.toString());
         spec.commandLine().getOut().println(JsonWriter.toJson(m));
       } else {

@@ -44,11 +44,11 @@ final class FtpCommandLs implements Callable<Integer> {
             je.put("modified", e.modified().map(Object::toString).orElse(null));
             entries.add(je);
           }
-          m = FtpCommand.json(s, s.lastTransfer());
+          m = FtpCommand.json(conn, s, s.lastTransfer());
           m.put("entries", entries);
         } else {
           List<String> lines = s.list(dir);
-          m = FtpCommand.json(s, s.lastTransfer());
+          m = FtpCommand.json(conn, s, s.lastTransfer());
           m.put("lines", lines);
         }
         out.println(JsonWriter.toJson(m));

@@ -27,7 +27,7 @@ final class FtpCommandMkdir implements Callable<Integer> {
     try (FtpSession s = conn.open()) {
       String created = s.mkdir(remote);
       if (conn.global.json) {
-        Map<String, Object> m = FtpCommand.json(s, null);
+        Map<String, Object> m = FtpCommand.json(conn, s, null);
         m.put("created", created);
         spec.commandLine().getOut().println(JsonWriter.toJson(m));
       } else {

@@ -50,7 +50,7 @@ final class FtpCommandPut implements Callable<Integer> {
       TransferResult r = atomic ? s.uploadAtomically(local, target, p) : s.upload(local, target, resume, p);
       p.close();
       if (conn.global.json) {
-        Map<String, Object> m = FtpCommand.json(s, r);
+        Map<String, Object> m = FtpCommand.json(conn, s, r);
         m.put("local", local.toString());
         m.put("atomic", atomic);
         spec.commandLine().getOut().println(JsonWriter.toJson(m));

@@ -27,7 +27,7 @@ final class FtpCommandRm implements Callable<Integer> {
     try (FtpSession s = conn.open()) {
       s.delete(remote);
       if (conn.global.json) {
-        Map<String, Object> m = FtpCommand.json(s, null);
+        Map<String, Object> m = FtpCommand.json(conn, s, null);
         m.put("deleted", remote);
         spec.commandLine().getOut().println(JsonWriter.toJson(m));
       } else {

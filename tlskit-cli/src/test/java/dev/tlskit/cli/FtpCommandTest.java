@@ -92,6 +92,31 @@ class FtpCommandTest {
   }
 
   @Test
+  void jsonCarriesTheSharedTlsAndErrorFieldsOnSuccessAndFailure() {
+    MainTest.Result ok = ftp("mkdir", "json-dir", "--json");
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("\"control\":{\"tlsMode\":\"STARTTLS\",\"protocol\":\"TLSv1.3\"")
+        .contains("\"security\":{\"protocol\":\"TLSv1.3\"").doesNotContain("\"dangerous\"");
+
+    MainTest.Result untrusted = MainTest.run("ftp", "ls", "--server", "127.0.0.1:" + server.port, "--user",
+        Vsftpd.USER, "--password-env", PASSWORD_ENV, "--json");
+    assertThat(untrusted.code()).isEqualTo(3);
+    assertThat(untrusted.out()).startsWith("{\"error\":").contains("\"exitCode\":3", "\"kind\":\"security\"",
+        "\"reason\":\"CERTIFICATE_REJECTED\"", "\"validation\":{", "\"hint\":", "\"security\":null");
+  }
+
+  @Test
+  void insecureClearDataIsReportedInTheJson() {
+    // vsftpd here forces protected data, so it refuses the clear listing; the document still names the dangerous
+    // flag, and what the control connection negotiated before the refusal
+    MainTest.Result r = ftp("ls", "--insecure-clear-data", "--json");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("\"kind\":\"protocol\"", "Data connections must be encrypted",
+        "\"dangerous\":[\"--insecure-clear-data: data connections are not encrypted\"]",
+        "\"security\":{\"protocol\":\"TLSv1.3\"");
+  }
+
+  @Test
   void badTlsModeIsAUsageError() {
     MainTest.Result r = ftp("ls", "--tls", "sometimes");
     assertThat(r.code()).isEqualTo(2);

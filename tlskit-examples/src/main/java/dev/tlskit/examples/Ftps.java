@@ -1,5 +1,6 @@
 package dev.tlskit.examples;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
@@ -20,8 +21,10 @@ public final class Ftps {
   public static byte[] roundTrip(String host, int port, String peerName, Path caPem, String user, char[] password,
       String name, byte[] content) throws IOException {
     // guide:ftps
-    FtpClient ftp = FtpClient.builder()
+    TlsClient tls = TlsClient.builder()   // policy, proxy and timeouts: control and data connections alike
         .policy(TlsPolicy.builder().trust(Trust.fromFile(caPem, null)).build())
+        .build();
+    FtpClient ftp = FtpClient.builder().client(tls)
         .tlsMode(TlsMode.STARTTLS)        // AUTH TLS; IMPLICIT for port 990; AUTO decides by port
         .build();                         // data connections: PROT P, resuming the control session if the server does
     try (FtpSession s = ftp.connect(host, port, peerName)) {

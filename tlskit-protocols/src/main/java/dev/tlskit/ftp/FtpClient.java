@@ -1,38 +1,42 @@
 package dev.tlskit.ftp;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
+import dev.tlskit.internal.ftp.TlsContexts;
+import dev.tlskit.internal.starttls.Starttls;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Opens FTP and FTPS sessions (RFC 959, 2228, 4217). Immutable and safe to share.
  *
- * <p>Defaults: {@link TlsMode#AUTO} (implicit TLS on port 990, required {@code AUTH TLS} elsewhere), protected data
- * connections ({@code PROT P}) that try to resume the control connection's TLS session (used without resumption when
- * the server does not resume, verified as the control connection's server either way), passive mode (EPSV, then
- * PASV), {@link TlsPolicy#MODERN} (the JDK's trust anchors, hostname verification), connect timeout 10 s, read
- * timeout 30 s, {@link DataTlsProvider#AUTO}.
+ * <p>Every TLS and network setting comes from one {@link TlsClient} ({@link Builder#client}): policy, proxy,
+ * connect, handshake, read and write timeouts, the handshake listener and what its {@code dangerous()} allowed apply
+ * to the control connection and to every data connection. Each session runs on a copy of that client with a TLS
+ * context of its own, so that its session cache holds only its own control connection's sessions and no data
+ * connection can resume the session of another login.
+ *
+ * <p>Defaults: {@code TlsClient.builder().build()} (policy {@link TlsPolicy#MODERN}, connect timeout 10 s, handshake
+ * 15 s, read 30 s, write 30 s, no proxy), {@link TlsMode#AUTO} (implicit TLS on port 990, required {@code AUTH TLS}
+ * elsewhere), protected data connections ({@code PROT P}) that try to resume the control connection's TLS session
+ * (used without resumption when the server does not resume, verified as the control connection's server either way),
+ * passive mode (EPSV, then PASV), {@link DataTlsProvider#AUTO}.
  */
 public final class FtpClient {
   /** The implicit FTPS port (RFC 4217 section 15, historic but common). */
   public static final int IMPLICIT_PORT = 990;
 
+  final TlsClient tls;
   final TlsMode tlsMode;
-  final TlsPolicy policy;
-  final Duration connectTimeout;
-  final Duration readTimeout;
   final DataConnectionMode dataMode;
   final boolean protectData;
   final boolean requireSessionReuse;
   final DataTlsProvider dataTlsProvider;
 
-  private FtpClient(Builder b) {
+  private FtpClient(Builder b, TlsClient tls) {
+    this.tls = tls;
     this.tlsMode = b.tlsMode;
-    this.policy = b.policy;
-    this.connectTimeout = b.connectTimeout;
-    this.readTimeout = b.readTimeout;
     this.dataMode = b.dataMode;
     this.protectData = b.protectData;
     this.requireSessionReuse = b.requireSessionReuse;
@@ -60,22 +64,41 @@ public final class FtpClient {
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
     TlsMode mode = tlsMode.resolve(port, IMPLICIT_PORT);
     boolean bc = dataTlsProvider == DataTlsProvider.BOUNCY_CASTLE;
-    FtpSession s = FtpSession.open(this, host, port, peerName, mode, bc, false);
+    FtpSession s = FtpSession.open(this, sessionClient(bc, false), host, port, peerName, mode);
     if (!bc && dataTlsProvider == DataTlsProvider.AUTO && s.wantsBouncyCastleForData()) {
       // The server speaks TLS 1.2 at most (the JDK would have detected a downgrade from 1.3), and the JDK cannot
       // resume its 1.2 sessions on data connections when tickets are on. Nothing secret was sent yet: reconnect.
       s.abandon();
-      s = FtpSession.open(this, host, port, peerName, mode, true, true);
+      s = FtpSession.open(this, sessionClient(true, true), host, port, peerName, mode);
     }
     return s;
   }
 
+  /**
+   * Returns a copy of the TLS client with a TLS context of its own (so a session cache of its own), on BouncyCastle
+   * JSSE when {@code bouncyCastle}, limited to TLS 1.2 when {@code tls12Only} (the reconnect after the JDK found a
+   * TLS 1.2 server). A context the caller supplied through {@code dangerous().sslContext} cannot be copied: every
+   * session then shares it, and its provider.
+   */
+  private TlsClient sessionClient(boolean bouncyCastle, boolean tls12Only) {
+    TlsClient.Builder b = tls.toBuilder();
+    if (bouncyCastle) {
+      TlsPolicy.Builder p = tls.policy().toBuilder().provider(TlsContexts.bouncyCastleJsse());
+      if (tls12Only) p.protocols("TLSv1.2");
+      b.policy(p.build());
+    }
+    TlsClient c = b.build();
+    if (bouncyCastle && c.sslContext() == tls.sslContext()) {
+      throw new IllegalArgumentException("DataTlsProvider.BOUNCY_CASTLE needs a TLS context built from the policy,"
+          + " but the TlsClient brings its own (dangerous().sslContext): drop one or the other");
+    }
+    return c;
+  }
+
   /** Builds an {@link FtpClient}. */
   public static final class Builder {
+    private TlsClient tls;
     private TlsMode tlsMode = TlsMode.AUTO;
-    private TlsPolicy policy = TlsPolicy.MODERN;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration readTimeout = Duration.ofSeconds(30);
     private DataConnectionMode dataMode = DataConnectionMode.PASSIVE;
     private boolean protectData = true;
     private boolean requireSessionReuse = false;
@@ -83,46 +106,31 @@ public final class FtpClient {
 
     private Builder() {}
 
-    /** Sets how the control connection is secured. Default {@link TlsMode#AUTO}. */
+    /**
+     * Sets the TLS client whose settings (policy, proxy, timeouts, handshake listener, dangerous settings) apply to
+     * control and data connections. Default {@code TlsClient.builder().build()}. Its policy's provider is replaced by
+     * BouncyCastle JSSE when {@link DataTlsProvider} calls for it.
+     */
+    public Builder client(TlsClient client) {
+      this.tls = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Sets how the control connection is secured. Default {@link TlsMode#AUTO}. {@link TlsMode#OPPORTUNISTIC} needs
+     * a client built with {@code TlsClient.builder().dangerous().allowOpportunisticTls()}.
+     */
     public Builder tlsMode(TlsMode mode) {
       this.tlsMode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
     /**
-     * Sets the TLS policy (versions, suites, trust, pins, client certificate) of control and data connections.
-     * Default {@link TlsPolicy#MODERN}. Its provider is replaced by BouncyCastle JSSE when {@link DataTlsProvider}
-     * calls for it.
+     * Sets who opens data connections. Default {@link DataConnectionMode#PASSIVE}. {@link DataConnectionMode#ACTIVE}
+     * cannot be combined with a proxy: the server would connect back to us around it.
      */
-    public Builder policy(TlsPolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /** Sets the time allowed to establish each TCP connection, control and data. Default 10 s. */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive(timeout, "connectTimeout");
-      return this;
-    }
-
-    /** Sets the time any single read (a reply, a data block, an active-mode accept) may block. Default 30 s. */
-    public Builder readTimeout(Duration timeout) {
-      this.readTimeout = positive(timeout, "readTimeout");
-      return this;
-    }
-
-    /** Sets who opens data connections. Default {@link DataConnectionMode#PASSIVE}. */
     public Builder dataConnectionMode(DataConnectionMode mode) {
       this.dataMode = Objects.requireNonNull(mode, "mode");
-      return this;
-    }
-
-    /**
-     * <b>Insecure:</b> asks for clear data connections ({@code PROT C}) on a TLS control connection. File contents
-     * and listings then cross the network readable and alterable by anyone on the path. Default: protected.
-     */
-    public Builder clearDataConnections() {
-      this.protectData = false;
       return this;
     }
 
@@ -147,17 +155,49 @@ public final class FtpClient {
       return this;
     }
 
-    /** Builds the client. */
-    public FtpClient build() {
-      return new FtpClient(this);
+    /**
+     * Returns the settings that weaken what an FTP session protects. The TLS client's own ({@link
+     * TlsClient.Builder#dangerous()}) apply as well.
+     *
+     * <p><b>Each of these hands file contents or listings to whoever sits on the network path. Never in
+     * production.</b>
+     */
+    public Dangerous dangerous() {
+      return new Dangerous();
     }
 
-    private static Duration positive(Duration d, String name) {
-      // the bound is the socket timeout's: milliseconds in an int (TlsClient checks the same)
-      if (d == null || d.isZero() || d.isNegative() || d.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(name + " must be positive and finite: " + d);
+    /** Settings that weaken an FTP session. <b>Never in production.</b> Each is logged at WARNING when used. */
+    public final class Dangerous {
+      private Dangerous() {}
+
+      /**
+       * Asks for clear data connections ({@code PROT C}) on a TLS control connection. Every session that logs in
+       * this way logs a WARNING on {@code dev.tlskit.dangerous}, and every transfer reports {@link
+       * DataProtection#CLEAR}. Default: protected ({@code PROT P}).
+       *
+       * <p><b>Dangerous: file contents and listings cross the network readable and alterable by anyone on the path.
+       * Never in production.</b>
+       */
+      public Builder clearDataConnections() {
+        protectData = false;
+        return Builder.this;
       }
-      return d;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @throws IllegalArgumentException for {@link TlsMode#OPPORTUNISTIC} without the client's {@code
+     *     dangerous().allowOpportunisticTls()}, and for active data connections through a proxy
+     */
+    public FtpClient build() {
+      TlsClient client = tls != null ? tls : TlsClient.builder().build();
+      Starttls.requireModeAllowed(client, tlsMode); // the one rule the mail clients follow too
+      if (dataMode == DataConnectionMode.ACTIVE && client.proxy() != null) {
+        throw new IllegalArgumentException("DataConnectionMode.ACTIVE cannot pass through the proxy " + client.proxy()
+            + " (the server would connect back to us around it): use DataConnectionMode.PASSIVE, or no proxy");
+      }
+      return new FtpClient(this, client);
     }
   }
 }

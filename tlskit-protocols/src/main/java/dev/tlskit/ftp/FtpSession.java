@@ -5,7 +5,6 @@ import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
-import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.ftp.BcDataTls;
 import dev.tlskit.internal.ftp.DataAddresses;
@@ -18,6 +17,8 @@ import dev.tlskit.internal.ftp.Resumption;
 import dev.tlskit.internal.ftp.SocketData;
 import dev.tlskit.internal.ftp.TlsContexts;
 import dev.tlskit.internal.io.PeerText;
+import dev.tlskit.internal.net.Dialer;
+import dev.tlskit.internal.net.TransportSocket;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
@@ -64,11 +65,13 @@ import javax.net.ssl.SSLSocket;
  */
 public final class FtpSession implements Closeable {
   private static final System.Logger LOG = System.getLogger(FtpSession.class.getName());
+  private static final System.Logger DANGEROUS = System.getLogger("dev.tlskit.dangerous");
   /** Most bytes of a directory listing kept in memory. */
   static final int MAX_LISTING = 16 * 1024 * 1024;
   private static final int BUFFER = 64 * 1024;
 
   private final FtpClient client;
+  private final TlsClient tls;
   private final String host;
   private final String peerName;
   private final TlsMode mode;
@@ -84,37 +87,27 @@ public final class FtpSession implements Closeable {
   private boolean eprtUnsupported;
   private TransferResult lastTransfer;
 
-  private FtpSession(FtpClient client, String host, String peerName, TlsMode mode, SSLContext ctx,
+  private FtpSession(FtpClient client, TlsClient tls, String host, String peerName, TlsMode mode,
       TlsConnection conn) {
     this.client = client;
+    this.tls = tls;
     this.host = host;
     this.peerName = peerName;
     this.mode = mode;
-    this.sslContext = ctx;
+    this.sslContext = tls.sslContext();
     this.conn = conn;
     this.replies = new ReplyReader(conn::readLine);
   }
 
   /**
-   * Connects and sets up TLS. {@code bouncyCastle}: use BouncyCastle JSSE, limited to TLS 1.2 when {@code tls12Only}
-   * (the reconnect after the JDK found a TLS 1.2 server).
+   * Connects with {@code tls}, this session's own copy of the FTP client's TLS client (its TLS context and session
+   * cache belong to this session alone), and sets up TLS.
    */
-  static FtpSession open(FtpClient client, String host, int port, String peerName, TlsMode mode,
-      boolean bouncyCastle, boolean tls12Only) throws IOException {
-    TlsPolicy policy = client.policy;
-    if (bouncyCastle) {
-      TlsPolicy.Builder b = policy.toBuilder().provider(TlsContexts.bouncyCastleJsse());
-      if (tls12Only) b.protocols("TLSv1.2");
-      policy = b.build();
-    }
-    // A client, and so a TLS context, per session: its session cache then holds only this control connection's
-    // sessions, and no data connection can resume a session of another login.
-    TlsClient tls = TlsClient.builder().policy(policy).connectTimeout(client.connectTimeout)
-        .readTimeout(client.readTimeout).build();
-    SSLContext ctx = tls.sslContext();
+  static FtpSession open(FtpClient client, TlsClient tls, String host, int port, String peerName, TlsMode mode)
+      throws IOException {
     TlsConnection c = mode == TlsMode.IMPLICIT ? tls.connectTls(host, port, peerName)
         : tls.connectPlain(host, port, peerName);
-    FtpSession s = new FtpSession(client, host, peerName, mode, ctx, c);
+    FtpSession s = new FtpSession(client, tls, host, peerName, mode, c);
     try {
       s.start();
       return s;
@@ -145,9 +138,13 @@ public final class FtpSession implements Closeable {
     if (features.contains("UTF8")) command("OPTS", "UTF8 ON"); // best effort, the reply does not matter
   }
 
-  /** True when this session negotiated TLS 1.2 with the JDK, whose 1.2 sessions the data connections cannot resume. */
+  /**
+   * True when this session negotiated TLS 1.2 with the JDK, whose 1.2 sessions the data connections cannot resume,
+   * on a context built from the policy (a context the caller supplied cannot be switched to BouncyCastle).
+   */
   boolean wantsBouncyCastleForData() {
-    return conn.isTls() && client.protectData && "TLSv1.2".equals(conn.securityInfo().protocol())
+    return conn.isTls() && client.protectData && sslContext != client.tls.sslContext()
+        && "TLSv1.2".equals(conn.securityInfo().protocol())
         && !BcDataTls.isBouncyCastle((SSLSocket) conn.socket())
         && !"false".equalsIgnoreCase(System.getProperty("jdk.tls.client.enableSessionTicketExtension"));
   }
@@ -199,6 +196,10 @@ public final class FtpSession implements Closeable {
       expect(200, "PBSZ", "0");
       expect(200, "PROT", client.protectData ? "P" : "C");
       dataProtected = client.protectData;
+      if (!dataProtected) {
+        DANGEROUS.log(System.Logger.Level.WARNING, "DANGEROUS: data connections of {0} are not encrypted (PROT C,"
+            + " FtpClient.Builder.dangerous().clearDataConnections())", host);
+      }
     }
     expect(200, "TYPE", "I");
   }
@@ -703,13 +704,19 @@ public final class FtpSession implements Closeable {
     Socket raw = pending.raw();
     try {
       if (pending.listener() != null) raw = acceptActive(pending.listener());
-      raw.setSoTimeout(Math.toIntExact(client.readTimeout.toMillis()));
       if (!dataProtected) return new Data(SocketData.clear(raw), DataProtection.CLEAR);
       Socket tcp = raw;
       raw = null; // owned by the TLS layer from here on
       ProtectedData d;
       try {
+        tcp.setSoTimeout(millis(tls.handshakeTimeout())); // the TLS layers read through this socket
         d = dataTls.secure(tcp);
+        tcp.setSoTimeout(millis(tls.readTimeout()));
+      } catch (SocketTimeoutException e) {
+        SocketTimeoutException t = new SocketTimeoutException("TLS handshake on the data connection for " + verb
+            + " timed out after " + tls.handshakeTimeout().toMillis() + " ms");
+        t.initCause(e);
+        throw t;
       } catch (IOException e) {
         FtpReply after = tryReadReply();
         DataProtection tried = new DataProtection(true, null, null, false, dataTls.mechanism());
@@ -761,45 +768,47 @@ public final class FtpSession implements Closeable {
   }
 
   private Socket connectPassive() throws IOException {
-    InetAddress peer = conn.remoteAddress().getAddress();
-    int port;
-    if (!epsvUnsupported || !(peer instanceof Inet4Address)) {
+    // Through a proxy, the control connection's peer is the proxy: PASV is then as good as EPSV (only its port is
+    // used), and the data connection asks the proxy for the control connection's host.
+    InetAddress peer = tls.proxy() == null ? conn.remoteAddress().getAddress() : null;
+    boolean pasvPossible = peer == null || peer instanceof Inet4Address;
+    if (!epsvUnsupported || !pasvPossible) {
       FtpReply r = command("EPSV", null);
-      if (r.code() == 229) {
-        port = DataAddresses.parseEpsv(r);
-        return dial(new InetSocketAddress(peer, port));
-      }
-      if (!(peer instanceof Inet4Address) || (r.code() != 500 && r.code() != 501 && r.code() != 502)) {
-        throw refusal("EPSV", r);
-      }
+      if (r.code() == 229) return dial(peer, DataAddresses.parseEpsv(r));
+      if (!pasvPossible || (r.code() != 500 && r.code() != 501 && r.code() != 502)) throw refusal("EPSV", r);
       epsvUnsupported = true;
     }
     FtpReply r = expect(227, "PASV", null);
     InetSocketAddress announced = DataAddresses.parsePasv(r);
-    if (DataAddresses.isForeign(announced, peer)) {
+    if (peer != null && DataAddresses.isForeign(announced, peer)) {
       LOG.log(System.Logger.Level.DEBUG, "PASV announced {0}; connecting to the control peer {1} instead",
           announced.getAddress().getHostAddress(), peer.getHostAddress());
     }
-    return dial(DataAddresses.pasvTarget(announced, peer));
+    if (peer == null) return dial(null, announced.getPort()); // the announced address is never dialled
+    InetSocketAddress target = DataAddresses.pasvTarget(announced, peer);
+    return dial(target.getAddress(), target.getPort());
   }
 
-  private Socket dial(InetSocketAddress target) throws IOException {
-    Socket s = new Socket();
-    try {
-      s.connect(target, Math.toIntExact(client.connectTimeout.toMillis()));
-      s.setSoTimeout(Math.toIntExact(client.readTimeout.toMillis()));
-      return s;
-    } catch (IOException e) {
-      s.close();
-      throw e;
-    }
+  /**
+   * Opens a passive data connection to {@code port} of the control connection's peer ({@code peer}, the address
+   * the control connection reached, never a name resolved again), or through the proxy to the control connection's
+   * host when {@code peer} is null: dialled and timed as the TLS client dials every connection.
+   */
+  private Socket dial(InetAddress peer, int port) throws IOException {
+    String target = peer == null ? host : peer.getHostAddress();
+    return new TransportSocket(Dialer.connect(target, port, tls.proxy(), tls.connectTimeout(), tls.readTimeout()),
+        tls.writeTimeout());
+  }
+
+  private static int millis(Duration d) {
+    return Math.toIntExact(d.toMillis());
   }
 
   private ServerSocket listenActive() throws IOException {
     InetAddress local = conn.socket().getLocalAddress();
     ServerSocket ss = new ServerSocket(0, 1, local);
     try {
-      ss.setSoTimeout(Math.toIntExact(client.readTimeout.toMillis()));
+      ss.setSoTimeout(millis(tls.readTimeout()));
       if (!eprtUnsupported || !(local instanceof Inet4Address)) {
         FtpReply r = command("EPRT", DataAddresses.eprtArgument(local, ss.getLocalPort()));
         if (r.code() == 200) return ss;
@@ -823,14 +832,20 @@ public final class FtpSession implements Closeable {
       s = listener.accept();
     } catch (SocketTimeoutException e) {
       throw new SocketTimeoutException("server did not open the active data connection within "
-          + client.readTimeout.toSeconds() + " s");
+          + tls.readTimeout().toSeconds() + " s");
     }
     if (!s.getInetAddress().equals(peer)) {
       s.close();
       throw new ProtocolException("active data connection came from " + s.getInetAddress().getHostAddress()
           + ", not from the server " + peer.getHostAddress());
     }
-    return s;
+    try {
+      s.setSoTimeout(millis(tls.readTimeout()));
+      return new TransportSocket(s, tls.writeTimeout()); // writes bounded as on every connection of the client
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
   }
 
   // ---- commands

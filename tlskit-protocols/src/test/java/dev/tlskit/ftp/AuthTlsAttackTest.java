@@ -3,6 +3,7 @@ package dev.tlskit.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
@@ -22,8 +23,8 @@ class AuthTlsAttackTest {
   private final TestPki pki = TestPki.get();
 
   private FtpClient client(TlsMode mode, Trust trust) {
-    return FtpClient.builder().tlsMode(mode).policy(TlsPolicy.builder().trust(trust).build())
-        .readTimeout(Duration.ofSeconds(5)).build();
+    return FtpClient.builder().tlsMode(mode).client(TlsClient.builder()
+        .policy(TlsPolicy.builder().trust(trust).build()).readTimeout(Duration.ofSeconds(5)).build()).build();
   }
 
   @Test

@@ -3,23 +3,17 @@ package dev.tlskit.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
 import dev.tlskit.testpeer.TestPki;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +27,7 @@ class DataConnectionIdentityTest {
 
   @Test
   void dataConnectionWithTheControlConnectionsCertificateIsUsedWithoutResumption() throws Exception {
-    try (Peer peer = new Peer(context(pki.leaf))) {
+    try (ImplicitFtpsPeer peer = peer(context(pki.leaf))) {
       try (FtpSession s = login(peer)) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TransferResult r = s.retrieve("f", out, 0, TransferListener.NONE);
@@ -46,7 +40,7 @@ class DataConnectionIdentityTest {
   @Test
   void dataConnectionWithAnotherCertificateForTheSameNameIsRefused() throws Exception {
     HeldCertificate other = HeldCertificate.leaf(pki.ca, "localhost", "127.0.0.1");
-    try (Peer peer = new Peer(context(other))) {
+    try (ImplicitFtpsPeer peer = peer(context(other))) {
       try (FtpSession s = login(peer)) {
         assertThatThrownBy(() -> s.retrieve("f", new ByteArrayOutputStream(), 0, TransferListener.NONE))
             .isInstanceOfSatisfying(TlsSecurityException.class, e -> {
@@ -60,7 +54,7 @@ class DataConnectionIdentityTest {
   @Test
   void dataConnectionWithAnUntrustedCertificateIsRefusedByValidation() throws Exception {
     HeldCertificate stranger = HeldCertificate.leaf(HeldCertificate.root("Another CA"), "localhost", "127.0.0.1");
-    try (Peer peer = new Peer(context(stranger))) {
+    try (ImplicitFtpsPeer peer = peer(context(stranger))) {
       try (FtpSession s = login(peer)) {
         assertThatThrownBy(() -> s.retrieve("f", new ByteArrayOutputStream(), 0, TransferListener.NONE))
             .isInstanceOfSatisfying(TlsSecurityException.class,
@@ -72,8 +66,8 @@ class DataConnectionIdentityTest {
   /** FileZilla Server ends the handshake of a data connection that did not resume, and says why on the control. */
   @Test
   void aHandshakeCutWithAReplyNamingResumptionIsTheServersReuseRefusal() throws Exception {
-    try (Peer peer = new Peer(null, "450 TLS session of data connection has not resumed or the session does not"
-        + " match the control connection")) {
+    try (ImplicitFtpsPeer peer = new ImplicitFtpsPeer(pki, null, ImplicitFtpsPeer.CLOSE, "450 TLS session of data"
+        + " connection has not resumed or the session does not match the control connection")) {
       try (FtpSession s = login(peer)) {
         assertThatThrownBy(() -> s.retrieve("f", new ByteArrayOutputStream(), 0, TransferListener.NONE))
             .isInstanceOfSatisfying(SessionReuseRequiredException.class, e -> {
@@ -84,9 +78,15 @@ class DataConnectionIdentityTest {
     }
   }
 
-  private FtpSession login(Peer peer) throws Exception {
+  /** Implicit FTPS with the test PKI's leaf on the control connection and {@code data}'s certificate on data. */
+  private ImplicitFtpsPeer peer(SSLContext data) throws Exception {
+    return new ImplicitFtpsPeer(pki, data, ImplicitFtpsPeer.SEND_FILE, "226 done");
+  }
+
+  private FtpSession login(ImplicitFtpsPeer peer) throws Exception {
     FtpSession s = FtpClient.builder().tlsMode(TlsMode.IMPLICIT)
-        .policy(TlsPolicy.builder().trust(Trust.anchors(pki.ca.certificate())).build()).build()
+        .client(TlsClient.builder().policy(TlsPolicy.builder().trust(Trust.anchors(pki.ca.certificate())).build())
+            .build()).build()
         .connect("127.0.0.1", peer.port(), "localhost");
     s.login("u", "p".toCharArray());
     return s;
@@ -98,79 +98,5 @@ class DataConnectionIdentityTest {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), null, null);
     return ctx;
-  }
-
-  /** Implicit FTPS with the test PKI's leaf on the control connection and {@code data}'s certificate on data. */
-  private final class Peer implements AutoCloseable {
-    private final SSLServerSocket control;
-    private final ServerSocket data;
-    private final String afterData;
-
-    Peer(SSLContext dataContext) throws Exception {
-      this(dataContext, "226 done");
-    }
-
-    /** {@code dataContext} null: the data connection is closed at once, during the client's handshake. */
-    Peer(SSLContext dataContext, String afterData) throws Exception {
-      InetAddress lo = InetAddress.getLoopbackAddress();
-      control = (SSLServerSocket) pki.serverContext().getServerSocketFactory().createServerSocket(0, 1, lo);
-      data = dataContext == null ? new ServerSocket(0, 1, lo)
-          : dataContext.getServerSocketFactory().createServerSocket(0, 1, lo);
-      this.afterData = afterData;
-      Thread.ofVirtual().start(this::serve);
-    }
-
-    int port() {
-      return control.getLocalPort();
-    }
-
-    private void serve() {
-      try (Socket s = control.accept()) {
-        s.setSoTimeout(10_000);
-        OutputStream out = s.getOutputStream();
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-        send(out, "220 identity test");
-        String line;
-        while ((line = in.readLine()) != null) {
-          String verb = line.split(" ")[0];
-          switch (verb) {
-            case "USER" -> send(out, "331 password");
-            case "PASS" -> send(out, "230 in");
-            case "FEAT" -> send(out, "502 no");
-            case "EPSV" -> send(out, "229 Entering Extended Passive Mode (|||" + data.getLocalPort() + "|)");
-            case "RETR" -> {
-              send(out, "150 here it comes");
-              try (Socket d = data.accept()) {
-                d.setSoTimeout(10_000);
-                if (data instanceof SSLServerSocket) {
-                  d.getOutputStream().write("file body".getBytes(StandardCharsets.US_ASCII));
-                }
-              } catch (Exception e) {
-                // the client may refuse the data connection: the control connection goes on
-              }
-              send(out, afterData);
-            }
-            case "QUIT" -> {
-              send(out, "221 bye");
-              return;
-            }
-            default -> send(out, "200 ok");
-          }
-        }
-      } catch (Exception ignored) {
-        // the test asserts on the client side
-      }
-    }
-
-    private void send(OutputStream out, String reply) throws java.io.IOException {
-      out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-    }
-
-    @Override
-    public void close() throws Exception {
-      control.close();
-      data.close();
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.tlskit.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tlskit.ProtocolException;
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.testpeer.MailTests;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** A TLS record where an FTP control reply should start fails at once, not after the read timeout. */
 class FtpAnsweredInTlsTest {
   private static FtpClient client() {
-    return FtpClient.builder().tlsMode(TlsMode.STARTTLS).readTimeout(MailTests.PATIENT_READ_TIMEOUT).build();
+    return FtpClient.builder().tlsMode(TlsMode.STARTTLS)
+        .client(TlsClient.builder().readTimeout(MailTests.PATIENT_READ_TIMEOUT).build()).build();
   }
 
   @Test

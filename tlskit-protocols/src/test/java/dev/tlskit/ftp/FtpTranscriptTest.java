@@ -3,6 +3,7 @@ package dev.tlskit.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
@@ -20,8 +21,10 @@ class FtpTranscriptTest {
   private final TestPki pki = TestPki.get();
 
   private FtpClient client(TlsMode mode) {
-    return FtpClient.builder().tlsMode(mode)
-        .policy(TlsPolicy.builder().trust(Trust.anchors(pki.ca.certificate())).build()).build();
+    TlsClient.Builder tls = TlsClient.builder()
+        .policy(TlsPolicy.builder().trust(Trust.anchors(pki.ca.certificate())).build());
+    if (mode == TlsMode.OPPORTUNISTIC) tls.dangerous().allowOpportunisticTls(); // its tests must name the door
+    return FtpClient.builder().tlsMode(mode).client(tls.build()).build();
   }
 
   private static void assertReason(Throwable e, Reason reason) {

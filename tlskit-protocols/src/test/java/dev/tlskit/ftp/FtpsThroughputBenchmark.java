@@ -3,6 +3,7 @@ package dev.tlskit.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.ftp.testing.Vsftpd;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,8 @@ class FtpsThroughputBenchmark {
       v.put("bench.bin", data);
       List<Double> curl = new ArrayList<>();
       List<Double> tlskit = new ArrayList<>();
-      try (FtpSession s = FtpClient.builder().policy(v.policy()).build().connect("127.0.0.1", v.port, "localhost")) {
+      FtpClient ftp = FtpClient.builder().client(TlsClient.builder().policy(v.policy()).build()).build();
+      try (FtpSession s = ftp.connect("127.0.0.1", v.port, "localhost")) {
         s.login(Vsftpd.USER, Vsftpd.PASSWORD.toCharArray());
         curl(v); // warm-up
         s.retrieve("bench.bin", OutputStream.nullOutputStream(), 0, TransferListener.NONE);

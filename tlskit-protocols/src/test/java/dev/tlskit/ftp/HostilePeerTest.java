@@ -3,6 +3,7 @@ package dev.tlskit.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.TlsSecurityException.Reason;
@@ -18,7 +19,10 @@ class HostilePeerTest {
   private static final String HELLO = "220 hostile ftp\r\n";
 
   private static FtpClient client(TlsMode mode) {
-    return FtpClient.builder().tlsMode(mode).build();
+    // OPPORTUNISTIC is the dangerous door of the TLS client; the other modes need nothing
+    TlsClient.Builder tls = TlsClient.builder();
+    if (mode == TlsMode.OPPORTUNISTIC) tls.dangerous().allowOpportunisticTls();
+    return FtpClient.builder().tlsMode(mode).client(tls.build()).build();
   }
 
   @Test

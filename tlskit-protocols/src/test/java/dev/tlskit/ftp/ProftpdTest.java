@@ -3,6 +3,7 @@ package dev.tlskit.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.ftp.testing.Proftpd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +40,8 @@ class ProftpdTest {
   }
 
   private FtpSession login(Proftpd p) throws Exception {
-    FtpSession s = FtpClient.builder().policy(p.policy()).build().connect("127.0.0.1", p.port, "localhost");
+    FtpSession s = FtpClient.builder().client(TlsClient.builder().policy(p.policy()).build()).build()
+        .connect("127.0.0.1", p.port, "localhost");
     s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
     return s;
   }
@@ -123,7 +125,8 @@ class ProftpdTest {
   void aDataConnectionThatDidNotResumeIsRefusedByTheServerWithATypedError() throws Exception {
     tls13.put("r.txt", "r".getBytes());
     // BouncyCastle's client does not resume TLS 1.3 sessions: ProFTPD, requiring reuse, refuses the connection
-    FtpSession s = FtpClient.builder().policy(tls13.policy()).dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE).build()
+    FtpSession s = FtpClient.builder().client(TlsClient.builder().policy(tls13.policy()).build())
+        .dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE).build()
         .connect("127.0.0.1", tls13.port, "localhost");
     try (s) {
       s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());

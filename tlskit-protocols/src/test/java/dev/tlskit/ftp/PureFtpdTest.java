@@ -3,6 +3,7 @@ package dev.tlskit.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.ftp.testing.PureFtpd;
 import java.io.ByteArrayInputStream;
@@ -47,7 +48,8 @@ class PureFtpdTest {
   }
 
   private FtpSession login(PureFtpd p, FtpClient.Builder b) throws Exception {
-    FtpSession s = b.policy(p.policy()).build().connect("127.0.0.1", p.port, "localhost");
+    FtpSession s = b.client(TlsClient.builder().policy(p.policy()).build()).build()
+        .connect("127.0.0.1", p.port, "localhost");
     s.login(PureFtpd.USER, PureFtpd.PASSWORD.toCharArray());
     return s;
   }

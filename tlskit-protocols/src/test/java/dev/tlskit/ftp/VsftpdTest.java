@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.ProtocolException;
+import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
+import dev.tlskit.ftp.testing.RealProxy;
 import dev.tlskit.ftp.testing.Vsftpd;
 import dev.tlskit.TlsSecurityException;
 import java.io.ByteArrayInputStream;
@@ -52,7 +54,7 @@ class VsftpdTest {
   }
 
   private FtpClient.Builder client(Vsftpd v) throws Exception {
-    return FtpClient.builder().policy(v.policy());
+    return FtpClient.builder().client(TlsClient.builder().policy(v.policy()).build());
   }
 
   private FtpSession login(Vsftpd v, FtpClient c) throws IOException {
@@ -77,6 +79,39 @@ class VsftpdTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       s.retrieve("hello.txt", out, 0, TransferListener.NONE);
       assertThat(out.toString()).isEqualTo("hello over TLS 1.3\n");
+    }
+  }
+
+  /**
+   * Passive data connections ask the proxy for the control connection's host: SOCKS5 and HTTP CONNECT, TLS 1.3 (JDK)
+   * and 1.2 (BouncyCastle).
+   */
+  @Test
+  void controlAndDataConnectionsGoThroughTheTlsClientsProxy() throws Exception {
+    for (boolean socks : new boolean[] {true, false}) {
+      for (Vsftpd v : new Vsftpd[] {tls13, tls12}) {
+        v.put("proxied.txt", "through a proxy\n".getBytes());
+        Path dir = Files.createTempDirectory(tmp, "proxy");
+        RealProxy proxy = socks ? RealProxy.socks5(dir) : RealProxy.httpConnect(dir);
+        try {
+          FtpClient c = FtpClient.builder()
+              .client(TlsClient.builder().policy(v.policy()).proxy(proxy.config()).build()).build();
+          try (FtpSession s = login(v, c)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            TransferResult r = s.retrieve("proxied.txt", out, 0, TransferListener.NONE);
+            assertThat(out.toString()).isEqualTo("through a proxy\n");
+            assertThat(r.protection().sessionResumed()).isTrue(); // vsftpd requires it
+            s.store("up.bin", new ByteArrayInputStream(big, 0, 100_000), TransferListener.NONE);
+            assertThat(Files.size(v.root.resolve("up.bin"))).isEqualTo(100_000);
+          }
+          String control = "127.0.0.1:" + v.port;
+          assertThat(proxy.targets()).as("what %s connected to", proxy.config()).contains(control)
+              .filteredOn(t -> !t.equals(control)).hasSizeGreaterThanOrEqualTo(2) // the RETR and STOR data
+              .allMatch(t -> t.startsWith("127.0.0.1:"));
+        } finally {
+          proxy.close();
+        }
+      }
     }
   }
 
@@ -333,7 +368,8 @@ class VsftpdTest {
 
   @Test
   void loginOverPlaintextIsRefusedBeforeTheServerSeesAPassword() throws Exception {
-    FtpClient c = client(tls13).tlsMode(TlsMode.OPPORTUNISTIC).build();
+    FtpClient c = FtpClient.builder().tlsMode(TlsMode.OPPORTUNISTIC)
+        .client(TlsClient.builder().policy(tls13.policy()).dangerous().allowOpportunisticTls().build()).build();
     // vsftpd offers AUTH TLS, so opportunistic upgrades; the refusal case is covered by the hostile-peer tests
     try (FtpSession s = login(tls13, c)) {
       assertThat(s.securityInfo()).isNotNull();

@@ -95,8 +95,9 @@ class ClientCertRefusalTest {
       case "smtp" -> SmtpClient.connect(client, "127.0.0.1", port, "localhost", mode, "client.test").close();
       case "imap" -> ImapClient.connect(client, "127.0.0.1", port, "localhost", mode, ImapLimits.DEFAULTS).close();
       case "pop3" -> Pop3Client.connect(client, "127.0.0.1", port, "localhost", mode).close();
-      default -> FtpClient.builder().tlsMode(mode).policy(policy).connectTimeout(Duration.ofSeconds(5))
-          .readTimeout(Duration.ofSeconds(5)).build().connect("127.0.0.1", port, "localhost").close();
+      default -> FtpClient.builder().tlsMode(mode).client(TlsClient.builder().policy(policy)
+          .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5)).build()).build()
+          .connect("127.0.0.1", port, "localhost").close();
     }
   }
 

@@ -1,0 +1,109 @@
+package dev.tlskit.ftp;
+
+import dev.tlskit.testpeer.TestPki;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An implicit-FTPS peer on loopback: the test PKI's leaf on the control connection, one passive data port (EPSV)
+ * whose connections a {@link DataHandler} serves for RETR and STOR, then a chosen final reply. Every other command
+ * gets a positive answer.
+ */
+final class ImplicitFtpsPeer implements AutoCloseable {
+  /** Serves one data connection, after the 150 reply. */
+  @FunctionalInterface
+  interface DataHandler {
+    void serve(Socket data, ImplicitFtpsPeer peer) throws Exception;
+  }
+
+  /** Sends "file body". */
+  static final DataHandler SEND_FILE =
+      (d, peer) -> d.getOutputStream().write("file body".getBytes(StandardCharsets.US_ASCII));
+  /** Closes the data connection at once. */
+  static final DataHandler CLOSE = (d, peer) -> { };
+  /** Neither reads nor writes for 3 s (or until the peer is closed), then closes: a server that stalls. */
+  static final DataHandler STALL = (d, peer) -> peer.closed.await(3, TimeUnit.SECONDS);
+
+  private final ServerSocket control;
+  private final ServerSocket data;
+  private final DataHandler handler;
+  private final String afterData;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  /**
+   * @param pki the PKI whose leaf the control connection presents
+   * @param dataContext the context of protected data connections, or null for plain data sockets
+   * @param handler what each data connection gets
+   * @param afterData the final reply after the data connection
+   */
+  ImplicitFtpsPeer(TestPki pki, SSLContext dataContext, DataHandler handler, String afterData) throws Exception {
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    control = pki.serverContext().getServerSocketFactory().createServerSocket(0, 1, lo);
+    data = dataContext == null ? new ServerSocket(0, 1, lo)
+        : dataContext.getServerSocketFactory().createServerSocket(0, 1, lo);
+    this.handler = handler;
+    this.afterData = afterData;
+    Thread.ofVirtual().start(this::serve);
+  }
+
+  int port() {
+    return control.getLocalPort();
+  }
+
+  private void serve() {
+    try (Socket s = control.accept()) {
+      s.setSoTimeout(60_000);
+      OutputStream out = s.getOutputStream();
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      send(out, "220 scripted ftps");
+      String line;
+      while ((line = in.readLine()) != null) {
+        String verb = line.split(" ")[0];
+        switch (verb) {
+          case "USER" -> send(out, "331 password");
+          case "PASS" -> send(out, "230 in");
+          case "FEAT" -> send(out, "502 no");
+          case "EPSV" -> send(out, "229 Entering Extended Passive Mode (|||" + data.getLocalPort() + "|)");
+          case "RETR", "STOR" -> {
+            send(out, "150 data");
+            try (Socket d = data.accept()) {
+              d.setSoTimeout(60_000);
+              handler.serve(d, this);
+            } catch (Exception e) {
+              // the client may refuse or abandon the data connection: the control connection goes on
+            }
+            send(out, afterData);
+          }
+          case "QUIT" -> {
+            send(out, "221 bye");
+            return;
+          }
+          default -> send(out, "200 ok");
+        }
+      }
+    } catch (Exception ignored) {
+      // the test asserts on the client side
+    }
+  }
+
+  private static void send(OutputStream out, String reply) throws IOException {
+    out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  @Override
+  public void close() throws Exception {
+    closed.countDown();
+    control.close();
+    data.close();
+  }
+}
