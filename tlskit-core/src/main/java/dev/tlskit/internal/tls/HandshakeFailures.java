@@ -1,15 +1,20 @@
-package dev.tlskit.internal.server;
+package dev.tlskit.internal.tls;
 
 import dev.tlskit.ServerMetrics.HandshakeFailure;
+import dev.tlskit.TlsSecurityException.Reason;
 import java.io.EOFException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
 
-/** Names why a server-side handshake failed, from what the JDK threw. */
-public final class Failures {
-  private Failures() {}
+/**
+ * Names why a handshake failed, from what the TLS provider threw: the one classifier of handshake failures, for the
+ * client and the server alike. Its vocabulary is {@link HandshakeFailure}; {@link HandshakeFailure#reason()} maps each
+ * value to the coarser {@link Reason} a {@link dev.tlskit.TlsSecurityException} carries.
+ */
+public final class HandshakeFailures {
+  private HandshakeFailures() {}
 
-  /** Returns the failure reason for an exception thrown by a server-side handshake. */
+  /** Returns the failure reason for an exception thrown by a handshake, walking its causes. */
   public static HandshakeFailure classify(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof SocketTimeoutException) return HandshakeFailure.TIMEOUT;
@@ -21,7 +26,12 @@ public final class Failures {
           || m.contains("unknown_ca") || m.contains("certificate_expired") || m.contains("unsupported_certificate"))) {
         return HandshakeFailure.CERTIFICATE_REFUSED_BY_CLIENT;
       }
-      if (m.contains("application layer protocol")) return HandshakeFailure.ALPN_MISMATCH;
+      // "application layer protocol" (JDK server), "application protocol" / "no_application_protocol" (JDK client,
+      // alerts), "ALPN" (other providers)
+      if (m.contains("application layer protocol") || m.contains("application protocol")
+          || m.contains("application_protocol") || m.contains("alpn")) {
+        return HandshakeFailure.ALPN_MISMATCH;
+      }
       if (m.contains("no cipher suites in common") || m.contains("no supported groups")
           || m.contains("no negotiable")) {
         return HandshakeFailure.NO_SHARED_CIPHER;
