@@ -21,7 +21,10 @@ public final class HandshakeFailures {
       if (c instanceof EOFException) return HandshakeFailure.CLOSED_BY_PEER;
       String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
       if (m.contains("empty client certificate chain")) return HandshakeFailure.CLIENT_CERTIFICATE_MISSING;
-      if (m.contains("unrecognized server name")) return HandshakeFailure.UNRECOGNIZED_NAME;
+      // what the JDK says on the side that found the problem, then the alert the other side receives for it
+      if (m.contains("unrecognized server name") || m.contains("unrecognized_name")) {
+        return HandshakeFailure.UNRECOGNIZED_NAME;
+      }
       if (m.contains("received fatal alert") && (m.contains("certificate_unknown") || m.contains("bad_certificate")
           || m.contains("unknown_ca") || m.contains("certificate_expired") || m.contains("unsupported_certificate"))) {
         return HandshakeFailure.CERTIFICATE_REFUSED_BY_CLIENT;
@@ -33,10 +36,11 @@ public final class HandshakeFailures {
         return HandshakeFailure.ALPN_MISMATCH;
       }
       if (m.contains("no cipher suites in common") || m.contains("no supported groups")
-          || m.contains("no negotiable")) {
+          || m.contains("no negotiable") || m.contains("insufficient_security")) {
         return HandshakeFailure.NO_SHARED_CIPHER;
       }
-      if (m.contains("protocol version") || (m.contains("protocol") && m.contains("not enabled"))
+      if (m.contains("protocol version") || m.contains("protocol_version")
+          || (m.contains("protocol") && m.contains("not enabled"))
           || m.contains("not accepted by server preferences")) {
         return HandshakeFailure.PROTOCOL_VERSION;
       }
