@@ -98,10 +98,7 @@ public final class TlsServer implements Closeable {
     this.config = config;
     this.admission = new Admission(config.maxConnections(), config.maxHandshakes());
     this.events = new ServerEvents(config, timer);
-    ServerCertificates certs = config.certificates();
-    ServerHandshake tls = new ServerHandshake(config, new SniKeyManager(certs::snapshot, certs::snapshotFor),
-        name -> certs.snapshot().covers(name));
-    this.connections = new Connections(config, tls, events, admission, timer, ServerConnection::open,
+    this.connections = new Connections(config, handshake(config), events, admission, timer, ServerConnection::open,
         shuttingDown::get);
     this.acceptor = Acceptor.bind(config, admission, events);
     acceptor.start(connections::serve);
@@ -109,10 +106,24 @@ public final class TlsServer implements Closeable {
         () -> CertificateWatcher.watch(config.certificates(), config.watchInterval(), shuttingDown::get));
   }
 
+  /** Creates the TLS side of a server: its context, presenting the certificates chosen by SNI. */
+  static ServerHandshake handshake(ServerConfig config) {
+    ServerCertificates certs = config.certificates();
+    return new ServerHandshake(config, new SniKeyManager(certs::snapshot, certs::snapshotFor),
+        name -> certs.snapshot().covers(name));
+  }
+
   /** Returns a builder for a server that runs {@code handler} for every connection. */
   public static Builder builder(ServerHandler handler, ServerCertificates certificates) {
+    return builder(certificates).handler(handler);
+  }
+
+  /**
+   * Returns a builder without a handler: for {@link Builder#buildServerTls()}, which secures sockets the application
+   * accepted itself; {@link Builder#start()} needs a {@link Builder#handler(ServerHandler)}.
+   */
+  public static Builder builder(ServerCertificates certificates) {
     ServerConfig.Draft draft = new ServerConfig.Draft();
-    draft.handler = Objects.requireNonNull(handler, "handler");
     draft.certificates = Objects.requireNonNull(certificates, "certificates");
     return new Builder(draft);
   }
@@ -175,6 +186,12 @@ public final class TlsServer implements Closeable {
 
     private Builder(ServerConfig.Draft draft) {
       this.draft = draft;
+    }
+
+    /** Sets the handler run for every connection ({@link TlsServer#builder(ServerHandler, ServerCertificates)}). */
+    public Builder handler(ServerHandler handler) {
+      draft.handler = Objects.requireNonNull(handler, "handler");
+      return this;
     }
 
     /** Adds an address to listen on; may be called several times. Default: the loopback address, a free port. */
@@ -391,8 +408,23 @@ public final class TlsServer implements Closeable {
      * @throws IllegalArgumentException when two settings contradict each other (the message names both)
      */
     public TlsServer start() throws IOException {
+      if (draft.handler == null) {
+        throw new IllegalArgumentException("no handler to run for each connection; set handler(...) (or secure "
+            + "sockets you accept yourself with buildServerTls())");
+      }
       ServerConfig.Draft settings = draft.copy();
       return new TlsServer(settings, settings.resolve());
+    }
+
+    /**
+     * Checks the settings as {@link #start()} does and returns, instead of a listening server, a {@link ServerTls}
+     * that secures sockets the application accepted itself with these settings. Listening settings do not apply (see
+     * {@link ServerTls}); the handler is not needed.
+     *
+     * @throws IllegalArgumentException when two settings contradict each other (the message names both)
+     */
+    public ServerTls buildServerTls() {
+      return new ServerTls(draft.copy().resolve());
     }
 
     private static Duration positive(Duration d, String name) {

@@ -60,7 +60,17 @@ public final class Connections {
 
   /** Serves one admitted connection to its end; runs on the connection's own thread. */
   public void serve(Socket raw, Admission.Slot slot) {
-    new Setup(raw, slot).run();
+    new Setup(raw, slot, config.setupTimeout().toNanos()).run();
+  }
+
+  /**
+   * Opens a connection over a socket the application accepted itself, on the caller's thread: no admission, setup
+   * timeout or handler; reads wait at most the idle timeout, a handshake at most the handshake timeout; with {@code
+   * tls}, secured (handshake and authorizer) before this returns. The caller closes it.
+   */
+  public ServerConnection adopt(Socket raw, boolean tls) throws IOException {
+    raw.setSoTimeout(millis(config.idleTimeout()));
+    return factory.open(raw, null, new Setup(raw, null, Long.MAX_VALUE / 4), tls);
   }
 
   /**
@@ -98,7 +108,7 @@ public final class Connections {
   /** One connection, from accept to close. */
   private final class Setup implements Upgrader {
     private final Socket raw;
-    private final Admission.Slot slot;
+    private final Admission.Slot slot; // null: adopted, outside the server's limits
     /** When (System.nanoTime) the setup timeout ends: the connection must be secured by then. */
     private final long setupEnd;
     private InetSocketAddress remote;
@@ -106,11 +116,15 @@ public final class Connections {
     private SocketDeadline plaintextDeadline;
     private boolean refused;
 
-    Setup(Socket raw, Admission.Slot slot) {
+    Setup(Socket raw, Admission.Slot slot, long setupNanos) {
       this.raw = raw;
       this.slot = slot;
-      this.setupEnd = System.nanoTime() + config.setupTimeout().toNanos();
+      this.setupEnd = System.nanoTime() + setupNanos;
       this.remote = (InetSocketAddress) raw.getRemoteSocketAddress();
+    }
+
+    private boolean shed() {
+      return slot != null && slot.shed();
     }
 
     void run() {
@@ -137,7 +151,7 @@ public final class Connections {
       } finally {
         if (plaintextDeadline != null) plaintextDeadline.cancel(); // else the timer's queue holds the socket
         if (!refused) {
-          if (slot.shed()) {
+          if (shed()) {
             refuse(HandshakeFailure.SHED, SHED_DETAIL);
           } else if (plaintextDeadline != null && plaintextDeadline.passed()) {
             refuse(HandshakeFailure.SETUP_TIMEOUT, "still plaintext after the setup timeout of "
@@ -163,7 +177,7 @@ public final class Connections {
         raw.setSoTimeout(millis(config.handshakeTimeout()));
         return ProxyProtocol.read(raw.getInputStream()).source();
       } catch (IOException e) {
-        HandshakeFailure why = slot.shed() ? HandshakeFailure.SHED : phase.deadline().passed() ? phase.onTimeout()
+        HandshakeFailure why = shed() ? HandshakeFailure.SHED : phase.deadline().passed() ? phase.onTimeout()
             : e instanceof SocketTimeoutException ? HandshakeFailure.TIMEOUT : HandshakeFailure.PROXY_HEADER_INVALID;
         refuse(why, why == HandshakeFailure.SHED ? SHED_DETAIL : e.getMessage());
         throw e;
@@ -193,7 +207,7 @@ public final class Connections {
         attempt.run();
         deadline.cancel();
         if (deadline.passed()) throw new SocketTimeoutException("handshake deadline passed");
-        if (!slot.secure()) throw new SocketException("shed just before its handshake completed");
+        if (slot != null && !slot.secure()) throw new SocketException("shed just before its handshake completed");
       } catch (IOException | RuntimeException e) {
         deadline.cancel();
         throw failed(e, phase, attempt);
@@ -211,7 +225,7 @@ public final class Connections {
     /** Counts and reports a failed handshake, and returns what to throw. */
     private IOException failed(Exception e, Phase phase, ServerHandshake.Attempt attempt) {
       ValidationReport report = attempt == null ? null : attempt.rejection();
-      HandshakeFailure why = slot.shed() ? HandshakeFailure.SHED
+      HandshakeFailure why = shed() ? HandshakeFailure.SHED
           : phase.deadline().passed() ? phase.onTimeout()
           // the plaintext phase's deadline passed just before it was cancelled, closing the socket under us
           : plaintextDeadline != null && plaintextDeadline.passed() ? HandshakeFailure.SETUP_TIMEOUT
