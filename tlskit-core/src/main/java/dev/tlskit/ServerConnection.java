@@ -16,9 +16,10 @@ import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One connection accepted by a {@link TlsServer}, plaintext or TLS, that a plaintext connection can upgrade in place
- * (the server side of STARTTLS). All reads go through one buffer owned by this connection, so the upgrade can refuse
- * to proceed when the client pipelined bytes after its upgrade command. Not thread-safe: one reader and one writer.
+ * One connection accepted by a {@link TlsServer} (or secured by a {@link ServerTls}), plaintext or TLS, that a
+ * plaintext connection can upgrade in place (the server side of STARTTLS). All reads go through one buffer owned by
+ * this connection, so the upgrade can refuse to proceed when the client pipelined bytes after its upgrade command. Not
+ * thread-safe: one reader and one writer.
  */
 public final class ServerConnection implements Closeable {
   private static final int BUFFER_SIZE = 16 * 1024;
@@ -53,14 +54,10 @@ public final class ServerConnection implements Closeable {
 
   private void attach(Socket s) throws IOException {
     this.socket = s;
-    InputStream sin = s.getInputStream();
-    OutputStream sout = s.getOutputStream();
-    if (upgrader.bytesIn() != null) sin = CountingStreams.in(sin, upgrader.bytesIn());
-    if (upgrader.bytesOut() != null) sout = CountingStreams.out(sout, upgrader.bytesOut());
-    this.in = new LineInput(sin, BUFFER_SIZE);
+    this.in = new LineInput(CountingStreams.in(s.getInputStream(), upgrader.bytesIn()), BUFFER_SIZE);
     // The JDK's default-size BufferedOutputStream starts at 512 bytes on a virtual thread and grows to 8 KiB; a
     // fixed 16 KiB buffer cost every idle connection 16 KiB of heap (IdleConnections in tlskit-bench).
-    this.out = new BufferedOutputStream(sout);
+    this.out = new BufferedOutputStream(CountingStreams.out(s.getOutputStream(), upgrader.bytesOut()));
   }
 
   /** Runs the handshake and the authorizer over the raw socket; on any failure the connection is closed. */

@@ -1,5 +1,6 @@
 package dev.tlskit.internal.server;
 
+import dev.tlskit.internal.io.Closing;
 import dev.tlskit.internal.concurrent.Threads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,7 +40,7 @@ public final class Acceptor {
         ss.bind(a, config.backlog());
       }
     } catch (IOException e) {
-      bound.forEach(ServerEvents::closeQuietly);
+      bound.forEach(Closing::quietly);
       throw e;
     }
     return new Acceptor(List.copyOf(bound), admission, events);
@@ -60,7 +61,7 @@ public final class Acceptor {
   /** Stops accepting and closes the listening sockets. */
   public void stop() {
     stopped.set(true);
-    sockets.forEach(ServerEvents::closeQuietly);
+    sockets.forEach(Closing::quietly);
   }
 
   private void acceptLoop(ServerSocket ss, BiConsumer<Socket, Admission.Slot> serve) {
@@ -85,7 +86,7 @@ public final class Acceptor {
       failures = 0;
       Admission.Decision admitted = admission.admit(s);
       // The shed connection's own thread sees its socket closed and counts it (SHED), exactly once.
-      if (admitted.shed() != null) ServerEvents.closeQuietly(admitted.shed().socket());
+      if (admitted.shed() != null) Closing.quietly(admitted.shed().socket());
       if (admitted.admitted() == null) {
         events.refusedAtLimit(s);
         continue;

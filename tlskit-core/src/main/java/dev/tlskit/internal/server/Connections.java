@@ -1,5 +1,6 @@
 package dev.tlskit.internal.server;
 
+import dev.tlskit.internal.io.Closing;
 import dev.tlskit.PeerIdentity;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.ServerConnection;
@@ -93,7 +94,7 @@ public final class Connections {
     boolean drained = admission.open() == 0;
     if (!drained) {
       ServerEvents.LOG.log(Level.INFO, "closing {0} connection(s) still open after the drain time", live.size());
-      for (Setup s : live) ServerEvents.closeQuietly(s.raw);
+      for (Setup s : live) Closing.quietly(s.raw);
     }
     return drained;
   }
@@ -160,8 +161,8 @@ public final class Connections {
         }
         // The connection first: over TLS it sends close_notify. Closing the raw socket first cut the TLS stream,
         // which clients report as truncation and OpenSSL punishes by not resuming the session (scripts/bench-openssl).
-        if (c != null) ServerEvents.closeQuietly(c);
-        ServerEvents.closeQuietly(raw);
+        if (c != null) Closing.quietly(c);
+        Closing.quietly(raw);
         live.remove(this);
         if (c != null && !refused) events.closed(c, error);
         slot.release();

@@ -1,5 +1,6 @@
 package dev.tlskit.internal.server;
 
+import dev.tlskit.internal.io.Closing;
 import dev.tlskit.ServerConnection;
 import dev.tlskit.ServerListener;
 import dev.tlskit.ServerMetrics;
@@ -73,7 +74,7 @@ public final class ServerEvents {
   /** Counts, closes and logs a connection refused because every open one is secured and the limit is reached. */
   public void refusedAtLimit(Socket s) {
     refusedAtLimit.increment(); // before the close, so a client that sees the close sees the count
-    closeQuietly(s);
+    Closing.quietly(s);
     atLimitLog.log(() -> "refused " + s.getRemoteSocketAddress() + ": " + maxConnections + " connections open "
         + "and secured (the limit); further refusals are summarized every " + LOG_INTERVAL.toSeconds() + " s", null);
   }
@@ -159,13 +160,5 @@ public final class ServerEvents {
   /** Logs what the throttles still hold (at shutdown). */
   public void flush() {
     for (LogThrottle t : List.of(atLimitLog, shedLog, proxyHeaderLog, timeoutLog, callbackLog, acceptLog)) t.flush();
-  }
-
-  static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing is best effort
-    }
   }
 }

@@ -40,9 +40,9 @@ public interface Upgrader {
   /** Returns true once the server has begun a graceful shutdown. */
   boolean shuttingDown();
 
-  /** Returns the counter of application bytes read, or null when not counted. */
+  /** Returns the counter of application bytes read. */
   LongAdder bytesIn();
 
-  /** Returns the counter of application bytes written, or null when not counted. */
+  /** Returns the counter of application bytes written. */
   LongAdder bytesOut();
 }
