@@ -64,6 +64,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code Connections}), the TLS context ({@code ServerHandshake}), counting and logging ({@code ServerEvents}),
  * certificate watching and the JVM properties are classes of their own, and a {@link ServerConnection} reaches its
  * server only through one seam ({@code internal.server.Upgrader}), as a {@link TlsConnection} reaches its client.
+ * The same setup secures sockets the application accepted itself: {@link Builder#buildServerTls()}.
  */
 public final class TlsServer implements Closeable {
   static {
