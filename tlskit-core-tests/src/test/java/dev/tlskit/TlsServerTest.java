@@ -301,7 +301,7 @@ class TlsServerTest {
   @Test
   void maxHandshakesAboveMaxConnectionsIsRefusedNamingBoth() {
     assertThatThrownBy(() -> TlsServer.builder(ECHO, certs(serverA)).maxConnections(10).maxHandshakes(11).start())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxHandshakes 11")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxHandshakes 11")
         .hasMessageContaining("maxConnections 10");
   }
 

@@ -1,9 +1,9 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.io.LineInput;
-import dev.tlskit.internal.server.Admission;
+import dev.tlskit.internal.io.Closing;
 import dev.tlskit.internal.server.CountingStreams;
-import dev.tlskit.internal.server.SocketDeadline;
+import dev.tlskit.internal.server.Upgrader;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,14 +16,15 @@ import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One connection accepted by a {@link TlsServer}, plaintext or TLS, that a plaintext connection can upgrade in place
- * (the server side of STARTTLS). All reads go through one buffer owned by this connection, so the upgrade can refuse
- * to proceed when the client pipelined bytes after its upgrade command. Not thread-safe: one reader and one writer.
+ * One connection accepted by a {@link TlsServer} (or secured by a {@link ServerTls}), plaintext or TLS, that a
+ * plaintext connection can upgrade in place (the server side of STARTTLS). All reads go through one buffer owned by
+ * this connection, so the upgrade can refuse to proceed when the client pipelined bytes after its upgrade command. Not
+ * thread-safe: one reader and one writer.
  */
 public final class ServerConnection implements Closeable {
   private static final int BUFFER_SIZE = 16 * 1024;
 
-  private final TlsServer server;
+  private final Upgrader upgrader;
   private final Socket raw;
   private final InetSocketAddress remote;
   private Socket socket;
@@ -31,42 +32,47 @@ public final class ServerConnection implements Closeable {
   private OutputStream out;
   private SecurityInfo securityInfo;
   private PeerIdentity peer;
-  private String requestedName;
-  boolean refused;
-  /** When (System.nanoTime) the setup timeout ends: the connection must be secured by then. */
-  final long setupEnd;
-  /** Closes a STARTTLS-mode connection still in plaintext at {@link #setupEnd}; null over implicit TLS. */
-  SocketDeadline plaintextDeadline;
-  /** This connection's place within the server's limits; shed while unsecured when newer connections need room. */
-  final Admission.Slot slot;
 
-  ServerConnection(TlsServer server, Socket raw, InetSocketAddress proxiedRemote, long setupEnd, Admission.Slot slot)
-      throws IOException {
-    this.server = server;
+  private ServerConnection(Socket raw, InetSocketAddress remote, Upgrader upgrader) throws IOException {
+    this.upgrader = upgrader;
     this.raw = raw;
-    this.setupEnd = setupEnd;
-    this.slot = slot;
-    this.remote = proxiedRemote != null ? proxiedRemote : (InetSocketAddress) raw.getRemoteSocketAddress();
+    this.remote = remote != null ? remote : (InetSocketAddress) raw.getRemoteSocketAddress();
     attach(raw);
+  }
+
+  /**
+   * Opens a connection over {@code raw}, the socket as accepted; with {@code tls}, secures it at once (handshake and
+   * authorizer) and closes it when that fails. {@code remote} is the client's address when it differs from the TCP
+   * peer's (PROXY protocol), else null.
+   */
+  static ServerConnection open(Socket raw, InetSocketAddress remote, Upgrader upgrader, boolean tls)
+      throws IOException {
+    ServerConnection c = new ServerConnection(raw, remote, upgrader);
+    if (tls) c.secure();
+    return c;
   }
 
   private void attach(Socket s) throws IOException {
     this.socket = s;
-    this.in = new LineInput(CountingStreams.in(s.getInputStream(), server.bytesIn), BUFFER_SIZE);
+    this.in = new LineInput(CountingStreams.in(s.getInputStream(), upgrader.bytesIn()), BUFFER_SIZE);
     // The JDK's default-size BufferedOutputStream starts at 512 bytes on a virtual thread and grows to 8 KiB; a
     // fixed 16 KiB buffer cost every idle connection 16 KiB of heap (IdleConnections in tlskit-bench).
-    this.out = new BufferedOutputStream(CountingStreams.out(s.getOutputStream(), server.bytesOut));
+    this.out = new BufferedOutputStream(CountingStreams.out(s.getOutputStream(), upgrader.bytesOut()));
   }
 
-  void secured(SSLSocket ssl, SecurityInfo info, PeerIdentity identity, String sni) throws IOException {
-    attach(ssl);
-    this.securityInfo = info;
-    this.peer = identity;
-    this.requestedName = sni;
-  }
-
-  Socket rawSocket() {
-    return raw;
+  /** Runs the handshake and the authorizer over the raw socket; on any failure the connection is closed. */
+  private SecurityInfo secure() throws IOException {
+    try {
+      Upgrader.Secured secured = upgrader.handshake(raw);
+      attach(secured.socket());
+      securityInfo = secured.info();
+      peer = securityInfo.peerChain().isEmpty() ? null : PeerIdentity.of(securityInfo.peerChain());
+      upgrader.admit(this);
+      return securityInfo;
+    } catch (IOException | RuntimeException e) {
+      Closing.quietly(this);
+      throw e;
+    }
   }
 
   /**
@@ -87,14 +93,13 @@ public final class ServerConnection implements Closeable {
     out.flush();
     var ahead = dev.tlskit.internal.io.PlaintextAhead.of(in, raw); // the client's check too
     if (ahead != null) {
-      server.refuse(this, ServerMetrics.HandshakeFailure.INJECTION_DETECTED, ahead.bytes() + " byte(s) pipelined");
+      upgrader.refuse(ServerMetrics.HandshakeFailure.INJECTION_DETECTED, ahead.bytes() + " byte(s) pipelined");
       close();
       throw ahead.refusal(remote, "followed the upgrade command");
     }
     out.write((readyReply + "\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
-    server.handshake(this);
-    return securityInfo;
+    return secure();
   }
 
   /** Returns true once the connection speaks TLS (from the start or after {@link #upgradeToTls(String)}). */
@@ -114,7 +119,7 @@ public final class ServerConnection implements Closeable {
 
   /** Returns the host name the client asked for with SNI; empty when it sent none. */
   public Optional<String> requestedServerName() {
-    return Optional.ofNullable(requestedName);
+    return Optional.ofNullable(securityInfo == null ? null : securityInfo.peerName());
   }
 
   /** Returns the ALPN protocol selected, or empty when none was negotiated. */
@@ -145,7 +150,7 @@ public final class ServerConnection implements Closeable {
 
   /** Returns true once the server has begun a graceful shutdown; long-running handlers should wind down. */
   public boolean serverShuttingDown() {
-    return server.isShuttingDown();
+    return upgrader.shuttingDown();
   }
 
   /**
@@ -183,17 +188,7 @@ public final class ServerConnection implements Closeable {
   /** Closes the connection; over TLS a close_notify alert is sent first. */
   @Override
   public void close() throws IOException {
-    try {
-      out.flush();
-    } catch (IOException ignored) {
-      // the peer may be gone already; closing is what matters
-    } finally {
-      try {
-        socket.close();
-      } finally {
-        raw.close();
-      }
-    }
+    Closing.flushThenClose(out, socket, raw);
   }
 
   @Override

@@ -13,7 +13,11 @@ public record ServerMetrics(
     long connectionsOpen, long connectionsTotal, long connectionsRefused, long handshakesOk,
     Map<HandshakeFailure, Long> handshakesFailed, long bytesIn, long bytesOut) {
 
-  /** Why a connection ended before its handler could use a secured (or authorized) channel. */
+  /**
+   * Why a connection ended before its handler could use a secured (or authorized) channel; on the client side, why a
+   * handshake failed ({@link TlsSecurityException#handshakeFailure()}). One vocabulary for both sides, filled by one
+   * classifier.
+   */
   public enum HandshakeFailure {
     /** The handshake (or PROXY header) did not finish within the handshake timeout. */
     TIMEOUT,
@@ -56,7 +60,21 @@ public record ServerMetrics(
     /** The client tried to renegotiate (TLS 1.2) after the handshake; the connection was closed. */
     RENEGOTIATION_REFUSED,
     /** Anything else; the log says what. */
-    OTHER
+    OTHER;
+
+    /**
+     * Returns the coarser reason a {@link TlsSecurityException} for this failure carries, on either side: the same
+     * value for a server's refusal of a client and a client's failed handshake with a server.
+     */
+    public TlsSecurityException.Reason reason() {
+      return switch (this) {
+        case CERTIFICATE_REJECTED -> TlsSecurityException.Reason.CERTIFICATE_REJECTED;
+        case ALPN_MISMATCH -> TlsSecurityException.Reason.ALPN_MISMATCH;
+        case PEER_NOT_AUTHORIZED -> TlsSecurityException.Reason.PEER_NOT_AUTHORIZED;
+        case INJECTION_DETECTED -> TlsSecurityException.Reason.INJECTION_DETECTED;
+        default -> TlsSecurityException.Reason.HANDSHAKE_FAILED;
+      };
+    }
   }
 
   public ServerMetrics {

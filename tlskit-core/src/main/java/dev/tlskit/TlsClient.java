@@ -3,8 +3,9 @@ package dev.tlskit;
 import dev.tlskit.internal.net.Dialer;
 import dev.tlskit.internal.net.TransportSocket;
 import dev.tlskit.internal.tls.ClientCertificateAlerts;
+import dev.tlskit.internal.tls.HandshakeFailures;
 import dev.tlskit.internal.tls.PolicyKeyManager;
-import dev.tlskit.internal.trust.Certs;
+import dev.tlskit.internal.tls.SecurityInfos;
 import dev.tlskit.internal.trust.ChainValidator;
 import dev.tlskit.internal.trust.HostnameMatcher;
 import dev.tlskit.internal.trust.ReportingTrustManager;
@@ -13,18 +14,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -300,8 +298,8 @@ public final class TlsClient {
       String selected = ssl.getApplicationProtocol();
       if (selected != null && !selected.isEmpty() && !policy.alpn().contains(selected)) {
         ssl.close();
-        throw new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH, peerName
-            + " selected ALPN protocol '" + selected + "', which we did not offer " + policy.alpn());
+        throw new TlsSecurityException(ServerMetrics.HandshakeFailure.ALPN_MISMATCH, peerName
+            + " selected ALPN protocol '" + selected + "', which we did not offer " + policy.alpn(), null, null);
       }
       return ssl;
     }
@@ -344,41 +342,30 @@ public final class TlsClient {
         if (t instanceof ReportingTrustManager.RejectedException r) report = r.report();
       }
       if (report != null && !report.accepted()) {
-        return new TlsSecurityException(TlsSecurityException.Reason.CERTIFICATE_REJECTED,
+        return new TlsSecurityException(ServerMetrics.HandshakeFailure.CERTIFICATE_REJECTED,
             "certificate of " + peerName + " rejected: " + report.problemSummary(), report, e);
       }
       // The JDK reports TLS failures as SSLException; other providers (BouncyCastle) with their own IOExceptions.
       boolean tls = e instanceof SSLException || e.getClass().getName().startsWith("org.bouncycastle.tls.");
       if (!tls) return null;
       String msg = String.valueOf(e.getMessage());
-      String lower = msg.toLowerCase(Locale.ROOT);
-      if (lower.contains("application protocol") || lower.contains("application_protocol")
-          || lower.contains("alpn")) {
-        return new TlsSecurityException(TlsSecurityException.Reason.ALPN_MISMATCH,
+      ServerMetrics.HandshakeFailure why = HandshakeFailures.classify(e);
+      if (why == ServerMetrics.HandshakeFailure.ALPN_MISMATCH) {
+        return new TlsSecurityException(why,
             "ALPN negotiation with " + peerName + " failed (we offered " + policy.alpn() + "): " + msg, report, e);
       }
-      return new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
-          "TLS handshake with " + peerName + " failed: " + msg, report, e);
+      return new TlsSecurityException(why, "TLS handshake with " + peerName + " failed: " + msg, report, e);
     }
 
     @Override
     public SecurityInfo describe(SSLSocket socket, String peerName) {
       SSLSession session = socket.getSession();
-      List<X509Certificate> peer = new ArrayList<>();
-      try {
-        for (Certificate c : session.getPeerCertificates()) peer.add((X509Certificate) c);
-      } catch (SSLPeerUnverifiedException ignored) {
-        // anonymous peer: empty chain
-      }
-      List<X509Certificate> local = new ArrayList<>();
-      if (session.getLocalCertificates() != null) {
-        for (Certificate c : session.getLocalCertificates()) local.add((X509Certificate) c);
-      }
       ValidationReport report;
       boolean resumed = false;
       if (trustManager == null) {
-        report = new ValidationReport(peerName, peer, List.of(), List.of(), List.of(new CertificateProblem
-            .JudgedElsewhere("the caller's SSLContext (no TlsKit report, pins, revocation or callbacks)")),
+        report = new ValidationReport(peerName, SecurityInfos.chain(session, true), List.of(), List.of(),
+            List.of(new CertificateProblem.JudgedElsewhere(
+                "the caller's SSLContext (no TlsKit report, pins, revocation or callbacks)")),
             ValidationReport.Verdict.ACCEPTED_DANGEROUSLY);
         DANGEROUS.log(System.Logger.Level.WARNING, "DANGEROUS: {0} was judged by a caller-supplied SSLContext, not"
             + " by TlsKit (TlsClient.Builder.dangerous().sslContext)", peerName);
@@ -388,39 +375,17 @@ public final class TlsClient {
           // No certificate was judged in this handshake: the session was resumed.
           resumed = true;
           report = ReportingTrustManager.reportOf(session);
-          if (report == null) report = trustManager.judge(peer, peerName, ChainValidator.Purpose.SERVER);
+          if (report == null) {
+            report = trustManager.judge(SecurityInfos.chain(session, true), peerName, ChainValidator.Purpose.SERVER);
+          }
         }
       }
-      String protocol = session.getProtocol();
-      var key = peer.isEmpty() ? null : peer.get(0).getPublicKey();
-      String alpn = socket.getApplicationProtocol();
-      SecurityInfo info = new SecurityInfo(protocol, session.getCipherSuite(),
-          policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN,
-          signatureScheme(protocol, key), key == null ? null : Certs.keyType(key),
-          key == null ? -1 : Certs.keyBits(key), peerName, sniName(peerName) != null,
-          alpn == null || alpn.isEmpty() ? null : alpn, resumed, peer, local,
-          keyManager != null && keyManager.certificateRequested(socket), report);
+      SecurityInfo info = SecurityInfos.describe(socket, policy, true, new SecurityInfos.Facts(peerName,
+          sniName(peerName) != null, resumed, keyManager != null && keyManager.certificateRequested(socket)),
+          report, true);
       if (onHandshake != null) onHandshake.accept(info);
       return info;
     }
-  }
-
-  /** Returns the scheme TLS 1.3 forces for an EC or EdDSA key; "unknown" where the JDK does not say. */
-  private static String signatureScheme(String protocol, java.security.PublicKey key) {
-    if (key == null || !"TLSv1.3".equals(protocol)) return SecurityInfo.UNKNOWN;
-    String type = Certs.keyType(key);
-    if (type.equals("Ed25519")) return "ed25519";
-    if (type.equals("Ed448")) return "ed448";
-    if (key instanceof ECKey) {
-      return switch (Certs.keyBits(key)) {
-        case 256 -> "ecdsa_secp256r1_sha256";
-        case 384 -> "ecdsa_secp384r1_sha384";
-        case 521 -> "ecdsa_secp521r1_sha512";
-        default -> SecurityInfo.UNKNOWN;
-      };
-    }
-    if (type.equals("RSA")) return SecurityInfo.UNKNOWN + " (one of rsa_pss_rsae_sha256/384/512)";
-    return SecurityInfo.UNKNOWN;
   }
 
   static boolean isIpLiteral(String name) {

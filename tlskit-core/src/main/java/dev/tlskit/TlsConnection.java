@@ -1,5 +1,6 @@
 package dev.tlskit;
 
+import dev.tlskit.internal.io.Closing;
 import dev.tlskit.internal.io.LineInput;
 import dev.tlskit.internal.io.PlaintextAhead;
 import dev.tlskit.internal.net.TransportSocket;
@@ -335,20 +336,10 @@ public final class TlsConnection implements Closeable {
   /** Closes the connection; over TLS a close_notify alert is sent first. */
   @Override
   public void close() throws IOException {
-    try {
-      out.flush();
-    } catch (IOException ignored) {
-      // the peer may be gone already; closing is what matters
-    } finally {
-      socket.close();
-    }
+    Closing.flushThenClose(out, socket);
   }
 
   private void closeQuietly() {
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // nothing more to do
-    }
+    Closing.quietly(socket);
   }
 }

@@ -306,6 +306,14 @@ public final class TlsPolicy {
         + (dangerousAcceptor != null || dangerousSkipHostname ? ", DANGEROUS" : "") + "]";
   }
 
+  /** Returns {@code protocols} as a list after checking each is an ALPN protocol name (1 to 255 characters). */
+  static List<String> checkAlpn(String... protocols) {
+    for (String p : protocols) {
+      if (p.isEmpty() || p.length() > 255) throw new IllegalArgumentException("invalid ALPN protocol: '" + p + "'");
+    }
+    return List.of(protocols);
+  }
+
   /** Builds a {@link TlsPolicy}; starts from {@link #MODERN}. */
   public static final class Builder {
     private List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
@@ -456,10 +464,7 @@ public final class TlsPolicy {
 
     /** Sets the ALPN protocols to offer, in preference order ("h2", "http/1.1"). Default none. */
     public Builder alpn(String... protocols) {
-      for (String p : protocols) {
-        if (p.isEmpty() || p.length() > 255) throw new IllegalArgumentException("invalid ALPN protocol: '" + p + "'");
-      }
-      this.alpn = List.of(protocols);
+      this.alpn = checkAlpn(protocols);
       return this;
     }
 

@@ -40,6 +40,7 @@ public class TlsSecurityException extends TlsKitException {
   }
 
   private final Reason reason;
+  private final ServerMetrics.HandshakeFailure failure;
   private final ValidationReport report;
 
   public TlsSecurityException(Reason reason, String message) {
@@ -47,14 +48,34 @@ public class TlsSecurityException extends TlsKitException {
   }
 
   public TlsSecurityException(Reason reason, String message, ValidationReport report, Throwable cause) {
+    this(reason, null, message, report, cause);
+  }
+
+  /** Creates the exception for a failed or refused handshake; its reason is {@code failure.reason()}. */
+  public TlsSecurityException(
+      ServerMetrics.HandshakeFailure failure, String message, ValidationReport report, Throwable cause) {
+    this(failure.reason(), failure, message, report, cause);
+  }
+
+  private TlsSecurityException(Reason reason, ServerMetrics.HandshakeFailure failure, String message,
+      ValidationReport report, Throwable cause) {
     super(message, cause);
     this.reason = Objects.requireNonNull(reason, "reason");
+    this.failure = failure;
     this.report = report;
   }
 
   /** Returns why the connection was stopped. */
   public Reason reason() {
     return reason;
+  }
+
+  /**
+   * Returns why the handshake failed or the peer was refused, in the finer vocabulary a {@link TlsServer} counts in
+   * its {@link ServerMetrics} (client and server alike); empty when the failure was not about a handshake.
+   */
+  public Optional<ServerMetrics.HandshakeFailure> handshakeFailure() {
+    return Optional.ofNullable(failure);
   }
 
   /** Returns the certificate validation report, when the failure came from (or after) certificate validation. */

@@ -3,10 +3,13 @@ package dev.tlskit.examples;
 import dev.tlskit.Authorizer;
 import dev.tlskit.PeerIdentity;
 import dev.tlskit.ServerCertificates;
+import dev.tlskit.ServerConnection;
 import dev.tlskit.ServerHandler;
+import dev.tlskit.ServerTls;
 import dev.tlskit.TlsServer;
 import dev.tlskit.Trust;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -26,6 +29,19 @@ public final class MutualTlsServer {
         .trustedClientIssuers(Trust.fromFile(clientCaPem, null).certificates())  // only this CA's clients
         .authorizer(authorizer)                                                  // then: which of them?
         .start();
+    // guide:end
+  }
+
+  /** Secures a socket the application accepted itself, with the same rules, and greets the client by certificate. */
+  public static void greetAccepted(Socket accepted, Path certPem, Path keyPem, Path clientCaPem) throws IOException {
+    // guide:server-accepted-socket
+    ServerTls tls = TlsServer.builder(ServerCertificates.builder().addPemFiles(certPem, keyPem).build())
+        .clientAuth(TlsServer.ClientAuth.NEED)
+        .trustedClientIssuers(Trust.fromFile(clientCaPem, null).certificates())
+        .buildServerTls();                                               // no listener: one for many sockets
+    try (ServerConnection c = tls.secure(accepted)) {                    // explicit: tls.plaintext(accepted), your
+      c.writeLine("hello " + c.peerIdentity().orElseThrow().subject());  // exchange, then c.upgradeToTls("220 go")
+    }
     // guide:end
   }
 

@@ -115,4 +115,23 @@ class ServerExamplesTest {
       }
     }
   }
+
+  @Test
+  void aSocketTheApplicationAcceptedIsSecuredWithTheSameRules() throws Exception {
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      listener.setSoTimeout(10_000);
+      TlsClient alice = ClientCertificates.fromPem(write("alice3.pem", pki.alice.certificatePem()),
+          write("alice3-key.pem", pki.alice.privateKeyPkcs8Pem()), pki.caPem);
+      java.util.concurrent.CompletableFuture<String> greeting = new java.util.concurrent.CompletableFuture<>();
+      Thread.ofVirtual().start(() -> {
+        try (TlsConnection c = alice.connectTls("127.0.0.1", listener.getLocalPort(), "localhost")) {
+          greeting.complete(c.readLine(1000));
+        } catch (IOException e) {
+          greeting.completeExceptionally(e);
+        }
+      });
+      MutualTlsServer.greetAccepted(listener.accept(), pki.serverPem, pki.serverKey, pki.caPem);
+      assertThat(greeting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("hello CN=alice");
+    }
+  }
 }

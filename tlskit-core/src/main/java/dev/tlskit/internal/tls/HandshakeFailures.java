@@ -1,32 +1,46 @@
-package dev.tlskit.internal.server;
+package dev.tlskit.internal.tls;
 
 import dev.tlskit.ServerMetrics.HandshakeFailure;
+import dev.tlskit.TlsSecurityException.Reason;
 import java.io.EOFException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
 
-/** Names why a server-side handshake failed, from what the JDK threw. */
-public final class Failures {
-  private Failures() {}
+/**
+ * Names why a handshake failed, from what the TLS provider threw: the one classifier of handshake failures, for the
+ * client and the server alike. Its vocabulary is {@link HandshakeFailure}; {@link HandshakeFailure#reason()} maps each
+ * value to the coarser {@link Reason} a {@link dev.tlskit.TlsSecurityException} carries.
+ */
+public final class HandshakeFailures {
+  private HandshakeFailures() {}
 
-  /** Returns the failure reason for an exception thrown by a server-side handshake. */
+  /** Returns the failure reason for an exception thrown by a handshake, walking its causes. */
   public static HandshakeFailure classify(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof SocketTimeoutException) return HandshakeFailure.TIMEOUT;
       if (c instanceof EOFException) return HandshakeFailure.CLOSED_BY_PEER;
       String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
       if (m.contains("empty client certificate chain")) return HandshakeFailure.CLIENT_CERTIFICATE_MISSING;
-      if (m.contains("unrecognized server name")) return HandshakeFailure.UNRECOGNIZED_NAME;
+      // what the JDK says on the side that found the problem, then the alert the other side receives for it
+      if (m.contains("unrecognized server name") || m.contains("unrecognized_name")) {
+        return HandshakeFailure.UNRECOGNIZED_NAME;
+      }
       if (m.contains("received fatal alert") && (m.contains("certificate_unknown") || m.contains("bad_certificate")
           || m.contains("unknown_ca") || m.contains("certificate_expired") || m.contains("unsupported_certificate"))) {
         return HandshakeFailure.CERTIFICATE_REFUSED_BY_CLIENT;
       }
-      if (m.contains("application layer protocol")) return HandshakeFailure.ALPN_MISMATCH;
+      // "application layer protocol" (JDK server), "application protocol" / "no_application_protocol" (JDK client,
+      // alerts), "ALPN" (other providers)
+      if (m.contains("application layer protocol") || m.contains("application protocol")
+          || m.contains("application_protocol") || m.contains("alpn")) {
+        return HandshakeFailure.ALPN_MISMATCH;
+      }
       if (m.contains("no cipher suites in common") || m.contains("no supported groups")
-          || m.contains("no negotiable")) {
+          || m.contains("no negotiable") || m.contains("insufficient_security")) {
         return HandshakeFailure.NO_SHARED_CIPHER;
       }
-      if (m.contains("protocol version") || (m.contains("protocol") && m.contains("not enabled"))
+      if (m.contains("protocol version") || m.contains("protocol_version")
+          || (m.contains("protocol") && m.contains("not enabled"))
           || m.contains("not accepted by server preferences")) {
         return HandshakeFailure.PROTOCOL_VERSION;
       }

@@ -1,0 +1,63 @@
+package dev.tlskit.internal.server;
+
+import dev.tlskit.ServerCertificates;
+import dev.tlskit.internal.trust.Certs;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Polls a server's certificate and key files and reloads them when they change. */
+public final class CertificateWatcher {
+  private CertificateWatcher() {}
+
+  /** Re-reads the certificate and key files, and logs what is served now. */
+  public static void reload(ServerCertificates certificates) throws IOException {
+    certificates.reload();
+    ServerEvents.LOG.log(Level.INFO, "reloaded server certificates: {0}", describe(certificates.leaves()));
+  }
+
+  /** Polls {@code certificates}' files every {@code interval} until {@code stopped} or the thread is interrupted. */
+  public static void watch(ServerCertificates certificates, Duration interval, BooleanSupplier stopped) {
+    List<Path> files = certificates.files();
+    String seen = stamp(files);
+    while (!stopped.getAsBoolean()) {
+      try {
+        Thread.sleep(interval);
+      } catch (InterruptedException e) {
+        return;
+      }
+      String now = stamp(files);
+      if (now.equals(seen)) continue;
+      seen = now;
+      try {
+        reload(certificates);
+      } catch (IOException e) {
+        // A certificate written before its key fails to match; the next change (the key) triggers a retry.
+        ServerEvents.LOG.log(Level.WARNING, "certificate files changed but could not be reloaded; keeping the "
+            + "previous ones: " + e.getMessage());
+      }
+    }
+  }
+
+  private static String stamp(List<Path> files) {
+    StringBuilder sb = new StringBuilder();
+    for (Path f : files) {
+      try {
+        sb.append(Files.getLastModifiedTime(f).toMillis()).append('/').append(Files.size(f)).append(';');
+      } catch (IOException e) {
+        sb.append("missing;");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String describe(List<X509Certificate> leaves) {
+    return leaves.stream().map(x -> x.getSubjectX500Principal().getName() + " (sha256 "
+        + Certs.fingerprint(x).substring(0, 23) + "...)").toList().toString();
+  }
+}

@@ -1,0 +1,159 @@
+package dev.tlskit.internal.server;
+
+import dev.tlskit.SecurityInfo;
+import dev.tlskit.TlsServer.ClientAuth;
+import dev.tlskit.ValidationReport;
+import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.tls.SecurityInfos;
+import dev.tlskit.internal.trust.ReportingTrustManager;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.StandardConstants;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * Runs server-side TLS handshakes with one TLS context: the server's certificates chosen by SNI, its policy, client
+ * authentication, ALPN and session resumption, and the guard that refuses renegotiation. Deadlines, refusals and the
+ * authorizer are the caller's.
+ */
+public final class ServerHandshake {
+  private final ServerConfig config;
+  private final Predicate<String> covered;
+  private final ReportingTrustManager trust;
+  private final SSLSocketFactory factory;
+
+  /**
+   * Creates the TLS context of {@code config}, presenting what {@code keyManager} chooses (the server's certificates
+   * by SNI); {@code covered} tells whether a certificate covers a host name (to reject unknown names).
+   */
+  public ServerHandshake(ServerConfig config, X509ExtendedKeyManager keyManager, Predicate<String> covered) {
+    this.config = config;
+    this.covered = covered;
+    this.trust = (ReportingTrustManager) config.policy().trustManager();
+    SSLContext context = JvmProperties.newServerContext(config.policy(), config.sessionResumption());
+    try {
+      context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust}, null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot make a TLS context", e);
+    }
+    if (!config.sessionResumption()) {
+      // No session tickets: the JDK issues none when the session lifetime exceeds the 7-day ticket maximum (and,
+      // the context being stateless-free, TLS 1.2 does not promise one). Session IDs are invalidated after each
+      // handshake (see Attempt.describe).
+      context.getServerSessionContext().setSessionTimeout((int) Duration.ofDays(8).toSeconds());
+    }
+    this.factory = context.getSocketFactory();
+  }
+
+  /** One handshake on one connection. */
+  public final class Attempt {
+    private final SSLSocket ssl;
+    private final RenegotiationGuard[] guard = new RenegotiationGuard[1];
+    private final long start = System.currentTimeMillis();
+    private volatile boolean alpnRefused;
+
+    private Attempt(Socket raw, Runnable onRenegotiation) throws IOException {
+      // The (Socket, host, port, autoClose) form, made server-side by setUseClientMode(false): providers such as
+      // Conscrypt do not implement the (Socket, InputStream, autoClose) form.
+      // TLS reads the client's records through a guard that refuses renegotiation once the handshake is done,
+      // whatever the JDK's process-wide setting (see TlsServer). Writes are bounded by the idle timeout.
+      Socket under = new TransportSocket(raw, config.idleTimeout(), in -> {
+        guard[0] = new RenegotiationGuard(in, onRenegotiation);
+        return guard[0];
+      });
+      ssl = (SSLSocket) factory.createSocket(under, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
+      ssl.setUseClientMode(false);
+      ssl.setSSLParameters(parameters());
+      if (!config.alpn().isEmpty()) {
+        ssl.setHandshakeApplicationProtocolSelector((s, offered) -> {
+          for (String p : config.alpn()) {
+            if (offered.contains(p)) return p;
+          }
+          alpnRefused = true;
+          return null; // no_application_protocol alert (RFC 7301 section 3.2)
+        });
+      }
+    }
+
+    /** Runs the handshake, then arms the renegotiation guard. */
+    public void run() throws IOException {
+      ssl.startHandshake();
+      guard[0].arm();
+    }
+
+    /** Returns the TLS socket. */
+    public SSLSocket socket() {
+      return ssl;
+    }
+
+    /** Returns true when the client offered ALPN protocols none of which this server speaks. */
+    public boolean alpnRefused() {
+      return alpnRefused;
+    }
+
+    /** After a failed handshake: the report that rejected the client's certificate, or null when none did. */
+    public ValidationReport rejection() {
+      ValidationReport report = trust.takeReport(ssl);
+      return report != null && report.accepted() ? null : report; // judged fine: failed for another reason
+    }
+
+    /** After a completed handshake: describes it; without resumption, the session is invalidated. */
+    public SecurityInfo describe() {
+      SSLSession session = ssl.getSession();
+      ValidationReport report = trust.takeReport(ssl);
+      if (report == null) report = ReportingTrustManager.reportOf(session); // resumed: judged when it was created
+      boolean resumed = session.getCreationTime() < start;
+      if (!config.sessionResumption()) session.invalidate();
+      String sni = SniKeyManager.requestedName(session);
+      // Without client authentication there is no peer chain, and asking for it throws: an exception per handshake.
+      return SecurityInfos.describe(ssl, config.policy(), config.clientAuth() != ClientAuth.NONE,
+          new SecurityInfos.Facts(sni, sni != null, resumed, false), report, false);
+    }
+  }
+
+  /** Creates the TLS socket over {@code raw}, server side; {@code onRenegotiation} runs when a client tries it. */
+  public Attempt attempt(Socket raw, Runnable onRenegotiation) throws IOException {
+    return new Attempt(raw, onRenegotiation);
+  }
+
+  private SSLParameters parameters() {
+    SSLParameters p = config.policy().sslParameters(); // protocols, suites in server order, groups, signature schemes
+    switch (config.clientAuth()) {
+      case NEED -> p.setNeedClientAuth(true);
+      case WANT -> p.setWantClientAuth(true);
+      case NONE -> { }
+    }
+    // Always a matcher, even one that accepts every name: only with one does the JDK refuse to resume a session
+    // under another SNI name than it was made for (RFC 6066 section 3); without, a client could carry a.test's
+    // session to b.test, and requestedServerName() would report the old session's name.
+    boolean rejectUnknown = config.rejectUnknownNames();
+    p.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
+      @Override
+      public boolean matches(SNIServerName name) {
+        if (!rejectUnknown) return true;
+        try {
+          SNIHostName host = name instanceof SNIHostName h ? h : new SNIHostName(name.getEncoded());
+          return covered.test(host.getAsciiName());
+        } catch (IllegalArgumentException notAHostName) {
+          return false;
+        }
+      }
+    }));
+    if (!config.alpn().isEmpty()) p.setApplicationProtocols(config.alpn().toArray(String[]::new));
+    return p;
+  }
+}
