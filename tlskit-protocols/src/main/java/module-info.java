@@ -10,4 +10,6 @@ module dev.tlskit.protocols {
   exports dev.tlskit.imap;
   exports dev.tlskit.pop3;
   exports dev.tlskit.ftp;
+  // The Commons Net adapter's FTPS client resumes TLS 1.2 sessions with the same BouncyCastle JSSE provider.
+  exports dev.tlskit.internal.ftp to dev.tlskit.commonsnet;
 }
