@@ -14,8 +14,6 @@ import dev.tlskit.testpeer.RealMailServers;
 import dev.tlskit.testpeer.ScriptedPeer;
 import dev.tlskit.testpeer.TestPki;
 import java.nio.file.Path;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.commons.net.MalformedServerReplyException;
 import org.apache.commons.net.smtp.AuthenticatingSMTPClient;
@@ -110,7 +108,7 @@ class PolicyMailClientsTest {
   @Test
   void aCertificateForAnotherNameFailsConnectWithTheReport() throws Exception {
     HeldCertificate other = HeldCertificate.leaf(pki.ca, "mail.example.org");
-    try (ScriptedPeer peer = ScriptedPeer.plain(serverContext(other), "S: 220 mx", "C: EHLO [127.0.0.1]",
+    try (ScriptedPeer peer = ScriptedPeer.plain(TestPki.serverContext(other), "S: 220 mx", "C: EHLO [127.0.0.1]",
         "S: 250-mx\r\n250 STARTTLS", "C: STARTTLS", "S: 220 go ahead", "TLS")) {
       TlsPolicy trustingCa = TlsPolicy.builder().trust(Trust.anchors(pki.ca.certificate())).build();
       PolicySMTPSClient smtp = new PolicySMTPSClient(trustingCa);
@@ -193,13 +191,5 @@ class PolicyMailClientsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setEnabledProtocols");
     assertThatThrownBy(() -> new PolicyPOP3SClient(TlsPolicy.MODERN).setHostnameVerifier((h, s) -> true))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setHostnameVerifier");
-  }
-
-  static SSLContext serverContext(HeldCertificate leaf) throws Exception {
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(leaf.certifiedKey().toKeyStore("leaf", new char[0]), new char[0]);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), null, null);
-    return ctx;
   }
 }

@@ -22,8 +22,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,7 +121,7 @@ class JakartaMailTlsTest {
   @Test
   void wrongNameFailsWithTheReportBeforeAuth() throws Exception {
     HeldCertificate other = HeldCertificate.leaf(pki.ca, "mail.example.org");
-    try (ScriptedPeer peer = ScriptedPeer.plain(serverContext(other), "S: 220 mx ESMTP", "C: EHLO client.test",
+    try (ScriptedPeer peer = ScriptedPeer.plain(TestPki.serverContext(other), "S: 220 mx ESMTP", "C: EHLO client.test",
         "S: 250-mx\r\n250-STARTTLS\r\n250 AUTH PLAIN", "C: STARTTLS", "S: 220 go ahead", "TLS")) {
       TlsPolicy trustingCa = TlsPolicy.builder().trust(Trust.anchors(pki.ca.certificate())).build();
       assertThatThrownBy(() -> {
@@ -223,13 +221,5 @@ class JakartaMailTlsTest {
     assertThat(own).containsEntry("mail.pop3.timeout", "1234").containsEntry("mail.pop3.host", "localhost")
         .containsEntry("mail.pop3.starttls.required", "true").containsEntry("mail.pop3.socketFactory.fallback", "false")
         .containsEntry("mail.pop3.connectiontimeout", "10000");
-  }
-
-  static SSLContext serverContext(HeldCertificate leaf) throws Exception {
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(leaf.certifiedKey().toKeyStore("leaf", new char[0]), new char[0]);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), null, null);
-    return ctx;
   }
 }
