@@ -115,6 +115,24 @@ class PolicyFTPSClientVsftpdTest {
   }
 
   @Test
+  void activeModeDataConnectionsResumeToo() throws Exception {
+    explicit13.put("active.txt", "over PORT".getBytes());
+    PolicyFTPSClient ftps = new PolicyFTPSClient(explicit13.policy());
+    try {
+      login(ftps, explicit13);
+      ftps.enterLocalActiveMode();
+      for (int i = 0; i < 2; i++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ftps.retrieveFile("active.txt", out)).as(ftps.getReplyString()).isTrue();
+        assertThat(out.toString()).isEqualTo("over PORT");
+        assertResumed(ftps, "TLSv1.3");
+      }
+    } finally {
+      ftps.disconnect();
+    }
+  }
+
+  @Test
   void plainCommonsNetFtpsClientGets522WhereThePolicyClientTransfers() throws Exception {
     explicit13.put("plain.txt", "x".getBytes());
     FTPSClient ftps = new FTPSClient(false, explicit13.policy().sslContext());
