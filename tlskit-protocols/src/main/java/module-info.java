@@ -12,4 +12,6 @@ module dev.tlskit.protocols {
   exports dev.tlskit.ftp;
   // The one STARTTLS path, for `tlskit connect --starttls` and the probe's preamble.
   exports dev.tlskit.internal.starttls to dev.tlskit.cli, dev.tlskit.probe;
+  // The Commons Net adapter's FTPS client resumes TLS 1.2 sessions with the same BouncyCastle JSSE provider.
+  exports dev.tlskit.internal.ftp to dev.tlskit.commonsnet;
 }

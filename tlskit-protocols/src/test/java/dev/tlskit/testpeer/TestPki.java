@@ -59,9 +59,14 @@ public final class TestPki {
 
   /** Returns the server side: the leaf, its chain and key. */
   public SSLContext serverContext() {
+    return serverContext(leaf);
+  }
+
+  /** Returns a server context presenting {@code certificate} (for instance a leaf of {@link #ca} for another name). */
+  public static SSLContext serverContext(HeldCertificate certificate) {
     try {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(leaf.certifiedKey().toKeyStore("leaf", new char[0]), new char[0]);
+      kmf.init(certificate.certifiedKey().toKeyStore("leaf", new char[0]), new char[0]);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);
       return ctx;
