@@ -24,9 +24,9 @@ public final class TlsRecords {
   public enum Verdict {
     /** Not a TLS record: read the line as usual. */
     NOT_TLS,
-    /** So far a TLS record header; give more bytes (up to {@link #wanted}). */
+    /** So far a TLS record header; give more bytes (up to {@link TlsRecords#HEADER} and two). */
     NEED_MORE,
-    /** A TLS record: refuse it with {@link #answeredInTls}. */
+    /** A TLS record: refuse it with {@link TlsRecords#answeredInTls}. */
     TLS
   }
 
