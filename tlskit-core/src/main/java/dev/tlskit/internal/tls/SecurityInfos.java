@@ -48,7 +48,7 @@ public final class SecurityInfos {
     for (Weakening w : info.weakenings()) {
       if (w.door() != null) {
         DANGEROUS.log(System.Logger.Level.WARNING, "DANGEROUS: connection with {0} through dangerous() door {1}: {2}",
-            facts.peerName(), w.door(), w.describe());
+            facts.peerName() != null ? facts.peerName() : socket.getRemoteSocketAddress(), w.door(), w.describe());
       }
     }
     return info;
