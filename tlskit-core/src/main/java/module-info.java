@@ -12,4 +12,6 @@ module dev.tlskit.core {
   // security info does, and makes its threads with the one thread factory.
   exports dev.tlskit.internal.trust to dev.tlskit.probe;
   exports dev.tlskit.internal.concurrent to dev.tlskit.probe;
+  // The command line lifts the JDK's JVM-wide disabling of TLS 1.0/1.1 for the one run that asked for it.
+  exports dev.tlskit.internal.tls to dev.tlskit.cli;
 }

@@ -158,6 +158,8 @@ class CertificateValidationTest {
       assertThat(info.toString()).contains("warning: accepted for localhost on its subject CN 'localhost' alone"
           + " (common-name fallback)");
       assertThat(info.toJson()).contains("\"kind\":\"missing-subject-alt-name\"", "\"fallbackUsed\":true");
+      assertThat(info.weakenings()).containsExactly(new Weakening.CommonNameFallback("localhost", "localhost"));
+      assertThat(info.toJson()).contains("{\"kind\":\"common-name-fallback\",\"expected\":\"localhost\"");
       // The fallback is for a CN that names the host; a CN for another name is still a mismatch.
       TestPki.Held otherCn = TestPki.builder("other.example").issuer(INTERMEDIATE).build();
       assertThat(rejected(otherCn.certifiedKey(), policy, "localhost").problems())

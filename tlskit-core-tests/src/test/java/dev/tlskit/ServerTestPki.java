@@ -46,6 +46,11 @@ final class ServerTestPki {
     return write(HeldCertificate.leaf(ca, names));
   }
 
+  /** Issues a server leaf with a {@code type} key for {@code name} (CN and the one DNS name). */
+  Issued server(dev.tlskit.certs.KeyType type, String name) throws Exception {
+    return write(HeldCertificate.builder().commonName(name).addDnsName(name).keyType(type).signedBy(ca).build());
+  }
+
   /** Issues a client leaf with subject CN {@code cn}. */
   Issued client(String cn) throws Exception {
     return write(HeldCertificate.builder().commonName(cn).signedBy(ca).build());

@@ -63,7 +63,16 @@ public record SecurityInfo(
         peerName, sniSent, alpn, false, peerChain, localChain, false, validation);
   }
 
-  /** Returns a multi-line human-readable description, validation report included. */
+  /**
+   * Returns how this connection is weaker than {@link TlsPolicy#MODERN} allows (an old protocol, CBC, no forward
+   * secrecy, 3DES, the subject-CN fallback), derived from the negotiated protocol and suite and the report; empty
+   * for a modern connection.
+   */
+  public List<Weakening> weakenings() {
+    return Weakening.of(protocol, cipherSuite, validation);
+  }
+
+  /** Returns a multi-line human-readable description, weakenings and validation report included. */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
@@ -80,6 +89,10 @@ public record SecurityInfo(
       sb.append("Our cert:      ").append(Certs.subject(localChain.get(0))).append('\n');
     } else if (clientCertificateRequested) {
       sb.append("Our cert:      none, although the server asked for one\n");
+    }
+    for (Weakening w : weakenings()) {
+      sb.append("Weakened:      ").append(w.describe())
+          .append(w.door() == null ? "" : " [dangerous door " + w.door() + "]").append('\n');
     }
     if (validation != null) sb.append(validation);
     return sb.toString();
@@ -106,6 +119,7 @@ public record SecurityInfo(
     m.put("peerChain", peerChain.stream().map(Certs::summary).toList());
     m.put("localChain", localChain.stream().map(Certs::summary).toList());
     m.put("clientCertificateRequested", clientCertificateRequested);
+    m.put("weakenings", weakenings().stream().map(Weakening::jsonTree).toList());
     m.put("validation", validation == null ? null : validation.jsonTree());
     return m;
   }

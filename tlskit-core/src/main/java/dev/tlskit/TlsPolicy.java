@@ -1,6 +1,8 @@
 package dev.tlskit;
 
+import dev.tlskit.internal.tls.Algorithms;
 import dev.tlskit.internal.tls.PolicySocketFactory;
+import dev.tlskit.internal.tls.PolicyChecks;
 import dev.tlskit.internal.tls.PolicyKeyManager;
 import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.security.GeneralSecurityException;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import javax.net.ssl.KeyManager;
@@ -29,8 +30,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <ul>
  *   <li>protocols: TLSv1.3, TLSv1.2</li>
  *   <li>cipher suites: TLS 1.3's AES-GCM and ChaCha20-Poly1305; for TLS 1.2 only ECDHE with AES-GCM or
- *       ChaCha20-Poly1305 (forward secret AEAD). NULL, anonymous, export, RC4, DES/3DES and CBC never appear in any
- *       policy, even when asked for.</li>
+ *       ChaCha20-Poly1305 (forward secret AEAD). NULL, anonymous, export, RC4 and DES never appear in any policy, even
+ *       when asked for; CBC only in {@link #LEGACY_COMPATIBLE}; TLS 1.0/1.1, RSA key exchange and 3DES only
+ *       through {@link Builder#dangerous()}.</li>
  *   <li>named groups (RFC 9325): x25519, secp256r1, x448, secp384r1</li>
  *   <li>signature schemes: ECDSA (P-256/384/521 with SHA-2), Ed25519, Ed448, RSA-PSS, RSA PKCS#1 v1.5 with SHA-2;
  *       nothing with SHA-1</li>
@@ -43,42 +45,28 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *   <li>client certificate: none; ALPN: none offered; provider: the JDK's default JSSE provider</li>
  * </ul>
  *
- * <p>Presets: {@link #MODERN}, {@link #STRICT} (TLS 1.3 only) and {@link #LEGACY_COMPATIBLE} (adds TLS 1.2 AEAD
- * suites without forward secrecy, DHE and more groups, and the subject-CN fallback, for old servers; it has to be asked
- * for by name).
+ * <p>Presets: {@link #MODERN}, {@link #STRICT} (TLS 1.3 only) and {@link #LEGACY_COMPATIBLE} (adds forward-secret
+ * TLS 1.2 suites with DHE or AES-CBC, more groups, and the subject-CN fallback, for old servers; it has to be asked
+ * for by name). What a connection negotiated below {@link #MODERN} is listed in {@link SecurityInfo#weakenings()}.
  *
  * <p>Contradictory settings fail in {@link Builder#build()} with a message naming both.
  */
 public final class TlsPolicy {
-  static final List<String> TLS13_SUITES =
-      List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
-  static final List<String> TLS12_FS_AEAD_SUITES = List.of(
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-  static final List<String> TLS12_LEGACY_SUITES = List.of(
-      "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-      "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384");
-  static final List<String> MODERN_GROUPS = List.of("x25519", "secp256r1", "x448", "secp384r1");
-  static final List<String> MODERN_SIGNATURE_SCHEMES = List.of(
-      "ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384", "ecdsa_secp521r1_sha512", "ed25519", "ed448",
-      "rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512",
-      "rsa_pss_pss_sha256", "rsa_pss_pss_sha384", "rsa_pss_pss_sha512",
-      "rsa_pkcs1_sha256", "rsa_pkcs1_sha384", "rsa_pkcs1_sha512");
-
   /** TLS 1.3 and 1.2, forward-secret AEAD suites only, RFC 9325 groups. The default. */
   public static final TlsPolicy MODERN = new Builder().build();
 
   /** TLS 1.3 only. */
   public static final TlsPolicy STRICT = new Builder()
-      .protocols("TLSv1.3").cipherSuites(TLS13_SUITES).build();
+      .protocols("TLSv1.3").cipherSuites(Algorithms.TLS13_SUITES).build();
 
   /**
-   * TLS 1.3 and 1.2 for servers that cannot do better: adds AEAD suites without forward secrecy (RSA key exchange)
-   * and with finite-field DHE, and the secp521r1/ffdhe groups. Still no CBC, RC4, 3DES, NULL, export or anonymous
-   * suites, and no protocol below TLS 1.2. A server certificate without any subjectAltName is accepted on its subject
-   * CN (the fallback RFC 9525 removed), and reported as a {@link CertificateProblem.MissingSubjectAltName} warning.
+   * TLS 1.3 and 1.2 for servers that cannot do better: adds forward-secret suites with finite-field DHE and with
+   * AES-CBC (ECDHE or DHE; HMAC-SHA-2, then HMAC-SHA-1), and the secp521r1/ffdhe groups. Still every suite is forward
+   * secret: no RSA key exchange, 3DES, RC4, NULL, export or anonymous suites, and no protocol below TLS 1.2 (those
+   * are {@link Builder#dangerous()} doors, never a preset). A server certificate without any subjectAltName is
+   * accepted on its subject CN (the fallback RFC 9525 removed), and reported as a
+   * {@link CertificateProblem.MissingSubjectAltName} warning. A CBC suite, when negotiated, is reported in
+   * {@link SecurityInfo#weakenings()}.
    */
   public static final TlsPolicy LEGACY_COMPATIBLE = legacy();
 
@@ -87,6 +75,7 @@ public final class TlsPolicy {
   private final List<String> namedGroups;
   private final List<String> signatureSchemes;
   private final boolean legacy;
+  private final Set<Weakening.Door> doors;
   private final Trust trust;
   private final Set<String> pins;
   private final Revocation revocation;
@@ -107,6 +96,7 @@ public final class TlsPolicy {
     this.namedGroups = List.copyOf(b.namedGroups);
     this.signatureSchemes = List.copyOf(b.signatureSchemes);
     this.legacy = b.legacy;
+    this.doors = Set.copyOf(b.doors);
     this.trust = b.trust;
     this.pins = Set.copyOf(new LinkedHashSet<>(b.pins));
     this.revocation = b.revocation;
@@ -125,12 +115,9 @@ public final class TlsPolicy {
     Builder b = new Builder();
     b.legacy = true;
     b.commonNameFallback = true;
-    List<String> suites = new ArrayList<>(TLS13_SUITES);
-    suites.addAll(TLS12_FS_AEAD_SUITES);
-    suites.addAll(TLS12_LEGACY_SUITES);
-    List<String> groups = new ArrayList<>(MODERN_GROUPS);
-    groups.addAll(List.of("secp521r1", "ffdhe2048", "ffdhe3072", "ffdhe4096"));
-    return b.cipherSuites(suites).namedGroups(groups).build();
+    return b.cipherSuites(Algorithms.union(Algorithms.TLS13_SUITES, Algorithms.TLS12_FS_AEAD_SUITES,
+            Algorithms.TLS12_DHE_AEAD_SUITES, Algorithms.FS_CBC_SUITES))
+        .namedGroups(Algorithms.union(Algorithms.MODERN_GROUPS, Algorithms.LEGACY_EXTRA_GROUPS)).build();
   }
 
   /** Returns a builder starting from {@link #MODERN}. */
@@ -232,6 +219,11 @@ public final class TlsPolicy {
     return legacy;
   }
 
+  /** Returns the {@link Builder#dangerous()} doors this policy opened (empty normally). */
+  public Set<Weakening.Door> dangerousDoors() {
+    return doors;
+  }
+
   /**
    * Returns the trust manager that applies this policy: it builds a {@link ValidationReport} for every chain it
    * judges (servers by the name the connection was opened for, clients without a name and with the clientAuth
@@ -280,6 +272,7 @@ public final class TlsPolicy {
 
   /** Returns a new client context with this policy's trust manager and the given key manager. */
   SSLContext sslContext(KeyManager keyManager) {
+    PolicyChecks.requireEnabledInJvm(doors, protocols, cipherSuites);
     try {
       SSLContext ctx = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
       ctx.init(new KeyManager[] {keyManager}, new javax.net.ssl.TrustManager[] {trustManager()}, null);
@@ -303,24 +296,18 @@ public final class TlsPolicy {
     return "TlsPolicy[protocols=" + protocols + ", suites=" + cipherSuites.size() + ", groups=" + namedGroups
         + ", trust=" + trust + ", pins=" + pins.size() + ", revocation=" + revocation + ", alpn=" + alpn
         + (commonNameFallback ? ", commonNameFallback" : "")
-        + (dangerousAcceptor != null || dangerousSkipHostname ? ", DANGEROUS" : "") + "]";
-  }
-
-  /** Returns {@code protocols} as a list after checking each is an ALPN protocol name (1 to 255 characters). */
-  static List<String> checkAlpn(String... protocols) {
-    for (String p : protocols) {
-      if (p.isEmpty() || p.length() > 255) throw new IllegalArgumentException("invalid ALPN protocol: '" + p + "'");
-    }
-    return List.of(protocols);
+        + (dangerousAcceptor != null || dangerousSkipHostname || !doors.isEmpty() ? ", DANGEROUS" : "")
+        + (doors.isEmpty() ? "" : " " + doors) + "]";
   }
 
   /** Builds a {@link TlsPolicy}; starts from {@link #MODERN}. */
   public static final class Builder {
     private List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
-    private List<String> cipherSuites = concat(TLS13_SUITES, TLS12_FS_AEAD_SUITES);
-    private List<String> namedGroups = MODERN_GROUPS;
-    private List<String> signatureSchemes = MODERN_SIGNATURE_SCHEMES;
+    private List<String> cipherSuites = Algorithms.union(Algorithms.TLS13_SUITES, Algorithms.TLS12_FS_AEAD_SUITES);
+    private List<String> namedGroups = Algorithms.MODERN_GROUPS;
+    private List<String> signatureSchemes = Algorithms.MODERN_SIGNATURE_SCHEMES;
     private boolean legacy;
+    private final Set<Weakening.Door> doors = java.util.EnumSet.noneOf(Weakening.Door.class);
     private Trust trust = Trust.system();
     private final List<String> pins = new ArrayList<>();
     private Revocation revocation = Revocation.OFF;
@@ -342,6 +329,7 @@ public final class TlsPolicy {
       namedGroups = p.namedGroups;
       signatureSchemes = p.signatureSchemes;
       legacy = p.legacy;
+      doors.addAll(p.doors);
       trust = p.trust;
       pins.addAll(p.pins);
       revocation = p.revocation;
@@ -356,11 +344,14 @@ public final class TlsPolicy {
       provider = p.provider;
     }
 
-    /** Sets the protocol versions ("TLSv1.3", "TLSv1.2"; nothing older exists here). Default both. */
+    /**
+     * Sets the protocol versions ("TLSv1.3", "TLSv1.2"; "TLSv1.1" and "TLSv1" only with
+     * {@link Dangerous#allowTls10And11()}, checked in {@link #build()}). Default TLSv1.3 and TLSv1.2.
+     */
     public Builder protocols(String... versions) {
       List<String> v = List.of(versions);
       for (String s : v) {
-        if (!s.equals("TLSv1.3") && !s.equals("TLSv1.2")) {
+        if (!s.equals("TLSv1.3") && !s.equals("TLSv1.2") && !Algorithms.OLD_PROTOCOLS.contains(s)) {
           throw new IllegalArgumentException("protocol must be TLSv1.3 or TLSv1.2: " + s);
         }
       }
@@ -369,21 +360,23 @@ public final class TlsPolicy {
     }
 
     /**
-     * Sets the lowest protocol version: "1.2"/"TLSv1.2" keeps both, "1.3"/"TLSv1.3" allows TLS 1.3 only. Default
-     * TLS 1.2.
+     * Sets the lowest protocol version: "1.2"/"TLSv1.2" keeps both, "1.3"/"TLSv1.3" allows TLS 1.3 only; "1.1" and
+     * "1.0" need {@link Dangerous#allowTls10And11()} (checked in {@link #build()}). Default TLS 1.2.
      */
     public Builder minimumProtocol(String version) {
       String v = version.startsWith("TLSv") ? version : "TLSv" + version;
       return switch (v) {
         case "TLSv1.2" -> protocols("TLSv1.3", "TLSv1.2");
         case "TLSv1.3" -> protocols("TLSv1.3");
-        default -> throw new IllegalArgumentException("minimum protocol must be 1.2 or 1.3: " + version);
+        case "TLSv1.1" -> protocols("TLSv1.3", "TLSv1.2", "TLSv1.1");
+        case "TLSv1.0", "TLSv1" -> protocols("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1");
+        default -> throw new IllegalArgumentException("minimum protocol must be 1.0, 1.1, 1.2 or 1.3: " + version);
       };
     }
 
     /** Sets the cipher suites in preference order. Default: see {@link TlsPolicy}. */
     public Builder cipherSuites(List<String> suites) {
-      for (String s : suites) checkSuite(s);
+      for (String s : suites) PolicyChecks.checkSuite(s);
       this.cipherSuites = List.copyOf(suites);
       return this;
     }
@@ -396,11 +389,7 @@ public final class TlsPolicy {
 
     /** Sets the signature schemes offered. Default: see {@link TlsPolicy}. */
     public Builder signatureSchemes(List<String> schemes) {
-      for (String s : schemes) {
-        if (s.toLowerCase(Locale.ROOT).contains("sha1") || s.toLowerCase(Locale.ROOT).contains("md5")) {
-          throw new IllegalArgumentException("signature scheme with SHA-1/MD5 is not allowed: " + s);
-        }
-      }
+      for (String s : schemes) PolicyChecks.checkSignatureScheme(s);
       this.signatureSchemes = List.copyOf(schemes);
       return this;
     }
@@ -416,16 +405,7 @@ public final class TlsPolicy {
      * the built chain must match one of them. Default none.
      */
     public Builder pin(String pin) {
-      Objects.requireNonNull(pin, "pin");
-      if (!pin.startsWith("sha256/")) throw new IllegalArgumentException("pins must start with 'sha256/': " + pin);
-      byte[] hash;
-      try {
-        hash = java.util.Base64.getDecoder().decode(pin.substring("sha256/".length()));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("pin is not valid base64: " + pin, e);
-      }
-      if (hash.length != 32) throw new IllegalArgumentException("pin must hold a 32-byte SHA-256 hash: " + pin);
-      pins.add(pin);
+      pins.add(PolicyChecks.checkPin(Objects.requireNonNull(pin, "pin")));
       return this;
     }
 
@@ -464,7 +444,7 @@ public final class TlsPolicy {
 
     /** Sets the ALPN protocols to offer, in preference order ("h2", "http/1.1"). Default none. */
     public Builder alpn(String... protocols) {
-      this.alpn = checkAlpn(protocols);
+      this.alpn = PolicyChecks.checkAlpn(protocols);
       return this;
     }
 
@@ -478,18 +458,18 @@ public final class TlsPolicy {
     }
 
     /**
-     * Returns the settings that weaken verification.
+     * Returns the settings that weaken verification or the connection's cryptography.
      *
-     * <p><b>Everything here breaks the authentication TLS exists for: anyone on the network path can read and change
-     * the traffic. Never in production.</b> Use it against test servers whose certificates you cannot fix.
+     * <p><b>Everything here breaks what TLS exists for: anyone on the network path may read or change the traffic.
+     * Never in production.</b> Use it against servers you cannot fix.
      */
     public Dangerous dangerous() {
       return new Dangerous();
     }
 
     /**
-     * Settings that make TLS unauthenticated. <b>Never in production.</b> Every peer accepted this way is logged at
-     * WARNING with the problems that were overridden.
+     * Settings that make TLS unauthenticated or weakly encrypted. <b>Never in production.</b> Every peer accepted
+     * this way, and every connection that used a door, is logged at WARNING on {@code dev.tlskit.dangerous}.
      */
     public final class Dangerous {
       private Dangerous() {}
@@ -538,6 +518,54 @@ public final class TlsPolicy {
         commonNameFallback = true;
         return Builder.this;
       }
+
+      /**
+       * Adds TLS 1.1 and TLS 1.0 below the policy's TLS 1.2 (narrow with {@link #minimumProtocol}), with the
+       * forward-secret AES-CBC suites those versions need. A connection that lands on them reports a
+       * {@link Weakening.OldProtocol} and is logged at WARNING on {@code dev.tlskit.dangerous}.
+       *
+       * <p><b>Dangerous: TLS 1.0/1.1 (RFC 8996) authenticate the handshake with MD5/SHA-1, have only CBC with
+       * implicit or predictable IVs (BEAST, Lucky13, POODLE-style padding oracles) and no downgrade protection worth
+       * the name. Only for a server that cannot be upgraded, never in production.</b> The JDK disables them for the
+       * whole JVM in {@code jdk.tls.disabledAlgorithms}; the connection fails with a message saying so unless that
+       * property was changed before the JVM's first TLS connection (see docs/security.md).
+       */
+      public Builder allowTls10And11() {
+        doors.add(Weakening.Door.TLS_10_AND_11);
+        if (protocols.contains("TLSv1.2")) protocols = Algorithms.union(protocols, Algorithms.OLD_PROTOCOLS);
+        cipherSuites = Algorithms.union(cipherSuites, Algorithms.FS_CBC_SUITES);
+        return Builder.this;
+      }
+
+      /**
+       * Adds RSA key exchange suites (AES-GCM; AES-CBC too when the policy allows CBC, so call it after
+       * {@link #allowTls10And11()}), after the policy's own. A connection on one reports a
+       * {@link Weakening.NoForwardSecrecy} and is logged at WARNING on {@code dev.tlskit.dangerous}.
+       *
+       * <p><b>Dangerous: without forward secrecy, whoever obtains the server's key later decrypts every recorded
+       * session (and RSA decryption invites ROBOT oracles). Never in production.</b> The JDK disables it JVM-wide.
+       */
+      public Builder allowRsaKeyExchange() {
+        doors.add(Weakening.Door.RSA_KEY_EXCHANGE);
+        boolean cbc = legacy || doors.contains(Weakening.Door.TLS_10_AND_11);
+        cipherSuites = Algorithms.union(cipherSuites, Algorithms.RSA_KEX_AEAD_SUITES,
+            cbc ? Algorithms.RSA_KEX_CBC_SUITES : List.of());
+        return Builder.this;
+      }
+
+      /**
+       * Adds Triple-DES suites (ECDHE, and with RSA key exchange when {@link #allowRsaKeyExchange()} was called
+       * before), last in preference. A connection on one reports a {@link Weakening.TripleDes}.
+       *
+       * <p><b>Dangerous: 3DES has 64-bit blocks; long connections leak plaintext (Sweet32). Never in production.</b>
+       * The JDK disables it JVM-wide (see {@link #allowTls10And11()}).
+       */
+      public Builder allow3des() {
+        doors.add(Weakening.Door.TRIPLE_DES);
+        cipherSuites = Algorithms.union(cipherSuites, doors.contains(Weakening.Door.RSA_KEY_EXCHANGE)
+            ? Algorithms.TRIPLE_DES_SUITES : Algorithms.TRIPLE_DES_SUITES.subList(0, 1));
+        return Builder.this;
+      }
     }
 
     /**
@@ -546,27 +574,8 @@ public final class TlsPolicy {
      * @throws IllegalArgumentException when settings contradict each other (the message names both)
      */
     public TlsPolicy build() {
-      if (protocols.isEmpty()) throw new IllegalArgumentException("protocols must not be empty");
-      if (cipherSuites.isEmpty()) throw new IllegalArgumentException("cipherSuites must not be empty");
-      if (namedGroups.isEmpty()) throw new IllegalArgumentException("namedGroups must not be empty");
-      boolean has13 = cipherSuites.stream().anyMatch(Builder::isTls13Suite);
-      boolean has12 = cipherSuites.stream().anyMatch(s -> !isTls13Suite(s));
-      if (protocols.contains("TLSv1.3") && !protocols.contains("TLSv1.2") && !has13) {
-        throw new IllegalArgumentException("protocols " + protocols + " contradict cipherSuites " + cipherSuites
-            + ": no TLS 1.3 suite");
-      }
-      if (protocols.equals(List.of("TLSv1.2")) && !has12) {
-        throw new IllegalArgumentException("protocols " + protocols + " contradict cipherSuites " + cipherSuites
-            + ": no TLS 1.2 suite");
-      }
-      if (!legacy) {
-        for (String s : cipherSuites) {
-          if (!isTls13Suite(s) && !s.startsWith("TLS_ECDHE_")) {
-            throw new IllegalArgumentException("cipher suite " + s + " lacks forward secrecy; it is only allowed in"
-                + " a policy built from TlsPolicy.LEGACY_COMPATIBLE");
-          }
-        }
-      }
+      PolicyChecks.checkLists(protocols, cipherSuites, namedGroups);
+      PolicyChecks.checkDoors(protocols, cipherSuites, legacy, doors);
       if (clientCertificate != null && clientCertificateSelector != null) {
         throw new IllegalArgumentException(
             "clientCertificate and clientCertificateSelector contradict: set one of them");
@@ -584,31 +593,6 @@ public final class TlsPolicy {
             + " HARD_FAIL) or drop the CRLs");
       }
       return new TlsPolicy(this);
-    }
-
-    private static boolean isTls13Suite(String s) {
-      return s.startsWith("TLS_AES_") || s.startsWith("TLS_CHACHA20_");
-    }
-
-    private static void checkSuite(String s) {
-      String u = s.toUpperCase(Locale.ROOT);
-      for (String bad : List.of("_NULL", "_ANON_", "EXPORT", "_RC4_", "_DES", "3DES", "_CBC", "_MD5", "SSL_")) {
-        if (u.contains(bad) || u.startsWith(bad)) {
-          throw new IllegalArgumentException("cipher suite is never allowed (" + bad.replace("_", "") + "): " + s);
-        }
-      }
-      boolean aead = isTls13Suite(s) || u.contains("_GCM_") || u.contains("_CHACHA20_POLY1305_")
-          || u.contains("_CCM");
-      if (!aead) throw new IllegalArgumentException("cipher suite is not AEAD: " + s);
-      if (u.startsWith("TLS_ECDH_") || u.startsWith("TLS_DH_") || u.startsWith("TLS_PSK_")) {
-        throw new IllegalArgumentException("cipher suite with static key exchange is not allowed: " + s);
-      }
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-      List<String> r = new ArrayList<>(a);
-      r.addAll(b);
-      return List.copyOf(r);
     }
   }
 }

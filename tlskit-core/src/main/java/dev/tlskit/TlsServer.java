@@ -265,7 +265,7 @@ public final class TlsServer implements Closeable {
      * no_application_protocol}. Default: the policy's ALPN protocols, none for the presets.
      */
     public Builder alpn(String... protocols) {
-      draft.alpn = TlsPolicy.checkAlpn(protocols);
+      draft.alpn = dev.tlskit.internal.tls.PolicyChecks.checkAlpn(protocols);
       return this;
     }
 

@@ -1,17 +1,21 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.CertifiedKey;
+import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
+import dev.tlskit.Weakening;
 import dev.tlskit.certs.CertificateFileException;
 import dev.tlskit.certs.KeyFiles;
 import dev.tlskit.certs.TrustBundle;
+import dev.tlskit.internal.tls.Algorithms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Turns the {@link GlobalOptions} into a {@link TlsPolicy} and a {@link TlsClient}, so every network command reads
@@ -20,19 +24,63 @@ import java.time.Duration;
 final class ClientOptions {
   private ClientOptions() {}
 
-  /** Returns a policy builder with the trust and client certificate the flags name. */
+  /**
+   * Returns a policy builder from the {@code --policy} preset, with the lowest version, trust and client certificate
+   * the flags name. {@code --tls-min 1.0|1.1} opens the library's dangerous() door, only with {@code --policy
+   * legacy}, warns on stderr, and lifts the JDK's JVM-wide disabling of those versions for this process (one CLI run
+   * is one user's decision about one server; nothing else in the process uses TLS before it).
+   */
   static TlsPolicy.Builder policy(GlobalOptions g) {
-    TlsPolicy.Builder b = TlsPolicy.builder();
+    TlsPolicy.Builder b = switch (g.policy.toLowerCase(Locale.ROOT)) {
+      case "modern" -> TlsPolicy.MODERN.toBuilder();
+      case "strict" -> TlsPolicy.STRICT.toBuilder();
+      case "legacy" -> TlsPolicy.LEGACY_COMPATIBLE.toBuilder();
+      default -> throw new UsageException("--policy must be modern, strict or legacy: " + g.policy);
+    };
+    if (g.tlsMin != null) tlsMin(g, b);
     if (g.trust != null) b.trust(trust(g));
     if (g.key != null && g.cert == null) throw new UsageException("--key needs --cert");
     if (g.cert != null) b.clientCertificate(clientCertificate(g));
     return b;
   }
 
-  /** Returns a client builder for {@code policy} with the flags' timeout. */
+  private static void tlsMin(GlobalOptions g, TlsPolicy.Builder b) {
+    String v = g.tlsMin.startsWith("TLSv") ? g.tlsMin.substring(4) : g.tlsMin;
+    try {
+      if (v.equals("1.0") || v.equals("1.1")) {
+        if (!g.policy.equalsIgnoreCase("legacy")) {
+          throw new UsageException("--tls-min " + g.tlsMin + " needs --policy legacy: TLS 1.0 and 1.1 are"
+              + " deprecated (RFC 8996) and reachable only through the legacy policy");
+        }
+        TlsPolicy door = b.dangerous().allowTls10And11().minimumProtocol(v).build();
+        Algorithms.enableInJvm(Algorithms.union(door.protocols(), door.cipherSuites()));
+        g.warn("--tls-min " + g.tlsMin + " allows TLS " + v + (v.equals("1.0") ? " and 1.1" : "")
+            + ": deprecated protocols (RFC 8996) with SHA-1/MD5 handshakes and CBC only; use them only for a server"
+            + " that cannot be upgraded");
+      } else {
+        b.minimumProtocol(v);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--tls-min: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns a client builder for {@code policy} with the flags' timeout; every handshake's weakenings are printed as
+   * warnings on stderr.
+   */
   static TlsClient.Builder client(GlobalOptions g, TlsPolicy policy) {
     if (g.timeoutSeconds <= 0) throw new UsageException("--timeout must be a positive number of seconds");
-    return TlsClient.builder().policy(policy).timeout(Duration.ofSeconds(g.timeoutSeconds));
+    return TlsClient.builder().policy(policy).timeout(Duration.ofSeconds(g.timeoutSeconds))
+        .onHandshake(info -> warnWeakenings(g, info));
+  }
+
+  /** Prints what {@code info} negotiated below the modern policy as warnings on stderr. */
+  static void warnWeakenings(GlobalOptions g, SecurityInfo info) {
+    for (Weakening w : info.weakenings()) {
+      g.warn("weaker than the modern policy: " + w.describe()
+          + (w.door() == null ? "" : " (dangerous door " + w.door() + ")"));
+    }
   }
 
   /** Returns a client following the global flags and the default policy otherwise. */

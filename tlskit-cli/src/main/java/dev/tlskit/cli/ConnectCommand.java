@@ -57,9 +57,6 @@ final class ConnectCommand implements Callable<Integer> {
       description = "Upgrade a plaintext connection first: smtp, imap, pop3 or ftp.")
   String starttls;
 
-  @Option(names = "--tls-min", paramLabel = "VERSION", description = "Lowest TLS version: 1.2 (default) or 1.3.")
-  String tlsMin;
-
   @Option(names = "--alpn", paramLabel = "PROTO", split = ",",
       description = "ALPN protocols to offer, comma-separated (e.g. h2,http/1.1).")
   List<String> alpn = new ArrayList<>();
@@ -149,7 +146,6 @@ final class ConnectCommand implements Callable<Integer> {
   private TlsPolicy policy() {
     TlsPolicy.Builder b = ClientOptions.policy(global);
     try {
-      if (tlsMin != null) b.minimumProtocol(tlsMin);
       if (!alpn.isEmpty()) b.alpn(alpn.toArray(String[]::new));
       for (String pin : pins) b.pin(pin);
       b.revocation(switch (revocation.toLowerCase(Locale.ROOT)) {

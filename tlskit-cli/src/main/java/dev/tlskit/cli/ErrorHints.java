@@ -96,8 +96,9 @@ final class ErrorHints {
     return switch (e.reason()) {
       case CERTIFICATE_REJECTED -> forCertificate(e);
       case HANDSHAKE_FAILED -> message.contains("--cert") ? null
-          : "see what the server accepts with 'tlskit probe HOST:PORT'; if it requires a client certificate, give"
-              + " one with --cert FILE [--key FILE]";
+          : "see what the server accepts with 'tlskit probe HOST:PORT'; if it offers only older suites (AES-CBC),"
+              + " --policy legacy reaches it; if it requires a client certificate, give one with --cert FILE"
+              + " [--key FILE]";
       case UPGRADE_NOT_OFFERED -> "the server does not offer the upgrade on this port: use its implicit-TLS port"
           + " (465/993/995/990; 'connect' without --starttls, mail and ftp commands with --tls implicit) or check"
           + " that you dialled the right service";

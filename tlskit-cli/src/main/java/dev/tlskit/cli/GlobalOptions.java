@@ -1,7 +1,12 @@
 package dev.tlskit.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The flags every network command shares (README, docs/guide.md): trust, expected peer name, client certificate, timeout,
@@ -39,6 +44,28 @@ final class GlobalOptions {
 
   @Option(names = "--json", description = "Print machine-readable JSON instead of text.")
   boolean json;
+
+  @Option(names = "--policy", paramLabel = "NAME", defaultValue = "modern",
+      description = "TLS policy: modern (default: TLS 1.3/1.2, forward-secret AEAD), strict (TLS 1.3 only) or legacy"
+          + " (adds forward-secret AES-CBC and DHE suites and the subject-CN fallback, for old servers; what it"
+          + " weakens is printed as a warning).")
+  String policy;
+
+  @Option(names = "--tls-min", paramLabel = "VERSION",
+      description = "Lowest TLS version: 1.2 (default) or 1.3; 1.1 or 1.0 only with --policy legacy (dangerous:"
+          + " deprecated protocols, printed as a warning).")
+  String tlsMin;
+
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+  /** Prints {@code text} as a warning on stderr, once per text (FTP data connections repeat their handshakes). */
+  void warn(String text) {
+    if (!warned.add(text)) return;
+    PrintWriter err = mixee.commandLine().getErr();
+    err.println("tlskit: warning: " + text);
+    err.flush();
+  }
 
   /** Returns the value of the environment variable named by an option, or fails with a usage error. */
   static char[] secretFromEnv(String option, String var) {

@@ -46,7 +46,10 @@ final class MailRun {
       doc.put("port", port);
       doc.put("tlsMode", mail.mode().resolve(port, implicitPort).name());
       TlsClient.Builder builder = ClientOptions.client(global, ClientOptions.policy(global).build())
-          .onHandshake(negotiated::set);
+          .onHandshake(info -> {
+            negotiated.set(info);
+            ClientOptions.warnWeakenings(global, info);
+          });
       // --tls opportunistic, named on the command line, is the explicit door the library keeps behind dangerous()
       if (mail.mode() == TlsMode.OPPORTUNISTIC) builder.dangerous().allowOpportunisticTls();
       TlsClient client = builder.build();

@@ -3,6 +3,7 @@ package dev.tlskit.internal.tls;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.ValidationReport;
+import dev.tlskit.Weakening;
 import dev.tlskit.internal.trust.Certs;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
@@ -19,6 +20,8 @@ import javax.net.ssl.SSLSocket;
  * says, plus what the policy and the protocol determine where the JDK does not tell.
  */
 public final class SecurityInfos {
+  private static final System.Logger DANGEROUS = System.getLogger("dev.tlskit.dangerous");
+
   private SecurityInfos() {}
 
   /** The side-specific facts of a handshake that the session does not hold. */
@@ -37,11 +40,18 @@ public final class SecurityInfos {
     String protocol = session.getProtocol();
     PublicKey key = peer.isEmpty() ? null : peer.get(0).getPublicKey();
     String alpn = socket.getApplicationProtocol();
-    return new SecurityInfo(protocol, session.getCipherSuite(),
+    SecurityInfo info = new SecurityInfo(protocol, session.getCipherSuite(),
         policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN,
         signatureScheme(protocol, key), key == null ? null : Certs.keyType(key), key == null ? -1 : Certs.keyBits(key),
         facts.peerName(), facts.sniSent(), alpn == null || alpn.isEmpty() ? null : alpn, facts.resumed(), peer, local,
         facts.clientCertificateRequested(), keepReport || !peer.isEmpty() ? report : null);
+    for (Weakening w : info.weakenings()) {
+      if (w.door() != null) {
+        DANGEROUS.log(System.Logger.Level.WARNING, "DANGEROUS: connection with {0} through dangerous() door {1}: {2}",
+            facts.peerName() != null ? facts.peerName() : socket.getRemoteSocketAddress(), w.door(), w.describe());
+      }
+    }
+    return info;
   }
 
   /** Returns the peer's (or our own) certificate chain of {@code session}; empty when none was presented. */
