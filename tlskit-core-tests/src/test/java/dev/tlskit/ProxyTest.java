@@ -3,7 +3,6 @@ package dev.tlskit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -43,10 +42,12 @@ class ProxyTest {
       }
       ProxyConfig bad = ProxyConfig.socks5("127.0.0.1", proxy.port()).withCredentials("u", "x".toCharArray());
       assertThatThrownBy(() -> through(bad).connectTls("127.0.0.1", server.port(), "localhost"))
-          .isInstanceOf(ConnectException.class).hasMessageContaining("refused the credentials");
+          .isInstanceOf(ProxyException.class).hasMessageContaining("rejected the user name or password")
+          .extracting(e -> ((ProxyException) e).reason()).isEqualTo(ProxyException.Reason.AUTHENTICATION_FAILED);
       assertThatThrownBy(() -> through(ProxyConfig.socks5("127.0.0.1", proxy.port()))
           .connectTls("127.0.0.1", server.port(), "localhost"))
-          .isInstanceOf(ConnectException.class).hasMessageContaining("authentication");
+          .isInstanceOf(ProxyException.class).hasMessageContaining("authentication")
+          .extracting(e -> ((ProxyException) e).reason()).isEqualTo(ProxyException.Reason.AUTHENTICATION_REQUIRED);
     }
   }
 
@@ -70,7 +71,8 @@ class ProxyTest {
       assertThat(proxy.targets).containsExactly("localhost:" + implicit.port(), "localhost:" + explicit.port());
       ProxyConfig noAuth = ProxyConfig.httpConnect("127.0.0.1", proxy.port());
       assertThatThrownBy(() -> through(noAuth).connectTls("localhost", implicit.port()))
-          .isInstanceOf(ConnectException.class).hasMessageContaining("407");
+          .isInstanceOf(ProxyException.class).hasMessageContaining("\"HTTP/1.1 407 ")
+          .extracting(e -> ((ProxyException) e).replyCode()).isEqualTo("407");
     }
   }
 
