@@ -78,7 +78,11 @@ class ProxyTest {
 
   @Test
   void proxyUriParsingRefusesPasswordsInTheUri() {
-    assertThatThrownBy(() -> ProxyConfig.parse("socks5://u:secret@h:1080", null))
+    assertThatThrownBy(() -> ProxyConfig.parse("ftp://u:secret@h:21", null)).hasMessageNotContaining("secret")
+        .hasMessageContaining("ftp://u:***@h:21");
+    assertThatThrownBy(() -> ProxyConfig.parse("socks5://u:sec ret@h:1080", null))
+        .hasMessageNotContaining("sec ret");
+    assertThatThrownBy(() -> ProxyConfig.parse("socks5://u:secret@h:1080", null)).hasMessageNotContaining("secret")
         .hasMessageContaining("environment variable");
     assertThat(ProxyConfig.parse("socks5://h:1080", null).type()).isEqualTo(ProxyConfig.Type.SOCKS5);
     assertThatThrownBy(() -> ProxyConfig.parse("ftp://h:21", null)).hasMessageContaining("socks5://");

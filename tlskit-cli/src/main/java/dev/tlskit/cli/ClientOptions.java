@@ -1,6 +1,7 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.CertifiedKey;
+import dev.tlskit.ProxyConfig;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
@@ -15,7 +16,7 @@ import java.time.Duration;
 
 /**
  * Turns the {@link GlobalOptions} into a {@link TlsPolicy} and a {@link TlsClient}, so every network command reads
- * trust, client certificates and timeouts the same way. Unusable local files become usage errors (exit 2).
+ * trust, client certificates, timeouts and the proxy the same way. Unusable local files become usage errors (exit 2).
  */
 final class ClientOptions {
   private ClientOptions() {}
@@ -29,10 +30,37 @@ final class ClientOptions {
     return b;
   }
 
-  /** Returns a client builder for {@code policy} with the flags' timeout. */
+  /** Returns a client builder for {@code policy} with the flags' timeout and proxy. */
   static TlsClient.Builder client(GlobalOptions g, TlsPolicy policy) {
     if (g.timeoutSeconds <= 0) throw new UsageException("--timeout must be a positive number of seconds");
-    return TlsClient.builder().policy(policy).timeout(Duration.ofSeconds(g.timeoutSeconds));
+    TlsClient.Builder b = TlsClient.builder().policy(policy).timeout(Duration.ofSeconds(g.timeoutSeconds));
+    ProxyConfig proxy = proxy(g);
+    return proxy == null ? b : b.proxy(proxy);
+  }
+
+  /**
+   * Returns the proxy of --proxy, with the password of --proxy-password-env (which needs a user in the URI), or null
+   * without --proxy. The password comes only from the environment: a command line is visible to every local user.
+   */
+  static ProxyConfig proxy(GlobalOptions g) {
+    if (g.proxy == null) {
+      if (g.proxyPasswordEnv != null) throw new UsageException("--proxy-password-env needs --proxy");
+      return null;
+    }
+    char[] pw = g.proxyPasswordEnv == null ? null
+        : GlobalOptions.secretFromEnv("--proxy-password-env", g.proxyPasswordEnv);
+    try {
+      ProxyConfig p = ProxyConfig.parse(g.proxy, pw);
+      if (pw != null && p.user() == null) {
+        throw new UsageException("--proxy-password-env needs a user in --proxy (socks5://USER@host:port): "
+            + g.proxy);
+      }
+      return p;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--proxy: " + e.getMessage(), e);
+    } finally {
+      if (pw != null) java.util.Arrays.fill(pw, '\0');
+    }
   }
 
   /** Returns a client following the global flags and the default policy otherwise. */
