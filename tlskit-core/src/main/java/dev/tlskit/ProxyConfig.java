@@ -44,19 +44,27 @@ public final class ProxyConfig {
    * one, is passed separately so that it never sits in a command line.
    */
   public static ProxyConfig parse(String uri, char[] password) {
-    URI u = URI.create(uri);
+    // Messages show the URI with any password in it masked: they end up in terminals and logs.
+    String shown = uri.replaceFirst("//([^/@:]*):[^/@]*@", "//$1:***@");
+    URI u;
+    try {
+      u = new URI(uri);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("proxy is not a valid URI: " + shown);
+    }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
     Type t = switch (scheme) {
       case "socks5", "socks5h", "socks" -> Type.SOCKS5;
       case "http" -> Type.HTTP_CONNECT;
-      default -> throw new IllegalArgumentException("proxy must be socks5://host:port or http://host:port: " + uri);
+      default -> throw new IllegalArgumentException("proxy must be socks5://host:port or http://host:port: " + shown);
     };
-    if (u.getHost() == null || u.getPort() < 0) {
-      throw new IllegalArgumentException("proxy needs a host and a port: " + uri);
-    }
     String user = u.getUserInfo();
     if (user != null && user.contains(":")) {
-      throw new IllegalArgumentException("put the proxy password in an environment variable, not in the URI: " + uri);
+      throw new IllegalArgumentException("put the proxy password in an environment variable, not in the URI: "
+          + shown);
+    }
+    if (u.getHost() == null || u.getPort() < 0) {
+      throw new IllegalArgumentException("proxy needs a host and a port: " + shown);
     }
     if (user != null && password == null) password = new char[0];
     if (user == null) password = null;

@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import dev.tlskit.CertifiedKey;
 import dev.tlskit.SecurityInfo;
+import dev.tlskit.ProxyConfig;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
@@ -19,7 +20,7 @@ import java.util.Locale;
 
 /**
  * Turns the {@link GlobalOptions} into a {@link TlsPolicy} and a {@link TlsClient}, so every network command reads
- * trust, client certificates and timeouts the same way. Unusable local files become usage errors (exit 2).
+ * trust, client certificates, timeouts and the proxy the same way. Unusable local files become usage errors (exit 2).
  */
 final class ClientOptions {
   private ClientOptions() {}
@@ -66,13 +67,15 @@ final class ClientOptions {
   }
 
   /**
-   * Returns a client builder for {@code policy} with the flags' timeout; every handshake's weakenings are printed as
-   * warnings on stderr.
+   * Returns a client builder for {@code policy} with the flags' timeout and proxy; every handshake's weakenings are
+   * printed as warnings on stderr.
    */
   static TlsClient.Builder client(GlobalOptions g, TlsPolicy policy) {
     if (g.timeoutSeconds <= 0) throw new UsageException("--timeout must be a positive number of seconds");
-    return TlsClient.builder().policy(policy).timeout(Duration.ofSeconds(g.timeoutSeconds))
+    TlsClient.Builder b = TlsClient.builder().policy(policy).timeout(Duration.ofSeconds(g.timeoutSeconds))
         .onHandshake(info -> warnWeakenings(g, info));
+    ProxyConfig proxy = proxy(g);
+    return proxy == null ? b : b.proxy(proxy);
   }
 
   /** Prints what {@code info} negotiated below the modern policy as warnings on stderr. */
@@ -80,6 +83,31 @@ final class ClientOptions {
     for (Weakening w : info.weakenings()) {
       g.warn("weaker than the modern policy: " + w.describe()
           + (w.door() == null ? "" : " (dangerous door " + w.door() + ")"));
+    }
+  }
+
+  /**
+   * Returns the proxy of --proxy, with the password of --proxy-password-env (which needs a user in the URI), or null
+   * without --proxy. The password comes only from the environment: a command line is visible to every local user.
+   */
+  static ProxyConfig proxy(GlobalOptions g) {
+    if (g.proxy == null) {
+      if (g.proxyPasswordEnv != null) throw new UsageException("--proxy-password-env needs --proxy");
+      return null;
+    }
+    char[] pw = g.proxyPasswordEnv == null ? null
+        : GlobalOptions.secretFromEnv("--proxy-password-env", g.proxyPasswordEnv);
+    try {
+      ProxyConfig p = ProxyConfig.parse(g.proxy, pw);
+      if (pw != null && p.user() == null) {
+        throw new UsageException("--proxy-password-env needs a user in --proxy (socks5://USER@host:port): "
+            + g.proxy);
+      }
+      return p;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--proxy: " + e.getMessage(), e);
+    } finally {
+      if (pw != null) java.util.Arrays.fill(pw, '\0');
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.ProxyException;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsSecurityException;
 import java.util.Map;
@@ -41,6 +42,16 @@ final class CommandJson {
     if (security != null) {
       m.put("reason", security.reason());
       m.put("validation", security.report().map(r -> r.jsonTree()).orElse(null));
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProxyException p) {
+        Map<String, Object> proxy = new java.util.LinkedHashMap<>();
+        proxy.put("proxy", p.proxy());
+        proxy.put("reason", p.reason().name());
+        proxy.put("replyCode", p.replyCode());
+        m.put("proxy", proxy);
+        break;
+      }
     }
     m.put("hint", ErrorHints.hint(e).orElse(null));
   }

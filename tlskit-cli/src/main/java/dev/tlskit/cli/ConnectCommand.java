@@ -1,7 +1,6 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.ProtocolException;
-import dev.tlskit.ProxyConfig;
 import dev.tlskit.Revocation;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsClient;
@@ -65,14 +64,6 @@ final class ConnectCommand implements Callable<Integer> {
       description = "SPKI pin the chain must contain (repeatable).")
   List<String> pins = new ArrayList<>();
 
-  @Option(names = "--proxy", paramLabel = "URI",
-      description = "Tunnel through socks5://[user@]host:port or http://[user@]host:port.")
-  String proxy;
-
-  @Option(names = "--proxy-password-env", paramLabel = "VAR",
-      description = "Environment variable holding the proxy password.")
-  String proxyPasswordEnv;
-
   @Option(names = "--revocation", paramLabel = "MODE",
       description = "Revocation checking: off (default), soft or hard.")
   String revocation = "off";
@@ -88,7 +79,6 @@ final class ConnectCommand implements Callable<Integer> {
     StarttlsProtocol proto = starttls == null ? null : protocol();
     String peerName = ClientOptions.peerName(global, hp.host());
     TlsClient client = ClientOptions.client(global, policy()).build();
-    if (proxy != null) client = client.toBuilder().proxy(proxy()).build();
     List<String> transcript = new ArrayList<>();
     TlsConnection conn = null;
     try {
@@ -131,7 +121,7 @@ final class ConnectCommand implements Callable<Integer> {
       return ExitCodes.REFUSED;
     } catch (IOException e) {
       failure(out, err, hp, conn, transcript, e);
-      return ExitCodes.NETWORK;
+      return ExitCodes.of(e); // 4, or 1 when a proxy refused the tunnel
     } finally {
       if (conn != null) {
         try {
@@ -157,16 +147,6 @@ final class ConnectCommand implements Callable<Integer> {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
-    }
-  }
-
-  private ProxyConfig proxy() {
-    char[] pw = proxyPasswordEnv == null ? null
-        : GlobalOptions.secretFromEnv("--proxy-password-env", proxyPasswordEnv);
-    try {
-      return ProxyConfig.parse(proxy, pw);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--proxy: " + e.getMessage(), e);
     }
   }
 

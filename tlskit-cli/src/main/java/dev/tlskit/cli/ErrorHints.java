@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import dev.tlskit.CertificateProblem;
 import dev.tlskit.ProtocolException;
+import dev.tlskit.ProxyException;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.certs.CertificateFileException;
 import dev.tlskit.ftp.SessionReuseRequiredException;
@@ -62,6 +63,19 @@ final class ErrorHints {
       case UploadFailedException e when e.remoteFile() == UploadFailedException.RemoteFile.PARTIALLY_WRITTEN ->
           Optional.of(hint(e.getCause()).map(h -> h + "; ").orElse("")
               + "with --atomic, a failed upload leaves the remote file untouched");
+      case ProxyException e -> Optional.of(switch (e.reason()) {
+        case AUTHENTICATION_REQUIRED -> "name the proxy user in --proxy (socks5://USER@host:port or"
+            + " http://USER@host:port) and give its password with --proxy-password-env VAR";
+        case AUTHENTICATION_FAILED -> "check the user in --proxy and the password in the variable that"
+            + " --proxy-password-env names";
+        case NOT_ALLOWED -> "the proxy's rules forbid this connection: ask its operator to allow this client and"
+            + " the server's host and port";
+        case TARGET_UNREACHABLE -> "the proxy cannot reach the server: check the host and port as the proxy sees"
+            + " them (it resolves the name itself)";
+        case REFUSED -> "the proxy refused the tunnel for a reason of its own (its reply is quoted above)";
+        case NOT_A_PROXY -> "check the proxy's scheme and port: socks5:// for a SOCKS5 proxy, http:// for an HTTP"
+            + " CONNECT proxy";
+      });
       case TlsSecurityException e -> Optional.ofNullable(forSecurity(e, message));
       case CertificateFileException e ->
           Optional.of("check the path and the format; 'tlskit cert show FILE' describes what a file holds");

@@ -118,7 +118,10 @@ final class FtpCommand implements Runnable {
     FtpSession open() throws IOException {
       char[] password = GlobalOptions.secretFromEnv("--password-env", passwordEnv);
       TlsClient tls = ClientOptions.client(global, ClientOptions.policy(global).build())
-          .onHandshake(negotiated::set).build();
+          .onHandshake(info -> {
+            negotiated.set(info);
+            ClientOptions.warnWeakenings(global, info); // the listener replaces the one ClientOptions set
+          }).build();
       FtpClient.Builder b = FtpClient.builder().client(tls).tlsMode(mode())
           .dataConnectionMode(active ? DataConnectionMode.ACTIVE : DataConnectionMode.PASSIVE);
       if (clearData) b.dangerous().clearDataConnections();

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The flags every network command shares (README, docs/guide.md): trust, expected peer name, client certificate, timeout,
- * JSON output. Mixed into each subcommand so they may be given after the subcommand name. {@link ClientOptions}
+ * The flags every network command shares (README, docs/guide.md): trust, expected peer name, client certificate,
+ * timeout, proxy, JSON output. Mixed into each subcommand so they may be given after the subcommand name. {@link ClientOptions}
  * turns them into a policy and a client.
  */
 final class GlobalOptions {
@@ -41,6 +41,15 @@ final class GlobalOptions {
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
       description = "Timeout for connect, handshake, each read and each write (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
+
+  @Option(names = "--proxy", paramLabel = "URI",
+      description = "Tunnel every connection through socks5://[user@]host:port or http://[user@]host:port"
+          + " (HTTP CONNECT); the password goes in --proxy-password-env, never in the URI.")
+  String proxy;
+
+  @Option(names = "--proxy-password-env", paramLabel = "VAR",
+      description = "Environment variable holding the password of the --proxy user.")
+  String proxyPasswordEnv;
 
   @Option(names = "--json", description = "Print machine-readable JSON instead of text.")
   boolean json;

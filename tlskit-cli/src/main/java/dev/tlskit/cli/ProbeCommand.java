@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.ProxyException;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.probe.MalformedTlsException;
 import dev.tlskit.probe.ProbeReport;
@@ -34,10 +35,12 @@ import picocli.CommandLine.Spec;
         "  0  verdict GOOD or WEAK (no finding worse than MEDIUM)",
         "  1  no TLS version accepted, or the port does not speak TLS, or INCOMPLETE: the server kept",
         "     refusing as busy (SMTP/FTP 4xx, IMAP * BYE, POP3 -ERR) after paced retries",
+        "     or the --proxy refused the tunnel",
         "  2  usage error",
         "  3  verdict BAD (a HIGH or CRITICAL finding: untrusted, expired or misnamed certificate, TLS 1.0/1.1,",
         "     broken suites, ...), or STARTTLS not offered or refused",
-        "  4  unreachable or timed out, or INCOMPLETE: connections kept failing mid-probe"})
+        "  4  unreachable (directly or behind the --proxy) or timed out, or INCOMPLETE: connections kept",
+        "     failing mid-probe"})
 final class ProbeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin GlobalOptions global;
@@ -95,6 +98,9 @@ final class ProbeCommand implements Callable<Integer> {
       if (e instanceof Starttls.StarttlsException) {
         verdict = "STARTTLS_FAILED";
         code = ExitCodes.SECURITY;
+      } else if (e instanceof ProxyException) {
+        verdict = "PROXY_REFUSED";
+        code = ExitCodes.of(e);
       } else if (e instanceof MalformedTlsException) {
         verdict = "NOT_TLS";
         code = ExitCodes.REFUSED;
@@ -144,7 +150,7 @@ final class ProbeCommand implements Callable<Integer> {
     if (port < 1 || port > 65535) throw new UsageException("port out of range: " + address);
     if (global.timeoutSeconds < 1) throw new UsageException("--timeout must be positive: " + global.timeoutSeconds);
     return new Target(host, port, ClientOptions.peerName(global, host), proto,
-        Duration.ofSeconds(global.timeoutSeconds));
+        Duration.ofSeconds(global.timeoutSeconds), ClientOptions.proxy(global));
   }
 
   private static int defaultPort(Starttls proto) {

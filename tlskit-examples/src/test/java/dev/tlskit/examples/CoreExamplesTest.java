@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.CertificateProblem;
+import dev.tlskit.ProxyException;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.ServerHandler;
 import dev.tlskit.TlsSecurityException;
@@ -11,9 +12,11 @@ import dev.tlskit.TlsSecurityException.Reason;
 import dev.tlskit.TlsServer;
 import dev.tlskit.ValidationReport;
 import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.ftp.testing.RealProxy;
 import dev.tlskit.testpeer.ScriptedPeer;
 import dev.tlskit.testpeer.TestPki;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +44,25 @@ class CoreExamplesTest {
     try (TlsServer server = server(pki.server)) {
       assertThat(ImplicitTls.hello("127.0.0.1", server.port(), pki.caPem)).isEqualTo("echo hello");
       assertThat(ImplicitTls.hello("localhost", server.port(), pki.caPem)).isEqualTo("echo hello");
+    }
+  }
+
+  /** The proxy example through real proxies: dante (SOCKS5) and tinyproxy (HTTP CONNECT with Basic authentication). */
+  @Test
+  void proxyExampleTunnelsThroughSocks5AndHttpConnect() throws Exception {
+    try (TlsServer server = server(pki.server);
+        RealProxy dante = RealProxy.dante(Files.createTempDirectory(dir, "dante"), false);
+        RealProxy tiny = RealProxy.httpConnect(Files.createTempDirectory(dir, "tiny"), "alice", "proxy-pw")) {
+      String socks = "socks5://127.0.0.1:" + dante.config().port();
+      assertThat(Proxies.hello(socks, null, "localhost", server.port(), pki.caPem)).isEqualTo("echo hello");
+      assertThat(dante.targets()).containsExactly("127.0.0.1:" + server.port()); // dante logs the address it dialled
+      String http = "http://alice@127.0.0.1:" + tiny.config().port();
+      assertThat(Proxies.hello(http, "proxy-pw".toCharArray(), "localhost", server.port(), pki.caPem))
+          .isEqualTo("echo hello");
+      assertThat(tiny.targets()).containsExactly("localhost:" + server.port());
+      assertThatThrownBy(() -> Proxies.hello(http, "wrong".toCharArray(), "localhost", server.port(), pki.caPem))
+          .isInstanceOfSatisfying(ProxyException.class,
+              e -> assertThat(e.reason()).isEqualTo(ProxyException.Reason.AUTHENTICATION_FAILED));
     }
   }
 

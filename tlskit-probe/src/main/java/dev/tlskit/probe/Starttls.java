@@ -1,6 +1,7 @@
 package dev.tlskit.probe;
 
 import dev.tlskit.ProtocolException;
+import dev.tlskit.ProxyConfig;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsKitException;
@@ -114,8 +115,13 @@ public enum Starttls {
 
   /** The preamble's bounded line I/O over one probe connection. */
   static final class Lines implements Closeable {
-    /** One dialler per timeout: a TlsClient builds a TLS context, which a probe's many connections can share. */
-    private static final Map<Duration, TlsClient> DIALLERS = new ConcurrentHashMap<>();
+    /**
+     * One dialler per timeout and proxy: a TlsClient builds a TLS context, which a probe's many connections can
+     * share.
+     */
+    private static final Map<Dialling, TlsClient> DIALLERS = new ConcurrentHashMap<>();
+
+    private record Dialling(Duration timeout, ProxyConfig proxy) {}
 
     private final Socket socket;
     private final PreambleLines lines;
@@ -130,8 +136,10 @@ public enum Starttls {
      * connection is never used (the probe runs its own handshakes on the socket handed over).
      */
     static Lines dial(Target target) throws IOException {
-      TlsClient dialler = DIALLERS.computeIfAbsent(target.timeout(),
-          t -> TlsClient.builder().connectTimeout(t).readTimeout(t).build());
+      TlsClient dialler = DIALLERS.computeIfAbsent(new Dialling(target.timeout(), target.proxy()), d -> {
+        TlsClient.Builder b = TlsClient.builder().connectTimeout(d.timeout()).readTimeout(d.timeout());
+        return (d.proxy() == null ? b : b.proxy(d.proxy())).build();
+      });
       TlsConnection c = dialler.connectPlain(target.host(), target.port(), target.peerName());
       return new Lines(c.socket(), PreambleLines.over(c));
     }

@@ -1,5 +1,7 @@
 package dev.tlskit.probe;
 
+import dev.tlskit.ProxyConfig;
+import dev.tlskit.internal.net.Dialer;
 import dev.tlskit.internal.trust.HostnameMatcher;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,8 +20,15 @@ import java.util.Objects;
  * @param peerName the expected certificate name
  * @param starttls the explicit-TLS protocol spoken before the handshake, or null for implicit TLS
  * @param timeout the limit for connecting, for each read, and for a whole handshake attempt
+ * @param proxy the SOCKS5 or HTTP CONNECT proxy every connection tunnels through, or null to dial directly
  */
-public record Target(String host, int port, String peerName, Starttls starttls, Duration timeout) {
+public record Target(String host, int port, String peerName, Starttls starttls, Duration timeout,
+    ProxyConfig proxy) {
+  /** Returns a target dialled directly, without a proxy. */
+  public Target(String host, int port, String peerName, Starttls starttls, Duration timeout) {
+    this(host, port, peerName, starttls, timeout, null);
+  }
+
   public Target {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(peerName, "peerName");
@@ -41,8 +50,12 @@ public record Target(String host, int port, String peerName, Starttls starttls, 
     return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
   }
 
-  /** Opens a TCP connection, trying each resolved address once, with the timeout on connect and reads. */
+  /**
+   * Opens a TCP connection, trying each resolved address once, with the timeout on connect and reads; through the
+   * proxy (which resolves the name) when there is one.
+   */
   Socket dial() throws IOException {
+    if (proxy != null) return Dialer.connect(host, port, proxy, timeout, timeout);
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     IOException last = null;
     for (InetAddress a : List.of(InetAddress.getAllByName(h))) {

@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,17 +83,25 @@ class VsftpdTest {
     }
   }
 
+  /** Starts one of the real proxies in a directory of its own. */
+  private interface ProxyStart {
+    RealProxy start(Path dir) throws Exception;
+  }
+
   /**
-   * Passive data connections ask the proxy for the control connection's host: SOCKS5 and HTTP CONNECT, TLS 1.3 (JDK)
-   * and 1.2 (BouncyCastle).
+   * Passive data connections ask the proxy for the control connection's host: SOCKS5 (microsocks; dante with RFC 1929
+   * user/password) and HTTP CONNECT (tinyproxy, without and with Basic authentication), TLS 1.3 (JDK) and 1.2
+   * (BouncyCastle).
    */
   @Test
   void controlAndDataConnectionsGoThroughTheTlsClientsProxy() throws Exception {
-    for (boolean socks : new boolean[] {true, false}) {
+    List<ProxyStart> proxies = List.of(RealProxy::socks5, RealProxy::httpConnect, dir -> RealProxy.dante(dir, true),
+        dir -> RealProxy.httpConnect(dir, "ftpuser", "proxy-pass"));
+    for (ProxyStart start : proxies) {
       for (Vsftpd v : new Vsftpd[] {tls13, tls12}) {
         v.put("proxied.txt", "through a proxy\n".getBytes());
         Path dir = Files.createTempDirectory(tmp, "proxy");
-        RealProxy proxy = socks ? RealProxy.socks5(dir) : RealProxy.httpConnect(dir);
+        RealProxy proxy = start.start(dir);
         try {
           FtpClient c = FtpClient.builder()
               .client(TlsClient.builder().policy(v.policy()).proxy(proxy.config()).build()).build();

@@ -1,6 +1,9 @@
 package dev.tlskit.internal.net;
 
 import dev.tlskit.ProxyConfig;
+import dev.tlskit.ProxyException;
+import dev.tlskit.ProxyException.Reason;
+import dev.tlskit.internal.io.PeerText;
 import dev.tlskit.internal.trust.HostnameMatcher;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -12,16 +15,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
 /**
  * Opens TCP connections: tries every address a name resolves to (IPv6 and IPv4, in the resolver's order) until one
  * answers, each attempt bounded by the connect timeout; or tunnels through a SOCKS5 or HTTP CONNECT proxy, which then
- * resolves the name itself.
+ * resolves the name itself. A proxy that answers but does not open the tunnel raises {@link ProxyException}; the
+ * proxy password is sent from byte arrays cleared right after, and never appears in a message.
  */
 public final class Dialer {
   private static final int MAX_PROXY_REPLY = 8 * 1024;
@@ -71,30 +78,26 @@ public final class Dialer {
   }
 
   private static void socks5(Socket s, String host, int port, ProxyConfig proxy) throws IOException {
+    String target = authority(host, port);
     InputStream in = s.getInputStream();
     OutputStream out = s.getOutputStream();
     boolean auth = proxy.user() != null;
     out.write(auth ? new byte[] {5, 2, 0, 2} : new byte[] {5, 1, 0});
     out.flush();
     byte[] choice = readFully(in, 2);
-    if (choice[0] != 5) throw new ConnectException("proxy " + proxy + " is not a SOCKS5 proxy");
+    if (choice[0] != 5) {
+      throw new ProxyException(Reason.NOT_A_PROXY, proxy, target, null, "proxy " + proxy
+          + " is not a SOCKS5 proxy: it answered " + PeerText.quote(choice, 0, choice.length));
+    }
     if (choice[1] == 2 && auth) {
-      byte[] u = proxy.user().getBytes(StandardCharsets.UTF_8);
-      byte[] p = new String(proxy.password()).getBytes(StandardCharsets.UTF_8);
-      if (u.length > 255 || p.length > 255) throw new IllegalArgumentException("proxy user or password too long");
-      ByteArrayOutputStream req = new ByteArrayOutputStream();
-      req.write(1);
-      req.write(u.length);
-      req.write(u);
-      req.write(p.length);
-      req.write(p);
-      out.write(req.toByteArray());
-      out.flush();
-      byte[] status = readFully(in, 2);
-      if (status[1] != 0) throw new ConnectException("SOCKS5 proxy " + proxy + " refused the credentials");
+      authenticate(in, out, proxy, target);
+    } else if (choice[1] == (byte) 0xff) {
+      throw new ProxyException(auth ? Reason.REFUSED : Reason.AUTHENTICATION_REQUIRED, proxy, target, null,
+          "SOCKS5 proxy " + proxy + " accepts none of our authentication methods ("
+              + (auth ? "none, user/password)" : "none): it needs a user and password"));
     } else if (choice[1] != 0) {
-      throw new ConnectException("SOCKS5 proxy " + proxy + " accepts none of our authentication methods"
-          + (auth ? "" : " (it may need a user and password)"));
+      throw new ProxyException(Reason.NOT_A_PROXY, proxy, target, null, "SOCKS5 proxy " + proxy
+          + " chose authentication method " + (choice[1] & 0xff) + ", which we did not offer");
     }
     ByteArrayOutputStream req = new ByteArrayOutputStream();
     req.write(new byte[] {5, 1, 0});
@@ -114,18 +117,57 @@ public final class Dialer {
     out.write(req.toByteArray());
     out.flush();
     byte[] head = readFully(in, 4);
-    if (head[0] != 5) throw new ConnectException("proxy " + proxy + " sent a malformed SOCKS5 reply");
-    if (head[1] != 0) {
-      throw new ConnectException("SOCKS5 proxy " + proxy + " could not connect to " + host + ":" + port + ": "
-          + socksError(head[1]));
+    if (head[0] != 5) {
+      throw new ProxyException(Reason.NOT_A_PROXY, proxy, target, null, "proxy " + proxy
+          + " sent a malformed SOCKS5 reply: " + PeerText.quote(head, 0, head.length));
+    }
+    int code = head[1] & 0xff;
+    if (code != 0) {
+      Reason reason = switch (code) {
+        case 2 -> Reason.NOT_ALLOWED;
+        case 3, 4, 5, 6 -> Reason.TARGET_UNREACHABLE;
+        default -> Reason.REFUSED;
+      };
+      throw new ProxyException(reason, proxy, target, Integer.toString(code), "SOCKS5 proxy " + proxy
+          + " could not connect to " + target + ": reply " + code + ", " + socksError(code));
     }
     int addrLen = switch (head[3]) {
       case 1 -> 4;
       case 4 -> 16;
       case 3 -> readFully(in, 1)[0] & 0xff;
-      default -> throw new ConnectException("proxy " + proxy + " sent an unknown SOCKS5 address type");
+      default -> throw new ProxyException(Reason.NOT_A_PROXY, proxy, target, null,
+          "proxy " + proxy + " sent an unknown SOCKS5 address type " + (head[3] & 0xff));
     };
     readFully(in, addrLen + 2); // bound address and port: not needed
+  }
+
+  /** RFC 1929 user/password sub-negotiation; the password's bytes are cleared once sent. */
+  private static void authenticate(InputStream in, OutputStream out, ProxyConfig proxy, String target)
+      throws IOException {
+    byte[] u = proxy.user().getBytes(StandardCharsets.UTF_8);
+    byte[] p = utf8(proxy.password());
+    byte[] req = new byte[3 + u.length + p.length];
+    try {
+      if (u.length > 255 || p.length > 255) {
+        throw new IllegalArgumentException("SOCKS5 user and password are limited to 255 bytes each (RFC 1929)");
+      }
+      req[0] = 1;
+      req[1] = (byte) u.length;
+      System.arraycopy(u, 0, req, 2, u.length);
+      req[2 + u.length] = (byte) p.length;
+      System.arraycopy(p, 0, req, 3 + u.length, p.length);
+      out.write(req);
+      out.flush();
+    } finally {
+      Arrays.fill(p, (byte) 0);
+      Arrays.fill(req, (byte) 0);
+    }
+    byte[] status = readFully(in, 2);
+    if (status[1] != 0) {
+      throw new ProxyException(Reason.AUTHENTICATION_FAILED, proxy, target, Integer.toString(status[1] & 0xff),
+          "SOCKS5 proxy " + proxy + " rejected the user name or password (RFC 1929 status " + (status[1] & 0xff)
+              + ")");
+    }
   }
 
   private static String socksError(int code) {
@@ -138,43 +180,97 @@ public final class Dialer {
       case 6 -> "TTL expired";
       case 7 -> "command not supported";
       case 8 -> "address type not supported";
-      default -> "error " + code;
+      default -> "unknown error";
     };
   }
 
   private static void httpConnect(Socket s, String host, int port, ProxyConfig proxy) throws IOException {
-    String authority = (HostnameMatcher.parseIpLiteral(host) != null && host.contains(":") && !host.startsWith("[")
-        ? "[" + host + "]" : host) + ":" + port;
-    StringBuilder req = new StringBuilder()
-        .append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(authority).append("\r\n");
+    String authority = authority(host, port);
+    byte[] head = ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] auth = new byte[0];
     if (proxy.user() != null) {
-      String cred = proxy.user() + ":" + new String(proxy.password());
-      req.append("Proxy-Authorization: Basic ")
-          .append(Base64.getEncoder().encodeToString(cred.getBytes(StandardCharsets.UTF_8))).append("\r\n");
+      char[] pw = proxy.password();
+      char[] cred = new char[proxy.user().length() + 1 + pw.length];
+      proxy.user().getChars(0, proxy.user().length(), cred, 0);
+      cred[proxy.user().length()] = ':';
+      System.arraycopy(pw, 0, cred, proxy.user().length() + 1, pw.length);
+      Arrays.fill(pw, '\0');
+      byte[] raw = utf8(cred);
+      byte[] prefix = "Proxy-Authorization: Basic ".getBytes(StandardCharsets.US_ASCII);
+      byte[] b64 = Base64.getEncoder().encode(raw);
+      Arrays.fill(raw, (byte) 0);
+      auth = new byte[prefix.length + b64.length + 2];
+      System.arraycopy(prefix, 0, auth, 0, prefix.length);
+      System.arraycopy(b64, 0, auth, prefix.length, b64.length);
+      auth[auth.length - 2] = '\r';
+      auth[auth.length - 1] = '\n';
+      Arrays.fill(b64, (byte) 0);
     }
-    req.append("\r\n");
     OutputStream out = s.getOutputStream();
-    out.write(req.toString().getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    byte[] req = new byte[head.length + auth.length + 2];
+    System.arraycopy(head, 0, req, 0, head.length);
+    System.arraycopy(auth, 0, req, head.length, auth.length);
+    req[req.length - 2] = '\r';
+    req[req.length - 1] = '\n';
+    try {
+      out.write(req);
+      out.flush();
+    } finally {
+      Arrays.fill(auth, (byte) 0);
+      Arrays.fill(req, (byte) 0);
+    }
     // Read the reply byte by byte: whatever follows the blank line belongs to the tunnel.
     InputStream in = s.getInputStream();
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    ByteArrayOutputStream reply = new ByteArrayOutputStream();
     int state = 0;
     while (state < 4) {
       int b = in.read();
       if (b < 0) throw new EOFException("HTTP proxy " + proxy + " closed the connection during CONNECT");
-      if (head.size() >= MAX_PROXY_REPLY) throw new ConnectException("HTTP proxy " + proxy + " reply too long");
-      head.write(b);
+      if (reply.size() >= MAX_PROXY_REPLY) {
+        throw new ProxyException(Reason.NOT_A_PROXY, proxy, authority, null,
+            "HTTP proxy " + proxy + " sent a reply header longer than " + MAX_PROXY_REPLY + " bytes");
+      }
+      reply.write(b);
       state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
           ? state + 1 : (b == '\r' ? 1 : 0);
     }
-    String reply = head.toString(StandardCharsets.ISO_8859_1);
-    String status = reply.substring(0, reply.indexOf('\r'));
+    String text = reply.toString(StandardCharsets.ISO_8859_1);
+    String status = text.substring(0, text.indexOf('\r'));
     String[] parts = status.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].equals("200")) {
-      throw new ConnectException("HTTP proxy " + proxy + " refused CONNECT " + authority + ": " + status);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[0-9]{3}")) {
+      throw new ProxyException(Reason.NOT_A_PROXY, proxy, authority, null, "HTTP proxy " + proxy
+          + " did not answer CONNECT in HTTP: " + PeerText.quote(status));
     }
+    if (parts[1].equals("200")) return;
+    Reason reason = switch (parts[1]) {
+      // 401 is what tinyproxy answers to wrong credentials
+      case "407", "401" -> proxy.user() == null ? Reason.AUTHENTICATION_REQUIRED : Reason.AUTHENTICATION_FAILED;
+      case "403" -> Reason.NOT_ALLOWED;
+      case "502", "504" -> Reason.TARGET_UNREACHABLE;
+      default -> Reason.REFUSED;
+    };
+    throw new ProxyException(reason, proxy, authority, parts[1], "HTTP proxy " + proxy + " refused CONNECT "
+        + authority + ": " + PeerText.quote(status) + switch (reason) {
+          case AUTHENTICATION_REQUIRED -> " (it needs a user and password)";
+          case AUTHENTICATION_FAILED -> " (it rejected the user name or password)";
+          default -> "";
+        });
+  }
+
+  /** Returns {@code host:port}, an IPv6 literal in brackets. */
+  private static String authority(String host, int port) {
+    return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** Encodes {@code chars} as UTF-8 and clears them, so that the secret lives in one array the caller clears. */
+  private static byte[] utf8(char[] chars) {
+    ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    if (b.hasArray()) Arrays.fill(b.array(), (byte) 0);
+    Arrays.fill(chars, '\0');
+    return out;
   }
 
   private static byte[] readFully(InputStream in, int n) throws IOException {

@@ -6,12 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real proxy started for a test on a free loopback port, logging every connection it makes: SOCKS5 (microsocks) or
- * HTTP CONNECT (tinyproxy). Skips the test when the proxy is missing, unless {@code -Dtlskit.requirePeers=true}.
+ * A real proxy started for a test on a free loopback port, logging every connection it makes: SOCKS5 (microsocks, or
+ * dante with or without RFC 1929 user/password) or HTTP CONNECT (tinyproxy, with or without Basic authentication).
+ * Skips the test when the proxy is missing, unless {@code -Dtlskit.requirePeers=true}.
  */
 public final class RealProxy implements AutoCloseable {
   private final ProxyConfig config;
@@ -32,19 +35,25 @@ public final class RealProxy implements AutoCloseable {
     Peers.assumeAvailable(binary);
     int port = Peers.freePort();
     return start(List.of(binary.toString(), "-i", "127.0.0.1", "-p", Integer.toString(port)),
-        ProxyConfig.socks5("127.0.0.1", port), dir, Pattern.compile("connected to (\\S+)"));
+        ProxyConfig.socks5("127.0.0.1", port), dir, Pattern.compile("connected to (\\S+):(\\d+)"));
   }
 
   /** Starts tinyproxy, an HTTP CONNECT proxy, in the foreground with a configuration of its own in {@code dir}. */
   public static RealProxy httpConnect(Path dir) throws Exception {
+    // no ConnectPort line: CONNECT to any port, as FTP's passive data ports need
+    return tinyproxy(dir, "", c -> c);
+  }
+
+  private static RealProxy tinyproxy(Path dir, String extra, UnaryOperator<ProxyConfig> credentials)
+      throws Exception {
     Path binary = Path.of("/usr/bin/tinyproxy");
     Peers.assumeAvailable(binary);
     int port = Peers.freePort();
-    // no ConnectPort line: CONNECT to any port, as FTP's passive data ports need
     Path conf = Files.writeString(dir.resolve("tinyproxy.conf"),
-        "Port " + port + "\nListen 127.0.0.1\nTimeout 60\nMaxClients 20\nLogLevel Connect\n");
-    return start(List.of(binary.toString(), "-d", "-c", conf.toString()), ProxyConfig.httpConnect("127.0.0.1", port),
-        dir, Pattern.compile("Request \\(file descriptor \\d+\\): CONNECT (\\S+)"));
+        "Port " + port + "\nListen 127.0.0.1\nTimeout 60\nMaxClients 20\nLogLevel Connect\n" + extra);
+    return start(List.of(binary.toString(), "-d", "-c", conf.toString()),
+        credentials.apply(ProxyConfig.httpConnect("127.0.0.1", port)), dir,
+        Pattern.compile("Request \\(file descriptor \\d+\\): CONNECT (\\S+):(\\d+)"));
   }
 
   private static RealProxy start(List<String> command, ProxyConfig config, Path dir, Pattern target)
@@ -55,17 +64,69 @@ public final class RealProxy implements AutoCloseable {
     return new RealProxy(config, log, target, p);
   }
 
+  /** The system user dante authenticates (scripts/install-peers creates it with a random password). */
+  public static final String DANTE_USER = "tlskit-proxy";
+  /** The file holding that user's password, readable by root only. */
+  private static final Path DANTE_SECRET = Path.of("/opt/tlskit-peers/dante/password");
+  /** The port dante refuses to connect to by rule (SOCKS5 reply 2, "not allowed by ruleset"). */
+  public static final int DANTE_BLOCKED_PORT = 9;
+
+  /**
+   * Starts dante ({@code danted}), a SOCKS5 proxy; with {@code password}, it accepts only user {@link #DANTE_USER}
+   * with the password scripts/install-peers gave it (the returned configuration carries it). Every target on port
+   * {@link #DANTE_BLOCKED_PORT} is refused by a rule.
+   */
+  public static RealProxy dante(Path dir, boolean password) throws Exception {
+    Path binary = Path.of("/usr/sbin/danted");
+    Peers.assumeAvailable(binary);
+    if (password && !Files.isReadable(DANTE_SECRET)) {
+      if (Boolean.getBoolean("tlskit.requirePeers")) throw new IllegalStateException(DANTE_SECRET + " is missing");
+      Assumptions.abort(DANTE_SECRET + " is missing (run scripts/install-peers)");
+    }
+    Peers.openUp(dir);
+    int port = Peers.freePort();
+    String block = "socks block { from: 127.0.0.0/8 to: 0.0.0.0/0 port = " + DANTE_BLOCKED_PORT
+        + " log: connect error }\n";
+    Path conf = Files.writeString(dir.resolve("danted.conf"), "logoutput: stderr\n"
+        + "internal: 127.0.0.1 port = " + port + "\nexternal: 127.0.0.1\n"
+        + "socksmethod: " + (password ? "username" : "none") + "\nclientmethod: none\n"
+        + "user.privileged: root\nuser.unprivileged: nobody\n"
+        + "client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: error }\n" + block
+        + "socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: connect error }\n");
+    ProxyConfig config = ProxyConfig.socks5("127.0.0.1", port);
+    if (password) {
+      config = config.withCredentials(DANTE_USER, Files.readString(DANTE_SECRET).strip().toCharArray());
+    }
+    // "pass(1): tcp/connect [: CLIENT PROXY -> OUT TARGET", addresses as a.b.c.d.port
+    return start(List.of(binary.toString(), "-f", conf.toString()), config, dir,
+        Pattern.compile("pass\\(\\d+\\): tcp/connect \\[: .* (\\S+)\\.(\\d+)$"));
+  }
+
+  /**
+   * Starts tinyproxy, an HTTP CONNECT proxy, that accepts only {@code user} with {@code password} (tinyproxy's
+   * {@code BasicAuth}; neither may contain white space); the returned configuration carries them.
+   */
+  public static RealProxy httpConnect(Path dir, String user, String password) throws Exception {
+    return tinyproxy(dir, "BasicAuth " + user + " " + password + "\n",
+        c -> c.withCredentials(user, password.toCharArray()));
+  }
+
+  /** Starts tinyproxy allowing CONNECT to {@code port} only: any other target is refused with 403. */
+  public static RealProxy httpConnectOnlyTo(Path dir, int port) throws Exception {
+    return tinyproxy(dir, "ConnectPort " + port + "\n", c -> c);
+  }
+
   /** Returns the client's configuration for this proxy. */
   public ProxyConfig config() {
     return config;
   }
 
-  /** Returns every {@code host:port} the proxy was asked to connect to so far, in order. */
+  /** Returns every {@code host:port} the proxy connected to (tinyproxy: was asked for) so far, in order. */
   public List<String> targets() throws IOException {
     List<String> out = new ArrayList<>();
     for (String line : Files.readAllLines(log)) {
       Matcher m = target.matcher(line);
-      if (m.find()) out.add(m.group(1));
+      if (m.find()) out.add(m.group(1) + ":" + m.group(2));
     }
     return out;
   }
