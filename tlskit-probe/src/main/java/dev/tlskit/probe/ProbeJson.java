@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a {@link ProbeReport} as the {@code --json} document: one object, schema {@code tlskit-probe/}{@value
- * #SCHEMA_VERSION}, every field described in docs/probe.md; and the document of a probe that could not run.
+ * Writes a {@link ProbeReport} as the {@code --json} document: one object, schema {@code tlskit-probe/1}, every field
+ * described in docs/probe.md; and the document of a probe that could not run.
  */
 public final class ProbeJson {
   /** The version of the document's layout; bumped on incompatible changes. */
