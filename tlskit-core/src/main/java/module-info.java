@@ -5,7 +5,7 @@ module dev.tlskit.core {
   // Protocol clients build on the line I/O machinery and quote peer text with it; the probe names TLS alerts with it.
   exports dev.tlskit.internal.io to dev.tlskit.protocols, dev.tlskit.probe;
   // FTP data connections are dialled (directly or through the proxy) and write-timed as every client connection;
-  // the probe dials its own sockets through the same proxy code.
+  // the probe dials its own sockets (directly or through the proxy) with the same dialler.
   exports dev.tlskit.internal.net to dev.tlskit.protocols, dev.tlskit.probe;
   // The command line prints JSON with the same small writer the security info uses.
   exports dev.tlskit.internal.json to dev.tlskit.cli, dev.tlskit.bench.stacks, dev.tlskit.probe;

@@ -3,7 +3,9 @@ package dev.tlskit.cli;
 import dev.tlskit.ProxyException;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.probe.MalformedTlsException;
+import dev.tlskit.probe.ProbeJson;
 import dev.tlskit.probe.ProbeReport;
+import dev.tlskit.probe.ProbeText;
 import dev.tlskit.probe.Prober;
 import dev.tlskit.probe.Starttls;
 import dev.tlskit.probe.Target;
@@ -109,13 +111,13 @@ final class ProbeCommand implements Callable<Integer> {
         code = ExitCodes.NETWORK;
       }
       String message = "cannot probe " + target.address() + ": " + Main.message(e);
-      if (global.json) out.println(ProbeReport.errorJson(target, verdict, message));
+      if (global.json) out.println(ProbeJson.errorJson(target, verdict, message));
       else err.println("tlskit: " + message);
       return code;
     }
     if (showProgress) err.print("\r\u001b[K");
     err.flush();
-    out.print(global.json ? report.toJson() + "\n" : report.toString());
+    out.print(global.json ? ProbeJson.toJson(report) + "\n" : ProbeText.render(report));
     out.flush();
     return exitCode(report);
   }
@@ -154,6 +156,6 @@ final class ProbeCommand implements Callable<Integer> {
   }
 
   private static int defaultPort(Starttls proto) {
-    return proto == null ? 443 : proto.protocol().defaultPort();
+    return proto == null ? 443 : proto.defaultPort();
   }
 }

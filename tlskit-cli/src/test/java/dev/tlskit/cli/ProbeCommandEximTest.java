@@ -7,6 +7,7 @@ import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
 import dev.tlskit.certs.KeyType;
 import dev.tlskit.certs.Pem;
+import dev.tlskit.probe.ProbeJson;
 import dev.tlskit.probe.ProbeReport;
 import dev.tlskit.probe.Prober;
 import dev.tlskit.probe.Starttls;
@@ -104,7 +105,7 @@ class ProbeCommandEximTest {
     assertThat(r.acceptedVersions()).containsExactly(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2);
     assertThat(r.version(TlsVersion.TLS_1_2).suites()).hasSizeGreaterThan(1);
     assertThat(r.findings()).noneMatch(f -> f.id().startsWith("certificate") || f.id().equals("no-certificate-seen"));
-    assertThat(r.jsonTree().get("incomplete").toString()).contains("groups", "handshake", "REFUSED");
+    assertThat(ProbeJson.tree(r).get("incomplete").toString()).contains("groups", "handshake", "REFUSED");
     assertThat(ProbeCommand.exitCode(r)).isEqualTo(1);
   }
 

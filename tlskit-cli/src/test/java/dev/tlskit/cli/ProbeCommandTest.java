@@ -9,7 +9,9 @@ import dev.tlskit.certs.KeyType;
 import dev.tlskit.probe.CipherSuite;
 import dev.tlskit.probe.Finding;
 import dev.tlskit.probe.NamedGroup;
+import dev.tlskit.probe.ProbeJson;
 import dev.tlskit.probe.ProbeReport;
+import dev.tlskit.probe.ProbeText;
 import dev.tlskit.probe.Prober;
 import dev.tlskit.probe.Starttls;
 import dev.tlskit.probe.Target;
@@ -136,8 +138,8 @@ class ProbeCommandTest {
 
     assertThat(r.acceptedVersions()).contains(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2);
     assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_3, true).containsEntry(TlsVersion.TLS_1_2, true);
-    assertThat(r.jsonTree().get("resumption").toString()).isEqualTo("{TLS 1.3=true, TLS 1.2=true}");
-    assertThat(r.toString()).contains("resumption:  TLS 1.2 yes [session ID offered]");
+    assertThat(ProbeJson.tree(r).get("resumption").toString()).isEqualTo("{TLS 1.3=true, TLS 1.2=true}");
+    assertThat(ProbeText.render(r)).contains("resumption:  TLS 1.2 yes [session ID offered]");
     assertThat(r.tls12SessionId()).isTrue();
     assertThat(r.tls12Ticket()).isFalse();
     assertThat(findings(r)).doesNotContainKey("no-resumption");
@@ -150,7 +152,7 @@ class ProbeCommandTest {
 
     assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_2, false);
     assertThat(r.findings()).anyMatch(f -> f.id().equals("no-resumption") && f.title().startsWith("TLS 1.2"));
-    assertThat(r.toString()).contains("resumption:  TLS 1.2 no (no session ID or ticket issued)");
+    assertThat(ProbeText.render(r)).contains("resumption:  TLS 1.2 no (no session ID or ticket issued)");
     assertThat(r.resumable()).containsEntry(TlsVersion.TLS_1_2, false);
   }
 
@@ -161,7 +163,7 @@ class ProbeCommandTest {
 
     assertThat(r.resumption()).containsEntry(TlsVersion.TLS_1_2, true);
     assertThat(r.tls12Ticket()).isTrue();
-    assertThat(r.jsonTree().get("tls12SessionOffer").toString()).contains("ticket=true");
+    assertThat(ProbeJson.tree(r).get("tls12SessionOffer").toString()).contains("ticket=true");
   }
 
   @Test
@@ -174,7 +176,7 @@ class ProbeCommandTest {
     assertThat(findings(r)).containsEntry("ftps-data-reuse", Finding.Severity.LOW);
     assertThat(r.findings()).filteredOn(f -> f.id().equals("ftps-data-reuse")).singleElement()
         .satisfies(f -> assertThat(f.title()).contains("TLS 1.3").doesNotContain("TLS 1.2"));
-    assertThat(r.toString()).contains("resumption:  TLS 1.3 no (no session ticket issued)");
+    assertThat(ProbeText.render(r)).contains("resumption:  TLS 1.3 no (no session ticket issued)");
   }
 
   @Test

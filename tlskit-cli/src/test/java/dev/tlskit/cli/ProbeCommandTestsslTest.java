@@ -6,6 +6,7 @@ import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
 import dev.tlskit.certs.KeyType;
+import dev.tlskit.probe.ProbeJson;
 import dev.tlskit.probe.Prober;
 import dev.tlskit.probe.Starttls;
 import dev.tlskit.probe.Target;
@@ -148,9 +149,9 @@ class ProbeCommandTestsslTest {
   private static ProbeCommandTestsslComparison compare(Server s, Path ca) throws Exception {
     ProbeCommandTestssl.Result testssl = ProbeCommandTestssl.run(dir, s.port(),
         ProbeCommandTestssl.starttlsName(s.starttls()), ca);
-    Map<String, Object> probe = new Prober(new Target("127.0.0.1", s.port(), "localhost", s.starttls(),
+    Map<String, Object> probe = ProbeJson.tree(new Prober(new Target("127.0.0.1", s.port(), "localhost", s.starttls(),
         Duration.ofSeconds(5)), TlsPolicy.builder().trust(Trust.anchors(peers.root.certificate())).build(), 400,
-        Duration.ofMinutes(2), Prober.DEFAULT_ALPN, null).run().jsonTree();
+        Duration.ofMinutes(2), Prober.DEFAULT_ALPN, null).run());
     String starttls = ProbeCommandTestssl.starttlsName(s.starttls());
     return ProbeCommandTestsslComparison.of(probe, testssl,
         () -> ProbeCommandTestssl.opensslResumesTls13(dir, s.port(), starttls));

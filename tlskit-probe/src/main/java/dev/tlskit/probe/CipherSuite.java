@@ -88,29 +88,29 @@ public record CipherSuite(int code, String name) {
   }
 
   /** Returns every suite of the table, TLS 1.3 first, then roughly from strongest to weakest. */
-  public static List<CipherSuite> all() {
+  static List<CipherSuite> all() {
     return ALL;
   }
 
   /** Returns the suites usable with {@code version}: the TLS 1.3 ones for 1.3, the others below (1.2-only ones
    * included for 1.2 only). */
-  public static List<CipherSuite> forVersion(TlsVersion version) {
+  static List<CipherSuite> forVersion(TlsVersion version) {
     return ALL.stream().filter(s -> s.usableWith(version)).toList();
   }
 
   /** Returns the suite with this code point; unknown codes get a name of the form {@code 0xC0FF}. */
-  public static CipherSuite of(int code) {
+  static CipherSuite of(int code) {
     CipherSuite s = BY_CODE.get(code);
     return s != null ? s : new CipherSuite(code, String.format(Locale.ROOT, "0x%04X", code));
   }
 
   /** Returns true for the TLS 1.3 suites. */
-  public boolean tls13() {
+  boolean tls13() {
     return (code & 0xFF00) == 0x1300;
   }
 
   /** Returns true when a server may pick this suite for {@code version}. */
-  public boolean usableWith(TlsVersion version) {
+  boolean usableWith(TlsVersion version) {
     if (version == TlsVersion.TLS_1_3) return tls13();
     if (tls13()) return false;
     boolean onlyTls12 = name.contains("_GCM_") || name.contains("_CCM") || name.contains("CHACHA20")
@@ -119,17 +119,17 @@ public record CipherSuite(int code, String name) {
   }
 
   /** Returns true when the key exchange is ephemeral (ECDHE, DHE, or any TLS 1.3 suite). */
-  public boolean forwardSecret() {
+  boolean forwardSecret() {
     return tls13() || name.startsWith("TLS_ECDHE_") || name.startsWith("TLS_DHE_");
   }
 
   /** Returns true for authenticated encryption (GCM, CCM, ChaCha20-Poly1305). */
-  public boolean aead() {
+  boolean aead() {
     return tls13() || name.contains("_GCM_") || name.contains("_CCM") || name.contains("_POLY1305");
   }
 
   /** Returns true for CBC-mode block ciphers (padding-oracle prone). */
-  public boolean cbc() {
+  boolean cbc() {
     return name.contains("_CBC_");
   }
 
@@ -137,12 +137,12 @@ public record CipherSuite(int code, String name) {
    * Returns true for ephemeral finite-field Diffie-Hellman, signed (DHE) or anonymous (DH_anon): both send the
    * server's prime in ServerKeyExchange.
    */
-  public boolean dhe() {
+  boolean dhe() {
     return name.startsWith("TLS_DHE_") || name.startsWith("TLS_DH_anon_");
   }
 
   /** Returns true for ephemeral elliptic-curve Diffie-Hellman. */
-  public boolean ecdhe() {
+  boolean ecdhe() {
     return name.startsWith("TLS_ECDHE_");
   }
 
@@ -150,7 +150,7 @@ public record CipherSuite(int code, String name) {
    * Returns why the suite is broken (NULL encryption, no authentication, export grade, RC4, single DES), or null.
    * 3DES is {@link #sweet32()}, reported apart.
    */
-  public String broken() {
+  String broken() {
     if (name.contains("_NULL_")) return "no encryption (NULL)";
     if (name.contains("_anon_")) return "no authentication (anonymous)";
     if (name.contains("EXPORT")) return "export-grade";
@@ -160,7 +160,7 @@ public record CipherSuite(int code, String name) {
   }
 
   /** Returns true for 64-bit block ciphers (3DES, IDEA), open to SWEET32. */
-  public boolean sweet32() {
+  boolean sweet32() {
     return name.contains("3DES") || name.contains("_IDEA_");
   }
 

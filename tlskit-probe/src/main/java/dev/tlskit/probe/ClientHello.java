@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param sessionTicket TLS 1.2 and older: whether to send an empty session_ticket extension (RFC 5077), which a
  *     server that will issue a ticket echoes
  */
-public record ClientHello(TlsVersion version, List<CipherSuite> suites, List<NamedGroup> groups, String serverName,
+record ClientHello(TlsVersion version, List<CipherSuite> suites, List<NamedGroup> groups, String serverName,
     List<String> alpn, boolean statusRequest, boolean sessionTicket) {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Signature schemes offered (TLS 1.2+): modern first, SHA-1 last so old servers still answer. */
@@ -31,7 +31,7 @@ public record ClientHello(TlsVersion version, List<CipherSuite> suites, List<Nam
       0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080A, 0x080B,
       0x0401, 0x0501, 0x0601, 0x0402, 0x0201, 0x0203, 0x0202};
 
-  public ClientHello {
+  ClientHello {
     Objects.requireNonNull(version, "version");
     suites = List.copyOf(suites);
     groups = List.copyOf(groups);
@@ -41,13 +41,13 @@ public record ClientHello(TlsVersion version, List<CipherSuite> suites, List<Nam
   }
 
   /** A hello without the session_ticket extension. */
-  public ClientHello(TlsVersion version, List<CipherSuite> suites, List<NamedGroup> groups, String serverName,
+  ClientHello(TlsVersion version, List<CipherSuite> suites, List<NamedGroup> groups, String serverName,
       List<String> alpn, boolean statusRequest) {
     this(version, suites, groups, serverName, alpn, statusRequest, false);
   }
 
   /** Returns the record bytes: one handshake record holding the ClientHello. */
-  public byte[] encode() {
+  byte[] encode() {
     Buf body = new Buf();
     body.u16(version == TlsVersion.TLS_1_3 ? TlsVersion.TLS_1_2.code() : version.code());
     byte[] random = new byte[32];

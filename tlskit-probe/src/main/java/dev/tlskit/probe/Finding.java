@@ -1,7 +1,7 @@
 package dev.tlskit.probe;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * One thing a probe found worth telling, with how much it matters.
@@ -26,18 +26,8 @@ public record Finding(Severity severity, String id, String title, String detail)
     CRITICAL
   }
 
-  /** Returns the finding as a JSON-ready map. */
-  public Map<String, Object> jsonTree() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("severity", severity);
-    m.put("id", id);
-    m.put("title", title);
-    m.put("detail", detail);
-    return m;
-  }
-
-  @Override
-  public String toString() {
-    return String.format("%-8s %s%s", severity, title, detail.isEmpty() ? "" : " (" + detail + ")");
+  /** Returns the worst severity of {@code findings}, or null when there are none. */
+  static Severity worst(List<Finding> findings) {
+    return findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(null);
   }
 }

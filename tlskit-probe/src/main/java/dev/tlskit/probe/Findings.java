@@ -6,6 +6,7 @@ import dev.tlskit.internal.trust.Certs;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -20,25 +21,29 @@ final class Findings {
   static final Duration EXPIRY_WARNING = Duration.ofDays(30);
 
   private final ProbeReport r;
+  private final List<Finding> findings = new ArrayList<>();
+  private ProbeReport.Verdict verdict = ProbeReport.Verdict.GOOD;
 
   private Findings(ProbeReport r) {
     this.r = r;
   }
 
-  /** Adds the findings to {@code report} and sets its verdict. */
-  static void judge(ProbeReport report) {
-    new Findings(report).run();
+  /** Returns the findings drawn from what {@code report} saw, worst first, and the verdict they make. */
+  static ProbeReport.Judgement judge(ProbeReport report) {
+    Findings f = new Findings(report);
+    f.run();
+    return new ProbeReport.Judgement(f.findings, f.verdict);
   }
 
   /** Returns true when {@code c} ran to its end: a check cut short draws no findings (its absences prove nothing). */
   private boolean done(ProbeReport.Check c) {
-    return !r.pending.contains(c);
+    return !r.pending().contains(c);
   }
 
   private void run() {
-    if (r.starttls != null && !r.starttls.offered()) {
-      add(Severity.CRITICAL, "starttls-not-offered", r.target.starttls() + " server does not offer the TLS upgrade",
-          "capabilities: " + r.starttls.before());
+    if (r.starttls() != null && !r.starttls().offered()) {
+      add(Severity.CRITICAL, "starttls-not-offered", r.target().starttls() + " server does not offer the TLS upgrade",
+          "capabilities: " + r.starttls().before());
       verdict();
       return;
     }
@@ -48,26 +53,26 @@ final class Findings {
     }
     List<TlsVersion> accepted = r.acceptedVersions();
     if (accepted.isEmpty()) {
-      r.verdict = ProbeReport.Verdict.NO_TLS;
+      verdict = ProbeReport.Verdict.NO_TLS;
       add(Severity.CRITICAL, "no-tls", "the server accepted no TLS version (1.0 to 1.3)",
-          r.versions.stream().map(v -> v.version().display() + ": " + v.refusal()).collect(Collectors.joining("; ")));
+          r.versions().stream().map(v -> v.version().display() + ": " + v.refusal()).collect(Collectors.joining("; ")));
       sort();
       return;
     }
     protocols(accepted);
     if (done(ProbeReport.Check.SUITES)) suites();
-    if (r.dhBits > 0 && r.dhBits < 2048) {
-      add(r.dhBits < 1024 ? Severity.HIGH : Severity.MEDIUM, "weak-dh",
-          "DHE uses a " + r.dhBits + "-bit prime", "use at least 2048 bits (RFC 9325), or ECDHE only");
+    if (r.dhBits() > 0 && r.dhBits() < 2048) {
+      add(r.dhBits() < 1024 ? Severity.HIGH : Severity.MEDIUM, "weak-dh",
+          "DHE uses a " + r.dhBits() + "-bit prime", "use at least 2048 bits (RFC 9325), or ECDHE only");
     }
-    if (r.secureRenegotiation != null && !r.secureRenegotiation) {
+    if (r.secureRenegotiation() != null && !r.secureRenegotiation()) {
       add(Severity.MEDIUM, "no-secure-renegotiation", "TLS 1.2 and older without secure renegotiation (RFC 5746)", "");
     }
-    if (r.extendedMasterSecret != null && !r.extendedMasterSecret) {
+    if (r.extendedMasterSecret() != null && !r.extendedMasterSecret()) {
       add(Severity.LOW, "no-extended-master-secret", "TLS 1.2 and older without extended master secret (RFC 7627)",
           "");
     }
-    if (done(ProbeReport.Check.HANDSHAKE) || !r.chain.isEmpty()) certificate();
+    if (done(ProbeReport.Check.HANDSHAKE) || !r.chain().isEmpty()) certificate();
     features();
     verdict();
   }
@@ -111,7 +116,7 @@ final class Findings {
       add(Severity.MEDIUM, "no-modern-suite", "no suite a secure-by-default client offers is accepted",
           "TlsKit's MODERN policy needs TLS 1.3 or TLS 1.2 with ECDHE and AES-GCM/ChaCha20-Poly1305");
     }
-    for (ProbeReport.VersionResult v : r.versions) {
+    for (ProbeReport.VersionResult v : r.versions()) {
       if (Boolean.FALSE.equals(v.serverOrder()) && v.suites().stream().anyMatch(s -> !s.forwardSecret() || !s.aead())) {
         add(Severity.LOW, "client-order-" + v.version().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
             v.version().display() + ": the server follows the client's suite order and accepts weaker suites",
@@ -121,8 +126,8 @@ final class Findings {
   }
 
   private void certificate() {
-    if (r.validation != null) {
-      for (CertificateProblem p : r.validation.problems()) {
+    if (r.validation() != null) {
+      for (CertificateProblem p : r.validation().problems()) {
         Severity s = switch (p) {
           case CertificateProblem.Revoked x -> Severity.CRITICAL;
           case CertificateProblem.RevocationUnknown x -> Severity.MEDIUM;
@@ -131,11 +136,11 @@ final class Findings {
         add(s, "certificate-" + p.kind(), "certificate: " + p.describe().lines().findFirst().orElse(""),
             p.describe().contains("\n") ? p.describe() : "");
       }
-    } else if (r.chain.isEmpty()) {
+    } else if (r.chain().isEmpty()) {
       add(Severity.INFO, "no-certificate-seen", "no certificate chain could be read", "");
     }
     Instant now = Instant.now();
-    for (X509Certificate c : r.chain) {
+    for (X509Certificate c : r.chain()) {
       Instant end = c.getNotAfter().toInstant();
       if (end.isAfter(now) && end.isBefore(now.plus(EXPIRY_WARNING))) {
         add(Severity.MEDIUM, "certificate-expiring", "certificate expires in "
@@ -145,15 +150,15 @@ final class Findings {
   }
 
   private void features() {
-    if (Boolean.FALSE.equals(r.ocspStapled)) add(Severity.INFO, "no-ocsp-stapling", "no OCSP response stapled", "");
-    r.resumption.forEach((v, ok) -> {
+    if (Boolean.FALSE.equals(r.ocspStapled())) add(Severity.INFO, "no-ocsp-stapling", "no OCSP response stapled", "");
+    r.resumption().forEach((v, ok) -> {
       if (!ok) add(Severity.INFO, "no-resumption", v.display() + " sessions are not resumed", "");
     });
-    if (r.target.starttls() == Starttls.FTP) ftpsDataReuse();
-    if (r.starttls != null && r.starttls.offered()
-        && (!r.starttls.added().isEmpty() || !r.starttls.removed().isEmpty())) {
+    if (r.target().starttls() == Starttls.FTP) ftpsDataReuse();
+    if (r.starttls() != null && r.starttls().offered()
+        && (!r.starttls().added().isEmpty() || !r.starttls().removed().isEmpty())) {
       add(Severity.INFO, "starttls-capabilities-changed", "capabilities change after the TLS upgrade",
-          "added " + r.starttls.added() + ", removed " + r.starttls.removed());
+          "added " + r.starttls().added() + ", removed " + r.starttls().removed());
     }
   }
 
@@ -165,10 +170,10 @@ final class Findings {
    * the control connection's.
    */
   private void ftpsDataReuse() {
-    List<String> none = r.resumable.entrySet().stream().filter(e -> !e.getValue() && !r.resumption.get(e.getKey()))
+    List<String> none = r.resumable().entrySet().stream().filter(e -> !e.getValue() && !r.resumption().get(e.getKey()))
         .map(e -> e.getKey().display()).toList();
     if (none.isEmpty()) return;
-    List<String> some = r.resumable.keySet().stream().map(TlsVersion::display).filter(v -> !none.contains(v)).toList();
+    List<String> some = r.resumable().keySet().stream().map(TlsVersion::display).filter(v -> !none.contains(v)).toList();
     if (some.isEmpty()) {
       add(Severity.MEDIUM, "ftps-data-reuse", "FTPS data connections cannot resume the control connection's TLS"
           + " session (" + String.join(", ", none) + ": no session issued)", "a server that requires session reuse"
@@ -185,19 +190,19 @@ final class Findings {
 
   private void verdict() {
     sort();
-    Severity worst = r.worstSeverity();
-    if (r.incomplete != null) r.verdict = ProbeReport.Verdict.INCOMPLETE;
-    else if (worst == null || worst.compareTo(Severity.LOW) <= 0) r.verdict = ProbeReport.Verdict.GOOD;
-    else if (worst == Severity.MEDIUM) r.verdict = ProbeReport.Verdict.WEAK;
-    else r.verdict = ProbeReport.Verdict.BAD;
+    Severity worst = Finding.worst(findings);
+    if (r.incomplete() != null) verdict = ProbeReport.Verdict.INCOMPLETE;
+    else if (worst == null || worst.compareTo(Severity.LOW) <= 0) verdict = ProbeReport.Verdict.GOOD;
+    else if (worst == Severity.MEDIUM) verdict = ProbeReport.Verdict.WEAK;
+    else verdict = ProbeReport.Verdict.BAD;
   }
 
   private void sort() {
-    r.findings.sort(Comparator.comparing(Finding::severity).reversed());
+    findings.sort(Comparator.comparing(Finding::severity).reversed());
   }
 
   private void add(Severity s, String id, String title, String detail) {
-    r.findings.add(new Finding(s, id, title, detail));
+    findings.add(new Finding(s, id, title, detail));
   }
 
   private static String names(List<CipherSuite> suites) {

@@ -33,7 +33,6 @@ final class JdkHandshake {
   private final SSLContext context;
   private final Recorder recorder = new Recorder();
 
-  /** One completed handshake. */
   /**
    * One completed handshake; {@code ticketIssued} says whether a TLS 1.3 server sent a NewSessionTicket after it,
    * something to resume with (each adds an entry to the JDK's client session cache; meaningful only when the
@@ -61,13 +60,9 @@ final class JdkHandshake {
    * @throws TemporaryRefusal when a STARTTLS server is busy or drops the connection before TLS
    */
   Session handshake(List<String> alpn, boolean awaitTickets, List<String> protocols) throws IOException {
-    Starttls.Lines preamble = target.starttls() == null ? null : Starttls.Lines.dial(target);
-    Socket plain = preamble == null ? target.dial() : preamble.socket();
-    var watchdog = dev.tlskit.internal.concurrent.Threads.watchdog().schedule(() -> closeQuietly(plain),
-        target.timeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
-    try {
-      List<String> before = List.of();
-      if (preamble != null) before = target.starttls().negotiate(preamble);
+    try (ProbeConnection c = ProbeConnection.open(target)) {
+      Socket plain = c.socket();
+      List<String> before = c.capabilitiesBefore();
       SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, target.peerName(), target.port(),
           true);
       SSLParameters p = ssl.getSSLParameters();
@@ -110,9 +105,6 @@ final class JdkHandshake {
           resumed ? List.of() : recorder.chain, resumed ? List.of() : recorder.stapled, before, after);
       ssl.close();
       return out;
-    } finally {
-      watchdog.cancel(false);
-      closeQuietly(plain);
     }
   }
 
@@ -136,14 +128,6 @@ final class JdkHandshake {
   /** Returns the number of sessions in the client cache. */
   private int cached() {
     return java.util.Collections.list(context.getClientSessionContext().getIds()).size();
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing after a failure
-    }
   }
 
   /** Accepts every chain and remembers the last one and its stapled OCSP responses. */

@@ -22,17 +22,17 @@ public record NamedGroup(int code, String name, int bits) {
       new NamedGroup(0x001B, "brainpoolP384r1", 384), new NamedGroup(0x001C, "brainpoolP512r1", 512));
 
   /** Returns the groups a probe tries, most common first. */
-  public static List<NamedGroup> all() {
+  static List<NamedGroup> all() {
     return ALL;
   }
 
   /** Returns the elliptic-curve groups (those TLS 1.2 ECDHE uses). */
-  public static List<NamedGroup> curves() {
+  static List<NamedGroup> curves() {
     return ALL.stream().filter(g -> !g.ffdhe() && g.code != 0x11EC).toList();
   }
 
   /** Returns the group with this code point; unknown ones are named {@code 0x001F}. */
-  public static NamedGroup of(int code) {
+  static NamedGroup of(int code) {
     for (NamedGroup g : ALL) {
       if (g.code == code) return g;
     }
@@ -40,7 +40,7 @@ public record NamedGroup(int code, String name, int bits) {
   }
 
   /** Returns true for the finite-field groups of RFC 7919. */
-  public boolean ffdhe() {
+  boolean ffdhe() {
     return name.startsWith("ffdhe");
   }
 

@@ -1,28 +1,24 @@
 package dev.tlskit.probe;
 
 import dev.tlskit.ValidationReport;
-import dev.tlskit.internal.json.JsonWriter;
-import dev.tlskit.internal.trust.Certs;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Everything a probe learned about one endpoint, the findings drawn from it, and the verdict. Filled in by
- * {@link Prober}; read-only to everyone else. {@link #jsonTree()} is the {@code --json} document (schema in
- * docs/probe.md, version {@link #SCHEMA_VERSION}); {@link #toString()} the text report.
+ * Everything a probe learned about one endpoint, the findings drawn from it, and the verdict: an immutable value,
+ * which {@link Prober} fills through a {@link Builder} and {@link Findings} judges when it is built. {@link ProbeJson}
+ * writes it as the {@code --json} document, {@link ProbeText} as the text report.
  */
 public final class ProbeReport {
-  /** The version of the JSON document's layout; bumped on incompatible changes. */
-  public static final int SCHEMA_VERSION = 1;
-
   /** The overall judgement. */
   public enum Verdict {
     /** No finding above LOW. */
@@ -40,7 +36,7 @@ public final class ProbeReport {
     INCOMPLETE
   }
 
-  /** The checks of a probe, in the order they run; a check not done is not judged (see {@link #pending()}). */
+  /** The checks of a probe, in the order they run; a check not done is not judged. */
   public enum Check {
     STARTTLS("STARTTLS preamble"),
     VERSIONS("protocol versions"),
@@ -58,12 +54,12 @@ public final class ProbeReport {
     }
 
     /** Returns the JSON id ("versions", "suites", ...). */
-    public String id() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+    String id() {
+      return name().toLowerCase(Locale.ROOT);
     }
 
     /** Returns what the check finds out, for the text report. */
-    public String title() {
+    String title() {
       return title;
     }
   }
@@ -96,16 +92,6 @@ public final class ProbeReport {
     public VersionResult {
       suites = List.copyOf(suites);
     }
-
-    Map<String, Object> jsonTree() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("version", version.display());
-      m.put("accepted", accepted);
-      m.put("refusal", refusal);
-      m.put("cipherSuites", suites.stream().map(ProbeReport::suiteTree).toList());
-      m.put("serverOrder", serverOrder);
-      return m;
-    }
   }
 
   /**
@@ -137,39 +123,138 @@ public final class ProbeReport {
     }
   }
 
-  Target target;
-  Instant started;
-  Duration duration = Duration.ZERO;
-  int handshakes;
-  int retries;
-  boolean complete = true;
-  final java.util.EnumSet<Check> pending = java.util.EnumSet.allOf(Check.class);
-  Incomplete incomplete;
-  final List<String> notes = new ArrayList<>();
-  StarttlsResult starttls;
-  final List<VersionResult> versions = new ArrayList<>();
-  final List<NamedGroup> groupsTls13 = new ArrayList<>();
-  final List<NamedGroup> groupsTls12 = new ArrayList<>();
-  int dhBits = -1;
-  AlpnResult alpn;
-  final Map<TlsVersion, Boolean> resumption = new LinkedHashMap<>();
-  final Map<TlsVersion, Boolean> resumable = new LinkedHashMap<>();
-  Boolean tls12SessionId;
-  Boolean tls12Ticket;
-  Boolean ocspStapled;
-  Boolean secureRenegotiation;
-  Boolean extendedMasterSecret;
-  String negotiatedProtocol;
-  String negotiatedSuite;
-  List<X509Certificate> chain = List.of();
-  ValidationReport validation;
-  final List<Finding> findings = new ArrayList<>();
-  Verdict verdict = Verdict.GOOD;
+  /** The findings drawn from what was seen, worst first, and the verdict they make. */
+  record Judgement(List<Finding> findings, Verdict verdict) {
+    static final Judgement NONE = new Judgement(List.of(), Verdict.GOOD);
 
-  ProbeReport() {}
+    Judgement {
+      findings = List.copyOf(findings);
+    }
+  }
 
-  public Target target() {
+  /**
+   * What a probe has seen so far: the {@link Prober}'s working state, read and written field by field while it runs,
+   * then frozen (and judged) by {@link #build()}. Every field starts as "not seen".
+   */
+  static final class Builder {
+    final Target target;
+    final Instant started;
+    Duration duration = Duration.ZERO;
+    int handshakes;
+    int retries;
+    boolean complete = true;
+    final EnumSet<Check> pending = EnumSet.allOf(Check.class);
+    Incomplete incomplete;
+    final List<String> notes = new ArrayList<>();
+    StarttlsResult starttls;
+    final List<VersionResult> versions = new ArrayList<>();
+    final List<NamedGroup> groupsTls13 = new ArrayList<>();
+    final List<NamedGroup> groupsTls12 = new ArrayList<>();
+    int dhBits = -1;
+    AlpnResult alpn;
+    final Map<TlsVersion, Boolean> resumption = new LinkedHashMap<>();
+    final Map<TlsVersion, Boolean> resumable = new LinkedHashMap<>();
+    Boolean tls12SessionId;
+    Boolean tls12Ticket;
+    Boolean ocspStapled;
+    Boolean secureRenegotiation;
+    Boolean extendedMasterSecret;
+    String negotiatedProtocol;
+    String negotiatedSuite;
+    List<X509Certificate> chain = List.of();
+    ValidationReport validation;
+
+    Builder(Target target, Instant started) {
+      this.target = target;
+      this.started = started;
+    }
+
+    /** Returns the result for one version so far, or null when it was not tried. */
+    VersionResult version(TlsVersion v) {
+      return versions.stream().filter(r -> r.version() == v).findFirst().orElse(null);
+    }
+
+    /** Returns the report of what was seen, with the findings and verdict {@link Findings} draws from it. */
+    ProbeReport build() {
+      ProbeReport seen = new ProbeReport(this, Judgement.NONE);
+      return new ProbeReport(this, Findings.judge(seen));
+    }
+  }
+
+  private final Target target;
+  private final Instant started;
+  private final Duration duration;
+  private final int handshakes;
+  private final int retries;
+  private final boolean complete;
+  private final Set<Check> pending;
+  private final Incomplete incomplete;
+  private final List<String> notes;
+  private final StarttlsResult starttls;
+  private final List<VersionResult> versions;
+  private final List<NamedGroup> groupsTls13;
+  private final List<NamedGroup> groupsTls12;
+  private final int dhBits;
+  private final AlpnResult alpn;
+  private final Map<TlsVersion, Boolean> resumption;
+  private final Map<TlsVersion, Boolean> resumable;
+  private final Boolean tls12SessionId;
+  private final Boolean tls12Ticket;
+  private final Boolean ocspStapled;
+  private final Boolean secureRenegotiation;
+  private final Boolean extendedMasterSecret;
+  private final String negotiatedProtocol;
+  private final String negotiatedSuite;
+  private final List<X509Certificate> chain;
+  private final ValidationReport validation;
+  private final List<Finding> findings;
+  private final Verdict verdict;
+
+  private ProbeReport(Builder b, Judgement judgement) {
+    target = b.target;
+    started = b.started;
+    duration = b.duration;
+    handshakes = b.handshakes;
+    retries = b.retries;
+    complete = b.complete;
+    pending = Collections.unmodifiableSet(EnumSet.copyOf(b.pending));
+    incomplete = b.incomplete;
+    notes = List.copyOf(b.notes);
+    starttls = b.starttls;
+    versions = List.copyOf(b.versions);
+    groupsTls13 = List.copyOf(b.groupsTls13);
+    groupsTls12 = List.copyOf(b.groupsTls12);
+    dhBits = b.dhBits;
+    alpn = b.alpn;
+    // in the order the probe learnt them, which the JSON document and the text report keep
+    resumption = Collections.unmodifiableMap(new LinkedHashMap<>(b.resumption));
+    resumable = Collections.unmodifiableMap(new LinkedHashMap<>(b.resumable));
+    tls12SessionId = b.tls12SessionId;
+    tls12Ticket = b.tls12Ticket;
+    ocspStapled = b.ocspStapled;
+    secureRenegotiation = b.secureRenegotiation;
+    extendedMasterSecret = b.extendedMasterSecret;
+    negotiatedProtocol = b.negotiatedProtocol;
+    negotiatedSuite = b.negotiatedSuite;
+    chain = List.copyOf(b.chain);
+    validation = b.validation;
+    findings = judgement.findings();
+    verdict = judgement.verdict();
+  }
+
+  /** Returns where the probe connected. */
+  Target target() {
     return target;
+  }
+
+  /** Returns when the probe started. */
+  Instant started() {
+    return started;
+  }
+
+  /** Returns how long the probe took. */
+  Duration duration() {
+    return duration;
   }
 
   /** Returns the number of handshakes (complete or not) the probe made. */
@@ -177,7 +262,7 @@ public final class ProbeReport {
     return handshakes;
   }
 
-  /** Returns false when a limit (handshake count or total time) cut the probe short; see {@link #notes()}. */
+  /** Returns false when a limit or a server that kept refusing cut the probe short; see {@link #notes()}. */
   public boolean complete() {
     return complete;
   }
@@ -188,8 +273,8 @@ public final class ProbeReport {
   }
 
   /** Returns the checks not done (cut short by a limit or a server that kept refusing); empty when complete. */
-  public java.util.Set<Check> pending() {
-    return java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(pending));
+  Set<Check> pending() {
+    return pending;
   }
 
   /** Returns why the server kept the probe from finishing, or null when it did not. */
@@ -199,7 +284,7 @@ public final class ProbeReport {
 
   /** Returns remarks on what could not be determined and why. */
   public List<String> notes() {
-    return List.copyOf(notes);
+    return notes;
   }
 
   /** Returns the STARTTLS result, or null for implicit TLS. */
@@ -208,8 +293,8 @@ public final class ProbeReport {
   }
 
   /** Returns one result per version tried, newest first. */
-  public List<VersionResult> versions() {
-    return List.copyOf(versions);
+  List<VersionResult> versions() {
+    return versions;
   }
 
   /** Returns the result for one version, or null when it was not tried. */
@@ -227,12 +312,14 @@ public final class ProbeReport {
     return versions.stream().flatMap(v -> v.suites().stream()).distinct().toList();
   }
 
+  /** Returns the groups accepted in TLS 1.3, in the order they were tried. */
   public List<NamedGroup> groupsTls13() {
-    return List.copyOf(groupsTls13);
+    return groupsTls13;
   }
 
+  /** Returns the curves accepted in TLS 1.2, in the order they were tried. */
   public List<NamedGroup> groupsTls12() {
-    return List.copyOf(groupsTls12);
+    return groupsTls12;
   }
 
   /** Returns the DHE prime size in bits, or -1 when no DHE suite was accepted. */
@@ -247,17 +334,17 @@ public final class ProbeReport {
 
   /** Returns, per version tried with a complete handshake, whether a second handshake resumed the session. */
   public Map<TlsVersion, Boolean> resumption() {
-    return Map.copyOf(resumption);
+    return resumption;
   }
 
   /**
    * Returns, per version, whether the server gives a client a session to resume with: for TLS 1.3 a NewSessionTicket
-   * after the complete handshake; for TLS 1.2 a session ID, or the session_ticket extension echoed to a raw hello. A server that forks per connection may issue one that
-   * only its own process can resume: then {@link #resumption()} is false, but an FTPS data connection, served by the
-   * same process, can still reuse the session.
+   * after the complete handshake; for TLS 1.2 a session ID, or the session_ticket extension echoed to a raw hello. A
+   * server that forks per connection may issue one that only its own process can resume: then {@link #resumption()}
+   * is false, but an FTPS data connection, served by the same process, can still reuse the session.
    */
   public Map<TlsVersion, Boolean> resumable() {
-    return Map.copyOf(resumable);
+    return resumable;
   }
 
   /** Returns whether a TLS 1.2 ServerHello carried a session ID (resumption by ID offered), or null when unseen. */
@@ -285,6 +372,16 @@ public final class ProbeReport {
     return extendedMasterSecret;
   }
 
+  /** Returns the JSSE protocol name of the complete JDK handshake, or null when none succeeded. */
+  String negotiatedProtocol() {
+    return negotiatedProtocol;
+  }
+
+  /** Returns the cipher suite of the complete JDK handshake, or null when none succeeded. */
+  String negotiatedSuite() {
+    return negotiatedSuite;
+  }
+
   /** Returns the certificate chain as presented, leaf first; empty when none was seen. */
   public List<X509Certificate> chain() {
     return chain;
@@ -297,251 +394,16 @@ public final class ProbeReport {
 
   /** Returns the findings, worst first. */
   public List<Finding> findings() {
-    return List.copyOf(findings);
+    return findings;
   }
 
+  /** Returns the overall judgement. */
   public Verdict verdict() {
     return verdict;
   }
 
   /** Returns the worst severity found, or null without findings. */
   public Finding.Severity worstSeverity() {
-    return findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(null);
-  }
-
-  /**
-   * Returns the {@code --json} document of a probe that could not run: schema, target, {@code verdict} (for example
-   * "UNREACHABLE") and {@code error}.
-   */
-  public static String errorJson(Target target, String verdict, String error) {
-    Map<String, Object> m = head(target);
-    m.put("verdict", verdict);
-    m.put("error", error);
-    return JsonWriter.toJson(m);
-  }
-
-  private static Map<String, Object> head(Target target) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("schema", "tlskit-probe/" + SCHEMA_VERSION);
-    Map<String, Object> t = new LinkedHashMap<>();
-    t.put("host", target.host());
-    t.put("port", target.port());
-    t.put("peerName", target.peerName());
-    t.put("starttls", target.starttls() == null ? null : target.starttls().name().toLowerCase(java.util.Locale.ROOT));
-    m.put("target", t);
-    return m;
-  }
-
-  /** Returns the {@code --json} document as nested maps and lists. */
-  public Map<String, Object> jsonTree() {
-    Map<String, Object> m = head(target);
-    m.put("started", started);
-    m.put("durationMillis", duration.toMillis());
-    m.put("handshakes", handshakes);
-    m.put("complete", complete);
-    m.put("retries", retries);
-    if (incomplete != null) {
-      Map<String, Object> i = new LinkedHashMap<>();
-      i.put("cause", incomplete.cause());
-      i.put("reason", incomplete.reason());
-      i.put("checks", incomplete.checks().stream().map(Check::id).toList());
-      m.put("incomplete", i);
-    } else {
-      m.put("incomplete", null);
-    }
-    m.put("notes", notes);
-    m.put("verdict", verdict);
-    m.put("worstSeverity", worstSeverity());
-    m.put("findings", findings.stream().map(Finding::jsonTree).toList());
-    if (starttls != null) {
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("offered", starttls.offered());
-      s.put("capabilitiesBefore", starttls.before());
-      s.put("capabilitiesAfter", starttls.after());
-      s.put("added", starttls.added());
-      s.put("removed", starttls.removed());
-      m.put("starttls", s);
-    } else {
-      m.put("starttls", null);
-    }
-    m.put("versions", versions.stream().map(VersionResult::jsonTree).toList());
-    Map<String, Object> g = new LinkedHashMap<>();
-    g.put("tls13", names(groupsTls13));
-    g.put("tls12", names(groupsTls12));
-    g.put("dhBits", dhBits < 0 ? null : dhBits);
-    m.put("groups", g);
-    if (alpn != null) {
-      Map<String, Object> a = new LinkedHashMap<>();
-      a.put("offered", alpn.offered());
-      a.put("accepted", alpn.accepted());
-      a.put("selectedFromAll", alpn.selectedFromAll());
-      m.put("alpn", a);
-    } else {
-      m.put("alpn", null);
-    }
-    Map<String, Object> r = new LinkedHashMap<>();
-    resumption.forEach((v, ok) -> r.put(v.display(), ok));
-    m.put("resumption", r);
-    Map<String, Object> issued = new LinkedHashMap<>();
-    resumable.entrySet().stream().sorted(Map.Entry.<TlsVersion, Boolean>comparingByKey().reversed())
-        .forEach(e -> issued.put(e.getKey().display(), e.getValue()));
-    m.put("resumableSessions", issued);
-    if (tls12SessionId != null) {
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("sessionId", tls12SessionId);
-      t.put("ticket", tls12Ticket);
-      m.put("tls12SessionOffer", t);
-    } else {
-      m.put("tls12SessionOffer", null);
-    }
-    m.put("ocspStapling", ocspStapled);
-    m.put("secureRenegotiation", secureRenegotiation);
-    m.put("extendedMasterSecret", extendedMasterSecret);
-    Map<String, Object> n = new LinkedHashMap<>();
-    n.put("protocol", negotiatedProtocol);
-    n.put("cipherSuite", negotiatedSuite);
-    m.put("negotiated", negotiatedProtocol == null ? null : n);
-    m.put("certificates", chain.stream().map(ProbeReport::certificateTree).toList());
-    m.put("validation", validation == null ? null : validation.jsonTree());
-    return m;
-  }
-
-  /** Returns the {@code --json} document. */
-  public String toJson() {
-    return JsonWriter.toJson(jsonTree());
-  }
-
-  static Map<String, Object> suiteTree(CipherSuite s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", s.name());
-    m.put("code", String.format("0x%04X", s.code()));
-    m.put("forwardSecret", s.forwardSecret());
-    m.put("aead", s.aead());
-    return m;
-  }
-
-  static Map<String, Object> certificateTree(X509Certificate c) {
-    Map<String, Object> m = new LinkedHashMap<>(Certs.summary(c));
-    m.put("subjectAltNames", subjectAltNames(c));
-    m.put("daysLeft", Duration.between(Instant.now(), c.getNotAfter().toInstant()).toDays());
-    return m;
-  }
-
-  /** Returns the DNS names and IP addresses of a certificate's subjectAltName extension. */
-  static List<String> subjectAltNames(X509Certificate c) {
-    List<String> out = new ArrayList<>();
-    try {
-      Collection<List<?>> sans = c.getSubjectAlternativeNames();
-      if (sans != null) {
-        for (List<?> san : sans) {
-          int type = (Integer) san.get(0);
-          if (type == 2 || type == 7) out.add((type == 7 ? "IP:" : "DNS:") + san.get(1));
-        }
-      }
-    } catch (CertificateParsingException e) {
-      out.add("(unparseable: " + e.getMessage() + ")");
-    }
-    return out;
-  }
-
-  private static List<String> names(List<NamedGroup> groups) {
-    return groups.stream().map(NamedGroup::name).toList();
-  }
-
-  /** Returns the text report. */
-  @Override
-  public String toString() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("Probe of ").append(target.address());
-    if (!target.peerName().equals(target.host())) sb.append(" as ").append(target.peerName());
-    if (target.starttls() != null) sb.append(" (STARTTLS ").append(target.starttls()).append(')');
-    sb.append(": ").append(handshakes).append(" handshakes in ").append(duration.toMillis()).append(" ms");
-    if (retries > 0) sb.append(" (").append(retries).append(" retried: the server was busy)");
-    sb.append('\n');
-    if (starttls != null) {
-      sb.append("\nSTARTTLS: ").append(starttls.offered() ? "offered" : "NOT offered").append('\n');
-      sb.append("  before TLS: ").append(starttls.before()).append('\n');
-      if (starttls.offered()) {
-        sb.append("  after TLS:  ").append(starttls.after() == null ? "unknown" : starttls.after()).append('\n');
-        if (!starttls.added().isEmpty()) sb.append("  added:      ").append(starttls.added()).append('\n');
-        if (!starttls.removed().isEmpty()) sb.append("  removed:    ").append(starttls.removed()).append('\n');
-      }
-    }
-    if (!versions.isEmpty()) sb.append("\nProtocols:\n");
-    for (VersionResult v : versions) {
-      sb.append(String.format("  %-8s %s%n", v.version().display(),
-          v.accepted() ? "accepted" : "refused (" + v.refusal() + ")"));
-      if (v.accepted()) {
-        sb.append("    order: ").append(v.serverOrder() == null ? "unknown (one suite)"
-            : v.serverOrder() ? "server enforces its order" : "client's order").append('\n');
-        for (CipherSuite s : v.suites()) {
-          sb.append(String.format("    %-48s%s%n", s.name(), (s.forwardSecret() ? "" : " no-FS")
-              + (s.aead() ? "" : " no-AEAD")));
-        }
-      }
-    }
-    if (!groupsTls13.isEmpty() || !groupsTls12.isEmpty() || dhBits > 0) {
-      sb.append("\nGroups:\n");
-      if (!groupsTls13.isEmpty()) sb.append("  TLS 1.3: ").append(names(groupsTls13)).append('\n');
-      if (!groupsTls12.isEmpty()) sb.append("  TLS 1.2: ").append(names(groupsTls12)).append('\n');
-      if (dhBits > 0) sb.append("  DHE:     ").append(dhBits).append("-bit prime\n");
-    }
-    sb.append("\nFeatures:\n");
-    if (negotiatedProtocol != null) {
-      sb.append("  negotiated (TLS 1.3/1.2 client): ").append(negotiatedProtocol).append(' ')
-          .append(negotiatedSuite).append('\n');
-    }
-    if (alpn != null) {
-      sb.append("  ALPN:        ").append(alpn.accepted().isEmpty() ? "none of " + alpn.offered()
-          : alpn.accepted() + (alpn.selectedFromAll() == null ? "" : ", prefers " + alpn.selectedFromAll()))
-          .append('\n');
-    }
-    resumption.forEach((v, ok) -> sb.append("  resumption:  ").append(v.display()).append(ok ? " yes" : " no")
-        .append(ok || resumable.get(v) == null ? "" : resumable.get(v)
-            ? " (a session was issued; a new connection did not resume it)"
-            : v == TlsVersion.TLS_1_3 ? " (no session ticket issued)" : " (no session ID or ticket issued)")
-        .append(v == TlsVersion.TLS_1_2 && tls12SessionId != null && (tls12SessionId || tls12Ticket)
-            ? (tls12SessionId ? " [session ID" : " [") + (tls12SessionId && tls12Ticket ? ", " : "")
-                + (tls12Ticket ? "ticket" : "") + " offered]" : "")
-        .append('\n'));
-    sb.append("  OCSP staple: ").append(yesNo(ocspStapled)).append('\n');
-    sb.append("  secure renegotiation (TLS <= 1.2): ").append(yesNo(secureRenegotiation)).append('\n');
-    sb.append("  extended master secret (TLS <= 1.2): ").append(yesNo(extendedMasterSecret)).append('\n');
-    if (!chain.isEmpty()) {
-      sb.append("\nCertificates:\n");
-      for (int i = 0; i < chain.size(); i++) {
-        X509Certificate c = chain.get(i);
-        sb.append("  ").append(i).append(' ').append(Certs.subject(c)).append('\n');
-        sb.append("      issuer:   ").append(Certs.issuer(c)).append('\n');
-        sb.append("      valid:    ").append(c.getNotBefore().toInstant()).append(" .. ")
-            .append(c.getNotAfter().toInstant()).append(" (")
-            .append(Duration.between(Instant.now(), c.getNotAfter().toInstant()).toDays()).append(" days left)\n");
-        sb.append("      key:      ").append(Certs.keyType(c.getPublicKey())).append(' ')
-            .append(Certs.keyBits(c.getPublicKey())).append(" bits, signed ").append(c.getSigAlgName()).append('\n');
-        List<String> sans = subjectAltNames(c);
-        if (!sans.isEmpty()) sb.append("      names:    ").append(String.join(", ", sans)).append('\n');
-      }
-      if (validation != null) {
-        sb.append("  trust: ").append(validation.trusted() ? "TRUSTED" : "NOT TRUSTED").append(" for ")
-            .append(validation.expectedName()).append('\n');
-        validation.problems().forEach(p -> sb.append("    ").append(p.describe()).append('\n'));
-      }
-    }
-    if (incomplete != null) {
-      sb.append("\nINCOMPLETE: the server kept turning the probe away (").append(incomplete.reason())
-          .append(")\n  not completed: ")
-          .append(incomplete.checks().stream().map(Check::title).collect(java.util.stream.Collectors.joining("; ")))
-          .append("\n  the findings below come only from the checks that completed\n");
-    }
-    sb.append("\nFindings:\n");
-    if (findings.isEmpty()) sb.append("  none\n");
-    findings.forEach(f -> sb.append("  ").append(f).append('\n'));
-    notes.forEach(n -> sb.append("  note: ").append(n).append('\n'));
-    sb.append("\nVerdict: ").append(verdict).append('\n');
-    return sb.toString();
-  }
-
-  private static String yesNo(Boolean b) {
-    return b == null ? "unknown" : b ? "yes" : "no";
+    return Finding.worst(findings);
   }
 }

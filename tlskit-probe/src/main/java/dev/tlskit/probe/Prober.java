@@ -39,7 +39,8 @@ public final class Prober {
   private final Consumer<String> progress;
   private final HelloSender sender;
   private final Pacer pacer = new Pacer();
-  private ProbeReport report;
+  /** What this run has seen so far; frozen into the report at the end. */
+  private ProbeReport.Builder report;
   private Instant deadline;
   private int failuresInARow;
   private boolean answered;
@@ -63,11 +64,6 @@ public final class Prober {
     this.alpn = List.copyOf(alpn);
     this.progress = progress == null ? s -> { } : progress;
     this.sender = new HelloSender(target);
-  }
-
-  /** Returns a prober with the default limits and ALPN list. */
-  public static Prober of(Target target, TlsPolicy policy) {
-    return new Prober(target, policy, DEFAULT_MAX_HANDSHAKES, Duration.ofMinutes(5), DEFAULT_ALPN, null);
   }
 
   /** The handshake or time limit was reached. */
@@ -107,9 +103,7 @@ public final class Prober {
    * @throws Starttls.StarttlsException never for a missing upgrade (a finding); when the preamble itself breaks
    */
   public ProbeReport run() throws IOException {
-    report = new ProbeReport();
-    report.target = target;
-    report.started = Instant.now();
+    report = new ProbeReport.Builder(target, Instant.now());
     deadline = report.started.plus(maxDuration);
     if (target.starttls() == null) report.pending.remove(ProbeReport.Check.STARTTLS);
     try {
@@ -130,8 +124,7 @@ public final class Prober {
             + " a pause, and connections were then spaced up to " + pacer.gap().toMillis() + " ms apart");
       }
     }
-    Findings.judge(report);
-    return report;
+    return report.build();
   }
 
   private boolean starttlsOffered() throws IOException {

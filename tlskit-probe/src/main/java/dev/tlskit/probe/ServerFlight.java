@@ -23,12 +23,12 @@ import java.util.List;
  * @param sessionId whether the ServerHello carried a session ID (TLS 1.2 and older: the server offers to resume by ID)
  * @param sessionTicket whether the ServerHello echoed session_ticket (TLS 1.2 and older: a ticket will follow)
  */
-public record ServerFlight(Kind kind, TlsVersion version, CipherSuite suite, NamedGroup group, int dhBits,
+record ServerFlight(Kind kind, TlsVersion version, CipherSuite suite, NamedGroup group, int dhBits,
     String alpn, boolean secureRenegotiation, boolean extendedMasterSecret, List<X509Certificate> chain,
     byte[] ocspResponse, int alert, boolean sessionId, boolean sessionTicket) {
 
   /** What came back. */
-  public enum Kind {
+  enum Kind {
     /** A ServerHello: the server accepted the hello. */
     SERVER_HELLO,
     /** A TLS 1.3 HelloRetryRequest: the server accepted version and suite and asks for a key share in its group. */
@@ -39,7 +39,7 @@ public record ServerFlight(Kind kind, TlsVersion version, CipherSuite suite, Nam
     CLOSED
   }
 
-  public ServerFlight {
+  ServerFlight {
     chain = List.copyOf(chain);
   }
 
@@ -55,12 +55,12 @@ public record ServerFlight(Kind kind, TlsVersion version, CipherSuite suite, Nam
   }
 
   /** Returns true when the server accepted the hello (ServerHello or HelloRetryRequest). */
-  public boolean accepted() {
+  boolean accepted() {
     return kind == Kind.SERVER_HELLO || kind == Kind.HELLO_RETRY_REQUEST;
   }
 
   /** Returns a short description of the refusal ("alert handshake_failure (40)", "connection closed"). */
-  public String refusal() {
+  String refusal() {
     return switch (kind) {
       case ALERT -> "alert " + alertName(alert) + " (" + alert + ")";
       case CLOSED -> "connection closed";
@@ -69,7 +69,7 @@ public record ServerFlight(Kind kind, TlsVersion version, CipherSuite suite, Nam
   }
 
   /** Returns the RFC 8446 name of an alert description. */
-  public static String alertName(int description) {
+  static String alertName(int description) {
     return dev.tlskit.internal.io.TlsRecords.alertName(description);
   }
 }

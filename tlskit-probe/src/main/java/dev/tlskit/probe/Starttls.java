@@ -36,8 +36,13 @@ public enum Starttls {
   }
 
   /** Returns the shared preamble this constant speaks. */
-  public StarttlsProtocol protocol() {
+  StarttlsProtocol protocol() {
     return protocol;
+  }
+
+  /** Returns the port the protocol's plaintext service listens on by default (25, 143, 110, 21). */
+  public int defaultPort() {
+    return protocol.defaultPort();
   }
 
   /**

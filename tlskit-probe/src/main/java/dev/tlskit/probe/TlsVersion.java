@@ -16,12 +16,12 @@ public enum TlsVersion {
   }
 
   /** Returns the two-byte wire code (0x0303 for TLS 1.2). */
-  public int code() {
+  int code() {
     return code;
   }
 
   /** Returns the JSSE name ("TLSv1.2"). */
-  public String jsseName() {
+  String jsseName() {
     return jsseName;
   }
 
@@ -31,7 +31,7 @@ public enum TlsVersion {
   }
 
   /** Returns the version with this wire code, or null. */
-  public static TlsVersion of(int code) {
+  static TlsVersion of(int code) {
     for (TlsVersion v : values()) {
       if (v.code == code) return v;
     }

@@ -3,14 +3,15 @@ package dev.tlskit.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Rules of {@link Findings} that no real server in the tests reaches. */
 class FindingsTest {
-  private static ProbeReport ftpsReport() {
-    ProbeReport r = new ProbeReport();
-    r.target = new Target("127.0.0.1", 21, "localhost", Starttls.FTP, Duration.ofSeconds(5));
+  private static ProbeReport.Builder ftpsReport() {
+    ProbeReport.Builder r = new ProbeReport.Builder(new Target("127.0.0.1", 21, "localhost", Starttls.FTP,
+        Duration.ofSeconds(5)), Instant.now());
     r.starttls = new ProbeReport.StarttlsResult(Starttls.FTP, true, List.of("AUTH TLS"), List.of("AUTH TLS"));
     r.versions.add(new ProbeReport.VersionResult(TlsVersion.TLS_1_3, true, null, List.of(CipherSuite.of(0x1301)),
         null));
@@ -22,12 +23,12 @@ class FindingsTest {
 
   @Test
   void ftpsServerThatIssuesNoSessionInAnyVersionDefeatsDataReuse() {
-    ProbeReport r = ftpsReport();
-    r.resumption.put(TlsVersion.TLS_1_3, false);
-    r.resumption.put(TlsVersion.TLS_1_2, false);
-    r.resumable.put(TlsVersion.TLS_1_3, false);
-    r.resumable.put(TlsVersion.TLS_1_2, false);
-    Findings.judge(r);
+    ProbeReport.Builder seen = ftpsReport();
+    seen.resumption.put(TlsVersion.TLS_1_3, false);
+    seen.resumption.put(TlsVersion.TLS_1_2, false);
+    seen.resumable.put(TlsVersion.TLS_1_3, false);
+    seen.resumable.put(TlsVersion.TLS_1_2, false);
+    ProbeReport r = seen.build();
 
     assertThat(r.findings()).filteredOn(f -> f.id().equals("ftps-data-reuse")).singleElement()
         .satisfies(f -> {
@@ -39,31 +40,31 @@ class FindingsTest {
 
   @Test
   void ftpsSessionIssuedButNotResumedByANewConnectionIsNoReuseProblem() {
-    ProbeReport r = ftpsReport();
-    r.resumption.put(TlsVersion.TLS_1_3, true);
-    r.resumption.put(TlsVersion.TLS_1_2, false);
-    r.resumable.put(TlsVersion.TLS_1_3, true);
-    r.resumable.put(TlsVersion.TLS_1_2, true);
-    Findings.judge(r);
+    ProbeReport.Builder seen = ftpsReport();
+    seen.resumption.put(TlsVersion.TLS_1_3, true);
+    seen.resumption.put(TlsVersion.TLS_1_2, false);
+    seen.resumable.put(TlsVersion.TLS_1_3, true);
+    seen.resumable.put(TlsVersion.TLS_1_2, true);
+    ProbeReport r = seen.build();
 
     assertThat(r.findings()).noneMatch(f -> f.id().equals("ftps-data-reuse"));
   }
 
   @Test
   void anIncompleteProbeJudgesOnlyTheChecksThatRanAndIsNeverBad() {
-    ProbeReport r = ftpsReport();
-    r.versions.set(1, new ProbeReport.VersionResult(TlsVersion.TLS_1_2, true, null, List.of(), null));
-    r.versions.add(new ProbeReport.VersionResult(TlsVersion.TLS_1_0, true, null, List.of(CipherSuite.of(0x002F)),
+    ProbeReport.Builder seen = ftpsReport();
+    seen.versions.set(1, new ProbeReport.VersionResult(TlsVersion.TLS_1_2, true, null, List.of(), null));
+    seen.versions.add(new ProbeReport.VersionResult(TlsVersion.TLS_1_0, true, null, List.of(CipherSuite.of(0x002F)),
         null));
-    r.pending.addAll(List.of(ProbeReport.Check.SUITES, ProbeReport.Check.HANDSHAKE));
-    r.incomplete = new ProbeReport.Incomplete(ProbeReport.Incomplete.Cause.REFUSED, "421 busy",
-        List.copyOf(r.pending));
-    Findings.judge(r);
+    seen.pending.addAll(List.of(ProbeReport.Check.SUITES, ProbeReport.Check.HANDSHAKE));
+    seen.incomplete = new ProbeReport.Incomplete(ProbeReport.Incomplete.Cause.REFUSED, "421 busy",
+        List.copyOf(seen.pending));
+    ProbeReport r = seen.build();
 
     assertThat(r.findings()).extracting(Finding::id).contains("tls10-offered")
         .doesNotContain("no-modern-suite", "no-certificate-seen");
     assertThat(r.verdict()).isEqualTo(ProbeReport.Verdict.INCOMPLETE);
-    assertThat(r.toString()).contains("INCOMPLETE").contains("cipher suites and server order")
+    assertThat(ProbeText.render(r)).contains("INCOMPLETE").contains("cipher suites and server order")
         .contains("only from the checks that completed");
   }
 }

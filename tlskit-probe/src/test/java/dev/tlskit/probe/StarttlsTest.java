@@ -128,7 +128,7 @@ class StarttlsTest {
   @Test
   void namesAndPortsComeFromTheSharedPreamble() {
     assertThat(Starttls.parse("IMAP").protocol()).isEqualTo(StarttlsProtocol.IMAP);
-    assertThat(Starttls.SMTP.protocol().defaultPort()).isEqualTo(25);
+    assertThat(Starttls.SMTP.defaultPort()).isEqualTo(25);
     assertThatThrownBy(() -> Starttls.parse("gopher")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("smtp, imap, pop3 or ftp");
   }
