@@ -123,14 +123,19 @@ public final class AutoTls {
             + advice, e);
       }
       if (why == HandshakeFailure.CLOSED_BY_PEER) throw closed(silent, advice, e);
+      if (why == HandshakeFailure.TIMEOUT) throw noAnswer(silent, advice, e);
       throw e; // the server spoke TLS: its refusal (alert, certificate) is a TLS failure, the guess was right
     } catch (SocketTimeoutException e) {
-      throw failure(Seen.SILENT_THEN_NO_ANSWER, silent + "did not answer the ClientHello in time" + advice, e);
+      throw noAnswer(silent, advice, e);
     } catch (TlsKitException e) {
       throw e;
     } catch (IOException e) { // reset or end of stream before any TLS record
       throw closed(silent, advice, e);
     }
+  }
+
+  private static AutoTlsException noAnswer(String silent, String advice, IOException e) {
+    return failure(Seen.SILENT_THEN_NO_ANSWER, silent + "did not answer the ClientHello in time" + advice, e);
   }
 
   private static AutoTlsException closed(String silent, String advice, IOException e) {

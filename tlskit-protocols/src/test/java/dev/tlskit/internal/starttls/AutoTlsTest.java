@@ -175,6 +175,19 @@ class AutoTlsTest {
     }
   }
 
+  @Test
+  void silentServerThatNeverAnswersTheClientHelloIsATypedErrorAfterTheHandshakeTimeout() throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("SLEEP 8000")) {
+      TlsClient client = MailTests.patientClient(PKI.clientContext()).toBuilder()
+          .handshakeTimeout(java.time.Duration.ofSeconds(2)).build();
+      Throwable e = MailTests.failsAtOnce(() -> connect(StarttlsProtocol.IMAP).run(client, peer.port()));
+      assertThat(e).isInstanceOfSatisfying(AutoTlsException.class,
+          a -> assertThat(a.seen()).isEqualTo(Seen.SILENT_THEN_NO_ANSWER));
+      assertThat(e.getMessage()).contains("sent nothing within 1500 ms, so TLS was started")
+          .contains("did not answer the ClientHello in time");
+    }
+  }
+
   static Stream<Arguments> whatTheServerSent() {
     return Stream.of(
         Arguments.of(new String[] {"CLOSE"}, Seen.CLOSED_AT_ONCE, "closed the connection without sending anything"),
