@@ -1,5 +1,6 @@
 package dev.tlskit.cli;
 
+import dev.tlskit.AutoTlsException;
 import dev.tlskit.CertificateProblem;
 import dev.tlskit.ProtocolException;
 import dev.tlskit.ProxyException;
@@ -88,6 +89,9 @@ final class ErrorHints {
       case ConnectException e -> Optional.of("check the host and port: is the server running and listening there?"
           + " (for STARTTLS use the plaintext port, e.g. 587/143/110/21; for implicit TLS 465/993/995/990)");
       case NoRouteToHostException e -> Optional.of("check the address and your network route");
+      case AutoTlsException e -> Optional.of("--tls auto could not tell how this port works from what the server"
+          + " did: check the port, or name the mode (--tls starttls for a server that greets late, --tls implicit"
+          + " for one that speaks TLS)");
       case ProtocolException e when message.contains("answered in TLS where a plaintext") ->
           Optional.of("this port speaks TLS from the first byte: use --tls implicit (mail and ftp commands) or"
               + " 'connect' without --starttls, or dial the server's plaintext port (587/143/110/21) for STARTTLS");

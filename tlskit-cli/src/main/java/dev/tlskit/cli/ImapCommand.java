@@ -7,6 +7,7 @@ import dev.tlskit.imap.ImapClient;
 import dev.tlskit.imap.ImapLimits;
 import dev.tlskit.imap.ImapMessage;
 import dev.tlskit.imap.MailboxInfo;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ final class ImapCommand implements Runnable {
       throws IOException {
     ImapClient imap = ImapClient.connect(client, mail.host(), port, mail.peerName(global), mail.mode(),
         ImapLimits.DEFAULTS);
+    mail.decided = imap.tlsModeDecision();
     try {
       if (mail.hasUser()) imap.login(mail.user, mail.password());
       else if (!imap.authenticated()) throw new UsageException("--user and --password-env are required");
@@ -65,7 +67,7 @@ final class ImapCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      return MailRun.run(spec, global, mail, ImapClient.IMAP_PORT, ImapClient.IMAPS_PORT, this::list);
+      return MailRun.run(spec, global, mail, StarttlsProtocol.IMAP, ImapClient.IMAP_PORT, this::list);
     }
 
     private int list(TlsClient client, int port, Map<String, Object> json) throws IOException {
@@ -122,7 +124,7 @@ final class ImapCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       if (uid < 1) throw new UsageException("--uid must be positive: " + uid);
-      return MailRun.run(spec, global, mail, ImapClient.IMAP_PORT, ImapClient.IMAPS_PORT, this::fetch);
+      return MailRun.run(spec, global, mail, StarttlsProtocol.IMAP, ImapClient.IMAP_PORT, this::fetch);
     }
 
     private int fetch(TlsClient client, int port, Map<String, Object> json) throws IOException {

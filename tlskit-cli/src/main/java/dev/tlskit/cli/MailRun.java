@@ -3,6 +3,8 @@ package dev.tlskit.cli;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
+import dev.tlskit.internal.starttls.AutoTls;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -12,7 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Runs one mail command (smtp send, imap list/fetch, pop3 list/retr) so that with {@code --json} its one document
- * is printed whatever happens: the command, server, port and resolved TLS mode, the exit code, what TLS negotiated
+ * is printed whatever happens: the command, server, port, the TLS mode used and what settled it ({@code tlsMode},
+ * {@code tlsModeDecidedBy}: "name", "port" or "looking"; "AUTO" and null when looking failed), the exit code, what
+ * TLS negotiated
  * (also when a later step failed), then the command's result or the error. Without {@code --json} a failure goes to
  * {@link Main}'s handler as before.
  */
@@ -29,11 +33,12 @@ final class MailRun {
   }
 
   /**
-   * Runs {@code body} against the server of {@code mail}, whose default ports are {@code starttlsPort} and {@code
-   * implicitPort}, and returns the exit code.
+   * Runs {@code body} against the {@code protocol} server of {@code mail}, whose default ports are {@code
+   * starttlsPort} and the protocol's implicit port, and returns the exit code. The body reports the connection's
+   * {@link TlsMode.Decision} through {@link MailServerOptions#decided}.
    */
-  static int run(CommandSpec spec, GlobalOptions global, MailServerOptions mail, int starttlsPort, int implicitPort,
-      Body body) throws IOException {
+  static int run(CommandSpec spec, GlobalOptions global, MailServerOptions mail, StarttlsProtocol protocol,
+      int starttlsPort, Body body) throws IOException {
     AtomicReference<SecurityInfo> negotiated = new AtomicReference<>();
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("command", spec.qualifiedName(" ").replaceFirst("^tlskit ", ""));
@@ -42,9 +47,11 @@ final class MailRun {
     int code;
     try {
       doc.put("server", mail.host());
-      int port = mail.port(starttlsPort, implicitPort);
+      int port = mail.port(starttlsPort, protocol.implicitPort());
       doc.put("port", port);
-      doc.put("tlsMode", mail.mode().resolve(port, implicitPort).name());
+      mail.decided = AutoTls.byPort(protocol, mail.mode(), port); // null: AUTO looks at the server
+      doc.put("tlsMode", null);
+      doc.put("tlsModeDecidedBy", null);
       TlsClient.Builder builder = ClientOptions.client(global, ClientOptions.policy(global).build())
           .onHandshake(info -> {
             negotiated.set(info);
@@ -60,6 +67,11 @@ final class MailRun {
       code = ExitCodes.of(e);
     }
     if (global.json) {
+      if (doc.containsKey("tlsMode")) {
+        doc.put("tlsMode", mail.decided == null ? TlsMode.AUTO.name() : mail.decided.mode().name());
+        doc.put("tlsModeDecidedBy", mail.decided == null ? null
+            : mail.decided.by().name().toLowerCase(java.util.Locale.ROOT));
+      }
       doc.put("exitCode", code);
       doc.put("error", error.remove("error"));
       error.remove("exitCode");

@@ -11,10 +11,14 @@ final class MailServerOptions {
   String server;
 
   @Option(names = "--tls", paramLabel = "MODE", defaultValue = "auto",
-      description = "auto (default: implicit TLS on the implicit port, required STARTTLS otherwise), starttls,"
+      description = "auto (default: implicit TLS on 465/993/995, required STARTTLS on 25/587/143/110; on other"
+          + " ports waits 1.5 s for a greeting: one means STARTTLS, silence means implicit TLS), starttls,"
           + " implicit, none (plaintext; credentials only to loopback), opportunistic (INSECURE: STARTTLS only"
           + " if offered).")
   String tls;
+
+  /** How the connection's TLS mode was settled, set by the command once it connected (for --json). */
+  TlsMode.Decision decided;
 
   @Option(names = "--user", paramLabel = "USER", description = "User name to log in as.")
   String user;

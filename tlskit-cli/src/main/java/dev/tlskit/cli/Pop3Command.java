@@ -1,6 +1,7 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.TlsClient;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.pop3.Pop3Client;
 import dev.tlskit.pop3.Pop3Listing;
 import java.io.IOException;
@@ -29,6 +30,7 @@ final class Pop3Command implements Runnable {
       throws IOException {
     if (!mail.hasUser()) throw new UsageException("--user and --password-env are required");
     Pop3Client pop = Pop3Client.connect(client, mail.host(), port, mail.peerName(global), mail.mode());
+    mail.decided = pop.tlsModeDecision();
     try {
       pop.login(mail.user, mail.password()); // what the CAPA list over TLS offers: AUTH PLAIN, else USER/PASS
       return pop;
@@ -49,7 +51,7 @@ final class Pop3Command implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      return MailRun.run(spec, global, mail, Pop3Client.POP3_PORT, Pop3Client.POP3S_PORT, this::list);
+      return MailRun.run(spec, global, mail, StarttlsProtocol.POP3, Pop3Client.POP3_PORT, this::list);
     }
 
     private int list(TlsClient client, int port, Map<String, Object> json) throws IOException {
@@ -86,7 +88,7 @@ final class Pop3Command implements Runnable {
     @Override
     public Integer call() throws IOException {
       if (number < 1) throw new UsageException("message numbers start at 1: " + number);
-      return MailRun.run(spec, global, mail, Pop3Client.POP3_PORT, Pop3Client.POP3S_PORT, this::retr);
+      return MailRun.run(spec, global, mail, StarttlsProtocol.POP3, Pop3Client.POP3_PORT, this::retr);
     }
 
     private int retr(TlsClient client, int port, Map<String, Object> json) throws IOException {

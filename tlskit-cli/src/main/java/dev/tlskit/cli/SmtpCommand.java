@@ -1,6 +1,7 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.TlsClient;
+import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.smtp.RecipientResult;
 import dev.tlskit.smtp.SendResult;
 import dev.tlskit.smtp.SimpleMail;
@@ -72,11 +73,12 @@ final class SmtpCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      return MailRun.run(spec, global, mail, SmtpClient.SUBMISSION_PORT, SmtpClient.SUBMISSIONS_PORT, this::send);
+      return MailRun.run(spec, global, mail, StarttlsProtocol.SMTP, SmtpClient.SUBMISSION_PORT, this::send);
     }
 
     private int send(TlsClient client, int port, Map<String, Object> json) throws IOException {
       try (SmtpClient smtp = SmtpClient.connect(client, mail.host(), port, mail.peerName(global), mail.mode(), helo)) {
+        mail.decided = smtp.tlsModeDecision();
         if (mail.hasUser()) smtp.login(mail.user, mail.password());
         SendResult result;
         if (content.file != null) {

@@ -43,7 +43,7 @@ class MailCommandsRealServersTest {
   /** The start every document shares, up to the TLS it negotiated. */
   private static String head(String command, int port, String mode, int exitCode) {
     return "{\"command\":\"" + command + "\",\"server\":\"127.0.0.1\",\"port\":" + port + ",\"tlsMode\":\"" + mode
-        + "\",\"exitCode\":" + exitCode + ",\"error\":";
+        + "\",\"tlsModeDecidedBy\":\"name\",\"exitCode\":" + exitCode + ",\"error\":";
   }
 
   private static final String TLS = "\"security\":{\"protocol\":\"TLSv1.3\",\"cipherSuite\":\"TLS_";

@@ -184,7 +184,8 @@ class MailCommandsTest {
       assertThat(peer.finish()).isEmpty();
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).startsWith("{\"command\":\"pop3 list\",\"server\":\"127.0.0.1\",\"port\":" + peer.port()
-              + ",\"tlsMode\":\"IMPLICIT\",\"exitCode\":0,\"error\":null,\"security\":{\"protocol\":\"TLSv1.3\","
+              + ",\"tlsMode\":\"IMPLICIT\",\"tlsModeDecidedBy\":\"name\",\"exitCode\":0,\"error\":null,"
+              + "\"security\":{\"protocol\":\"TLSv1.3\","
               + "\"cipherSuite\":\"TLS_")
           .contains("\"keyExchangeGroup\":")
           .endsWith(",\"messages\":[{\"number\":1,\"size\":42,\"subject\":\"Hi\"}]}\n");
@@ -195,6 +196,30 @@ class MailCommandsTest {
       assertThat(peer.finish()).isEmpty();
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).isEqualTo("Subject: Hi\r\n\r\n.body\r\n");
+    }
+  }
+
+  @Test
+  void autoOnAnUnusualPortReportsHowItDecided() throws Exception {
+    String auth = Base64.getEncoder().encodeToString(("\0alice\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), "S: +OK hi", "C: CAPA",
+        "S: +OK\r\nSASL PLAIN\r\n.", "C: AUTH PLAIN " + auth, "S: +OK", "C: LIST", "S: +OK\r\n.", "C: QUIT",
+        "S: +OK")) {
+      Result r = run(args("pop3 list", peer.port(), "auto", "--json"));
+      assertThat(peer.finish()).isEmpty();
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).startsWith("{\"command\":\"pop3 list\",\"server\":\"127.0.0.1\",\"port\":" + peer.port()
+          + ",\"tlsMode\":\"IMPLICIT\",\"tlsModeDecidedBy\":\"looking\",\"exitCode\":0,\"error\":null,");
+    }
+    try (ScriptedPeer peer = ScriptedPeer.plain("HEX: 15 03 03 00 02 02 28")) {
+      Result r = run(args("imap list", peer.port(), "auto", "--json"));
+      peer.finish();
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.out()).contains(",\"tlsMode\":\"AUTO\",\"tlsModeDecidedBy\":null,\"exitCode\":1,\"error\":\"IMAP"
+              + " server localhost on port " + peer.port() + " sent a TLS record before any ClientHello: ")
+          .contains("a TLS alert: fatal handshake_failure (40)").contains("\"kind\":\"protocol\",")
+          .contains("\"hint\":\"--tls auto could not tell how this port works");
+      assertThat(peer.plaintextFromClient()).isEmpty();
     }
   }
 
@@ -211,7 +236,8 @@ class MailCommandsTest {
       assertThat(r.code()).as(r.err()).isEqualTo(1);
       assertThat(r.err()).isEmpty();
       assertThat(r.out()).startsWith("{\"command\":\"smtp send\",\"server\":\"127.0.0.1\",\"port\":" + peer.port()
-              + ",\"tlsMode\":\"STARTTLS\",\"exitCode\":1,\"error\":\"AUTH PLAIN refused by server: \\\"535 5.7.8"
+              + ",\"tlsMode\":\"STARTTLS\",\"tlsModeDecidedBy\":\"name\",\"exitCode\":1,"
+              + "\"error\":\"AUTH PLAIN refused by server: \\\"535 5.7.8"
               + " authentication failed\\\"\",\"kind\":\"protocol\",\"hint\":null,"
               + "\"security\":{\"protocol\":\"TLSv1.3\"")
           .contains("\"cipherSuite\":\"TLS_").contains("\"keyExchangeGroup\":").endsWith("}\n")
@@ -245,8 +271,9 @@ class MailCommandsTest {
       peer.finish();
       assertThat(r.code()).as(r.err()).isEqualTo(3);
       assertThat(r.err()).isEmpty();
-      assertThat(r.out()).startsWith("{\"command\":\"" + cmd.get(0) + "\",").contains(",\"tlsMode\":\"STARTTLS\","
-              + "\"exitCode\":3,\"error\":\"").contains("\"kind\":\"security\",\"reason\":\"UPGRADE_REFUSED\","
+      assertThat(r.out()).startsWith("{\"command\":\"" + cmd.get(0) + "\",")
+          .contains(",\"tlsMode\":\"STARTTLS\",\"tlsModeDecidedBy\":\"name\",\"exitCode\":3,\"error\":\"")
+          .contains("\"kind\":\"security\",\"reason\":\"UPGRADE_REFUSED\","
               + "\"validation\":null,\"hint\":\"the server refused to start TLS")
           .endsWith(",\"security\":null}\n");
     }

@@ -25,7 +25,7 @@ public final class Ftps {
         .policy(TlsPolicy.builder().trust(Trust.fromFile(caPem, null)).build())
         .build();
     FtpClient ftp = FtpClient.builder().client(tls)
-        .tlsMode(TlsMode.STARTTLS)        // AUTH TLS; IMPLICIT for port 990; AUTO decides by port
+        .tlsMode(TlsMode.STARTTLS)        // AUTH TLS; IMPLICIT for port 990; AUTO: by port, else by looking
         .build();                         // data connections: PROT P, resuming the control session if the server does
     try (FtpSession s = ftp.connect(host, port, peerName)) {
       s.login(user, password);

@@ -19,9 +19,9 @@ import java.util.Objects;
  *
  * <p>Defaults: {@code TlsClient.builder().build()} (policy {@link TlsPolicy#MODERN}, connect timeout 10 s, handshake
  * 15 s, read 30 s, write 30 s, no proxy), {@link TlsMode#AUTO} (implicit TLS on port 990, required {@code AUTH TLS}
- * elsewhere), protected data connections ({@code PROT P}) that try to resume the control connection's TLS session
- * (used without resumption when the server does not resume, verified as the control connection's server either way),
- * passive mode (EPSV, then PASV), {@link DataTlsProvider#AUTO}.
+ * on 21, and on other ports as the server behaves: see {@link TlsMode#AUTO}), protected data connections ({@code
+ * PROT P}) that try to resume the control connection's TLS session (used without resumption when the server does not
+ * resume, verified as the control connection's server either way), passive mode (EPSV, then PASV), {@link DataTlsProvider#AUTO}.
  */
 public final class FtpClient {
   /** The implicit FTPS port (RFC 4217 section 15, historic but common). */
@@ -62,14 +62,13 @@ public final class FtpClient {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(peerName, "peerName");
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
-    TlsMode mode = tlsMode.resolve(port, IMPLICIT_PORT);
     boolean bc = dataTlsProvider == DataTlsProvider.BOUNCY_CASTLE;
-    FtpSession s = FtpSession.open(this, sessionClient(bc, false), host, port, peerName, mode);
+    FtpSession s = FtpSession.open(this, sessionClient(bc, false), host, port, peerName, tlsMode, null);
     if (!bc && dataTlsProvider == DataTlsProvider.AUTO && s.wantsBouncyCastleForData()) {
       // The server speaks TLS 1.2 at most (the JDK would have detected a downgrade from 1.3), and the JDK cannot
       // resume its 1.2 sessions on data connections when tickets are on. Nothing secret was sent yet: reconnect.
       s.abandon();
-      s = FtpSession.open(this, sessionClient(true, true), host, port, peerName, mode);
+      s = FtpSession.open(this, sessionClient(true, true), host, port, peerName, tlsMode, s.tlsModeDecision());
     }
     return s;
   }

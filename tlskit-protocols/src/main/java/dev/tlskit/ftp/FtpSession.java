@@ -19,6 +19,7 @@ import dev.tlskit.internal.ftp.TlsContexts;
 import dev.tlskit.internal.io.PeerText;
 import dev.tlskit.internal.net.Dialer;
 import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
@@ -75,6 +76,7 @@ public final class FtpSession implements Closeable {
   private final String host;
   private final String peerName;
   private final TlsMode mode;
+  private final TlsMode.Decision decision;
   private final SSLContext sslContext;
   private final TlsConnection conn;
   private final ReplyReader replies;
@@ -87,27 +89,28 @@ public final class FtpSession implements Closeable {
   private boolean eprtUnsupported;
   private TransferResult lastTransfer;
 
-  private FtpSession(FtpClient client, TlsClient tls, String host, String peerName, TlsMode mode,
-      TlsConnection conn) {
+  private FtpSession(FtpClient client, TlsClient tls, String host, String peerName, AutoTls.Opened opened) {
     this.client = client;
     this.tls = tls;
     this.host = host;
     this.peerName = peerName;
-    this.mode = mode;
+    this.decision = opened.decision();
+    this.mode = decision.mode();
     this.sslContext = tls.sslContext();
-    this.conn = conn;
+    this.conn = opened.connection();
     this.replies = new ReplyReader(conn::readLine);
   }
 
   /**
    * Connects with {@code tls}, this session's own copy of the FTP client's TLS client (its TLS context and session
-   * cache belong to this session alone), and sets up TLS.
+   * cache belong to this session alone), and sets up TLS as {@code mode} says ({@link TlsMode#AUTO} settled by
+   * {@link AutoTls}), or as {@code decided} before, when this reconnects to the same server.
    */
-  static FtpSession open(FtpClient client, TlsClient tls, String host, int port, String peerName, TlsMode mode)
-      throws IOException {
-    TlsConnection c = mode == TlsMode.IMPLICIT ? tls.connectTls(host, port, peerName)
-        : tls.connectPlain(host, port, peerName);
-    FtpSession s = new FtpSession(client, tls, host, peerName, mode, c);
+  static FtpSession open(FtpClient client, TlsClient tls, String host, int port, String peerName, TlsMode mode,
+      TlsMode.Decision decided) throws IOException {
+    AutoTls.Opened opened = decided != null ? AutoTls.reopen(tls, host, port, peerName, decided)
+        : AutoTls.open(tls, host, port, peerName, mode, StarttlsProtocol.FTP);
+    FtpSession s = new FtpSession(client, tls, host, peerName, opened);
     try {
       s.start();
       return s;
@@ -222,6 +225,11 @@ public final class FtpSession implements Closeable {
   /** Returns the TLS mode this session used, {@link TlsMode#AUTO} resolved. */
   public TlsMode tlsMode() {
     return mode;
+  }
+
+  /** Returns the TLS mode this session used ({@link TlsMode#AUTO} resolved) and what settled it. */
+  public TlsMode.Decision tlsModeDecision() {
+    return decision;
   }
 
   /** Returns the name the server was verified as, also used for every data connection. */

@@ -9,6 +9,7 @@ import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.mail.EncodedWords;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.ImapTags;
+import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.Sasl;
@@ -54,6 +55,7 @@ public final class ImapClient implements Closeable {
 
   private final TlsConnection conn;
   private final TlsMode mode;
+  private final TlsMode.Decision decision;
   private final ImapParser parser;
   private final List<String> alerts = new ArrayList<>();
   private Set<String> capabilities;
@@ -61,9 +63,11 @@ public final class ImapClient implements Closeable {
   private boolean authenticated;
   private ImapResponse bye;
 
-  private ImapClient(TlsConnection conn, TlsMode mode, ImapLimits limits) {
+  private ImapClient(AutoTls.Opened opened, ImapLimits limits) {
+    TlsConnection conn = opened.connection();
     this.conn = conn;
-    this.mode = mode;
+    this.decision = opened.decision();
+    this.mode = decision.mode();
     this.parser = new ImapParser(new ImapParser.Source() {
       @Override
       public String readLine(int maxLength) throws IOException {
@@ -77,7 +81,10 @@ public final class ImapClient implements Closeable {
     }, limits);
   }
 
-  /** Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 993), verifying the server as {@code host}. */
+  /**
+   * Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 993, STARTTLS on 143, looks on other ports),
+   * verifying the server as {@code host}.
+   */
   public static ImapClient connect(TlsClient client, String host, int port, TlsMode mode) throws IOException {
     return connect(client, host, port, host, mode, ImapLimits.DEFAULTS);
   }
@@ -88,12 +95,12 @@ public final class ImapClient implements Closeable {
    *
    * @throws TlsSecurityException when STARTTLS is required but absent or refused, the greeting is PREAUTH while
    *     STARTTLS is required, plaintext was injected at the switch, or the handshake failed
+   * @throws dev.tlskit.AutoTlsException when {@link TlsMode#AUTO} looked and found neither a greeting nor TLS
    */
   public static ImapClient connect(
       TlsClient client, String host, int port, String peerName, TlsMode mode, ImapLimits limits) throws IOException {
-    TlsMode resolved = mode.resolve(port, IMAPS_PORT);
-    TlsConnection conn = Starttls.open(client, host, port, peerName, resolved);
-    ImapClient imap = new ImapClient(conn, resolved, limits);
+    ImapClient imap = new ImapClient(AutoTls.open(client, host, port, peerName, mode, StarttlsProtocol.IMAP), limits);
+    TlsConnection conn = imap.conn;
     try {
       imap.start();
       return imap;
@@ -132,6 +139,11 @@ public final class ImapClient implements Closeable {
       }
     }
     if (capabilities == null) capability();
+  }
+
+  /** Returns the TLS mode this connection used ({@link TlsMode#AUTO} resolved) and what settled it. */
+  public TlsMode.Decision tlsModeDecision() {
+    return decision;
   }
 
   /** Returns the server's greeting. */

@@ -8,6 +8,7 @@ import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.mail.EncodedWords;
 import dev.tlskit.internal.starttls.Guards;
+import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.Sasl;
@@ -51,17 +52,22 @@ public final class Pop3Client implements Closeable {
 
   private final TlsConnection conn;
   private final TlsMode mode;
+  private final TlsMode.Decision decision;
   private Pop3Reply greeting;
   private Set<String> capabilities;
   /** Whether the server answered CAPA (RFC 2449); one that does not is an RFC 1939 server: USER/PASS or APOP. */
   private boolean capaAnswered;
 
-  private Pop3Client(TlsConnection conn, TlsMode mode) {
-    this.conn = conn;
-    this.mode = mode;
+  private Pop3Client(AutoTls.Opened opened) {
+    this.conn = opened.connection();
+    this.decision = opened.decision();
+    this.mode = decision.mode();
   }
 
-  /** Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 995), verifying the server as {@code host}. */
+  /**
+   * Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 995, STLS on 110, looks on other ports),
+   * verifying the server as {@code host}.
+   */
   public static Pop3Client connect(TlsClient client, String host, int port, TlsMode mode) throws IOException {
     return connect(client, host, port, host, mode);
   }
@@ -72,12 +78,13 @@ public final class Pop3Client implements Closeable {
    *
    * @throws TlsSecurityException when STLS is required but absent or refused, plaintext was injected at the switch,
    *     or the handshake failed
+   * @throws dev.tlskit.AutoTlsException when {@link TlsMode#AUTO} looked and found neither a greeting nor TLS
    */
   public static Pop3Client connect(TlsClient client, String host, int port, String peerName, TlsMode mode)
       throws IOException {
-    TlsMode resolved = mode.resolve(port, POP3S_PORT);
-    TlsConnection conn = Starttls.open(client, host, port, peerName, resolved);
-    Pop3Client pop = new Pop3Client(conn, resolved);
+    Pop3Client pop = new Pop3Client(AutoTls.open(client, host, port, peerName, mode, StarttlsProtocol.POP3));
+    TlsConnection conn = pop.conn;
+    TlsMode resolved = pop.mode;
     try {
       pop.greeting = pop.readReply();
       if (!pop.greeting.ok()) throw refusal("greeting", pop.greeting);
@@ -107,6 +114,11 @@ public final class Pop3Client implements Closeable {
       }
     }
     capabilities = java.util.Collections.unmodifiableSet(caps);
+  }
+
+  /** Returns the TLS mode this connection used ({@link TlsMode#AUTO} resolved) and what settled it. */
+  public TlsMode.Decision tlsModeDecision() {
+    return decision;
   }
 
   /** Returns the greeting. */

@@ -5,6 +5,7 @@ import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
+import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
@@ -43,17 +44,22 @@ public final class SmtpClient implements Closeable {
 
   private final TlsConnection conn;
   private final TlsMode mode;
+  private final TlsMode.Decision decision;
   private final String localName;
   private Map<String, String> extensions = Map.of();
   private SmtpReply greeting;
 
-  private SmtpClient(TlsConnection conn, TlsMode mode, String localName) {
-    this.conn = conn;
-    this.mode = mode;
+  private SmtpClient(AutoTls.Opened opened, String localName) {
+    this.conn = opened.connection();
+    this.decision = opened.decision();
+    this.mode = decision.mode();
     this.localName = localName;
   }
 
-  /** Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 465), verifying the server as {@code host}. */
+  /**
+   * Connects with {@code mode} (see {@link TlsMode#AUTO}: implicit on 465, STARTTLS on 25 and 587, looks on other
+   * ports), verifying the server as {@code host}.
+   */
   public static SmtpClient connect(TlsClient client, String host, int port, TlsMode mode) throws IOException {
     return connect(client, host, port, host, mode, "localhost");
   }
@@ -64,13 +70,14 @@ public final class SmtpClient implements Closeable {
    *
    * @throws dev.tlskit.TlsSecurityException when STARTTLS is required but absent or refused, plaintext was
    *     injected at the switch, or the handshake failed
+   * @throws dev.tlskit.AutoTlsException when {@link TlsMode#AUTO} looked and found neither a greeting nor TLS
    */
   public static SmtpClient connect(
       TlsClient client, String host, int port, String peerName, TlsMode mode, String localName) throws IOException {
     Guards.checkArgument("localName", localName);
-    TlsMode resolved = mode.resolve(port, SUBMISSIONS_PORT);
-    TlsConnection conn = Starttls.open(client, host, port, peerName, resolved);
-    SmtpClient smtp = new SmtpClient(conn, resolved, localName);
+    SmtpClient smtp = new SmtpClient(AutoTls.open(client, host, port, peerName, mode, StarttlsProtocol.SMTP),
+        localName);
+    TlsConnection conn = smtp.conn;
     try {
       smtp.greeting = smtp.readReply();
       if (smtp.greeting.code() != 220) throw refusal("greeting", smtp.greeting);
@@ -109,6 +116,11 @@ public final class SmtpClient implements Closeable {
     } else {
       throw refusal("EHLO", r);
     }
+  }
+
+  /** Returns the TLS mode this connection used ({@link TlsMode#AUTO} resolved) and what settled it. */
+  public TlsMode.Decision tlsModeDecision() {
+    return decision;
   }
 
   /** Returns the server's greeting. */

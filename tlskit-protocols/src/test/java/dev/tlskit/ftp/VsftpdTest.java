@@ -290,6 +290,22 @@ class VsftpdTest {
   }
 
   @Test
+  void autoLooksAtVsftpdOnItsFreePorts() throws Exception {
+    // TLS 1.2 only: the session reconnects on BouncyCastle JSSE with the decision made, without a second look
+    for (Vsftpd v : new Vsftpd[] {implicit, implicit12}) {
+      try (FtpSession s = login(v, client(v).build())) {
+        assertThat(s.tlsModeDecision()).isEqualTo(new TlsMode.Decision(TlsMode.IMPLICIT, TlsMode.DecidedBy.LOOKING));
+        assertThat(s.names("")).isNotNull();
+        assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
+      }
+    }
+    try (FtpSession s = login(tls12, client(tls12).build())) {
+      assertThat(s.tlsModeDecision()).isEqualTo(new TlsMode.Decision(TlsMode.STARTTLS, TlsMode.DecidedBy.LOOKING));
+      assertThat(s.securityInfo().protocol()).isEqualTo("TLSv1.2");
+    }
+  }
+
+  @Test
   void bigFileRoundTripsByteForByteOnBothVersions() throws Exception {
     for (Vsftpd v : new Vsftpd[] {tls13, tls12}) {
       Path local = tmp.resolve("big-" + v.port + ".bin");

@@ -24,6 +24,23 @@ class LineInputBufferTest {
   }
 
   @Test
+  void awaitingALineEndConsumesNothingAndStopsAtTheBound() throws IOException {
+    LineInput in = new LineInput(chunked("220 mx ready\r\n".getBytes(StandardCharsets.US_ASCII), 3), 1024);
+    assertThat(in.awaitLineEnd(100)).isTrue(); // five reads of three bytes
+    assertThat(in.readLine(100)).isEqualTo("220 mx ready");
+
+    LineInput noEnd = new LineInput(chunked("\0\u00ff\u00137\r".getBytes(StandardCharsets.ISO_8859_1), 2), 1024);
+    assertThat(noEnd.awaitLineEnd(100)).as("the stream ends without LF").isFalse();
+    assertThat(noEnd.buffered()).isEqualTo(5);
+
+    LineInput tooLong = new LineInput(chunked("x".repeat(50).concat("\n").getBytes(StandardCharsets.US_ASCII), 7),
+        1024);
+    assertThat(tooLong.awaitLineEnd(20)).as("no LF within 20 bytes").isFalse();
+    assertThat(tooLong.awaitLineEnd(60)).isTrue();
+    assertThat(tooLong.readLine(60)).hasSize(50);
+  }
+
+  @Test
   void linesLongerThanTheInitialBufferAreReadWhole() throws IOException {
     String longLine = "250-" + "x".repeat(6000);
     byte[] data = (longLine + "\r\nshort\r\n" + longLine + "\n").getBytes(StandardCharsets.US_ASCII);

@@ -103,6 +103,24 @@ public final class LineInput extends InputStream {
     }
   }
 
+  /**
+   * Waits until the unread bytes hold a line end (LF) within their first {@code maxLength}, consuming nothing. Reads
+   * block as the stream's own timeout says.
+   *
+   * @return true once a line end is buffered; false when the stream ended, or {@code maxLength} bytes (or a full
+   *     buffer) came without one
+   */
+  public boolean awaitLineEnd(int maxLength) throws IOException {
+    if (!fill()) return false;
+    while (true) {
+      int window = Math.min(limit, pos + maxLength);
+      for (int i = pos; i < window; i++) {
+        if (buf[i] == '\n') return true;
+      }
+      if (limit - pos >= maxLength || !readMore()) return false;
+    }
+  }
+
   /** Appends what one read returns to the unread bytes, moving them to the front first; false at end of stream. */
   private boolean readMore() throws IOException {
     if (pos > 0) {

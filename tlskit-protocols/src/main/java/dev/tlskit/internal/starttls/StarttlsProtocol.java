@@ -25,7 +25,7 @@ import java.util.Locale;
  */
 public enum StarttlsProtocol {
   /** SMTP (RFC 3207): 220 greeting, EHLO, STARTTLS, 220. */
-  SMTP("STARTTLS", "220", 25) {
+  SMTP("STARTTLS", "220", 465, 25, 587) {
     @Override
     public List<String> capabilities(PreambleLines io) throws IOException {
       io.send("EHLO tlskit.invalid");
@@ -40,7 +40,7 @@ public enum StarttlsProtocol {
   },
 
   /** IMAP (RFC 3501 section 6.2.1): "* OK" greeting, CAPABILITY, STARTTLS, tagged OK. */
-  IMAP("STARTTLS", "OK", 143) {
+  IMAP("STARTTLS", "OK", 993, 143) {
     @Override
     void greeting(PreambleLines io) throws IOException {
       String greeting = io.line();
@@ -79,7 +79,7 @@ public enum StarttlsProtocol {
   },
 
   /** POP3 (RFC 2595 section 4): "+OK" greeting, CAPA, STLS, "+OK". */
-  POP3("STLS", "+OK", 110) {
+  POP3("STLS", "+OK", 995, 110) {
     @Override
     void greeting(PreambleLines io) throws IOException {
       String greeting = io.line();
@@ -106,7 +106,7 @@ public enum StarttlsProtocol {
   },
 
   /** FTP (RFC 4217): 220 greeting, FEAT, AUTH TLS, 234. */
-  FTP("AUTH TLS", "234", 21) {
+  FTP("AUTH TLS", "234", 990, 21) {
     @Override
     public List<String> capabilities(PreambleLines io) throws IOException {
       io.send("FEAT");
@@ -142,12 +142,14 @@ public enum StarttlsProtocol {
 
   private final String upgradeCommand;
   private final String agreement;
-  private final int defaultPort;
+  private final int implicitPort;
+  private final int[] plaintextPorts;
 
-  StarttlsProtocol(String upgradeCommand, String agreement, int defaultPort) {
+  StarttlsProtocol(String upgradeCommand, String agreement, int implicitPort, int... plaintextPorts) {
     this.upgradeCommand = upgradeCommand;
     this.agreement = agreement;
-    this.defaultPort = defaultPort;
+    this.implicitPort = implicitPort;
+    this.plaintextPorts = plaintextPorts;
   }
 
   /** Reads the greeting and requires it to be a welcome: "220" for SMTP and FTP, overridden by IMAP and POP3. */
@@ -225,7 +227,20 @@ public enum StarttlsProtocol {
 
   /** Returns the protocol's well-known plaintext port (25, 143, 110, 21). */
   public int defaultPort() {
-    return defaultPort;
+    return plaintextPorts[0];
+  }
+
+  /** Returns the protocol's well-known implicit-TLS port (465, 993, 995, 990). */
+  public int implicitPort() {
+    return implicitPort;
+  }
+
+  /** Returns true for a well-known port where the protocol greets in plaintext (25 and 587, 143, 110, 21). */
+  public boolean isPlaintextPort(int port) {
+    for (int p : plaintextPorts) {
+      if (p == port) return true;
+    }
+    return false;
   }
 
   /**
