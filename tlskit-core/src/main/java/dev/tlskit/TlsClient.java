@@ -69,7 +69,7 @@ public final class TlsClient {
       this.trustManager = null;
       this.keyManager = null;
     } else {
-      this.keyManager = new PolicyKeyManager(policy.clientCertificate(), policy.clientCertificateSelector());
+      this.keyManager = PolicyKeyManager.of(policy);
       this.sslContext = policy.sslContext(keyManager);
       this.trustManager = (ReportingTrustManager) policy.trustManager();
     }
@@ -522,7 +522,8 @@ public final class TlsClient {
         if (policy.revocation() != Revocation.OFF) lost.add("revocation " + policy.revocation());
         if (policy.validationCallback() != null) lost.add("a validation callback");
         if (policy.dangerousAcceptor() != null) lost.add("a dangerous acceptor");
-        if (policy.clientCertificate() != null || policy.clientCertificateSelector() != null) {
+        if (policy.clientCertificate() != null || policy.clientCertificateSelector() != null
+            || !policy.clientCertificates().isEmpty()) {
           lost.add("a client certificate");
         }
         if (!lost.isEmpty()) {
