@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tlskit.certs.HeldCertificate;
 import dev.tlskit.testing.SoftHsm;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,7 +135,7 @@ class Pkcs11ClientCertificateTest {
         .isInstanceOfSatisfying(Pkcs11Exception.class,
             e -> assertThat(e.problem()).isEqualTo(Pkcs11Exception.Problem.NO_KEY))
         .hasMessageContaining("nobody");
-    Path broken = java.nio.file.Files.writeString(dir.resolve("broken.cfg"),
+    Path broken = Files.writeString(dir.resolve("broken.cfg"),
         "name = broken\nlibrary = " + dir.resolve("no-such-module.so") + "\n");
     assertThatThrownBy(() -> CertifiedKey.fromPkcs11(broken, PIN.toCharArray(), null))
         .isInstanceOfSatisfying(Pkcs11Exception.class,
@@ -173,22 +180,46 @@ class Pkcs11ClientCertificateTest {
   @Test
   void theSelectionRequestCarriesTheServersChainAndTheCandidatesInTls12AndTls13() throws Exception {
     List<CertifiedKey> keys = CertifiedKey.allFromPkcs11(collection.sunPkcs11Config(dir), PIN.toCharArray());
-    for (String version : List.of("TLSv1.2", "TLSv1.3")) {
-      startServer(TlsPolicy.builder().protocols(version).build());
-      List<ClientCertificateSelector.Request> seen = new CopyOnWriteArrayList<>();
-      TlsPolicy policy = trustingServer().clientCertificates(keys).clientCertificateSelector(request -> {
-        seen.add(request);
-        return Optional.of(request.candidates().get(2));
-      }).build();
-      assertThat(subjectSeenByServer(policy)).as(version).isEqualTo("CN=c-good");
-      assertThat(seen).as(version).hasSize(1);
-      ClientCertificateSelector.Request r = seen.get(0);
-      assertThat(r.serverChain()).as(version).containsExactly(SERVER.certificate());
-      assertThat(r.candidates()).as(version).isEqualTo(keys);
-      assertThat(r.acceptableIssuers()).as(version)
-          .containsExactly(CLIENT_ROOT.certificate().getSubjectX500Principal());
-      assertThat(r.peerHost()).as(version).isNotNull();
-      server.shutdown(Duration.ofSeconds(1));
+    if (Security.getProvider("BC") == null) Security.addProvider(new BouncyCastleProvider()); // BCJSSE's crypto
+    // the JDK's JSSE, then BouncyCastle's: both ask for the client certificate after the server's Certificate,
+    // in TLS 1.3 too (where the server's CertificateRequest comes first)
+    for (Provider provider : new Provider[] {null, new BouncyCastleJsseProvider()}) {
+      for (String version : List.of("TLSv1.2", "TLSv1.3")) {
+        String as = (provider == null ? "JDK " : "BCJSSE ") + version;
+        startServer(TlsPolicy.builder().protocols(version).build());
+        List<ClientCertificateSelector.Request> seen = new CopyOnWriteArrayList<>();
+        TlsPolicy.Builder b = trustingServer().clientCertificates(keys).clientCertificateSelector(request -> {
+          seen.add(request);
+          return Optional.of(request.candidates().get(2));
+        });
+        if (provider != null) b.provider(provider);
+        assertThat(subjectSeenByServer(b.build())).as(as).isEqualTo("CN=c-good");
+        assertThat(seen).as(as).hasSize(1);
+        ClientCertificateSelector.Request r = seen.get(0);
+        assertThat(r.serverChain()).as(as).containsExactly(SERVER.certificate());
+        assertThat(r.candidates()).as(as).isEqualTo(keys);
+        assertThat(r.acceptableIssuers()).as(as).containsExactly(CLIENT_ROOT.certificate().getSubjectX500Principal());
+        assertThat(r.peerHost()).as(as).isEqualTo("localhost");
+        server.shutdown(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  @Test
+  void aTokenKeyWhoseProviderIsNotRegisteredIsRefusedWithTheReason() throws Exception {
+    Path config = Files.writeString(dir.resolve("unregistered.cfg"),
+        "name = unregistered\nlibrary = " + SoftHsm.MODULE + "\nslot = " + single.slot() + "\n");
+    Provider p = Security.getProvider("SunPKCS11").configure(config.toString());
+    KeyStore ks = KeyStore.getInstance("PKCS11", p);
+    ks.load(null, PIN.toCharArray());
+    PrivateKey key = (PrivateKey) ks.getKey("alice", null);
+    assertThatThrownBy(() -> CertifiedKey.of(key, List.of(singleCert))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("registered with java.security.Security");
+    Security.addProvider(p);
+    try {
+      assertThat(CertifiedKey.of(key, List.of(singleCert)).leaf()).isEqualTo(singleCert);
+    } finally {
+      Security.removeProvider(p.getName());
     }
   }
 

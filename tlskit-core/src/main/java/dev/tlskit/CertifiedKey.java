@@ -35,7 +35,9 @@ public final class CertifiedKey {
     if (this.chain.isEmpty()) throw new IllegalArgumentException("chain must hold at least the leaf certificate");
     if (!proven && !KeyMaterial.matches(privateKey, this.chain.get(0).getPublicKey())) {
       throw new IllegalArgumentException("private key (" + privateKey.getAlgorithm()
-          + ") does not belong to certificate " + Certs.subject(this.chain.get(0)));
+          + ") does not belong to certificate " + Certs.subject(this.chain.get(0))
+          + (privateKey.getEncoded() != null ? "" : ", or cannot sign: a key that cannot leave its token signs only"
+              + " through its provider, which must be registered with java.security.Security (fromPkcs11 does that)"));
     }
   }
 
