@@ -155,6 +155,18 @@ class Pkcs11ClientCertificateTest {
   }
 
   @Test
+  void aCollectionWithNothingTheServerAcceptsIsRefusedNamingWhy() throws Exception {
+    List<CertifiedKey> keys = CertifiedKey.allFromPkcs11(collection.sunPkcs11Config(dir), PIN.toCharArray());
+    startServer(TlsPolicy.MODERN);
+    TlsPolicy notGood = trustingServer().clientCertificates(keys.subList(0, 2)).build(); // expired, other CA
+    assertThatThrownBy(() -> subjectSeenByServer(notGood))
+        .isInstanceOfSatisfying(TlsSecurityException.class, e -> assertThat(e.reason())
+            .isEqualTo(TlsSecurityException.Reason.CLIENT_CERTIFICATE_REFUSED))
+        .hasMessageContaining("none of the 2 certificates of the collection is valid")
+        .hasMessageContaining("CN=Pkcs11 Client Root");
+  }
+
+  @Test
   void theCollectionSelectorSkipsExpiredForeignAndUnfitCandidates() {
     ClientCertificateSelector first = ClientCertificateSelector.firstValidMatchingIssuers();
     List<CertifiedKey> keys = new ArrayList<>();

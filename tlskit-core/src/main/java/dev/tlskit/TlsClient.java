@@ -308,16 +308,19 @@ public final class TlsClient {
     public TlsSecurityException refusal(SSLSocket ssl, String peerName, Throwable e) {
       if (ClientCertificateAlerts.received(e).isEmpty()) return null;
       X509Certificate presented;
+      String declined = null;
       if (keyManager != null) {
         if (!keyManager.certificateRequested(ssl)) return null; // we were asked for no certificate
         presented = keyManager.presented(ssl).map(CertifiedKey::leaf).orElse(null);
+        declined = keyManager.declined(ssl).orElse(null);
       } else {
         Certificate[] local = ssl.getSession().getLocalCertificates();
         presented = local == null || local.length == 0 ? null : (X509Certificate) local[0];
       }
       boolean none = presented == null && keyManager != null;
+      String why = declined;
       return ClientCertificateAlerts.receivedAboutClientCertificate(e, none)
-          .map(alert -> ClientCertificateAlerts.refusal(alert, peerName, presented, e)).orElse(null);
+          .map(alert -> ClientCertificateAlerts.refusal(alert, peerName, presented, why, e)).orElse(null);
     }
 
     @Override

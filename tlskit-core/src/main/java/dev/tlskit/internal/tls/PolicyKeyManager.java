@@ -33,6 +33,8 @@ public final class PolicyKeyManager extends X509ExtendedKeyManager {
   private final Map<String, CertifiedKey> byAlias = new ConcurrentHashMap<>();
   private final Map<Object, String> requested = // socket or engine -> alias chosen for it, "" for none
       java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  private final Map<Object, String> declined = // socket or engine -> why the collection gave nothing
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   private PolicyKeyManager(CertifiedKey fixed, ClientCertificateSelector selector, List<CertifiedKey> candidates) {
     this.fixed = fixed;
@@ -69,13 +71,14 @@ public final class PolicyKeyManager extends X509ExtendedKeyManager {
   @Override
   public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
     SSLSession hs = socket instanceof SSLSocket s ? s.getHandshakeSession() : null;
-    return noted(socket, choose(keyTypes, issuers, hs == null ? null : hs.getPeerHost(), serverChain(hs)));
+    return noted(socket, choose(keyTypes, issuers, hs == null ? null : hs.getPeerHost(), serverChain(hs)), issuers);
   }
 
   @Override
   public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
     SSLSession hs = engine == null ? null : engine.getHandshakeSession();
-    return noted(engine, choose(keyTypes, issuers, engine == null ? null : engine.getPeerHost(), serverChain(hs)));
+    return noted(engine, choose(keyTypes, issuers, engine == null ? null : engine.getPeerHost(), serverChain(hs)),
+        issuers);
   }
 
   /**
@@ -97,9 +100,26 @@ public final class PolicyKeyManager extends X509ExtendedKeyManager {
   }
 
   /** Records that {@code key} was asked for a certificate and which alias (the first chosen) answered. */
-  private String noted(Object key, String alias) {
+  private String noted(Object key, String alias, Principal[] issuers) {
     if (key != null) requested.merge(key, alias == null ? "" : alias, (old, now) -> old.isEmpty() ? now : old);
+    if (key != null && alias == null && !candidates.isEmpty()) {
+      String names = issuers == null || issuers.length == 0 ? "any issuer"
+          : "certificates issued by " + java.util.Arrays.stream(issuers).map(Principal::getName).toList();
+      declined.put(key, (selector == FirstValidSelector.INSTANCE
+          ? "none of the " + candidates.size() + " certificates of the collection is valid, of a key type the server"
+              + " accepts and from an issuer it named"
+          : "the selector chose none of the " + candidates.size() + " certificates of the collection")
+          + " (the server asked for " + names + ")");
+    }
     return alias;
+  }
+
+  /**
+   * Returns why no certificate of the policy's collection was presented on {@code socketOrEngine}, naming the issuers
+   * the server asked for; empty when one was presented, or the policy holds no collection.
+   */
+  public Optional<String> declined(Object socketOrEngine) {
+    return Optional.ofNullable(declined.get(socketOrEngine));
   }
 
   private String choose(String[] keyTypes, Principal[] issuers, String host, List<X509Certificate> serverChain) {
