@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.testing.LoopbackHttps;
 import dev.tlskit.testing.SoftHsm;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import java.security.KeyPair;
@@ -214,6 +219,31 @@ class Pkcs11ClientCertificateTest {
         assertThat(r.peerHost()).as(as).isEqualTo("localhost");
         server.shutdown(Duration.ofSeconds(1));
       }
+    }
+  }
+
+  @Test
+  void anSslEngineClientSeesTheSameRequestAndSignsWithTheTokenKey() throws Exception {
+    // java.net.http.HttpClient drives the policy's context through SSLEngine (chooseEngineClientAlias)
+    List<CertifiedKey> keys = CertifiedKey.allFromPkcs11(collection.sunPkcs11Config(dir), PIN.toCharArray());
+    for (String version : List.of("TLSv1.2", "TLSv1.3")) {
+      List<ClientCertificateSelector.Request> seen = new CopyOnWriteArrayList<>();
+      TlsPolicy policy = trustingServer().clientCertificates(keys).clientCertificateSelector(request -> {
+        seen.add(request);
+        return ClientCertificateSelector.firstValidMatchingIssuers().select(request);
+      }).build();
+      try (LoopbackHttps https = LoopbackHttps.start(SERVER.certifiedKey(), b -> b
+          .policy(TlsPolicy.builder().protocols(version).build()).clientAuth(TlsServer.ClientAuth.NEED)
+          .trustedClientIssuers(List.of(CLIENT_ROOT.certificate())))) {
+        HttpClient http = HttpClient.newBuilder().sslContext(policy.sslContext()).sslParameters(policy.sslParameters())
+            .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(https.url("localhost")))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).as(version).startsWith(version).endsWith("client=CN=c-good");
+      }
+      assertThat(seen).as(version).hasSize(1);
+      assertThat(seen.get(0).serverChain()).as(version).containsExactly(SERVER.certificate());
+      assertThat(seen.get(0).candidates()).as(version).isEqualTo(keys);
     }
   }
 
