@@ -448,8 +448,10 @@ public final class TlsPolicy {
     /**
      * Sets a collection of client certificates (for example every key of a PKCS#11 token,
      * {@link CertifiedKey#allFromPkcs11}) to choose from when a server asks: the
-     * {@link #clientCertificateSelector selector} chooses, seeing them as {@link ClientCertificateSelector.Request#candidates()};
-     * without one, {@link ClientCertificateSelector#firstValidMatchingIssuers()} does. Default none.
+     * {@link #clientCertificateSelector selector} chooses, seeing them as
+     * {@link ClientCertificateSelector.Request#candidates()}; without one,
+     * {@link ClientCertificateSelector#firstValidMatchingIssuers()} does. Contradicts
+     * {@link #clientCertificate}. Default none.
      */
     public Builder clientCertificates(Collection<CertifiedKey> candidates) {
       this.clientCertificates = List.copyOf(candidates);

@@ -34,7 +34,7 @@ public final class SoftHsm {
 
   /** A token in the test JVM's SoftHSM, in the slot SoftHSM gave it, logged into with {@link #pin}. */
   public record Token(String label, long slot, String pin) {
-    /** Generates a key pair inside the token (e.g. {@code "EC:prime256v1"}, {@code "rsa:2048"}); returns its public key. */
+    /** Generates a key pair inside the token ({@code "EC:prime256v1"}, {@code "rsa:2048"}); returns its public half. */
     public PublicKey generateKeyPair(String id, String keyType) {
       run("pkcs11-tool", "--module", MODULE, "--slot", Long.toString(slot), "--login", "--pin", pin, "--keypairgen",
           "--key-type", keyType, "--id", id, "--label", "key-" + id);
