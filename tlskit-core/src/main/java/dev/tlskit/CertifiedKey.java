@@ -2,6 +2,7 @@ package dev.tlskit;
 
 import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.KeyMaterial;
+import dev.tlskit.internal.trust.Pkcs11Tokens;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -20,7 +21,9 @@ import java.util.Objects;
  * belongs to the leaf certificate (by signing and verifying).
  *
  * <p>Core reads PKCS#12, JKS and PKCS#8 PEM. PKCS#1, SEC1 and legacy encrypted PEM keys are read by
- * {@code dev.tlskit.certs.KeyFiles}, which returns this type.
+ * {@code dev.tlskit.certs.KeyFiles}, which returns this type. Keys in a PKCS#11 token (smart card, HSM) are reached
+ * through the JDK's SunPKCS11 provider: {@link #fromPkcs11}, {@link #allFromPkcs11}; such a key never leaves its
+ * token (the proof and every TLS signature are made inside it).
  */
 public final class CertifiedKey {
   private final PrivateKey privateKey;
@@ -32,7 +35,9 @@ public final class CertifiedKey {
     if (this.chain.isEmpty()) throw new IllegalArgumentException("chain must hold at least the leaf certificate");
     if (!proven && !KeyMaterial.matches(privateKey, this.chain.get(0).getPublicKey())) {
       throw new IllegalArgumentException("private key (" + privateKey.getAlgorithm()
-          + ") does not belong to certificate " + Certs.subject(this.chain.get(0)));
+          + ") does not belong to certificate " + Certs.subject(this.chain.get(0))
+          + (privateKey.getEncoded() != null ? "" : ", or cannot sign: a key that cannot leave its token signs only"
+              + " through its provider, which must be registered with java.security.Security (fromPkcs11 does that)"));
     }
   }
 
@@ -84,6 +89,45 @@ public final class CertifiedKey {
     return new CertifiedKey(key, chain, false);
   }
 
+  /**
+   * Logs in to the PKCS#11 token described by a SunPKCS11 configuration file ({@code name}, {@code library} and
+   * {@code slot} or {@code slotListIndex}; see the JDK's PKCS#11 reference guide) with {@code pin}, and returns its
+   * first private key that has a certificate (in alias order), or the one named {@code alias} when it is not null.
+   * The chain is the one the token stores under that alias (often the leaf alone). The provider is configured once
+   * per file and registered with {@link java.security.Security} so that JSSE can sign with the key; a PKCS#11 login
+   * lasts for the process, so once a token is logged in the PIN is not checked again.
+   *
+   * @throws Pkcs11Exception naming the file and the problem (wrong PIN, locked PIN, no key, unusable configuration)
+   */
+  public static CertifiedKey fromPkcs11(Path configFile, char[] pin, String alias) throws Pkcs11Exception {
+    return allFromPkcs11(configFile, pin, alias).get(0);
+  }
+
+  /**
+   * Returns every private key with a certificate in the PKCS#11 token of {@code configFile}, in alias order, as in
+   * {@link #fromPkcs11}: a collection for {@link TlsPolicy.Builder#clientCertificates}.
+   *
+   * @throws Pkcs11Exception naming the file and the problem; {@link Pkcs11Exception.Problem#NO_KEY} when the token
+   *     holds no such key
+   */
+  public static List<CertifiedKey> allFromPkcs11(Path configFile, char[] pin) throws Pkcs11Exception {
+    return allFromPkcs11(configFile, pin, null);
+  }
+
+  private static List<CertifiedKey> allFromPkcs11(Path configFile, char[] pin, String alias)
+      throws Pkcs11Exception {
+    List<CertifiedKey> out = new ArrayList<>();
+    for (Pkcs11Tokens.Entry e : Pkcs11Tokens.entries(configFile, pin, alias)) {
+      try {
+        out.add(new CertifiedKey(e.key(), e.chain(), false));
+      } catch (IllegalArgumentException mismatch) {
+        throw new Pkcs11Exception(configFile.toString(), Pkcs11Exception.Problem.NO_KEY,
+            "the key under the alias " + e.alias() + " " + mismatch.getMessage(), mismatch);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** Returns the private key. */
   public PrivateKey privateKey() {
     return privateKey;
@@ -101,7 +145,8 @@ public final class CertifiedKey {
 
   /**
    * Returns an in-memory PKCS#12 key store holding this key and chain under {@code alias}, protected by
-   * {@code password}: for a {@code KeyManagerFactory}, or code that wants a JDK key store.
+   * {@code password}: for a {@code KeyManagerFactory}, or code that wants a JDK key store. Not for a key in a
+   * PKCS#11 token, which cannot be exported: that throws {@link IllegalStateException}.
    */
   public KeyStore toKeyStore(String alias, char[] password) {
     try {

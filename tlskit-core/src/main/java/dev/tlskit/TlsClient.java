@@ -69,7 +69,7 @@ public final class TlsClient {
       this.trustManager = null;
       this.keyManager = null;
     } else {
-      this.keyManager = new PolicyKeyManager(policy.clientCertificate(), policy.clientCertificateSelector());
+      this.keyManager = PolicyKeyManager.of(policy);
       this.sslContext = policy.sslContext(keyManager);
       this.trustManager = (ReportingTrustManager) policy.trustManager();
     }
@@ -308,16 +308,19 @@ public final class TlsClient {
     public TlsSecurityException refusal(SSLSocket ssl, String peerName, Throwable e) {
       if (ClientCertificateAlerts.received(e).isEmpty()) return null;
       X509Certificate presented;
+      String declined = null;
       if (keyManager != null) {
         if (!keyManager.certificateRequested(ssl)) return null; // we were asked for no certificate
         presented = keyManager.presented(ssl).map(CertifiedKey::leaf).orElse(null);
+        declined = keyManager.declined(ssl).orElse(null);
       } else {
         Certificate[] local = ssl.getSession().getLocalCertificates();
         presented = local == null || local.length == 0 ? null : (X509Certificate) local[0];
       }
       boolean none = presented == null && keyManager != null;
+      String why = declined;
       return ClientCertificateAlerts.receivedAboutClientCertificate(e, none)
-          .map(alert -> ClientCertificateAlerts.refusal(alert, peerName, presented, e)).orElse(null);
+          .map(alert -> ClientCertificateAlerts.refusal(alert, peerName, presented, why, e)).orElse(null);
     }
 
     @Override
@@ -522,7 +525,8 @@ public final class TlsClient {
         if (policy.revocation() != Revocation.OFF) lost.add("revocation " + policy.revocation());
         if (policy.validationCallback() != null) lost.add("a validation callback");
         if (policy.dangerousAcceptor() != null) lost.add("a dangerous acceptor");
-        if (policy.clientCertificate() != null || policy.clientCertificateSelector() != null) {
+        if (policy.clientCertificate() != null || policy.clientCertificateSelector() != null
+            || !policy.clientCertificates().isEmpty()) {
           lost.add("a client certificate");
         }
         if (!lost.isEmpty()) {

@@ -82,6 +82,7 @@ public final class TlsPolicy {
   private final List<X509CRL> crls;
   private final CertifiedKey clientCertificate;
   private final ClientCertificateSelector clientCertificateSelector;
+  private final List<CertifiedKey> clientCertificates;
   private final ValidationCallback validationCallback;
   private final ValidationCallback dangerousAcceptor;
   private final boolean dangerousSkipHostname;
@@ -103,6 +104,7 @@ public final class TlsPolicy {
     this.crls = List.copyOf(b.crls);
     this.clientCertificate = b.clientCertificate;
     this.clientCertificateSelector = b.clientCertificateSelector;
+    this.clientCertificates = b.clientCertificates;
     this.validationCallback = b.validationCallback;
     this.dangerousAcceptor = b.dangerousAcceptor;
     this.dangerousSkipHostname = b.dangerousSkipHostname;
@@ -178,6 +180,11 @@ public final class TlsPolicy {
   /** Returns the client certificate selector, or null. */
   public ClientCertificateSelector clientCertificateSelector() {
     return clientCertificateSelector;
+  }
+
+  /** Returns the collection of client certificates to choose from (empty when none). */
+  public List<CertifiedKey> clientCertificates() {
+    return clientCertificates;
   }
 
   /** Returns the validation callback, or null. */
@@ -267,7 +274,7 @@ public final class TlsPolicy {
    * Commons Net or Netty so that they follow the same rules.
    */
   public SSLContext sslContext() {
-    return sslContext(new PolicyKeyManager(clientCertificate, clientCertificateSelector));
+    return sslContext(PolicyKeyManager.of(this));
   }
 
   /** Returns a new client context with this policy's trust manager and the given key manager. */
@@ -314,6 +321,7 @@ public final class TlsPolicy {
     private List<X509CRL> crls = List.of();
     private CertifiedKey clientCertificate;
     private ClientCertificateSelector clientCertificateSelector;
+    private List<CertifiedKey> clientCertificates = List.of();
     private ValidationCallback validationCallback;
     private ValidationCallback dangerousAcceptor;
     private boolean dangerousSkipHostname;
@@ -336,6 +344,7 @@ public final class TlsPolicy {
       crls = p.crls;
       clientCertificate = p.clientCertificate;
       clientCertificateSelector = p.clientCertificateSelector;
+      clientCertificates = p.clientCertificates;
       validationCallback = p.validationCallback;
       dangerousAcceptor = p.dangerousAcceptor;
       dangerousSkipHostname = p.dangerousSkipHostname;
@@ -427,9 +436,25 @@ public final class TlsPolicy {
       return this;
     }
 
-    /** Chooses the client certificate when a server asks, seeing its acceptable issuers. Default none. */
+    /**
+     * Chooses the client certificate when a server asks, seeing its acceptable issuers, its chain and the
+     * {@link #clientCertificates candidates}. Default none.
+     */
     public Builder clientCertificateSelector(ClientCertificateSelector selector) {
       this.clientCertificateSelector = Objects.requireNonNull(selector, "selector");
+      return this;
+    }
+
+    /**
+     * Sets a collection of client certificates (for example every key of a PKCS#11 token,
+     * {@link CertifiedKey#allFromPkcs11}) to choose from when a server asks: the
+     * {@link #clientCertificateSelector selector} chooses, seeing them as
+     * {@link ClientCertificateSelector.Request#candidates()}; without one,
+     * {@link ClientCertificateSelector#firstValidMatchingIssuers()} does. Contradicts
+     * {@link #clientCertificate}. Default none.
+     */
+    public Builder clientCertificates(Collection<CertifiedKey> candidates) {
+      this.clientCertificates = List.copyOf(candidates);
       return this;
     }
 
@@ -579,6 +604,10 @@ public final class TlsPolicy {
       if (clientCertificate != null && clientCertificateSelector != null) {
         throw new IllegalArgumentException(
             "clientCertificate and clientCertificateSelector contradict: set one of them");
+      }
+      if (clientCertificate != null && !clientCertificates.isEmpty()) {
+        throw new IllegalArgumentException("clientCertificate and clientCertificates (" + clientCertificates.size()
+            + " candidates) contradict: set one of them");
       }
       if (dangerousAcceptor != null && !pins.isEmpty()) {
         throw new IllegalArgumentException(

@@ -41,7 +41,11 @@ final class ClientOptions {
     if (g.tlsMin != null) tlsMin(g, b);
     if (g.trust != null) b.trust(trust(g));
     if (g.key != null && g.cert == null) throw new UsageException("--key needs --cert");
-    if (g.cert != null) b.clientCertificate(clientCertificate(g));
+    if (g.certAlias != null && !Pkcs11Option.names(g.cert)) {
+      throw new UsageException("--cert-alias needs --cert pkcs11:CONFIG_FILE");
+    }
+    if (Pkcs11Option.names(g.cert)) Pkcs11Option.apply(g, b);
+    else if (g.cert != null) b.clientCertificate(clientCertificate(g));
     return b;
   }
 

@@ -27,15 +27,22 @@ final class GlobalOptions {
   String peerName;
 
   @Option(names = "--cert", paramLabel = "FILE",
-      description = "Client certificate: PEM chain (with --key), PEM chain+key in one file, or PKCS#12/JKS.")
+      description = "Client certificate: PEM chain (with --key), PEM chain+key in one file, PKCS#12/JKS, or"
+          + " pkcs11:CONFIG_FILE for a smart card or HSM (a SunPKCS11 configuration file; the PIN in"
+          + " --cert-password-env; the first valid key whose issuer the server accepts, or --cert-alias).")
   Path cert;
+
+  @Option(names = "--cert-alias", paramLabel = "ALIAS",
+      description = "With --cert pkcs11:CONFIG_FILE: present the token's key under this alias (its label).")
+  String certAlias;
 
   @Option(names = "--key", paramLabel = "FILE",
       description = "PEM private key for --cert (PKCS#8, PKCS#1, SEC1; encrypted with --cert-password-env).")
   Path key;
 
   @Option(names = "--cert-password-env", paramLabel = "VAR",
-      description = "Environment variable holding the password of --cert (PKCS#12) or --key (encrypted PEM).")
+      description = "Environment variable holding the password of --cert (PKCS#12) or --key (encrypted PEM), or the"
+          + " PIN of a --cert pkcs11: token.")
   String certPasswordEnv;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",

@@ -8,7 +8,7 @@ import dev.tlskit.certs.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A client certificate from PEM files or from a PKCS#12 file. */
+/** A client certificate from PEM files, a PKCS#12 file, or a PKCS#11 token (smart card, HSM). */
 public final class ClientCertificates {
   private ClientCertificates() {}
 
@@ -40,6 +40,34 @@ public final class ClientCertificates {
   public static CertifiedKey fromOpensslPem(Path certPem, Path keyPem) throws IOException {
     // guide:client-cert-openssl
     return KeyFiles.readPem(certPem, keyPem, null);   // tlskit-certs reads what openssl writes
+    // guide:end
+  }
+
+  /** Returns a client that presents the key labelled {@code alias} in the PKCS#11 token of {@code tokenConfig}. */
+  public static TlsClient fromPkcs11(Path tokenConfig, String pinEnv, String alias, Path caPem) throws IOException {
+    // guide:client-cert-pkcs11
+    String pin = System.getenv(pinEnv);                          // the PIN, like a password, from the environment
+    if (pin == null) throw new IllegalArgumentException("environment variable " + pinEnv + " is not set");
+    TlsPolicy policy = TlsPolicy.builder()
+        .trust(Trust.fromFile(caPem, null))
+        .clientCertificate(CertifiedKey.fromPkcs11(tokenConfig, pin.toCharArray(), alias))   // a SunPKCS11 config
+        .build();
+    return TlsClient.builder().policy(policy).build();
+    // guide:end
+  }
+
+  /** Returns a client that presents the token's first certificate of {@code organization}, when a server asks. */
+  public static TlsClient chooseFromToken(Path tokenConfig, char[] pin, String organization, Path caPem)
+      throws IOException {
+    // guide:client-cert-selector
+    TlsPolicy policy = TlsPolicy.builder()
+        .trust(Trust.fromFile(caPem, null))
+        .clientCertificates(CertifiedKey.allFromPkcs11(tokenConfig, pin))   // every key with a certificate
+        .clientCertificateSelector(request -> request.candidates().stream()  // also: serverChain(), issuers
+            .filter(k -> k.leaf().getSubjectX500Principal().getName().contains("O=" + organization))
+            .findFirst())
+        .build();
+    return TlsClient.builder().policy(policy).build();
     // guide:end
   }
 }

@@ -14,9 +14,11 @@ import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
 import dev.tlskit.certs.KeyFiles;
 import dev.tlskit.certs.Pem;
+import dev.tlskit.testing.SoftHsm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +71,23 @@ class ServerExamplesTest {
         .isEqualTo("hello CN=alice");
     assertThatThrownBy(() -> ClientCertificates.fromPkcs12(p12, "TLSKIT_EXAMPLE_UNSET_VARIABLE", pki.caPem))
         .hasMessageContaining("TLSKIT_EXAMPLE_UNSET_VARIABLE");
+  }
+
+  @Test
+  void aKeyInAPkcs11TokenIsAdmittedAndTheSelectorChoosesAmongTheTokensKeys() throws Exception {
+    String pin = System.getenv("TLSKIT_EXAMPLE_PIN"); // set by this module's pom
+    SoftHsm.Token token = SoftHsm.newToken(pin);
+    for (String[] key : new String[][] {{"01", "Other"}, {"02", "Payments"}}) {
+      HeldCertificate cert = HeldCertificate.builder().commonName("alice-" + key[1]).organization(key[1])
+          .addEmail("alice@example.test").keyPair(new KeyPair(token.generateKeyPair(key[0], "EC:prime256v1"), null))
+          .signedBy(pki.ca).build();
+      token.writeCertificate(key[0], "alice-" + key[1], cert.certificate());
+    }
+    Path config = token.sunPkcs11Config(dir);
+    assertThat(greeting(ClientCertificates.fromPkcs11(config, "TLSKIT_EXAMPLE_PIN", "alice-Other", pki.caPem)))
+        .isEqualTo("hello CN=alice-Other,O=Other");
+    assertThat(greeting(ClientCertificates.chooseFromToken(config, pin.toCharArray(), "Payments", pki.caPem)))
+        .isEqualTo("hello CN=alice-Payments,O=Payments");
   }
 
   @Test

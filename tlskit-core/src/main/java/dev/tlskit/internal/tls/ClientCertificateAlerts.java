@@ -58,10 +58,22 @@ public final class ClientCertificateAlerts {
    */
   public static TlsSecurityException refusal(String alert, String peerName, X509Certificate presented,
       Throwable cause) {
-    String ours = presented == null ? "we presented no client certificate"
+    return refusal(alert, peerName, presented, null, cause);
+  }
+
+  /**
+   * Returns the typed refusal for {@code alert}, as {@link #refusal(String, String, X509Certificate, Throwable)}, with
+   * {@code declined} (not null when a collection of certificates gave none) saying why none was presented.
+   */
+  public static TlsSecurityException refusal(String alert, String peerName, X509Certificate presented,
+      String declined, Throwable cause) {
+    String ours = presented == null && declined != null ? "we presented no client certificate: " + declined
+        : presented == null ? "we presented no client certificate"
         : "we presented " + presented.getSubjectX500Principal().getName() + ", issued by "
             + presented.getIssuerX500Principal().getName();
-    String tryThis = presented == null
+    String tryThis = presented == null && declined != null
+        ? "Add a valid certificate from one of those issuers to the collection (on the command line: to the token)."
+        : presented == null
         ? "Give one (TlsPolicy.clientCertificate; on the command line --cert FILE --key FILE)."
         : "Present a certificate issued to you by a CA the server trusts, or ask its operator to trust your CA.";
     return new TlsSecurityException(TlsSecurityException.Reason.CLIENT_CERTIFICATE_REFUSED,
