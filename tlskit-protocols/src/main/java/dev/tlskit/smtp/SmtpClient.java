@@ -327,10 +327,10 @@ public final class SmtpClient implements Closeable {
     byte[] buf = new byte[8192];
     for (int n; (n = message.read(buf)) > 0; ) {
       crlf.write(buf, n);
-      while (pending.size() > chunkSize) pending = sendChunk(pending);
+      while (pending.size() > chunkSize) sendChunk(pending);
     }
     crlf.finish();
-    while (pending.size() > chunkSize) pending = sendChunk(pending);
+    while (pending.size() > chunkSize) sendChunk(pending);
     byte[] last = pending.toByteArray();
     write("BDAT %d LAST", last.length);
     conn.output().write(last);
@@ -338,8 +338,8 @@ public final class SmtpClient implements Closeable {
     return readReply();
   }
 
-  /** Sends the first chunk of {@code pending} (not LAST) and returns what is left of it. */
-  private java.io.ByteArrayOutputStream sendChunk(java.io.ByteArrayOutputStream pending) throws IOException {
+  /** Sends the first chunk of {@code pending} (not LAST) and leaves the rest in it (the normaliser writes there). */
+  private void sendChunk(java.io.ByteArrayOutputStream pending) throws IOException {
     byte[] all = pending.toByteArray();
     int cut = chunkSize;
     for (int i = chunkSize; i >= 2; i--) {
@@ -353,9 +353,8 @@ public final class SmtpClient implements Closeable {
     conn.output().flush();
     SmtpReply r = readReply();
     if (r.code() != 250) throw refusal("BDAT", r);
-    java.io.ByteArrayOutputStream rest = new java.io.ByteArrayOutputStream(Math.max(32, all.length - cut));
-    rest.write(all, cut, all.length - cut);
-    return rest;
+    pending.reset();
+    pending.write(all, cut, all.length - cut);
   }
 
   /** Passes bytes through until one above 127, which ends the send (the server lacks 8BITMIME). */

@@ -34,7 +34,12 @@ class SmtpExtensionsTranscriptTest {
         "C: QUIT", "S: 221 bye")) {
       SmtpClient smtp = connect(peer);
       smtp.chunkSize = 12;
-      SendResult r = smtp.send("a@example.com", List.of("b@example.com"), msg);
+      SendResult r = smtp.send("a@example.com", List.of("b@example.com"), new ByteArrayInputStream(msg) {
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+          return super.read(b, off, Math.min(len, 5)); // later bytes arrive after the first chunk went out
+        }
+      }, 37, null);
       smtp.quit();
       assertThat(peer.finish()).isEmpty();
       assertThat(r.dataReply().text()).isEqualTo("queued");
