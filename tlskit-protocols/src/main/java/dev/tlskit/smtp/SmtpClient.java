@@ -243,6 +243,15 @@ public final class SmtpClient implements Closeable {
     return send(mail.from(), mail.recipients(), mail.toBytes(), dsn);
   }
 
+  /**
+   * Returns {@code address} when it is an RFC 5321 mailbox ({@code local-part@domain}, the form MAIL FROM and RCPT
+   * TO take), else throws {@link InvalidAddressException} naming {@code role} and what is wrong. {@link #send} checks
+   * every address this way before sending anything; this lets a caller check first.
+   */
+  public static String checkAddress(String role, String address) {
+    return Addresses.check(role, address);
+  }
+
   /** Returns the server's SIZE limit in bytes (RFC 1870), or 0 when it announced none or no limit. */
   public long sizeLimit() {
     String v = extensions.get("SIZE");

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
-import dev.tlskit.imap.ImapClient;
-import dev.tlskit.imap.ImapLimits;
 import dev.tlskit.imap.ImapMessage;
 import dev.tlskit.smtp.Dsn;
 import dev.tlskit.smtp.MessageTooLargeException;
@@ -55,24 +53,8 @@ class PostfixInteropTest {
     return SmtpClient.connect(client, "127.0.0.1", port, "localhost", mode, "client.example.test");
   }
 
-  /** Polls alice's INBOX over IMAP until a message with this subject arrives (Postfix delivers asynchronously). */
   private static ImapMessage awaitDelivery(String user, String subject) throws Exception {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      try (ImapClient imap = ImapClient.connect(client, "127.0.0.1", servers.imaps, "localhost", TlsMode.IMPLICIT,
-          ImapLimits.DEFAULTS)) {
-        imap.login(user, RealMailServers.PASSWORD.toCharArray());
-        if (imap.examine("INBOX").exists() > 0) {
-          for (ImapMessage m : imap.fetchEnvelopes("1:*")) {
-            if (subject.equals(m.envelope().subject())) return imap.fetchMessage(m.uid()).orElseThrow();
-          }
-        }
-        imap.logout();
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("no message \"" + subject + "\" delivered to " + user + "; Postfix log:\n"
-        + servers.postfixLog());
+    return servers.awaitDelivery(user, subject);
   }
 
   @Test
