@@ -109,7 +109,8 @@ class SmtpExtensionsTranscriptTest {
       SmtpClient smtp = connect(peer);
       byte[] m = "x".getBytes(StandardCharsets.US_ASCII);
       for (String bad : List.of("bad address", "no-at-sign", "a@b@", "@example.com", "a..b@example.com",
-          "a@-example.com", "a@example..com", "a@[300.1.1.1]", "a>@example.com", "\"unterminated@example.com")) {
+          "a@-example.com", "a@example..com", "a@[300.1.1.1]", "a>@example.com", "\"unterminated@example.com",
+          "a\u2028b@example.com", "a\u0085@example.com", "a\u00a0b@example.com")) {
         assertThatThrownBy(() -> smtp.send("a@example.com", List.of(bad), m))
             .isInstanceOfSatisfying(InvalidAddressException.class, e -> {
               assertThat(e.address()).isEqualTo(bad);

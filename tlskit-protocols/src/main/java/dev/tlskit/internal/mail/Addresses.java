@@ -101,7 +101,9 @@ public final class Addresses {
 
   private static boolean isAtext(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || ATEXT_SPECIALS.indexOf(c) >= 0 || c >= 0x80; // UTF-8 (RFC 6531); SMTPUTF8 is asked for separately
+        || ATEXT_SPECIALS.indexOf(c) >= 0
+        // UTF-8 (RFC 6531; SMTPUTF8 is asked for separately), but no C1 controls or Unicode spaces and line breaks
+        || (c >= 0x80 && !Character.isISOControl(c) && !Character.isSpaceChar(c));
   }
 
   private static String describe(char c) {
