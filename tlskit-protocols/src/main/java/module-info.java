@@ -5,6 +5,8 @@ module dev.tlskit.protocols {
   // that issue session tickets (docs/ftps-session-reuse.md). A hard requirement, not "static": without it FTPS to a
   // TLS 1.2 server could log in but never transfer a file, a failure nobody should discover in production.
   requires org.bouncycastle.tls;
+  // MimeMail composes MIME with Jakarta Mail; Angus Mail (runtime) provides its streams as a service.
+  requires jakarta.mail;
 
   exports dev.tlskit.smtp;
   exports dev.tlskit.imap;

@@ -54,6 +54,8 @@ final class HelpExamples {
           "tlskit smtp send --server mail.example.com:587 --user alice --password-env MAIL_PASSWORD \\",
           "    --from alice@example.com --to bob@example.com --subject Hi --body Hello",
           "tlskit smtp send --server mail.example.com --from a@example.com --to b@example.com --file message.eml",
+          "tlskit smtp send --server mail.example.com --from a@example.com --to b@example.com --subject Report \\",
+          "    --body 'See attached' --html body.html --attach report.pdf --attach data.csv",
           "tlskit smtp send --server localhost:8587 --tls starttls --cert alice/cert.pem --key alice/key.pem \\",
           "    --trust ca/ca.pem --from alice@example.test --to bob@example.test --subject Hi --body Hello")),
       Map.entry("tlskit imap", List.of(

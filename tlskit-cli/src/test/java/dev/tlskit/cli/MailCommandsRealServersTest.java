@@ -3,9 +3,17 @@ package dev.tlskit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tlskit.testpeer.RealMailServers;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +71,34 @@ class MailCommandsRealServersTest {
         "--to", "alice@example.test", "--subject", "json", "--body", "hi");
     assertThat(r.code()).as(r.err() + r.out()).isZero();
     assertThat(r.out()).startsWith(head("smtp send", servers.submissions, "IMPLICIT", 0) + "null,").contains(TLS);
+  }
+
+  @Test
+  void smtpSendWithHtmlAndTwoAttachmentsArrivesWithEachAttachmentIntact() throws Exception {
+    byte[] pdf = new byte[100_000];
+    new java.util.Random(5).nextBytes(pdf);
+    Path report = Files.write(tmp.resolve("r\u00e9sum\u00e9.pdf"), pdf);
+    byte[] csv = "a;b\n1;\u00e9\n".getBytes(StandardCharsets.UTF_8);
+    Path data = Files.write(tmp.resolve("data.csv"), csv);
+    Path html = Files.writeString(tmp.resolve("body.html"), "<p>Hallo <b>\u00fc</b></p>");
+    MailCommandsTest.Result r = run("smtp send", servers.submission, "starttls", PASSWORD_ENV,
+        "--from", "alice@example.test", "--to", "alice@example.test", "--subject", "cli attachments",
+        "--body", "plain alternative", "--html", html.toString(), "--attach", report.toString(),
+        "--attach", data.toString());
+    assertThat(r.code()).as(r.err() + r.out()).isZero();
+    byte[] raw = servers.awaitDelivery("alice", "cli attachments").body();
+    MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+    MimeMultipart mixed = (MimeMultipart) m.getContent();
+    MimeMultipart alt = (MimeMultipart) mixed.getBodyPart(0).getContent();
+    assertThat(alt.getBodyPart(0).getContent().toString()).startsWith("plain alternative");
+    assertThat(alt.getBodyPart(1).getContent().toString()).isEqualTo("<p>Hallo <b>\u00fc</b></p>");
+    MimeBodyPart first = (MimeBodyPart) mixed.getBodyPart(1);
+    assertThat(first.getFileName()).isEqualTo("r\u00e9sum\u00e9.pdf");
+    assertThat(first.getContentType()).startsWith("application/pdf");
+    assertThat(first.getInputStream().readAllBytes()).isEqualTo(pdf);
+    MimeBodyPart second = (MimeBodyPart) mixed.getBodyPart(2);
+    assertThat(second.getFileName()).isEqualTo("data.csv");
+    assertThat(second.getInputStream().readAllBytes()).isEqualTo(csv);
   }
 
   @Test

@@ -127,6 +127,42 @@ class MailCommandsTest {
   }
 
   @Test
+  void smtpSendRefusesAMalformedAddressWithExitTwoBeforeDialling() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort(); // dialling it would end in exit 4, not 2
+    }
+    Result r = run(args("smtp send", closedPort, "starttls", "--from", "a@example.test", "--to", "bad address",
+        "--subject", "s", "--body", "b"));
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--to is not an RFC 5321 address").contains("'bad address'");
+    r = run(args("smtp send", closedPort, "starttls", "--from", "a@example.test", "--to", "b@example.test",
+        "c@@example.test", "--subject", "s", "--body", "b", "--json"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).contains("\"exitCode\":2").contains("c@@example.test");
+  }
+
+  @Test
+  void smtpSendNamesAMissingAttachmentOrHtmlFileWithExitTwo(@TempDir Path dir) throws Exception {
+    Path html = Files.writeString(dir.resolve("b.html"), "<p>x</p>");
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Result r = run(args("smtp send", closedPort, "starttls", "--from", "a@x", "--to", "b@x", "--subject", "s",
+        "--html", html.toString(), "--attach", dir.resolve("missing.pdf").toString()));
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--attach").contains("missing.pdf does not exist");
+    r = run(args("smtp send", closedPort, "starttls", "--from", "a@x", "--to", "b@x", "--subject", "s",
+        "--html", dir.resolve("nope.html").toString()));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--html").contains("nope.html does not exist");
+    r = run(args("smtp send", closedPort, "starttls", "--from", "a@x", "--to", "b@x", "--subject", "s"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--body, --html or both");
+  }
+
+  @Test
   void opportunisticNamedOnTheCommandLineIsTheDoorYetCredentialsNeverGoOutInPlaintext() throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost", "S: 250-mx\r\n250 AUTH PLAIN")) {
       Result r = run(args("smtp send", peer.port(), "opportunistic", "--from", "a@x", "--to", "b@x",

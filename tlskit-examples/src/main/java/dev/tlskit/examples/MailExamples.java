@@ -8,6 +8,8 @@ import dev.tlskit.imap.ImapClient;
 import dev.tlskit.imap.MailboxInfo;
 import dev.tlskit.pop3.Pop3Client;
 import dev.tlskit.pop3.Pop3Stat;
+import dev.tlskit.smtp.Dsn;
+import dev.tlskit.smtp.MimeMail;
 import dev.tlskit.smtp.SendResult;
 import dev.tlskit.smtp.SmtpClient;
 import java.io.IOException;
@@ -30,6 +32,29 @@ public final class MailExamples {
       SendResult result = smtp.send("alice@example.test", List.of("bob@example.test"), message);
       smtp.quit();
       return result.accepted();                                                        // refused ones: rejected()
+    }
+    // guide:end
+  }
+
+  /**
+   * Sends a MIME mail (text with an HTML alternative and one attachment) over SMTP with required STARTTLS, asking
+   * for a notification on failure only, and returns the server's answer to the message.
+   */
+  public static String smtpMime(String host, int port, Path caPem, String user, char[] password, Path attachment)
+      throws IOException {
+    // guide:smtp-mime
+    TlsClient tls = TlsClient.builder().policy(TlsPolicy.builder().trust(Trust.fromFile(caPem, null)).build()).build();
+    MimeMail mail = MimeMail.builder().from("alice@example.test", "Alice").to("alice@example.test")
+        .subject("Quarterly r\u00e9sum\u00e9")                                      // RFC 2047 when not ASCII
+        .text("The report is attached.").html("<p>The report is <b>attached</b>.</p>") // multipart/alternative
+        .attach(attachment)                                                            // base64, type from the name
+        .build();                                                                      // bad address: exception
+    try (SmtpClient smtp = SmtpClient.connect(tls, host, port, TlsMode.STARTTLS)) {
+      smtp.login(user, password);
+      Dsn dsn = Dsn.builder().notifyOn(Dsn.Notify.FAILURE).ret(Dsn.Return.HEADERS).build(); // sent if DSN offered
+      SendResult result = smtp.send(mail, dsn);                        // BDAT when CHUNKING is offered, else DATA
+      smtp.quit();
+      return result.dataReply().text();
     }
     // guide:end
   }

@@ -44,6 +44,21 @@ class ProtocolExamplesTest {
   }
 
   @Test
+  void smtpMimeExampleGoesThroughPostfixWithItsAttachmentIntact() throws Exception {
+    try (RealMailServers servers = RealMailServers.start(dir, true)) {
+      byte[] pdf = "%PDF-1.4 not really\n\u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+      Path report = Files.write(dir.resolve("q3.pdf"), pdf);
+      String queued = MailExamples.smtpMime("127.0.0.1", servers.submission, servers.pki.caPem, "alice",
+          RealMailServers.PASSWORD.toCharArray(), report);
+      assertThat(queued).contains("queued");
+      String raw = new String(servers.awaitDelivery("alice", "Quarterly r\u00e9sum\u00e9").body(),
+          StandardCharsets.US_ASCII);
+      assertThat(raw).contains("Content-Type: application/pdf; name=\"q3.pdf\"")
+          .contains(java.util.Base64.getMimeEncoder().encodeToString(pdf));
+    }
+  }
+
+  @Test
   void imapAndPop3ExamplesAgainstDovecot() throws Exception {
     try (RealMailServers servers = RealMailServers.start(dir, false)) {
       char[] password = RealMailServers.PASSWORD.toCharArray();

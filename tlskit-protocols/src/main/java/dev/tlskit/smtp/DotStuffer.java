@@ -6,15 +6,35 @@ import java.io.OutputStream;
 
 /**
  * Copies a message into the DATA phase: every line ending becomes CRLF, a line starting with '.' gets a second one
- * (RFC 5321 4.5.2), and the terminating {@code CRLF.CRLF} is written.
+ * (RFC 5321 4.5.2), and the terminating {@code CRLF.CRLF} is written. Without stuffing (for BDAT, RFC 3030, whose
+ * chunks are counted, not terminated) it only makes every line ending CRLF and completes the last line.
  */
 final class DotStuffer {
   private final OutputStream out;
+  private final boolean stuff;
   private boolean lineStart = true;
   private boolean afterCr;
 
   DotStuffer(OutputStream out) {
+    this(out, true);
+  }
+
+  DotStuffer(OutputStream out, boolean stuff) {
     this.out = out;
+    this.stuff = stuff;
+  }
+
+  /** Returns {@code message} with every line ending CRLF and the last line completed (no stuffing). */
+  static byte[] canonical(byte[] message) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(message.length + 64);
+    DotStuffer c = new DotStuffer(bytes, false);
+    try {
+      c.write(message, message.length);
+      c.finish();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a byte array does not fail
+    }
+    return bytes.toByteArray();
   }
 
   void copy(InputStream in) throws IOException {
@@ -42,17 +62,17 @@ final class DotStuffer {
         out.write('\r');
         return;
       }
-      if (lineStart && b == '.') out.write('.');
+      if (stuff && lineStart && b == '.') out.write('.');
       out.write(b);
       lineStart = false;
     }
   }
 
-  /** Ends the message: completes the last line and writes the lone dot. */
+  /** Ends the message: completes the last line and, when stuffing, writes the lone dot. */
   void finish() throws IOException {
     if (afterCr) out.write('\n');
     else if (!lineStart) out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    out.write(".\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    if (stuff) out.write(".\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     afterCr = false;
     lineStart = true;
   }

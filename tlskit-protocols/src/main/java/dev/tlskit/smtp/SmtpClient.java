@@ -9,6 +9,7 @@ import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
+import dev.tlskit.internal.mail.Addresses;
 import dev.tlskit.internal.mail.Sasl;
 import dev.tlskit.internal.io.PeerText;
 import java.io.ByteArrayInputStream;
@@ -47,6 +48,8 @@ public final class SmtpClient implements Closeable {
   private final TlsMode.Decision decision;
   private final String localName;
   private Map<String, String> extensions = Map.of();
+  /** BDAT chunk size; a field so that transcripts can show several chunks. */
+  int chunkSize = 1 << 20;
   private SmtpReply greeting;
 
   private SmtpClient(AutoTls.Opened opened, String localName) {
@@ -186,17 +189,55 @@ public final class SmtpClient implements Closeable {
   /**
    * Sends one message to every recipient. Recipients the server refuses are reported in the result and the message
    * goes to the others; if none is accepted the transaction is reset and a {@link ProtocolException} thrown.
-   * Line endings are normalised to CRLF and lines are dot-stuffed.
+   * Line endings are normalised to CRLF; lines are dot-stuffed for DATA, or the message goes in counted BDAT chunks
+   * when the server announces CHUNKING (RFC 3030). {@code SIZE=} is declared when the server announces SIZE.
+   *
+   * @throws InvalidAddressException when {@code from} or a recipient is not an RFC 5321 address (nothing is sent)
+   * @throws MessageTooLargeException when the message exceeds the server's announced SIZE limit (nothing is sent)
+   * @throws EightBitUnsupportedException when the message has 8-bit bytes and the server lacks 8BITMIME
    */
   public SendResult send(String from, List<String> recipients, byte[] message) throws IOException {
-    boolean eightBit = false;
-    for (byte b : message) if (b < 0) eightBit = true;
-    return transaction(from, recipients, new ByteArrayInputStream(message), (long) message.length, eightBit);
+    return send(from, recipients, message, null);
   }
 
-  /** Sends a message read from {@code message} (an RFC 5322 message); see {@link #send(String, List, byte[])}. */
+  /**
+   * Sends one message as {@link #send(String, List, byte[])} does, asking for delivery status notifications as
+   * {@code dsn} says when the server announces DSN ({@code dsn} may be null).
+   */
+  public SendResult send(String from, List<String> recipients, byte[] message, Dsn dsn) throws IOException {
+    byte[] canonical = DotStuffer.canonical(message);
+    boolean eightBit = false;
+    for (byte b : canonical) {
+      if (b < 0) {
+        eightBit = true;
+        break;
+      }
+    }
+    if (eightBit && !supports("8BITMIME")) {
+      throw new EightBitUnsupportedException("nothing was sent; encode it as quoted-printable or base64 (MimeMail "
+          + "does)");
+    }
+    return transaction(from, recipients, new ByteArrayInputStream(canonical), canonical.length, eightBit, dsn);
+  }
+
+  /**
+   * Sends a message read from {@code message} (an RFC 5322 message), size unknown; see {@link #send(String, List,
+   * byte[])}. Declares 8BITMIME when the server announces it; if it does not and the stream turns out to hold 8-bit
+   * bytes, the connection is closed without ending the data and {@link EightBitUnsupportedException} thrown.
+   */
   public SendResult send(String from, List<String> recipients, InputStream message) throws IOException {
-    return transaction(from, recipients, message, null, supports("8BITMIME"));
+    return transaction(from, recipients, message, -1, supports("8BITMIME"), null);
+  }
+
+  /**
+   * Sends a message read from {@code message} whose size in bytes is {@code size} (declared as {@code SIZE=} and
+   * checked against the server's limit before anything is sent; -1 when unknown), with {@code dsn} (may be null);
+   * see {@link #send(String, List, InputStream)}.
+   */
+  public SendResult send(String from, List<String> recipients, InputStream message, long size, Dsn dsn)
+      throws IOException {
+    if (size < -1) throw new IllegalArgumentException("size must be -1 (unknown) or at least 0: " + size);
+    return transaction(from, recipients, message, size, supports("8BITMIME"), dsn);
   }
 
   /** Sends a simple text mail to its recipients. */
@@ -204,32 +245,71 @@ public final class SmtpClient implements Closeable {
     return send(mail.from(), mail.recipients(), mail.toBytes());
   }
 
-  private SendResult transaction(String from, List<String> recipients, InputStream message, Long size,
-      boolean eightBit) throws IOException {
+  /** Sends a MIME mail to its recipients (To, Cc and Bcc); see {@link #send(String, List, byte[])}. */
+  public SendResult send(MimeMail mail) throws IOException {
+    return send(mail, null);
+  }
+
+  /** Sends a MIME mail to its recipients with {@code dsn} (may be null); see {@link #send(String, List, byte[], Dsn)}. */
+  public SendResult send(MimeMail mail, Dsn dsn) throws IOException {
+    return send(mail.from(), mail.recipients(), mail.toBytes(), dsn);
+  }
+
+  /**
+   * Returns {@code address} when it is an RFC 5321 mailbox ({@code local-part@domain}, the form MAIL FROM and RCPT
+   * TO take), else throws {@link InvalidAddressException} naming {@code role} and what is wrong. {@link #send} checks
+   * every address this way before sending anything; this lets a caller check first.
+   */
+  public static String checkAddress(String role, String address) {
+    return Addresses.check(role, address);
+  }
+
+  /** Returns the server's SIZE limit in bytes (RFC 1870), or 0 when it announced none or no limit. */
+  public long sizeLimit() {
+    String v = extensions.get("SIZE");
+    if (v == null || v.isBlank()) return 0;
+    try {
+      return Math.max(0, Long.parseLong(v.trim()));
+    } catch (NumberFormatException e) {
+      return 0; // a garbled limit is no limit we can enforce; the server still judges the message
+    }
+  }
+
+  private SendResult transaction(String from, List<String> recipients, InputStream message, long size,
+      boolean eightBit, Dsn dsn) throws IOException {
     if (recipients.isEmpty()) throw new IllegalArgumentException("recipients must not be empty");
-    Guards.checkArgument("from", from);
+    Guards.checkArgument("from", from); // the injection guard first, then the syntax
     for (String rcpt : recipients) Guards.checkArgument("recipient", rcpt);
+    if (!from.isEmpty()) Addresses.check("from", from); // "" is the null reverse-path, <>
+    for (String rcpt : recipients) Addresses.check("recipient", rcpt);
+    long limit = sizeLimit();
+    if (size >= 0 && limit > 0 && size > limit) throw new MessageTooLargeException(size, limit);
+    boolean dsnOn = dsn != null && supports("DSN");
     StringBuilder params = new StringBuilder();
-    if (size != null && supports("SIZE")) params.append(" SIZE=").append(size);
+    if (size >= 0 && supports("SIZE")) params.append(" SIZE=").append(size);
     if (eightBit && supports("8BITMIME")) params.append(" BODY=8BITMIME");
-    if (!isAscii(from) || recipients.stream().anyMatch(r -> !isAscii(r))) {
+    if (Addresses.isInternational(from) || recipients.stream().anyMatch(Addresses::isInternational)) {
       if (!supports("SMTPUTF8")) {
         throw new ProtocolException("an address is not ASCII and the server does not announce SMTPUTF8");
       }
       params.append(" SMTPUTF8");
     }
+    if (dsnOn) params.append(dsn.mailParameters());
     List<RecipientResult> results = new ArrayList<>();
     if (supports("PIPELINING")) {
       // RFC 2920: MAIL and RCPT may go in one batch. This is after any TLS switch, never across it.
       write("MAIL FROM:<%s>%s", from, params);
-      for (String rcpt : recipients) write("RCPT TO:<%s>", rcpt);
+      for (String rcpt : recipients) write("RCPT TO:<%s>%s", rcpt, dsnOn ? dsn.recipientParameters(rcpt) : "");
       conn.output().flush();
       SmtpReply mail = readReply();
       for (String rcpt : recipients) results.add(new RecipientResult(rcpt, readReply()));
       if (mail.code() != 250) throw refusal("MAIL FROM", mail);
     } else {
       cmd(250, "MAIL FROM:<%s>%s", from, params);
-      for (String rcpt : recipients) results.add(new RecipientResult(rcpt, cmd(0, "RCPT TO:<%s>", rcpt)));
+      for (String rcpt : recipients) {
+        results.add(new RecipientResult(rcpt, cmd(0, "RCPT TO:<%s>%s", rcpt,
+            dsnOn ? dsn.recipientParameters(rcpt) : "")));
+      }
     }
     if (results.stream().noneMatch(RecipientResult::accepted)) {
       reset();
@@ -237,18 +317,100 @@ public final class SmtpClient implements Closeable {
       throw new ProtocolException("no recipient accepted; " + first.recipient() + ": " + first.reply(),
           String.valueOf(first.reply().code()), first.reply().text(), null);
     }
+    InputStream content = eightBit ? message : new SevenBitOnly(message);
+    SmtpReply done;
+    try {
+      done = supports("CHUNKING") ? bdat(content) : data(content);
+    } catch (EightBitUnsupportedException e) {
+      conn.close(); // the data was never ended: the server discards what it got
+      throw e;
+    }
+    if (done.code() != 250) throw refusal("message", done);
+    return new SendResult(results, done);
+  }
+
+  private SmtpReply data(InputStream message) throws IOException {
     cmd(354, "DATA");
     DotStuffer stuffer = new DotStuffer(conn.output());
     stuffer.copy(message);
     stuffer.finish();
     conn.output().flush();
-    SmtpReply done = readReply();
-    if (done.code() != 250) throw refusal("message", done);
-    return new SendResult(results, done);
+    return readReply();
   }
 
-  private static boolean isAscii(String s) {
-    return s.chars().allMatch(c -> c < 0x80);
+  /**
+   * Sends the message in BDAT chunks of at most {@link #chunkSize} bytes (RFC 3030), each cut after a line end when
+   * one falls in it; the last is {@code BDAT n LAST}. Each chunk's reply is awaited before the next.
+   */
+  private SmtpReply bdat(InputStream message) throws IOException {
+    java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+    DotStuffer crlf = new DotStuffer(pending, false);
+    byte[] buf = new byte[8192];
+    for (int n; (n = message.read(buf)) > 0; ) {
+      crlf.write(buf, n);
+      while (pending.size() > chunkSize) sendChunk(pending);
+    }
+    crlf.finish();
+    while (pending.size() > chunkSize) sendChunk(pending);
+    byte[] last = pending.toByteArray();
+    write("BDAT %d LAST", last.length);
+    conn.output().write(last);
+    conn.output().flush();
+    return readReply();
+  }
+
+  /** Sends the first chunk of {@code pending} (not LAST) and leaves the rest in it (the normaliser writes there). */
+  private void sendChunk(java.io.ByteArrayOutputStream pending) throws IOException {
+    byte[] all = pending.toByteArray();
+    int cut = chunkSize;
+    for (int i = chunkSize; i >= 2; i--) {
+      if (all[i - 1] == '\n' && all[i - 2] == '\r') {
+        cut = i;
+        break;
+      }
+    }
+    write("BDAT %d", cut);
+    conn.output().write(all, 0, cut);
+    conn.output().flush();
+    SmtpReply r = readReply();
+    if (r.code() != 250) throw refusal("BDAT", r);
+    pending.reset();
+    pending.write(all, cut, all.length - cut);
+  }
+
+  /** Passes bytes through until one above 127, which ends the send (the server lacks 8BITMIME). */
+  private static final class SevenBitOnly extends java.io.FilterInputStream {
+    private long offset;
+
+    SevenBitOnly(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0x80) throw found();
+      if (b >= 0) offset++;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      for (int i = 0; i < n; i++) {
+        if (b[off + i] < 0) {
+          offset += i;
+          throw found();
+        }
+      }
+      if (n > 0) offset += n;
+      return n;
+    }
+
+    private EightBitUnsupportedException found() {
+      return new EightBitUnsupportedException("found at byte " + offset + " of the stream; the connection was "
+          + "closed without ending the data, so the server discards it");
+    }
   }
 
   /** Aborts the current transaction (RSET). */

@@ -6,17 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
-import dev.tlskit.imap.ImapClient;
-import dev.tlskit.imap.ImapLimits;
 import dev.tlskit.imap.ImapMessage;
+import dev.tlskit.smtp.Dsn;
+import dev.tlskit.smtp.MessageTooLargeException;
+import dev.tlskit.smtp.MimeMail;
 import dev.tlskit.smtp.SendResult;
 import dev.tlskit.smtp.SimpleMail;
 import dev.tlskit.smtp.SmtpClient;
 import dev.tlskit.testpeer.MailTests;
 import dev.tlskit.testpeer.RealMailServers;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,24 +53,8 @@ class PostfixInteropTest {
     return SmtpClient.connect(client, "127.0.0.1", port, "localhost", mode, "client.example.test");
   }
 
-  /** Polls alice's INBOX over IMAP until a message with this subject arrives (Postfix delivers asynchronously). */
   private static ImapMessage awaitDelivery(String user, String subject) throws Exception {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      try (ImapClient imap = ImapClient.connect(client, "127.0.0.1", servers.imaps, "localhost", TlsMode.IMPLICIT,
-          ImapLimits.DEFAULTS)) {
-        imap.login(user, RealMailServers.PASSWORD.toCharArray());
-        if (imap.examine("INBOX").exists() > 0) {
-          for (ImapMessage m : imap.fetchEnvelopes("1:*")) {
-            if (subject.equals(m.envelope().subject())) return imap.fetchMessage(m.uid()).orElseThrow();
-          }
-        }
-        imap.logout();
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("no message \"" + subject + "\" delivered to " + user + "; Postfix log:\n"
-        + servers.postfixLog());
+    return servers.awaitDelivery(user, subject);
   }
 
   @Test
@@ -111,6 +102,53 @@ class PostfixInteropTest {
     }
     assertThat(new String(awaitDelivery("bob", "implicit").body(), StandardCharsets.UTF_8))
         .endsWith("\r\n\r\n\u00e9t\u00e9\r\n");
+  }
+
+  /**
+   * A multipart mail with two attachments goes through Postfix with DSN parameters and in BDAT chunks (Postfix offers
+   * DSN and CHUNKING); read back from Dovecot and parsed with Jakarta Mail, each attachment decodes byte for byte.
+   */
+  @Test
+  void multipartMailWithTwoAttachmentsGoesThroughPostfixInBdatChunksWithDsn() throws Exception {
+    byte[] big = new byte[1_200_000]; // base64: more than one 1 MiB BDAT chunk
+    new java.util.Random(16).nextBytes(big);
+    byte[] notes = "first line\n.second line starts with a dot\r\n\u00e9t\u00e9\n".getBytes(StandardCharsets.UTF_8);
+    String subject = "MIME via Postfix \u00fc";
+    MimeMail mail = MimeMail.builder().from("alice@example.test").to("alice@example.test").subject(subject)
+        .text("see the attachments\n").html("<p>see the <b>attachments</b></p>")
+        .attach("donn\u00e9es.bin", "application/octet-stream", big).attach("notes.txt", "text/plain", notes).build();
+    try (SmtpClient smtp = smtp(servers.submission, TlsMode.STARTTLS)) {
+      assertThat(smtp.extensions()).containsKeys("DSN", "CHUNKING");
+      smtp.login("alice", RealMailServers.PASSWORD.toCharArray());
+      SendResult r = smtp.send(mail, Dsn.builder().notifyOn(Dsn.Notify.FAILURE).ret(Dsn.Return.HEADERS)
+          .envelopeId("tlskit-mime-1").originalRecipients(true).build());
+      assertThat(r.accepted()).containsExactly("alice@example.test");
+      smtp.quit();
+    }
+    byte[] raw = awaitDelivery("alice", subject).body();
+    MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+    MimeMultipart mixed = (MimeMultipart) m.getContent();
+    assertThat(mixed.getCount()).isEqualTo(3);
+    assertThat(mixed.getBodyPart(0).getContentType()).startsWith("multipart/alternative");
+    MimeBodyPart first = (MimeBodyPart) mixed.getBodyPart(1);
+    MimeBodyPart second = (MimeBodyPart) mixed.getBodyPart(2);
+    assertThat(first.getFileName()).isEqualTo("donn\u00e9es.bin");
+    assertThat(first.getInputStream().readAllBytes()).isEqualTo(big);
+    assertThat(second.getFileName()).isEqualTo("notes.txt");
+    assertThat(second.getInputStream().readAllBytes()).isEqualTo(notes);
+  }
+
+  @Test
+  void anOversizedStreamIsRefusedBeforeMailFromAgainstPostfix() throws Exception {
+    try (SmtpClient smtp = smtp(servers.submission, TlsMode.STARTTLS)) {
+      smtp.login("alice", RealMailServers.PASSWORD.toCharArray());
+      long limit = smtp.sizeLimit();
+      assertThat(limit).isPositive(); // Postfix announces message_size_limit
+      assertThatThrownBy(() -> smtp.send("alice@example.test", List.of("alice@example.test"),
+          new ByteArrayInputStream(new byte[0]), limit + 1, null)).isInstanceOf(MessageTooLargeException.class);
+      assertThat(smtp.noop().code()).isEqualTo(250); // nothing was sent: the session is still in step
+      smtp.quit();
+    }
   }
 
   @Test

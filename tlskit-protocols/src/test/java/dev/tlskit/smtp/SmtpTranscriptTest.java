@@ -33,7 +33,7 @@ class SmtpTranscriptTest {
         "S: 250-mx.example greets you\r\n250-SIZE 1000000\r\n250 AUTH PLAIN LOGIN",
         "C: AUTH PLAIN AGFsaWNlAHNlY3JldA==",
         "S: 235 2.7.0 ok",
-        "C: MAIL FROM:<a@example.com> SIZE=" + msg.length,
+        "C: MAIL FROM:<a@example.com> SIZE=" + (msg.length + 5), // as sent: CRLF line ends
         "S: 250 ok",
         "C: RCPT TO:<b@example.com>",
         "S: 250 ok",

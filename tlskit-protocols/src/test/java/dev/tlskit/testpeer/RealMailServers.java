@@ -266,6 +266,30 @@ public final class RealMailServers implements AutoCloseable {
     throw new AssertionError(sb.toString());
   }
 
+  /**
+   * Polls {@code user}'s INBOX over IMAPS until a message with {@code subject} arrives (Postfix delivers
+   * asynchronously) and returns it whole; fails after 20 s with Postfix's log.
+   */
+  public dev.tlskit.imap.ImapMessage awaitDelivery(String user, String subject) throws Exception {
+    dev.tlskit.TlsClient client = MailTests.client(pki.clientContext());
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (dev.tlskit.imap.ImapClient imap = dev.tlskit.imap.ImapClient.connect(client, "127.0.0.1", imaps,
+          "localhost", dev.tlskit.TlsMode.IMPLICIT, dev.tlskit.imap.ImapLimits.DEFAULTS)) {
+        imap.login(user, password.toCharArray());
+        if (imap.examine("INBOX").exists() > 0) {
+          for (dev.tlskit.imap.ImapMessage m : imap.fetchEnvelopes("1:*")) {
+            if (subject.equals(m.envelope().subject())) return imap.fetchMessage(m.uid()).orElseThrow();
+          }
+        }
+        imap.logout();
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no message \"" + subject + "\" delivered to " + user + "; Postfix log:\n"
+        + postfixLog());
+  }
+
   /** Returns the Postfix log, for assertions and failure messages. */
   public String postfixLog() throws IOException {
     Path p = dir.resolve("postfix.log");
