@@ -121,6 +121,8 @@ final class ErrorHints {
       case INJECTION_DETECTED -> "something on the path (or the server) sent data before the TLS handshake: do not"
           + " retry in plaintext; report it to the server's operator";
       case PLAINTEXT_CREDENTIALS_REFUSED -> "use --tls starttls or --tls implicit so credentials travel encrypted";
+      case SERVER_PROOF_REJECTED -> "the server could not prove it knows your password: check that you reached the"
+          + " right server, and tell its operator; do not retry with a weaker --auth";
       default -> null;
     };
   }
