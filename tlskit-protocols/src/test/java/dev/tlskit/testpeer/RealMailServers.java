@@ -112,7 +112,7 @@ public final class RealMailServers implements AutoCloseable {
         ssl_key = <%4$s
         ssl_min_protocol = TLSv1.2
         disable_plaintext_auth = yes
-        auth_mechanisms = plain login
+        auth_mechanisms = plain login scram-sha-256 cram-md5
         auth_username_format = %%n
         default_login_user = %5$s
         default_internal_user = %6$s
@@ -264,6 +264,12 @@ public final class RealMailServers implements AutoCloseable {
       if (Files.exists(p)) sb.append(Files.readString(p, StandardCharsets.UTF_8));
     }
     throw new AssertionError(sb.toString());
+  }
+
+  /** Returns the Dovecot log (its login lines name the SASL mechanism: {@code method=SCRAM-SHA-256}). */
+  public String dovecotLog() throws IOException {
+    Path p = dir.resolve("dovecot.log");
+    return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
   }
 
   /** Returns the Postfix log, for assertions and failure messages. */
