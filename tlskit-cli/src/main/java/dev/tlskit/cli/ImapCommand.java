@@ -36,7 +36,7 @@ final class ImapCommand implements Runnable {
     ImapClient imap = ImapClient.connect(client, mail.host(), port, mail.peerName(global), mail.mode(),
         ImapLimits.DEFAULTS);
     try {
-      if (mail.hasUser()) imap.login(mail.user, mail.password());
+      if (mail.hasUser()) mail.login(imap::login, imap::login);
       else if (!imap.authenticated()) throw new UsageException("--user and --password-env are required");
       return imap;
     } catch (IOException | RuntimeException e) {

@@ -42,6 +42,7 @@ final class MailRun {
     int code;
     try {
       doc.put("server", mail.host());
+      mail.mechanism(); // a bad --auth is a usage error before anything is dialled
       int port = mail.port(starttlsPort, implicitPort);
       doc.put("port", port);
       doc.put("tlsMode", mail.mode().resolve(port, implicitPort).name());

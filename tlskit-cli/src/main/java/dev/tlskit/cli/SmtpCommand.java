@@ -77,7 +77,7 @@ final class SmtpCommand implements Runnable {
 
     private int send(TlsClient client, int port, Map<String, Object> json) throws IOException {
       try (SmtpClient smtp = SmtpClient.connect(client, mail.host(), port, mail.peerName(global), mail.mode(), helo)) {
-        if (mail.hasUser()) smtp.login(mail.user, mail.password());
+        if (mail.hasUser()) mail.login(smtp::login, smtp::login);
         SendResult result;
         if (content.file != null) {
           try (InputStream in = Files.newInputStream(content.file)) {
