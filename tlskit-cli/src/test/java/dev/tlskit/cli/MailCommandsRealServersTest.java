@@ -96,23 +96,14 @@ class MailCommandsRealServersTest {
     assertThat(r.out()).startsWith(head("imap list", servers.imaps, "IMPLICIT", 1)).contains(TLS);
   }
 
-  /** Waits for a line in Dovecot's log, whose login lines name the SASL mechanism that ran. */
-  private static void awaitDovecotLog(String line) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!servers.dovecotLog().contains(line)) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no \"" + line + "\" in:\n" + servers.dovecotLog());
-      Thread.sleep(100);
-    }
-  }
-
   @Test
   void authChoosesScramByDefaultAndTheNamedMechanismWhenTold() throws Exception {
     MailCommandsTest.Result r = run("pop3 list", servers.pop3s, "implicit", PASSWORD_ENV);
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(0);
-    awaitDovecotLog("pop3-login: Info: Login: user=<alice>, method=SCRAM-SHA-256");
+    servers.awaitDovecotLog("pop3-login: Info: Login: user=<alice>, method=SCRAM-SHA-256");
     r = run("imap list", servers.imap, "starttls", PASSWORD_ENV, "--auth", "cram-md5");
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(0);
-    awaitDovecotLog("imap-login: Info: Login: user=<alice>, method=CRAM-MD5");
+    servers.awaitDovecotLog("imap-login: Info: Login: user=<alice>, method=CRAM-MD5");
   }
 
   @Test

@@ -16,7 +16,6 @@ import dev.tlskit.smtp.SmtpClient;
 import dev.tlskit.testpeer.MailTests;
 import dev.tlskit.testpeer.RealMailServers;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,14 +48,6 @@ class SaslInteropTest {
 
   private static final char[] PASSWORD = RealMailServers.PASSWORD.toCharArray();
 
-  private static void awaitLog(Callable<String> log, String line) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!log.call().contains(line)) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no \"" + line + "\" in the log:\n" + log.call());
-      Thread.sleep(100);
-    }
-  }
-
   @Test
   void imapLoginChoosesScramSha256AndCanBeToldCramMd5() throws Exception {
     try (ImapClient imap = ImapClient.connect(client, "127.0.0.1", servers.imap, "localhost", TlsMode.STARTTLS,
@@ -66,13 +57,13 @@ class SaslInteropTest {
       assertThat(imap.examine("INBOX").readOnly()).isTrue();
       imap.logout();
     }
-    awaitLog(servers::dovecotLog, "imap-login: Info: Login: user=<alice>, method=SCRAM-SHA-256");
+    servers.awaitDovecotLog("imap-login: Info: Login: user=<alice>, method=SCRAM-SHA-256");
     try (ImapClient imap = ImapClient.connect(client, "127.0.0.1", servers.imaps, "localhost", TlsMode.IMPLICIT,
         ImapLimits.DEFAULTS)) {
       imap.login(SaslMechanism.CRAM_MD5, "bob", PASSWORD);
       imap.logout();
     }
-    awaitLog(servers::dovecotLog, "imap-login: Info: Login: user=<bob>, method=CRAM-MD5");
+    servers.awaitDovecotLog("imap-login: Info: Login: user=<bob>, method=CRAM-MD5");
   }
 
   @Test
@@ -82,13 +73,13 @@ class SaslInteropTest {
       pop.stat();
       pop.quit();
     }
-    awaitLog(servers::dovecotLog, "pop3-login: Info: Login: user=<carol>, method=SCRAM-SHA-256");
+    servers.awaitDovecotLog("pop3-login: Info: Login: user=<carol>, method=SCRAM-SHA-256");
     try (Pop3Client pop = Pop3Client.connect(client, "127.0.0.1", servers.pop3s, "localhost", TlsMode.IMPLICIT)) {
       pop.login(SaslMechanism.CRAM_MD5, "alice", PASSWORD);
       pop.stat();
       pop.quit();
     }
-    awaitLog(servers::dovecotLog, "pop3-login: Info: Login: user=<alice>, method=CRAM-MD5");
+    servers.awaitDovecotLog("pop3-login: Info: Login: user=<alice>, method=CRAM-MD5");
   }
 
   @Test
@@ -125,7 +116,7 @@ class SaslInteropTest {
           .body("sent after SCRAM-SHA-256").build());
       smtp.quit();
     }
-    awaitLog(servers::postfixLog, "sasl_method=SCRAM-SHA-256, sasl_username=bob");
+    servers.awaitPostfixLog("sasl_method=SCRAM-SHA-256, sasl_username=bob");
     try (SmtpClient smtp = SmtpClient.connect(client, "127.0.0.1", servers.submissions, "localhost",
         TlsMode.IMPLICIT, "client.example.test")) {
       smtp.login(SaslMechanism.CRAM_MD5, "carol", PASSWORD);
@@ -133,6 +124,6 @@ class SaslInteropTest {
           .body("sent after CRAM-MD5").build());
       smtp.quit();
     }
-    awaitLog(servers::postfixLog, "sasl_method=CRAM-MD5, sasl_username=carol");
+    servers.awaitPostfixLog("sasl_method=CRAM-MD5, sasl_username=carol");
   }
 }

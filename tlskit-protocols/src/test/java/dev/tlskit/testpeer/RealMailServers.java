@@ -266,10 +266,26 @@ public final class RealMailServers implements AutoCloseable {
     throw new AssertionError(sb.toString());
   }
 
-  /** Returns the Dovecot log (its login lines name the SASL mechanism: {@code method=SCRAM-SHA-256}). */
-  public String dovecotLog() throws IOException {
-    Path p = dir.resolve("dovecot.log");
-    return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+  /** Waits up to 10 seconds for {@code line} in the Dovecot log (it is written by a separate process). */
+  public void awaitDovecotLog(String line) throws IOException, InterruptedException {
+    awaitLog("dovecot.log", line);
+  }
+
+  /** Waits up to 10 seconds for {@code line} in the Postfix log. */
+  public void awaitPostfixLog(String line) throws IOException, InterruptedException {
+    awaitLog("postfix.log", line);
+  }
+
+  private void awaitLog(String file, String line) throws IOException, InterruptedException {
+    Path p = dir.resolve(file);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!(Files.exists(p) && Files.readString(p, StandardCharsets.UTF_8).contains(line))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no \"" + line + "\" in " + file + ":\n"
+            + (Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "(none)"));
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Returns the Postfix log, for assertions and failure messages. */
