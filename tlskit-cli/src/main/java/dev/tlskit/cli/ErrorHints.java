@@ -2,9 +2,11 @@ package dev.tlskit.cli;
 
 import dev.tlskit.CertificateProblem;
 import dev.tlskit.ProtocolException;
+import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.ProxyException;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.certs.CertificateFileException;
+import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.ftp.SessionReuseRequiredException;
 import dev.tlskit.ftp.UploadFailedException;
 import java.net.ConnectException;
@@ -88,6 +90,7 @@ final class ErrorHints {
       case ConnectException e -> Optional.of("check the host and port: is the server running and listening there?"
           + " (for STARTTLS use the plaintext port, e.g. 587/143/110/21; for implicit TLS 465/993/995/990)");
       case NoRouteToHostException e -> Optional.of("check the address and your network route");
+      case MechanismNotOfferedException e -> Optional.of(forMechanism(e));
       case ProtocolException e when message.contains("answered in TLS where a plaintext") ->
           Optional.of("this port speaks TLS from the first byte: use --tls implicit (mail and ftp commands) or"
               + " 'connect' without --starttls, or dial the server's plaintext port (587/143/110/21) for STARTTLS");
@@ -104,6 +107,17 @@ final class ErrorHints {
                   + " refusing connections from this address; try again shortly, or check the server's log");
       default -> Optional.empty();
     };
+  }
+
+  /** Names the mechanisms TlsKit knows among those the server offers, for --auth. */
+  private static String forMechanism(MechanismNotOfferedException e) {
+    List<String> known = e.offered().stream().filter(o -> SaslMechanism.strongest(List.of(o), false).isPresent()
+        || SaslMechanism.strongest(List.of(o), true).isPresent()).map(o -> o.toLowerCase(Locale.ROOT)).toList();
+    return known.isEmpty()
+        ? "the server offers no login mechanism TlsKit knows over this connection: check the port, and ask the"
+            + " server's operator which logins it accepts"
+        : "name one the server offers with --auth: " + String.join(", ", known)
+            + " (oauthbearer and xoauth2 take a token in --password-env, the others a password)";
   }
 
   private static String forSecurity(TlsSecurityException e, String message) {

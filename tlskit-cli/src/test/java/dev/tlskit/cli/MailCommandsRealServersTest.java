@@ -112,7 +112,8 @@ class MailCommandsRealServersTest {
         "oauthbearer", "--from", "alice@example.test", "--to", "alice@example.test", "--subject", "s", "--body", "b");
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
     assertThat(r.out()).startsWith(head("smtp send", servers.submission, "STARTTLS", 1))
-        .contains("no credential was sent: localhost does not offer OAUTHBEARER; it offers ").contains(TLS);
+        .contains("no credential was sent: localhost does not offer OAUTHBEARER; it offers ").contains(TLS)
+        .contains("\"hint\":\"name one the server offers with --auth: plain, login, scram-sha-256, cram-md5 (");
     r = run("imap list", servers.imaps, "implicit", PASSWORD_ENV, "--auth", "digest-md5");
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(2);
     assertThat(r.out()).contains("unknown SASL mechanism: digest-md5").contains("\"security\":null");
