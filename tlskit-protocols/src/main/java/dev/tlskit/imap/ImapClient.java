@@ -234,7 +234,7 @@ public final class ImapClient implements Closeable {
     boolean inline = ir.isPresent() && capabilities().contains("SASL-IR");
     boolean[] sent = {inline || ir.isEmpty()};
     IOException[] failed = {null};
-    Exchange x = exchange(r -> {
+    Continuation answer = r -> {
       if (failed[0] != null) return "*";
       if (!sent[0]) {
         sent[0] = true;
@@ -246,7 +246,16 @@ public final class ImapClient implements Closeable {
         failed[0] = e;
         return "*";
       }
-    }, "AUTHENTICATE %s%s", sasl.mechanism().wireName(), inline ? " " + (ir.get().isEmpty() ? "=" : ir.get()) : "");
+    };
+    Exchange x;
+    try {
+      x = exchange(answer, "AUTHENTICATE %s%s", sasl.mechanism().wireName(),
+          inline ? " " + (ir.get().isEmpty() ? "=" : ir.get()) : "");
+    } catch (IOException e) {
+      if (failed[0] == null) throw e;
+      failed[0].addSuppressed(e); // the cancel failed; the reason to cancel is what matters
+      throw failed[0];
+    }
     if (failed[0] != null) throw failed[0];
     if (!x.tagged().type().equals("OK")) {
       ProtocolException e = failure("AUTHENTICATE", x.tagged());
@@ -256,6 +265,7 @@ public final class ImapClient implements Closeable {
     sasl.succeeded();
     afterLogin(x.tagged());
   }
+
 
   private void afterLogin(ImapResponse tagged) {
     authenticated = true;

@@ -212,7 +212,7 @@ public final class Pop3Client implements Closeable {
         try {
           answer = sasl.answer(line.substring(1));
         } catch (IOException e) {
-          send("*");
+          SaslSession.cancel(e, () -> send("*"));
           throw e;
         }
       }

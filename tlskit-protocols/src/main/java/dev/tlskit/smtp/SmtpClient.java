@@ -180,7 +180,7 @@ public final class SmtpClient implements Closeable {
       try {
         answer = sasl.answer(r.text());
       } catch (IOException e) {
-        cmd(0, "*");
+        SaslSession.cancel(e, () -> cmd(0, "*"));
         throw e;
       }
       r = cmd(0, "%s", answer);

@@ -8,6 +8,7 @@ import dev.tlskit.internal.io.PeerText;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.sasl.SaslMechanism;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -146,6 +147,24 @@ public final class SaslSession {
    */
   public void succeeded() throws TlsSecurityException {
     if (scram != null) scram.requireVerified();
+  }
+
+  /** Sends the SASL cancel ("*"). */
+  @FunctionalInterface
+  public interface Cancel {
+    void send() throws IOException;
+  }
+
+  /**
+   * Cancels an exchange after {@code reason}; if the cancel itself fails, that failure is added to {@code reason}
+   * as suppressed, since the reason to cancel is what the caller must see.
+   */
+  public static void cancel(IOException reason, Cancel cancel) {
+    try {
+      cancel.send();
+    } catch (IOException e) {
+      reason.addSuppressed(e);
+    }
   }
 
   /** Returns what the server said in an error challenge (XOAUTH2, OAUTHBEARER), for the refusal message. */
