@@ -11,6 +11,7 @@ module dev.tlskit.protocols {
   exports dev.tlskit.smtp;
   exports dev.tlskit.imap;
   exports dev.tlskit.pop3;
+  exports dev.tlskit.sasl;
   exports dev.tlskit.ftp;
   // The one STARTTLS path, for `tlskit connect --starttls` and the probe's preamble.
   exports dev.tlskit.internal.starttls to dev.tlskit.cli, dev.tlskit.probe;

@@ -36,7 +36,12 @@ public class TlsSecurityException extends TlsKitException {
      * certificate_required, unknown_ca or bad_certificate. In TLS 1.3 that alert comes after the handshake, so this
      * is thrown by the first read or write rather than by the connect or upgrade call.
      */
-    CLIENT_CERTIFICATE_REFUSED
+    CLIENT_CERTIFICATE_REFUSED,
+    /**
+     * The server failed to prove that it knows the password (a wrong or missing SCRAM server signature), or asked
+     * for a weakened exchange (too few SCRAM iterations): the login was abandoned as if the server were an impostor.
+     */
+    SERVER_PROOF_REJECTED
   }
 
   private final Reason reason;

@@ -3,9 +3,11 @@ package dev.tlskit.cli;
 import dev.tlskit.AutoTlsException;
 import dev.tlskit.CertificateProblem;
 import dev.tlskit.ProtocolException;
+import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.ProxyException;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.certs.CertificateFileException;
+import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.ftp.SessionReuseRequiredException;
 import dev.tlskit.ftp.UploadFailedException;
 import java.net.ConnectException;
@@ -92,6 +94,7 @@ final class ErrorHints {
       case AutoTlsException e -> Optional.of("--tls auto could not tell how this port works from what the server"
           + " did: check the port, or name the mode (--tls starttls for a server that greets late, --tls implicit"
           + " for one that speaks TLS)");
+      case MechanismNotOfferedException e -> Optional.of(forMechanism(e));
       case ProtocolException e when message.contains("answered in TLS where a plaintext") ->
           Optional.of("this port speaks TLS from the first byte: use --tls implicit (mail and ftp commands) or"
               + " 'connect' without --starttls, or dial the server's plaintext port (587/143/110/21) for STARTTLS");
@@ -110,6 +113,17 @@ final class ErrorHints {
     };
   }
 
+  /** Names the mechanisms TlsKit knows among those the server offers, for --auth. */
+  private static String forMechanism(MechanismNotOfferedException e) {
+    List<String> known = e.offered().stream().filter(o -> SaslMechanism.strongest(List.of(o), false).isPresent()
+        || SaslMechanism.strongest(List.of(o), true).isPresent()).map(o -> o.toLowerCase(Locale.ROOT)).toList();
+    return known.isEmpty()
+        ? "the server offers no login mechanism TlsKit knows over this connection: check the port, and ask the"
+            + " server's operator which logins it accepts"
+        : "name one the server offers with --auth: " + String.join(", ", known)
+            + " (oauthbearer and xoauth2 take a token in --password-env, the others a password)";
+  }
+
   private static String forSecurity(TlsSecurityException e, String message) {
     return switch (e.reason()) {
       case CERTIFICATE_REJECTED -> forCertificate(e);
@@ -125,6 +139,8 @@ final class ErrorHints {
       case INJECTION_DETECTED -> "something on the path (or the server) sent data before the TLS handshake: do not"
           + " retry in plaintext; report it to the server's operator";
       case PLAINTEXT_CREDENTIALS_REFUSED -> "use --tls starttls or --tls implicit so credentials travel encrypted";
+      case SERVER_PROOF_REJECTED -> "the server could not prove it knows your password: check that you reached the"
+          + " right server, and tell its operator; do not retry with a weaker --auth";
       default -> null;
     };
   }

@@ -64,7 +64,8 @@ final class HelpExamples {
       Map.entry("tlskit imap list", List.of(
           "tlskit imap list --server mail.example.com --user alice --password-env MAIL_PASSWORD",
           "tlskit imap list --server mail.example.com:143 --tls starttls --user alice --password-env MAIL_PASSWORD \\",
-          "    --mailbox Archive --json")),
+          "    --mailbox Archive --json",
+          "tlskit imap list --server mail.example.com --user alice --password-env MAIL_PASSWORD --auth scram-sha-256")),
       Map.entry("tlskit imap fetch", List.of(
           "tlskit imap fetch --server mail.example.com --user alice --password-env MAIL_PASSWORD --uid 42 > 42.eml")),
       Map.entry("tlskit pop3", List.of(
@@ -72,7 +73,9 @@ final class HelpExamples {
           "tlskit pop3 retr 3 --server mail.example.com --user alice --password-env MAIL_PASSWORD")),
       Map.entry("tlskit pop3 list", List.of(
           "tlskit pop3 list --server mail.example.com --user alice --password-env MAIL_PASSWORD",
-          "tlskit pop3 list --server mail.example.com:110 --tls starttls --user alice --password-env MAIL_PASSWORD")),
+          "tlskit pop3 list --server mail.example.com:110 --tls starttls --user alice --password-env MAIL_PASSWORD",
+          "tlskit pop3 list --server outlook.office365.com --user alice@example.com --password-env MAIL_TOKEN \\",
+          "    --auth xoauth2")),
       Map.entry("tlskit pop3 retr", List.of(
           "tlskit pop3 retr 3 --server mail.example.com --user alice --password-env MAIL_PASSWORD > 3.eml")),
       Map.entry("tlskit ftp", List.of(

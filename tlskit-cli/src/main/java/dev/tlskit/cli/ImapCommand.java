@@ -38,7 +38,7 @@ final class ImapCommand implements Runnable {
         ImapLimits.DEFAULTS);
     mail.decided = imap.tlsModeDecision();
     try {
-      if (mail.hasUser()) imap.login(mail.user, mail.password());
+      if (mail.hasUser()) mail.login(imap::login, imap::login);
       else if (!imap.authenticated()) throw new UsageException("--user and --password-env are required");
       return imap;
     } catch (IOException | RuntimeException e) {

@@ -47,6 +47,7 @@ final class MailRun {
     int code;
     try {
       doc.put("server", mail.host());
+      mail.mechanism(); // a bad --auth is a usage error before anything is dialled
       int port = mail.port(starttlsPort, protocol.implicitPort());
       doc.put("port", port);
       mail.decided = AutoTls.byPort(protocol, mail.mode(), port); // null: AUTO looks at the server

@@ -1,6 +1,8 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.TlsMode;
+import dev.tlskit.sasl.SaslMechanism;
+import java.io.IOException;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -26,6 +28,46 @@ final class MailServerOptions {
   @Option(names = "--password-env", paramLabel = "VAR",
       description = "Environment variable holding the password (never pass it on the command line).")
   String passwordEnv;
+
+  @Option(names = "--auth", paramLabel = "MECH",
+      description = "SASL mechanism to log in with: scram-sha-256, plain, login, cram-md5, or oauthbearer/xoauth2"
+          + " (then --password-env holds the OAuth 2.0 token). Default: the strongest password mechanism the server"
+          + " offers over TLS (SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5). Never used over plaintext.")
+  String auth;
+
+  /** Logs in with a password chosen by the client ({@code --auth} absent), or with the mechanism named. */
+  @FunctionalInterface
+  interface Login {
+    void login(String user, char[] secret) throws IOException;
+  }
+
+  /** Logs in with a named mechanism. */
+  @FunctionalInterface
+  interface MechanismLogin {
+    void login(SaslMechanism mechanism, String user, char[] secret) throws IOException;
+  }
+
+  /**
+   * Returns the mechanism --auth names, or null when absent.
+   *
+   * @throws UsageException for an unknown name, or --auth without --user
+   */
+  SaslMechanism mechanism() {
+    if (auth == null) return null;
+    if (user == null) throw new UsageException("--auth needs --user and --password-env");
+    try {
+      return SaslMechanism.of(auth);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--auth: " + e.getMessage());
+    }
+  }
+
+  /** Logs in as --user with the secret of --password-env: with --auth's mechanism when given, else {@code auto}. */
+  void login(Login auto, MechanismLogin told) throws IOException {
+    SaslMechanism m = mechanism();
+    if (m == null) auto.login(user, password());
+    else told.login(m, user, password());
+  }
 
   /** Returns the TLS mode asked for. */
   TlsMode mode() {

@@ -32,7 +32,7 @@ final class Pop3Command implements Runnable {
     Pop3Client pop = Pop3Client.connect(client, mail.host(), port, mail.peerName(global), mail.mode());
     mail.decided = pop.tlsModeDecision();
     try {
-      pop.login(mail.user, mail.password()); // what the CAPA list over TLS offers: AUTH PLAIN, else USER/PASS
+      mail.login(pop::login, pop::login); // --auth's mechanism, else the strongest the CAPA list over TLS offers
       return pop;
     } catch (IOException | RuntimeException e) {
       pop.close();

@@ -101,7 +101,7 @@ final class SmtpCommand implements Runnable {
       }
       try (SmtpClient smtp = SmtpClient.connect(client, mail.host(), port, mail.peerName(global), mail.mode(), helo)) {
         mail.decided = smtp.tlsModeDecision();
-        if (mail.hasUser()) smtp.login(mail.user, mail.password());
+        if (mail.hasUser()) mail.login(smtp::login, smtp::login);
         SendResult result;
         if (content.file != null) {
           try (InputStream in = Files.newInputStream(content.file)) {

@@ -103,7 +103,9 @@ class MailCommandsRealServersTest {
 
   @Test
   void smtpSendJsonOnARefusedLoginNamesTheErrorAndTheTls() {
-    MailCommandsTest.Result r = run("smtp send", servers.submission, "starttls", "PATH", "--from",
+    // Wrong passwords go by PLAIN: Dovecot does not raise its per-IP penalty again for the same wrong password,
+    // but cannot tell SCRAM retries apart, so SCRAM failures would slow every later login of the class.
+    MailCommandsTest.Result r = run("smtp send", servers.submission, "starttls", "PATH", "--auth", "plain", "--from",
         "alice@example.test", "--to", "alice@example.test", "--subject", "json", "--body", "hi");
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
     assertThat(r.err()).isEmpty();
@@ -122,11 +124,34 @@ class MailCommandsRealServersTest {
     assertThat(r.code()).as(r.err() + r.out()).isZero();
     assertThat(r.out()).startsWith(head("pop3 list", servers.pop3s, "IMPLICIT", 0) + "null,").contains(TLS)
         .contains("\"messages\":[");
-    r = run("pop3 list", servers.pop3, "starttls", "PATH");
+    r = run("pop3 list", servers.pop3, "starttls", "PATH", "--auth", "plain"); // see the test above on PLAIN
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
     assertThat(r.out()).startsWith(head("pop3 list", servers.pop3, "STARTTLS", 1)).contains(TLS);
-    r = run("imap list", servers.imaps, "implicit", "PATH");
+    r = run("imap list", servers.imaps, "implicit", "PATH", "--auth", "plain");
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
     assertThat(r.out()).startsWith(head("imap list", servers.imaps, "IMPLICIT", 1)).contains(TLS);
+  }
+
+  @Test
+  void authChoosesScramByDefaultAndTheNamedMechanismWhenTold() throws Exception {
+    MailCommandsTest.Result r = run("pop3 list", servers.pop3s, "implicit", PASSWORD_ENV);
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(0);
+    servers.awaitDovecotLog("pop3-login: Info: Login: user=<alice>, method=SCRAM-SHA-256");
+    r = run("imap list", servers.imap, "starttls", PASSWORD_ENV, "--auth", "cram-md5");
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(0);
+    servers.awaitDovecotLog("imap-login: Info: Login: user=<alice>, method=CRAM-MD5");
+  }
+
+  @Test
+  void authNotOfferedIsARefusalBeforeAnySecretAndAnUnknownNameIsUsage() {
+    MailCommandsTest.Result r = run("smtp send", servers.submission, "starttls", PASSWORD_ENV, "--auth",
+        "oauthbearer", "--from", "alice@example.test", "--to", "alice@example.test", "--subject", "s", "--body", "b");
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
+    assertThat(r.out()).startsWith(head("smtp send", servers.submission, "STARTTLS", 1))
+        .contains("no credential was sent: localhost does not offer OAUTHBEARER; it offers ").contains(TLS)
+        .contains("\"hint\":\"name one the server offers with --auth: plain, login, scram-sha-256, cram-md5 (");
+    r = run("imap list", servers.imaps, "implicit", PASSWORD_ENV, "--auth", "digest-md5");
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(2);
+    assertThat(r.out()).contains("unknown SASL mechanism: digest-md5").contains("\"security\":null");
   }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The mail commands against scripted loopback servers: every STARTTLS attack ends with exit code 3 and no credential
@@ -171,6 +172,20 @@ class MailCommandsTest {
       assertThat(r.code()).as(r.err()).isEqualTo(3); // not 2: the mode itself was allowed by naming it
       assertThat(r.err()).contains("not encrypted");
       assertThat(peer.plaintextFromClient()).startsWith("EHLO localhost\r\n").doesNotContain("AUTH");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"scram-sha-256", "plain", "login", "cram-md5", "oauthbearer", "xoauth2"})
+  void noAuthMechanismGoesOutInPlaintext(String mechanism) throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost",
+        "S: 250-mx\r\n250 AUTH SCRAM-SHA-256 PLAIN LOGIN CRAM-MD5 OAUTHBEARER XOAUTH2")) {
+      Result r = run(args("smtp send", peer.port(), "opportunistic", "--auth", mechanism, "--from", "a@x",
+          "--to", "b@x", "--subject", "s", "--body", "b"));
+      peer.finish();
+      assertThat(r.code()).as(r.err()).isEqualTo(3);
+      assertThat(r.err()).contains("not encrypted");
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\n");
     }
   }
 

@@ -12,7 +12,9 @@ import dev.tlskit.internal.starttls.ImapTags;
 import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
-import dev.tlskit.internal.mail.Sasl;
+import dev.tlskit.internal.mail.SaslSession;
+import dev.tlskit.sasl.MechanismNotOfferedException;
+import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.internal.io.PeerText;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -28,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -184,47 +187,97 @@ public final class ImapClient implements Closeable {
   }
 
   /**
-   * Logs in with LOGIN, or AUTHENTICATE PLAIN when the server announces LOGINDISABLED.
+   * Logs in with the strongest password mechanism the server offers over the current link: AUTHENTICATE
+   * SCRAM-SHA-256 when announced, else the LOGIN command, else (LOGINDISABLED) the strongest other AUTH= mechanism
+   * (see {@link SaslMechanism}).
    *
-   * @throws TlsSecurityException when the link is not encrypted (see the class docs)
+   * @throws TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server fails to
+   *     prove it knows the password ({@code SERVER_PROOF_REJECTED})
+   * @throws MechanismNotOfferedException before any credential is sent, when LOGIN is disabled and no password
+   *     mechanism is offered
    */
   public void login(String user, char[] password) throws IOException {
     Guards.requireCredentialsAllowed(conn, mode, "LOGIN");
-    if (capabilities().contains("LOGINDISABLED")) {
-      if (!capabilities().contains("AUTH=PLAIN")) {
-        throw new ProtocolException("server disables LOGIN and does not offer AUTHENTICATE PLAIN");
-      }
-      authenticatePlain(user, password);
+    List<String> mechs = authMechanisms();
+    if (capabilities().contains("LOGINDISABLED") || SaslSession.offers(mechs, SaslMechanism.SCRAM_SHA_256)) {
+      authenticate(SaslSession.choose(null, false, mechs, user, password, conn, mode, "AUTHENTICATE"));
       return;
     }
     afterLogin(cmd("LOGIN %s %s", string("user", user), secret("password", password)).tagged());
   }
 
-  /** Logs in with AUTHENTICATE PLAIN (RFC 4616). */
+  /**
+   * Logs in with AUTHENTICATE {@code mechanism}; {@code secret} is the password, or the OAuth 2.0 token when
+   * {@link SaslMechanism#usesToken}.
+   *
+   * @throws MechanismNotOfferedException before any credential is sent, when the server does not announce it
+   */
+  public void login(SaslMechanism mechanism, String user, char[] secret) throws IOException {
+    authenticate(SaslSession.choose(Objects.requireNonNull(mechanism, "mechanism"), mechanism.usesToken(),
+        authMechanisms(), user, secret, conn, mode, "AUTHENTICATE"));
+  }
+
+  /** Logs in with an OAuth 2.0 bearer token: AUTHENTICATE OAUTHBEARER (RFC 7628) if announced, else XOAUTH2. */
+  public void loginWithToken(String user, char[] token) throws IOException {
+    authenticate(SaslSession.choose(null, true, authMechanisms(), user, token, conn, mode, "AUTHENTICATE"));
+  }
+
+  /** Logs in with AUTHENTICATE PLAIN (RFC 4616), whether or not the server announces it. */
   public void authenticatePlain(String user, char[] password) throws IOException {
-    Guards.requireCredentialsAllowed(conn, mode, "AUTHENTICATE");
-    Guards.checkArgument("user", user);
-    authenticate("PLAIN", Sasl.plain(user, password));
+    authenticate(SaslSession.start(SaslMechanism.PLAIN, user, password, conn, mode, "AUTHENTICATE"));
   }
 
-  /** Logs in with AUTHENTICATE XOAUTH2 and an OAuth 2.0 bearer token. */
+  /** Logs in with AUTHENTICATE XOAUTH2 and an OAuth 2.0 bearer token, whether or not the server announces it. */
   public void authenticateXoauth2(String user, char[] token) throws IOException {
-    Guards.requireCredentialsAllowed(conn, mode, "AUTHENTICATE");
-    authenticate("XOAUTH2", Sasl.xoauth2(user, token));
+    authenticate(SaslSession.start(SaslMechanism.XOAUTH2, user, token, conn, mode, "AUTHENTICATE"));
   }
 
-  private void authenticate(String mechanism, String initialResponse) throws IOException {
-    boolean inline = capabilities().contains("SASL-IR");
-    boolean[] sent = {inline};
-    Exchange x = exchange(r -> {
+  /** Returns the SASL mechanisms announced as AUTH= capabilities. */
+  private List<String> authMechanisms() throws IOException {
+    return capabilities().stream().filter(c -> c.startsWith("AUTH=")).map(c -> c.substring(5)).toList();
+  }
+
+  /**
+   * Runs one AUTHENTICATE exchange (RFC 3501, SASL-IR when announced). A challenge the mechanism cannot answer, or a
+   * SCRAM server signature that is wrong, cancels the exchange with "*" and throws once the server has answered.
+   */
+  private void authenticate(SaslSession sasl) throws IOException {
+    Optional<String> ir = sasl.initialResponse();
+    boolean inline = ir.isPresent() && capabilities().contains("SASL-IR");
+    boolean[] sent = {inline || ir.isEmpty()};
+    IOException[] failed = {null};
+    Continuation answer = r -> {
+      if (failed[0] != null) return "*";
       if (!sent[0]) {
         sent[0] = true;
-        return initialResponse;
+        return ir.get();
       }
-      return mechanism.equals("XOAUTH2") ? "" : "*"; // XOAUTH2 reports errors in a challenge; else cancel
-    }, "AUTHENTICATE %s%s", mechanism, inline ? " " + initialResponse : "");
-    afterLogin(check("AUTHENTICATE", x).tagged());
+      try {
+        return sasl.answer(r.text());
+      } catch (IOException e) {
+        failed[0] = e;
+        return "*";
+      }
+    };
+    Exchange x;
+    try {
+      x = exchange(answer, "AUTHENTICATE %s%s", sasl.mechanism().wireName(),
+          inline ? " " + (ir.get().isEmpty() ? "=" : ir.get()) : "");
+    } catch (IOException e) {
+      if (failed[0] == null) throw e;
+      failed[0].addSuppressed(e); // the cancel failed; the reason to cancel is what matters
+      throw failed[0];
+    }
+    if (failed[0] != null) throw failed[0];
+    if (!x.tagged().type().equals("OK")) {
+      ProtocolException e = failure("AUTHENTICATE", x.tagged());
+      throw sasl.serverDetail().<ProtocolException>map(d -> new ProtocolException(e.getMessage() + "; server detail "
+          + PeerText.quote(d), e.replyCode(), e.replyText(), null)).orElse(e);
+    }
+    sasl.succeeded();
+    afterLogin(x.tagged());
   }
+
 
   private void afterLogin(ImapResponse tagged) {
     authenticated = true;

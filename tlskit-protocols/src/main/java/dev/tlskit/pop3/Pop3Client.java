@@ -11,7 +11,9 @@ import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
-import dev.tlskit.internal.mail.Sasl;
+import dev.tlskit.internal.mail.SaslSession;
+import dev.tlskit.sasl.MechanismNotOfferedException;
+import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.internal.io.PeerText;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -21,12 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -86,7 +90,7 @@ public final class Pop3Client implements Closeable {
     TlsConnection conn = pop.conn;
     TlsMode resolved = pop.mode;
     try {
-      pop.greeting = pop.readReply();
+      pop.greeting = parseReply(conn.readLine(MAX_LINE));
       if (!pop.greeting.ok()) throw refusal("greeting", pop.greeting);
       pop.capa();
       if (Starttls.upgradeWanted(conn, StarttlsProtocol.POP3, resolved, pop.capabilities.contains("STLS"))) {
@@ -138,22 +142,47 @@ public final class Pop3Client implements Closeable {
 
   /**
    * Logs in with what the server offers over the current link (after STLS, the CAPA list asked again over TLS; what
-   * it said in plaintext is forgotten): AUTH PLAIN when CAPA lists {@code SASL PLAIN}, else USER and PASS when it
-   * lists {@code USER}. A server that does not answer CAPA (RFC 1939 only) gets USER and PASS.
+   * it said in plaintext is forgotten): the strongest SASL password mechanism its {@code SASL} line lists
+   * (SCRAM-SHA-256, PLAIN, LOGIN; see {@link SaslMechanism}), else USER and PASS when it lists {@code USER}, else
+   * CRAM-MD5. A server that does not answer CAPA (RFC 1939 only) gets USER and PASS.
    *
-   * @throws ProtocolException before any credential is sent, when CAPA lists neither
+   * @throws TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server fails to
+   *     prove it knows the password ({@code SERVER_PROOF_REJECTED})
+   * @throws MechanismNotOfferedException before any credential is sent, when CAPA lists none of them
    */
   public void login(String user, char[] password) throws IOException {
     Guards.requireCredentialsAllowed(conn, mode, "USER/PASS");
-    if (offersSaslPlain()) {
-      authPlain(user, password);
+    List<String> mechs = saslMechanisms();
+    Optional<SaslMechanism> best = SaslMechanism.strongest(mechs, false);
+    boolean userPass = !capaAnswered || capabilities.contains("USER");
+    if (best.isPresent() && (best.get() != SaslMechanism.CRAM_MD5 || !userPass)) {
+      authenticate(SaslSession.start(best.get(), user, password, conn, mode, "AUTH"));
       return;
     }
-    if (capaAnswered && !capabilities.contains("USER")) {
-      throw notOffered("neither USER nor SASL PLAIN");
+    if (!userPass) {
+      throw new MechanismNotOfferedException(conn.peerName(), "USER or a SASL password mechanism", capaList());
     }
     cmd(true, "USER %s", Guards.checkArgument("user", user));
     cmd(true, "PASS %s", Guards.checkSecret("password", new String(password)));
+  }
+
+  /**
+   * Logs in with AUTH {@code mechanism} (RFC 5034); {@code secret} is the password, or the OAuth 2.0 token when
+   * {@link SaslMechanism#usesToken} (XOAUTH2 is how Microsoft 365 takes POP3 logins).
+   *
+   * @throws MechanismNotOfferedException before any credential is sent, when the server answers CAPA without listing
+   *     the mechanism; a server without CAPA is tried
+   */
+  public void login(SaslMechanism mechanism, String user, char[] secret) throws IOException {
+    Objects.requireNonNull(mechanism, "mechanism");
+    authenticate(capaAnswered
+        ? SaslSession.choose(mechanism, mechanism.usesToken(), saslMechanisms(), user, secret, conn, mode, "AUTH")
+        : SaslSession.start(mechanism, user, secret, conn, mode, "AUTH"));
+  }
+
+  /** Logs in with an OAuth 2.0 bearer token: AUTH OAUTHBEARER (RFC 7628) if CAPA lists it, else XOAUTH2. */
+  public void loginWithToken(String user, char[] token) throws IOException {
+    authenticate(SaslSession.choose(null, true, saslMechanisms(), user, token, conn, mode, "AUTH"));
   }
 
   /**
@@ -162,21 +191,52 @@ public final class Pop3Client implements Closeable {
    * @throws ProtocolException before any credential is sent, when the server answers CAPA without {@code SASL PLAIN}
    */
   public void authPlain(String user, char[] password) throws IOException {
-    Guards.requireCredentialsAllowed(conn, mode, "AUTH");
-    Guards.checkArgument("user", user);
-    if (capaAnswered && !offersSaslPlain()) {
-      throw notOffered("no SASL PLAIN");
+    login(SaslMechanism.PLAIN, user, password);
+  }
+
+  /** Returns the mechanisms CAPA's {@code SASL} line lists. */
+  private List<String> saslMechanisms() {
+    return capabilities.stream().filter(c -> c.startsWith("SASL ")).flatMap(c -> Arrays.stream(c.split(" +")).skip(1))
+        .toList();
+  }
+
+  private List<String> capaList() {
+    return List.copyOf(capabilities);
+  }
+
+  /**
+   * Runs one AUTH exchange (RFC 5034): the initial response goes with the command when the line stays within the
+   * 255 octets section 4 allows (an OAuth token seldom does), else after the server's first "+" challenge. A
+   * challenge the mechanism cannot answer, or a SCRAM server signature that is wrong, cancels with "*" and throws.
+   */
+  private void authenticate(SaslSession sasl) throws IOException {
+    String name = sasl.mechanism().wireName();
+    Optional<String> ir = sasl.initialResponse();
+    boolean inline = ir.isPresent() && "AUTH ".length() + name.length() + 1 + ir.get().length() + 2 <= 255;
+    boolean sent = inline || ir.isEmpty();
+    String line = send("AUTH %s%s", name, inline ? " " + (ir.get().isEmpty() ? "=" : ir.get()) : "");
+    while (line.equals("+") || line.startsWith("+ ")) {
+      String answer;
+      if (!sent) {
+        sent = true;
+        answer = ir.get();
+      } else {
+        try {
+          answer = sasl.answer(line.substring(1));
+        } catch (IOException e) {
+          SaslSession.cancel(e, () -> send("*"));
+          throw e;
+        }
+      }
+      line = send("%s", answer);
     }
-    cmd(true, "AUTH PLAIN %s", Sasl.plain(user, password));
-  }
-
-  private ProtocolException notOffered(String what) {
-    return new ProtocolException("no credential was sent: " + conn.peerName() + " offers " + what
-        + (conn.isTls() ? " over TLS" : "") + "; its CAPA list: " + PeerText.quote(String.join(", ", capabilities)));
-  }
-
-  private boolean offersSaslPlain() {
-    return capabilities.stream().anyMatch(c -> c.startsWith("SASL ") && List.of(c.split(" +")).contains("PLAIN"));
+    Pop3Reply r = parseReply(line);
+    if (!r.ok()) {
+      throw new ProtocolException("AUTH " + name + " refused by server: " + PeerText.quote(r.toString())
+          + sasl.serverDetail().map(d -> "; server detail " + PeerText.quote(d)).orElse(""), r.code(), r.text(),
+          null);
+    }
+    sasl.succeeded();
   }
 
   /**
@@ -282,6 +342,13 @@ public final class Pop3Client implements Closeable {
    * ProtocolException} naming only the command verb, so that arguments (passwords) never reach a message.
    */
   private Pop3Reply cmd(boolean requireOk, String format, String... args) throws IOException {
+    Pop3Reply r = parseReply(send(format, args));
+    if (requireOk && !r.ok()) throw refusal(format.split(" ")[0], r);
+    return r;
+  }
+
+  /** Sends one command line and returns the first line of the answer, unparsed. */
+  private String send(String format, String... args) throws IOException {
     String line = String.format(Locale.ROOT, format, (Object[]) args);
     Guards.checkSecret("command", line);
     OutputStream out = conn.output();
@@ -289,13 +356,10 @@ public final class Pop3Client implements Closeable {
     out.write('\r');
     out.write('\n');
     out.flush();
-    Pop3Reply r = readReply();
-    if (requireOk && !r.ok()) throw refusal(format.split(" ")[0], r);
-    return r;
+    return conn.readLine(MAX_LINE);
   }
 
-  private Pop3Reply readReply() throws IOException {
-    String line = conn.readLine(MAX_LINE);
+  private static Pop3Reply parseReply(String line) throws ProtocolException {
     if (line.equals("+OK") || line.startsWith("+OK ")) return new Pop3Reply(true, line.substring(3).strip());
     if (line.equals("-ERR") || line.startsWith("-ERR ")) return new Pop3Reply(false, line.substring(4).strip());
     throw new ProtocolException("malformed POP3 reply: " + PeerText.quote(line));

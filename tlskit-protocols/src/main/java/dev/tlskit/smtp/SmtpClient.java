@@ -11,6 +11,9 @@ import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.Addresses;
 import dev.tlskit.internal.mail.Sasl;
+import dev.tlskit.internal.mail.SaslSession;
+import dev.tlskit.sasl.MechanismNotOfferedException;
+import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.internal.io.PeerText;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -147,37 +151,63 @@ public final class SmtpClient implements Closeable {
   }
 
   /**
-   * Authenticates with AUTH PLAIN, or AUTH LOGIN when PLAIN is not offered.
+   * Authenticates with the strongest password mechanism the server offers over the current link: SCRAM-SHA-256,
+   * PLAIN, LOGIN, CRAM-MD5 (see {@link SaslMechanism}).
    *
-   * @throws dev.tlskit.TlsSecurityException when the link is not encrypted (see the class docs)
-   * @throws ProtocolException when the server offers neither mechanism or refuses the credentials
+   * @throws dev.tlskit.TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server
+   *     fails to prove it knows the password ({@code SERVER_PROOF_REJECTED})
+   * @throws MechanismNotOfferedException before any credential is sent, when the server offers none of them
+   * @throws ProtocolException when the server refuses the credentials
    */
   public void login(String user, char[] password) throws IOException {
-    Guards.requireCredentialsAllowed(conn, mode, "AUTH");
-    Guards.checkArgument("user", user);
-    List<String> mechs = authMechanisms();
-    if (mechs.contains("PLAIN")) {
-      cmd(235, "AUTH PLAIN %s", Sasl.plain(user, password));
-    } else if (mechs.contains("LOGIN")) {
-      cmd(334, "AUTH LOGIN");
-      cmd(334, "%s", Sasl.base64(user));
-      cmd(235, "%s", Sasl.base64(password));
-    } else {
-      throw new ProtocolException("server offers neither AUTH PLAIN nor AUTH LOGIN; it offers " + mechs);
-    }
+    authenticate(SaslSession.choose(null, false, authMechanisms(), user, password, conn, mode, "AUTH"));
   }
 
-  /** Authenticates with an OAuth 2.0 bearer token (AUTH XOAUTH2). */
+  /**
+   * Authenticates with {@code mechanism}; {@code secret} is the password, or the OAuth 2.0 token when {@link
+   * SaslMechanism#usesToken}.
+   *
+   * @throws MechanismNotOfferedException before any credential is sent, when the server does not offer it
+   */
+  public void login(SaslMechanism mechanism, String user, char[] secret) throws IOException {
+    authenticate(SaslSession.choose(Objects.requireNonNull(mechanism, "mechanism"), mechanism.usesToken(),
+        authMechanisms(), user, secret, conn, mode, "AUTH"));
+  }
+
+  /** Authenticates with an OAuth 2.0 bearer token: OAUTHBEARER (RFC 7628) if offered, else XOAUTH2. */
+  public void loginWithToken(String user, char[] token) throws IOException {
+    authenticate(SaslSession.choose(null, true, authMechanisms(), user, token, conn, mode, "AUTH"));
+  }
+
+  /** Authenticates with an OAuth 2.0 bearer token (AUTH XOAUTH2), whether or not the server announces it. */
   public void loginXoauth2(String user, char[] token) throws IOException {
-    Guards.requireCredentialsAllowed(conn, mode, "AUTH");
-    SmtpReply r = cmd(0, "AUTH XOAUTH2 %s", Sasl.xoauth2(user, token));
-    if (r.code() == 334) { // an error report in base64 JSON; the exchange ends with an empty response
-      String detail = Sasl.decodeChallenge(r.text());
-      SmtpReply last = cmd(0, "");
-      throw new ProtocolException("AUTH XOAUTH2 refused: " + last + "; server detail " + PeerText.quote(detail),
-          String.valueOf(last.code()), last.text(), null);
+    authenticate(SaslSession.start(SaslMechanism.XOAUTH2, user, token, conn, mode, "AUTH"));
+  }
+
+  /**
+   * Runs one SASL exchange (RFC 4954): challenges come as 334 replies, answered one line each; a challenge the
+   * mechanism cannot answer, or a SCRAM server signature that is wrong, cancels the exchange with "*" and throws.
+   */
+  private void authenticate(SaslSession sasl) throws IOException {
+    String name = sasl.mechanism().wireName();
+    SmtpReply r = cmd(0, "AUTH %s%s", name, sasl.initialResponse().map(ir -> " " + ir).orElse(""));
+    while (r.code() == 334) {
+      String answer;
+      try {
+        answer = sasl.answer(r.text());
+      } catch (IOException e) {
+        SaslSession.cancel(e, () -> cmd(0, "*"));
+        throw e;
+      }
+      r = cmd(0, "%s", answer);
     }
-    if (r.code() != 235) throw refusal("AUTH", r);
+    if (r.code() != 235) {
+      Optional<String> detail = sasl.serverDetail();
+      throw new ProtocolException("AUTH " + name + " refused by server: " + PeerText.quote(r.toString())
+          + detail.map(d -> "; server detail " + PeerText.quote(d)).orElse(""), String.valueOf(r.code()), r.text(),
+          null);
+    }
+    sasl.succeeded();
   }
 
   private List<String> authMechanisms() {

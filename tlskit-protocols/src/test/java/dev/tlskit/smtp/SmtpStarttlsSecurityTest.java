@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsMode;
+import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.TlsSecurityException.Reason;
 import dev.tlskit.testpeer.MailTests;
@@ -51,7 +52,8 @@ class SmtpStarttlsSecurityTest {
       SmtpClient smtp = SmtpClient.connect(MailTests.client(pki.clientContext()), "127.0.0.1", peer.port(),
           "localhost", TlsMode.STARTTLS, "localhost");
       assertThatThrownBy(() -> smtp.login("alice", "secret".toCharArray()))
-          .isInstanceOf(ProtocolException.class).hasMessageStartingWith("server offers neither AUTH PLAIN nor");
+          .isInstanceOf(MechanismNotOfferedException.class)
+          .hasMessageStartingWith("no credential was sent: localhost does not offer a password mechanism");
       smtp.close();
       assertThat(peer.finish()).isEmpty();
       assertThat(peer.tlsFromClient()).isEqualTo("EHLO localhost\r\n");

@@ -112,7 +112,7 @@ public final class RealMailServers implements AutoCloseable {
         ssl_key = <%4$s
         ssl_min_protocol = TLSv1.2
         disable_plaintext_auth = yes
-        auth_mechanisms = plain login
+        auth_mechanisms = plain login scram-sha-256 cram-md5
         auth_username_format = %%n
         default_login_user = %5$s
         default_internal_user = %6$s
@@ -288,6 +288,28 @@ public final class RealMailServers implements AutoCloseable {
     }
     throw new AssertionError("no message \"" + subject + "\" delivered to " + user + "; Postfix log:\n"
         + postfixLog());
+  }
+
+  /** Waits up to 10 seconds for {@code line} in the Dovecot log (it is written by a separate process). */
+  public void awaitDovecotLog(String line) throws IOException, InterruptedException {
+    awaitLog("dovecot.log", line);
+  }
+
+  /** Waits up to 10 seconds for {@code line} in the Postfix log. */
+  public void awaitPostfixLog(String line) throws IOException, InterruptedException {
+    awaitLog("postfix.log", line);
+  }
+
+  private void awaitLog(String file, String line) throws IOException, InterruptedException {
+    Path p = dir.resolve(file);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!(Files.exists(p) && Files.readString(p, StandardCharsets.UTF_8).contains(line))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no \"" + line + "\" in " + file + ":\n"
+            + (Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "(none)"));
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Returns the Postfix log, for assertions and failure messages. */

@@ -25,7 +25,8 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@code "S: text"} sends {@code text} and CRLF in one write (embed {@code \r\n} to put several replies in one
  *       segment); {@code {tag}} is replaced by the last tag the client used;
  *   <li>{@code "C: text"} reads one CRLF-terminated line and requires it to equal {@code text}; a {@code {tag}} in
- *       it matches (and remembers) the client's random IMAP tag;
+ *       it matches (and remembers) the client's random IMAP tag, {@code {port}} is this peer's port, and a line
+ *       ending in {@code {base64:TEXT}} wants TEXT there in base64 (SASL responses that name the port);
  *   <li>{@code "TLS"} performs the server side of a TLS handshake on the same socket;
  *   <li>{@code "RAW: text"} sends {@code text} without CRLF; {@code "HEX: 15 03 03"} sends those bytes;
  *       {@code "SLEEP ms"} pauses;
@@ -76,6 +77,14 @@ public final class ScriptedPeer implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  private String expand(String want) {
+    want = want.replace("{port}", String.valueOf(port()));
+    int i = want.indexOf("{base64:");
+    if (i < 0 || !want.endsWith("}")) return want;
+    return want.substring(0, i) + java.util.Base64.getEncoder()
+        .encodeToString(want.substring(i + 8, want.length() - 1).getBytes(StandardCharsets.UTF_8));
+  }
+
   private void serve() {
     try (Socket raw = server.accept()) {
       raw.setSoTimeout(10_000);
@@ -99,7 +108,7 @@ public final class ScriptedPeer implements AutoCloseable {
           out.write((step.substring(3).replace("{tag}", tag) + "\r\n").getBytes(StandardCharsets.UTF_8));
           out.flush();
         } else if (step.startsWith("C: ")) {
-          String want = step.substring(3);
+          String want = expand(step.substring(3));
           String got = readLine(s.getInputStream());
           if (got == null) {
             fail("client closed; expected " + want);

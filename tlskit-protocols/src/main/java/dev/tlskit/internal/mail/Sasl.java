@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 
-/** Builds the SASL initial responses the mail clients send: PLAIN (RFC 4616) and XOAUTH2. */
+/**
+ * Builds the SASL responses that carry a secret as it is: PLAIN (RFC 4616), XOAUTH2, OAUTHBEARER (RFC 7628) and
+ * LOGIN's base64 lines.
+ */
 public final class Sasl {
   private Sasl() {}
 
@@ -31,11 +34,27 @@ public final class Sasl {
   public static String xoauth2(String user, char[] token) {
     checkNoNul("user", user);
     Guards.checkArgument("user", user);
+    return bearer("user=" + user + "\u0001auth=Bearer ", token);
+  }
+
+  /**
+   * Returns base64 of the OAUTHBEARER initial response (RFC 7628 3.1): the gs2 header naming {@code user}, then
+   * host and port when known (null, 0 when not), and the bearer token.
+   */
+  public static String oauthBearer(String user, String host, int port, char[] token) {
+    checkNoNul("user", user);
+    return bearer("n,a=" + user.replace("=", "=3D").replace(",", "=2C") + ",\u0001"
+        + (host != null ? "host=" + host + "\u0001" : "") + (port > 0 ? "port=" + port + "\u0001" : "")
+        + "auth=Bearer ", token);
+  }
+
+  /** Returns base64 of {@code head}, the token and two ^A, the shape both bearer-token mechanisms end with. */
+  private static String bearer(String head, char[] token) {
+    byte[] h = head.getBytes(StandardCharsets.UTF_8);
     byte[] t = utf8(token);
-    byte[] head = ("user=" + user + "\u0001auth=Bearer ").getBytes(StandardCharsets.UTF_8);
-    byte[] msg = new byte[head.length + t.length + 2];
-    System.arraycopy(head, 0, msg, 0, head.length);
-    System.arraycopy(t, 0, msg, head.length, t.length);
+    byte[] msg = new byte[h.length + t.length + 2];
+    System.arraycopy(h, 0, msg, 0, h.length);
+    System.arraycopy(t, 0, msg, h.length, t.length);
     msg[msg.length - 2] = 1;
     msg[msg.length - 1] = 1;
     try {
@@ -61,16 +80,7 @@ public final class Sasl {
     }
   }
 
-  /** Decodes a server challenge for display; undecodable input is returned as it came. */
-  public static String decodeChallenge(String challenge) {
-    try {
-      return new String(Base64.getDecoder().decode(challenge.trim()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return challenge;
-    }
-  }
-
-  private static byte[] utf8(char[] chars) {
+  static byte[] utf8(char[] chars) {
     ByteBuffer bb = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
     byte[] b = new byte[bb.remaining()];
     bb.get(b);
