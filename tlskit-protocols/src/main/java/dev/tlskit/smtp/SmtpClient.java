@@ -10,7 +10,6 @@ import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.Addresses;
-import dev.tlskit.internal.mail.Sasl;
 import dev.tlskit.internal.mail.SaslSession;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.sasl.SaslMechanism;
