@@ -5,6 +5,9 @@ module dev.tlskit.protocols {
   // that issue session tickets (docs/ftps-session-reuse.md). A hard requirement, not "static": without it FTPS to a
   // TLS 1.2 server could log in but never transfer a file, a failure nobody should discover in production.
   requires org.bouncycastle.tls;
+  // FTP LIST parsing (dev.tlskit.internal.ftp.ListParser): Commons Net's entry parsers for Unix, Windows, VMS, MVS,
+  // OS/400 and more. An automatic module; only its parsers are used, never its FTP client.
+  requires org.apache.commons.net;
 
   exports dev.tlskit.smtp;
   exports dev.tlskit.imap;

@@ -77,6 +77,25 @@ class FtpCommandTest {
   }
 
   @Test
+  void lsJsonGivesParsedListEntriesFromVsftpd() throws Exception {
+    Path dir = Files.createDirectories(server.root.resolve("parsed"));
+    Path file = Files.writeString(dir.resolve("a file.txt"), "hello");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse(
+        "2020-02-03T04:05:06Z")));
+    Files.createSymbolicLink(dir.resolve("ln"), Path.of("a file.txt"));
+
+    MainTest.Result ls = ftp("ls", "parsed", "--json");
+    assertThat(ls.code()).as(ls.err()).isZero();
+    assertThat(ls.out()).contains("\"source\":\"LIST\"")
+        .contains("{\"name\":\"a file.txt\",\"type\":\"file\",\"size\":5,\"modified\":\"2020-02-03T00:00:00Z\","
+            + "\"linkTarget\":null,\"mode\":\"0640\"")
+        .contains("{\"name\":\"ln\",\"type\":\"os.unix=symlink\",")
+        .contains("\"linkTarget\":\"a file.txt\"")
+        .contains("\"lines\":[\"");
+  }
+
+  @Test
   void missingRemoteFileIsAServerRefusal() {
     MainTest.Result r = ftp("get", "no-such-file", tmp.resolve("x").toString());
     assertThat(r.code()).isEqualTo(1);

@@ -10,6 +10,7 @@ import dev.tlskit.internal.ftp.BcDataTls;
 import dev.tlskit.internal.ftp.DataAddresses;
 import dev.tlskit.internal.ftp.DataTls;
 import dev.tlskit.internal.ftp.JdkDataTls;
+import dev.tlskit.internal.ftp.ListParser;
 import dev.tlskit.internal.ftp.MlsxParser;
 import dev.tlskit.internal.ftp.ProtectedData;
 import dev.tlskit.internal.ftp.ReplyReader;
@@ -86,6 +87,7 @@ public final class FtpSession implements Closeable {
   private boolean epsvUnsupported;
   private boolean eprtUnsupported;
   private TransferResult lastTransfer;
+  private String system; // the SYST reply text, asked once before the first parsed LIST; "" when refused
 
   private FtpSession(FtpClient client, TlsClient tls, String host, String peerName, TlsMode mode,
       TlsConnection conn) {
@@ -307,6 +309,31 @@ public final class FtpSession implements Closeable {
   /** Returns the raw {@code LIST} lines of a directory ({@code path} null or empty: the current one). */
   public List<String> list(String path) throws IOException {
     return lines(listing("LIST", path));
+  }
+
+  /**
+   * Returns the entries of a directory ({@code path} null or empty: the current one): {@link #mlsd} when the server
+   * offers MLST in FEAT, {@link #listEntries} otherwise.
+   */
+  public List<FtpEntry> entries(String path) throws IOException {
+    return features.contains("MLST") ? mlsd(path) : listEntries(path);
+  }
+
+  /**
+   * Returns the {@code LIST} lines of a directory parsed into entries with the facts of {@link FtpEntry} (name, type,
+   * size, modification time, link target, Unix permissions and owner when the listing has them). The format is
+   * chosen by the server's {@code SYST} answer (asked once): Unix {@code ls -l}, Windows/IIS DOS style, VMS, MVS,
+   * OS/400, OS/2, Netware; unknown: Unix, then DOS style. A line no parser understands is kept as an entry whose
+   * {@link FtpEntry#isParsed()} is false, with the line in {@link FtpEntry#raw()}. Times without a zone are read as
+   * UTC (the default of vsftpd and ProFTPD).
+   */
+  public List<FtpEntry> listEntries(String path) throws IOException {
+    if (system == null) {
+      FtpReply r = command("SYST", null);
+      system = r.code() == 215 ? r.text() : "";
+    }
+    byte[] data = listing("LIST", path);
+    return ListParser.forSystem(system).parse(new String(data, StandardCharsets.UTF_8));
   }
 
   /** Returns the names {@code NLST} gives for a directory. */

@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +87,25 @@ class ProftpdTest {
       assertThat(one.size()).hasValue(5);
       assertThat(one.name()).endsWith("m.txt");
       s.rmdir("mdir");
+    }
+  }
+
+  @Test
+  void listIsParsedLikeMlsd() throws Exception {
+    ListingFixture fixture = new ListingFixture(tls13.root);
+    try (FtpSession s = login(tls13)) {
+      List<FtpEntry> listed = s.listEntries("listing");
+      fixture.assertListed(listed);
+      // ProFTPD also has MLSD: LIST gives the same sizes and (to LIST's precision) the same times
+      for (FtpEntry m : s.mlsd("listing")) {
+        if (!m.isFile()) continue;
+        FtpEntry l = ListingFixture.find(listed, m.name());
+        assertThat(l.size()).isEqualTo(m.size());
+        assertThat(l.modified().get()).isBetween(m.modified().get().minus(1, ChronoUnit.DAYS), m.modified().get());
+      }
+      // entries() prefers MLSD when offered: its raw lines are MLSD facts
+      assertThat(s.entries("listing")).extracting(FtpEntry::raw)
+          .allMatch(r -> r.toLowerCase(java.util.Locale.ROOT).contains("type="));
     }
   }
 

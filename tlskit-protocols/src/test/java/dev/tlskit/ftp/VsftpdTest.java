@@ -65,6 +65,17 @@ class VsftpdTest {
   }
 
   @Test
+  void listIsParsedIntoEntriesSinceVsftpdHasNoMlsd() throws Exception {
+    ListingFixture fixture = new ListingFixture(tls13.root);
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      assertThat(s.features()).doesNotContain("MLST");
+      fixture.assertListed(s.listEntries("listing"));
+      fixture.assertListed(s.entries("listing")); // no MLSD: entries() parses LIST
+      assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
+    }
+  }
+
+  @Test
   void explicitTls13ResumesTheControlSessionOnEveryDataConnection() throws Exception {
     tls13.put("hello.txt", "hello over TLS 1.3\n".getBytes());
     try (FtpSession s = login(tls13, client(tls13).build())) {
