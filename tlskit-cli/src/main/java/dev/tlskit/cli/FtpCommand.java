@@ -140,6 +140,14 @@ final class FtpCommand implements Runnable {
   }
 
   /** Describes a transfer for humans: size, speed, and how its data connection was protected. */
+  /** Refuses {@code --ascii} with {@code --resume} (get and put): converted line endings leave no right offset. */
+  static void refuseAsciiResume(boolean ascii, boolean resume) {
+    if (ascii && resume) {
+      throw new UsageException("--ascii and --resume contradict each other: converted line endings make local and"
+          + " remote sizes differ, so no offset is right");
+    }
+  }
+
   static String describe(TransferResult r) {
     double secs = r.elapsed().toNanos() / 1e9;
     return String.format(Locale.ROOT, "%s %s: %d bytes in %.2f s (%.1f MB/s)%s, data %s", r.command(), r.path(),

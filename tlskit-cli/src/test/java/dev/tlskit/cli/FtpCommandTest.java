@@ -96,6 +96,23 @@ class FtpCommandTest {
   }
 
   @Test
+  void asciiPutAndGetConvertLineEndings() throws Exception {
+    Path text = Files.writeString(tmp.resolve("unix.txt"), "one\ntwo\n");
+    MainTest.Result put = ftp("put", text.toString(), "ascii.txt", "--ascii");
+    assertThat(put.code()).as(put.err()).isZero();
+    // this vsftpd converts nothing itself: its disk holds the wire's CRLF
+    assertThat(Files.readString(server.root.resolve("ascii.txt"))).isEqualTo("one\r\ntwo\r\n");
+    Path back = tmp.resolve("ascii-back.txt");
+    MainTest.Result get = ftp("get", "ascii.txt", back.toString(), "--ascii");
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(Files.readString(back)).isEqualTo("one\ntwo\n");
+
+    MainTest.Result both = ftp("get", "ascii.txt", back.toString(), "--ascii", "--resume");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("--ascii and --resume");
+  }
+
+  @Test
   void missingRemoteFileIsAServerRefusal() {
     MainTest.Result r = ftp("get", "no-such-file", tmp.resolve("x").toString());
     assertThat(r.code()).isEqualTo(1);

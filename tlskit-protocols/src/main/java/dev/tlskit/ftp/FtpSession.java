@@ -6,6 +6,7 @@ import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
+import dev.tlskit.internal.ftp.AsciiStreams;
 import dev.tlskit.internal.ftp.BcDataTls;
 import dev.tlskit.internal.ftp.DataAddresses;
 import dev.tlskit.internal.ftp.DataTls;
@@ -294,7 +295,12 @@ public final class FtpSession implements Closeable {
     expect(200, "NOOP", null);
   }
 
-  /** Switches to ASCII ({@code TYPE A}, true) or binary ({@code TYPE I}, false, the default after login). */
+  /**
+   * Switches to ASCII ({@code TYPE A}, true) or binary ({@code TYPE I}, false, the default after login). In ASCII mode
+   * file transfers convert line endings: downloads turn the wire's CRLF into this system's line separator, uploads
+   * send each LF (not already after a CR) as CRLF; byte counts are those read from the wire or the local source, and
+   * no SIZE check is made. Listings are never converted.
+   */
   public void ascii(boolean ascii) throws IOException {
     expect(200, "TYPE", ascii ? "A" : "I");
     this.ascii = ascii;
@@ -552,14 +558,16 @@ public final class FtpSession implements Closeable {
     long n = 0;
     try (ProtectedData d = data.connection) {
       InputStream in = d.input();
+      OutputStream target = ascii && verb.equals("RETR") ? AsciiStreams.fromNetwork(sink) : sink;
       byte[] buf = new byte[BUFFER];
       int r;
       while ((r = in.read(buf)) >= 0) {
         n += r;
         if (n > limit) throw new ProtocolException(verb + " sent more than " + limit + " bytes");
-        sink.write(buf, 0, r);
+        target.write(buf, 0, r);
         listener.progress(offset + n, total);
       }
+      if (target != sink) target.close(); // the converter's last bytes; sink itself stays open
     } catch (IOException | RuntimeException e) {
       throw afterFailedTransfer(verb, path, data.protection, e);
     }
@@ -609,7 +617,7 @@ public final class FtpSession implements Closeable {
     long n = 0;
     try {
       try (ProtectedData d = data.connection) {
-        OutputStream out = d.output();
+        OutputStream out = ascii ? AsciiStreams.toNetwork(d.output()) : d.output();
         byte[] buf = new byte[BUFFER];
         int r;
         while ((r = src.read(buf)) >= 0) {

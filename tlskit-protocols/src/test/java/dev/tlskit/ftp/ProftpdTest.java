@@ -7,6 +7,7 @@ import dev.tlskit.TlsClient;
 import dev.tlskit.ftp.testing.Proftpd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
@@ -107,6 +108,21 @@ class ProftpdTest {
       assertThat(s.entries("listing")).extracting(FtpEntry::raw)
           .allMatch(r -> r.toLowerCase(java.util.Locale.ROOT).contains("type="));
     }
+  }
+
+  @Test
+  void asciiModeRoundTripsTextThroughAServerThatConvertsToo() throws Exception {
+    tls13.put("unix.txt", "m\nn\n".getBytes(StandardCharsets.US_ASCII)); // ProFTPD sends it as m CRLF n CRLF
+    Path local = Files.writeString(tmp.resolve("text-up.txt"), "p\nq\n");
+    try (FtpSession s = login(tls13)) {
+      s.ascii(true);
+      ByteArrayOutputStream down = new ByteArrayOutputStream();
+      TransferResult r = s.retrieve("unix.txt", down, 0, TransferListener.NONE);
+      assertThat(down.toString(StandardCharsets.US_ASCII)).isEqualTo("m\nn\n");
+      assertThat(r.bytes()).isEqualTo(6); // CRLF on the wire
+      s.upload(local, "text-up.txt", false, TransferListener.NONE);
+    }
+    assertThat(Files.readString(tls13.root.resolve("text-up.txt"))).isEqualTo("p\nq\n"); // CRLF back to LF
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.tlskit.TlsSecurityException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,6 +74,26 @@ class VsftpdTest {
       fixture.assertListed(s.entries("listing")); // no MLSD: entries() parses LIST
       assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
     }
+  }
+
+  @Test
+  void asciiModeConvertsLineEndingsBothWays() throws Exception {
+    // this vsftpd does no ASCII conversion itself (ascii_*_enable=NO), so its disk holds the wire's bytes
+    tls13.put("crlf.txt", "a\r\nb\r\nbare\rcr\r\nend\r".getBytes(StandardCharsets.US_ASCII));
+    Path local = Files.writeString(tmp.resolve("lf.txt"), "x\ny\r\nz\n");
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      s.ascii(true);
+      ByteArrayOutputStream down = new ByteArrayOutputStream();
+      TransferResult r = s.retrieve("crlf.txt", down, 0, TransferListener.NONE);
+      assertThat(down.toString(StandardCharsets.US_ASCII)).isEqualTo("a\nb\nbare\rcr\nend\r"); // Linux: LF
+      assertThat(r.bytes()).isEqualTo(19); // as received
+      s.upload(local, "lf-up.txt", false, TransferListener.NONE);
+      s.ascii(false);
+      ByteArrayOutputStream raw = new ByteArrayOutputStream();
+      s.retrieve("crlf.txt", raw, 0, TransferListener.NONE);
+      assertThat(raw.toString(StandardCharsets.US_ASCII)).isEqualTo("a\r\nb\r\nbare\rcr\r\nend\r"); // binary again
+    }
+    assertThat(Files.readString(tls13.root.resolve("lf-up.txt"))).isEqualTo("x\r\ny\r\nz\r\n");
   }
 
   @Test
