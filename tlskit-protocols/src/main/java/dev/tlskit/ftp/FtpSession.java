@@ -89,6 +89,10 @@ public final class FtpSession implements Closeable {
   private boolean eprtUnsupported;
   private TransferResult lastTransfer;
   private String system; // the SYST reply text, asked once before the first parsed LIST; "" when refused
+  // abort(), from another thread or a TransferListener: the transfer's data connection and whether it is to stop
+  private volatile boolean transferring;
+  private volatile boolean abortRequested;
+  private volatile ProtectedData activeData;
 
   private FtpSession(FtpClient client, TlsClient tls, String host, String peerName, TlsMode mode,
       TlsConnection conn) {
@@ -365,6 +369,46 @@ public final class FtpSession implements Closeable {
   }
 
   /**
+   * Aborts the transfer in progress (file or listing), from another thread or from its {@link TransferListener}:
+   * cuts the data connection without a TLS close_notify (so the server cannot take a cut upload for a complete one),
+   * sends {@code ABOR} (RFC 959 section 4.1.3) and reads the server's replies, keeping the control connection in step.
+   * The transfer's thread then throws {@link TransferAbortedException}; an upload throws {@link
+   * UploadFailedException} (the remote file may be partially written) with it as the cause. Does nothing when no
+   * transfer is running. The one method of this class that may be called from another thread.
+   */
+  public void abort() {
+    if (!transferring) return;
+    abortRequested = true;
+    ProtectedData d = activeData;
+    if (d != null) cut(d);
+  }
+
+  /** Closes a data connection's socket at once (RST, no close_notify), unblocking its reader or writer. */
+  private static void cut(ProtectedData d) {
+    Socket s = d.socket();
+    try {
+      s.setSoLinger(true, 0);
+    } catch (IOException ignored) {
+      // already closed
+    }
+    closeQuietly(s);
+  }
+
+  /** Stops a transfer loop when {@link #abort()} was called (from a listener, on this thread). */
+  private void checkAbort(ProtectedData d) throws IOException {
+    if (abortRequested) {
+      cut(d);
+      throw new java.net.SocketException("transfer aborted");
+    }
+  }
+
+  /** Marks the data connection of a running transfer, or the end of a transfer (null). */
+  private void active(ProtectedData d) {
+    activeData = d;
+    if (d != null && abortRequested) cut(d); // abort() came before the data connection existed
+  }
+
+  /**
    * Downloads {@code remote} into {@code out} ({@code RETR}), starting at {@code offset} ({@code REST}) when it is
    * positive. {@code out} is not closed.
    */
@@ -553,10 +597,23 @@ public final class FtpSession implements Closeable {
 
   private TransferResult download(String verb, String path, long offset, OutputStream sink,
       TransferListener listener, long total, long limit) throws IOException {
+    abortRequested = false;
+    transferring = true;
+    try {
+      return downloadTransfer(verb, path, offset, sink, listener, total, limit);
+    } finally {
+      transferring = false;
+      activeData = null;
+    }
+  }
+
+  private TransferResult downloadTransfer(String verb, String path, long offset, OutputStream sink,
+      TransferListener listener, long total, long limit) throws IOException {
     long start = System.nanoTime();
     Data data = secureData(verb, path, started(verb, path, prepareData(offset)));
     long n = 0;
     try (ProtectedData d = data.connection) {
+      active(d);
       InputStream in = d.input();
       OutputStream target = ascii && verb.equals("RETR") ? AsciiStreams.fromNetwork(sink) : sink;
       byte[] buf = new byte[BUFFER];
@@ -566,10 +623,11 @@ public final class FtpSession implements Closeable {
         if (n > limit) throw new ProtocolException(verb + " sent more than " + limit + " bytes");
         target.write(buf, 0, r);
         listener.progress(offset + n, total);
+        checkAbort(d);
       }
       if (target != sink) target.close(); // the converter's last bytes; sink itself stays open
     } catch (IOException | RuntimeException e) {
-      throw afterFailedTransfer(verb, path, data.protection, e);
+      throw afterFailedTransfer(verb, path, data.protection, e, n);
     }
     TransferResult result = finish(verb, path, offset, n, start, data.protection);
     if (verb.equals("RETR") && !ascii && total >= 0 && offset + n != total) {
@@ -587,6 +645,18 @@ public final class FtpSession implements Closeable {
    */
   private TransferResult upload(String verb, String path, long offset, InputStream src, TransferListener listener,
       long total, long sizeBefore) throws IOException {
+    abortRequested = false;
+    transferring = true;
+    try {
+      return uploadTransfer(verb, path, offset, src, listener, total, sizeBefore);
+    } finally {
+      transferring = false;
+      activeData = null;
+    }
+  }
+
+  private TransferResult uploadTransfer(String verb, String path, long offset, InputStream src,
+      TransferListener listener, long total, long sizeBefore) throws IOException {
     long start = System.nanoTime();
     Pending pending;
     try {
@@ -617,6 +687,7 @@ public final class FtpSession implements Closeable {
     long n = 0;
     try {
       try (ProtectedData d = data.connection) {
+        active(d);
         OutputStream out = ascii ? AsciiStreams.toNetwork(d.output()) : d.output();
         byte[] buf = new byte[BUFFER];
         int r;
@@ -624,10 +695,11 @@ public final class FtpSession implements Closeable {
           out.write(buf, 0, r);
           n += r;
           listener.progress(offset + n, total);
+          checkAbort(d);
         }
         out.flush();
       } catch (IOException | RuntimeException e) {
-        throw afterFailedTransfer(verb, path, data.protection, e);
+        throw afterFailedTransfer(verb, path, data.protection, e, n);
       }
       return finish(verb, path, offset, n, start, data.protection);
     } catch (IOException | RuntimeException e) {
@@ -663,12 +735,40 @@ public final class FtpSession implements Closeable {
    * After a failed transfer, reads the server's final reply (426, 451, 522, ...) so the next command stays in step,
    * and returns the error to throw: the server's refusal of a data connection that did not resume, or {@code e}.
    */
-  private IOException afterFailedTransfer(String verb, String path, DataProtection p, Exception e) {
+  private IOException afterFailedTransfer(String verb, String path, DataProtection p, Exception e, long bytes) {
+    if (abortRequested) return aborted(verb, path, bytes, e);
     FtpReply r = tryReadReply();
     if (r == null) LOG.log(System.Logger.Level.DEBUG, "no final reply after failed {0}", verb);
     if (r != null && isReuseRefusal(p, r)) return (IOException) refusal(verb, path, p, r, e);
     if (e instanceof RuntimeException re) throw re;
     return (IOException) e;
+  }
+
+  /**
+   * Sends ABOR after {@link #abort()} cut the data connection and reads what the server owes: the transfer's reply
+   * (426/451 when it noticed, 226 when the transfer had ended) and then ABOR's (225/226), or ABOR's alone (225).
+   */
+  private IOException aborted(String verb, String path, long bytes, Exception cause) {
+    FtpReply transfer = null;
+    FtpReply abor = null;
+    try {
+      send("ABOR");
+      FtpReply first = replies.read();
+      logReply(first);
+      if (first.code() == 225) {
+        abor = first;
+      } else {
+        transfer = first;
+        abor = replies.read();
+        logReply(abor);
+      }
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+    String what = verb + (path == null ? "" : " " + path);
+    return new TransferAbortedException(what + " aborted after " + bytes + " bytes"
+        + (transfer == null ? "" : "; the transfer ended with " + printable(transfer))
+        + (abor == null ? "; no reply to ABOR" : "; ABOR: " + printable(abor)), bytes, transfer, abor, cause);
   }
 
   /**
@@ -905,12 +1005,17 @@ public final class FtpSession implements Closeable {
     if (argument != null) checkArgument(argument);
     String line = argument == null ? verb : verb + " " + argument;
     LOG.log(System.Logger.Level.DEBUG, "> {0}", verb.equals("PASS") ? "PASS ****" : line);
-    OutputStream out = conn.output();
-    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    send(line);
     FtpReply r = replies.read();
     logReply(r);
     return r;
+  }
+
+  /** Writes one command line (already checked) to the control connection. */
+  private void send(String line) throws IOException {
+    OutputStream out = conn.output();
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static void logReply(FtpReply r) {

@@ -111,6 +111,16 @@ class ProftpdTest {
   }
 
   @Test
+  void abortStopsTransfersAndKeepsTheSessionInStep() throws Exception {
+    byte[] content = new byte[8 * 1024 * 1024];
+    new Random(11).nextBytes(content);
+    tls13.put("abort.bin", content);
+    try (FtpSession s = login(tls13)) {
+      AbortChecks.abortsDownloadsUploadsAndListings(s, "abort.bin", content);
+    }
+  }
+
+  @Test
   void asciiModeRoundTripsTextThroughAServerThatConvertsToo() throws Exception {
     tls13.put("unix.txt", "m\nn\n".getBytes(StandardCharsets.US_ASCII)); // ProFTPD sends it as m CRLF n CRLF
     Path local = Files.writeString(tmp.resolve("text-up.txt"), "p\nq\n");

@@ -77,6 +77,16 @@ class VsftpdTest {
   }
 
   @Test
+  void abortStopsTransfersAndKeepsTheSessionInStep() throws Exception {
+    tls13.put("abort.bin", big);
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      AbortChecks.abortsDownloadsUploadsAndListings(s, "abort.bin", big);
+    } catch (Exception | AssertionError e) {
+      throw new AssertionError(tls13.log(), e);
+    }
+  }
+
+  @Test
   void asciiModeConvertsLineEndingsBothWays() throws Exception {
     // this vsftpd does no ASCII conversion itself (ascii_*_enable=NO), so its disk holds the wire's bytes
     tls13.put("crlf.txt", "a\r\nb\r\nbare\rcr\r\nend\r".getBytes(StandardCharsets.US_ASCII));
