@@ -597,10 +597,19 @@ public final class FtpSession implements Closeable {
 
   private TransferResult download(String verb, String path, long offset, OutputStream sink,
       TransferListener listener, long total, long limit) throws IOException {
+    return abortable(() -> downloadTransfer(verb, path, offset, sink, listener, total, limit));
+  }
+
+  private interface Transfer {
+    TransferResult run() throws IOException;
+  }
+
+  /** Runs one transfer that {@link #abort()} can stop. */
+  private TransferResult abortable(Transfer transfer) throws IOException {
     abortRequested = false;
     transferring = true;
     try {
-      return downloadTransfer(verb, path, offset, sink, listener, total, limit);
+      return transfer.run();
     } finally {
       transferring = false;
       activeData = null;
@@ -645,14 +654,7 @@ public final class FtpSession implements Closeable {
    */
   private TransferResult upload(String verb, String path, long offset, InputStream src, TransferListener listener,
       long total, long sizeBefore) throws IOException {
-    abortRequested = false;
-    transferring = true;
-    try {
-      return uploadTransfer(verb, path, offset, src, listener, total, sizeBefore);
-    } finally {
-      transferring = false;
-      activeData = null;
-    }
+    return abortable(() -> uploadTransfer(verb, path, offset, src, listener, total, sizeBefore));
   }
 
   private TransferResult uploadTransfer(String verb, String path, long offset, InputStream src,
