@@ -67,6 +67,10 @@ final class FtpCommand implements Runnable {
     @Option(names = "--active", description = "Active mode (EPRT/PORT): the server connects back to us.")
     boolean active;
 
+    @Option(names = "--keep-alive", paramLabel = "SECONDS", description = "During transfers, send NOOP on the"
+        + " control connection every SECONDS, for firewalls that drop idle connections (default: off).")
+    Integer keepAlive;
+
     @Option(names = "--insecure-clear-data",
         description = "DANGEROUS: unencrypted data connections (PROT C) on a TLS control connection.")
     boolean clearData;
@@ -125,6 +129,10 @@ final class FtpCommand implements Runnable {
       FtpClient.Builder b = FtpClient.builder().client(tls).tlsMode(mode())
           .dataConnectionMode(active ? DataConnectionMode.ACTIVE : DataConnectionMode.PASSIVE);
       if (clearData) b.dangerous().clearDataConnections();
+      if (keepAlive != null) {
+        if (keepAlive < 1) throw new UsageException("--keep-alive must be at least 1 second: " + keepAlive);
+        b.controlKeepAlive(java.time.Duration.ofSeconds(keepAlive));
+      }
       String host = host();
       FtpSession s = b.build().connect(host, port(), ClientOptions.peerName(global, host));
       try {

@@ -107,6 +107,12 @@ class FtpCommandTest {
     assertThat(get.code()).as(get.err()).isZero();
     assertThat(Files.readString(back)).isEqualTo("one\ntwo\n");
 
+    MainTest.Result kept = ftp("get", "ascii.txt", back.toString(), "--keep-alive", "1");
+    assertThat(kept.code()).as(kept.err()).isZero();
+    MainTest.Result zero = ftp("get", "ascii.txt", back.toString(), "--keep-alive", "0");
+    assertThat(zero.code()).isEqualTo(2);
+    assertThat(zero.err()).contains("--keep-alive");
+
     MainTest.Result both = ftp("get", "ascii.txt", back.toString(), "--ascii", "--resume");
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.err()).contains("--ascii and --resume");

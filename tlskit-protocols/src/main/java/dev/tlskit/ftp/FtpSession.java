@@ -93,6 +93,9 @@ public final class FtpSession implements Closeable {
   private volatile boolean transferring;
   private volatile boolean abortRequested;
   private volatile ProtectedData activeData;
+  // control keep-alive during a transfer (FtpClient.Builder.controlKeepAlive): NOOPs sent, replies not yet read
+  private int noopsPending;
+  private long lastControlNanos;
 
   private FtpSession(FtpClient client, TlsClient tls, String host, String peerName, TlsMode mode,
       TlsConnection conn) {
@@ -402,6 +405,38 @@ public final class FtpSession implements Closeable {
     }
   }
 
+  /** Sends NOOP when the control connection has been idle for the keep-alive interval of a transfer. */
+  private void keepAlive() throws IOException {
+    long every = client.controlKeepAlive.toNanos();
+    if (every <= 0) return;
+    long now = System.nanoTime();
+    if (now - lastControlNanos < every) return;
+    LOG.log(System.Logger.Level.DEBUG, "> NOOP (control keep-alive)");
+    send("NOOP");
+    noopsPending++;
+    lastControlNanos = now;
+  }
+
+  /**
+   * Reads the reply that ends a transfer, with the replies to keep-alive NOOPs sent during it: 200s the server sent
+   * before it (some answer during the transfer) are skipped, and those it sends after it (others answer only then)
+   * are read, so the next command gets its own reply.
+   */
+  private FtpReply readTransferReply() throws IOException {
+    FtpReply r = replies.read();
+    logReply(r);
+    while (noopsPending > 0 && r.code() == 200) {
+      noopsPending--;
+      r = replies.read();
+      logReply(r);
+    }
+    while (noopsPending > 0) {
+      noopsPending--;
+      logReply(replies.read());
+    }
+    return r;
+  }
+
   /** Marks the data connection of a running transfer, or the end of a transfer (null). */
   private void active(ProtectedData d) {
     activeData = d;
@@ -608,6 +643,8 @@ public final class FtpSession implements Closeable {
   private TransferResult abortable(Transfer transfer) throws IOException {
     abortRequested = false;
     transferring = true;
+    noopsPending = 0;
+    lastControlNanos = System.nanoTime();
     try {
       return transfer.run();
     } finally {
@@ -633,6 +670,7 @@ public final class FtpSession implements Closeable {
         target.write(buf, 0, r);
         listener.progress(offset + n, total);
         checkAbort(d);
+        keepAlive();
       }
       if (target != sink) target.close(); // the converter's last bytes; sink itself stays open
     } catch (IOException | RuntimeException e) {
@@ -698,6 +736,7 @@ public final class FtpSession implements Closeable {
           n += r;
           listener.progress(offset + n, total);
           checkAbort(d);
+          keepAlive();
         }
         out.flush();
       } catch (IOException | RuntimeException e) {
@@ -725,8 +764,7 @@ public final class FtpSession implements Closeable {
 
   private TransferResult finish(String verb, String path, long offset, long n, long start, DataProtection p)
       throws IOException {
-    FtpReply end = replies.read();
-    logReply(end);
+    FtpReply end = readTransferReply();
     if (!end.isPositive()) throw refusal(verb, path, p, end, null);
     lastTransfer = new TransferResult(verb, path == null ? "" : path, offset, n,
         Duration.ofNanos(System.nanoTime() - start), p);
@@ -755,14 +793,12 @@ public final class FtpSession implements Closeable {
     FtpReply abor = null;
     try {
       send("ABOR");
-      FtpReply first = replies.read();
-      logReply(first);
-      if (first.code() == 225) {
-        abor = first;
-      } else {
-        transfer = first;
-        abor = replies.read();
-        logReply(abor);
+      while (abor == null) {
+        FtpReply r = replies.read();
+        logReply(r);
+        if (r.code() == 200 && noopsPending > 0) noopsPending--; // a keep-alive's reply
+        else if (r.code() == 225 || transfer != null) abor = r;
+        else transfer = r;
       }
     } catch (IOException e) {
       cause.addSuppressed(e);
@@ -896,9 +932,7 @@ public final class FtpSession implements Closeable {
 
   private FtpReply tryReadReply() {
     try {
-      FtpReply r = replies.read();
-      logReply(r);
-      return r;
+      return readTransferReply();
     } catch (IOException e) {
       return null;
     }

@@ -121,6 +121,18 @@ class ProftpdTest {
   }
 
   @Test
+  void controlKeepAliveSendsNoopsDuringSlowTransfers() throws Exception {
+    byte[] content = new byte[1 << 20];
+    new Random(13).nextBytes(content);
+    try (FtpSession s = FtpClient.builder().client(TlsClient.builder().policy(tls13.policy()).build())
+        .controlKeepAlive(java.time.Duration.ofMillis(20)).build().connect("127.0.0.1", tls13.port, "localhost")) {
+      s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+      KeepAliveChecks.slowTransfersKeepTheControlConnectionInStep(s, content);
+    }
+    assertThat(tls13.commandLog()).contains("NOOP");
+  }
+
+  @Test
   void asciiModeRoundTripsTextThroughAServerThatConvertsToo() throws Exception {
     tls13.put("unix.txt", "m\nn\n".getBytes(StandardCharsets.US_ASCII)); // ProFTPD sends it as m CRLF n CRLF
     Path local = Files.writeString(tmp.resolve("text-up.txt"), "p\nq\n");

@@ -87,6 +87,14 @@ class VsftpdTest {
   }
 
   @Test
+  void controlKeepAliveSendsNoopsDuringSlowTransfers() throws Exception {
+    try (FtpSession s = login(tls13, client(tls13).controlKeepAlive(java.time.Duration.ofMillis(20)).build())) {
+      KeepAliveChecks.slowTransfersKeepTheControlConnectionInStep(s, java.util.Arrays.copyOf(big, 1 << 20));
+    }
+    assertThat(tls13.log()).contains("\"NOOP\"");
+  }
+
+  @Test
   void asciiModeConvertsLineEndingsBothWays() throws Exception {
     // this vsftpd does no ASCII conversion itself (ascii_*_enable=NO), so its disk holds the wire's bytes
     tls13.put("crlf.txt", "a\r\nb\r\nbare\rcr\r\nend\r".getBytes(StandardCharsets.US_ASCII));

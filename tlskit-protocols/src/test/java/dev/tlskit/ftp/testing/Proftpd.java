@@ -43,13 +43,19 @@ public final class Proftpd extends FtpPeer {
         "SystemLog " + dir.resolve("system.log"), "TLSEngine on", "TLSRequired on",
         "TLSProtocol " + tlsProtocols, "TLSECCertificateFile " + dir.resolve("cert.pem"),
         "TLSECCertificateKeyFile " + dir.resolve("key.pem"), "TLSLog " + dir.resolve("tls.log"),
-        "TLSVerifyClient off", "") + "\n");
+        "TLSVerifyClient off", "LogFormat commands \"%m %r\"",
+        "ExtendedLog " + dir.resolve("commands.log") + " ALL commands", "") + "\n");
     Path out = dir.resolve("stdout.log");
     Process p = new ProcessBuilder(binary.toString(), "-n", "-c", conf.toString())
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     Proftpd s = new Proftpd(dir, root, port, p);
     Peers.awaitListening(p, port, out);
     return s;
+  }
+
+  /** Returns the commands the server received, one per line ({@code ExtendedLog}). */
+  public String commandLog() throws IOException {
+    return Files.readString(dir.resolve("commands.log"));
   }
 
   /** Returns mod_tls's log, which records for each data connection whether the session was reused. */
