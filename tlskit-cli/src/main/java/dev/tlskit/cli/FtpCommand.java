@@ -71,6 +71,11 @@ final class FtpCommand implements Runnable {
         + " control connection every SECONDS, for firewalls that drop idle connections (default: off).")
     Integer keepAlive;
 
+    @Option(names = "--insecure-ccc", description = "DANGEROUS: after login, send CCC and continue the control"
+        + " connection in plaintext (for NAT/firewalls that must read PASV/PORT); data stays encrypted. Later"
+        + " commands and replies (file names, listings' addresses) travel readable and alterable.")
+    boolean ccc;
+
     @Option(names = "--insecure-clear-data",
         description = "DANGEROUS: unencrypted data connections (PROT C) on a TLS control connection.")
     boolean clearData;
@@ -129,6 +134,7 @@ final class FtpCommand implements Runnable {
       FtpClient.Builder b = FtpClient.builder().client(tls).tlsMode(mode())
           .dataConnectionMode(active ? DataConnectionMode.ACTIVE : DataConnectionMode.PASSIVE);
       if (clearData) b.dangerous().clearDataConnections();
+      if (ccc) b.dangerous().allowClearCommandChannel();
       if (keepAlive != null) {
         if (keepAlive < 1) throw new UsageException("--keep-alive must be at least 1 second: " + keepAlive);
         b.controlKeepAlive(java.time.Duration.ofSeconds(keepAlive));
@@ -137,6 +143,7 @@ final class FtpCommand implements Runnable {
       FtpSession s = b.build().connect(host, port(), ClientOptions.peerName(global, host));
       try {
         s.login(user, password);
+        if (ccc) s.clearCommandChannel();
         return s;
       } catch (IOException | RuntimeException e) {
         s.close();
@@ -220,6 +227,7 @@ final class FtpCommand implements Runnable {
     control.put("protocol", si == null ? null : si.protocol());
     control.put("cipherSuite", si == null ? null : si.cipherSuite());
     control.put("peerName", s.peerName());
+    if (s.commandChannelCleared()) control.put("clearedAfterLogin", true); // CCC
     m.put("control", control);
     m.put("security", CommandJson.security(si));
     dangerous(conn, m);
@@ -243,6 +251,9 @@ final class FtpCommand implements Runnable {
 
   /** Adds {@code dangerous}, the weakening flags in use, when there are any. */
   private static void dangerous(Connection conn, Map<String, Object> m) {
-    if (conn.clearData) m.put("dangerous", List.of("--insecure-clear-data: data connections are not encrypted"));
+    List<String> d = new java.util.ArrayList<>();
+    if (conn.clearData) d.add("--insecure-clear-data: data connections are not encrypted");
+    if (conn.ccc) d.add("--insecure-ccc: the control connection is plaintext after login (CCC)");
+    if (!d.isEmpty()) m.put("dangerous", d);
   }
 }

@@ -34,6 +34,7 @@ public final class FtpClient {
   final boolean requireSessionReuse;
   final DataTlsProvider dataTlsProvider;
   final java.time.Duration controlKeepAlive;
+  final boolean allowClearCommandChannel;
 
   private FtpClient(Builder b, TlsClient tls) {
     this.tls = tls;
@@ -43,6 +44,7 @@ public final class FtpClient {
     this.requireSessionReuse = b.requireSessionReuse;
     this.dataTlsProvider = b.dataTlsProvider;
     this.controlKeepAlive = b.controlKeepAlive;
+    this.allowClearCommandChannel = b.allowClearCommandChannel;
   }
 
   /** Returns a builder with the secure defaults. */
@@ -106,6 +108,7 @@ public final class FtpClient {
     private boolean requireSessionReuse = false;
     private DataTlsProvider dataTlsProvider = DataTlsProvider.AUTO;
     private java.time.Duration controlKeepAlive = java.time.Duration.ZERO;
+    private boolean allowClearCommandChannel;
 
     private Builder() {}
 
@@ -197,6 +200,22 @@ public final class FtpClient {
        */
       public Builder clearDataConnections() {
         protectData = false;
+        return Builder.this;
+      }
+
+      /**
+       * Allows {@link FtpSession#clearCommandChannel()} ({@code CCC}, RFC 4217 section 12.3): after login, the
+       * control connection goes back to plaintext so that a NAT or firewall can read the PASV/PORT replies and open
+       * the data ports. Data connections stay protected ({@code PROT P}). Default: refused.
+       *
+       * <p><b>Dangerous: every later command and reply travels in clear: file and directory names, the server's
+       * answers, PASV/EPSV addresses (an attacker on the path can redirect a data connection; the data connection's
+       * certificate check still catches a different server) and anything injected into the stream, which the client
+       * can no longer tell from the server's. The password was sent under TLS before, and is not exposed. Never in
+       * production unless the network path is trusted.</b>
+       */
+      public Builder allowClearCommandChannel() {
+        allowClearCommandChannel = true;
         return Builder.this;
       }
     }

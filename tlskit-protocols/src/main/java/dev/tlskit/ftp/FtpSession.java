@@ -88,6 +88,8 @@ public final class FtpSession implements Closeable {
   private boolean epsvUnsupported;
   private boolean eprtUnsupported;
   private TransferResult lastTransfer;
+  private boolean loggedIn;
+  private boolean commandChannelCleared;
   private String system; // the SYST reply text, asked once before the first parsed LIST; "" when refused
   // abort(), from another thread or a TransferListener: the transfer's data connection and whether it is to stop
   private volatile boolean transferring;
@@ -212,6 +214,39 @@ public final class FtpSession implements Closeable {
       }
     }
     expect(200, "TYPE", "I");
+    loggedIn = true;
+  }
+
+  /**
+   * Sends {@code CCC} (RFC 4217 section 12.3) after login and, on the server's 200, ends TLS on the control connection
+   * (close_notify both ways) and goes on in plaintext over the same TCP connection; data connections stay protected as
+   * before. Only with {@link FtpClient.Builder.Dangerous#allowClearCommandChannel()}, on explicit TLS ({@code AUTH
+   * TLS}), and logged as a WARNING on {@code dev.tlskit.dangerous}. What it weakens is listed there: every later
+   * command and reply is readable and alterable on the network path.
+   *
+   * @throws IllegalStateException when not allowed, before login, or when the control connection is not upgraded
+   *     TLS (implicit TLS and plaintext have nothing to clear)
+   * @throws ProtocolException when the server refuses (ProFTPD with {@code TLSRequired on}: 534)
+   */
+  public void clearCommandChannel() throws IOException {
+    if (!client.allowClearCommandChannel) {
+      throw new IllegalStateException("CCC sends every later command in clear: allow it with"
+          + " FtpClient.Builder.dangerous().allowClearCommandChannel()");
+    }
+    if (!loggedIn) throw new IllegalStateException("CCC only after login: the password must travel under TLS");
+    if (!conn.isTls() || mode != TlsMode.STARTTLS && mode != TlsMode.OPPORTUNISTIC) {
+      throw new IllegalStateException("CCC needs a control connection upgraded with AUTH TLS (now: " + mode + ")");
+    }
+    expect(200, "CCC", null);
+    conn.endTls();
+    commandChannelCleared = true;
+    DANGEROUS.log(System.Logger.Level.WARNING, "DANGEROUS: the control connection to {0} is plaintext after CCC"
+        + " (FtpClient.Builder.dangerous().allowClearCommandChannel())", host);
+  }
+
+  /** Returns true after {@link #clearCommandChannel()}: commands and replies now travel in plaintext. */
+  public boolean commandChannelCleared() {
+    return commandChannelCleared;
   }
 
   /** Returns the server's greeting (untrusted text). */
@@ -785,28 +820,27 @@ public final class FtpSession implements Closeable {
   }
 
   /**
-   * Sends ABOR after {@link #abort()} cut the data connection and reads what the server owes: the transfer's reply
-   * (426/451 when it noticed, 226 when the transfer had ended) and then ABOR's (225/226), or ABOR's alone (225).
+   * Sends ABOR after {@link #abort()} cut the data connection and reads what the server owes: two replies, the
+   * transfer's end and ABOR's answer in the server's order, or ABOR's answer alone (225).
    */
   private IOException aborted(String verb, String path, long bytes, Exception cause) {
-    FtpReply transfer = null;
-    FtpReply abor = null;
+    List<FtpReply> got = new ArrayList<>();
     try {
       send("ABOR");
-      while (abor == null) {
+      while (got.size() < 2 && !(got.size() == 1 && got.get(0).code() == 225)) {
         FtpReply r = replies.read();
         logReply(r);
         if (r.code() == 200 && noopsPending > 0) noopsPending--; // a keep-alive's reply
-        else if (r.code() == 225 || transfer != null) abor = r;
-        else transfer = r;
+        else got.add(r);
       }
     } catch (IOException e) {
       cause.addSuppressed(e);
     }
     String what = verb + (path == null ? "" : " " + path);
+    StringBuilder said = new StringBuilder();
+    for (FtpReply r : got) said.append(said.isEmpty() ? "; the server said " : ", then ").append(printable(r));
     return new TransferAbortedException(what + " aborted after " + bytes + " bytes"
-        + (transfer == null ? "" : "; the transfer ended with " + printable(transfer))
-        + (abor == null ? "; no reply to ABOR" : "; ABOR: " + printable(abor)), bytes, transfer, abor, cause);
+        + (got.isEmpty() ? "; no reply after ABOR" : said), bytes, got, cause);
   }
 
   /**

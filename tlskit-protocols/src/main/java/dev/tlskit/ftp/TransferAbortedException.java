@@ -1,6 +1,7 @@
 package dev.tlskit.ftp;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Signals that a transfer was stopped by {@link FtpSession#abort()}: the data connection was cut and {@code ABOR}
@@ -9,15 +10,12 @@ import java.io.IOException;
  */
 public final class TransferAbortedException extends IOException {
   private final long bytes;
-  private final transient FtpReply transferReply;
-  private final transient FtpReply aborReply;
+  private final transient List<FtpReply> replies;
 
-  TransferAbortedException(String message, long bytes, FtpReply transferReply, FtpReply aborReply,
-      Throwable cause) {
+  TransferAbortedException(String message, long bytes, List<FtpReply> replies, Throwable cause) {
     super(message, cause);
     this.bytes = bytes;
-    this.transferReply = transferReply;
-    this.aborReply = aborReply;
+    this.replies = List.copyOf(replies);
   }
 
   /** Returns the bytes moved over the data connection before the abort. */
@@ -26,15 +24,12 @@ public final class TransferAbortedException extends IOException {
   }
 
   /**
-   * Returns the server's reply ending the transfer (426 or 451 when it noticed the abort, 226 when the transfer had
-   * already ended), or null when the server sent only the reply to ABOR.
+   * Returns the server's replies after the abort, in the order received: the transfer's end (426 or 451 when it
+   * noticed, 226 when it had finished) and the answer to ABOR (225 or 226), or the answer to ABOR alone (225).
+   * Servers differ in which comes first (ProFTPD, answering ABOR during the transfer, may send its 226 before the
+   * 426). Empty when the connection failed before any reply.
    */
-  public FtpReply transferReply() {
-    return transferReply;
-  }
-
-  /** Returns the server's reply to {@code ABOR} (225 or 226), or null when none came. */
-  public FtpReply aborReply() {
-    return aborReply;
+  public List<FtpReply> replies() {
+    return replies;
   }
 }

@@ -133,6 +133,50 @@ class ProftpdTest {
   }
 
   @Test
+  void clearCommandChannelGoesPlaintextAndKeepsDataProtected() throws Exception {
+    try (Proftpd p = Proftpd.start(Files.createDirectory(tmp.resolve("pccc")), "TLSv1.3", "auth+data")) {
+      p.put("c.txt", "cleared".getBytes(StandardCharsets.US_ASCII));
+      FtpClient.Builder b = FtpClient.builder().client(TlsClient.builder().policy(p.policy()).build());
+      try (FtpSession s = b.build().connect("127.0.0.1", p.port, "localhost")) {
+        s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+        assertThatThrownBy(s::clearCommandChannel).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("dangerous().allowClearCommandChannel()");
+      }
+      b.dangerous().allowClearCommandChannel();
+      try (FtpSession s = b.build().connect("127.0.0.1", p.port, "localhost")) {
+        assertThatThrownBy(s::clearCommandChannel).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("after login");
+        s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+        s.clearCommandChannel();
+        assertThat(s.commandChannelCleared()).isTrue();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TransferResult r = s.retrieve("c.txt", out, 0, TransferListener.NONE);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("cleared");
+        assertThat(r.protection().tls()).isTrue(); // PROT P still
+        assertThat(r.protection().sessionResumed()).isTrue();
+        assertThat(s.pwd()).isEqualTo("/");
+        s.quit();
+      }
+      assertThat(p.commandLog()).contains("CCC");
+      assertThat(p.tlsLog()).contains("clearing control channel protection");
+    }
+  }
+
+  @Test
+  void clearCommandChannelRefusedByTheServerIsAProtocolError() throws Exception {
+    try (FtpSession s = FtpClient.builder().client(TlsClient.builder().policy(tls13.policy()).build())
+        .dangerous().allowClearCommandChannel().build().connect("127.0.0.1", tls13.port, "localhost")) {
+      s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+      // TLSRequired on: ProFTPD keeps the control connection protected
+      assertThatThrownBy(s::clearCommandChannel).isInstanceOf(dev.tlskit.ProtocolException.class)
+          .hasMessageContaining("534");
+      assertThat(s.commandChannelCleared()).isFalse();
+      assertThat(s.securityInfo()).isNotNull();
+      assertThat(s.pwd()).isEqualTo("/"); // still TLS, still in step
+    }
+  }
+
+  @Test
   void asciiModeRoundTripsTextThroughAServerThatConvertsToo() throws Exception {
     tls13.put("unix.txt", "m\nn\n".getBytes(StandardCharsets.US_ASCII)); // ProFTPD sends it as m CRLF n CRLF
     Path local = Files.writeString(tmp.resolve("text-up.txt"), "p\nq\n");
