@@ -1,6 +1,6 @@
 /**
  * Apache Commons Net clients that follow a TlsKit {@link dev.tlskit.TlsPolicy}. Commons Net is declared
- * {@code provided}: add {@code commons-net:commons-net} yourself.
+ * {@code provided} here, and comes with tlskit-protocols, which uses its FTP listing parsers.
  */
 module dev.tlskit.commonsnet {
   requires transitive dev.tlskit.core;

@@ -7,6 +7,9 @@ module dev.tlskit.protocols {
   requires org.bouncycastle.tls;
   // MimeMail composes MIME with Jakarta Mail; Angus Mail (runtime) provides its streams as a service.
   requires jakarta.mail;
+  // FTP LIST parsing (dev.tlskit.internal.ftp.ListParser): Commons Net's entry parsers for Unix, Windows, VMS, MVS,
+  // OS/400 and more. An automatic module; only its parsers are used, never its FTP client.
+  requires org.apache.commons.net;
 
   exports dev.tlskit.smtp;
   exports dev.tlskit.imap;

@@ -86,6 +86,35 @@ class ConnectionTest {
   }
 
   @Test
+  void endTlsRefusesDataTheServerSentAfterItsAnswer() throws Exception {
+    LoopbackTlsPeer.Handler injecting = (tls, raw) -> {
+      tls.getOutputStream().write("200 clearing\r\n250 injected\r\n".getBytes(StandardCharsets.US_ASCII));
+      tls.getOutputStream().flush();
+      tls.getInputStream().read(); // until the client leaves
+    };
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey()).starttls().handler(injecting).build();
+        TlsConnection c = client().connectPlain("127.0.0.1", server.port(), "localhost")) {
+      c.readLine(100);
+      send(c, "STARTTLS");
+      c.readLine(100);
+      c.upgradeToTls();
+      assertThat(c.readLine(100)).isEqualTo("200 clearing");
+      assertThatThrownBy(c::endTls).isInstanceOfSatisfying(TlsSecurityException.class,
+          e -> assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.INJECTION_DETECTED));
+      assertThat(c.socket().isClosed()).isTrue();
+    }
+  }
+
+  @Test
+  void endTlsNeedsAnUpgradedConnection() throws Exception {
+    try (LoopbackTlsPeer implicit = LoopbackTlsPeer.echo(LEAF.certifiedKey());
+        TlsConnection c = client().connectTls("127.0.0.1", implicit.port(), "localhost")) {
+      assertThatThrownBy(c::endTls).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("no plaintext layer");
+    }
+  }
+
+  @Test
   void explicitUpgradeRefusesABadCertificate() throws Exception {
     TestPki.Held expired = TestPki.builder("localhost").san("localhost")
         .issuer(CertificateValidationTest.INTERMEDIATE).expired().build();

@@ -46,6 +46,7 @@ public final class TlsConnection implements Closeable {
   private final TlsClient client;
   private final TransportSocket transport;
   private Socket socket;
+  private Socket plainBelow; // the plaintext socket under an upgraded TLS layer, for endTls()
   private LineInput in;
   private OutputStream out;
   private SecurityInfo securityInfo;
@@ -196,9 +197,50 @@ public final class TlsConnection implements Closeable {
       closeQuietly();
       throw e;
     }
+    plainBelow = socket;
     attach(ssl);
     securityInfo = upgrader.describe(ssl, peerName);
     return securityInfo;
+  }
+
+  /**
+   * Ends TLS on a connection that {@link #upgradeToTls()} upgraded and goes on in plaintext over the same TCP
+   * connection: sends close_notify, reads up to the peer's, then reads and writes plaintext. Only for FTP's {@code
+   * CCC} (RFC 4217 section 12.3), after the peer's positive answer to it was read. {@link #securityInfo()} still says
+   * what the TLS layer had negotiated; {@link #isTls()} is false afterwards.
+   *
+   * @throws IllegalStateException if the connection is not TLS, or its TLS was not started by {@link #upgradeToTls()}
+   *     (implicit TLS has no plaintext layer to return to)
+   * @throws TlsSecurityException with reason {@link TlsSecurityException.Reason#INJECTION_DETECTED} when the peer
+   *     sent data before its close_notify (the connection is then closed)
+   */
+  public void endTls() throws IOException {
+    if (!isTls() || !(plainBelow instanceof TransportSocket below)) {
+      throw new IllegalStateException("connection to " + peerName + " has no plaintext layer under its TLS");
+    }
+    out.flush();
+    SSLSocket ssl = (SSLSocket) socket;
+    if (in.buffered() > 0) {
+      closeQuietly();
+      throw new TlsSecurityException(TlsSecurityException.Reason.INJECTION_DETECTED,
+          peerName + " sent data after its answer to the end of TLS");
+    }
+    below.keepOpenOnClose(true); // the TLS layer closes the socket under it once both directions ended
+    int n;
+    try {
+      ssl.shutdownOutput(); // close_notify
+      n = ssl.getInputStream().read(new byte[1]); // up to the peer's close_notify
+    } finally {
+      below.keepOpenOnClose(false);
+    }
+    if (n >= 0) {
+      closeQuietly();
+      below.close();
+      throw new TlsSecurityException(TlsSecurityException.Reason.INJECTION_DETECTED,
+          peerName + " sent data instead of close_notify when TLS ended");
+    }
+    attach(below);
+    plainBelow = null;
   }
 
   /**

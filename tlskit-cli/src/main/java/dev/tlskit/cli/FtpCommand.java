@@ -69,6 +69,15 @@ final class FtpCommand implements Runnable {
     @Option(names = "--active", description = "Active mode (EPRT/PORT): the server connects back to us.")
     boolean active;
 
+    @Option(names = "--keep-alive", paramLabel = "SECONDS", description = "During transfers, send NOOP on the"
+        + " control connection every SECONDS, for firewalls that drop idle connections (default: off).")
+    Integer keepAlive;
+
+    @Option(names = "--insecure-ccc", description = "DANGEROUS: after login, send CCC and continue the control"
+        + " connection in plaintext (for NAT/firewalls that must read PASV/PORT); data stays encrypted. Later"
+        + " commands and replies (file names, listings' addresses) travel readable and alterable.")
+    boolean ccc;
+
     @Option(names = "--insecure-clear-data",
         description = "DANGEROUS: unencrypted data connections (PROT C) on a TLS control connection.")
     boolean clearData;
@@ -127,10 +136,16 @@ final class FtpCommand implements Runnable {
       FtpClient.Builder b = FtpClient.builder().client(tls).tlsMode(mode())
           .dataConnectionMode(active ? DataConnectionMode.ACTIVE : DataConnectionMode.PASSIVE);
       if (clearData) b.dangerous().clearDataConnections();
+      if (ccc) b.dangerous().allowClearCommandChannel();
+      if (keepAlive != null) {
+        if (keepAlive < 1) throw new UsageException("--keep-alive must be at least 1 second: " + keepAlive);
+        b.controlKeepAlive(java.time.Duration.ofSeconds(keepAlive));
+      }
       String host = host();
       FtpSession s = b.build().connect(host, port(), ClientOptions.peerName(global, host));
       try {
         s.login(user, password);
+        if (ccc) s.clearCommandChannel();
         return s;
       } catch (IOException | RuntimeException e) {
         s.close();
@@ -142,6 +157,14 @@ final class FtpCommand implements Runnable {
   }
 
   /** Describes a transfer for humans: size, speed, and how its data connection was protected. */
+  /** Refuses {@code --ascii} with {@code --resume} (get and put): converted line endings leave no right offset. */
+  static void refuseAsciiResume(boolean ascii, boolean resume) {
+    if (ascii && resume) {
+      throw new UsageException("--ascii and --resume contradict each other: converted line endings make local and"
+          + " remote sizes differ, so no offset is right");
+    }
+  }
+
   static String describe(TransferResult r) {
     double secs = r.elapsed().toNanos() / 1e9;
     return String.format(Locale.ROOT, "%s %s: %d bytes in %.2f s (%.1f MB/s)%s, data %s", r.command(), r.path(),
@@ -207,6 +230,7 @@ final class FtpCommand implements Runnable {
     control.put("protocol", si == null ? null : si.protocol());
     control.put("cipherSuite", si == null ? null : si.cipherSuite());
     control.put("peerName", s.peerName());
+    if (s.commandChannelCleared()) control.put("clearedAfterLogin", true); // CCC
     m.put("control", control);
     m.put("security", CommandJson.security(si));
     dangerous(conn, m);
@@ -230,6 +254,9 @@ final class FtpCommand implements Runnable {
 
   /** Adds {@code dangerous}, the weakening flags in use, when there are any. */
   private static void dangerous(Connection conn, Map<String, Object> m) {
-    if (conn.clearData) m.put("dangerous", List.of("--insecure-clear-data: data connections are not encrypted"));
+    List<String> d = new java.util.ArrayList<>();
+    if (conn.clearData) d.add("--insecure-clear-data: data connections are not encrypted");
+    if (conn.ccc) d.add("--insecure-ccc: the control connection is plaintext after login (CCC)");
+    if (!d.isEmpty()) m.put("dangerous", d);
   }
 }

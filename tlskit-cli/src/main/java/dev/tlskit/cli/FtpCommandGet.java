@@ -30,15 +30,20 @@ final class FtpCommandGet implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue LOCAL.part left by an interrupted download (REST).")
   boolean resume;
 
+  @Option(names = "--ascii", description = "ASCII mode (TYPE A): the wire's CRLF written as this system's line ending.")
+  boolean ascii;
+
   @Override
   public Integer call() throws Exception {
     return FtpCommand.run(conn, spec, this::execute);
   }
 
   private Integer execute() throws Exception {
+    FtpCommand.refuseAsciiResume(ascii, resume);
     Path target = local == null ? Path.of(baseName(remote))
         : Files.isDirectory(local) ? local.resolve(baseName(remote)) : local; // never replace a directory
     try (FtpSession s = conn.open(); Progress p = Progress.start("get " + remote, conn.global.json)) {
+      if (ascii) s.ascii(true);
       TransferResult r = s.download(remote, target, resume, p);
       p.close();
       if (conn.global.json) {

@@ -32,6 +32,9 @@ final class FtpCommandPut implements Callable<Integer> {
       + " (RNFR/RNTO) only when complete: a failed upload leaves REMOTE untouched. Needs rename and delete rights.")
   boolean atomic;
 
+  @Option(names = "--ascii", description = "ASCII mode (TYPE A): this system's line endings sent as CRLF.")
+  boolean ascii;
+
   @Override
   public Integer call() throws Exception {
     return FtpCommand.run(conn, spec, this::execute);
@@ -45,8 +48,10 @@ final class FtpCommandPut implements Callable<Integer> {
       throw new UsageException("--atomic and --resume contradict each other: --resume continues REMOTE in place,"
           + " --atomic never writes to REMOTE until the upload is complete");
     }
+    FtpCommand.refuseAsciiResume(ascii, resume);
     String target = remote != null ? remote : local.getFileName().toString();
     try (FtpSession s = conn.open(); Progress p = Progress.start("put " + local, conn.global.json)) {
+      if (ascii) s.ascii(true);
       TransferResult r = atomic ? s.uploadAtomically(local, target, p) : s.upload(local, target, resume, p);
       p.close();
       if (conn.global.json) {

@@ -77,6 +77,48 @@ class FtpCommandTest {
   }
 
   @Test
+  void lsJsonGivesParsedListEntriesFromVsftpd() throws Exception {
+    Path dir = Files.createDirectories(server.root.resolve("parsed"));
+    Path file = Files.writeString(dir.resolve("a file.txt"), "hello");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse(
+        "2020-02-03T04:05:06Z")));
+    Files.createSymbolicLink(dir.resolve("ln"), Path.of("a file.txt"));
+
+    MainTest.Result ls = ftp("ls", "parsed", "--json");
+    assertThat(ls.code()).as(ls.err()).isZero();
+    assertThat(ls.out()).contains("\"source\":\"LIST\"")
+        .contains("{\"name\":\"a file.txt\",\"type\":\"file\",\"size\":5,\"modified\":\"2020-02-03T00:00:00Z\","
+            + "\"linkTarget\":null,\"mode\":\"0640\"")
+        .contains("{\"name\":\"ln\",\"type\":\"os.unix=symlink\",")
+        .contains("\"linkTarget\":\"a file.txt\"")
+        .contains("\"lines\":[\"");
+  }
+
+  @Test
+  void asciiPutAndGetConvertLineEndings() throws Exception {
+    Path text = Files.writeString(tmp.resolve("unix.txt"), "one\ntwo\n");
+    MainTest.Result put = ftp("put", text.toString(), "ascii.txt", "--ascii");
+    assertThat(put.code()).as(put.err()).isZero();
+    // this vsftpd converts nothing itself: its disk holds the wire's CRLF
+    assertThat(Files.readString(server.root.resolve("ascii.txt"))).isEqualTo("one\r\ntwo\r\n");
+    Path back = tmp.resolve("ascii-back.txt");
+    MainTest.Result get = ftp("get", "ascii.txt", back.toString(), "--ascii");
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(Files.readString(back)).isEqualTo("one\ntwo\n");
+
+    MainTest.Result kept = ftp("get", "ascii.txt", back.toString(), "--keep-alive", "1");
+    assertThat(kept.code()).as(kept.err()).isZero();
+    MainTest.Result zero = ftp("get", "ascii.txt", back.toString(), "--keep-alive", "0");
+    assertThat(zero.code()).isEqualTo(2);
+    assertThat(zero.err()).contains("--keep-alive");
+
+    MainTest.Result both = ftp("get", "ascii.txt", back.toString(), "--ascii", "--resume");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("--ascii and --resume");
+  }
+
+  @Test
   void missingRemoteFileIsAServerRefusal() {
     MainTest.Result r = ftp("get", "no-such-file", tmp.resolve("x").toString());
     assertThat(r.code()).isEqualTo(1);

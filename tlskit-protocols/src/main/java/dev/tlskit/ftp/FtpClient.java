@@ -21,7 +21,8 @@ import java.util.Objects;
  * 15 s, read 30 s, write 30 s, no proxy), {@link TlsMode#AUTO} (implicit TLS on port 990, required {@code AUTH TLS}
  * on 21, and on other ports as the server behaves: see {@link TlsMode#AUTO}), protected data connections ({@code
  * PROT P}) that try to resume the control connection's TLS session (used without resumption when the server does not
- * resume, verified as the control connection's server either way), passive mode (EPSV, then PASV), {@link DataTlsProvider#AUTO}.
+ * resume, verified as the control connection's server either way), passive mode (EPSV, then PASV), {@link DataTlsProvider#AUTO}, no control
+ * keep-alive during transfers.
  */
 public final class FtpClient {
   /** The implicit FTPS port (RFC 4217 section 15, historic but common). */
@@ -33,6 +34,8 @@ public final class FtpClient {
   final boolean protectData;
   final boolean requireSessionReuse;
   final DataTlsProvider dataTlsProvider;
+  final java.time.Duration controlKeepAlive;
+  final boolean allowClearCommandChannel;
 
   private FtpClient(Builder b, TlsClient tls) {
     this.tls = tls;
@@ -41,6 +44,8 @@ public final class FtpClient {
     this.protectData = b.protectData;
     this.requireSessionReuse = b.requireSessionReuse;
     this.dataTlsProvider = b.dataTlsProvider;
+    this.controlKeepAlive = b.controlKeepAlive;
+    this.allowClearCommandChannel = b.allowClearCommandChannel;
   }
 
   /** Returns a builder with the secure defaults. */
@@ -102,8 +107,24 @@ public final class FtpClient {
     private boolean protectData = true;
     private boolean requireSessionReuse = false;
     private DataTlsProvider dataTlsProvider = DataTlsProvider.AUTO;
+    private java.time.Duration controlKeepAlive = java.time.Duration.ZERO;
+    private boolean allowClearCommandChannel;
 
     private Builder() {}
+
+    /**
+     * Sends {@code NOOP} on the control connection whenever {@code interval} has passed during a transfer, so that a
+     * firewall or NAT that drops idle connections keeps the control connection of a long transfer (as Commons Net's
+     * {@code setControlKeepAliveTimeout}). The replies are read with the transfer's own, before or after it, as the
+     * server sends them. Default {@link java.time.Duration#ZERO}: off, since a few servers handle commands during a
+     * transfer badly.
+     */
+    public Builder controlKeepAlive(java.time.Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative()) throw new IllegalArgumentException("controlKeepAlive must not be negative: " + interval);
+      this.controlKeepAlive = interval;
+      return this;
+    }
 
     /**
      * Sets the TLS client whose settings (policy, proxy, timeouts, handshake listener, dangerous settings) apply to
@@ -179,6 +200,22 @@ public final class FtpClient {
        */
       public Builder clearDataConnections() {
         protectData = false;
+        return Builder.this;
+      }
+
+      /**
+       * Allows {@link FtpSession#clearCommandChannel()} ({@code CCC}, RFC 4217 section 12.3): after login, the
+       * control connection goes back to plaintext so that a NAT or firewall can read the PASV/PORT replies and open
+       * the data ports. Data connections stay protected ({@code PROT P}). Default: refused.
+       *
+       * <p><b>Dangerous: every later command and reply travels in clear: file and directory names, the server's
+       * answers, PASV/EPSV addresses (an attacker on the path can redirect a data connection; the data connection's
+       * certificate check still catches a different server) and anything injected into the stream, which the client
+       * can no longer tell from the server's. The password was sent under TLS before, and is not exposed. Never in
+       * production unless the network path is trusted.</b>
+       */
+      public Builder allowClearCommandChannel() {
+        allowClearCommandChannel = true;
         return Builder.this;
       }
     }

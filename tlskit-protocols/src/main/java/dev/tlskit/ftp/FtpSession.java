@@ -6,10 +6,12 @@ import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
+import dev.tlskit.internal.ftp.AsciiStreams;
 import dev.tlskit.internal.ftp.BcDataTls;
 import dev.tlskit.internal.ftp.DataAddresses;
 import dev.tlskit.internal.ftp.DataTls;
 import dev.tlskit.internal.ftp.JdkDataTls;
+import dev.tlskit.internal.ftp.ListParser;
 import dev.tlskit.internal.ftp.MlsxParser;
 import dev.tlskit.internal.ftp.ProtectedData;
 import dev.tlskit.internal.ftp.ReplyReader;
@@ -88,6 +90,16 @@ public final class FtpSession implements Closeable {
   private boolean epsvUnsupported;
   private boolean eprtUnsupported;
   private TransferResult lastTransfer;
+  private boolean loggedIn;
+  private boolean commandChannelCleared;
+  private String system; // the SYST reply text, asked once before the first parsed LIST; "" when refused
+  // abort(), from another thread or a TransferListener: the transfer's data connection and whether it is to stop
+  private volatile boolean transferring;
+  private volatile boolean abortRequested;
+  private volatile ProtectedData activeData;
+  // control keep-alive during a transfer (FtpClient.Builder.controlKeepAlive): NOOPs sent, replies not yet read
+  private int noopsPending;
+  private long lastControlNanos;
 
   private FtpSession(FtpClient client, TlsClient tls, String host, String peerName, AutoTls.Opened opened) {
     this.client = client;
@@ -205,6 +217,39 @@ public final class FtpSession implements Closeable {
       }
     }
     expect(200, "TYPE", "I");
+    loggedIn = true;
+  }
+
+  /**
+   * Sends {@code CCC} (RFC 4217 section 12.3) after login and, on the server's 200, ends TLS on the control connection
+   * (close_notify both ways) and goes on in plaintext over the same TCP connection; data connections stay protected as
+   * before. Only with {@link FtpClient.Builder.Dangerous#allowClearCommandChannel()}, on explicit TLS ({@code AUTH
+   * TLS}), and logged as a WARNING on {@code dev.tlskit.dangerous}. What it weakens is listed there: every later
+   * command and reply is readable and alterable on the network path.
+   *
+   * @throws IllegalStateException when not allowed, before login, or when the control connection is not upgraded
+   *     TLS (implicit TLS and plaintext have nothing to clear)
+   * @throws ProtocolException when the server refuses (ProFTPD with {@code TLSRequired on}: 534)
+   */
+  public void clearCommandChannel() throws IOException {
+    if (!client.allowClearCommandChannel) {
+      throw new IllegalStateException("CCC sends every later command in clear: allow it with"
+          + " FtpClient.Builder.dangerous().allowClearCommandChannel()");
+    }
+    if (!loggedIn) throw new IllegalStateException("CCC only after login: the password must travel under TLS");
+    if (!conn.isTls() || mode != TlsMode.STARTTLS && mode != TlsMode.OPPORTUNISTIC) {
+      throw new IllegalStateException("CCC needs a control connection upgraded with AUTH TLS (now: " + mode + ")");
+    }
+    expect(200, "CCC", null);
+    conn.endTls();
+    commandChannelCleared = true;
+    DANGEROUS.log(System.Logger.Level.WARNING, "DANGEROUS: the control connection to {0} is plaintext after CCC"
+        + " (FtpClient.Builder.dangerous().allowClearCommandChannel())", host);
+  }
+
+  /** Returns true after {@link #clearCommandChannel()}: commands and replies now travel in plaintext. */
+  public boolean commandChannelCleared() {
+    return commandChannelCleared;
   }
 
   /** Returns the server's greeting (untrusted text). */
@@ -300,7 +345,12 @@ public final class FtpSession implements Closeable {
     expect(200, "NOOP", null);
   }
 
-  /** Switches to ASCII ({@code TYPE A}, true) or binary ({@code TYPE I}, false, the default after login). */
+  /**
+   * Switches to ASCII ({@code TYPE A}, true) or binary ({@code TYPE I}, false, the default after login). In ASCII mode
+   * file transfers convert line endings: downloads turn the wire's CRLF into this system's line separator, uploads
+   * send each LF (not already after a CR) as CRLF; byte counts are those read from the wire or the local source, and
+   * no SIZE check is made. Listings are never converted.
+   */
   public void ascii(boolean ascii) throws IOException {
     expect(200, "TYPE", ascii ? "A" : "I");
     this.ascii = ascii;
@@ -315,6 +365,31 @@ public final class FtpSession implements Closeable {
   /** Returns the raw {@code LIST} lines of a directory ({@code path} null or empty: the current one). */
   public List<String> list(String path) throws IOException {
     return lines(listing("LIST", path));
+  }
+
+  /**
+   * Returns the entries of a directory ({@code path} null or empty: the current one): {@link #mlsd} when the server
+   * offers MLST in FEAT, {@link #listEntries} otherwise.
+   */
+  public List<FtpEntry> entries(String path) throws IOException {
+    return features.contains("MLST") ? mlsd(path) : listEntries(path);
+  }
+
+  /**
+   * Returns the {@code LIST} lines of a directory parsed into entries with the facts of {@link FtpEntry} (name, type,
+   * size, modification time, link target, Unix permissions and owner when the listing has them). The format is
+   * chosen by the server's {@code SYST} answer (asked once): Unix {@code ls -l}, Windows/IIS DOS style, VMS, MVS,
+   * OS/400, OS/2, Netware; unknown: Unix, then DOS style. A line no parser understands is kept as an entry whose
+   * {@link FtpEntry#isParsed()} is false, with the line in {@link FtpEntry#raw()}. Times without a zone are read as
+   * UTC (the default of vsftpd and ProFTPD).
+   */
+  public List<FtpEntry> listEntries(String path) throws IOException {
+    if (system == null) {
+      FtpReply r = command("SYST", null);
+      system = r.code() == 215 ? r.text() : "";
+    }
+    byte[] data = listing("LIST", path);
+    return ListParser.forSystem(system).parse(new String(data, StandardCharsets.UTF_8));
   }
 
   /** Returns the names {@code NLST} gives for a directory. */
@@ -337,6 +412,78 @@ public final class FtpSession implements Closeable {
       if (line.startsWith(" ")) return MlsxParser.parse(line);
     }
     throw new ProtocolException("MLST reply without an entry: " + printable(r), "250", r.fullText(), null);
+  }
+
+  /**
+   * Aborts the transfer in progress (file or listing), from another thread or from its {@link TransferListener}:
+   * cuts the data connection without a TLS close_notify (so the server cannot take a cut upload for a complete one),
+   * sends {@code ABOR} (RFC 959 section 4.1.3) and reads the server's replies, keeping the control connection in step.
+   * The transfer's thread then throws {@link TransferAbortedException}; an upload throws {@link
+   * UploadFailedException} (the remote file may be partially written) with it as the cause. Does nothing when no
+   * transfer is running. The one method of this class that may be called from another thread.
+   */
+  public void abort() {
+    if (!transferring) return;
+    abortRequested = true;
+    ProtectedData d = activeData;
+    if (d != null) cut(d);
+  }
+
+  /** Closes a data connection's socket at once (RST, no close_notify), unblocking its reader or writer. */
+  private static void cut(ProtectedData d) {
+    Socket s = d.socket();
+    try {
+      s.setSoLinger(true, 0);
+    } catch (IOException ignored) {
+      // already closed
+    }
+    closeQuietly(s);
+  }
+
+  /** Stops a transfer loop when {@link #abort()} was called (from a listener, on this thread). */
+  private void checkAbort(ProtectedData d) throws IOException {
+    if (abortRequested) {
+      cut(d);
+      throw new java.net.SocketException("transfer aborted");
+    }
+  }
+
+  /** Sends NOOP when the control connection has been idle for the keep-alive interval of a transfer. */
+  private void keepAlive() throws IOException {
+    long every = client.controlKeepAlive.toNanos();
+    if (every <= 0) return;
+    long now = System.nanoTime();
+    if (now - lastControlNanos < every) return;
+    LOG.log(System.Logger.Level.DEBUG, "> NOOP (control keep-alive)");
+    send("NOOP");
+    noopsPending++;
+    lastControlNanos = now;
+  }
+
+  /**
+   * Reads the reply that ends a transfer, with the replies to keep-alive NOOPs sent during it: 200s the server sent
+   * before it (some answer during the transfer) are skipped, and those it sends after it (others answer only then)
+   * are read, so the next command gets its own reply.
+   */
+  private FtpReply readTransferReply() throws IOException {
+    FtpReply r = replies.read();
+    logReply(r);
+    while (noopsPending > 0 && r.code() == 200) {
+      noopsPending--;
+      r = replies.read();
+      logReply(r);
+    }
+    while (noopsPending > 0) {
+      noopsPending--;
+      logReply(replies.read());
+    }
+    return r;
+  }
+
+  /** Marks the data connection of a running transfer, or the end of a transfer (null). */
+  private void active(ProtectedData d) {
+    activeData = d;
+    if (d != null && abortRequested) cut(d); // abort() came before the data connection existed
   }
 
   /**
@@ -528,21 +675,49 @@ public final class FtpSession implements Closeable {
 
   private TransferResult download(String verb, String path, long offset, OutputStream sink,
       TransferListener listener, long total, long limit) throws IOException {
+    return abortable(() -> downloadTransfer(verb, path, offset, sink, listener, total, limit));
+  }
+
+  private interface Transfer {
+    TransferResult run() throws IOException;
+  }
+
+  /** Runs one transfer that {@link #abort()} can stop. */
+  private TransferResult abortable(Transfer transfer) throws IOException {
+    abortRequested = false;
+    transferring = true;
+    noopsPending = 0;
+    lastControlNanos = System.nanoTime();
+    try {
+      return transfer.run();
+    } finally {
+      transferring = false;
+      activeData = null;
+    }
+  }
+
+  private TransferResult downloadTransfer(String verb, String path, long offset, OutputStream sink,
+      TransferListener listener, long total, long limit) throws IOException {
     long start = System.nanoTime();
     Data data = secureData(verb, path, started(verb, path, prepareData(offset)));
     long n = 0;
     try (ProtectedData d = data.connection) {
+      active(d);
       InputStream in = d.input();
+      OutputStream target = ascii && verb.equals("RETR") ? AsciiStreams.fromNetwork(sink) : sink;
       byte[] buf = new byte[BUFFER];
       int r;
       while ((r = in.read(buf)) >= 0) {
         n += r;
         if (n > limit) throw new ProtocolException(verb + " sent more than " + limit + " bytes");
-        sink.write(buf, 0, r);
+        target.write(buf, 0, r);
         listener.progress(offset + n, total);
+        checkAbort(d);
+        keepAlive();
       }
+      if (target != sink) target.close(); // the converter's last bytes; sink itself stays open
     } catch (IOException | RuntimeException e) {
-      throw afterFailedTransfer(verb, path, data.protection, e);
+      throw afterFailedTransfer(verb, path, data.protection, e, n);
     }
     TransferResult result = finish(verb, path, offset, n, start, data.protection);
     if (verb.equals("RETR") && !ascii && total >= 0 && offset + n != total) {
@@ -560,6 +735,11 @@ public final class FtpSession implements Closeable {
    */
   private TransferResult upload(String verb, String path, long offset, InputStream src, TransferListener listener,
       long total, long sizeBefore) throws IOException {
+    return abortable(() -> uploadTransfer(verb, path, offset, src, listener, total, sizeBefore));
+  }
+
+  private TransferResult uploadTransfer(String verb, String path, long offset, InputStream src,
+      TransferListener listener, long total, long sizeBefore) throws IOException {
     long start = System.nanoTime();
     Pending pending;
     try {
@@ -590,17 +770,20 @@ public final class FtpSession implements Closeable {
     long n = 0;
     try {
       try (ProtectedData d = data.connection) {
-        OutputStream out = d.output();
+        active(d);
+        OutputStream out = ascii ? AsciiStreams.toNetwork(d.output()) : d.output();
         byte[] buf = new byte[BUFFER];
         int r;
         while ((r = src.read(buf)) >= 0) {
           out.write(buf, 0, r);
           n += r;
           listener.progress(offset + n, total);
+          checkAbort(d);
+          keepAlive();
         }
         out.flush();
       } catch (IOException | RuntimeException e) {
-        throw afterFailedTransfer(verb, path, data.protection, e);
+        throw afterFailedTransfer(verb, path, data.protection, e, n);
       }
       return finish(verb, path, offset, n, start, data.protection);
     } catch (IOException | RuntimeException e) {
@@ -624,8 +807,7 @@ public final class FtpSession implements Closeable {
 
   private TransferResult finish(String verb, String path, long offset, long n, long start, DataProtection p)
       throws IOException {
-    FtpReply end = replies.read();
-    logReply(end);
+    FtpReply end = readTransferReply();
     if (!end.isPositive()) throw refusal(verb, path, p, end, null);
     lastTransfer = new TransferResult(verb, path == null ? "" : path, offset, n,
         Duration.ofNanos(System.nanoTime() - start), p);
@@ -636,12 +818,37 @@ public final class FtpSession implements Closeable {
    * After a failed transfer, reads the server's final reply (426, 451, 522, ...) so the next command stays in step,
    * and returns the error to throw: the server's refusal of a data connection that did not resume, or {@code e}.
    */
-  private IOException afterFailedTransfer(String verb, String path, DataProtection p, Exception e) {
+  private IOException afterFailedTransfer(String verb, String path, DataProtection p, Exception e, long bytes) {
+    if (abortRequested) return aborted(verb, path, bytes, e);
     FtpReply r = tryReadReply();
     if (r == null) LOG.log(System.Logger.Level.DEBUG, "no final reply after failed {0}", verb);
     if (r != null && isReuseRefusal(p, r)) return (IOException) refusal(verb, path, p, r, e);
     if (e instanceof RuntimeException re) throw re;
     return (IOException) e;
+  }
+
+  /**
+   * Sends ABOR after {@link #abort()} cut the data connection and reads what the server owes: two replies, the
+   * transfer's end and ABOR's answer in the server's order, or ABOR's answer alone (225).
+   */
+  private IOException aborted(String verb, String path, long bytes, Exception cause) {
+    List<FtpReply> got = new ArrayList<>();
+    try {
+      send("ABOR");
+      while (got.size() < 2 && !(got.size() == 1 && got.get(0).code() == 225)) {
+        FtpReply r = replies.read();
+        logReply(r);
+        if (r.code() == 200 && noopsPending > 0) noopsPending--; // a keep-alive's reply
+        else got.add(r);
+      }
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+    String what = verb + (path == null ? "" : " " + path);
+    StringBuilder said = new StringBuilder();
+    for (FtpReply r : got) said.append(said.isEmpty() ? "; the server said " : ", then ").append(printable(r));
+    return new TransferAbortedException(what + " aborted after " + bytes + " bytes"
+        + (got.isEmpty() ? "; no reply after ABOR" : said), bytes, got, cause);
   }
 
   /**
@@ -767,9 +974,7 @@ public final class FtpSession implements Closeable {
 
   private FtpReply tryReadReply() {
     try {
-      FtpReply r = replies.read();
-      logReply(r);
-      return r;
+      return readTransferReply();
     } catch (IOException e) {
       return null;
     }
@@ -878,12 +1083,17 @@ public final class FtpSession implements Closeable {
     if (argument != null) checkArgument(argument);
     String line = argument == null ? verb : verb + " " + argument;
     LOG.log(System.Logger.Level.DEBUG, "> {0}", verb.equals("PASS") ? "PASS ****" : line);
-    OutputStream out = conn.output();
-    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    send(line);
     FtpReply r = replies.read();
     logReply(r);
     return r;
+  }
+
+  /** Writes one command line (already checked) to the control connection. */
+  private void send(String line) throws IOException {
+    OutputStream out = conn.output();
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static void logReply(FtpReply r) {

@@ -24,6 +24,13 @@ class FtpClientBuilderTest {
   }
 
   @Test
+  void controlKeepAliveRefusesANegativeInterval() {
+    assertThatThrownBy(() -> FtpClient.builder().controlKeepAlive(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("controlKeepAlive").hasMessageContaining("-1");
+    assertThat(FtpClient.builder().controlKeepAlive(Duration.ZERO).build()).isNotNull();
+  }
+
+  @Test
   void opportunisticTlsIsRefusedUnlessTheTlsClientAllowsItThroughDangerous() {
     assertThatThrownBy(() -> FtpClient.builder().tlsMode(TlsMode.OPPORTUNISTIC).build())
         .isInstanceOf(IllegalArgumentException.class)

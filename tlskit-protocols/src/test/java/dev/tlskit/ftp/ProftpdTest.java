@@ -7,8 +7,11 @@ import dev.tlskit.TlsClient;
 import dev.tlskit.ftp.testing.Proftpd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +89,106 @@ class ProftpdTest {
       assertThat(one.name()).endsWith("m.txt");
       s.rmdir("mdir");
     }
+  }
+
+  @Test
+  void listIsParsedLikeMlsd() throws Exception {
+    ListingFixture fixture = new ListingFixture(tls13.root);
+    try (FtpSession s = login(tls13)) {
+      List<FtpEntry> listed = s.listEntries("listing");
+      fixture.assertListed(listed);
+      // ProFTPD also has MLSD: LIST gives the same sizes and (to LIST's precision) the same times
+      for (FtpEntry m : s.mlsd("listing")) {
+        if (!m.isFile()) continue;
+        FtpEntry l = ListingFixture.find(listed, m.name());
+        assertThat(l.size()).isEqualTo(m.size());
+        assertThat(l.modified().get()).isBetween(m.modified().get().minus(1, ChronoUnit.DAYS), m.modified().get());
+      }
+      // entries() prefers MLSD when offered: its raw lines are MLSD facts
+      assertThat(s.entries("listing")).extracting(FtpEntry::raw)
+          .allMatch(r -> r.toLowerCase(java.util.Locale.ROOT).contains("type="));
+    }
+  }
+
+  @Test
+  void abortStopsTransfersAndKeepsTheSessionInStep() throws Exception {
+    byte[] content = new byte[8 * 1024 * 1024];
+    new Random(11).nextBytes(content);
+    tls13.put("abort.bin", content);
+    try (FtpSession s = login(tls13)) {
+      AbortChecks.abortsDownloadsUploadsAndListings(s, "abort.bin", content);
+    }
+  }
+
+  @Test
+  void controlKeepAliveSendsNoopsDuringSlowTransfers() throws Exception {
+    byte[] content = new byte[1 << 20];
+    new Random(13).nextBytes(content);
+    try (FtpSession s = FtpClient.builder().client(TlsClient.builder().policy(tls13.policy()).build())
+        .controlKeepAlive(java.time.Duration.ofMillis(20)).build().connect("127.0.0.1", tls13.port, "localhost")) {
+      s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+      KeepAliveChecks.slowTransfersKeepTheControlConnectionInStep(s, content);
+    }
+    assertThat(tls13.commandLog()).contains("NOOP");
+  }
+
+  @Test
+  void clearCommandChannelGoesPlaintextAndKeepsDataProtected() throws Exception {
+    try (Proftpd p = Proftpd.start(Files.createDirectory(tmp.resolve("pccc")), "TLSv1.3", "auth+data")) {
+      p.put("c.txt", "cleared".getBytes(StandardCharsets.US_ASCII));
+      FtpClient.Builder b = FtpClient.builder().client(TlsClient.builder().policy(p.policy()).build());
+      try (FtpSession s = b.build().connect("127.0.0.1", p.port, "localhost")) {
+        s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+        assertThatThrownBy(s::clearCommandChannel).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("dangerous().allowClearCommandChannel()");
+      }
+      b.dangerous().allowClearCommandChannel();
+      try (FtpSession s = b.build().connect("127.0.0.1", p.port, "localhost")) {
+        assertThatThrownBy(s::clearCommandChannel).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("after login");
+        s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+        s.clearCommandChannel();
+        assertThat(s.commandChannelCleared()).isTrue();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TransferResult r = s.retrieve("c.txt", out, 0, TransferListener.NONE);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("cleared");
+        assertThat(r.protection().tls()).isTrue(); // PROT P still
+        assertThat(r.protection().sessionResumed()).isTrue();
+        assertThat(s.pwd()).isEqualTo("/");
+        s.quit();
+      }
+      assertThat(p.commandLog()).contains("CCC");
+      assertThat(p.tlsLog()).contains("clearing control channel protection");
+    }
+  }
+
+  @Test
+  void clearCommandChannelRefusedByTheServerIsAProtocolError() throws Exception {
+    try (FtpSession s = FtpClient.builder().client(TlsClient.builder().policy(tls13.policy()).build())
+        .dangerous().allowClearCommandChannel().build().connect("127.0.0.1", tls13.port, "localhost")) {
+      s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+      // TLSRequired on: ProFTPD keeps the control connection protected
+      assertThatThrownBy(s::clearCommandChannel).isInstanceOf(dev.tlskit.ProtocolException.class)
+          .hasMessageContaining("534");
+      assertThat(s.commandChannelCleared()).isFalse();
+      assertThat(s.securityInfo()).isNotNull();
+      assertThat(s.pwd()).isEqualTo("/"); // still TLS, still in step
+    }
+  }
+
+  @Test
+  void asciiModeRoundTripsTextThroughAServerThatConvertsToo() throws Exception {
+    tls13.put("unix.txt", "m\nn\n".getBytes(StandardCharsets.US_ASCII)); // ProFTPD sends it as m CRLF n CRLF
+    Path local = Files.writeString(tmp.resolve("text-up.txt"), "p\nq\n");
+    try (FtpSession s = login(tls13)) {
+      s.ascii(true);
+      ByteArrayOutputStream down = new ByteArrayOutputStream();
+      TransferResult r = s.retrieve("unix.txt", down, 0, TransferListener.NONE);
+      assertThat(down.toString(StandardCharsets.US_ASCII)).isEqualTo("m\nn\n");
+      assertThat(r.bytes()).isEqualTo(6); // CRLF on the wire
+      s.upload(local, "text-up.txt", false, TransferListener.NONE);
+    }
+    assertThat(Files.readString(tls13.root.resolve("text-up.txt"))).isEqualTo("p\nq\n"); // CRLF back to LF
   }
 
   @Test

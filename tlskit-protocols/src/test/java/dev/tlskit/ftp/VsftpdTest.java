@@ -12,6 +12,7 @@ import dev.tlskit.TlsSecurityException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,55 @@ class VsftpdTest {
     FtpSession s = c.connect("127.0.0.1", v.port, "localhost");
     s.login(Vsftpd.USER, Vsftpd.PASSWORD.toCharArray());
     return s;
+  }
+
+  @Test
+  void listIsParsedIntoEntriesSinceVsftpdHasNoMlsd() throws Exception {
+    ListingFixture fixture = new ListingFixture(tls13.root);
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      assertThat(s.features()).doesNotContain("MLST");
+      fixture.assertListed(s.listEntries("listing"));
+      fixture.assertListed(s.entries("listing")); // no MLSD: entries() parses LIST
+      assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
+    }
+  }
+
+  @Test
+  void abortStopsTransfersAndKeepsTheSessionInStep() throws Exception {
+    tls13.put("abort.bin", big);
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      AbortChecks.abortsDownloadsUploadsAndListings(s, "abort.bin", big);
+    } catch (Exception | AssertionError e) {
+      throw new AssertionError(tls13.log(), e);
+    }
+  }
+
+  @Test
+  void controlKeepAliveSendsNoopsDuringSlowTransfers() throws Exception {
+    try (FtpSession s = login(tls13, client(tls13).controlKeepAlive(java.time.Duration.ofMillis(20)).build())) {
+      KeepAliveChecks.slowTransfersKeepTheControlConnectionInStep(s, java.util.Arrays.copyOf(big, 1 << 20));
+    }
+    assertThat(tls13.log()).contains("\"NOOP\"");
+  }
+
+  @Test
+  void asciiModeConvertsLineEndingsBothWays() throws Exception {
+    // this vsftpd does no ASCII conversion itself (ascii_*_enable=NO), so its disk holds the wire's bytes
+    tls13.put("crlf.txt", "a\r\nb\r\nbare\rcr\r\nend\r".getBytes(StandardCharsets.US_ASCII));
+    Path local = Files.writeString(tmp.resolve("lf.txt"), "x\ny\r\nz\n");
+    try (FtpSession s = login(tls13, client(tls13).build())) {
+      s.ascii(true);
+      ByteArrayOutputStream down = new ByteArrayOutputStream();
+      TransferResult r = s.retrieve("crlf.txt", down, 0, TransferListener.NONE);
+      assertThat(down.toString(StandardCharsets.US_ASCII)).isEqualTo("a\nb\nbare\rcr\nend\r"); // Linux: LF
+      assertThat(r.bytes()).isEqualTo(19); // as received
+      s.upload(local, "lf-up.txt", false, TransferListener.NONE);
+      s.ascii(false);
+      ByteArrayOutputStream raw = new ByteArrayOutputStream();
+      s.retrieve("crlf.txt", raw, 0, TransferListener.NONE);
+      assertThat(raw.toString(StandardCharsets.US_ASCII)).isEqualTo("a\r\nb\r\nbare\rcr\r\nend\r"); // binary again
+    }
+    assertThat(Files.readString(tls13.root.resolve("lf-up.txt"))).isEqualTo("x\r\ny\r\nz\r\n");
   }
 
   @Test

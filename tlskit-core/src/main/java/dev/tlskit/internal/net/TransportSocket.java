@@ -31,6 +31,7 @@ public final class TransportSocket extends Socket {
   private final OutputStream out;
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();
+  private volatile boolean keepOpenOnClose;
   private volatile int reportedPort = -1;
   private volatile boolean rawEof;
   private volatile boolean writeTimedOut;
@@ -256,17 +257,28 @@ public final class TransportSocket extends Socket {
 
   @Override
   public void close() throws IOException {
+    if (keepOpenOnClose) return;
     disarm();
     delegate.close();
   }
 
+  /**
+   * While set, {@link #close()}, {@link #shutdownInput()} and {@link #shutdownOutput()} do nothing: a TLS layer over this socket that ends while the connection goes on in
+   * plaintext (FTP's CCC, {@code TlsConnection.endTls}) would otherwise close it along with itself.
+   */
+  public void keepOpenOnClose(boolean keep) {
+    keepOpenOnClose = keep;
+  }
+
   @Override
   public void shutdownInput() throws IOException {
+    if (keepOpenOnClose) return;
     delegate.shutdownInput();
   }
 
   @Override
   public void shutdownOutput() throws IOException {
+    if (keepOpenOnClose) return;
     delegate.shutdownOutput();
   }
 

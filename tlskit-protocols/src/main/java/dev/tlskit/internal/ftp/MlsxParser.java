@@ -9,6 +9,8 @@ import java.util.Map;
 
 /** Parses one MLSD line or MLST entry line (RFC 3659 section 7.2): {@code fact=value;fact=value; name}. */
 public final class MlsxParser {
+  private static final String SLINK = "os.unix=slink:";
+
   private MlsxParser() {}
 
   /**
@@ -29,8 +31,10 @@ public final class MlsxParser {
       if (eq <= 0) throw bad(line);
       facts.put(fact.substring(0, eq).toLowerCase(Locale.ROOT), fact.substring(eq + 1));
     }
-    String type = facts.getOrDefault("type", "").toLowerCase(Locale.ROOT);
-    return new FtpEntry(name, type, facts);
+    String type = facts.getOrDefault("type", "");
+    // ProFTPD names a link's target in the type: "type=OS.unix=slink:/target"
+    String link = type.regionMatches(true, 0, SLINK, 0, SLINK.length()) ? type.substring(SLINK.length()) : "";
+    return new FtpEntry(name, type.toLowerCase(Locale.ROOT), facts, link, line);
   }
 
   private static ProtocolException bad(String line) {

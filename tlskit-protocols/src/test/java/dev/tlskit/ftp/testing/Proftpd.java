@@ -21,6 +21,14 @@ public final class Proftpd extends FtpPeer {
 
   /** Starts ProFTPD offering the given TLS versions ("TLSv1.2 TLSv1.3", or one of them). */
   public static Proftpd start(Path dir, String tlsProtocols) throws Exception {
+    return start(dir, tlsProtocols, "on");
+  }
+
+  /**
+   * Starts ProFTPD with a {@code TLSRequired} setting of its own: {@code auth+data} requires TLS for the login and
+   * every data connection but not for the control connection afterwards, so it accepts {@code CCC}.
+   */
+  public static Proftpd start(Path dir, String tlsProtocols, String tlsRequired) throws Exception {
     Path binary = PREFIX.resolve("usr/sbin/proftpd");
     Path root = Peers.prepare(binary, dir, "nobody");
     String hash = Peers.cryptHash(PASSWORD);
@@ -40,16 +48,22 @@ public final class Proftpd extends FtpPeer {
         "AuthOrder mod_auth_file.c", "AuthUserFile " + dir.resolve("passwd"),
         "AuthGroupFile " + dir.resolve("group"), "RequireValidShell off", "DefaultRoot ~", "AllowOverwrite on",
         "AllowStoreRestart on", "AllowRetrieveRestart on", "PassivePorts " + pasv + " " + (pasv + 500),
-        "SystemLog " + dir.resolve("system.log"), "TLSEngine on", "TLSRequired on",
+        "SystemLog " + dir.resolve("system.log"), "TLSEngine on", "TLSRequired " + tlsRequired,
         "TLSProtocol " + tlsProtocols, "TLSECCertificateFile " + dir.resolve("cert.pem"),
         "TLSECCertificateKeyFile " + dir.resolve("key.pem"), "TLSLog " + dir.resolve("tls.log"),
-        "TLSVerifyClient off", "") + "\n");
+        "TLSVerifyClient off", "LogFormat commands \"%m %r\"",
+        "ExtendedLog " + dir.resolve("commands.log") + " ALL commands", "") + "\n");
     Path out = dir.resolve("stdout.log");
     Process p = new ProcessBuilder(binary.toString(), "-n", "-c", conf.toString())
         .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     Proftpd s = new Proftpd(dir, root, port, p);
     Peers.awaitListening(p, port, out);
     return s;
+  }
+
+  /** Returns the commands the server received, one per line ({@code ExtendedLog}). */
+  public String commandLog() throws IOException {
+    return Files.readString(dir.resolve("commands.log"));
   }
 
   /** Returns mod_tls's log, which records for each data connection whether the session was reused. */

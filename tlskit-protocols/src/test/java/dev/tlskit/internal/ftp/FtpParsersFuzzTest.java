@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Fuzzes the FTP parsers that read server bytes: multi-line replies (RFC 959 4.2), MLSD/MLST entries (RFC 3659) and
- * PASV/EPSV replies (RFC 959, RFC 2428). Seeds (FtpParsersFuzzTestInputs) are vsftpd and ProFTPD transcripts. Each
- * parser may only return a value or throw a typed {@link ProtocolException} (or end of stream), and replies stay
- * inside {@link ReplyReader#MAX_LINE}, {@link ReplyReader#MAX_LINES} and {@link ReplyReader#MAX_BYTES}.
+ * Fuzzes the FTP parsers that read server bytes: multi-line replies (RFC 959 4.2), MLSD/MLST entries (RFC 3659),
+ * LIST listings (Commons Net's parsers behind {@link ListParser}) and PASV/EPSV replies (RFC 959, RFC 2428). Seeds
+ * (FtpParsersFuzzTestInputs) are vsftpd and ProFTPD transcripts and listing formats. Each parser may only return a
+ * value or throw a typed {@link ProtocolException} (or end of stream), replies stay inside {@link
+ * ReplyReader#MAX_LINE}, {@link ReplyReader#MAX_LINES} and {@link ReplyReader#MAX_BYTES}, and a listing gives at most
+ * one entry per line, each no larger than its line.
  */
 class FtpParsersFuzzTest {
   @FuzzTest(maxDuration = "2m")
@@ -56,6 +58,30 @@ class FtpParsersFuzzTest {
         // malformed entry
       }
     }
+  }
+
+  private static final String[] SYSTEMS = {"UNIX Type: L8", "Windows_NT", "VMS", "OS/400", "MVS", "NETWARE", "OS/2",
+      "MACOS PETER", ""};
+
+  @FuzzTest(maxDuration = "2m")
+  void parsesListings(byte[] data) {
+    if (data.length == 0) return;
+    String system = SYSTEMS[(data[0] & 0xff) % SYSTEMS.length];
+    String listing = new String(data, 1, data.length - 1, StandardCharsets.UTF_8);
+    List<FtpEntry> entries = ListParser.forSystem(system).parse(listing);
+    long lines = listing.lines().count();
+    assertThat((long) entries.size()).isLessThanOrEqualTo(lines);
+    long chars = 0;
+    for (FtpEntry e : entries) {
+      assertThat(e.raw()).isNotEmpty();
+      assertThat(e.name().length()).isLessThanOrEqualTo(e.raw().length());
+      assertThat(e.linkTarget().length()).isLessThanOrEqualTo(e.raw().length());
+      chars += e.raw().length();
+      e.size();
+      e.modified();
+      e.permissions();
+    }
+    assertThat(chars).isLessThanOrEqualTo(listing.length());
   }
 
   @FuzzTest(maxDuration = "2m")

@@ -112,4 +112,17 @@ class ParsersTest {
     assertThatThrownBy(() -> MlsxParser.parse("type=file;size=1")).isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> MlsxParser.parse("nofact; name")).isInstanceOf(ProtocolException.class);
   }
+
+  @Test
+  void mlsdSymlinksAndUnixModesReadLikeParsedListLines() throws Exception {
+    // ProFTPD's forms: the link's target in the type fact (no spaces: facts end at the first), UNIX.mode bits
+    FtpEntry l = MlsxParser.parse("modify=20261201120000;type=OS.unix=slink:/srv/target.txt;UNIX.mode=0777; ln");
+    assertThat(l.isSymbolicLink()).isTrue();
+    assertThat(l.linkTarget()).isEqualTo("/srv/target.txt");
+    assertThat(l.raw()).isEqualTo("modify=20261201120000;type=OS.unix=slink:/srv/target.txt;UNIX.mode=0777; ln");
+    FtpEntry f = MlsxParser.parse("type=file;UNIX.mode=0640; f");
+    assertThat(f.linkTarget()).isEmpty();
+    assertThat(f.permissions()).hasValue(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    assertThat(MlsxParser.parse("type=file;UNIX.mode=rwx; f").permissions()).isEmpty();
+  }
 }
