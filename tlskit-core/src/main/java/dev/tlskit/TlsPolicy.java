@@ -5,7 +5,6 @@ import dev.tlskit.internal.tls.PolicySocketFactory;
 import dev.tlskit.internal.tls.PolicyChecks;
 import dev.tlskit.internal.tls.PolicyKeyManager;
 import dev.tlskit.internal.trust.ReportingTrustManager;
-import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.cert.X509CRL;
 import java.util.ArrayList;
@@ -117,9 +116,7 @@ public final class TlsPolicy {
     Builder b = new Builder();
     b.legacy = true;
     b.commonNameFallback = true;
-    return b.cipherSuites(Algorithms.union(Algorithms.TLS13_SUITES, Algorithms.TLS12_FS_AEAD_SUITES,
-            Algorithms.TLS12_DHE_AEAD_SUITES, Algorithms.FS_CBC_SUITES))
-        .namedGroups(Algorithms.union(Algorithms.MODERN_GROUPS, Algorithms.LEGACY_EXTRA_GROUPS)).build();
+    return b.cipherSuites(Algorithms.legacySuites()).namedGroups(Algorithms.legacyGroups()).build();
   }
 
   /** Returns a builder starting from {@link #MODERN}. */
@@ -280,14 +277,7 @@ public final class TlsPolicy {
   /** Returns a new client context with this policy's trust manager and the given key manager. */
   SSLContext sslContext(KeyManager keyManager) {
     PolicyChecks.requireEnabledInJvm(doors, protocols, cipherSuites);
-    try {
-      SSLContext ctx = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
-      ctx.init(new KeyManager[] {keyManager}, new javax.net.ssl.TrustManager[] {trustManager()}, null);
-      return ctx;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create a TLS context"
-          + (provider == null ? "" : " with provider " + provider.getName()) + ": " + e.getMessage(), e);
-    }
+    return PolicyChecks.newContext(provider, keyManager, trustManager());
   }
 
   /**
@@ -601,26 +591,8 @@ public final class TlsPolicy {
     public TlsPolicy build() {
       PolicyChecks.checkLists(protocols, cipherSuites, namedGroups);
       PolicyChecks.checkDoors(protocols, cipherSuites, legacy, doors);
-      if (clientCertificate != null && clientCertificateSelector != null) {
-        throw new IllegalArgumentException(
-            "clientCertificate and clientCertificateSelector contradict: set one of them");
-      }
-      if (clientCertificate != null && !clientCertificates.isEmpty()) {
-        throw new IllegalArgumentException("clientCertificate and clientCertificates (" + clientCertificates.size()
-            + " candidates) contradict: set one of them");
-      }
-      if (dangerousAcceptor != null && !pins.isEmpty()) {
-        throw new IllegalArgumentException(
-            "pins " + pins + " contradict dangerous().acceptIf/acceptAnyCertificate, which would override them");
-      }
-      if (dangerousAcceptor != null && revocation == Revocation.HARD_FAIL) {
-        throw new IllegalArgumentException(
-            "revocation HARD_FAIL contradicts dangerous().acceptIf/acceptAnyCertificate, which would override it");
-      }
-      if (!crls.isEmpty() && revocation == Revocation.OFF) {
-        throw new IllegalArgumentException("crls were given but revocation is OFF: set revocation(SOFT_FAIL or"
-            + " HARD_FAIL) or drop the CRLs");
-      }
+      PolicyChecks.checkContradictions(clientCertificate != null, clientCertificateSelector != null,
+          clientCertificates.size(), dangerousAcceptor != null, pins, revocation, !crls.isEmpty());
       return new TlsPolicy(this);
     }
   }

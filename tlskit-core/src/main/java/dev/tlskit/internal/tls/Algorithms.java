@@ -92,6 +92,16 @@ public final class Algorithms {
     return suite.toUpperCase(Locale.ROOT).contains("_CBC");
   }
 
+  /** Returns {@code LEGACY_COMPATIBLE}'s suites: the modern ones, then DHE with AEAD, then forward-secret CBC. */
+  public static List<String> legacySuites() {
+    return union(TLS13_SUITES, TLS12_FS_AEAD_SUITES, TLS12_DHE_AEAD_SUITES, FS_CBC_SUITES);
+  }
+
+  /** Returns {@code LEGACY_COMPATIBLE}'s groups: the modern ones, then P-521 and the FFDHE groups. */
+  public static List<String> legacyGroups() {
+    return union(MODERN_GROUPS, LEGACY_EXTRA_GROUPS);
+  }
+
   /** Returns {@code a} followed by the entries of the other lists that it lacks. */
   @SafeVarargs
   public static List<String> union(List<String> a, List<String>... more) {

@@ -1,10 +1,16 @@
 package dev.tlskit.internal.tls;
 
+import dev.tlskit.Revocation;
 import dev.tlskit.Weakening;
+import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * The checks {@code TlsPolicy.Builder} runs on its values: suites that are never allowed, what only a preset or a
@@ -121,5 +127,45 @@ public final class PolicyChecks {
         + " read it once per JVM; no provider lifts it per connection): remove " + off + " from it before the first"
         + " TLS connection of this JVM (java -Djava.security.properties=FILE, or"
         + " java.security.Security.setProperty at start-up)");
+  }
+
+  /**
+   * Refuses settings of a policy that contradict each other, naming both: a fixed client certificate next to a
+   * selector or a collection; a dangerous acceptor next to pins or hard-fail revocation (it would override them);
+   * CRLs with revocation off.
+   */
+  public static void checkContradictions(boolean clientCertificate, boolean selector, int candidates,
+      boolean dangerousAcceptor, java.util.Collection<String> pins, Revocation revocation, boolean crls) {
+    if (clientCertificate && selector) {
+      throw new IllegalArgumentException("clientCertificate and clientCertificateSelector contradict: set one of them");
+    }
+    if (clientCertificate && candidates > 0) {
+      throw new IllegalArgumentException("clientCertificate and clientCertificates (" + candidates
+          + " candidates) contradict: set one of them");
+    }
+    if (dangerousAcceptor && !pins.isEmpty()) {
+      throw new IllegalArgumentException(
+          "pins " + pins + " contradict dangerous().acceptIf/acceptAnyCertificate, which would override them");
+    }
+    if (dangerousAcceptor && revocation == Revocation.HARD_FAIL) {
+      throw new IllegalArgumentException(
+          "revocation HARD_FAIL contradicts dangerous().acceptIf/acceptAnyCertificate, which would override it");
+    }
+    if (crls && revocation == Revocation.OFF) {
+      throw new IllegalArgumentException("crls were given but revocation is OFF: set revocation(SOFT_FAIL or"
+          + " HARD_FAIL) or drop the CRLs");
+    }
+  }
+
+  /** Returns a new TLS context from {@code provider} (null: the JDK default) with the given key and trust managers. */
+  public static SSLContext newContext(Provider provider, KeyManager keyManager, TrustManager trustManager) {
+    try {
+      SSLContext ctx = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
+      ctx.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot create a TLS context"
+          + (provider == null ? "" : " with provider " + provider.getName()) + ": " + e.getMessage(), e);
+    }
   }
 }
