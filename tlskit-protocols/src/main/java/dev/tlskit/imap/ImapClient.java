@@ -372,6 +372,34 @@ public final class ImapClient implements Closeable {
     return fetch(Long.toString(uid), "UID FLAGS BODY.PEEK[]").stream().filter(m -> m.uid() == uid).findFirst();
   }
 
+  /** Fetches the MIME tree (BODYSTRUCTURE) of one message by UID; empty when no such UID. */
+  public Optional<BodyStructure> bodyStructure(long uid) throws IOException {
+    for (ImapResponse r : cmd("UID FETCH %s (UID BODYSTRUCTURE)", positive("uid", uid)).untagged()) {
+      ImapValue v = fetchItem(r, "BODYSTRUCTURE");
+      if (v != null && uid(r) == uid) return Optional.of(BodyStructure.parse(v));
+    }
+    return Optional.empty();
+  }
+
+  /** Returns the value of data item {@code name} in a FETCH response, or null. */
+  private static ImapValue fetchItem(ImapResponse r, String name) {
+    if (!r.type().equals("FETCH") || r.values().isEmpty()) return null;
+    if (!(r.values().get(0) instanceof ImapValue.ListValue l)) return null;
+    for (int i = 0; i + 1 < l.items().size(); i += 2) {
+      if (name.equalsIgnoreCase(String.valueOf(l.items().get(i).asText()))) return l.items().get(i + 1);
+    }
+    return null;
+  }
+
+  private static long uid(ImapResponse r) {
+    return fetchItem(r, "UID") instanceof ImapValue.Num n ? n.value() : -1;
+  }
+
+  private static String positive(String name, long n) {
+    if (n < 1) throw new IllegalArgumentException(name + " must be positive: " + n);
+    return Long.toString(n);
+  }
+
   private List<ImapMessage> fetch(String uidSet, String items) throws IOException {
     List<ImapMessage> out = new ArrayList<>();
     for (ImapResponse r : cmd("UID FETCH %s (%s)", uidSet("uidSet", uidSet), items).untagged()) {
