@@ -7,6 +7,7 @@ import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.mail.EncodedWords;
+import dev.tlskit.internal.mail.TransferDecoding;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.ImapTags;
 import dev.tlskit.internal.starttls.AutoTls;
@@ -16,6 +17,7 @@ import dev.tlskit.internal.mail.SaslSession;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.internal.io.PeerText;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -54,6 +56,8 @@ public final class ImapClient implements Closeable {
 
   private static final System.Logger LOG = System.getLogger(ImapClient.class.getName());
   private static final Pattern SEQUENCE_SET = Pattern.compile("[0-9*:,]+");
+  private static final Pattern SECTION = Pattern.compile(
+      "(?i)([1-9][0-9]{0,8}(\\.[1-9][0-9]{0,8})*(\\.(HEADER|TEXT|MIME))?|HEADER|TEXT|)");
   private static final Pattern FLAG = Pattern.compile("\\\\?[A-Za-z0-9$_.\\-]+");
 
   private final TlsConnection conn;
@@ -379,6 +383,85 @@ public final class ImapClient implements Closeable {
       if (v != null && uid(r) == uid) return Optional.of(BodyStructure.parse(v));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Streams one section of a message by UID to {@code out}, as sent (transfer encoding kept), without setting
+   * \Seen. {@code section} is a part number ({@code "2"}, {@code "1.2"}, see {@link BodyStructure#section()}),
+   * optionally followed by {@code .HEADER}, {@code .TEXT} or {@code .MIME}; or {@code HEADER}, {@code TEXT}, or
+   * {@code ""} for the whole message. The section's size is bounded by {@link ImapLimits#maxLiteralSize()}, but it
+   * is never held in memory. Returns false when there is no such UID (or the server answers NIL); for a section
+   * the message lacks, servers such as Dovecot send nothing, so check the part against {@link #bodyStructure}. When {@code out} fails, or
+   * the data cannot be decoded, the rest of the section is read and dropped, so the connection stays usable.
+   */
+  public boolean fetchSection(long uid, String section, OutputStream out) throws IOException {
+    return streamSection(uid, section, null, out);
+  }
+
+  /**
+   * Streams one leaf part of a message by UID to {@code out} like {@link #fetchSection}; with {@code decode}, its
+   * base64 or quoted-printable transfer encoding ({@link BodyStructure#encoding()}) is undone on the way, so the
+   * bytes are the attachment's own. Other encodings (7BIT, 8BIT, BINARY) are passed through as they are.
+   *
+   * @throws IllegalArgumentException when {@code part} is a multipart, which has no content of its own to fetch
+   */
+  public boolean fetchPart(long uid, BodyStructure part, boolean decode, OutputStream out) throws IOException {
+    if (part.multipart()) throw new IllegalArgumentException("a multipart has no content to fetch: " + part.section());
+    return streamSection(uid, part.section(), decode ? part.encoding() : null, out);
+  }
+
+  private boolean streamSection(long uid, String section, String encoding, OutputStream out) throws IOException {
+    Objects.requireNonNull(out, "out");
+    String spec = section(section);
+    String item = "BODY[" + spec + "]";
+    boolean[] streamed = {false};
+    IOException[] failed = {null};
+    parser.sink((name, size, data) -> {
+      if (streamed[0] || !name.equalsIgnoreCase(item)) return false;
+      streamed[0] = true;
+      try {
+        TransferDecoding.copy(data, encoding, out);
+      } catch (EOFException e) {
+        throw e;
+      } catch (IOException e) { // bad base64, or out failed: skip the rest, so the connection stays in step
+        failed[0] = e;
+      }
+      return true;
+    });
+    Exchange x;
+    try {
+      x = cmd("UID FETCH %s (UID BODY.PEEK[%s])", positive("uid", uid), spec);
+    } finally {
+      parser.sink(null);
+    }
+    if (failed[0] != null) throw failed[0];
+    for (ImapResponse r : x.untagged()) {
+      ImapValue v = fetchItem(r, item);
+      if (v == null) continue;
+      long got = uid(r);
+      if (got >= 0 && got != uid) {
+        if (streamed[0]) {
+          throw new ProtocolException("server sent " + item + " of UID " + got + " when UID " + uid + " was asked");
+        }
+        continue;
+      }
+      if (streamed[0]) return true;
+      if (v instanceof ImapValue.Str s) { // a quoted string rather than a literal
+        TransferDecoding.copy(new ByteArrayInputStream(s.bytes()), encoding, out);
+        return true;
+      }
+      return false; // NIL: no such section
+    }
+    return streamed[0];
+  }
+
+  private static String section(String section) {
+    Objects.requireNonNull(section, "section");
+    if (!SECTION.matcher(section).matches()) {
+      throw new IllegalArgumentException("section must be a part number like 2 or 1.2 (optionally .HEADER, .TEXT,"
+          + " .MIME), HEADER, TEXT or empty: " + PeerText.quote(section));
+    }
+    return section.toUpperCase(Locale.ROOT);
   }
 
   /** Returns the value of data item {@code name} in a FETCH response, or null. */

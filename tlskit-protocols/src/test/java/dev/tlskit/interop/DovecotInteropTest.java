@@ -7,6 +7,7 @@ import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
+import dev.tlskit.imap.BodyStructure;
 import dev.tlskit.imap.ImapClient;
 import dev.tlskit.imap.ImapLimits;
 import dev.tlskit.imap.ImapMessage;
@@ -17,6 +18,7 @@ import dev.tlskit.pop3.Pop3Client;
 import dev.tlskit.pop3.Pop3Listing;
 import dev.tlskit.testpeer.MailTests;
 import dev.tlskit.testpeer.RealMailServers;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +101,48 @@ class DovecotInteropTest {
       other.join();
       assertThat(updates).extracting(ImapResponse::type).contains("EXISTS");
       imap.logout();
+    }
+  }
+
+  @Test
+  void multipartAttachmentsComeBackByteIdenticalPartByPart() throws Exception {
+    byte[] binary = new byte[20_000];
+    new java.util.Random(16).nextBytes(binary);
+    byte[] text = "caf\u00e9 = 1\r\nline two with trailing space \r\n".repeat(50).getBytes(StandardCharsets.UTF_8);
+    byte[] mail = dev.tlskit.smtp.MimeMail.builder().from("bob@example.test").to("alice@example.test")
+        .subject("Two attachments").text("see attached").attach("data.bin", "application/octet-stream", binary)
+        .attach("r\u00e9sum\u00e9 notes.txt", "text/plain", text).build().toBytes();
+    try (ImapClient imap = imap(servers.imaps, TlsMode.IMPLICIT)) {
+      imap.login("alice", RealMailServers.PASSWORD.toCharArray());
+      imap.create("Parts");
+      imap.append("Parts", List.of(), mail);
+      imap.select("Parts");
+      long uid = imap.uidSearch("ALL").get(0);
+      BodyStructure tree = imap.bodyStructure(uid).orElseThrow();
+      assertThat(tree.mimeType()).isEqualTo("multipart/mixed");
+      assertThat(tree.parts()).extracting(BodyStructure::section).containsExactly("1", "2", "3");
+      BodyStructure bin = tree.find("2").orElseThrow();
+      BodyStructure txt = tree.find("3").orElseThrow();
+      assertThat(bin.filename()).contains("data.bin");
+      assertThat(bin.encoding()).isEqualTo("BASE64");
+      assertThat(bin.disposition()).isEqualTo("attachment");
+      assertThat(txt.filename()).contains("r\u00e9sum\u00e9 notes.txt"); // RFC 2231 on the wire
+      assertThat(txt.mimeType()).isEqualTo("text/plain");
+      assertThat(txt.lines()).isPositive();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      assertThat(imap.fetchPart(uid, bin, true, got)).isTrue();
+      assertThat(got.toByteArray()).isEqualTo(binary);
+      got.reset();
+      assertThat(imap.fetchPart(uid, txt, true, got)).isTrue();
+      assertThat(got.toByteArray()).isEqualTo(text);
+      got.reset();
+      assertThat(imap.fetchPart(uid, bin, false, got)).isTrue();
+      assertThat(got.size()).isEqualTo(bin.size());
+      got.reset();
+      assertThat(imap.fetchSection(uid, "4", got)).isTrue(); // Dovecot: a missing section is empty, not NIL
+      assertThat(got.size()).isZero();
+      assertThat(imap.fetchSection(uid + 100, "1", got)).isFalse();
+      assertThat(imap.fetchMessage(uid)).get().extracting(m -> m.flags()).asList().doesNotContain("\\Seen");
     }
   }
 
