@@ -290,9 +290,19 @@ public final class ImapClient implements Closeable {
 
   /** Lists mailboxes matching {@code pattern} ({@code *} all, {@code %} one level) under {@code reference}. */
   public List<ListEntry> list(String reference, String pattern) throws IOException {
+    return listing("LIST", reference, pattern);
+  }
+
+  /** Lists the subscribed mailboxes matching {@code pattern} under {@code reference} (LSUB). */
+  public List<ListEntry> lsub(String reference, String pattern) throws IOException {
+    return listing("LSUB", reference, pattern);
+  }
+
+  private List<ListEntry> listing(String command, String reference, String pattern) throws IOException {
     List<ListEntry> out = new ArrayList<>();
-    for (ImapResponse r : cmd("LIST %s %s", mailbox("reference", reference), mailbox("pattern", pattern)).untagged()) {
-      if (!r.type().equals("LIST") || r.values().size() < 3) continue;
+    for (ImapResponse r : cmd(command + " %s %s", mailbox("reference", reference), mailbox("pattern", pattern))
+        .untagged()) {
+      if (!r.type().equals(command) || r.values().size() < 3) continue;
       String name = r.values().get(2).asText();
       if (name == null) continue;
       out.add(new ListEntry(MailboxNames.decode(name), r.values().get(1).asText(), texts(r.values().get(0))));
@@ -303,6 +313,90 @@ public final class ImapClient implements Closeable {
   /** Creates a mailbox. */
   public void create(String mailbox) throws IOException {
     cmd("CREATE %s", mailbox("mailbox", mailbox));
+  }
+
+  /** Deletes a mailbox. */
+  public void delete(String mailbox) throws IOException {
+    cmd("DELETE %s", mailbox("mailbox", mailbox));
+  }
+
+  /** Renames a mailbox (renaming INBOX moves its messages into a new mailbox, RFC 9051 6.3.6). */
+  public void rename(String from, String to) throws IOException {
+    cmd("RENAME %s %s", mailbox("from", from), mailbox("to", to));
+  }
+
+  /** Adds a mailbox to the subscription list. */
+  public void subscribe(String mailbox) throws IOException {
+    cmd("SUBSCRIBE %s", mailbox("mailbox", mailbox));
+  }
+
+  /** Removes a mailbox from the subscription list. */
+  public void unsubscribe(String mailbox) throws IOException {
+    cmd("UNSUBSCRIBE %s", mailbox("mailbox", mailbox));
+  }
+
+  /**
+   * Returns the server's namespaces (RFC 2342; the server must announce NAMESPACE or IMAP4rev2).
+   *
+   * @throws ProtocolException when it does not, or sends no NAMESPACE response
+   */
+  public Namespaces namespace() throws IOException {
+    if (!hasCapability("NAMESPACE") && !hasCapability("IMAP4REV2")) {
+      throw new ProtocolException("server does not announce NAMESPACE");
+    }
+    for (ImapResponse r : cmd("NAMESPACE").untagged()) {
+      if (!r.type().equals("NAMESPACE") || r.values().size() < 3) continue;
+      return new Namespaces(namespaces(r.values().get(0)), namespaces(r.values().get(1)),
+          namespaces(r.values().get(2)));
+    }
+    throw new ProtocolException("NAMESPACE answered without a NAMESPACE response");
+  }
+
+  private static List<Namespaces.Namespace> namespaces(ImapValue v) {
+    List<Namespaces.Namespace> out = new ArrayList<>();
+    if (!(v instanceof ImapValue.ListValue l)) return out; // NIL: none of this kind
+    for (ImapValue item : l.items()) {
+      if (item instanceof ImapValue.ListValue n && n.items().size() >= 2 && n.items().get(0).asText() != null) {
+        out.add(new Namespaces.Namespace(MailboxNames.decode(n.items().get(0).asText()), n.items().get(1).asText()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Exchanges identification with the server (ID, RFC 2971): sends {@code client} (field names such as {@code name},
+   * {@code version}; empty sends NIL) and returns what the server says about itself, empty when it says NIL. The
+   * server must announce ID. Server text, untrusted; do not send anything private.
+   *
+   * @throws IllegalArgumentException beyond RFC 2971's bounds: 30 fields, names of 30 bytes, values of 1024
+   */
+  public Map<String, String> id(Map<String, String> client) throws IOException {
+    if (!hasCapability("ID")) throw new ProtocolException("server does not announce ID");
+    if (client.size() > 30) throw new IllegalArgumentException("ID allows at most 30 fields: " + client.size());
+    StringBuilder fields = new StringBuilder();
+    List<Object> args = new ArrayList<>();
+    for (Map.Entry<String, String> e : client.entrySet()) {
+      if (e.getKey().getBytes(StandardCharsets.UTF_8).length > 30) {
+        throw new IllegalArgumentException("ID field names are at most 30 bytes: " + PeerText.quote(e.getKey()));
+      }
+      if (e.getValue() != null && e.getValue().getBytes(StandardCharsets.UTF_8).length > 1024) {
+        throw new IllegalArgumentException("ID values are at most 1024 bytes: field " + PeerText.quote(e.getKey()));
+      }
+      fields.append(fields.isEmpty() ? "%s %s" : " %s %s");
+      args.add(string("ID field", e.getKey()));
+      args.add(e.getValue() == null ? "NIL" : string("ID value", e.getValue()));
+    }
+    String format = client.isEmpty() ? "ID NIL" : "ID (" + fields + ")";
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ImapResponse r : cmd(format, args.toArray()).untagged()) {
+      if (!r.type().equals("ID") || r.values().isEmpty()) continue;
+      if (!(r.values().get(0) instanceof ImapValue.ListValue l)) continue;
+      for (int i = 0; i + 1 < l.items().size(); i += 2) {
+        String name = l.items().get(i).asText();
+        if (name != null) out.putIfAbsent(name.toLowerCase(Locale.ROOT), l.items().get(i + 1).asText());
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** Selects a mailbox read-write. */

@@ -14,6 +14,7 @@ import dev.tlskit.imap.ImapMessage;
 import dev.tlskit.imap.ImapResponse;
 import dev.tlskit.imap.ListEntry;
 import dev.tlskit.imap.MailboxInfo;
+import dev.tlskit.imap.Namespaces;
 import dev.tlskit.pop3.Pop3Client;
 import dev.tlskit.pop3.Pop3Listing;
 import dev.tlskit.testpeer.MailTests;
@@ -143,6 +144,29 @@ class DovecotInteropTest {
       assertThat(got.size()).isZero();
       assertThat(imap.fetchSection(uid + 100, "1", got)).isFalse();
       assertThat(imap.fetchMessage(uid)).get().extracting(m -> m.flags()).asList().doesNotContain("\\Seen");
+    }
+  }
+
+  @Test
+  void mailboxManagementNamespaceAndIdWithDovecot() throws Exception {
+    try (ImapClient imap = imap(servers.imaps, TlsMode.IMPLICIT)) {
+      imap.login("bob", RealMailServers.PASSWORD.toCharArray());
+      imap.create("Proj\u00e9t");
+      imap.rename("Proj\u00e9t", "Archive\u00e9");
+      imap.subscribe("Archive\u00e9");
+      assertThat(imap.lsub("", "*")).extracting(ListEntry::name).contains("Archive\u00e9")
+          .doesNotContain("Proj\u00e9t");
+      assertThat(imap.list("", "*")).extracting(ListEntry::name).contains("Archive\u00e9");
+      imap.unsubscribe("Archive\u00e9");
+      assertThat(imap.lsub("", "*")).extracting(ListEntry::name).doesNotContain("Archive\u00e9");
+      imap.delete("Archive\u00e9");
+      assertThat(imap.list("", "*")).extracting(ListEntry::name).doesNotContain("Archive\u00e9");
+      assertThatThrownBy(() -> imap.delete("Archive\u00e9")).isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("DELETE failed");
+      Namespaces ns = imap.namespace();
+      assertThat(ns.personal()).hasSize(1);
+      assertThat(ns.personal().get(0).delimiter()).isNotNull();
+      assertThat(imap.id(java.util.Map.of("name", "tlskit-test"))).containsEntry("name", "Dovecot");
     }
   }
 
