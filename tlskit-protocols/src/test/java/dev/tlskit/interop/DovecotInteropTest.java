@@ -9,6 +9,7 @@ import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.imap.BodyStructure;
 import dev.tlskit.imap.ImapClient;
+import dev.tlskit.imap.ImapCommandResult;
 import dev.tlskit.imap.ImapLimits;
 import dev.tlskit.imap.ImapMessage;
 import dev.tlskit.imap.ImapResponse;
@@ -167,6 +168,37 @@ class DovecotInteropTest {
       assertThat(ns.personal()).hasSize(1);
       assertThat(ns.personal().get(0).delimiter()).isNotNull();
       assertThat(imap.id(java.util.Map.of("name", "tlskit-test"))).containsEntry("name", "Dovecot");
+    }
+  }
+
+  @Test
+  void sequenceNumberCommandsAndRawCommandsWithDovecot() throws Exception {
+    try (ImapClient imap = imap(servers.imaps, TlsMode.IMPLICIT)) {
+      imap.login("bob", RealMailServers.PASSWORD.toCharArray());
+      imap.create("Seq");
+      ImapCommandResult appended = imap.command("APPEND", "Seq", message("Raw one", "r1"));
+      assertThat(appended.ok()).as(appended.tagged().toString()).isTrue();
+      assertThat(appended.tagged().codeName()).isEqualTo("APPENDUID");
+      assertThat(imap.command("APPEND", "Seq", message("Raw two", "r2")).ok()).isTrue();
+      ImapCommandResult status = imap.command("STATUS Seq (MESSAGES)");
+      assertThat(status.untagged()).extracting(ImapResponse::type).containsExactly("STATUS");
+      assertThat(imap.command("DELETE", "NoSuchBox").ok()).isFalse();
+      imap.select("Seq");
+      ImapClient.BySequence seq = imap.bySequence();
+      assertThat(seq.search("ALL")).containsExactly(1L, 2L);
+      assertThat(seq.fetchMessage(2)).get().extracting(m -> new String(m.body(), StandardCharsets.UTF_8))
+          .asString().contains("Subject: Raw two");
+      assertThat(seq.fetchEnvelopes("1:2")).extracting(m -> m.envelope().subject())
+          .containsExactly("Raw one", "Raw two");
+      BodyStructure b = seq.bodyStructure(1).orElseThrow();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThat(seq.fetchPart(1, b, true, out)).isTrue();
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("r1\r\n");
+      seq.store("1", "+FLAGS", List.of("\\Flagged"));
+      assertThat(seq.fetchEnvelopes("1")).singleElement().extracting(m -> m.flags()).asList().contains("\\Flagged");
+      seq.copy("1", "INBOX");
+      seq.move("2", "INBOX");
+      assertThat(seq.search("ALL")).containsExactly(1L);
     }
   }
 
