@@ -250,7 +250,7 @@ class MailCommandsTest {
   }
 
   @Test
-  void imapFetchNamesTheExistingPartsAndLeavesNoFileWhenThePartIsMissing(@TempDir Path dir) throws Exception {
+  void imapFetchLeavesNoFileWhenThePartIsMissingOrUndecodable(@TempDir Path dir) throws Exception {
     try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), concat(IMAPS_INBOX,
         "C: {tag} UID FETCH 7 (UID BODYSTRUCTURE)",
         "S: * 1 FETCH (UID 7 BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 2 1))\r\n{tag} OK"))) {
@@ -259,6 +259,18 @@ class MailCommandsTest {
       assertThat(r.code()).as(r.err()).isEqualTo(1);
       assertThat(r.err()).contains("has no part 3 (parts: 1)");
       assertThat(dir.toFile().list()).isEmpty();
+    }
+    Files.writeString(dir.resolve("keep"), "old");
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), concat(IMAPS_INBOX,
+        "C: {tag} UID FETCH 7 (UID BODYSTRUCTURE)",
+        "S: * 1 FETCH (UID 7 BODYSTRUCTURE (\"application\" \"pdf\" NIL NIL NIL \"base64\" 5))\r\n{tag} OK",
+        "C: {tag} UID FETCH 7 (UID BODY.PEEK[1])", "S: * 1 FETCH (UID 7 BODY[1] {5}\r\nAAECA)\r\n{tag} OK"))) {
+      Result r = run(args("imap fetch", peer.port(), "implicit", "--uid", "7", "--part", "1", "--out",
+          dir.resolve("keep").toString()));
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).contains("base64");
+      assertThat(dir.toFile().list()).containsExactly("keep"); // no half-written temporary file left behind
+      assertThat(Files.readString(dir.resolve("keep"))).isEqualTo("old"); // and the old file untouched
     }
     Result usage = run(args("imap fetch", 1, "implicit", "--uid", "7", "--part", "2.x"));
     assertThat(usage.code()).isEqualTo(2);
