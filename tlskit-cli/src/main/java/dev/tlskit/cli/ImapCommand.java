@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsClient;
+import dev.tlskit.imap.BodyStructure;
 import dev.tlskit.imap.Envelope;
 import dev.tlskit.imap.ImapClient;
 import dev.tlskit.imap.ImapLimits;
@@ -108,8 +109,12 @@ final class ImapCommand implements Runnable {
 
   /** {@code tlskit imap fetch}. */
   @Command(name = "fetch", mixinStandardHelpOptions = true,
-      description = "Prints one message (RFC 5322) by UID, without marking it seen.")
+      description = {"Prints one message (RFC 5322) by UID, without marking it seen; or, with --part, one MIME part"
+          + " of it, decoded from base64 or quoted-printable.",
+          "With --out the bytes are streamed to FILE (written whole or not at all), never held in memory."})
   static final class Fetch implements Callable<Integer> {
+    private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("[1-9][0-9]{0,8}(\\.[1-9][0-9]{0,8})*");
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin GlobalOptions global;
     @Mixin MailServerOptions mail;
@@ -121,15 +126,30 @@ final class ImapCommand implements Runnable {
     @Option(names = "--uid", required = true, paramLabel = "N", description = "UID of the message.")
     long uid;
 
+    @Option(names = "--part", paramLabel = "SECTION",
+        description = "MIME part number as IMAP numbers them (1, 2, 1.2; see BODYSTRUCTURE).")
+    String part;
+
+    @Option(names = "--raw", description = "With --part: keep the part's transfer encoding (base64, ...).")
+    boolean raw;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the bytes to FILE instead of printing them.")
+    java.nio.file.Path out;
+
     @Override
     public Integer call() throws IOException {
       if (uid < 1) throw new UsageException("--uid must be positive: " + uid);
+      if (part != null && !PART.matcher(part).matches()) {
+        throw new UsageException("--part must be a part number like 2 or 1.2: " + part);
+      }
+      if (raw && part == null) throw new UsageException("--raw needs --part");
       return MailRun.run(spec, global, mail, StarttlsProtocol.IMAP, ImapClient.IMAP_PORT, this::fetch);
     }
 
     private int fetch(TlsClient client, int port, Map<String, Object> json) throws IOException {
       try (ImapClient imap = open(client, port, global, mail)) {
         imap.examine(mailbox);
+        if (part != null || out != null) return stream(imap, json);
         ImapMessage m = imap.fetchMessage(uid)
             .orElseThrow(() -> new ProtocolException("no message with UID " + uid + " in " + mailbox));
         showAlerts(imap, spec.commandLine().getErr());
@@ -145,6 +165,81 @@ final class ImapCommand implements Runnable {
         }
         return ExitCodes.OK;
       }
+    }
+
+    /** Fetches the part (or with only --out, the whole message) to the file, or to memory for printing. */
+    private int stream(ImapClient imap, Map<String, Object> json) throws IOException {
+      BodyStructure leaf = null;
+      if (part != null) {
+        BodyStructure tree = imap.bodyStructure(uid)
+            .orElseThrow(() -> new ProtocolException("no message with UID " + uid + " in " + mailbox));
+        leaf = tree.find(part).orElseThrow(() -> new ProtocolException("message " + uid + " has no part " + part
+            + " (parts: " + String.join(", ", tree.flatten().stream().filter(b -> !b.multipart())
+                .map(BodyStructure::section).toList()) + ")"));
+      }
+      java.io.ByteArrayOutputStream memory = new java.io.ByteArrayOutputStream();
+      CountingOutput counted;
+      java.nio.file.Path tmp = null;
+      boolean found;
+      try {
+        if (out != null) {
+          java.nio.file.Path dir = out.toAbsolutePath().getParent();
+          tmp = java.nio.file.Files.createTempFile(dir, ".tlskit-", ".part");
+        }
+        try (java.io.OutputStream sink = tmp != null ? java.nio.file.Files.newOutputStream(tmp) : memory) {
+          counted = new CountingOutput(sink);
+          found = leaf != null ? imap.fetchPart(uid, leaf, !raw, counted) : imap.fetchSection(uid, "", counted);
+        }
+        if (!found) throw new ProtocolException("no message with UID " + uid + " in " + mailbox);
+        if (tmp != null) {
+          java.nio.file.Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          tmp = null;
+        }
+      } finally {
+        if (tmp != null) java.nio.file.Files.deleteIfExists(tmp);
+      }
+      showAlerts(imap, spec.commandLine().getErr());
+      imap.logout();
+      if (global.json) {
+        json.put("mailbox", mailbox);
+        json.put("uid", uid);
+        if (leaf != null) {
+          json.put("part", leaf.section());
+          json.put("type", leaf.mimeType());
+          leaf.filename().ifPresent(f -> json.put("filename", f));
+          json.put("decoded", !raw);
+        }
+        json.put("bytes", counted.count);
+        if (out != null) json.put("out", out.toString());
+        else json.put("content", memory.toString(StandardCharsets.UTF_8));
+      } else if (out == null) {
+        spec.commandLine().getOut().print(memory.toString(StandardCharsets.UTF_8));
+        spec.commandLine().getOut().flush();
+      } else {
+        spec.commandLine().getErr().println("tlskit: wrote " + counted.count + " bytes to " + out);
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** Counts what passes through. */
+  private static final class CountingOutput extends java.io.FilterOutputStream {
+    long count;
+
+    CountingOutput(java.io.OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
     }
   }
 }

@@ -225,6 +225,58 @@ class MailCommandsTest {
     }
   }
 
+  private static final String[] IMAPS_INBOX = {"S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi",
+      "C: {tag} LOGIN \"alice\" \"" + PASSWORD + "\"", "S: {tag} OK [CAPABILITY IMAP4rev1] in",
+      "C: {tag} EXAMINE \"INBOX\"", "S: * 1 EXISTS\r\n{tag} OK [READ-ONLY] ok"};
+
+  @Test
+  void imapFetchPartStreamsTheDecodedAttachmentToAFile(@TempDir Path dir) throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), concat(IMAPS_INBOX,
+        "C: {tag} UID FETCH 7 (UID BODYSTRUCTURE)",
+        "S: * 1 FETCH (UID 7 BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 2 1)(\"application\""
+            + " \"octet-stream\" NIL NIL NIL \"base64\" 8 NIL (\"attachment\" (\"filename\" \"../x.bin\")))"
+            + " \"mixed\"))\r\n{tag} OK",
+        "C: {tag} UID FETCH 7 (UID BODY.PEEK[2])", "S: * 1 FETCH (UID 7 BODY[2] {10}\r\nAAEC/w==\r\n)\r\n{tag} OK",
+        "C: {tag} LOGOUT", "S: * BYE\r\n{tag} OK"))) {
+      Path file = dir.resolve("out.bin");
+      Result r = run(args("imap fetch", peer.port(), "implicit", "--uid", "7", "--part", "2", "--out",
+          file.toString(), "--json"));
+      assertThat(peer.finish()).isEmpty();
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(Files.readAllBytes(file)).containsExactly(0, 1, 2, 0xff);
+      assertThat(r.out()).contains("\"part\":\"2\"", "\"bytes\":4", "\"filename\":\"../x.bin\"");
+      assertThat(dir.toFile().list()).containsExactly("out.bin"); // the server's file name is never a path
+    }
+  }
+
+  @Test
+  void imapFetchLeavesNoFileWhenThePartIsMissingOrUndecodable(@TempDir Path dir) throws Exception {
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), concat(IMAPS_INBOX,
+        "C: {tag} UID FETCH 7 (UID BODYSTRUCTURE)",
+        "S: * 1 FETCH (UID 7 BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 2 1))\r\n{tag} OK"))) {
+      Result r = run(args("imap fetch", peer.port(), "implicit", "--uid", "7", "--part", "3", "--out",
+          dir.resolve("x").toString()));
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).contains("has no part 3 (parts: 1)");
+      assertThat(dir.toFile().list()).isEmpty();
+    }
+    Files.writeString(dir.resolve("keep"), "old");
+    try (ScriptedPeer peer = ScriptedPeer.implicitTls(PKI.serverContext(), concat(IMAPS_INBOX,
+        "C: {tag} UID FETCH 7 (UID BODYSTRUCTURE)",
+        "S: * 1 FETCH (UID 7 BODYSTRUCTURE (\"application\" \"pdf\" NIL NIL NIL \"base64\" 5))\r\n{tag} OK",
+        "C: {tag} UID FETCH 7 (UID BODY.PEEK[1])", "S: * 1 FETCH (UID 7 BODY[1] {5}\r\nAAECA)\r\n{tag} OK"))) {
+      Result r = run(args("imap fetch", peer.port(), "implicit", "--uid", "7", "--part", "1", "--out",
+          dir.resolve("keep").toString()));
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).contains("base64");
+      assertThat(dir.toFile().list()).containsExactly("keep"); // no half-written temporary file left behind
+      assertThat(Files.readString(dir.resolve("keep"))).isEqualTo("old"); // and the old file untouched
+    }
+    Result usage = run(args("imap fetch", 1, "implicit", "--uid", "7", "--part", "2.x"));
+    assertThat(usage.code()).isEqualTo(2);
+    assertThat(usage.err()).contains("--part must be a part number");
+  }
+
   @Test
   void pop3ListAndRetrOverImplicitTls() throws Exception {
     String auth = Base64.getEncoder().encodeToString(("\0alice\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));

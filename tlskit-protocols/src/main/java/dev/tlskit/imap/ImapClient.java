@@ -7,6 +7,7 @@ import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.mail.EncodedWords;
+import dev.tlskit.internal.mail.TransferDecoding;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.ImapTags;
 import dev.tlskit.internal.starttls.AutoTls;
@@ -16,6 +17,7 @@ import dev.tlskit.internal.mail.SaslSession;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.internal.io.PeerText;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -54,6 +56,8 @@ public final class ImapClient implements Closeable {
 
   private static final System.Logger LOG = System.getLogger(ImapClient.class.getName());
   private static final Pattern SEQUENCE_SET = Pattern.compile("[0-9*:,]+");
+  private static final Pattern SECTION = Pattern.compile(
+      "(?i)([1-9][0-9]{0,8}(\\.[1-9][0-9]{0,8})*(\\.(HEADER|TEXT|MIME))?|HEADER|TEXT|)");
   private static final Pattern FLAG = Pattern.compile("\\\\?[A-Za-z0-9$_.\\-]+");
 
   private final TlsConnection conn;
@@ -65,6 +69,7 @@ public final class ImapClient implements Closeable {
   private ImapResponse greeting;
   private boolean authenticated;
   private ImapResponse bye;
+  private final BySequence bySequence = new BySequence();
 
   private ImapClient(AutoTls.Opened opened, ImapLimits limits) {
     TlsConnection conn = opened.connection();
@@ -286,9 +291,19 @@ public final class ImapClient implements Closeable {
 
   /** Lists mailboxes matching {@code pattern} ({@code *} all, {@code %} one level) under {@code reference}. */
   public List<ListEntry> list(String reference, String pattern) throws IOException {
+    return listing("LIST", reference, pattern);
+  }
+
+  /** Lists the subscribed mailboxes matching {@code pattern} under {@code reference} (LSUB). */
+  public List<ListEntry> lsub(String reference, String pattern) throws IOException {
+    return listing("LSUB", reference, pattern);
+  }
+
+  private List<ListEntry> listing(String command, String reference, String pattern) throws IOException {
     List<ListEntry> out = new ArrayList<>();
-    for (ImapResponse r : cmd("LIST %s %s", mailbox("reference", reference), mailbox("pattern", pattern)).untagged()) {
-      if (!r.type().equals("LIST") || r.values().size() < 3) continue;
+    for (ImapResponse r : cmd(command + " %s %s", mailbox("reference", reference), mailbox("pattern", pattern))
+        .untagged()) {
+      if (!r.type().equals(command) || r.values().size() < 3) continue;
       String name = r.values().get(2).asText();
       if (name == null) continue;
       out.add(new ListEntry(MailboxNames.decode(name), r.values().get(1).asText(), texts(r.values().get(0))));
@@ -299,6 +314,90 @@ public final class ImapClient implements Closeable {
   /** Creates a mailbox. */
   public void create(String mailbox) throws IOException {
     cmd("CREATE %s", mailbox("mailbox", mailbox));
+  }
+
+  /** Deletes a mailbox. */
+  public void delete(String mailbox) throws IOException {
+    cmd("DELETE %s", mailbox("mailbox", mailbox));
+  }
+
+  /** Renames a mailbox (renaming INBOX moves its messages into a new mailbox, RFC 9051 6.3.6). */
+  public void rename(String from, String to) throws IOException {
+    cmd("RENAME %s %s", mailbox("from", from), mailbox("to", to));
+  }
+
+  /** Adds a mailbox to the subscription list. */
+  public void subscribe(String mailbox) throws IOException {
+    cmd("SUBSCRIBE %s", mailbox("mailbox", mailbox));
+  }
+
+  /** Removes a mailbox from the subscription list. */
+  public void unsubscribe(String mailbox) throws IOException {
+    cmd("UNSUBSCRIBE %s", mailbox("mailbox", mailbox));
+  }
+
+  /**
+   * Returns the server's namespaces (RFC 2342; the server must announce NAMESPACE or IMAP4rev2).
+   *
+   * @throws ProtocolException when it does not, or sends no NAMESPACE response
+   */
+  public Namespaces namespace() throws IOException {
+    if (!hasCapability("NAMESPACE") && !hasCapability("IMAP4REV2")) {
+      throw new ProtocolException("server does not announce NAMESPACE");
+    }
+    for (ImapResponse r : cmd("NAMESPACE").untagged()) {
+      if (!r.type().equals("NAMESPACE") || r.values().size() < 3) continue;
+      return new Namespaces(namespaces(r.values().get(0)), namespaces(r.values().get(1)),
+          namespaces(r.values().get(2)));
+    }
+    throw new ProtocolException("NAMESPACE answered without a NAMESPACE response");
+  }
+
+  private static List<Namespaces.Namespace> namespaces(ImapValue v) {
+    List<Namespaces.Namespace> out = new ArrayList<>();
+    if (!(v instanceof ImapValue.ListValue l)) return out; // NIL: none of this kind
+    for (ImapValue item : l.items()) {
+      if (item instanceof ImapValue.ListValue n && n.items().size() >= 2 && n.items().get(0).asText() != null) {
+        out.add(new Namespaces.Namespace(MailboxNames.decode(n.items().get(0).asText()), n.items().get(1).asText()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Exchanges identification with the server (ID, RFC 2971): sends {@code client} (field names such as {@code name},
+   * {@code version}; empty sends NIL) and returns what the server says about itself, empty when it says NIL. The
+   * server must announce ID. Server text, untrusted; do not send anything private.
+   *
+   * @throws IllegalArgumentException beyond RFC 2971's bounds: 30 fields, names of 30 bytes, values of 1024
+   */
+  public Map<String, String> id(Map<String, String> client) throws IOException {
+    if (!hasCapability("ID")) throw new ProtocolException("server does not announce ID");
+    if (client.size() > 30) throw new IllegalArgumentException("ID allows at most 30 fields: " + client.size());
+    StringBuilder fields = new StringBuilder();
+    List<Object> args = new ArrayList<>();
+    for (Map.Entry<String, String> e : client.entrySet()) {
+      if (e.getKey().getBytes(StandardCharsets.UTF_8).length > 30) {
+        throw new IllegalArgumentException("ID field names are at most 30 bytes: " + PeerText.quote(e.getKey()));
+      }
+      if (e.getValue() != null && e.getValue().getBytes(StandardCharsets.UTF_8).length > 1024) {
+        throw new IllegalArgumentException("ID values are at most 1024 bytes: field " + PeerText.quote(e.getKey()));
+      }
+      fields.append(fields.isEmpty() ? "%s %s" : " %s %s");
+      args.add(string("ID field", e.getKey()));
+      args.add(e.getValue() == null ? "NIL" : string("ID value", e.getValue()));
+    }
+    String format = client.isEmpty() ? "ID NIL" : "ID (" + fields + ")";
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ImapResponse r : cmd(format, args.toArray()).untagged()) {
+      if (!r.type().equals("ID") || r.values().isEmpty()) continue;
+      if (!(r.values().get(0) instanceof ImapValue.ListValue l)) continue;
+      for (int i = 0; i + 1 < l.items().size(); i += 2) {
+        String name = l.items().get(i).asText();
+        if (name != null) out.putIfAbsent(name.toLowerCase(Locale.ROOT), l.items().get(i + 1).asText());
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** Selects a mailbox read-write. */
@@ -354,27 +453,164 @@ public final class ImapClient implements Closeable {
 
   /** Returns the UIDs of messages in the selected mailbox matching IMAP search {@code criteria} ("ALL", "UNSEEN"). */
   public List<Long> uidSearch(String criteria) throws IOException {
-    List<Long> uids = new ArrayList<>();
-    for (ImapResponse r : cmd("UID SEARCH %s", Guards.checkArgument("criteria", criteria)).untagged()) {
+    return search(true, criteria);
+  }
+
+  private List<Long> search(boolean byUid, String criteria) throws IOException {
+    List<Long> numbers = new ArrayList<>();
+    for (ImapResponse r : cmd(prefix(byUid) + "SEARCH %s", Guards.checkArgument("criteria", criteria)).untagged()) {
       if (!r.type().equals("SEARCH")) continue;
-      for (ImapValue v : r.values()) if (v instanceof ImapValue.Num n) uids.add(n.value());
+      for (ImapValue v : r.values()) if (v instanceof ImapValue.Num n) numbers.add(n.value());
     }
-    return uids;
+    return numbers;
+  }
+
+  /** "UID " for the UID form of a command, "" for the sequence-number form. */
+  private static String prefix(boolean byUid) {
+    return byUid ? "UID " : "";
+  }
+
+  /** Whether FETCH response {@code r} is about message {@code n} (a UID or a sequence number). */
+  private static boolean about(ImapResponse r, boolean byUid, long n) {
+    return byUid ? uid(r) == n : r.number() == n;
   }
 
   /** Fetches UID, flags, size and envelope of the messages in a UID set ("1:*", "4,7"). */
   public List<ImapMessage> fetchEnvelopes(String uidSet) throws IOException {
-    return fetch(uidSet, "UID FLAGS RFC822.SIZE ENVELOPE");
+    return fetch(true, uidSet, "UID FLAGS RFC822.SIZE ENVELOPE");
   }
 
   /** Fetches one whole message (RFC 5322 bytes) by UID without setting \Seen; empty when no such UID. */
   public Optional<ImapMessage> fetchMessage(long uid) throws IOException {
-    return fetch(Long.toString(uid), "UID FLAGS BODY.PEEK[]").stream().filter(m -> m.uid() == uid).findFirst();
+    return fetchMessage(true, uid);
   }
 
-  private List<ImapMessage> fetch(String uidSet, String items) throws IOException {
+  private Optional<ImapMessage> fetchMessage(boolean byUid, long n) throws IOException {
+    return fetch(byUid, positive("message", n), "UID FLAGS BODY.PEEK[]").stream()
+        .filter(m -> (byUid ? m.uid() : m.sequence()) == n).findFirst();
+  }
+
+  /** Fetches the MIME tree (BODYSTRUCTURE) of one message by UID; empty when no such UID. */
+  public Optional<BodyStructure> bodyStructure(long uid) throws IOException {
+    return bodyStructure(true, uid);
+  }
+
+  private Optional<BodyStructure> bodyStructure(boolean byUid, long n) throws IOException {
+    for (ImapResponse r : cmd(prefix(byUid) + "FETCH %s (UID BODYSTRUCTURE)", positive("message", n)).untagged()) {
+      ImapValue v = fetchItem(r, "BODYSTRUCTURE");
+      if (v != null && about(r, byUid, n)) return Optional.of(BodyStructure.parse(v));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Streams one section of a message by UID to {@code out}, as sent (transfer encoding kept), without setting
+   * \Seen. {@code section} is a part number ({@code "2"}, {@code "1.2"}, see {@link BodyStructure#section()}),
+   * optionally followed by {@code .HEADER}, {@code .TEXT} or {@code .MIME}; or {@code HEADER}, {@code TEXT}, or
+   * {@code ""} for the whole message. The section's size is bounded by {@link ImapLimits#maxLiteralSize()}, but it
+   * is never held in memory. Returns false when there is no such UID (or the server answers NIL); for a
+   * section the message lacks, servers such as Dovecot send nothing, so check the part against
+   * {@link #bodyStructure}. When {@code out} fails, or the data cannot be decoded, the rest of the section is read
+   * and dropped, so the connection stays usable.
+   */
+  public boolean fetchSection(long uid, String section, OutputStream out) throws IOException {
+    return streamSection(true, uid, section, null, out);
+  }
+
+  /**
+   * Streams one leaf part of a message by UID to {@code out} like {@link #fetchSection}; with {@code decode}, its
+   * base64 or quoted-printable transfer encoding ({@link BodyStructure#encoding()}) is undone on the way, so the
+   * bytes are the attachment's own. Other encodings (7BIT, 8BIT, BINARY) are passed through as they are.
+   *
+   * @throws IllegalArgumentException when {@code part} is a multipart, which has no content of its own to fetch
+   */
+  public boolean fetchPart(long uid, BodyStructure part, boolean decode, OutputStream out) throws IOException {
+    return streamSection(true, uid, part, decode, out);
+  }
+
+  private boolean streamSection(boolean byUid, long n, BodyStructure part, boolean decode, OutputStream out)
+      throws IOException {
+    if (part.multipart()) throw new IllegalArgumentException("a multipart has no content to fetch: " + part.section());
+    return streamSection(byUid, n, part.section(), decode ? part.encoding() : null, out);
+  }
+
+  private boolean streamSection(boolean byUid, long n, String section, String encoding, OutputStream out)
+      throws IOException {
+    Objects.requireNonNull(out, "out");
+    String spec = section(section);
+    String item = "BODY[" + spec + "]";
+    boolean[] streamed = {false};
+    IOException[] failed = {null};
+    parser.sink((name, size, data) -> {
+      if (streamed[0] || !name.equalsIgnoreCase(item)) return false;
+      streamed[0] = true;
+      try {
+        TransferDecoding.copy(data, encoding, out);
+      } catch (EOFException e) {
+        throw e;
+      } catch (IOException e) { // bad base64, or out failed: skip the rest, so the connection stays in step
+        failed[0] = e;
+      }
+      return true;
+    });
+    Exchange x;
+    try {
+      x = cmd(prefix(byUid) + "FETCH %s (UID BODY.PEEK[%s])", positive("message", n), spec);
+    } finally {
+      parser.sink(null);
+    }
+    if (failed[0] != null) throw failed[0];
+    for (ImapResponse r : x.untagged()) {
+      ImapValue v = fetchItem(r, item);
+      if (v == null) continue;
+      if (!about(r, byUid, n) && (!byUid || uid(r) >= 0)) { // a server may leave out the UID asked for
+        if (streamed[0]) {
+          throw new ProtocolException("server sent " + item + " of " + (byUid ? "UID " + uid(r) : "message "
+              + r.number()) + " when " + (byUid ? "UID " : "message ") + n + " was asked");
+        }
+        continue;
+      }
+      if (streamed[0]) return true;
+      if (v instanceof ImapValue.Str s) { // a quoted string rather than a literal
+        TransferDecoding.copy(new ByteArrayInputStream(s.bytes()), encoding, out);
+        return true;
+      }
+      return false; // NIL: no such section
+    }
+    return streamed[0];
+  }
+
+  private static String section(String section) {
+    Objects.requireNonNull(section, "section");
+    if (!SECTION.matcher(section).matches()) {
+      throw new IllegalArgumentException("section must be a part number like 2 or 1.2 (optionally .HEADER, .TEXT,"
+          + " .MIME), HEADER, TEXT or empty: " + PeerText.quote(section));
+    }
+    return section.toUpperCase(Locale.ROOT);
+  }
+
+  /** Returns the value of data item {@code name} in a FETCH response, or null. */
+  private static ImapValue fetchItem(ImapResponse r, String name) {
+    if (!r.type().equals("FETCH") || r.values().isEmpty()) return null;
+    if (!(r.values().get(0) instanceof ImapValue.ListValue l)) return null;
+    for (int i = 0; i + 1 < l.items().size(); i += 2) {
+      if (name.equalsIgnoreCase(String.valueOf(l.items().get(i).asText()))) return l.items().get(i + 1);
+    }
+    return null;
+  }
+
+  private static long uid(ImapResponse r) {
+    return fetchItem(r, "UID") instanceof ImapValue.Num n ? n.value() : -1;
+  }
+
+  private static String positive(String name, long n) {
+    if (n < 1) throw new IllegalArgumentException(name + " must be positive: " + n);
+    return Long.toString(n);
+  }
+
+  private List<ImapMessage> fetch(boolean byUid, String set, String items) throws IOException {
     List<ImapMessage> out = new ArrayList<>();
-    for (ImapResponse r : cmd("UID FETCH %s (%s)", uidSet("uidSet", uidSet), items).untagged()) {
+    for (ImapResponse r : cmd(prefix(byUid) + "FETCH %s (%s)", sequenceSet(byUid, set), items).untagged()) {
       if (!r.type().equals("FETCH") || r.values().isEmpty()) continue;
       if (!(r.values().get(0) instanceof ImapValue.ListValue l)) continue;
       out.add(message(r.number(), l.items()));
@@ -428,21 +664,33 @@ public final class ImapClient implements Closeable {
    * optionally with {@code .SILENT}.
    */
   public void store(String uidSet, String operation, List<String> flags) throws IOException {
+    store(true, uidSet, operation, flags);
+  }
+
+  private void store(boolean byUid, String set, String operation, List<String> flags) throws IOException {
     if (!operation.toUpperCase(Locale.ROOT).matches("[+-]?FLAGS(\\.SILENT)?")) {
       throw new IllegalArgumentException("operation must be FLAGS, +FLAGS or -FLAGS (.SILENT): " + operation);
     }
-    cmd("UID STORE %s %s (%s)", uidSet("uidSet", uidSet), operation, flags(flags));
+    cmd(prefix(byUid) + "STORE %s %s (%s)", sequenceSet(byUid, set), operation, flags(flags));
   }
 
   /** Copies messages by UID to another mailbox. */
   public void copy(String uidSet, String mailbox) throws IOException {
-    cmd("UID COPY %s %s", uidSet("uidSet", uidSet), mailbox("mailbox", mailbox));
+    copy(true, uidSet, mailbox);
+  }
+
+  private void copy(boolean byUid, String set, String mailbox) throws IOException {
+    cmd(prefix(byUid) + "COPY %s %s", sequenceSet(byUid, set), mailbox("mailbox", mailbox));
   }
 
   /** Moves messages by UID to another mailbox (RFC 6851; the server must announce MOVE). */
   public void move(String uidSet, String mailbox) throws IOException {
+    move(true, uidSet, mailbox);
+  }
+
+  private void move(boolean byUid, String set, String mailbox) throws IOException {
     if (!hasCapability("MOVE")) throw new ProtocolException("server does not announce MOVE");
-    cmd("UID MOVE %s %s", uidSet("uidSet", uidSet), mailbox("mailbox", mailbox));
+    cmd(prefix(byUid) + "MOVE %s %s", sequenceSet(byUid, set), mailbox("mailbox", mailbox));
   }
 
   /** Permanently removes messages flagged \Deleted from the selected mailbox; returns the expunged sequence numbers. */
@@ -514,6 +762,105 @@ public final class ImapClient implements Closeable {
   @Override
   public void close() throws IOException {
     conn.close();
+  }
+
+  /**
+   * Returns the sequence-number forms of the UID commands (SEARCH, FETCH, STORE, COPY, MOVE without {@code UID}).
+   * Sequence numbers shift when messages are expunged, by this session or another; prefer UIDs.
+   */
+  public BySequence bySequence() {
+    return bySequence;
+  }
+
+  /** The commands of {@link ImapClient} that take UIDs, taking message sequence numbers instead. */
+  public final class BySequence {
+    private BySequence() {}
+
+    /** Returns the sequence numbers of messages matching {@code criteria} (SEARCH). */
+    public List<Long> search(String criteria) throws IOException {
+      return ImapClient.this.search(false, criteria);
+    }
+
+    /** Like {@link ImapClient#fetchEnvelopes}, for a sequence set. */
+    public List<ImapMessage> fetchEnvelopes(String sequenceSet) throws IOException {
+      return fetch(false, sequenceSet, "UID FLAGS RFC822.SIZE ENVELOPE");
+    }
+
+    /** Like {@link ImapClient#fetchMessage}, for sequence number {@code n}. */
+    public Optional<ImapMessage> fetchMessage(long n) throws IOException {
+      return ImapClient.this.fetchMessage(false, n);
+    }
+
+    /** Like {@link ImapClient#bodyStructure}, for sequence number {@code n}. */
+    public Optional<BodyStructure> bodyStructure(long n) throws IOException {
+      return ImapClient.this.bodyStructure(false, n);
+    }
+
+    /** Like {@link ImapClient#fetchSection}, for sequence number {@code n}. */
+    public boolean fetchSection(long n, String section, OutputStream out) throws IOException {
+      return streamSection(false, n, section, null, out);
+    }
+
+    /** Like {@link ImapClient#fetchPart}, for sequence number {@code n}. */
+    public boolean fetchPart(long n, BodyStructure part, boolean decode, OutputStream out) throws IOException {
+      return streamSection(false, n, part, decode, out);
+    }
+
+    /** Like {@link ImapClient#store}, for a sequence set. */
+    public void store(String sequenceSet, String operation, List<String> flags) throws IOException {
+      ImapClient.this.store(false, sequenceSet, operation, flags);
+    }
+
+    /** Like {@link ImapClient#copy}, for a sequence set. */
+    public void copy(String sequenceSet, String mailbox) throws IOException {
+      ImapClient.this.copy(false, sequenceSet, mailbox);
+    }
+
+    /** Like {@link ImapClient#move}, for a sequence set. */
+    public void move(String sequenceSet, String mailbox) throws IOException {
+      ImapClient.this.move(false, sequenceSet, mailbox);
+    }
+  }
+
+  /** Commands whose state this client must track itself, so {@link #command} refuses them. */
+  private static final Set<String> NOT_RAW = Set.of("STARTTLS", "LOGIN", "AUTHENTICATE", "IDLE", "COMPRESS",
+      "LOGOUT", "SELECT", "EXAMINE", "UNSELECT", "CLOSE", "ENABLE");
+
+  /**
+   * Sends any other command and returns its responses, whatever the tagged status (NO and BAD are returned, not
+   * thrown). {@code command} is the verb and any atoms ({@code "GETQUOTAROOT"}, {@code "UID EXPUNGE 4:7"}); each
+   * argument follows it after a space: a {@code String} as an IMAP string (quoted, or a literal when not printable
+   * ASCII), a {@code byte[]} as a literal. Responses are read with this connection's {@link ImapLimits}; a
+   * continuation request that is not for a literal is a {@link ProtocolException}. Commands that change what this
+   * client tracks (STARTTLS, LOGIN, AUTHENTICATE, IDLE, COMPRESS, LOGOUT, SELECT, EXAMINE, UNSELECT, CLOSE, ENABLE)
+   * are refused: use their methods.
+   *
+   * @throws IllegalArgumentException for CR, LF or NUL in {@code command} or a string argument, a refused verb, or an
+   *     argument of another type
+   */
+  public ImapCommandResult command(String command, Object... arguments) throws IOException {
+    Guards.checkArgument("command", command);
+    String verb = command.strip().split(" ", 2)[0].toUpperCase(Locale.ROOT);
+    if (verb.isEmpty() || !verb.chars().allMatch(c -> c > 0x20 && c < 0x7f && "(){%*\"\\".indexOf(c) < 0)) {
+      throw new IllegalArgumentException("command must start with an atom: " + PeerText.quote(command));
+    }
+    if (NOT_RAW.contains(verb)) {
+      throw new IllegalArgumentException(verb + " changes state this client tracks; use its method");
+    }
+    StringBuilder format = new StringBuilder("%s"); // the command goes in as an argument: it may hold "%s"
+    Object[] args = new Object[arguments.length + 1];
+    args[0] = command;
+    for (int i = 0; i < arguments.length; i++) {
+      args[i + 1] = switch (arguments[i]) {
+        case String str -> string("argument " + (i + 1), str);
+        case byte[] literal -> literal.clone();
+        case null, default -> throw new IllegalArgumentException("argument " + (i + 1)
+            + " must be a String or byte[]: " + arguments[i]);
+      };
+      format.append(" %s");
+    }
+    Exchange x = exchange(NONE_PENDING, format.toString(), args);
+    return new ImapCommandResult(x.tagged(), x.untagged());
   }
 
   // ---- command machinery -------------------------------------------------------------------------------------
@@ -676,9 +1023,10 @@ public final class ImapClient implements Closeable {
     return string(name, MailboxNames.encode(Guards.checkArgument(name, value)));
   }
 
-  private static String uidSet(String name, String value) {
+  private static String sequenceSet(boolean byUid, String value) {
     if (!SEQUENCE_SET.matcher(value).matches()) {
-      throw new IllegalArgumentException(name + " must be a UID set like 1:* or 4,7: " + PeerText.quote(value));
+      throw new IllegalArgumentException((byUid ? "uidSet must be a UID set" : "sequence set must be a set")
+          + " like 1:* or 4,7: " + PeerText.quote(value));
     }
     return value;
   }

@@ -23,7 +23,18 @@ final class ImapParser {
     InputStream input();
   }
 
+  /** Takes a literal's bytes as they arrive instead of having them held in memory. */
+  interface LiteralSink {
+    /**
+     * Called for a literal that is the value of data item {@code item} (an atom such as {@code BODY[2]}); returns
+     * false to have it read into memory as usual. {@code data} ends after {@code size} bytes; what the sink leaves
+     * unread is skipped.
+     */
+    boolean take(String item, long size, InputStream data) throws IOException;
+  }
+
   private final Source source;
+  private LiteralSink sink;
   private final ImapLimits limits;
   private String line;
   private int pos;
@@ -32,6 +43,11 @@ final class ImapParser {
   ImapParser(Source source, ImapLimits limits) {
     this.source = source;
     this.limits = limits;
+  }
+
+  /** Sets where literals go until set back to null; see {@link LiteralSink}. */
+  void sink(LiteralSink sink) {
+    this.sink = sink;
   }
 
   /** Reads the next complete response. */
@@ -78,7 +94,7 @@ final class ImapParser {
         while (true) {
           if (pos < line.length() && line.charAt(pos) == ' ') pos++;
           if (pos >= line.length()) break;
-          values.add(value(0));
+          values.add(value(0, values.isEmpty() ? null : values.get(values.size() - 1)));
         }
         return new ImapResponse("*", type, number, null, "", values);
       }
@@ -98,7 +114,8 @@ final class ImapParser {
     return new ImapResponse(tag, status, number, code, line.substring(pos), List.of());
   }
 
-  private ImapValue value(int depth) throws IOException {
+  /** Reads one value; {@code previous} is the item before it in its list (a data item name), or null. */
+  private ImapValue value(int depth, ImapValue previous) throws IOException {
     char ch = line.charAt(pos);
     switch (ch) {
       case '(' -> {
@@ -116,14 +133,14 @@ final class ImapParser {
             pos++;
             continue;
           }
-          items.add(value(depth + 1));
+          items.add(value(depth + 1, items.isEmpty() ? null : items.get(items.size() - 1)));
         }
       }
       case '"' -> {
         return quoted();
       }
       case '{' -> {
-        return literal();
+        return literal(previous instanceof ImapValue.Atom a ? a.value() : null);
       }
       case ')' -> throw malformed("unexpected ')'");
       default -> {
@@ -152,7 +169,7 @@ final class ImapParser {
     throw malformed("quoted string not closed");
   }
 
-  private ImapValue literal() throws IOException {
+  private ImapValue literal(String item) throws IOException {
     int close = line.indexOf('}', pos);
     if (close < 0 || close != line.length() - 1) throw malformed("literal size must end the line");
     String digits = line.substring(pos + 1, close);
@@ -166,11 +183,55 @@ final class ImapParser {
           + limits.maxLiteralSize());
     }
     count(size);
+    if (sink != null && item != null) {
+      InputStream bounded = new BoundedInput(source.input(), size);
+      if (sink.take(item, size, bounded)) {
+        bounded.skipNBytes(bounded.available());
+        nextLine();
+        return new ImapValue.Str(new byte[0]);
+      }
+    }
     byte[] data = new byte[(int) size];
     int n = source.input().readNBytes(data, 0, data.length);
     if (n < data.length) throw new EOFException("connection closed by peer inside a literal");
     nextLine();
     return new ImapValue.Str(data);
+  }
+
+  /** The next {@code left} bytes of a literal; end of stream before them is an {@link EOFException}. */
+  private static final class BoundedInput extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    BoundedInput(InputStream in, long left) {
+      this.in = in;
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left == 0) return -1;
+      int b = in.read();
+      if (b < 0) throw new EOFException("connection closed by peer inside a literal");
+      left--;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) return 0;
+      if (left == 0) return -1;
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) throw new EOFException("connection closed by peer inside a literal");
+      left -= n;
+      return n;
+    }
+
+    /** The bytes of the literal not read yet (not what arrived; used to skip the rest). */
+    @Override
+    public int available() {
+      return (int) left;
+    }
   }
 
   private String atom() {

@@ -3,6 +3,7 @@ package dev.tlskit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.tlskit.ProtocolException;
 import java.io.IOException;
 
 /**
@@ -31,6 +32,41 @@ class ImapParserFuzzTest {
     } catch (IOException expected) {
       // ProtocolException or EOFException: the typed outcomes for bad input
     }
+  }
+
+  /**
+   * Parses every list in the responses as a BODYSTRUCTURE: the result is a tree or a typed refusal, never another
+   * exception, and its size is bounded by the response it came from (no amplification).
+   */
+  @FuzzTest(maxDuration = "2m")
+  void parsesBodyStructuresWithinLimits(byte[] data) {
+    ImapParser parser = ImapParserTest.parser(data, LIMITS);
+    try {
+      for (int i = 0; i < 10_000; i++) {
+        for (ImapValue v : parser.read().values()) {
+          try {
+            BodyStructure b = BodyStructure.parse(v);
+            assertThat(b.flatten().size()).isLessThanOrEqualTo(lists(v)); // one node per list, at most
+            for (BodyStructure p : b.flatten()) {
+              assertThat(p.section().length())
+                  .isLessThanOrEqualTo(LIMITS.maxDepth() * (Long.toString(LIMITS.maxResponseSize()).length() + 1));
+              p.filename();
+            }
+          } catch (ProtocolException refused) {
+            // not a body structure
+          }
+        }
+      }
+    } catch (IOException expected) {
+      // ProtocolException or EOFException from the response parser
+    }
+  }
+
+  private static int lists(ImapValue v) {
+    if (!(v instanceof ImapValue.ListValue list)) return 0;
+    int n = 1;
+    for (ImapValue item : list.items()) n += lists(item);
+    return n;
   }
 
   private static int depth(ImapValue v) {

@@ -7,16 +7,20 @@ import dev.tlskit.ProtocolException;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
+import dev.tlskit.imap.BodyStructure;
 import dev.tlskit.imap.ImapClient;
+import dev.tlskit.imap.ImapCommandResult;
 import dev.tlskit.imap.ImapLimits;
 import dev.tlskit.imap.ImapMessage;
 import dev.tlskit.imap.ImapResponse;
 import dev.tlskit.imap.ListEntry;
 import dev.tlskit.imap.MailboxInfo;
+import dev.tlskit.imap.Namespaces;
 import dev.tlskit.pop3.Pop3Client;
 import dev.tlskit.pop3.Pop3Listing;
 import dev.tlskit.testpeer.MailTests;
 import dev.tlskit.testpeer.RealMailServers;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +103,102 @@ class DovecotInteropTest {
       other.join();
       assertThat(updates).extracting(ImapResponse::type).contains("EXISTS");
       imap.logout();
+    }
+  }
+
+  @Test
+  void multipartAttachmentsComeBackByteIdenticalPartByPart() throws Exception {
+    byte[] binary = new byte[20_000];
+    new java.util.Random(16).nextBytes(binary);
+    byte[] text = "caf\u00e9 = 1\r\nline two with trailing space \r\n".repeat(50).getBytes(StandardCharsets.UTF_8);
+    byte[] mail = dev.tlskit.smtp.MimeMail.builder().from("bob@example.test").to("alice@example.test")
+        .subject("Two attachments").text("see attached").attach("data.bin", "application/octet-stream", binary)
+        .attach("r\u00e9sum\u00e9 notes.txt", "text/plain", text).build().toBytes();
+    try (ImapClient imap = imap(servers.imaps, TlsMode.IMPLICIT)) {
+      imap.login("alice", RealMailServers.PASSWORD.toCharArray());
+      imap.create("Parts");
+      imap.append("Parts", List.of(), mail);
+      imap.select("Parts");
+      long uid = imap.uidSearch("ALL").get(0);
+      BodyStructure tree = imap.bodyStructure(uid).orElseThrow();
+      assertThat(tree.mimeType()).isEqualTo("multipart/mixed");
+      assertThat(tree.parts()).extracting(BodyStructure::section).containsExactly("1", "2", "3");
+      BodyStructure bin = tree.find("2").orElseThrow();
+      BodyStructure txt = tree.find("3").orElseThrow();
+      assertThat(bin.filename()).contains("data.bin");
+      assertThat(bin.encoding()).isEqualTo("BASE64");
+      assertThat(bin.disposition()).isEqualTo("attachment");
+      assertThat(txt.filename()).contains("r\u00e9sum\u00e9 notes.txt"); // RFC 2231 on the wire
+      assertThat(txt.mimeType()).isEqualTo("text/plain");
+      assertThat(txt.lines()).isPositive();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      assertThat(imap.fetchPart(uid, bin, true, got)).isTrue();
+      assertThat(got.toByteArray()).isEqualTo(binary);
+      got.reset();
+      assertThat(imap.fetchPart(uid, txt, true, got)).isTrue();
+      assertThat(got.toByteArray()).isEqualTo(text);
+      got.reset();
+      assertThat(imap.fetchPart(uid, bin, false, got)).isTrue();
+      assertThat(got.size()).isEqualTo(bin.size());
+      got.reset();
+      assertThat(imap.fetchSection(uid, "4", got)).isTrue(); // Dovecot: a missing section is empty, not NIL
+      assertThat(got.size()).isZero();
+      assertThat(imap.fetchSection(uid + 100, "1", got)).isFalse();
+      assertThat(imap.fetchMessage(uid)).get().extracting(m -> m.flags()).asList().doesNotContain("\\Seen");
+    }
+  }
+
+  @Test
+  void mailboxManagementNamespaceAndIdWithDovecot() throws Exception {
+    try (ImapClient imap = imap(servers.imaps, TlsMode.IMPLICIT)) {
+      imap.login("bob", RealMailServers.PASSWORD.toCharArray());
+      imap.create("Proj\u00e9t");
+      imap.rename("Proj\u00e9t", "Archive\u00e9");
+      imap.subscribe("Archive\u00e9");
+      assertThat(imap.lsub("", "*")).extracting(ListEntry::name).contains("Archive\u00e9")
+          .doesNotContain("Proj\u00e9t");
+      assertThat(imap.list("", "*")).extracting(ListEntry::name).contains("Archive\u00e9");
+      imap.unsubscribe("Archive\u00e9");
+      assertThat(imap.lsub("", "*")).extracting(ListEntry::name).doesNotContain("Archive\u00e9");
+      imap.delete("Archive\u00e9");
+      assertThat(imap.list("", "*")).extracting(ListEntry::name).doesNotContain("Archive\u00e9");
+      assertThatThrownBy(() -> imap.delete("Archive\u00e9")).isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("DELETE failed");
+      Namespaces ns = imap.namespace();
+      assertThat(ns.personal()).hasSize(1);
+      assertThat(ns.personal().get(0).delimiter()).isNotNull();
+      assertThat(imap.id(java.util.Map.of("name", "tlskit-test"))).containsEntry("name", "Dovecot");
+    }
+  }
+
+  @Test
+  void sequenceNumberCommandsAndRawCommandsWithDovecot() throws Exception {
+    try (ImapClient imap = imap(servers.imaps, TlsMode.IMPLICIT)) {
+      imap.login("bob", RealMailServers.PASSWORD.toCharArray());
+      imap.create("Seq");
+      ImapCommandResult appended = imap.command("APPEND", "Seq", message("Raw one", "r1"));
+      assertThat(appended.ok()).as(appended.tagged().toString()).isTrue();
+      assertThat(appended.tagged().codeName()).isEqualTo("APPENDUID");
+      assertThat(imap.command("APPEND", "Seq", message("Raw two", "r2")).ok()).isTrue();
+      ImapCommandResult status = imap.command("STATUS Seq (MESSAGES)");
+      assertThat(status.untagged()).extracting(ImapResponse::type).containsExactly("STATUS");
+      assertThat(imap.command("DELETE", "NoSuchBox").ok()).isFalse();
+      imap.select("Seq");
+      ImapClient.BySequence seq = imap.bySequence();
+      assertThat(seq.search("ALL")).containsExactly(1L, 2L);
+      assertThat(seq.fetchMessage(2)).get().extracting(m -> new String(m.body(), StandardCharsets.UTF_8))
+          .asString().contains("Subject: Raw two");
+      assertThat(seq.fetchEnvelopes("1:2")).extracting(m -> m.envelope().subject())
+          .containsExactly("Raw one", "Raw two");
+      BodyStructure b = seq.bodyStructure(1).orElseThrow();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThat(seq.fetchPart(1, b, true, out)).isTrue();
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("r1\r\n");
+      seq.store("1", "+FLAGS", List.of("\\Flagged"));
+      assertThat(seq.fetchEnvelopes("1")).singleElement().extracting(m -> m.flags()).asList().contains("\\Flagged");
+      seq.copy("1", "INBOX");
+      seq.move("2", "INBOX");
+      assertThat(seq.search("ALL")).containsExactly(1L);
     }
   }
 
