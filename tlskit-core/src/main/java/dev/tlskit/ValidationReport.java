@@ -5,12 +5,16 @@ import dev.tlskit.internal.trust.Certs;
 import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.lang.reflect.RecordComponent;
 import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Describes how a peer's certificate chain was judged: the chain the peer presented, the chain built to a trust
@@ -85,8 +89,8 @@ public record ValidationReport(
    * {@code HttpClient}, OkHttp, Netty, Jakarta Mail, ...). Empty when the failure holds no TlsKit judgement.
    */
   public static Optional<ValidationReport> of(Throwable failure) {
-    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Throwable> todo = new ArrayDeque<>();
     if (failure != null) todo.add(failure);
     while (!todo.isEmpty() && seen.size() < 64) {
       Throwable t = todo.poll();
