@@ -29,7 +29,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,13 +43,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Both sides name the key-exchange group the server chose, although JSSE has no API for it and the policies offer
- * several groups: TLS 1.3 and 1.2, after a HelloRetryRequest, after STARTTLS, on resumption, on BouncyCastle's JSSE,
- * and against OpenSSL.
+ * several groups: TLS 1.3 and 1.2, after a HelloRetryRequest, after STARTTLS, on resumption, on BouncyCastle's JSSE
+ * (the hybrid post-quantum groups included), and against OpenSSL.
  */
 class KeyExchangeGroupTest {
   /** The random of a HelloRetryRequest (RFC 8446 section 4.1.3). */
   static final byte[] RETRY_RANDOM =
       HexFormat.of().parseHex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
+
+  /** BouncyCastle's JSSE on the BouncyCastle crypto provider, which has ML-KEM for the hybrid groups. */
+  static final Provider BC_JSSE = new BouncyCastleJsseProvider(new BouncyCastleProvider());
 
   @TempDir static Path dir;
   static ServerTestPki pki;
@@ -223,19 +229,24 @@ class KeyExchangeGroupTest {
    * TransportSocket} that reads its own outbound flight as {@code ServerHandshake} does (TlsServer itself does not
    * handshake on BouncyCastle's JSSE yet: its key manager does not know BouncyCastle's key type names).
    */
-  @ParameterizedTest
-  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
-  void bouncyCastleJsseOnBothSidesNamesTheGroup(String protocol) throws Exception {
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "TLSv1.3, secp384r1:x25519:secp256r1, secp384r1", // BouncyCastle wants the certificate's curve among them
+      "TLSv1.2, secp384r1:x25519:secp256r1, secp384r1",
+      "TLSv1.3, X25519MLKEM768:x25519:secp256r1, X25519MLKEM768", // the hybrid post-quantum group
+      "TLSv1.3, SecP256r1MLKEM768:secp256r1, SecP256r1MLKEM768",
+      "TLSv1.3, SecP384r1MLKEM1024:secp256r1, SecP384r1MLKEM1024"})
+  void bouncyCastleJsseOnBothSidesNamesTheGroup(String protocol, String groups, String expected) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setKeyEntry("server", cert.key(), new char[0], cert.chain().toArray(new X509Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", ProviderTest.BCJSSE);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", BC_JSSE);
     kmf.init(store, new char[0]);
-    SSLContext context = SSLContext.getInstance("TLS", ProviderTest.BCJSSE);
+    SSLContext context = SSLContext.getInstance("TLS", BC_JSSE);
     context.init(kmf.getKeyManagers(), null, null);
     try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       CompletableFuture<SecurityInfo> client = CompletableFuture.supplyAsync(() -> {
-        try (TlsConnection c = client(policy(protocol, "secp384r1:x25519:secp256r1", ProviderTest.BCJSSE))
+        try (TlsConnection c = client(policy(protocol, groups, BC_JSSE))
             .connectTls("127.0.0.1", listener.getLocalPort(), "localhost")) {
           assertThat(c.readLine(100)).isEqualTo("hi");
           return c.securityInfo();
@@ -249,13 +260,16 @@ class KeyExchangeGroupTest {
       try (SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(under, "127.0.0.1", raw.getPort(),
           true)) {
         ssl.setUseClientMode(false);
+        SSLParameters parameters = ssl.getSSLParameters();
+        parameters.setNamedGroups(groups.split(":"));
+        ssl.setSSLParameters(parameters);
         ssl.startHandshake();
         ssl.getOutputStream().write("hi\r\n".getBytes(StandardCharsets.US_ASCII));
         ssl.getOutputStream().flush();
         SecurityInfo info = client.get(10, TimeUnit.SECONDS);
         assertThat(info.protocol()).isEqualTo(protocol);
         assertThat(ssl.getSession().getProtocol()).isEqualTo(protocol);
-        assertThat(info.keyExchangeGroup()).isEqualTo(NamedGroups.name(flight.group())).isEqualTo("secp384r1");
+        assertThat(info.keyExchangeGroup()).isEqualTo(NamedGroups.name(flight.group())).isEqualTo(expected);
       }
     }
   }
