@@ -4,8 +4,8 @@ import java.util.HexFormat;
 
 /**
  * Reads the key-exchange group from a server's first flight as its bytes pass by, since JSSE has no API for it: the
- * ServerHello's key_share (TLS 1.3; a HelloRetryRequest's selected_group on the way) or the named_curve of an ECDHE
- * ServerKeyExchange (TLS 1.2). It sees a copy of the bytes and never changes them.
+ * ServerHello's key_share (TLS 1.3; on the way, a HelloRetryRequest, known by its random, names its selected_group)
+ * or the named_curve of an ECDHE ServerKeyExchange (TLS 1.2). It sees the bytes as they pass and never changes them.
  *
  * <p>Bounded and allocation-free after construction: it keeps one record header (5 bytes) and a few counters, skips
  * what it does not need (certificates) without buffering, and stops for good once the group is known, at the first
@@ -33,16 +33,16 @@ public final class KeyExchangeSniffer {
   private static final int MSG_LENGTH = 1; // R 3
   private static final int MSG_REST = 2; // S the rest of a message
   private static final int HELLO_VERSION = 3; // S legacy_version
-  private static final int HELLO_RANDOM = 13; // compared with RETRY_RANDOM
-  private static final int HELLO_SESSION_ID_LENGTH = 4; // R 1
-  private static final int HELLO_SESSION_ID = 5; // S
-  private static final int HELLO_SUITE = 6; // S cipher_suite, legacy_compression_method
-  private static final int HELLO_EXTENSIONS_LENGTH = 7; // R 2
-  private static final int EXTENSION_TYPE = 8; // R 2
-  private static final int EXTENSION_LENGTH = 9; // R 2
-  private static final int KEY_SHARE_GROUP = 10; // R 2
-  private static final int EXTENSION_REST = 11; // S
-  private static final int CURVE = 12; // R 3: ECParameters.curve_type, named_curve
+  private static final int HELLO_RANDOM = 4; // compared with RETRY_RANDOM
+  private static final int HELLO_SESSION_ID_LENGTH = 5; // R 1
+  private static final int HELLO_SESSION_ID = 6; // S
+  private static final int HELLO_SUITE = 7; // S cipher_suite, legacy_compression_method
+  private static final int HELLO_EXTENSIONS_LENGTH = 8; // R 2
+  private static final int EXTENSION_TYPE = 9; // R 2
+  private static final int EXTENSION_LENGTH = 10; // R 2
+  private static final int KEY_SHARE_GROUP = 11; // R 2
+  private static final int EXTENSION_REST = 12; // S
+  private static final int CURVE = 13; // R 3: ECParameters.curve_type, named_curve
 
   private final byte[] header = new byte[TlsRecords.HEADER];
   private final byte[] one = new byte[1];
