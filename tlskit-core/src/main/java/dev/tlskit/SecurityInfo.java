@@ -11,13 +11,20 @@ import java.util.Map;
  * Describes a live TLS connection: what was negotiated and how the peer was judged. Printable ({@link #toString()})
  * and serialisable ({@link #toJson()}).
  *
- * <p>Some facts the JDK's JSSE does not expose: the negotiated key-exchange group is known only when the policy
- * offered a single group, and the signature scheme only when the protocol and peer key determine it (TLS 1.3 with
- * an EC or EdDSA key); otherwise these fields say {@code "unknown"} rather than guess.
+ * <p>The key-exchange group is read from the server's first flight as it passes, on either side and with any JSSE
+ * provider (JSSE has no API for it): the ServerHello's key_share in TLS 1.3 (after a HelloRetryRequest too, and on
+ * a psk_dhe_ke resumption, which exchanges a key again), the named curve of a TLS 1.2 ECDHE ServerKeyExchange. It is
+ * spelled as the JDK and the IANA registry spell it ("x25519", "secp384r1", "ffdhe2048", "X25519MLKEM768"), an
+ * unassigned code point as "0x1234". A resumed session whose handshake exchanged no key (TLS 1.2; TLS 1.3 psk_ke) says
+ * {@code "none (resumed)"}. Where the flight does not name it (a TLS 1.2 DHE suite), it is the policy's group
+ * when the policy offers only one, else {@code "unknown"}.
+ *
+ * <p>The signature scheme is known only when the protocol and peer key determine it (TLS 1.3 with an EC or EdDSA
+ * key), since JSSE does not expose it; otherwise it says {@code "unknown"} rather than guess.
  *
  * @param protocol protocol version ("TLSv1.3")
  * @param cipherSuite the cipher suite
- * @param keyExchangeGroup the key-exchange group ("x25519"), or "unknown"
+ * @param keyExchangeGroup the key-exchange group ("x25519", "X25519MLKEM768"), "none (resumed)", or "unknown"
  * @param signatureScheme the peer's handshake signature scheme, or "unknown" (possibly with the candidates)
  * @param peerKeyType the peer leaf's key algorithm ("EC", "RSA", "Ed25519"), or null without a peer certificate
  * @param peerKeyBits the peer leaf's key size, or -1

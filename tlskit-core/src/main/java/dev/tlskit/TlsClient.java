@@ -1,5 +1,6 @@
 package dev.tlskit;
 
+import dev.tlskit.internal.io.KeyExchangeSniffer;
 import dev.tlskit.internal.net.Dialer;
 import dev.tlskit.internal.net.TransportSocket;
 import dev.tlskit.internal.tls.ClientCertificateAlerts;
@@ -252,6 +253,7 @@ public final class TlsClient {
 
   private final class Upgrader implements TlsConnection.Upgrader {
     private final int sessionPort;
+    private KeyExchangeSniffer flight; // the server's first flight of the last handshake
 
     Upgrader(int sessionPort) {
       this.sessionPort = sessionPort;
@@ -267,6 +269,7 @@ public final class TlsClient {
       // broken pipe. Holding that failure keeps the TLS layer alive to read the alert (see explain).
       TransportSocket transport = plain instanceof TransportSocket t ? t : null;
       if (transport != null) transport.holdWriteFailures(true);
+      flight = transport == null ? null : transport.watchServerFlight(true);
       try {
         ssl.startHandshake();
       } catch (SocketTimeoutException e) {
@@ -384,7 +387,7 @@ public final class TlsClient {
         }
       }
       SecurityInfo info = SecurityInfos.describe(socket, policy, true, new SecurityInfos.Facts(peerName,
-          sniName(peerName) != null, resumed, keyManager != null && keyManager.certificateRequested(socket)),
+          sniName(peerName) != null, resumed, keyManager != null && keyManager.certificateRequested(socket), flight),
           report, true);
       if (onHandshake != null) onHandshake.accept(info);
       return info;

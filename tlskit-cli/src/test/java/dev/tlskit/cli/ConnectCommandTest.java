@@ -78,10 +78,12 @@ class ConnectCommandTest {
       MainTest.Result r = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--no-relay");
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.out()).contains("Protocol:      TLSv1.3").contains("Validation: TRUSTED for localhost")
-          .contains("CN=Connect Test CA");
+          .contains("CN=Connect Test CA")
+          .contains("Key exchange:  x25519"); // OpenSSL's first group, read from its ServerHello
       MainTest.Result json = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--no-relay", "--json");
       assertThat(json.code()).isZero();
-      assertThat(json.out()).startsWith("{").contains("\"trusted\":true").contains("\"verdict\":\"TRUSTED\"");
+      assertThat(json.out()).startsWith("{").contains("\"trusted\":true").contains("\"verdict\":\"TRUSTED\"")
+          .contains("\"keyExchangeGroup\":\"x25519\"");
       MainTest.Result tls12 = connect("localhost:" + s.port, "--trust", rootPem.toString(), "--no-relay",
           "--tls-min", "1.3", "--pin", dev.tlskit.certs.Fingerprints.spkiPin(ca.certificate()));
       assertThat(tls12.code()).as(tls12.out()).isZero();

@@ -92,6 +92,10 @@ class PolicyFTPSClientVsftpdTest {
     assertThat(data.protocol()).isEqualTo(protocol);
     assertThat(data.resumed()).as("data connection resumed the control session").isTrue();
     assertThat(data.peerName()).isEqualTo("localhost");
+    // vsftpd chooses secp256r1 (as seen in its ServerHello, TLS 1.3 and 1.2 alike); a TLS 1.2 resumption exchanges
+    // no key, a TLS 1.3 one (psk_dhe_ke) exchanges one again
+    assertThat(ftps.controlSecurity().keyExchangeGroup()).isEqualTo("secp256r1");
+    assertThat(data.keyExchangeGroup()).isEqualTo(protocol.equals("TLSv1.2") ? "none (resumed)" : "secp256r1");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.tlskit.internal.net;
 
 import dev.tlskit.internal.concurrent.Threads;
+import dev.tlskit.internal.io.KeyExchangeSniffer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +43,8 @@ public final class TransportSocket extends Socket {
   private volatile boolean closed;
   private volatile boolean holdWriteFailures;
   private volatile IOException heldWriteFailure;
+  private volatile KeyExchangeSniffer inboundFlight;
+  private volatile KeyExchangeSniffer outboundFlight;
 
   public TransportSocket(Socket connected, Duration writeTimeout) throws IOException {
     this(connected, writeTimeout, UnaryOperator.identity());
@@ -99,6 +102,18 @@ public final class TransportSocket extends Socket {
     return heldWriteFailure;
   }
 
+  /**
+   * Reads the key-exchange group from the server's first flight of the next handshake over this socket, in the
+   * bytes it reads ({@code inbound}: a client) or writes (a server), and returns the reader to ask after the
+   * handshake. The bytes pass unchanged; the reader is dropped once it is done. Call right before the handshake.
+   */
+  public KeyExchangeSniffer watchServerFlight(boolean inbound) {
+    KeyExchangeSniffer sniffer = new KeyExchangeSniffer();
+    if (inbound) inboundFlight = sniffer;
+    else outboundFlight = sniffer;
+    return sniffer;
+  }
+
   /** Returns the wrapped socket. */
   public Socket delegate() {
     return delegate;
@@ -112,16 +127,32 @@ public final class TransportSocket extends Socket {
     @Override
     public int read() throws IOException {
       int b = super.read();
-      if (b < 0) rawEof = true;
-      else bytesIn.incrementAndGet();
+      if (b < 0) {
+        rawEof = true;
+      } else {
+        bytesIn.incrementAndGet();
+        KeyExchangeSniffer f = inboundFlight;
+        if (f != null) {
+          f.feed(b);
+          if (f.done()) inboundFlight = null;
+        }
+      }
       return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
-      if (n < 0) rawEof = true;
-      else bytesIn.addAndGet(n);
+      if (n < 0) {
+        rawEof = true;
+      } else {
+        bytesIn.addAndGet(n);
+        KeyExchangeSniffer f = inboundFlight;
+        if (f != null) {
+          f.feed(b, off, n);
+          if (f.done()) inboundFlight = null;
+        }
+      }
       return n;
     }
   }
@@ -193,6 +224,11 @@ public final class TransportSocket extends Socket {
       if (held != null) {
         if (holdWriteFailures) return;
         throw held;
+      }
+      KeyExchangeSniffer f = outboundFlight;
+      if (f != null) {
+        f.feed(b, off, len);
+        if (f.done()) outboundFlight = null;
       }
       // One alarm per socket, armed lazily and re-armed by itself while writes go on: a watchdog task per write
       // (schedule + cancel) cost a queue insertion and often a thread wake-up per TLS record, which showed as a 0.6x

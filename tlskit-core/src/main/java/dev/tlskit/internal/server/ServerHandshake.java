@@ -3,6 +3,7 @@ package dev.tlskit.internal.server;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsServer.ClientAuth;
 import dev.tlskit.ValidationReport;
+import dev.tlskit.internal.io.KeyExchangeSniffer;
 import dev.tlskit.internal.net.TransportSocket;
 import dev.tlskit.internal.tls.SecurityInfos;
 import dev.tlskit.internal.trust.ReportingTrustManager;
@@ -65,16 +66,19 @@ public final class ServerHandshake {
     private final RenegotiationGuard[] guard = new RenegotiationGuard[1];
     private final long start = System.currentTimeMillis();
     private volatile boolean alpnRefused;
+    private final KeyExchangeSniffer flight;
 
     private Attempt(Socket raw, Runnable onRenegotiation) throws IOException {
       // The (Socket, host, port, autoClose) form, made server-side by setUseClientMode(false): providers such as
       // Conscrypt do not implement the (Socket, InputStream, autoClose) form.
       // TLS reads the client's records through a guard that refuses renegotiation once the handshake is done,
       // whatever the JDK's process-wide setting (see TlsServer). Writes are bounded by the idle timeout.
-      Socket under = new TransportSocket(raw, config.idleTimeout(), in -> {
+      TransportSocket under = new TransportSocket(raw, config.idleTimeout(), in -> {
         guard[0] = new RenegotiationGuard(in, onRenegotiation);
         return guard[0];
       });
+      flight = under.watchServerFlight(false); // our own ServerHello names the group
+
       ssl = (SSLSocket) factory.createSocket(under, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
       ssl.setUseClientMode(false);
       ssl.setSSLParameters(parameters());
@@ -121,7 +125,7 @@ public final class ServerHandshake {
       String sni = SniKeyManager.requestedName(session);
       // Without client authentication there is no peer chain, and asking for it throws: an exception per handshake.
       return SecurityInfos.describe(ssl, config.policy(), config.clientAuth() != ClientAuth.NONE,
-          new SecurityInfos.Facts(sni, sni != null, resumed, false), report, false);
+          new SecurityInfos.Facts(sni, sni != null, resumed, false, flight), report, false);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.ValidationReport;
 import dev.tlskit.Weakening;
+import dev.tlskit.internal.io.KeyExchangeSniffer;
 import dev.tlskit.internal.trust.Certs;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
@@ -24,8 +25,15 @@ public final class SecurityInfos {
 
   private SecurityInfos() {}
 
-  /** The side-specific facts of a handshake that the session does not hold. */
-  public record Facts(String peerName, boolean sniSent, boolean resumed, boolean clientCertificateRequested) {}
+  /** What {@link SecurityInfo#keyExchangeGroup()} says of a resumed session whose handshake exchanged no key. */
+  static final String NONE_RESUMED = "none (resumed)";
+
+  /**
+   * The side-specific facts of a handshake that the session does not hold; {@code flight} read the server's first
+   * flight of this handshake (null when nothing did).
+   */
+  public record Facts(String peerName, boolean sniSent, boolean resumed, boolean clientCertificateRequested,
+      KeyExchangeSniffer flight) {}
 
   /**
    * Describes the handshake on {@code socket}. {@code readPeerChain} false skips asking for the peer's chain (a server
@@ -41,7 +49,7 @@ public final class SecurityInfos {
     PublicKey key = peer.isEmpty() ? null : peer.get(0).getPublicKey();
     String alpn = socket.getApplicationProtocol();
     SecurityInfo info = new SecurityInfo(protocol, session.getCipherSuite(),
-        policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN,
+        group(facts, session.getCipherSuite(), policy),
         signatureScheme(protocol, key), key == null ? null : Certs.keyType(key), key == null ? -1 : Certs.keyBits(key),
         facts.peerName(), facts.sniSent(), alpn == null || alpn.isEmpty() ? null : alpn, facts.resumed(), peer, local,
         facts.clientCertificateRequested(), keepReport || !peer.isEmpty() ? report : null);
@@ -52,6 +60,20 @@ public final class SecurityInfos {
       }
     }
     return info;
+  }
+
+  /**
+   * Returns the negotiated group: as the server's first flight named it (an ECDHE ServerKeyExchange only for an
+   * ECDHE suite), "none (resumed)" for a resumed session whose ServerHello carried no key share (TLS 1.2
+   * resumption, TLS 1.3 psk_ke), else the policy's group when it has only one, else "unknown" (TLS 1.2 DHE).
+   */
+  static String group(Facts facts, String suite, TlsPolicy policy) {
+    KeyExchangeSniffer flight = facts.flight();
+    if (flight != null && flight.group() >= 0 && (!flight.fromServerKeyExchange() || suite.contains("_ECDHE_"))) {
+      return NamedGroups.name(flight.group());
+    }
+    if (flight != null && facts.resumed() && flight.helloSeen() && flight.group() < 0) return NONE_RESUMED;
+    return policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN;
   }
 
   /** Returns the peer's (or our own) certificate chain of {@code session}; empty when none was presented. */
