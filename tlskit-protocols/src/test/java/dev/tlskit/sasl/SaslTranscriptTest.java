@@ -106,6 +106,32 @@ class SaslTranscriptTest {
     }
   }
 
+  @Test
+  void plusIsNeverChosenOverPlaintextAndNamedItSendsNothing() throws Exception {
+    // loopback with TlsMode.NONE: credentials may go, but there is no channel to bind to, so SCRAM says "n"
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost",
+        "S: 250-mx\r\n250 AUTH SCRAM-SHA-256-PLUS SCRAM-SHA-256 PLAIN")) {
+      SmtpClient smtp = smtp(peer);
+      assertThatThrownBy(() -> smtp.login(SaslMechanism.SCRAM_SHA_256_PLUS, "alice", "secret".toCharArray()))
+          .isInstanceOfSatisfying(ChannelBindingException.class,
+              e -> assertThat(e.reason()).isEqualTo(ChannelBindingException.Reason.UNAVAILABLE))
+          .hasMessageContaining("no credential was sent").hasMessageContaining("not encrypted");
+      smtp.close();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\n");
+    }
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<List<String>> lines = scramImpostor(server, "SCRAM-SHA-256-PLUS SCRAM-SHA-256 PLAIN", false);
+      SmtpClient smtp = SmtpClient.connect(client, "127.0.0.1", server.getLocalPort(), TlsMode.NONE);
+      assertThatThrownBy(() -> smtp.login("alice", "secret".toCharArray())).isInstanceOf(TlsSecurityException.class);
+      smtp.close();
+      List<String> got = lines.get(10, TimeUnit.SECONDS);
+      assertThat(got.get(1)).startsWith("AUTH SCRAM-SHA-256 ");
+      assertThat(new String(Base64.getDecoder().decode(got.get(1).substring("AUTH SCRAM-SHA-256 ".length())),
+          StandardCharsets.UTF_8)).startsWith("n,,n=alice,r=");
+    }
+  }
+
   // ---- OAuth 2.0 tokens ----------------------------------------------------------------------------------------
 
   @Test
@@ -197,6 +223,11 @@ class SaslTranscriptTest {
    * either sends a made-up signature or reports success without one. Returns the lines the client sent.
    */
   private static CompletableFuture<List<String>> scramImpostor(ServerSocket server, boolean sendSignature) {
+    return scramImpostor(server, "SCRAM-SHA-256 PLAIN", sendSignature);
+  }
+
+  private static CompletableFuture<List<String>> scramImpostor(ServerSocket server, String offered,
+      boolean sendSignature) {
     return CompletableFuture.supplyAsync(() -> {
       List<String> got = new ArrayList<>();
       try (Socket s = server.accept()) {
@@ -205,7 +236,7 @@ class SaslTranscriptTest {
         OutputStream out = s.getOutputStream();
         out.write("220 mx\r\n".getBytes(StandardCharsets.US_ASCII));
         got.add(in.readLine());
-        out.write("250-mx\r\n250 AUTH SCRAM-SHA-256 PLAIN\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(("250-mx\r\n250 AUTH " + offered + "\r\n").getBytes(StandardCharsets.US_ASCII));
         String auth = in.readLine();
         got.add(auth);
         String clientFirst = new String(Base64.getDecoder().decode(auth.substring(auth.lastIndexOf(' ') + 1)),
