@@ -163,13 +163,14 @@ public final class SmtpClient implements Closeable {
   }
 
   /**
-   * Authenticates with the strongest password mechanism the server offers over the current link: SCRAM-SHA-256,
-   * PLAIN, LOGIN, CRAM-MD5 (see {@link SaslMechanism}).
+   * Authenticates with the strongest password mechanism the server offers over the current link:
+   * SCRAM-SHA-256-PLUS (over TLS), SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5 (see {@link SaslMechanism}).
    *
    * @throws dev.tlskit.TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server
    *     fails to prove it knows the password ({@code SERVER_PROOF_REJECTED})
    * @throws MechanismNotOfferedException before any credential is sent, when the server offers none of them
-   * @throws ProtocolException when the server refuses the credentials
+   * @throws ProtocolException when the server refuses the credentials ({@link
+   *     dev.tlskit.sasl.ChannelBindingException} when the login carried a channel binding)
    */
   public void login(String user, char[] password) throws IOException {
     authenticate(SaslSession.choose(null, false, authMechanisms(), user, password, conn, mode, "AUTH", binding));

@@ -7,6 +7,7 @@
 //
 // usage: node gsasl-imap.js CERT KEY PASSWORD LOG MECHS [MAX_TLS_VERSION]
 //   MECHS: the AUTH= mechanisms to announce, comma separated. Prints "PORT <n>" once listening on 127.0.0.1.
+//   After a successful AUTHENTICATE, EXAMINE shows an empty mailbox.
 //   LOG gets one line per AUTHENTICATE: "mech=M gs2=<GS2 header> result=OK|NO <gsasl's stderr>".
 'use strict';
 const tls = require('tls');
@@ -55,6 +56,10 @@ class Session {
       case 'NOOP': this.send(tag + ' OK NOOP done'); break;
       case 'LOGOUT': this.send('* BYE logging out'); this.send(tag + ' OK LOGOUT done'); this.socket.end(); break;
       case 'AUTHENTICATE': this.sasl = new Sasl(this, tag, args[0], args[1]); break;
+      case 'EXAMINE': // an empty mailbox, once logged in: enough for `tlskit imap list`
+        if (!this.authenticated) { this.send(tag + ' NO not logged in'); break; }
+        this.send('* 0 EXISTS'); this.send('* OK [UIDVALIDITY 1] ok'); this.send(tag + ' OK [READ-ONLY] EXAMINE done');
+        break;
       default: this.send(tag + ' BAD not in this front: ' + name);
     }
   }
@@ -146,6 +151,7 @@ class Sasl {
 
   result() {
     const ok = this.exited === 0;
+    this.session.authenticated = ok;
     log('mech=' + this.mech + ' gs2=' + this.gs2 + ' result=' + (ok ? 'OK' : 'NO') + ' '
       + this.err.replace(/\s+/g, ' ').trim());
     this.finish(this.session.send(this.tag + (ok ? ' OK [CAPABILITY ' + capability + '] AUTHENTICATE done'

@@ -96,7 +96,7 @@ public final class SaslSession {
     if (m == null) {
       throw new MechanismNotOfferedException(conn.peerName(),
           told != null ? told.wireName() : token ? "a token mechanism (OAUTHBEARER, XOAUTH2)"
-              : "a password mechanism (SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5)",
+              : "a password mechanism (SCRAM-SHA-256-PLUS, SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5)",
           offered);
     }
     return start(m, offered, user, secret, conn, mode, command, binding);
