@@ -9,9 +9,11 @@ import java.util.stream.Collectors;
  * negotiate the type: the client names one and the server either computes the same data or refuses the login.
  *
  * <p>Default (when none is set on the client): {@link #TLS_EXPORTER} on TLS 1.3 when the runtime can export keying
- * material (JDK 25+, or BouncyCastle's JSSE), else {@link #TLS_SERVER_END_POINT}. RFC 9266 makes tls-exporter the
- * default for TLS 1.3, and it is what the SCRAM servers in use (GNU SASL, Dovecot 2.4, Cyrus SASL) implement; it
- * binds to this very TLS session, where tls-server-end-point binds only to the server's certificate.
+ * material (JDK 25+; not BouncyCastle's JSSE, which offers no exporter after the handshake), else {@link
+ * #TLS_SERVER_END_POINT}. RFC 9266 makes tls-exporter the default for TLS 1.3, and it binds to this very TLS session
+ * where tls-server-end-point binds only to the server's certificate (which a proxy holding the server's key shares).
+ * Servers differ: GNU SASL implements tls-exporter (and tls-unique) but not tls-server-end-point, while servers in
+ * the PostgreSQL tradition implement only tls-server-end-point; set the type the server implements.
  */
 public enum ChannelBinding {
   /** {@code tls-exporter} (RFC 9266): 32 bytes of the TLS 1.3 exporter with label "EXPORTER-Channel-Binding". */
