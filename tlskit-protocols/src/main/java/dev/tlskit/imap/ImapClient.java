@@ -206,8 +206,8 @@ public final class ImapClient implements Closeable {
 
   /**
    * Logs in with the strongest password mechanism the server offers over the current link: AUTHENTICATE
-   * SCRAM-SHA-256-PLUS (over TLS) or SCRAM-SHA-256 when announced, else the LOGIN command, else (LOGINDISABLED) the strongest other AUTH= mechanism
-   * (see {@link SaslMechanism}).
+   * SCRAM-SHA-256-PLUS (over TLS) or SCRAM-SHA-256 when announced, else the LOGIN command, else (LOGINDISABLED) the
+   * strongest other AUTH= mechanism (see {@link SaslMechanism}).
    *
    * @throws TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server fails to
    *     prove it knows the password ({@code SERVER_PROOF_REJECTED})

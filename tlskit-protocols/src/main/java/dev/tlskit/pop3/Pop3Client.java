@@ -156,8 +156,8 @@ public final class Pop3Client implements Closeable {
   /**
    * Logs in with what the server offers over the current link (after STLS, the CAPA list asked again over TLS; what
    * it said in plaintext is forgotten): the strongest SASL password mechanism its {@code SASL} line lists
-   * (SCRAM-SHA-256-PLUS over TLS, SCRAM-SHA-256, PLAIN, LOGIN; see {@link SaslMechanism}), else USER and PASS when it lists {@code USER}, else
-   * CRAM-MD5. A server that does not answer CAPA (RFC 1939 only) gets USER and PASS.
+   * (SCRAM-SHA-256-PLUS over TLS, SCRAM-SHA-256, PLAIN, LOGIN; see {@link SaslMechanism}), else USER and PASS when
+   * it lists {@code USER}, else CRAM-MD5. A server that does not answer CAPA (RFC 1939 only) gets USER and PASS.
    *
    * @throws TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server fails to
    *     prove it knows the password ({@code SERVER_PROOF_REJECTED})

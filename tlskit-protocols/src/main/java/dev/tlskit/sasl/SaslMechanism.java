@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
  * #PLAIN}, {@link #LOGIN}, {@link #CRAM_MD5}; for an OAuth 2.0 token {@link #OAUTHBEARER}, {@link #XOAUTH2}. SCRAM
  * comes first because it never shows the password to the server and makes the server prove it knows it; its -PLUS
  * form also binds the login to the TLS channel, so a man in the middle holding another TLS session (a certificate
- * the user was tricked into trusting, a TLS-terminating proxy) cannot relay it. CRAM-MD5 comes last: under TLS it hides nothing PLAIN does not
- * hide, a server can only offer it by keeping passwords in recoverable form, and its keyed MD5 proves nothing about
- * the server. Every mechanism is refused over a link that is not encrypted (see each client's class docs).
+ * the user was tricked into trusting, a TLS-terminating proxy) cannot relay it. CRAM-MD5 comes last: under TLS it
+ * hides nothing PLAIN does not hide, a server can only offer it by keeping passwords in recoverable form, and its
+ * keyed MD5 proves nothing about the server. Every mechanism is refused over a link that is not encrypted (see each
+ * client's class docs).
  */
 public enum SaslMechanism {
   /**

@@ -57,7 +57,7 @@ final class ChannelBindings {
     };
   }
 
-  /** Returns RFC 5929's tls-server-end-point: the certificate hashed with its signature's hash (SHA-256 for MD5/SHA-1). */
+  /** Returns RFC 5929's tls-server-end-point: the certificate hashed with its signature's hash (or SHA-256). */
   static byte[] serverEndPoint(X509Certificate leaf) throws ChannelBindingException {
     String hash = endPointHash(leaf);
     try {
