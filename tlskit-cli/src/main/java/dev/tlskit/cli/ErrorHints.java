@@ -3,6 +3,8 @@ package dev.tlskit.cli;
 import dev.tlskit.AutoTlsException;
 import dev.tlskit.CertificateProblem;
 import dev.tlskit.ProtocolException;
+import dev.tlskit.sasl.ChannelBinding;
+import dev.tlskit.sasl.ChannelBindingException;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.ProxyException;
 import dev.tlskit.TlsSecurityException;
@@ -95,6 +97,7 @@ final class ErrorHints {
           + " did: check the port, or name the mode (--tls starttls for a server that greets late, --tls implicit"
           + " for one that speaks TLS)");
       case MechanismNotOfferedException e -> Optional.of(forMechanism(e));
+      case ChannelBindingException e -> Optional.of(forChannelBinding(e));
       case ProtocolException e when message.contains("answered in TLS where a plaintext") ->
           Optional.of("this port speaks TLS from the first byte: use --tls implicit (mail and ftp commands) or"
               + " 'connect' without --starttls, or dial the server's plaintext port (587/143/110/21) for STARTTLS");
@@ -111,6 +114,17 @@ final class ErrorHints {
                   + " refusing connections from this address; try again shortly, or check the server's log");
       default -> Optional.empty();
     };
+  }
+
+  /** Names the other binding type, and plain SCRAM as the last resort, for a -PLUS login that failed. */
+  private static String forChannelBinding(ChannelBindingException e) {
+    String other = e.binding() == ChannelBinding.TLS_EXPORTER ? ChannelBinding.TLS_SERVER_END_POINT.wireName()
+        : ChannelBinding.TLS_EXPORTER.wireName();
+    return e.reason() == ChannelBindingException.Reason.UNAVAILABLE
+        ? "bind with --channel-binding " + other + ", or log in without binding: --auth scram-sha-256"
+        : "check the password; if it is right, the server may not implement " + e.binding().wireName() + ": try"
+            + " --channel-binding " + other + "; --auth scram-sha-256 logs in without binding, which a"
+            + " TLS-terminating proxy (or a man in the middle) cannot be told apart from";
   }
 
   /** Names the mechanisms TlsKit knows among those the server offers, for --auth. */

@@ -39,6 +39,7 @@ final class ImapCommand implements Runnable {
         ImapLimits.DEFAULTS);
     mail.decided = imap.tlsModeDecision();
     try {
+      imap.channelBinding(mail.channelBinding());
       if (mail.hasUser()) mail.login(imap::login, imap::login);
       else if (!imap.authenticated()) throw new UsageException("--user and --password-env are required");
       return imap;

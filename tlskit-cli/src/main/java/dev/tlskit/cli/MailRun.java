@@ -48,6 +48,7 @@ final class MailRun {
     try {
       doc.put("server", mail.host());
       mail.mechanism(); // a bad --auth is a usage error before anything is dialled
+      mail.channelBinding(); // and so is a bad --channel-binding
       int port = mail.port(starttlsPort, protocol.implicitPort());
       doc.put("port", port);
       mail.decided = AutoTls.byPort(protocol, mail.mode(), port); // null: AUTO looks at the server

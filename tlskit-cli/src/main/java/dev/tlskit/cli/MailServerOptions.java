@@ -1,6 +1,7 @@
 package dev.tlskit.cli;
 
 import dev.tlskit.TlsMode;
+import dev.tlskit.sasl.ChannelBinding;
 import dev.tlskit.sasl.SaslMechanism;
 import java.io.IOException;
 import java.util.Locale;
@@ -30,10 +31,18 @@ final class MailServerOptions {
   String passwordEnv;
 
   @Option(names = "--auth", paramLabel = "MECH",
-      description = "SASL mechanism to log in with: scram-sha-256, plain, login, cram-md5, or oauthbearer/xoauth2"
-          + " (then --password-env holds the OAuth 2.0 token). Default: the strongest password mechanism the server"
-          + " offers over TLS (SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5). Never used over plaintext.")
+      description = "SASL mechanism to log in with: scram-sha-256-plus, scram-sha-256, plain, login, cram-md5, or"
+          + " oauthbearer/xoauth2 (then --password-env holds the OAuth 2.0 token). Default: the strongest password"
+          + " mechanism the server offers over TLS (SCRAM-SHA-256-PLUS, SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5)."
+          + " Never used over plaintext.")
   String auth;
+
+  @Option(names = "--channel-binding", paramLabel = "TYPE",
+      description = "Channel binding for SCRAM-SHA-256-PLUS: tls-exporter (RFC 9266) or tls-server-end-point (RFC"
+          + " 5929). Default: tls-exporter on TLS 1.3 when this Java can export keying material (JDK 25+), else"
+          + " tls-server-end-point. SCRAM does not negotiate it: a server that computes another type refuses the"
+          + " login.")
+  String channelBinding;
 
   /** Logs in with a password chosen by the client ({@code --auth} absent), or with the mechanism named. */
   @FunctionalInterface
@@ -59,6 +68,20 @@ final class MailServerOptions {
       return SaslMechanism.of(auth);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--auth: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Returns the type --channel-binding names, or null when absent.
+   *
+   * @throws UsageException for an unknown name
+   */
+  ChannelBinding channelBinding() {
+    if (channelBinding == null) return null;
+    try {
+      return ChannelBinding.of(channelBinding);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--channel-binding: " + e.getMessage());
     }
   }
 

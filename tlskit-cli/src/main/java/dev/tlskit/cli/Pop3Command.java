@@ -32,6 +32,7 @@ final class Pop3Command implements Runnable {
     Pop3Client pop = Pop3Client.connect(client, mail.host(), port, mail.peerName(global), mail.mode());
     mail.decided = pop.tlsModeDecision();
     try {
+      pop.channelBinding(mail.channelBinding());
       mail.login(pop::login, pop::login); // --auth's mechanism, else the strongest the CAPA list over TLS offers
       return pop;
     } catch (IOException | RuntimeException e) {

@@ -101,6 +101,7 @@ final class SmtpCommand implements Runnable {
       }
       try (SmtpClient smtp = SmtpClient.connect(client, mail.host(), port, mail.peerName(global), mail.mode(), helo)) {
         mail.decided = smtp.tlsModeDecision();
+        smtp.channelBinding(mail.channelBinding());
         if (mail.hasUser()) mail.login(smtp::login, smtp::login);
         SendResult result;
         if (content.file != null) {

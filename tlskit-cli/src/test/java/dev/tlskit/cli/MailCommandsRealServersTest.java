@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.testpeer.GsaslImapServer;
 import dev.tlskit.testpeer.RealMailServers;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
@@ -153,5 +154,37 @@ class MailCommandsRealServersTest {
     r = run("imap list", servers.imaps, "implicit", PASSWORD_ENV, "--auth", "digest-md5");
     assertThat(r.code()).as(r.err() + r.out()).isEqualTo(2);
     assertThat(r.out()).contains("unknown SASL mechanism: digest-md5").contains("\"security\":null");
+  }
+
+  @Test
+  void authScramSha256PlusBindsToTheTlsSessionAndAWrongBindingIsARefusalWithAHint() throws Exception {
+    // GNU SASL's server (the peer with -PLUS) behind the tests' IMAP front; it takes HOME's value as the password
+    try (GsaslImapServer gsasl = GsaslImapServer.start(tmp, System.getenv(PASSWORD_ENV),
+        List.of("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"), null)) {
+      MailCommandsTest.Result r = run("imap list", gsasl.port, "implicit", PASSWORD_ENV, "--auth",
+          "scram-sha-256-plus");
+      assertThat(r.code()).as(r.err() + r.out()).isEqualTo(0);
+      r = run("imap list", gsasl.port, "implicit", PASSWORD_ENV, "--auth", "scram-sha-256-plus",
+          "--channel-binding", "tls-server-end-point");
+      assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
+      assertThat(r.out()).contains("the login was bound to the TLS channel with tls-server-end-point")
+          .contains("\"hint\":\"check the password; if it is right, the server may not implement"
+              + " tls-server-end-point: try --channel-binding tls-exporter");
+      assertThat(gsasl.awaitVerdicts(2)).satisfiesExactly(
+          v -> assertThat(v).startsWith("mech=SCRAM-SHA-256-PLUS gs2=p=tls-exporter,, result=OK"),
+          v -> assertThat(v).startsWith("mech=SCRAM-SHA-256-PLUS gs2=p=tls-server-end-point,, result=NO"));
+    }
+    // Dovecot 2.3 offers no -PLUS: named on pop3 and smtp, it is a refusal before any secret, not a usage error
+    MailCommandsTest.Result r = run("pop3 list", servers.pop3s, "implicit", PASSWORD_ENV, "--auth",
+        "scram-sha-256-plus");
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
+    assertThat(r.out()).contains("does not offer SCRAM-SHA-256-PLUS");
+    r = run("smtp send", servers.submission, "starttls", PASSWORD_ENV, "--auth", "SCRAM-SHA-256-PLUS", "--from",
+        "alice@example.test", "--to", "alice@example.test", "--subject", "s", "--body", "b");
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(1);
+    assertThat(r.out()).contains("does not offer SCRAM-SHA-256-PLUS");
+    r = run("imap list", servers.imaps, "implicit", PASSWORD_ENV, "--channel-binding", "tls-unique");
+    assertThat(r.code()).as(r.err() + r.out()).isEqualTo(2);
+    assertThat(r.out()).contains("unknown channel binding: tls-unique");
   }
 }

@@ -14,6 +14,7 @@ import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.SaslSession;
+import dev.tlskit.sasl.ChannelBinding;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.internal.io.PeerText;
@@ -62,6 +63,7 @@ public final class ImapClient implements Closeable {
 
   private final TlsConnection conn;
   private final TlsMode mode;
+  private ChannelBinding binding;
   private final TlsMode.Decision decision;
   private final ImapParser parser;
   private final List<String> alerts = new ArrayList<>();
@@ -180,6 +182,17 @@ public final class ImapClient implements Closeable {
     return authenticated;
   }
 
+  /**
+   * Sets the channel binding a SCRAM-SHA-256-PLUS login carries; returns this client. Default (null): {@link
+   * ChannelBinding}'s, tls-exporter on TLS 1.3 when the runtime can export keying material, else
+   * tls-server-end-point. SCRAM does not negotiate the type: a server that computes another one refuses the login
+   * ({@link dev.tlskit.sasl.ChannelBindingException}).
+   */
+  public ImapClient channelBinding(ChannelBinding type) {
+    this.binding = type;
+    return this;
+  }
+
   /** Returns what TLS negotiated, or empty over plaintext. */
   public Optional<SecurityInfo> securityInfo() {
     return Optional.ofNullable(conn.securityInfo());
@@ -193,8 +206,8 @@ public final class ImapClient implements Closeable {
 
   /**
    * Logs in with the strongest password mechanism the server offers over the current link: AUTHENTICATE
-   * SCRAM-SHA-256 when announced, else the LOGIN command, else (LOGINDISABLED) the strongest other AUTH= mechanism
-   * (see {@link SaslMechanism}).
+   * SCRAM-SHA-256-PLUS (over TLS) or SCRAM-SHA-256 when announced, else the LOGIN command, else (LOGINDISABLED) the
+   * strongest other AUTH= mechanism (see {@link SaslMechanism}).
    *
    * @throws TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server fails to
    *     prove it knows the password ({@code SERVER_PROOF_REJECTED})
@@ -204,8 +217,9 @@ public final class ImapClient implements Closeable {
   public void login(String user, char[] password) throws IOException {
     Guards.requireCredentialsAllowed(conn, mode, "LOGIN");
     List<String> mechs = authMechanisms();
-    if (capabilities().contains("LOGINDISABLED") || SaslSession.offers(mechs, SaslMechanism.SCRAM_SHA_256)) {
-      authenticate(SaslSession.choose(null, false, mechs, user, password, conn, mode, "AUTHENTICATE"));
+    if (capabilities().contains("LOGINDISABLED") || SaslSession.strongest(mechs, false, conn)
+        .filter(m -> m == SaslMechanism.SCRAM_SHA_256 || m == SaslMechanism.SCRAM_SHA_256_PLUS).isPresent()) {
+      authenticate(SaslSession.choose(null, false, mechs, user, password, conn, mode, "AUTHENTICATE", binding));
       return;
     }
     afterLogin(cmd("LOGIN %s %s", string("user", user), secret("password", password)).tagged());
@@ -219,12 +233,12 @@ public final class ImapClient implements Closeable {
    */
   public void login(SaslMechanism mechanism, String user, char[] secret) throws IOException {
     authenticate(SaslSession.choose(Objects.requireNonNull(mechanism, "mechanism"), mechanism.usesToken(),
-        authMechanisms(), user, secret, conn, mode, "AUTHENTICATE"));
+        authMechanisms(), user, secret, conn, mode, "AUTHENTICATE", binding));
   }
 
   /** Logs in with an OAuth 2.0 bearer token: AUTHENTICATE OAUTHBEARER (RFC 7628) if announced, else XOAUTH2. */
   public void loginWithToken(String user, char[] token) throws IOException {
-    authenticate(SaslSession.choose(null, true, authMechanisms(), user, token, conn, mode, "AUTHENTICATE"));
+    authenticate(SaslSession.choose(null, true, authMechanisms(), user, token, conn, mode, "AUTHENTICATE", binding));
   }
 
   /** Logs in with AUTHENTICATE PLAIN (RFC 4616), whether or not the server announces it. */
@@ -276,8 +290,7 @@ public final class ImapClient implements Closeable {
     if (failed[0] != null) throw failed[0];
     if (!x.tagged().type().equals("OK")) {
       ProtocolException e = failure("AUTHENTICATE", x.tagged());
-      throw sasl.serverDetail().<ProtocolException>map(d -> new ProtocolException(e.getMessage() + "; server detail "
-          + PeerText.quote(d), e.replyCode(), e.replyText(), null)).orElse(e);
+      throw sasl.refused(e.getMessage(), e.replyCode(), e.replyText());
     }
     sasl.succeeded();
     afterLogin(x.tagged());

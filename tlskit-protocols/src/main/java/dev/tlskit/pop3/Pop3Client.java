@@ -12,6 +12,7 @@ import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.SaslSession;
+import dev.tlskit.sasl.ChannelBinding;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.internal.io.PeerText;
@@ -56,6 +57,7 @@ public final class Pop3Client implements Closeable {
 
   private final TlsConnection conn;
   private final TlsMode mode;
+  private ChannelBinding binding;
   private final TlsMode.Decision decision;
   private Pop3Reply greeting;
   private Set<String> capabilities;
@@ -135,6 +137,17 @@ public final class Pop3Client implements Closeable {
     return capabilities;
   }
 
+  /**
+   * Sets the channel binding a SCRAM-SHA-256-PLUS login carries; returns this client. Default (null): {@link
+   * ChannelBinding}'s, tls-exporter on TLS 1.3 when the runtime can export keying material, else
+   * tls-server-end-point. SCRAM does not negotiate the type: a server that computes another one refuses the login
+   * ({@link dev.tlskit.sasl.ChannelBindingException}).
+   */
+  public Pop3Client channelBinding(ChannelBinding type) {
+    this.binding = type;
+    return this;
+  }
+
   /** Returns what TLS negotiated, or empty over plaintext. */
   public Optional<SecurityInfo> securityInfo() {
     return Optional.ofNullable(conn.securityInfo());
@@ -143,8 +156,8 @@ public final class Pop3Client implements Closeable {
   /**
    * Logs in with what the server offers over the current link (after STLS, the CAPA list asked again over TLS; what
    * it said in plaintext is forgotten): the strongest SASL password mechanism its {@code SASL} line lists
-   * (SCRAM-SHA-256, PLAIN, LOGIN; see {@link SaslMechanism}), else USER and PASS when it lists {@code USER}, else
-   * CRAM-MD5. A server that does not answer CAPA (RFC 1939 only) gets USER and PASS.
+   * (SCRAM-SHA-256-PLUS over TLS, SCRAM-SHA-256, PLAIN, LOGIN; see {@link SaslMechanism}), else USER and PASS when
+   * it lists {@code USER}, else CRAM-MD5. A server that does not answer CAPA (RFC 1939 only) gets USER and PASS.
    *
    * @throws TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server fails to
    *     prove it knows the password ({@code SERVER_PROOF_REJECTED})
@@ -153,10 +166,10 @@ public final class Pop3Client implements Closeable {
   public void login(String user, char[] password) throws IOException {
     Guards.requireCredentialsAllowed(conn, mode, "USER/PASS");
     List<String> mechs = saslMechanisms();
-    Optional<SaslMechanism> best = SaslMechanism.strongest(mechs, false);
+    Optional<SaslMechanism> best = SaslSession.strongest(mechs, false, conn);
     boolean userPass = !capaAnswered || capabilities.contains("USER");
     if (best.isPresent() && (best.get() != SaslMechanism.CRAM_MD5 || !userPass)) {
-      authenticate(SaslSession.start(best.get(), user, password, conn, mode, "AUTH"));
+      authenticate(SaslSession.start(best.get(), mechs, user, password, conn, mode, "AUTH", binding));
       return;
     }
     if (!userPass) {
@@ -176,13 +189,14 @@ public final class Pop3Client implements Closeable {
   public void login(SaslMechanism mechanism, String user, char[] secret) throws IOException {
     Objects.requireNonNull(mechanism, "mechanism");
     authenticate(capaAnswered
-        ? SaslSession.choose(mechanism, mechanism.usesToken(), saslMechanisms(), user, secret, conn, mode, "AUTH")
-        : SaslSession.start(mechanism, user, secret, conn, mode, "AUTH"));
+        ? SaslSession.choose(mechanism, mechanism.usesToken(), saslMechanisms(), user, secret, conn, mode, "AUTH",
+            binding)
+        : SaslSession.start(mechanism, List.of(), user, secret, conn, mode, "AUTH", binding));
   }
 
   /** Logs in with an OAuth 2.0 bearer token: AUTH OAUTHBEARER (RFC 7628) if CAPA lists it, else XOAUTH2. */
   public void loginWithToken(String user, char[] token) throws IOException {
-    authenticate(SaslSession.choose(null, true, saslMechanisms(), user, token, conn, mode, "AUTH"));
+    authenticate(SaslSession.choose(null, true, saslMechanisms(), user, token, conn, mode, "AUTH", binding));
   }
 
   /**
@@ -232,9 +246,7 @@ public final class Pop3Client implements Closeable {
     }
     Pop3Reply r = parseReply(line);
     if (!r.ok()) {
-      throw new ProtocolException("AUTH " + name + " refused by server: " + PeerText.quote(r.toString())
-          + sasl.serverDetail().map(d -> "; server detail " + PeerText.quote(d)).orElse(""), r.code(), r.text(),
-          null);
+      throw sasl.refused("AUTH " + name + " refused by server: " + PeerText.quote(r.toString()), r.code(), r.text());
     }
     sasl.succeeded();
   }

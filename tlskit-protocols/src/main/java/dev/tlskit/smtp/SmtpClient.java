@@ -11,6 +11,7 @@ import dev.tlskit.internal.starttls.Starttls;
 import dev.tlskit.internal.starttls.StarttlsProtocol;
 import dev.tlskit.internal.mail.Addresses;
 import dev.tlskit.internal.mail.SaslSession;
+import dev.tlskit.sasl.ChannelBinding;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.internal.io.PeerText;
@@ -48,6 +49,7 @@ public final class SmtpClient implements Closeable {
 
   private final TlsConnection conn;
   private final TlsMode mode;
+  private ChannelBinding binding;
   private final TlsMode.Decision decision;
   private final String localName;
   private Map<String, String> extensions = Map.of();
@@ -144,22 +146,34 @@ public final class SmtpClient implements Closeable {
     return extensions.containsKey(keyword.toUpperCase(Locale.ROOT));
   }
 
+  /**
+   * Sets the channel binding a SCRAM-SHA-256-PLUS login carries; returns this client. Default (null): {@link
+   * ChannelBinding}'s, tls-exporter on TLS 1.3 when the runtime can export keying material, else
+   * tls-server-end-point. SCRAM does not negotiate the type: a server that computes another one refuses the login
+   * ({@link dev.tlskit.sasl.ChannelBindingException}).
+   */
+  public SmtpClient channelBinding(ChannelBinding type) {
+    this.binding = type;
+    return this;
+  }
+
   /** Returns what TLS negotiated, or empty over plaintext. */
   public Optional<SecurityInfo> securityInfo() {
     return Optional.ofNullable(conn.securityInfo());
   }
 
   /**
-   * Authenticates with the strongest password mechanism the server offers over the current link: SCRAM-SHA-256,
-   * PLAIN, LOGIN, CRAM-MD5 (see {@link SaslMechanism}).
+   * Authenticates with the strongest password mechanism the server offers over the current link:
+   * SCRAM-SHA-256-PLUS (over TLS), SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5 (see {@link SaslMechanism}).
    *
    * @throws dev.tlskit.TlsSecurityException when the link is not encrypted (see the class docs), or a SCRAM server
    *     fails to prove it knows the password ({@code SERVER_PROOF_REJECTED})
    * @throws MechanismNotOfferedException before any credential is sent, when the server offers none of them
-   * @throws ProtocolException when the server refuses the credentials
+   * @throws ProtocolException when the server refuses the credentials ({@link
+   *     dev.tlskit.sasl.ChannelBindingException} when the login carried a channel binding)
    */
   public void login(String user, char[] password) throws IOException {
-    authenticate(SaslSession.choose(null, false, authMechanisms(), user, password, conn, mode, "AUTH"));
+    authenticate(SaslSession.choose(null, false, authMechanisms(), user, password, conn, mode, "AUTH", binding));
   }
 
   /**
@@ -170,12 +184,12 @@ public final class SmtpClient implements Closeable {
    */
   public void login(SaslMechanism mechanism, String user, char[] secret) throws IOException {
     authenticate(SaslSession.choose(Objects.requireNonNull(mechanism, "mechanism"), mechanism.usesToken(),
-        authMechanisms(), user, secret, conn, mode, "AUTH"));
+        authMechanisms(), user, secret, conn, mode, "AUTH", binding));
   }
 
   /** Authenticates with an OAuth 2.0 bearer token: OAUTHBEARER (RFC 7628) if offered, else XOAUTH2. */
   public void loginWithToken(String user, char[] token) throws IOException {
-    authenticate(SaslSession.choose(null, true, authMechanisms(), user, token, conn, mode, "AUTH"));
+    authenticate(SaslSession.choose(null, true, authMechanisms(), user, token, conn, mode, "AUTH", binding));
   }
 
   /** Authenticates with an OAuth 2.0 bearer token (AUTH XOAUTH2), whether or not the server announces it. */
@@ -201,10 +215,8 @@ public final class SmtpClient implements Closeable {
       r = cmd(0, "%s", answer);
     }
     if (r.code() != 235) {
-      Optional<String> detail = sasl.serverDetail();
-      throw new ProtocolException("AUTH " + name + " refused by server: " + PeerText.quote(r.toString())
-          + detail.map(d -> "; server detail " + PeerText.quote(d)).orElse(""), String.valueOf(r.code()), r.text(),
-          null);
+      throw sasl.refused("AUTH " + name + " refused by server: " + PeerText.quote(r.toString()),
+          String.valueOf(r.code()), r.text());
     }
     sasl.succeeded();
   }

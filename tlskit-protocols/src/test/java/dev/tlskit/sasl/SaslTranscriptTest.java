@@ -13,6 +13,7 @@ import dev.tlskit.pop3.Pop3Client;
 import dev.tlskit.smtp.SmtpClient;
 import dev.tlskit.testpeer.MailTests;
 import dev.tlskit.testpeer.ScriptedPeer;
+import dev.tlskit.testpeer.TestPki;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -103,6 +104,32 @@ class SaslTranscriptTest {
       smtp.close();
       assertThat(peer.finish()).isEmpty();
       assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\n");
+    }
+  }
+
+  @Test
+  void plusIsNeverChosenOverPlaintextAndNamedItSendsNothing() throws Exception {
+    // loopback with TlsMode.NONE: credentials may go, but there is no channel to bind to, so SCRAM says "n"
+    try (ScriptedPeer peer = ScriptedPeer.plain("S: 220 mx", "C: EHLO localhost",
+        "S: 250-mx\r\n250 AUTH SCRAM-SHA-256-PLUS SCRAM-SHA-256 PLAIN")) {
+      SmtpClient smtp = smtp(peer);
+      assertThatThrownBy(() -> smtp.login(SaslMechanism.SCRAM_SHA_256_PLUS, "alice", "secret".toCharArray()))
+          .isInstanceOfSatisfying(ChannelBindingException.class,
+              e -> assertThat(e.reason()).isEqualTo(ChannelBindingException.Reason.UNAVAILABLE))
+          .hasMessageContaining("no credential was sent").hasMessageContaining("not encrypted");
+      smtp.close();
+      assertThat(peer.finish()).isEmpty();
+      assertThat(peer.plaintextFromClient()).isEqualTo("EHLO localhost\r\n");
+    }
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<List<String>> lines = scramImpostor(server, "SCRAM-SHA-256-PLUS SCRAM-SHA-256 PLAIN", null);
+      SmtpClient smtp = SmtpClient.connect(client, "127.0.0.1", server.getLocalPort(), TlsMode.NONE);
+      assertThatThrownBy(() -> smtp.login("alice", "secret".toCharArray())).isInstanceOf(TlsSecurityException.class);
+      smtp.close();
+      List<String> got = lines.get(10, TimeUnit.SECONDS);
+      assertThat(got.get(1)).startsWith("AUTH SCRAM-SHA-256 ");
+      assertThat(new String(Base64.getDecoder().decode(got.get(1).substring("AUTH SCRAM-SHA-256 ".length())),
+          StandardCharsets.UTF_8)).startsWith("n,,n=alice,r=");
     }
   }
 
@@ -197,6 +224,13 @@ class SaslTranscriptTest {
    * either sends a made-up signature or reports success without one. Returns the lines the client sent.
    */
   private static CompletableFuture<List<String>> scramImpostor(ServerSocket server, boolean sendSignature) {
+    return scramImpostor(server, "SCRAM-SHA-256 PLAIN",
+        sendSignature ? "v=" + Base64.getEncoder().encodeToString(new byte[32]) : null);
+  }
+
+  /** As above, offering {@code offered} and ending with {@code serverFinal} (null: success without one). */
+  private static CompletableFuture<List<String>> scramImpostor(ServerSocket server, String offered,
+      String serverFinal) {
     return CompletableFuture.supplyAsync(() -> {
       List<String> got = new ArrayList<>();
       try (Socket s = server.accept()) {
@@ -205,7 +239,7 @@ class SaslTranscriptTest {
         OutputStream out = s.getOutputStream();
         out.write("220 mx\r\n".getBytes(StandardCharsets.US_ASCII));
         got.add(in.readLine());
-        out.write("250-mx\r\n250 AUTH SCRAM-SHA-256 PLAIN\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(("250-mx\r\n250 AUTH " + offered + "\r\n").getBytes(StandardCharsets.US_ASCII));
         String auth = in.readLine();
         got.add(auth);
         String clientFirst = new String(Base64.getDecoder().decode(auth.substring(auth.lastIndexOf(' ') + 1)),
@@ -214,9 +248,8 @@ class SaslTranscriptTest {
         String serverFirst = "r=" + nonce + "impostor,s=" + b64("salt") + ",i=4096";
         out.write(("334 " + b64(serverFirst) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         got.add(in.readLine()); // client-final with a proof the impostor cannot check
-        if (sendSignature) {
-          out.write(("334 " + b64("v=" + Base64.getEncoder().encodeToString(new byte[32])) + "\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+        if (serverFinal != null) {
+          out.write(("334 " + b64(serverFinal) + "\r\n").getBytes(StandardCharsets.US_ASCII));
           got.add(in.readLine()); // the cancel
           out.write("501 5.7.0 cancelled\r\n".getBytes(StandardCharsets.US_ASCII));
         } else {
@@ -260,6 +293,29 @@ class SaslTranscriptTest {
           .hasMessageContaining("without proving");
       smtp.close();
       assertThat(lines.get(10, TimeUnit.SECONDS)).hasSize(3);
+    }
+  }
+
+  @Test
+  void aServerReportingThatTheBindingsDoNotMatchIsAChannelBindingRefusal() throws Exception {
+    // over TLS (RFC 5802's e=channel-bindings-dont-match in place of the server signature)
+    try (ServerSocket server = TestPki.get().serverContext().getServerSocketFactory().createServerSocket(0, 1,
+        InetAddress.getLoopbackAddress())) {
+      CompletableFuture<List<String>> lines = scramImpostor(server, "SCRAM-SHA-256-PLUS SCRAM-SHA-256",
+          "e=channel-bindings-dont-match");
+      SmtpClient smtp = SmtpClient.connect(MailTests.client(TestPki.get().clientContext()), "127.0.0.1",
+          server.getLocalPort(), "localhost", TlsMode.IMPLICIT, "localhost");
+      assertThatThrownBy(() -> smtp.login("alice", "secret".toCharArray()))
+          .isInstanceOfSatisfying(ChannelBindingException.class, e -> {
+            assertThat(e.reason()).isEqualTo(ChannelBindingException.Reason.REJECTED);
+            assertThat(e.binding()).isEqualTo(ChannelBinding.TLS_EXPORTER);
+          }).hasMessageContaining("channel-bindings-dont-match");
+      smtp.close();
+      List<String> got = lines.get(10, TimeUnit.SECONDS);
+      assertThat(got.get(1)).startsWith("AUTH SCRAM-SHA-256-PLUS ");
+      assertThat(new String(Base64.getDecoder().decode(got.get(1).substring("AUTH SCRAM-SHA-256-PLUS ".length())),
+          StandardCharsets.UTF_8)).startsWith("p=tls-exporter,,n=alice,r=");
+      assertThat(got.get(3)).isEqualTo("*");
     }
   }
 }

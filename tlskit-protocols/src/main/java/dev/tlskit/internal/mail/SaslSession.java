@@ -6,6 +6,8 @@ import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.internal.io.PeerText;
 import dev.tlskit.internal.starttls.Guards;
+import dev.tlskit.sasl.ChannelBinding;
+import dev.tlskit.sasl.ChannelBindingException;
 import dev.tlskit.sasl.MechanismNotOfferedException;
 import dev.tlskit.sasl.SaslMechanism;
 import java.io.IOException;
@@ -30,16 +32,46 @@ public final class SaslSession {
   private final String host;
   private final int port;
   private final Scram scram;
+  /** The channel binding a -PLUS login carries, else null. */
+  private final ChannelBinding binding;
   private int challenges;
   private String serverDetail;
 
-  private SaslSession(SaslMechanism mechanism, String user, char[] secret, String host, int port) {
+  private SaslSession(SaslMechanism mechanism, String user, char[] secret, TlsConnection conn, List<String> offered,
+      ChannelBinding told) throws ChannelBindingException {
     this.mechanism = mechanism;
     this.user = user;
     this.secret = secret;
-    this.host = host;
-    this.port = port;
-    this.scram = mechanism == SaslMechanism.SCRAM_SHA_256 ? new Scram(user, secret) : null;
+    this.host = conn.peerName();
+    this.port = conn.remoteAddress().getPort();
+    if (mechanism == SaslMechanism.SCRAM_SHA_256_PLUS) {
+      binding = told != null ? told : ChannelBindings.defaultType(conn);
+      scram = new Scram(user, secret, Scram.bound(binding.wireName()), ChannelBindings.data(binding, conn));
+    } else {
+      binding = null;
+      scram = mechanism == SaslMechanism.SCRAM_SHA_256 ? new Scram(user, secret, plainScramHeader(conn, offered), null)
+          : null;
+    }
+  }
+
+  /**
+   * Returns the GS2 header of a SCRAM login without binding (RFC 5802 section 6): {@code y} when this client could
+   * have bound but the server did not offer -PLUS (a server that does support it then refuses: its offer was
+   * stripped); {@code n} over plaintext, where nothing could be bound, or when -PLUS was offered and plain SCRAM was
+   * asked for all the same (a {@code y} would then be refused).
+   */
+  private static String plainScramHeader(TlsConnection conn, List<String> offered) {
+    if (offers(offered, SaslMechanism.SCRAM_SHA_256_PLUS) || !canBind(conn)) return Scram.NO_BINDING;
+    return Scram.SERVER_OFFERED_NO_BINDING;
+  }
+
+  private static boolean canBind(TlsConnection conn) {
+    try {
+      ChannelBindings.data(ChannelBindings.defaultType(conn), conn);
+      return true;
+    } catch (ChannelBindingException e) {
+      return false;
+    }
   }
 
   /**
@@ -50,22 +82,34 @@ public final class SaslSession {
    * @param told the mechanism asked for, or null for the strongest offered one for the kind of secret
    * @param token whether the secret is an OAuth 2.0 token (else a password); used when {@code told} is null
    * @param offered the mechanism names the server announced over the current link
+   * @param binding the channel binding for SCRAM-SHA-256-PLUS, or null for {@link ChannelBinding}'s default
    * @throws MechanismNotOfferedException when the server does not offer it (or any)
+   * @throws ChannelBindingException when SCRAM-SHA-256-PLUS was named and the binding cannot be computed
    */
   public static SaslSession choose(SaslMechanism told, boolean token, List<String> offered, String user,
-      char[] secret, TlsConnection conn, TlsMode mode, String command)
-      throws MechanismNotOfferedException, TlsSecurityException {
+      char[] secret, TlsConnection conn, TlsMode mode, String command, ChannelBinding binding)
+      throws ProtocolException, TlsSecurityException {
     Guards.requireCredentialsAllowed(conn, mode, command);
     Guards.checkArgument("user", user);
     SaslMechanism m = told != null ? (offers(offered, told) ? told : null)
-        : SaslMechanism.strongest(offered, token).orElse(null);
+        : strongest(offered, token, conn).orElse(null);
     if (m == null) {
       throw new MechanismNotOfferedException(conn.peerName(),
           told != null ? told.wireName() : token ? "a token mechanism (OAUTHBEARER, XOAUTH2)"
-              : "a password mechanism (SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5)",
+              : "a password mechanism (SCRAM-SHA-256-PLUS, SCRAM-SHA-256, PLAIN, LOGIN, CRAM-MD5)",
           offered);
     }
-    return start(m, user, secret, conn, mode, command);
+    return start(m, offered, user, secret, conn, mode, command, binding);
+  }
+
+  /**
+   * Returns the strongest mechanism of the kind asked for that the server offers and this link can carry: -PLUS
+   * only over TLS, where there is a channel to bind to.
+   */
+  public static Optional<SaslMechanism> strongest(List<String> offered, boolean token, TlsConnection conn) {
+    List<String> usable = conn.isTls() ? offered
+        : offered.stream().filter(o -> !o.equalsIgnoreCase(SaslMechanism.SCRAM_SHA_256_PLUS.wireName())).toList();
+    return SaslMechanism.strongest(usable, token);
   }
 
   /**
@@ -75,11 +119,24 @@ public final class SaslSession {
    * where the server's offer may have been an attacker's.
    */
   public static SaslSession start(SaslMechanism mechanism, String user, char[] secret, TlsConnection conn,
-      TlsMode mode, String command) throws TlsSecurityException {
+      TlsMode mode, String command) throws ProtocolException, TlsSecurityException {
+    return start(mechanism, List.of(), user, secret, conn, mode, command, null);
+  }
+
+  /**
+   * Starts a session as {@link #start(SaslMechanism, String, char[], TlsConnection, TlsMode, String)} does, knowing
+   * what the server {@code offered} (empty when unknown; SCRAM's GS2 header depends on whether -PLUS was offered)
+   * and the channel {@code binding} for -PLUS (null for the default).
+   *
+   * @throws ChannelBindingException for -PLUS when the binding cannot be computed here (nothing is sent)
+   */
+  public static SaslSession start(SaslMechanism mechanism, List<String> offered, String user, char[] secret,
+      TlsConnection conn, TlsMode mode, String command, ChannelBinding binding)
+      throws ProtocolException, TlsSecurityException {
     Guards.requireCredentialsAllowed(conn, mode, command);
     Guards.checkArgument("user", user);
     if (user.indexOf(0) >= 0) throw new IllegalArgumentException("user must not contain NUL");
-    return new SaslSession(mechanism, user, secret, conn.peerName(), conn.remoteAddress().getPort());
+    return new SaslSession(mechanism, user, secret, conn, offered, binding);
   }
 
   /** Returns true when {@code offered} holds the mechanism's name, in any case. */
@@ -98,7 +155,7 @@ public final class SaslSession {
       case PLAIN -> Optional.of(Sasl.plain(user, secret));
       case XOAUTH2 -> Optional.of(Sasl.xoauth2(user, secret));
       case OAUTHBEARER -> Optional.of(Sasl.oauthBearer(user, host, port, secret));
-      case SCRAM_SHA_256 -> Optional.of(base64(scram.clientFirst()));
+      case SCRAM_SHA_256, SCRAM_SHA_256_PLUS -> Optional.of(base64(scram.clientFirst()));
       case LOGIN, CRAM_MD5 -> Optional.empty();
     };
   }
@@ -121,9 +178,14 @@ public final class SaslSession {
       case CRAM_MD5:
         if (challenges == 1) return cramMd5(text);
         break;
-      case SCRAM_SHA_256:
+      case SCRAM_SHA_256, SCRAM_SHA_256_PLUS:
         if (challenges == 1) return base64(scram.clientFinal(text));
         if (challenges == 2) {
+          if (binding != null && Scram.bindingError(text)) {
+            throw new ChannelBindingException(ChannelBindingException.Reason.REJECTED, binding, "SCRAM-SHA-256-PLUS:"
+                + " the server reports " + PeerText.quote(text.substring(2)) + " for channel binding "
+                + binding.wireName() + ": " + BINDING_ADVICE, null, null);
+          }
           scram.verifyServerFinal(text);
           return "";
         }
@@ -170,6 +232,28 @@ public final class SaslSession {
   /** Returns what the server said in an error challenge (XOAUTH2, OAUTHBEARER), for the refusal message. */
   public Optional<String> serverDetail() {
     return Optional.ofNullable(serverDetail);
+  }
+
+  /** Returns the channel binding this login carries, or empty unless the mechanism is -PLUS. */
+  public Optional<ChannelBinding> channelBinding() {
+    return Optional.ofNullable(binding);
+  }
+
+  private static final String BINDING_ADVICE = "the server does not compute the same binding: it may not implement"
+      + " that type (SCRAM does not negotiate it; try the other one), a TLS-terminating proxy may stand in front of"
+      + " it, or someone in the middle holds this TLS session";
+
+  /**
+   * Returns the error for the server's refusal of this login: {@code refusal} (naming the command and the quoted
+   * reply) with the server's error detail, if any; for a -PLUS login a {@link ChannelBindingException} ({@code
+   * REJECTED}), since the refusal may be the binding's and not the password's.
+   */
+  public ProtocolException refused(String refusal, String replyCode, String replyText) {
+    String message = refusal + serverDetail().map(d -> "; server detail " + PeerText.quote(d)).orElse("");
+    if (binding == null) return new ProtocolException(message, replyCode, replyText, null);
+    return new ChannelBindingException(ChannelBindingException.Reason.REJECTED, binding, message
+        + "; the login was bound to the TLS channel with " + binding.wireName() + ": either the password is wrong or "
+        + BINDING_ADVICE, replyCode, replyText);
   }
 
   /** Returns the text of a base64 challenge; an empty challenge ("" or "=") is empty text. */

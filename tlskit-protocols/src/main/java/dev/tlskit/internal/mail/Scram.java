@@ -14,37 +14,66 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The client side of SCRAM-SHA-256 (RFC 5802, RFC 7677) without channel binding: client-first, client-final with
- * the proof, and the check of the server's signature, without which the login does not count.
+ * The client side of SCRAM-SHA-256 and SCRAM-SHA-256-PLUS (RFC 5802, RFC 7677): client-first, client-final with
+ * the proof, and the check of the server's signature, without which the login does not count. The GS2 header says
+ * whether the login is bound to the TLS channel: {@code p=TYPE,,} (-PLUS, the binding data goes into {@code c=}
+ * and so into the proof), {@code y,,} (the client could bind but the server did not offer -PLUS: a server that did
+ * offer it refuses such a login, which is how a stripped -PLUS offer is detected, RFC 5802 section 6) or {@code n,,}.
  */
 final class Scram {
   /** RFC 7677 asks for at least 4096; fewer would only make an offline guess at the password cheaper. */
   static final int MIN_ITERATIONS = 4096;
   /** A bound on the work a server can make the client do. */
   static final int MAX_ITERATIONS = 10_000_000;
-  private static final String GS2_HEADER = "n,,";
+  /** GS2 header of a client that does not bind: over plaintext, or when told plain SCRAM although -PLUS is offered. */
+  static final String NO_BINDING = "n,,";
+  /** GS2 header of a client that could bind but was not offered -PLUS (RFC 5802 section 6). */
+  static final String SERVER_OFFERED_NO_BINDING = "y,,";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final byte[] password;
+  private final String gs2Header;
+  private final byte[] channelBinding;
   private final String clientFirstBare;
   private final String clientNonce;
   private byte[] expectedServerSignature;
   private boolean verified;
 
-  Scram(String user, char[] password) {
-    this(user, password, Base64.getEncoder().withoutPadding().encodeToString(randomBytes(24)));
+  /**
+   * Starts a login with {@code gs2Header} ({@link #NO_BINDING}, {@link #SERVER_OFFERED_NO_BINDING} or {@link
+   * #bound}) and, for a bound one, the channel-binding data (else null).
+   */
+  Scram(String user, char[] password, String gs2Header, byte[] channelBinding) {
+    this(user, password, gs2Header, channelBinding,
+        Base64.getEncoder().withoutPadding().encodeToString(randomBytes(24)));
   }
 
-  /** For the RFC 7677 test vector: a fixed client nonce. */
-  Scram(String user, char[] password, String clientNonce) {
+  /** For test vectors: a fixed client nonce. */
+  Scram(String user, char[] password, String gs2Header, byte[] channelBinding, String clientNonce) {
+    if (gs2Header.startsWith("p=") != (channelBinding != null)) {
+      throw new IllegalArgumentException("channel-binding data goes with a p= GS2 header and only with it: "
+          + gs2Header);
+    }
+    this.gs2Header = gs2Header;
+    this.channelBinding = channelBinding == null ? new byte[0] : channelBinding.clone();
     this.password = SaslPrep.prepare(new String(password)).getBytes(StandardCharsets.UTF_8);
     this.clientNonce = clientNonce;
     this.clientFirstBare = "n=" + saslName(SaslPrep.prepare(user)) + ",r=" + clientNonce;
   }
 
+  /** Returns the GS2 header of a login bound with the channel-binding type {@code cbName} ("tls-exporter"). */
+  static String bound(String cbName) {
+    return "p=" + cbName + ",,";
+  }
+
+  /** Returns the GS2 header this login sends. */
+  String gs2Header() {
+    return gs2Header;
+  }
+
   /** Returns the client-first message. */
   String clientFirst() {
-    return GS2_HEADER + clientFirstBare;
+    return gs2Header + clientFirstBare;
   }
 
   /**
@@ -80,8 +109,11 @@ final class Scram {
       throw new ProtocolException("SCRAM: the server asks for " + iterations + " iterations, more than "
           + MAX_ITERATIONS);
     }
-    String withoutProof = "c=" + Base64.getEncoder().encodeToString(GS2_HEADER.getBytes(StandardCharsets.US_ASCII))
-        + ",r=" + nonce;
+    // c= is the GS2 header followed by the channel-binding data (none unless p=), so the proof covers both
+    byte[] header = gs2Header.getBytes(StandardCharsets.US_ASCII);
+    byte[] cbind = Arrays.copyOf(header, header.length + channelBinding.length);
+    System.arraycopy(channelBinding, 0, cbind, header.length, channelBinding.length);
+    String withoutProof = "c=" + Base64.getEncoder().encodeToString(cbind) + ",r=" + nonce;
     byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
     byte[] salted = hi(password, salt, iterations);
     byte[] clientKey = hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
@@ -129,6 +161,12 @@ final class Scram {
       throw new TlsSecurityException(TlsSecurityException.Reason.SERVER_PROOF_REJECTED,
           "SCRAM: the server reported success without proving it knows the password (no server signature)");
     }
+  }
+
+  /** Returns true when a server-final message is one of RFC 5802's errors about the channel binding. */
+  static boolean bindingError(String serverFinal) {
+    return serverFinal.equals("e=channel-bindings-dont-match") || serverFinal.equals("e=channel-binding-not-supported")
+        || serverFinal.equals("e=unsupported-channel-binding-type");
   }
 
   /** Returns the value of attribute number {@code index}, which must be named {@code name}. */
