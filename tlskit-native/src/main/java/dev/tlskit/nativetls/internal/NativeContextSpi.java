@@ -1,5 +1,6 @@
 package dev.tlskit.nativetls.internal;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
@@ -162,13 +163,22 @@ public final class NativeContextSpi extends SSLContextSpi {
 
   @Override
   protected SSLEngine engineCreateSSLEngine() {
-    throw new UnsupportedOperationException("the native TLS provider makes sockets only, no SSLEngine: for Netty,"
-        + " use netty's own OpenSSL SslContext");
+    throw new UnsupportedOperationException("the native TLS provider makes sockets, and client engines for a given"
+        + " host and port (createSSLEngine(host, port)); for Netty, use netty's own OpenSSL SslContext");
   }
 
+  /**
+   * Returns a client engine (BoringSSL) whose session lookup is keyed by {@code host} and {@code port}: a data
+   * connection created with an FTPS control connection's host and port offers the control connection's session.
+   * Its trust decisions are recorded under the engine.
+   */
   @Override
   protected SSLEngine engineCreateSSLEngine(String host, int port) {
-    return engineCreateSSLEngine();
+    try {
+      return client(List.of()).newEngine(ByteBufAllocator.DEFAULT, host, port);
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot make the native client context: " + e.getMessage(), e);
+    }
   }
 
   @Override
