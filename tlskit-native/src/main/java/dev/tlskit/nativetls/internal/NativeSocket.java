@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import javax.net.ssl.HandshakeCompletedEvent;
 import javax.net.ssl.HandshakeCompletedListener;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
@@ -64,6 +67,7 @@ final class NativeSocket extends SSLSocket {
   private volatile boolean handshakeDone;
   private IOException handshakeFailure;
   private volatile String applicationProtocol;
+  private volatile boolean sniRefused;
 
   private final byte[] inBytes = new byte[HEADER + MAX_RECORD];
   private final ByteBuffer netIn = ByteBuffer.wrap(inBytes);
@@ -135,12 +139,28 @@ final class NativeSocket extends SSLSocket {
       if (p.getNeedClientAuth()) q.setNeedClientAuth(true);
       else if (p.getWantClientAuth()) q.setWantClientAuth(true);
       else q.setNeedClientAuth(false);
-      if (p.getSNIMatchers() != null) q.setSNIMatchers(p.getSNIMatchers());
+      if (p.getSNIMatchers() != null) q.setSNIMatchers(watched(p.getSNIMatchers()));
     }
     e.setSSLParameters(q);
     if (!clientMode && !context.serverTickets()) SSL.setOptions(e.sslPointer(), SSL.SSL_OP_NO_TICKET);
     String[] groups = namedGroups(p);
     if (groups.length > 0) SSL.setCurvesList(e.sslPointer(), groups);
+  }
+
+  /** Returns the matchers, noting in {@link #sniRefused} when one refuses the client's name. */
+  private List<SNIMatcher> watched(Collection<SNIMatcher> matchers) {
+    List<SNIMatcher> out = new ArrayList<>();
+    for (SNIMatcher m : matchers) {
+      out.add(new SNIMatcher(m.getType()) {
+        @Override
+        public boolean matches(SNIServerName name) {
+          boolean ok = m.matches(name);
+          if (!ok) sniRefused = true;
+          return ok;
+        }
+      });
+    }
+    return out;
   }
 
   private static String[] supported(String[] wanted, String[] supported) {
@@ -217,7 +237,7 @@ final class NativeSocket extends SSLSocket {
       applicationProtocol = e.getApplicationProtocol();
     } catch (SSLException x) {
       flushPendingQuietly(e); // the alert BoringSSL queued for the peer
-      throw Failures.jdkWords(x, true);
+      throw Failures.jdkWords(x, true, sniRefused);
     } finally {
       context.handshaking.remove(e);
     }
