@@ -7,12 +7,9 @@ import io.netty.internal.tcnative.SSL;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -42,7 +39,7 @@ import javax.net.ssl.SSLSocket;
  * the end of the TCP stream is seen by the layer below only when it really came (truncation detection). The socket's
  * SO_TIMEOUT bounds every read, so also the handshake.
  */
-final class NativeSocket extends SSLSocket {
+final class NativeSocket extends LayeredSslSocket {
   private static final int HEADER = 5;
   /** The largest record a peer may send (TLS 1.2: 2^14 + 2048 of ciphertext expansion). */
   private static final int MAX_RECORD = (1 << 14) + 2048;
@@ -50,7 +47,6 @@ final class NativeSocket extends SSLSocket {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private final NativeContextSpi context;
-  private final Socket under;
   private final String peerHost;
   private final int peerPort;
   private final boolean autoClose;
@@ -82,8 +78,8 @@ final class NativeSocket extends SSLSocket {
 
   NativeSocket(NativeContextSpi context, Socket under, String peerHost, int peerPort, boolean autoClose)
       throws IOException {
+    super(under);
     this.context = context;
-    this.under = under;
     this.peerHost = peerHost;
     this.peerPort = peerPort;
     this.autoClose = autoClose;
@@ -692,126 +688,6 @@ final class NativeSocket extends SSLSocket {
   @Override
   public boolean isClosed() {
     return closed || (autoClose && under.isClosed());
-  }
-
-  @Override
-  public boolean isConnected() {
-    return under.isConnected();
-  }
-
-  @Override
-  public boolean isBound() {
-    return under.isBound();
-  }
-
-  @Override
-  public void connect(SocketAddress endpoint, int timeout) throws IOException {
-    throw new SocketException("a layered TLS socket is connected already");
-  }
-
-  @Override
-  public void connect(SocketAddress endpoint) throws IOException {
-    connect(endpoint, 0);
-  }
-
-  @Override
-  public void bind(SocketAddress bindpoint) throws IOException {
-    throw new SocketException("a layered TLS socket is bound already");
-  }
-
-  @Override
-  public InetAddress getInetAddress() {
-    return under.getInetAddress();
-  }
-
-  @Override
-  public InetAddress getLocalAddress() {
-    return under.getLocalAddress();
-  }
-
-  @Override
-  public int getPort() {
-    return under.getPort();
-  }
-
-  @Override
-  public int getLocalPort() {
-    return under.getLocalPort();
-  }
-
-  @Override
-  public SocketAddress getRemoteSocketAddress() {
-    return under.getRemoteSocketAddress();
-  }
-
-  @Override
-  public SocketAddress getLocalSocketAddress() {
-    return under.getLocalSocketAddress();
-  }
-
-  @Override
-  public SocketChannel getChannel() {
-    return null;
-  }
-
-  @Override
-  public void setSoTimeout(int timeout) throws SocketException {
-    under.setSoTimeout(timeout);
-  }
-
-  @Override
-  public int getSoTimeout() throws SocketException {
-    return under.getSoTimeout();
-  }
-
-  @Override
-  public void setTcpNoDelay(boolean on) throws SocketException {
-    under.setTcpNoDelay(on);
-  }
-
-  @Override
-  public boolean getTcpNoDelay() throws SocketException {
-    return under.getTcpNoDelay();
-  }
-
-  @Override
-  public void setKeepAlive(boolean on) throws SocketException {
-    under.setKeepAlive(on);
-  }
-
-  @Override
-  public boolean getKeepAlive() throws SocketException {
-    return under.getKeepAlive();
-  }
-
-  @Override
-  public void setSoLinger(boolean on, int linger) throws SocketException {
-    under.setSoLinger(on, linger);
-  }
-
-  @Override
-  public int getSoLinger() throws SocketException {
-    return under.getSoLinger();
-  }
-
-  @Override
-  public void setSendBufferSize(int size) throws SocketException {
-    under.setSendBufferSize(size);
-  }
-
-  @Override
-  public int getSendBufferSize() throws SocketException {
-    return under.getSendBufferSize();
-  }
-
-  @Override
-  public void setReceiveBufferSize(int size) throws SocketException {
-    under.setReceiveBufferSize(size);
-  }
-
-  @Override
-  public int getReceiveBufferSize() throws SocketException {
-    return under.getReceiveBufferSize();
   }
 
   @Override
