@@ -44,6 +44,8 @@ final class NativeSocket extends LayeredSslSocket {
   /** The largest record a peer may send (TLS 1.2: 2^14 + 2048 of ciphertext expansion). */
   private static final int MAX_RECORD = (1 << 14) + 2048;
   private static final int MAX_PLAINTEXT = 1 << 14;
+  /** Room for one record of at most {@link #MAX_PLAINTEXT} bytes with BoringSSL's overhead. */
+  private static final int RECORD_ROOM = MAX_PLAINTEXT + 1024;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private final NativeContextSpi context;
@@ -242,9 +244,7 @@ final class NativeSocket extends LayeredSslSocket {
   private HandshakeStatus wrapHandshake(ReferenceCountedOpenSslEngine e) throws IOException {
     writeLock.lock();
     try {
-      netOut().clear();
-      SSLEngineResult r = e.wrap(EMPTY, netOut);
-      writeNetOut();
+      SSLEngineResult r = wrapNothing(e);
       if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
         throw new SSLHandshakeException("TLS engine closed during the handshake (" + describePeer() + ")");
       }
@@ -255,15 +255,30 @@ final class NativeSocket extends LayeredSslSocket {
     }
   }
 
+  /**
+   * Wraps no application data (a handshake flight, tickets, an alert, close_notify) and writes what the engine made;
+   * the output buffer grows for a flight larger than it (a long certificate chain). Call with the write lock held.
+   */
+  private SSLEngineResult wrapNothing(ReferenceCountedOpenSslEngine e) throws IOException {
+    while (true) {
+      netOut().clear();
+      SSLEngineResult r = e.wrap(EMPTY, netOut);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && netOut.capacity() < 1 << 20) {
+        outBytes = new byte[netOut.capacity() * 2];
+        netOut = ByteBuffer.wrap(outBytes);
+        continue;
+      }
+      writeNetOut();
+      return r;
+    }
+  }
+
   /** Writes what the engine still has for the peer (tickets, an alert, a KeyUpdate answer). */
   private void flushPending(ReferenceCountedOpenSslEngine e) throws IOException {
     writeLock.lock();
     try {
       for (int i = 0; i < 16 && e.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-        netOut().clear();
-        SSLEngineResult r = e.wrap(EMPTY, netOut);
-        writeNetOut();
-        if (r.bytesProduced() == 0) break;
+        if (wrapNothing(e).bytesProduced() == 0) break;
       }
     } finally {
       writeLock.unlock();
@@ -344,8 +359,17 @@ final class NativeSocket extends LayeredSslSocket {
   }
 
   private ByteBuffer netOut() {
-    if (netOut == null) {
-      outBytes = new byte[4 * (MAX_PLAINTEXT + 1024)];
+    return netOut(0);
+  }
+
+  /**
+   * Returns the output buffer, with room for the records of {@code plaintext} bytes, at most four (one system call
+   * for them); it grows only for large writes, so that a connection that writes little holds one record's worth.
+   */
+  private ByteBuffer netOut(int plaintext) {
+    int records = Math.max(1, Math.min(4, (plaintext + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT));
+    if (netOut == null || netOut.capacity() < records * RECORD_ROOM) {
+      outBytes = new byte[records * RECORD_ROOM];
       netOut = ByteBuffer.wrap(outBytes);
     }
     return netOut;
@@ -397,11 +421,11 @@ final class NativeSocket extends LayeredSslSocket {
     try {
       if (closed || outboundDone) throw new SocketException("Socket output is closed");
       ByteBuffer src = ByteBuffer.wrap(b, off, len);
-      ByteBuffer dst = netOut();
+      ByteBuffer dst = netOut(len);
       ReferenceCountedOpenSslEngine e = engine;
       while (src.hasRemaining()) {
         dst.clear();
-        while (src.hasRemaining() && dst.remaining() >= MAX_PLAINTEXT + 1024) {
+        while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
           SSLEngineResult r = e.wrap(src, dst);
           if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
           if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
@@ -435,12 +459,9 @@ final class NativeSocket extends LayeredSslSocket {
       if (outboundDone) return;
       outboundDone = true;
       engine.closeOutbound();
-      netOut().clear();
       for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-        SSLEngineResult r = engine.wrap(EMPTY, netOut);
-        if (r.bytesProduced() == 0) break;
+        if (wrapNothing(engine).bytesProduced() == 0) break;
       }
-      writeNetOut();
     } finally {
       writeLock.unlock();
     }
