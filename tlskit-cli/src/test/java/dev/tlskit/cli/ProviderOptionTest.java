@@ -51,5 +51,8 @@ class ProviderOptionTest {
     assertThat(r.err()).contains("--provider must be jdk or native: boringssl");
     MainTest.Result s = MainTest.run("serve", "--port", "0", "--self-signed", "--provider", "nss");
     assertThat(s.code()).isEqualTo(ExitCodes.USAGE);
+    MainTest.Result p = MainTest.run("probe", "localhost:1", "--provider", "native");
+    assertThat(p.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(p.err()).contains("tlskit probe writes its own ClientHellos");
   }
 }
