@@ -4,6 +4,7 @@ module dev.tlskit.cli {
   requires dev.tlskit.certs;
   requires dev.tlskit.protocols;
   requires dev.tlskit.probe; // tlskit probe
+  requires dev.tlskit.nativetls; // --provider native
   requires dev.tlskit.bench.stacks; // tlskit bench: the stacks and loops it measures
   requires info.picocli;
   requires me.tongfei.progressbar; // progress bars: ftp transfers, bench

@@ -8,6 +8,7 @@ import dev.tlskit.ServerHandler;
 import dev.tlskit.ServerListener;
 import dev.tlskit.ServerMetrics;
 import dev.tlskit.TlsMode;
+import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsServer;
 import dev.tlskit.Trust;
 import dev.tlskit.cli.sink.EchoHandler;
@@ -130,6 +131,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--proxy-protocol", description = "Expect a HAProxy PROXY v1/v2 header on every connection.")
   boolean proxyProtocol;
 
+  @Option(names = "--provider", paramLabel = "jdk|native", defaultValue = "jdk",
+      description = ProviderOption.DESCRIPTION)
+  String provider;
+
   @Option(names = "--watch", description = "Reload --cert/--key when the files change, without dropping connections.")
   boolean watch;
 
@@ -164,6 +169,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     ServerCertificates certs = selfSigned ? ServeCertificates.selfSigned(addresses, out)
         : ServeCertificates.fromFiles(cert, key, certPasswordEnv);
     TlsServer.Builder b = TlsServer.builder(handler(out), certs)
+        .policy(ProviderOption.apply(provider, TlsPolicy.MODERN.toBuilder()).build())
         .mode(starttls ? TlsMode.STARTTLS : TlsMode.IMPLICIT)
         .maxConnections(maxConnections)
         .handshakeTimeout(Duration.ofSeconds(timeoutSeconds))
