@@ -380,7 +380,11 @@ public final class TlsPolicy {
       return this;
     }
 
-    /** Sets the key-exchange groups in preference order. Default x25519, secp256r1, x448, secp384r1. */
+    /**
+     * Sets the key-exchange groups in preference order. Default x25519, secp256r1, x448, secp384r1. A group the
+     * {@link #provider provider} cannot offer (with the JDK's: the post-quantum hybrids such as X25519MLKEM768, see
+     * {@code dev.tlskit.bc.PostQuantum}) fails in {@link #build()} with a message naming it.
+     */
     public Builder namedGroups(List<String> groups) {
       this.namedGroups = List.copyOf(groups);
       return this;
@@ -590,6 +594,7 @@ public final class TlsPolicy {
      */
     public TlsPolicy build() {
       PolicyChecks.checkLists(protocols, cipherSuites, namedGroups);
+      PolicyChecks.checkGroups(namedGroups, provider);
       PolicyChecks.checkDoors(protocols, cipherSuites, legacy, doors);
       PolicyChecks.checkContradictions(clientCertificate != null, clientCertificateSelector != null,
           clientCertificates.size(), dangerousAcceptor != null, pins, revocation, !crls.isEmpty());
