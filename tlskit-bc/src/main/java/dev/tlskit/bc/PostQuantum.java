@@ -45,9 +45,35 @@ public final class PostQuantum {
    * handshake that ends on one of them is refused after it completes, before any application data.
    */
   public static TlsPolicy require(TlsPolicy policy) {
-    List<String> groups = new ArrayList<>(BcJsse.HYBRID_GROUPS);
-    groups.addAll(List.of("secp256r1", "secp384r1"));
-    return policy.toBuilder().provider(BcJsse.requiringHybrid()).protocols("TLSv1.3").namedGroups(groups).build();
+    return require(policy, BcJsse.HYBRID_GROUPS);
+  }
+
+  /**
+   * Returns a copy of {@code policy} offering {@code groups} in that order (names as in {@code tlskit connect
+   * --groups}). Without a hybrid group it is the policy with those groups. With hybrid groups only, it is
+   * {@link #require} restricted to them. With both, the hybrids are offered as listed through BouncyCastle's JSSE
+   * ({@link #offer}'s path), with secp256r1 and secp384r1 added last when absent: without them BouncyCastle's JSSE
+   * accepts no ECDSA certificate.
+   *
+   * @throws IllegalArgumentException naming a group no provider here can offer
+   */
+  public static TlsPolicy withGroups(TlsPolicy policy, List<String> groups) {
+    if (groups.stream().noneMatch(BcJsse::isHybrid)) return policy.toBuilder().namedGroups(groups).build();
+    if (groups.stream().allMatch(BcJsse::isHybrid)) return require(policy, groups);
+    return policy.toBuilder().provider(BcJsse.provider()).namedGroups(withEcdsaCurves(groups)).build();
+  }
+
+  private static TlsPolicy require(TlsPolicy policy, List<String> hybrids) {
+    return policy.toBuilder().provider(BcJsse.requiringHybrid()).protocols("TLSv1.3")
+        .namedGroups(withEcdsaCurves(hybrids)).build();
+  }
+
+  private static List<String> withEcdsaCurves(List<String> groups) {
+    List<String> all = new ArrayList<>(groups);
+    for (String curve : List.of("secp256r1", "secp384r1")) {
+      if (all.stream().noneMatch(curve::equalsIgnoreCase)) all.add(curve);
+    }
+    return all;
   }
 
   /** Returns the post-quantum hybrid groups TlsKit can offer, in its order of preference. */
