@@ -1,9 +1,7 @@
 package dev.tlskit.cli;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.tlskit.testpeer.Peers;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,12 +53,7 @@ final class NodePeer implements AutoCloseable {
   }
 
   static void requireNode() {
-    boolean present = Files.isExecutable(NODE);
-    if (!present && Boolean.getBoolean("tlskit.requirePeers")) {
-      throw new AssertionError("Node.js (" + NODE + ") is required (-Dtlskit.requirePeers=true) but missing;"
-          + " run scripts/install-peers");
-    }
-    assumeTrue(present, "Node.js is not installed (" + NODE + "); run scripts/install-peers");
+    Peers.require("Node.js 26 (scripts/install-peers)", NODE.toString());
   }
 
   /** Starts the {@link #SERVER} script with the given PEM files, restricted to {@code curves}. */
@@ -94,13 +87,7 @@ final class NodePeer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+  public void close() {
+    Peers.stop(process);
   }
 }
