@@ -114,6 +114,23 @@ class PostQuantumInteropTest {
     }
   }
 
+  @Test
+  void probeSaysWhetherTheServerCompletesAHybridKeyExchange() throws Exception {
+    try (NodePeer node = NodePeer.server(dir, certPem, keyPem, "X25519MLKEM768:X25519");
+        TlsServer jdk = server(TlsPolicy.MODERN)) {
+      MainTest.Result yes = MainTest.run("probe", "127.0.0.1:" + node.port, "--peer-name", "localhost",
+          "--trust", rootPem.toString(), "--timeout", "5", "--json");
+      assertThat(yes.out()).as(yes.err()).contains("\"postQuantum\":true").contains("\"id\":\"pq-hybrid\"");
+      MainTest.Result text = MainTest.run("probe", "127.0.0.1:" + node.port, "--peer-name", "localhost",
+          "--trust", rootPem.toString(), "--timeout", "5");
+      assertThat(text.out()).contains("post-quantum hybrid (X25519MLKEM768 and kin, complete handshake): yes")
+          .contains("the server accepts post-quantum hybrid key exchange");
+      MainTest.Result no = MainTest.run("probe", "127.0.0.1:" + jdk.port(), "--peer-name", "localhost",
+          "--trust", rootPem.toString(), "--timeout", "5", "--json");
+      assertThat(no.out()).as(no.err()).contains("\"postQuantum\":false").contains("\"id\":\"no-pq-hybrid\"");
+    }
+  }
+
   static TlsServer server(TlsPolicy policy) throws Exception {
     return TlsServer.builder(c -> c.writeLine("tlskit"), ServerCertificates.of(leaf.certifiedKey()))
         .listen("127.0.0.1", 0).policy(policy).drainTimeout(Duration.ofSeconds(1)).start();
