@@ -4,6 +4,7 @@ import dev.tlskit.internal.tls.Algorithms;
 import dev.tlskit.internal.tls.PolicySocketFactory;
 import dev.tlskit.internal.tls.PolicyChecks;
 import dev.tlskit.internal.tls.PolicyKeyManager;
+import dev.tlskit.internal.tls.ProviderHook;
 import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.security.Provider;
 import java.security.cert.X509CRL;
@@ -269,8 +270,13 @@ public final class TlsPolicy {
    * Returns a new client {@link SSLContext} with this policy's trust manager and client certificate, from the
    * policy's provider. Use it with {@link #sslParameters()} for {@code java.net.http.HttpClient}, Jakarta Mail,
    * Commons Net or Netty so that they follow the same rules.
+   *
+   * @throws IllegalStateException for a policy whose provider enforces a rule only inside TlsKit's own connections
+   *     (a policy from {@code dev.tlskit.bc.PostQuantum.require}: another library would never refuse a classical key
+   *     exchange); the message says so
    */
   public SSLContext sslContext() {
+    ProviderHook.requireUsableOutsideTlsKit(this);
     return sslContext(PolicyKeyManager.of(this));
   }
 

@@ -121,6 +121,27 @@ class PostQuantumTest {
   }
 
   @Test
+  void starttlsInjectionIsRefusedBeforeTheHybridHandshake() throws Exception {
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (java.net.Socket s = listener.accept()) {
+          // the "ready" reply and an injected line in one write: a man in the middle's answer to STARTTLS
+          s.getOutputStream().write("220 ready\r\n250 injected\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.getInputStream().read();
+        } catch (IOException ignored) {
+          // the client hung up
+        }
+      });
+      try (TlsConnection c = TlsClient.builder().policy(PostQuantum.require(TRUST)).build()
+          .connectPlain("127.0.0.1", listener.getLocalPort(), "localhost")) {
+        assertThat(c.readLine(100)).isEqualTo("220 ready");
+        assertThatThrownBy(c::upgradeToTls).isInstanceOfSatisfying(TlsSecurityException.class,
+            e -> assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.INJECTION_DETECTED));
+      }
+    }
+  }
+
+  @Test
   void buildRefusesHybridGroupsTheProviderCannotOffer() {
     assertThatThrownBy(() -> TRUST.toBuilder().namedGroups(List.of("X25519MLKEM768", "x25519")).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -135,5 +156,13 @@ class PostQuantumTest {
     assertThat(PostQuantum.offer(TRUST).namedGroups()).startsWith("X25519MLKEM768", "x25519");
     assertThat(PostQuantum.isRequired(PostQuantum.require(TRUST))).isTrue();
     assertThat(PostQuantum.isRequired(PostQuantum.offer(TRUST))).isFalse();
+  }
+
+  @Test
+  void aRequiringPolicyIsNotHandedToOtherLibrariesAsABareContext() {
+    assertThatThrownBy(() -> PostQuantum.require(TRUST).sslContext()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("PostQuantum.require is enforced by TlsClient and TlsServer");
+    assertThatThrownBy(() -> PostQuantum.require(TRUST).socketFactory()).isInstanceOf(IllegalStateException.class);
+    assertThat(PostQuantum.offer(TRUST).sslContext().getProvider().getName()).isEqualTo("BCJSSE");
   }
 }

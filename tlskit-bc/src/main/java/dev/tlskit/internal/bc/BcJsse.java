@@ -107,6 +107,13 @@ public final class BcJsse extends BouncyCastleJsseProvider implements ProviderHo
   }
 
   @Override
+  public String refuseBareContext() {
+    return requireHybrid ? "a policy from PostQuantum.require is enforced by TlsClient and TlsServer after each"
+        + " handshake; a bare SSLContext or socket factory in another library would connect on a classical group"
+        + " without a word: use TlsClient/TlsServer (or PostQuantum.offer, which has no such rule)" : null;
+  }
+
+  @Override
   public void configure(SSLSocket socket, List<String> policyGroups) {
     HYBRID_USED.remove();
     if (!socket.getUseClientMode() || !(socket instanceof BCSSLSocket bc)) return;

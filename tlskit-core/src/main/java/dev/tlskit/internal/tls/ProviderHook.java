@@ -26,6 +26,24 @@ public interface ProviderHook {
    */
   void checkHandshake(SSLSocket socket) throws SSLHandshakeException;
 
+  /**
+   * Returns null when a context of this provider may be handed to code outside TlsKit (which never calls
+   * {@link #checkHandshake}), else why not.
+   */
+  String refuseBareContext();
+
+  /**
+   * Refuses, for {@link TlsPolicy#sslContext()} and {@link TlsPolicy#socketFactory()}, a provider whose guarantee
+   * rests on {@link #checkHandshake}, which code outside TlsKit would never call.
+   *
+   * @throws IllegalStateException saying why and what to use instead
+   */
+  static void requireUsableOutsideTlsKit(TlsPolicy policy) {
+    if (policy.provider() instanceof ProviderHook h && h.refuseBareContext() != null) {
+      throw new IllegalStateException(h.refuseBareContext());
+    }
+  }
+
   /** Runs {@link #configure} when the policy's provider is a hook. */
   static void configure(TlsPolicy policy, SSLSocket socket) {
     if (policy.provider() instanceof ProviderHook h) h.configure(socket, policy.namedGroups());
