@@ -31,16 +31,21 @@ final class NodePeer implements AutoCloseable {
       s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
       """;
 
-  /** A TLS client to 127.0.0.1:PORT restricted to {@code curves}: prints the group it negotiated, or the error. */
+  /**
+   * A TLS client to 127.0.0.1:PORT restricted to {@code curves}: prints the group it negotiated, sends a line, prints
+   * the first data it receives and exits; or prints the error. Gives up after 10 s.
+   */
   static final String CLIENT = """
       const tls = require('tls'), fs = require('fs');
       const [port, ca, curves] = process.argv.slice(2);
+      setTimeout(() => { console.log('ERROR timeout'); process.exit(1); }, 10000);
       const c = tls.connect({host: '127.0.0.1', port: +port, servername: 'localhost', ca: fs.readFileSync(ca),
           ecdhCurve: curves}, () => {
         console.log('GROUP ' + (c.getEphemeralKeyInfo() || {}).name + ' ' + c.getProtocol());
-        c.on('data', d => process.stdout.write('DATA ' + d));
-        c.on('end', () => process.exit(0));
+        c.write('ping\\n');
       });
+      c.on('data', d => { console.log('DATA ' + String(d).trim()); process.exit(0); });
+      c.on('end', () => process.exit(0));
       c.on('error', e => { console.log('ERROR ' + e.message); process.exit(1); });
       """;
 
@@ -80,10 +85,10 @@ final class NodePeer implements AutoCloseable {
     Files.writeString(script, CLIENT);
     List<String> cmd = new ArrayList<>(List.of(NODE.toString(), script.toString(), String.valueOf(port),
         ca.toString(), curves));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
-    return out;
+    Path log = Files.createTempFile(dir, "node-client", ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+    return Files.readString(log);
   }
 
   @Override

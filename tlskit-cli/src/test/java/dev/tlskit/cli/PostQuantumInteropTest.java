@@ -131,6 +131,24 @@ class PostQuantumInteropTest {
     }
   }
 
+  @Test
+  void tlskitServeWithHybridGroupsOnlyAcceptsOnlyAHybridClient() throws Exception {
+    try (ServeRunner serve = new ServeRunner("--cert", certPem.toString(), "--key", keyPem.toString(),
+        "--groups", "X25519MLKEM768")) {
+      assertThat(serve.await("groups X25519MLKEM768")).isNotEmpty();
+      assertThat(NodePeer.client(dir, serve.port, rootPem, "X25519MLKEM768")).contains("GROUP X25519MLKEM768 TLSv1.3");
+      assertThat(NodePeer.client(dir, serve.port, rootPem, "X25519")).contains("ERROR");
+    }
+    try (ServeRunner serve = new ServeRunner("--cert", certPem.toString(), "--key", keyPem.toString(),
+        "--groups", "X25519MLKEM768,x25519")) {
+      assertThat(NodePeer.client(dir, serve.port, rootPem, "X25519MLKEM768")).contains("GROUP X25519MLKEM768 TLSv1.3");
+      assertThat(NodePeer.client(dir, serve.port, rootPem, "X25519")).contains("GROUP X25519 TLSv1.3");
+    }
+    MainTest.Result bad = MainTest.run("serve", "--port", "0", "--self-signed", "--groups", "X25519MLKEM1024x");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--groups");
+  }
+
   static TlsServer server(TlsPolicy policy) throws Exception {
     return TlsServer.builder(c -> c.writeLine("tlskit"), ServerCertificates.of(leaf.certifiedKey()))
         .listen("127.0.0.1", 0).policy(policy).drainTimeout(Duration.ofSeconds(1)).start();

@@ -77,6 +77,39 @@ class BouncyCastleQuietTest {
     }
   }
 
+  /**
+   * FTPS with a post-quantum policy runs on BouncyCastle's JSSE: on TLS 1.2 data connections resume the control
+   * session as before; on TLS 1.3 BouncyCastle's client cannot resume, and a server that requires reuse (vsftpd)
+   * refuses the transfer with the typed error that says so, never a transfer on an unproven data connection.
+   */
+  @Test
+  void ftpsWithAPostQuantumPolicyResumesOnTls12AndSaysWhyNotOnTls13() throws Exception {
+    for (String max : new String[] {"TLSv1.2", null}) {
+      try (Vsftpd v = Vsftpd.start(Files.createDirectory(tmp.resolve("pq" + (max == null ? "13" : "12"))), false, max)) {
+        v.put("pq.txt", "post-quantum policy\n".getBytes(StandardCharsets.US_ASCII));
+        // vsftpd's OpenSSL 3.0 has no hybrid group: the offer falls back to a classical one
+        FtpClient c = FtpClient.builder().client(TlsClient.builder()
+            .policy(dev.tlskit.bc.PostQuantum.offer(v.policy())).build()).build();
+        try (FtpSession s = c.connect("127.0.0.1", v.port, "localhost")) {
+          s.login(Vsftpd.USER, Vsftpd.PASSWORD.toCharArray());
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          if (max != null) {
+            for (int i = 0; i < 2; i++) {
+              out.reset();
+              TransferResult r = s.retrieve("pq.txt", out, 0, TransferListener.NONE);
+              assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("post-quantum policy\n");
+              assertThat(r.protection().sessionResumed()).isTrue();
+            }
+          } else {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> s.retrieve("pq.txt", out, 0, TransferListener.NONE))
+                .isInstanceOf(SessionReuseRequiredException.class).hasMessageContaining("TLSv1.3, BouncyCastle");
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void aFreshJvmLogsNoWarningWhileBouncyCastleStartsAndRsaPssWorks() throws Exception {
     // The once-per-JVM warnings come when bctls first reads the JVM's disabled algorithms: only a JVM of its own
