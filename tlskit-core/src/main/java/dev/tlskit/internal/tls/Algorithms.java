@@ -98,6 +98,17 @@ public final class Algorithms {
     return union(TLS13_SUITES, TLS12_FS_AEAD_SUITES, TLS12_DHE_AEAD_SUITES, FS_CBC_SUITES);
   }
 
+  /**
+   * Returns true when the JDK's default JSSE provider knows {@code group}. The groups of TlsKit's presets and the
+   * other FFDHE groups are answered from this class; only another name asks the JDK, once per JVM: that creates the
+   * JDK's default TLS context, which reads {@code jdk.tls.disabledAlgorithms} for good, and TlsPolicy's presets are
+   * built before a command line may lift that property (see docs/security.md).
+   */
+  public static boolean jdkKnows(String group) {
+    String g = group.toLowerCase(Locale.ROOT);
+    return legacyGroups().contains(g) || g.equals("ffdhe6144") || g.equals("ffdhe8192") || JdkGroups.ALL.contains(g);
+  }
+
   /** Returns the named groups the JDK's default JSSE provider knows, in lower case (looked up once). */
   public static Set<String> jdkGroups() {
     return JdkGroups.ALL;

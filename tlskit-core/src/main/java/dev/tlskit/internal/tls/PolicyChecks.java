@@ -67,7 +67,7 @@ public final class PolicyChecks {
     }
     if (provider != null) return;
     for (String g : groups) {
-      if (!Algorithms.jdkGroups().contains(g.toLowerCase(Locale.ROOT))) {
+      if (!Algorithms.jdkKnows(g)) {
         throw new IllegalArgumentException("named group " + g + " is not supported by the JDK's JSSE provider"
             + " (it has " + Algorithms.jdkGroups() + "); post-quantum hybrid groups need BouncyCastle's JSSE"
             + " provider: dev.tlskit.bc.PostQuantum.offer(policy) or require(policy) (module tlskit-bc)");
