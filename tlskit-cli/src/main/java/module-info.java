@@ -3,6 +3,7 @@ module dev.tlskit.cli {
   requires dev.tlskit.core;
   requires dev.tlskit.certs;
   requires dev.tlskit.protocols;
+  requires dev.tlskit.bc; // --groups with a post-quantum hybrid group: BouncyCastle's JSSE
   requires dev.tlskit.probe; // tlskit probe
   requires dev.tlskit.nativetls; // --provider native
   requires dev.tlskit.bench.stacks; // tlskit bench: the stacks and loops it measures

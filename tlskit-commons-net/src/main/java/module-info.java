@@ -5,6 +5,7 @@
 module dev.tlskit.commonsnet {
   requires transitive dev.tlskit.core;
   requires transitive org.apache.commons.net;
-  requires dev.tlskit.protocols; // the BouncyCastle JSSE provider for TLS 1.2 FTPS session reuse
+  requires dev.tlskit.protocols; // FTPS data connections (BcDataTls)
+  requires dev.tlskit.bc; // the BouncyCastle JSSE provider for TLS 1.2 FTPS session reuse
   exports dev.tlskit.commonsnet;
 }

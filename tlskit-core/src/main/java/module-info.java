@@ -13,6 +13,8 @@ module dev.tlskit.core {
   // security info does, and makes its threads with the one thread factory.
   exports dev.tlskit.internal.trust to dev.tlskit.probe, dev.tlskit.protocols;
   exports dev.tlskit.internal.concurrent to dev.tlskit.probe;
-  // The command line lifts the JDK's JVM-wide disabling of TLS 1.0/1.1 for the one run that asked for it.
-  exports dev.tlskit.internal.tls to dev.tlskit.cli;
+  // The command line lifts the JDK's JVM-wide disabling of TLS 1.0/1.1 for the one run that asked for it; the
+  // BouncyCastle JSSE provider of tlskit-bc answers core's ProviderHook (groups it offers, early key shares, the
+  // check of a required post-quantum key exchange).
+  exports dev.tlskit.internal.tls to dev.tlskit.cli, dev.tlskit.bc;
 }

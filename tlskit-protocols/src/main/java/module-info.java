@@ -4,7 +4,7 @@ module dev.tlskit.protocols {
   // FTPS: BouncyCastle JSSE resumes TLS 1.2 sessions on data connections, which the JDK cannot do against servers
   // that issue session tickets (docs/ftps-session-reuse.md). A hard requirement, not "static": without it FTPS to a
   // TLS 1.2 server could log in but never transfer a file, a failure nobody should discover in production.
-  requires org.bouncycastle.tls;
+  requires dev.tlskit.bc; // TlsKit's one BouncyCastle JSSE provider (brings org.bouncycastle.tls)
   // MimeMail composes MIME with Jakarta Mail; Angus Mail (runtime) provides its streams as a service.
   requires jakarta.mail;
   // FTP LIST parsing (dev.tlskit.internal.ftp.ListParser): Commons Net's entry parsers for Unix, Windows, VMS, MVS,

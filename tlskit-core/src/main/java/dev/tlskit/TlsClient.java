@@ -6,6 +6,7 @@ import dev.tlskit.internal.net.TransportSocket;
 import dev.tlskit.internal.tls.ClientCertificateAlerts;
 import dev.tlskit.internal.tls.HandshakeFailures;
 import dev.tlskit.internal.tls.PolicyKeyManager;
+import dev.tlskit.internal.tls.ProviderHook;
 import dev.tlskit.internal.tls.SecurityInfos;
 import dev.tlskit.internal.trust.ChainValidator;
 import dev.tlskit.internal.trust.HostnameMatcher;
@@ -264,6 +265,7 @@ public final class TlsClient {
       SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory()
           .createSocket(plain, peerName, sessionPort, true);
       ssl.setSSLParameters(sslParameters(peerName));
+      ProviderHook.configure(policy, ssl);
       ssl.setSoTimeout(Math.toIntExact(handshakeTimeout.toMillis()));
       // A server that refuses our certificate sends its alert and closes; our next write then fails with a reset or
       // broken pipe. Holding that failure keeps the TLS layer alive to read the alert (see explain).
@@ -272,6 +274,7 @@ public final class TlsClient {
       flight = transport == null ? null : transport.watchServerFlight(true);
       try {
         ssl.startHandshake();
+        ProviderHook.check(policy, ssl);
       } catch (SocketTimeoutException e) {
         SocketTimeoutException t = new SocketTimeoutException(
             "TLS handshake with " + peerName + " timed out after " + handshakeTimeout.toMillis() + " ms");

@@ -4,6 +4,7 @@ import dev.tlskit.internal.tls.Algorithms;
 import dev.tlskit.internal.tls.PolicySocketFactory;
 import dev.tlskit.internal.tls.PolicyChecks;
 import dev.tlskit.internal.tls.PolicyKeyManager;
+import dev.tlskit.internal.tls.ProviderHook;
 import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.security.Provider;
 import java.security.cert.X509CRL;
@@ -269,8 +270,13 @@ public final class TlsPolicy {
    * Returns a new client {@link SSLContext} with this policy's trust manager and client certificate, from the
    * policy's provider. Use it with {@link #sslParameters()} for {@code java.net.http.HttpClient}, Jakarta Mail,
    * Commons Net or Netty so that they follow the same rules.
+   *
+   * @throws IllegalStateException for a policy whose provider enforces a rule only inside TlsKit's own connections
+   *     (a policy from {@code dev.tlskit.bc.PostQuantum.require}: another library would never refuse a classical key
+   *     exchange); the message says so
    */
   public SSLContext sslContext() {
+    ProviderHook.requireUsableOutsideTlsKit(this);
     return sslContext(PolicyKeyManager.of(this));
   }
 
@@ -380,7 +386,11 @@ public final class TlsPolicy {
       return this;
     }
 
-    /** Sets the key-exchange groups in preference order. Default x25519, secp256r1, x448, secp384r1. */
+    /**
+     * Sets the key-exchange groups in preference order. Default x25519, secp256r1, x448, secp384r1. A group the
+     * {@link #provider provider} cannot offer (with the JDK's: the post-quantum hybrids such as X25519MLKEM768, see
+     * {@code dev.tlskit.bc.PostQuantum}) fails in {@link #build()} with a message naming it.
+     */
     public Builder namedGroups(List<String> groups) {
       this.namedGroups = List.copyOf(groups);
       return this;
@@ -590,6 +600,7 @@ public final class TlsPolicy {
      */
     public TlsPolicy build() {
       PolicyChecks.checkLists(protocols, cipherSuites, namedGroups);
+      PolicyChecks.checkGroups(namedGroups, provider);
       PolicyChecks.checkDoors(protocols, cipherSuites, legacy, doors);
       PolicyChecks.checkContradictions(clientCertificate != null, clientCertificateSelector != null,
           clientCertificates.size(), dangerousAcceptor != null, pins, revocation, !crls.isEmpty());

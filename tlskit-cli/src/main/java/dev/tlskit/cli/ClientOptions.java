@@ -5,6 +5,7 @@ import dev.tlskit.SecurityInfo;
 import dev.tlskit.ProxyConfig;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsPolicy;
+import dev.tlskit.bc.PostQuantum;
 import dev.tlskit.Trust;
 import dev.tlskit.Weakening;
 import dev.tlskit.certs.CertificateFileException;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -48,6 +50,19 @@ final class ClientOptions {
     if (Pkcs11Option.names(g.cert)) Pkcs11Option.apply(g, b);
     else if (g.cert != null) b.clientCertificate(clientCertificate(g));
     return b;
+  }
+
+  /**
+   * Returns {@code policy} offering {@code groups} ({@code --groups}), through BouncyCastle's JSSE when they name a
+   * post-quantum hybrid group ({@link PostQuantum#withGroups}); the policy itself when none were given.
+   */
+  static TlsPolicy withGroups(TlsPolicy policy, List<String> groups) {
+    if (groups == null || groups.isEmpty()) return policy;
+    try {
+      return PostQuantum.withGroups(policy, groups);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--groups: " + e.getMessage(), e);
+    }
   }
 
   private static void tlsMin(GlobalOptions g, TlsPolicy.Builder b) {

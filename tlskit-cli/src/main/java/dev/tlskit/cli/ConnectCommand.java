@@ -60,6 +60,12 @@ final class ConnectCommand implements Callable<Integer> {
       description = "ALPN protocols to offer, comma-separated (e.g. h2,http/1.1).")
   List<String> alpn = new ArrayList<>();
 
+  @Option(names = "--groups", paramLabel = "LIST", split = ",",
+      description = "Key-exchange groups to offer, in order (e.g. X25519MLKEM768,x25519). A post-quantum hybrid group"
+          + " (X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024) selects BouncyCastle's JSSE; hybrid groups"
+          + " alone require one (no classical fallback: exit 3 when the server has none).")
+  List<String> groups = new ArrayList<>();
+
   @Option(names = "--pin", paramLabel = "sha256/BASE64",
       description = "SPKI pin the chain must contain (repeatable).")
   List<String> pins = new ArrayList<>();
@@ -144,7 +150,7 @@ final class ConnectCommand implements Callable<Integer> {
         case "hard" -> Revocation.HARD_FAIL;
         default -> throw new UsageException("--revocation must be off, soft or hard: " + revocation);
       });
-      return b.build();
+      return ClientOptions.withGroups(b.build(), groups);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }

@@ -124,6 +124,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           + "of them is refused with no_application_protocol.")
   List<String> alpn = new ArrayList<>();
 
+  @Option(names = "--groups", paramLabel = "LIST", split = ",",
+      description = "Key-exchange groups to accept, in order (e.g. X25519MLKEM768,x25519). A post-quantum hybrid"
+          + " group (X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024) selects BouncyCastle's JSSE; hybrid groups"
+          + " alone refuse every client that cannot do one.")
+  List<String> groups = new ArrayList<>();
+
   @Option(names = "--reject-unknown-sni",
       description = "Refuse (unrecognized_name) a client whose SNI names a host the certificate does not cover.")
   boolean rejectUnknownSni;
@@ -178,6 +184,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         .alpn(alpn.toArray(String[]::new))
         .rejectUnknownServerNames(rejectUnknownSni)
         .listener(new LogLine(out, jsonLog));
+    if (!groups.isEmpty()) b.policy(ClientOptions.withGroups(TlsPolicy.MODERN, groups));
     if (setupSeconds != null) b.setupTimeout(Duration.ofSeconds(setupSeconds));
     if (maxHandshakes != null) b.maxHandshakes(maxHandshakes);
     if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
@@ -191,7 +198,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     for (InetSocketAddress a : server.addresses()) {
       out.println("tlskit serve: listening on " + hostPort(a) + " (" + (starttls ? "plaintext + STARTTLS" : "implicit TLS")
-          + ", " + protocol + (clientAuth == Auth.none ? "" : ", client certificate " + clientAuth) + ")");
+          + ", " + protocol + (clientAuth == Auth.none ? "" : ", client certificate " + clientAuth)
+          + (groups.isEmpty() ? "" : ", groups " + String.join(",", groups)) + ")");
     }
     out.flush();
     try {

@@ -6,7 +6,7 @@ import dev.tlskit.TlsConnection;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.ValidationReport;
-import dev.tlskit.internal.ftp.TlsContexts;
+import dev.tlskit.internal.bc.BcJsse;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -170,7 +170,7 @@ public class PolicyFTPSClient extends FTPSClient {
           + " sent bytes after its AUTH TLS reply and before the TLS handshake; refusing them");
     }
     TlsPolicy p = bouncyCastle
-        ? policy.toBuilder().provider(TlsContexts.bouncyCastleJsse()).protocols("TLSv1.2").build() : policy;
+        ? policy.toBuilder().provider(BcJsse.provider()).protocols("TLSv1.2").build() : policy;
     // One client, and so one session cache, per connection: data connections can resume only this login's session.
     tls = TlsClient.builder().policy(p).build();
     int soTimeout = _socket_.getSoTimeout();

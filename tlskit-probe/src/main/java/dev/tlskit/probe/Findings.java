@@ -65,6 +65,17 @@ final class Findings {
       add(r.dhBits() < 1024 ? Severity.HIGH : Severity.MEDIUM, "weak-dh",
           "DHE uses a " + r.dhBits() + "-bit prime", "use at least 2048 bits (RFC 9325), or ECDHE only");
     }
+    if (r.postQuantum() != null) {
+      if (r.postQuantum()) {
+        add(Severity.INFO, "pq-hybrid", "the server accepts post-quantum hybrid key exchange (X25519MLKEM768 or"
+            + " kin)", "a TLS 1.3 handshake offering only the hybrid groups completed");
+      } else {
+        add(Severity.INFO, "no-pq-hybrid", "the server has no post-quantum hybrid key exchange",
+            "a TLS 1.3 handshake offering only X25519MLKEM768, SecP256r1MLKEM768 and SecP384r1MLKEM1024 was refused:"
+                + " traffic recorded today could be decrypted by a future quantum computer (OpenSSL 3.5, Go 1.24,"
+                + " rustls and browsers offer X25519MLKEM768 by default)");
+      }
+    }
     if (r.secureRenegotiation() != null && !r.secureRenegotiation()) {
       add(Severity.MEDIUM, "no-secure-renegotiation", "TLS 1.2 and older without secure renegotiation (RFC 5746)", "");
     }

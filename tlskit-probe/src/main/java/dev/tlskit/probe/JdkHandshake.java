@@ -1,5 +1,6 @@
 package dev.tlskit.probe;
 
+import dev.tlskit.internal.bc.BcJsse;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -105,6 +106,57 @@ final class JdkHandshake {
           resumed ? List.of() : recorder.chain, resumed ? List.of() : recorder.stapled, before, after);
       ssl.close();
       return out;
+    }
+  }
+
+  /**
+   * Runs one TLS 1.3 handshake through TlsKit's BouncyCastle JSSE provider offering only the post-quantum hybrid
+   * groups (secp256r1 and secp384r1 listed after them only for bctls's ECDSA signatures; a key exchange on them is
+   * refused), and returns whether it completed on a hybrid group.
+   *
+   * @throws TemporaryRefusal when a STARTTLS server is busy or drops the connection before TLS
+   */
+  static boolean postQuantum(Target target) throws IOException {
+    BcJsse bc = BcJsse.requiringHybrid();
+    SSLContext context;
+    try {
+      context = SSLContext.getInstance("TLS", bc);
+      context.init(null, new TrustManager[] {new Recorder()}, null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot create a BouncyCastle TLS context: " + e.getMessage(), e);
+    }
+    List<String> groups = new ArrayList<>(BcJsse.HYBRID_GROUPS);
+    groups.addAll(List.of("secp256r1", "secp384r1"));
+    try (ProbeConnection c = ProbeConnection.open(target)) {
+      SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(c.socket(), target.peerName(),
+          target.port(), true);
+      SSLParameters p = ssl.getSSLParameters();
+      p.setProtocols(new String[] {"TLSv1.3"});
+      p.setNamedGroups(groups.toArray(String[]::new));
+      String sni = target.sniName();
+      if (sni != null) {
+        try {
+          p.setServerNames(List.of(new SNIHostName(sni)));
+        } catch (IllegalArgumentException ignored) {
+          // not a valid SNI name: sent without SNI
+        }
+      }
+      ssl.setSSLParameters(p);
+      bc.configure(ssl, groups);
+      try {
+        ssl.startHandshake();
+        bc.checkHandshake(ssl);
+        return true;
+      } catch (IOException e) {
+        // refused: an alert (the JDK's SSLException, bctls's own TLS exceptions), or a close without one
+        if (e instanceof SSLException || e instanceof java.io.EOFException
+            || e.getClass().getName().startsWith("org.bouncycastle.tls.")) {
+          return false;
+        }
+        throw e;
+      } finally {
+        ssl.close();
+      }
     }
   }
 

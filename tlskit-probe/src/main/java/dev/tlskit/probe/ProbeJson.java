@@ -53,6 +53,7 @@ public final class ProbeJson {
     g.put("tls13", groupNames(r.groupsTls13()));
     g.put("tls12", groupNames(r.groupsTls12()));
     g.put("dhBits", r.dhBits() < 0 ? null : r.dhBits());
+    g.put("postQuantum", r.postQuantum());
     m.put("groups", g);
     m.put("alpn", r.alpn() == null ? null : alpn(r.alpn()));
     Map<String, Object> resumption = new LinkedHashMap<>();

@@ -158,6 +158,7 @@ public final class ProbeReport {
     Boolean tls12Ticket;
     Boolean ocspStapled;
     Boolean secureRenegotiation;
+    Boolean postQuantum;
     Boolean extendedMasterSecret;
     String negotiatedProtocol;
     String negotiatedSuite;
@@ -202,6 +203,7 @@ public final class ProbeReport {
   private final Boolean tls12Ticket;
   private final Boolean ocspStapled;
   private final Boolean secureRenegotiation;
+  private final Boolean postQuantum;
   private final Boolean extendedMasterSecret;
   private final String negotiatedProtocol;
   private final String negotiatedSuite;
@@ -233,6 +235,7 @@ public final class ProbeReport {
     tls12Ticket = b.tls12Ticket;
     ocspStapled = b.ocspStapled;
     secureRenegotiation = b.secureRenegotiation;
+    postQuantum = b.postQuantum;
     extendedMasterSecret = b.extendedMasterSecret;
     negotiatedProtocol = b.negotiatedProtocol;
     negotiatedSuite = b.negotiatedSuite;
@@ -310,6 +313,15 @@ public final class ProbeReport {
   /** Returns every suite accepted under any version. */
   public List<CipherSuite> acceptedSuites() {
     return versions.stream().flatMap(v -> v.suites().stream()).distinct().toList();
+  }
+
+  /**
+   * Returns whether a complete TLS 1.3 handshake offering only the post-quantum hybrid groups (X25519MLKEM768,
+   * SecP256r1MLKEM768, SecP384r1MLKEM1024, through BouncyCastle's JSSE) succeeded with one of them; null when it was not
+   * tried (no TLS 1.3, or the probe stopped before).
+   */
+  public Boolean postQuantum() {
+    return postQuantum;
   }
 
   /** Returns the groups accepted in TLS 1.3, in the order they were tried. */

@@ -76,6 +76,10 @@ public final class ProbeText {
     if (!r.groupsTls13().isEmpty()) sb.append("  TLS 1.3: ").append(names(r.groupsTls13())).append('\n');
     if (!r.groupsTls12().isEmpty()) sb.append("  TLS 1.2: ").append(names(r.groupsTls12())).append('\n');
     if (r.dhBits() > 0) sb.append("  DHE:     ").append(r.dhBits()).append("-bit prime\n");
+    if (r.postQuantum() != null) {
+      sb.append("  post-quantum hybrid (X25519MLKEM768 and kin, complete handshake): ").append(yesNo(r.postQuantum()))
+          .append('\n');
+    }
   }
 
   private static void features(StringBuilder sb, ProbeReport r) {

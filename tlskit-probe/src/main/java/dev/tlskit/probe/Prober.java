@@ -164,6 +164,7 @@ public final class Prober {
     legacyFeatures(first);
     report.pending.remove(ProbeReport.Check.DHE);
     groups();
+    postQuantum();
     report.pending.remove(ProbeReport.Check.GROUPS);
     complete(first);
   }
@@ -208,6 +209,17 @@ public final class Prober {
         if (d.accepted()) report.dhBits = d.dhBits();
       }
     }
+  }
+
+  /**
+   * Completes a TLS 1.3 handshake offering only the post-quantum hybrid groups (a HelloRetryRequest for
+   * X25519MLKEM768 shows the server would pick it; this shows it finishes the exchange).
+   */
+  private void postQuantum() throws IOException {
+    ProbeReport.VersionResult v13 = report.version(TlsVersion.TLS_1_3);
+    if (v13 == null || !v13.accepted()) return;
+    progress.accept("post-quantum key exchange");
+    report.postQuantum = attempt(() -> JdkHandshake.postQuantum(target));
   }
 
   /** Finds the groups: TLS 1.3 by HelloRetryRequest, TLS 1.2 by the ECDHE ServerKeyExchange. */

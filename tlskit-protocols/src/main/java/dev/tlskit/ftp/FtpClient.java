@@ -3,7 +3,7 @@ package dev.tlskit.ftp;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
-import dev.tlskit.internal.ftp.TlsContexts;
+import dev.tlskit.internal.bc.BcJsse;
 import dev.tlskit.internal.starttls.Starttls;
 import java.io.IOException;
 import java.util.Objects;
@@ -87,7 +87,7 @@ public final class FtpClient {
   private TlsClient sessionClient(boolean bouncyCastle, boolean tls12Only) {
     TlsClient.Builder b = tls.toBuilder();
     if (bouncyCastle) {
-      TlsPolicy.Builder p = tls.policy().toBuilder().provider(TlsContexts.bouncyCastleJsse());
+      TlsPolicy.Builder p = tls.policy().toBuilder().provider(BcJsse.provider());
       if (tls12Only) p.protocols("TLSv1.2");
       b.policy(p.build());
     }

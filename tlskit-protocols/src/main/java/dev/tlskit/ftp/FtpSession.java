@@ -17,7 +17,7 @@ import dev.tlskit.internal.ftp.ProtectedData;
 import dev.tlskit.internal.ftp.ReplyReader;
 import dev.tlskit.internal.ftp.Resumption;
 import dev.tlskit.internal.ftp.SocketData;
-import dev.tlskit.internal.ftp.TlsContexts;
+import dev.tlskit.internal.bc.BcJsse;
 import dev.tlskit.internal.io.PeerText;
 import dev.tlskit.internal.net.Dialer;
 import dev.tlskit.internal.net.TransportSocket;

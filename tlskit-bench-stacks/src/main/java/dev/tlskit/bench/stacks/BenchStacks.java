@@ -47,7 +47,10 @@ public final class BenchStacks {
 
   private BenchStacks() {}
 
-  /** What both stacks negotiate. {@code provider} is null for the JDK's own (SunJSSE). */
+  /**
+   * What both stacks negotiate. {@code provider} is null for the JDK's own (SunJSSE). {@code group} may list several,
+   * comma-separated (BouncyCastle's JSSE needs secp256r1 listed to sign with an EC P-256 key).
+   */
   public record Settings(String protocol, String suite, String group, KeyType keyType, Provider provider) {}
 
   /** A connected, handshaken client link; {@code out} must be flushed after each message. */
@@ -76,6 +79,25 @@ public final class BenchStacks {
     }
   }
 
+  private static TlsPolicy serverPolicy(Settings s) {
+    TlsPolicy.Builder p = TlsPolicy.builder().protocols(s.protocol()).cipherSuites(List.of(serverSuites(s)))
+        .namedGroups(groups(s));
+    if (ownsServerContext(s.provider())) p.provider(s.provider());
+    return p.build();
+  }
+
+  private static List<String> groups(Settings s) {
+    return List.of(s.group().split(","));
+  }
+
+  /**
+   * True for a provider the server's policy carries itself (TlsKit's BouncyCastle JSSE, whose hybrid groups the JDK
+   * does not know); Conscrypt is instead put first in the JCA list while the server builds its context.
+   */
+  private static boolean ownsServerContext(Provider p) {
+    return p != null && p.getName().equals("BCJSSE");
+  }
+
   /**
    * Starts a TlsKit server and client. With a provider, the server's TLS context comes from it: the provider is
    * put first in the JCA list only while the server builds its context, so that the JDK stack made afterwards
@@ -84,13 +106,12 @@ public final class BenchStacks {
   public static Stack tlskit(Pki pki, Settings s, boolean resumption) throws IOException {
     TlsServer.Builder b = TlsServer.builder(c -> serve(c.input(), c.output()),
             ServerCertificates.of(CertifiedKey.of(pki.leaf().privateKey(), pki.leaf().chain())))
-        .policy(TlsPolicy.builder().protocols(s.protocol()).cipherSuites(List.of(serverSuites(s)))
-            .namedGroups(List.of(s.group())).build())
+        .policy(serverPolicy(s))
         // a benchmark opens many connections at once: every one may be in its handshake, none shed
         .sessionResumption(resumption).maxConnections(100_000).maxHandshakes(100_000).backlog(1024)
         .handshakeTimeout(Duration.ofMillis(TIMEOUT_MILLIS)).idleTimeout(Duration.ofMillis(TIMEOUT_MILLIS));
     TlsServer server;
-    if (s.provider() == null) {
+    if (s.provider() == null || ownsServerContext(s.provider())) {
       server = b.start();
     } else {
       synchronized (Security.class) {
@@ -103,7 +124,7 @@ public final class BenchStacks {
       }
     }
     TlsPolicy.Builder policy = TlsPolicy.builder().trust(Trust.anchors(pki.ca().certificate()))
-        .protocols(s.protocol()).cipherSuites(List.of(s.suite())).namedGroups(List.of(s.group()));
+        .protocols(s.protocol()).cipherSuites(List.of(s.suite())).namedGroups(groups(s));
     if (s.provider() != null) policy.provider(s.provider());
     TlsClient client = TlsClient.builder().policy(policy.build()).timeout(Duration.ofMillis(TIMEOUT_MILLIS)).build();
     return new Stack() {
@@ -181,7 +202,7 @@ public final class BenchStacks {
     SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
         .createServerSocket(0, 1024, InetAddress.getLoopbackAddress());
     SSLParameters serverParams = new SSLParameters(new String[] {s.suite()}, new String[] {s.protocol()});
-    serverParams.setNamedGroups(new String[] {s.group()});
+    serverParams.setNamedGroups(s.group().split(","));
     serverParams.setUseCipherSuitesOrder(true);
     listener.setSSLParameters(serverParams);
     Thread.ofPlatform().daemon().name("bench-jdk-accept").start(() -> {
@@ -203,7 +224,7 @@ public final class BenchStacks {
       }
     });
     SSLParameters clientParams = new SSLParameters(new String[] {s.suite()}, new String[] {s.protocol()});
-    clientParams.setNamedGroups(new String[] {s.group()});
+    clientParams.setNamedGroups(s.group().split(","));
     clientParams.setEndpointIdentificationAlgorithm("HTTPS");
     clientParams.setServerNames(List.of(new SNIHostName(PEER_NAME)));
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());

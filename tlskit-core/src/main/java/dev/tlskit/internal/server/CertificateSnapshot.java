@@ -1,5 +1,6 @@
 package dev.tlskit.internal.server;
 
+import dev.tlskit.internal.tls.PolicyKeyManager;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -32,9 +33,7 @@ public record CertificateSnapshot(List<Entry> entries) {
 
     /** Returns true when this credential's key can sign for the JSSE key type asked for. */
     public boolean fits(String keyType) {
-      String alg = key.getAlgorithm();
-      return keyType.equalsIgnoreCase(alg)
-          || ("EdDSA".equals(keyType) && (alg.equals("Ed25519") || alg.equals("Ed448")));
+      return PolicyKeyManager.keyFits(key.getAlgorithm(), keyType);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.tlskit.TlsServer.ClientAuth;
 import dev.tlskit.ValidationReport;
 import dev.tlskit.internal.io.KeyExchangeSniffer;
 import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.tls.ProviderHook;
 import dev.tlskit.internal.tls.SecurityInfos;
 import dev.tlskit.internal.trust.ReportingTrustManager;
 import java.io.IOException;
@@ -67,6 +68,7 @@ public final class ServerHandshake {
     private final long start = System.currentTimeMillis();
     private volatile boolean alpnRefused;
     private final KeyExchangeSniffer flight;
+    private volatile String sniSeen; // what the SNI matcher saw: BouncyCastle's sessions forget it after the handshake
 
     private Attempt(Socket raw, Runnable onRenegotiation) throws IOException {
       // The (Socket, host, port, autoClose) form, made server-side by setUseClientMode(false): providers such as
@@ -81,7 +83,8 @@ public final class ServerHandshake {
 
       ssl = (SSLSocket) factory.createSocket(under, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
       ssl.setUseClientMode(false);
-      ssl.setSSLParameters(parameters());
+      ssl.setSSLParameters(parameters(name -> sniSeen = name));
+      ProviderHook.configure(config.policy(), ssl);
       if (!config.alpn().isEmpty()) {
         ssl.setHandshakeApplicationProtocolSelector((s, offered) -> {
           for (String p : config.alpn()) {
@@ -96,6 +99,7 @@ public final class ServerHandshake {
     /** Runs the handshake, then arms the renegotiation guard. */
     public void run() throws IOException {
       ssl.startHandshake();
+      ProviderHook.check(config.policy(), ssl);
       guard[0].arm();
     }
 
@@ -122,7 +126,12 @@ public final class ServerHandshake {
       if (report == null) report = ReportingTrustManager.reportOf(session); // resumed: judged when it was created
       boolean resumed = session.getCreationTime() < start;
       if (!config.sessionResumption()) session.invalidate();
-      String sni = SniKeyManager.requestedName(session);
+      String sni;
+      try {
+        sni = SniKeyManager.requestedName(session);
+      } catch (UnsupportedOperationException notKept) {
+        sni = sniSeen;
+      }
       // Without client authentication there is no peer chain, and asking for it throws: an exception per handshake.
       return SecurityInfos.describe(ssl, config.policy(), config.clientAuth() != ClientAuth.NONE,
           new SecurityInfos.Facts(sni, sni != null, resumed, false, flight), report, false);
@@ -134,7 +143,7 @@ public final class ServerHandshake {
     return new Attempt(raw, onRenegotiation);
   }
 
-  private SSLParameters parameters() {
+  private SSLParameters parameters(java.util.function.Consumer<String> sniSeen) {
     SSLParameters p = config.policy().sslParameters(); // protocols, suites in server order, groups, signature schemes
     switch (config.clientAuth()) {
       case NEED -> p.setNeedClientAuth(true);
@@ -148,12 +157,12 @@ public final class ServerHandshake {
     p.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
       @Override
       public boolean matches(SNIServerName name) {
-        if (!rejectUnknown) return true;
         try {
           SNIHostName host = name instanceof SNIHostName h ? h : new SNIHostName(name.getEncoded());
-          return covered.test(host.getAsciiName());
+          sniSeen.accept(host.getAsciiName());
+          return !rejectUnknown || covered.test(host.getAsciiName());
         } catch (IllegalArgumentException notAHostName) {
-          return false;
+          return !rejectUnknown;
         }
       }
     }));

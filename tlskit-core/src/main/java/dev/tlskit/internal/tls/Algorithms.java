@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The one home of the algorithm lists the policy presets and the {@code dangerous()} doors draw from, and of the
@@ -95,6 +96,40 @@ public final class Algorithms {
   /** Returns {@code LEGACY_COMPATIBLE}'s suites: the modern ones, then DHE with AEAD, then forward-secret CBC. */
   public static List<String> legacySuites() {
     return union(TLS13_SUITES, TLS12_FS_AEAD_SUITES, TLS12_DHE_AEAD_SUITES, FS_CBC_SUITES);
+  }
+
+  /**
+   * Returns true when the JDK's default JSSE provider knows {@code group}. The groups of TlsKit's presets and the
+   * other FFDHE groups are answered from this class; only another name asks the JDK, once per JVM: that creates the
+   * JDK's default TLS context, which reads {@code jdk.tls.disabledAlgorithms} for good, and TlsPolicy's presets are
+   * built before a command line may lift that property (see docs/security.md).
+   */
+  public static boolean jdkKnows(String group) {
+    String g = group.toLowerCase(Locale.ROOT);
+    return legacyGroups().contains(g) || g.equals("ffdhe6144") || g.equals("ffdhe8192") || JdkGroups.ALL.contains(g);
+  }
+
+  /** Returns the named groups the JDK's default JSSE provider knows, in lower case (looked up once). */
+  public static Set<String> jdkGroups() {
+    return JdkGroups.ALL;
+  }
+
+  private static final class JdkGroups {
+    static final Set<String> ALL = load();
+
+    private static Set<String> load() {
+      Set<String> all = new java.util.TreeSet<>();
+      try {
+        String[] names = javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters().getNamedGroups();
+        if (names != null) {
+          for (String n : names) all.add(n.toLowerCase(java.util.Locale.ROOT));
+        }
+      } catch (java.security.GeneralSecurityException e) {
+        // no default context: only the groups every JDK since 11 has
+      }
+      all.addAll(legacyGroups());
+      return Set.copyOf(all);
+    }
   }
 
   /** Returns {@code LEGACY_COMPATIBLE}'s groups: the modern ones, then P-521 and the FFDHE groups. */

@@ -54,6 +54,27 @@ public final class PolicyChecks {
     }
   }
 
+  /**
+   * Refuses named groups the policy's provider cannot offer: with the JDK's provider (null), any group its JSSE does
+   * not know, such as the post-quantum hybrids; with a {@link ProviderHook}, what the hook refuses. Another
+   * provider is trusted to say so itself at handshake time.
+   */
+  public static void checkGroups(List<String> groups, java.security.Provider provider) {
+    if (provider instanceof ProviderHook h) {
+      String why = h.refuseGroups(groups);
+      if (why != null) throw new IllegalArgumentException("namedGroups " + groups + ": " + why);
+      return;
+    }
+    if (provider != null) return;
+    for (String g : groups) {
+      if (!Algorithms.jdkKnows(g)) {
+        throw new IllegalArgumentException("named group " + g + " is not supported by the JDK's JSSE provider"
+            + " (it has " + Algorithms.jdkGroups() + "); post-quantum hybrid groups need BouncyCastle's JSSE"
+            + " provider: dev.tlskit.bc.PostQuantum.offer(policy) or require(policy) (module tlskit-bc)");
+      }
+    }
+  }
+
   /** Refuses what only {@code LEGACY_COMPATIBLE} or a {@code dangerous()} door may enable, naming the door. */
   public static void checkDoors(List<String> protocols, List<String> suites, boolean legacy, Set<Weakening.Door> doors) {
     for (String p : protocols) {

@@ -146,13 +146,22 @@ public final class PolicyKeyManager extends X509ExtendedKeyManager {
     if (keyTypes.isEmpty()) return true;
     String alg = k.privateKey().getAlgorithm();
     for (String t : keyTypes) {
-      if (t.equals(alg)) return true;
-      if (t.equals("RSASSA-PSS") && alg.equals("RSA")) return true;
-      if ((t.equals("Ed25519") || t.equals("Ed448") || t.equals("EdDSA")) && alg.startsWith("Ed")) return true;
-      if (t.startsWith("EC") && alg.equals("EC")) return true;
-      if (t.startsWith("RSA") && alg.equals("RSA")) return true;
+      if (keyFits(alg, t)) return true;
     }
     return false;
+  }
+
+  /**
+   * Returns true when a private key of algorithm {@code alg} can serve the key type a JSSE provider asks a key
+   * manager for: the JDK's names ("EC", "RSA", "RSASSA-PSS", "EdDSA") and BouncyCastle's ("Ed25519", "EC" variants).
+   * The one rule for the client's key manager and the server's.
+   */
+  public static boolean keyFits(String alg, String t) {
+    if (t.equalsIgnoreCase(alg)) return true;
+    if (t.equals("RSASSA-PSS") && alg.equals("RSA")) return true;
+    if ((t.equals("Ed25519") || t.equals("Ed448") || t.equals("EdDSA")) && alg.startsWith("Ed")) return true;
+    if (t.startsWith("EC") && alg.equals("EC")) return true;
+    return t.startsWith("RSA") && alg.equals("RSA");
   }
 
   @Override

@@ -34,6 +34,7 @@ public final class PolicySocketFactory extends SSLSocketFactory {
         }
       }
       ssl.setSSLParameters(p);
+      ProviderHook.configure(policy, ssl);
     }
     return s;
   }
