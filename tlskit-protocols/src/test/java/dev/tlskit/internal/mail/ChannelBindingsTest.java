@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsConnection;
-import dev.tlskit.internal.ftp.TlsContexts;
+import dev.tlskit.internal.bc.BcJsse;
 import dev.tlskit.sasl.ChannelBinding;
 import dev.tlskit.sasl.ChannelBindingException;
 import dev.tlskit.testpeer.MailTests;
@@ -77,7 +77,7 @@ class ChannelBindingsTest {
 
   @Test
   void bouncyCastleOffersNoExporterAfterTheHandshakeSoItsDefaultIsTheEndPoint() throws Exception {
-    // BouncyCastle's JSSE 1.83 (which FTPS uses): the session's exportKeyingMaterialData is unimplemented and the
+    // BouncyCastle's JSSE 1.84 (which FTPS uses): the session's exportKeyingMaterialData is unimplemented and the
     // connection's getChannelBinding("tls-exporter") throws after the handshake; the end point works
     Peers.require("openssl", OPENSSL);
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
@@ -85,7 +85,7 @@ class ChannelBindingsTest {
     ts.load(null, null);
     ts.setCertificateEntry("ca", TestPki.get().ca.certificate());
     tmf.init(ts);
-    SSLContext bc = SSLContext.getInstance("TLS", TlsContexts.bouncyCastleJsse());
+    SSLContext bc = SSLContext.getInstance("TLS", BcJsse.provider());
     bc.init(null, tmf.getTrustManagers(), null);
     try (ServerSocketHolder server = new ServerSocketHolder()) {
       try (TlsConnection conn = MailTests.client(bc).connectTls("127.0.0.1", server.port(), "localhost")) {
