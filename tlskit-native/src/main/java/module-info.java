@@ -5,5 +5,6 @@
 module dev.tlskit.nativetls {
   requires transitive dev.tlskit.core;
   requires io.netty.handler;
+  requires dev.tlskit.certs; // TicketKeyFile, the session-ticket key file format
   exports dev.tlskit.nativetls;
 }
