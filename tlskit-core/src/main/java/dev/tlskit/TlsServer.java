@@ -101,6 +101,8 @@ public final class TlsServer implements Closeable {
     this.admission = new Admission(config.maxConnections(), config.maxHandshakes());
     this.events = new ServerEvents(config, timer);
     ServerHandshake handshake = handshake(config);
+    SessionTicketKeys keys = config.ticketKeys();
+    String keysRead = keys == null ? null : CertificateWatcher.stamp(keys.files()); // a change from now on is seen
     handshake.installTicketKeys(); // before listening: a provider that cannot take them fails the start
     this.connections = new Connections(config, handshake, events, admission, timer, ServerConnection::open,
         shuttingDown::get);
@@ -108,9 +110,8 @@ public final class TlsServer implements Closeable {
     acceptor.start(connections::serve);
     this.watcher = config.watchInterval() == null ? null : Threads.startVirtual("tlskit-certificate-watch",
         () -> CertificateWatcher.watch(config.certificates(), config.watchInterval(), shuttingDown::get));
-    SessionTicketKeys keys = config.ticketKeys();
     this.ticketKeyWatcher = keys == null ? null : Threads.startVirtual("tlskit-ticket-key-watch",
-        () -> CertificateWatcher.watch("session-ticket key", keys.files(), () -> {
+        () -> CertificateWatcher.watch("session-ticket key", keys.files(), keysRead, () -> {
           handshake.installTicketKeys();
           ServerEvents.LOG.log(System.Logger.Level.INFO, "reloaded session-ticket keys: {0}", keys);
         }, config.ticketKeyPoll(), shuttingDown::get));

@@ -26,7 +26,8 @@ public final class CertificateWatcher {
 
   /** Polls {@code certificates}' files every {@code interval} until {@code stopped} or the thread is interrupted. */
   public static void watch(ServerCertificates certificates, Duration interval, BooleanSupplier stopped) {
-    watch("certificate", certificates.files(), () -> reload(certificates), interval, stopped);
+    List<Path> files = certificates.files();
+    watch("certificate", files, stamp(files), () -> reload(certificates), interval, stopped);
   }
 
   /** Reloads files that changed; says what it failed at in its message, never the files' secrets. */
@@ -37,10 +38,11 @@ public final class CertificateWatcher {
 
   /**
    * Polls {@code files} every {@code interval} and runs {@code reload} when any of them changed (modification time or
-   * size), until {@code stopped} or the thread is interrupted; {@code what} names the files in the log.
+   * size) since {@code seen} (their {@link #stamp} when they were last read), until {@code stopped} or the thread is
+   * interrupted; {@code what} names the files in the log.
    */
-  public static void watch(String what, List<Path> files, Reload reload, Duration interval, BooleanSupplier stopped) {
-    String seen = stamp(files);
+  public static void watch(String what, List<Path> files, String seen, Reload reload, Duration interval,
+      BooleanSupplier stopped) {
     while (!stopped.getAsBoolean()) {
       try {
         Thread.sleep(interval);
@@ -60,7 +62,8 @@ public final class CertificateWatcher {
     }
   }
 
-  private static String stamp(List<Path> files) {
+  /** Returns what {@link #watch} compares: each file's modification time and size. */
+  public static String stamp(List<Path> files) {
     StringBuilder sb = new StringBuilder();
     for (Path f : files) {
       try {
