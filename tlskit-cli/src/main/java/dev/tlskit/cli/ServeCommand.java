@@ -14,6 +14,7 @@ import dev.tlskit.cli.sink.EchoHandler;
 import dev.tlskit.cli.sink.SmtpSink;
 import dev.tlskit.cli.sink.Spool;
 import dev.tlskit.internal.json.JsonWriter;
+import dev.tlskit.nativetls.NativeTicketKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -130,6 +131,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--proxy-protocol", description = "Expect a HAProxy PROXY v1/v2 header on every connection.")
   boolean proxyProtocol;
 
+  @Option(names = "--session-ticket-keys", paramLabel = "FILE",
+      description = "Share session-ticket keys with the other instances behind one load balancer, so that each "
+          + "resumes the others' sessions: FILE from 'tlskit cert ticket-keys' (the first key encrypts, all decrypt), "
+          + "re-read within a second of a change. Needs the native engine (BoringSSL): the JDK's cannot take ticket "
+          + "keys from outside.")
+  Path sessionTicketKeys;
+
   @Option(names = "--watch", description = "Reload --cert/--key when the files change, without dropping connections.")
   boolean watch;
 
@@ -179,8 +187,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       b.clientAuth(clientAuth == Auth.want ? TlsServer.ClientAuth.WANT : TlsServer.ClientAuth.NEED)
           .trustedClientIssuers(clientIssuers(trust));
     }
+    if (sessionTicketKeys != null) b.sessionTicketKeys(NativeTicketKeys.fromFile(sessionTicketKeys));
     addresses.forEach(b::listen);
-    TlsServer server = b.start();
+    TlsServer server;
+    try {
+      server = b.start();
+    } catch (IllegalArgumentException e) {
+      if (sessionTicketKeys == null) throw e;
+      throw new UsageException("--session-ticket-keys: " + e.getMessage(), e);
+    }
     Thread hook = new Thread(() -> server.shutdown(Duration.ofSeconds(5)));
     Runtime.getRuntime().addShutdownHook(hook);
     for (InetSocketAddress a : server.addresses()) {
