@@ -154,11 +154,12 @@ public final class FtpSession implements Closeable {
   }
 
   /**
-   * True when this session negotiated TLS 1.2 with the JDK, whose 1.2 sessions the data connections cannot resume,
-   * on a context built from the policy (a context the caller supplied cannot be switched to BouncyCastle).
+   * True when this session negotiated TLS 1.2 with the JDK's provider, whose 1.2 sessions the data connections cannot
+   * resume, on a context built from the policy (a context the caller supplied cannot be switched to BouncyCastle).
    */
   boolean wantsBouncyCastleForData() {
     return conn.isTls() && client.protectData && sslContext != client.tls.sslContext()
+        && "SunJSSE".equals(sslContext.getProvider().getName()) // others (BoringSSL) resume 1.2 on their own
         && "TLSv1.2".equals(conn.securityInfo().protocol())
         && !BcDataTls.isBouncyCastle((SSLSocket) conn.socket())
         && !"false".equalsIgnoreCase(System.getProperty("jdk.tls.client.enableSessionTicketExtension"));

@@ -1,0 +1,838 @@
+package dev.tlskit.nativetls.internal;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.internal.tcnative.SSL;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import javax.net.ssl.HandshakeCompletedEvent;
+import javax.net.ssl.HandshakeCompletedListener;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A TLS socket layered over another socket (TlsKit's {@code TransportSocket}), whose records BoringSSL makes and
+ * reads through netty's OpenSSL {@code SSLEngine}. It reads exactly one record at a time from the socket below, as
+ * the JDK does, so that nothing past the peer's close_notify is consumed (FTP's CCC goes on in plaintext there) and
+ * the end of the TCP stream is seen by the layer below only when it really came (truncation detection). The socket's
+ * SO_TIMEOUT bounds every read, so also the handshake.
+ */
+final class NativeSocket extends SSLSocket {
+  private static final int HEADER = 5;
+  /** The largest record a peer may send (TLS 1.2: 2^14 + 2048 of ciphertext expansion). */
+  private static final int MAX_RECORD = (1 << 14) + 2048;
+  private static final int MAX_PLAINTEXT = 1 << 14;
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private final NativeContextSpi context;
+  private final Socket under;
+  private final String peerHost;
+  private final int peerPort;
+  private final boolean autoClose;
+  private final InputStream rawIn;
+  private final OutputStream rawOut;
+  private final ReentrantLock handshakeLock = new ReentrantLock();
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final List<HandshakeCompletedListener> listeners = new ArrayList<>();
+
+  private boolean clientMode = true;
+  private SSLParameters params;
+  private ReferenceCountedOpenSslEngine engine;
+  private volatile boolean handshakeDone;
+  private IOException handshakeFailure;
+  private volatile String applicationProtocol;
+
+  private final byte[] inBytes = new byte[HEADER + MAX_RECORD];
+  private final ByteBuffer netIn = ByteBuffer.wrap(inBytes);
+  private ByteBuffer appIn = ByteBuffer.allocate(MAX_PLAINTEXT + 1024).flip(); // read mode: empty
+  private byte[] outBytes;
+  private ByteBuffer netOut;
+  private boolean inboundDone;
+  private volatile boolean outboundDone;
+  private volatile boolean closed;
+  private final InputStream in = new In();
+  private final OutputStream out = new Out();
+
+  NativeSocket(NativeContextSpi context, Socket under, String peerHost, int peerPort, boolean autoClose)
+      throws IOException {
+    this.context = context;
+    this.under = under;
+    this.peerHost = peerHost;
+    this.peerPort = peerPort;
+    this.autoClose = autoClose;
+    this.rawIn = under.getInputStream();
+    this.rawOut = under.getOutputStream();
+    this.params = context.engineGetDefaultSSLParameters();
+  }
+
+  // ---- handshake ----
+
+  @Override
+  public void startHandshake() throws IOException {
+    if (handshakeDone) return;
+    handshakeLock.lock();
+    try {
+      if (handshakeDone) return;
+      if (handshakeFailure != null) throw handshakeFailure;
+      if (closed) throw new SocketException("Socket is closed");
+      try {
+        handshake();
+      } catch (IOException e) {
+        handshakeFailure = e;
+        throw e;
+      }
+      handshakeDone = true;
+    } finally {
+      handshakeLock.unlock();
+    }
+    notifyListeners();
+  }
+
+  private void ensureEngine() throws SSLException {
+    if (engine != null) return;
+    ReferenceCountedOpenSslContext ctx;
+    List<String> alpn = params.getApplicationProtocols() == null ? List.of()
+        : List.of(params.getApplicationProtocols());
+    ctx = clientMode ? context.client(alpn) : context.server(alpn);
+    ReferenceCountedOpenSslEngine e = (ReferenceCountedOpenSslEngine) ctx.newEngine(ByteBufAllocator.DEFAULT,
+        peerHost, peerPort);
+    engine = e;
+    applyParameters(e, params);
+  }
+
+  private void applyParameters(ReferenceCountedOpenSslEngine e, SSLParameters p) {
+    SSLParameters q = e.getSSLParameters();
+    if (p.getProtocols() != null) q.setProtocols(supported(p.getProtocols(), e.getSupportedProtocols()));
+    if (p.getCipherSuites() != null) q.setCipherSuites(supported(p.getCipherSuites(), e.getSupportedCipherSuites()));
+    q.setUseCipherSuitesOrder(p.getUseCipherSuitesOrder());
+    q.setEndpointIdentificationAlgorithm(p.getEndpointIdentificationAlgorithm());
+    if (clientMode) {
+      if (p.getServerNames() != null) q.setServerNames(p.getServerNames());
+    } else {
+      if (p.getNeedClientAuth()) q.setNeedClientAuth(true);
+      else if (p.getWantClientAuth()) q.setWantClientAuth(true);
+      else q.setNeedClientAuth(false);
+      if (p.getSNIMatchers() != null) q.setSNIMatchers(p.getSNIMatchers());
+    }
+    e.setSSLParameters(q);
+    if (!clientMode && !context.serverTickets()) SSL.setOptions(e.sslPointer(), SSL.SSL_OP_NO_TICKET);
+    String[] groups = namedGroups(p);
+    if (groups.length > 0) SSL.setCurvesList(e.sslPointer(), groups);
+  }
+
+  private static String[] supported(String[] wanted, String[] supported) {
+    Set<String> s = Set.of(supported);
+    return Arrays.stream(wanted).filter(s::contains).toArray(String[]::new);
+  }
+
+  /** Returns the policy's named groups in BoringSSL's names; those BoringSSL lacks (x448, ffdhe*) are left out. */
+  private static String[] namedGroups(SSLParameters p) {
+    String[] jdk;
+    try {
+      jdk = p.getNamedGroups();
+    } catch (UnsupportedOperationException e) {
+      return new String[0];
+    }
+    if (jdk == null) return new String[0];
+    List<String> out = new ArrayList<>();
+    for (String g : jdk) {
+      String b = switch (g.toLowerCase(Locale.ROOT)) {
+        case "x25519" -> "X25519";
+        case "secp256r1" -> "P-256";
+        case "secp384r1" -> "P-384";
+        case "secp521r1" -> "P-521";
+        case "x25519mlkem768" -> "X25519MLKEM768";
+        default -> null;
+      };
+      if (b != null) out.add(b);
+    }
+    return out.toArray(String[]::new);
+  }
+
+  private void handshake() throws IOException {
+    ensureEngine();
+    ReferenceCountedOpenSslEngine e = engine;
+    context.handshaking.put(e, this);
+    try {
+      e.beginHandshake();
+      HandshakeStatus hs = e.getHandshakeStatus();
+      while (hs != HandshakeStatus.FINISHED && hs != HandshakeStatus.NOT_HANDSHAKING) {
+        switch (hs) {
+          case NEED_WRAP -> hs = wrapHandshake(e);
+          case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+            if (!readRecord()) {
+              throw new SSLHandshakeException("Remote host terminated the handshake (" + describePeer() + ")");
+            }
+            SSLEngineResult r = unwrapRecord(e);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+              flushPending(e);
+              throw new SSLHandshakeException("Remote host closed the connection during the handshake ("
+                  + describePeer() + ")");
+            }
+            hs = r.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_UNWRAP && !netIn.hasRemaining()) {
+              // netty tells that a record completed the handshake (a TLS 1.2 client reading the server's Finished)
+              // only on the next unwrap: poll it with no input
+              hs = unwrapRecord(e).getHandshakeStatus();
+            }
+            if (hs == HandshakeStatus.NOT_HANDSHAKING) hs = e.getHandshakeStatus();
+          }
+          case NEED_TASK -> {
+            for (Runnable t = e.getDelegatedTask(); t != null; t = e.getDelegatedTask()) t.run();
+            hs = e.getHandshakeStatus();
+          }
+          default -> throw new SSLException("unexpected handshake status " + hs);
+        }
+      }
+      flushPending(e); // TLS 1.3 server: the session tickets after its Finished
+      applicationProtocol = e.getApplicationProtocol();
+    } catch (SSLException x) {
+      flushPendingQuietly(e); // the alert BoringSSL queued for the peer
+      throw Failures.jdkWords(x, true);
+    } finally {
+      context.handshaking.remove(e);
+    }
+  }
+
+  private HandshakeStatus wrapHandshake(ReferenceCountedOpenSslEngine e) throws IOException {
+    writeLock.lock();
+    try {
+      netOut().clear();
+      SSLEngineResult r = e.wrap(EMPTY, netOut);
+      writeNetOut();
+      if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
+        throw new SSLHandshakeException("TLS engine closed during the handshake (" + describePeer() + ")");
+      }
+      HandshakeStatus hs = r.getHandshakeStatus();
+      return hs == HandshakeStatus.NOT_HANDSHAKING ? e.getHandshakeStatus() : hs;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Writes what the engine still has for the peer (tickets, an alert, a KeyUpdate answer). */
+  private void flushPending(ReferenceCountedOpenSslEngine e) throws IOException {
+    writeLock.lock();
+    try {
+      for (int i = 0; i < 16 && e.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
+        netOut().clear();
+        SSLEngineResult r = e.wrap(EMPTY, netOut);
+        writeNetOut();
+        if (r.bytesProduced() == 0) break;
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void flushPendingQuietly(ReferenceCountedOpenSslEngine e) {
+    try {
+      flushPending(e);
+    } catch (IOException | RuntimeException ignored) {
+      // the handshake failed; the alert is a courtesy
+    }
+  }
+
+  private String describePeer() {
+    return peerHost + ":" + peerPort;
+  }
+
+  private void notifyListeners() {
+    List<HandshakeCompletedListener> copy;
+    synchronized (listeners) {
+      if (listeners.isEmpty()) return;
+      copy = List.copyOf(listeners);
+    }
+    HandshakeCompletedEvent ev = new HandshakeCompletedEvent(this, getSession());
+    for (HandshakeCompletedListener l : copy) l.handshakeCompleted(ev);
+  }
+
+  // ---- records ----
+
+  /**
+   * Reads exactly one TLS record from the socket below into {@link #netIn}; false at the end of the stream before a
+   * whole record came.
+   */
+  private boolean readRecord() throws IOException {
+    if (!readFully(0, HEADER)) return false;
+    int type = inBytes[0] & 0xff;
+    int major = inBytes[1] & 0xff;
+    int length = ((inBytes[3] & 0xff) << 8) | (inBytes[4] & 0xff);
+    if (type < 20 || type > 24 || major != 3 || length > MAX_RECORD) {
+      throw new SSLException("Unsupported or unrecognized SSL message (not a TLS record from " + describePeer()
+          + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[0], inBytes[1], inBytes[2], inBytes[3],
+          inBytes[4]) + ")");
+    }
+    if (!readFully(HEADER, length)) return false;
+    netIn.clear().limit(HEADER + length);
+    return true;
+  }
+
+  private boolean readFully(int off, int len) throws IOException {
+    int done = 0;
+    while (done < len) {
+      int n = rawIn.read(inBytes, off + done, len - done);
+      if (n < 0) return false;
+      done += n;
+    }
+    return true;
+  }
+
+  /** Unwraps the record in {@link #netIn} into {@link #appIn} (which is then in read mode). */
+  private SSLEngineResult unwrapRecord(ReferenceCountedOpenSslEngine e) throws SSLException {
+    appIn.compact();
+    try {
+      while (true) {
+        SSLEngineResult r = e.unwrap(netIn, appIn);
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+          ByteBuffer bigger = ByteBuffer.allocate(appIn.capacity() * 2);
+          appIn.flip();
+          bigger.put(appIn);
+          appIn = bigger;
+          continue;
+        }
+        return r;
+      }
+    } finally {
+      appIn.flip();
+    }
+  }
+
+  private ByteBuffer netOut() {
+    if (netOut == null) {
+      outBytes = new byte[4 * (MAX_PLAINTEXT + 1024)];
+      netOut = ByteBuffer.wrap(outBytes);
+    }
+    return netOut;
+  }
+
+  private void writeNetOut() throws IOException {
+    if (netOut.position() > 0) {
+      rawOut.write(outBytes, 0, netOut.position());
+      rawOut.flush();
+    }
+  }
+
+  private int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) return 0;
+    startHandshake();
+    readLock.lock();
+    try {
+      while (!appIn.hasRemaining()) {
+        if (inboundDone) return -1;
+        if (!readRecord()) {
+          inboundDone = true; // the TCP stream ended without close_notify: the layer below saw it (truncation)
+          return -1;
+        }
+        ReferenceCountedOpenSslEngine e = engine;
+        SSLEngineResult r;
+        try {
+          r = unwrapRecord(e);
+        } catch (SSLException x) {
+          flushPendingQuietly(e);
+          throw Failures.jdkWords(x, false);
+        }
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+          inboundDone = true; // close_notify: nothing more is read from below
+          if (!appIn.hasRemaining()) return -1;
+        }
+        if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !outboundDone) flushPending(e);
+      }
+      int n = Math.min(len, appIn.remaining());
+      appIn.get(b, off, n);
+      return n;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private void write(byte[] b, int off, int len) throws IOException {
+    startHandshake();
+    writeLock.lock();
+    try {
+      if (closed || outboundDone) throw new SocketException("Socket output is closed");
+      ByteBuffer src = ByteBuffer.wrap(b, off, len);
+      ByteBuffer dst = netOut();
+      ReferenceCountedOpenSslEngine e = engine;
+      while (src.hasRemaining()) {
+        dst.clear();
+        while (src.hasRemaining() && dst.remaining() >= MAX_PLAINTEXT + 1024) {
+          SSLEngineResult r = e.wrap(src, dst);
+          if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
+          if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
+        }
+        if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
+        writeNetOut();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Sends close_notify once; false when a blocked writer holds the output (the socket is closed below anyway). */
+  private void closeOutbound() throws IOException {
+    if (outboundDone || engine == null || !handshakeDone) {
+      outboundDone = true;
+      return;
+    }
+    boolean locked;
+    try {
+      locked = writeLock.tryLock(100, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
+    if (!locked) {
+      outboundDone = true;
+      return;
+    }
+    try {
+      if (outboundDone) return;
+      outboundDone = true;
+      engine.closeOutbound();
+      netOut().clear();
+      for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+        SSLEngineResult r = engine.wrap(EMPTY, netOut);
+        if (r.bytesProduced() == 0) break;
+      }
+      writeNetOut();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // ---- SSLSocket ----
+
+  @Override
+  public InputStream getInputStream() throws IOException {
+    if (closed) throw new SocketException("Socket is closed");
+    return in;
+  }
+
+  @Override
+  public OutputStream getOutputStream() throws IOException {
+    if (closed) throw new SocketException("Socket is closed");
+    return out;
+  }
+
+  @Override
+  public SSLSession getSession() {
+    try {
+      startHandshake();
+    } catch (IOException e) {
+      // as the JDK: a failed handshake leaves a session without peer or suite
+    }
+    try {
+      handshakeLock.lock();
+      try {
+        ensureEngine();
+      } finally {
+        handshakeLock.unlock();
+      }
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot make the native TLS engine: " + e.getMessage(), e);
+    }
+    return engine.getSession();
+  }
+
+  @Override
+  public SSLSession getHandshakeSession() {
+    ReferenceCountedOpenSslEngine e = engine;
+    return e == null ? null : e.getHandshakeSession();
+  }
+
+  @Override
+  public String getApplicationProtocol() {
+    return handshakeDone ? (applicationProtocol == null ? "" : applicationProtocol) : null;
+  }
+
+  @Override
+  public String getHandshakeApplicationProtocol() {
+    ReferenceCountedOpenSslEngine e = engine;
+    return e == null || handshakeDone ? null : e.getHandshakeApplicationProtocol();
+  }
+
+  @Override
+  public void setHandshakeApplicationProtocolSelector(BiFunction<SSLSocket, List<String>, String> selector) {
+    // BoringSSL selects from the server's own preference list (setSSLParameters' application protocols); a
+    // selector cannot run inside its callback. The server's list is what TlsServer's selector applies.
+  }
+
+  @Override
+  public String[] getSupportedCipherSuites() {
+    return NativeContextSpi.supportedSuites();
+  }
+
+  @Override
+  public String[] getEnabledCipherSuites() {
+    return params.getCipherSuites();
+  }
+
+  @Override
+  public void setEnabledCipherSuites(String[] suites) {
+    params.setCipherSuites(suites);
+    reapply();
+  }
+
+  @Override
+  public String[] getSupportedProtocols() {
+    return NativeContextSpi.ALL_PROTOCOLS.toArray(String[]::new);
+  }
+
+  @Override
+  public String[] getEnabledProtocols() {
+    return params.getProtocols();
+  }
+
+  @Override
+  public void setEnabledProtocols(String[] protocols) {
+    params.setProtocols(protocols);
+    reapply();
+  }
+
+  @Override
+  public SSLParameters getSSLParameters() {
+    SSLParameters p = new SSLParameters(params.getCipherSuites(), params.getProtocols());
+    p.setServerNames(params.getServerNames());
+    p.setSNIMatchers(params.getSNIMatchers());
+    p.setEndpointIdentificationAlgorithm(params.getEndpointIdentificationAlgorithm());
+    p.setUseCipherSuitesOrder(params.getUseCipherSuitesOrder());
+    p.setApplicationProtocols(params.getApplicationProtocols());
+    if (params.getNeedClientAuth()) p.setNeedClientAuth(true);
+    else if (params.getWantClientAuth()) p.setWantClientAuth(true);
+    try {
+      p.setNamedGroups(params.getNamedGroups());
+    } catch (UnsupportedOperationException | NoSuchMethodError ignored) {
+      // before JDK 20
+    }
+    return p;
+  }
+
+  @Override
+  public void setSSLParameters(SSLParameters p) {
+    SSLParameters mine = context.engineGetDefaultSSLParameters();
+    if (p.getCipherSuites() != null) mine.setCipherSuites(p.getCipherSuites());
+    if (p.getProtocols() != null) mine.setProtocols(p.getProtocols());
+    mine.setServerNames(p.getServerNames());
+    mine.setSNIMatchers(p.getSNIMatchers());
+    mine.setEndpointIdentificationAlgorithm(p.getEndpointIdentificationAlgorithm());
+    mine.setUseCipherSuitesOrder(p.getUseCipherSuitesOrder());
+    mine.setApplicationProtocols(p.getApplicationProtocols());
+    if (p.getNeedClientAuth()) mine.setNeedClientAuth(true);
+    else if (p.getWantClientAuth()) mine.setWantClientAuth(true);
+    try {
+      if (p.getNamedGroups() != null) mine.setNamedGroups(p.getNamedGroups());
+    } catch (UnsupportedOperationException ignored) {
+      // before JDK 20
+    }
+    params = mine;
+    reapply();
+  }
+
+  private void reapply() {
+    ReferenceCountedOpenSslEngine e = engine;
+    if (e != null && !handshakeDone) applyParameters(e, params);
+  }
+
+  @Override
+  public void setUseClientMode(boolean mode) {
+    if (engine != null && mode != clientMode) {
+      throw new IllegalArgumentException("the mode cannot change once the handshake has begun");
+    }
+    clientMode = mode;
+  }
+
+  @Override
+  public boolean getUseClientMode() {
+    return clientMode;
+  }
+
+  @Override
+  public void setNeedClientAuth(boolean need) {
+    params.setNeedClientAuth(need);
+    reapply();
+  }
+
+  @Override
+  public boolean getNeedClientAuth() {
+    return params.getNeedClientAuth();
+  }
+
+  @Override
+  public void setWantClientAuth(boolean want) {
+    params.setWantClientAuth(want);
+    reapply();
+  }
+
+  @Override
+  public boolean getWantClientAuth() {
+    return params.getWantClientAuth();
+  }
+
+  @Override
+  public void setEnableSessionCreation(boolean flag) {
+    if (!flag) throw new UnsupportedOperationException("the native TLS provider always allows new sessions");
+  }
+
+  @Override
+  public boolean getEnableSessionCreation() {
+    return true;
+  }
+
+  @Override
+  public void addHandshakeCompletedListener(HandshakeCompletedListener listener) {
+    synchronized (listeners) {
+      listeners.add(listener);
+    }
+  }
+
+  @Override
+  public void removeHandshakeCompletedListener(HandshakeCompletedListener listener) {
+    synchronized (listeners) {
+      listeners.remove(listener);
+    }
+  }
+
+  // ---- Socket: the layer below ----
+
+  @Override
+  public void close() throws IOException {
+    if (closed) return;
+    closed = true;
+    try {
+      closeOutbound();
+    } catch (IOException | RuntimeException ignored) {
+      // the peer is gone: closing goes on
+    } finally {
+      try {
+        if (autoClose) under.close();
+      } finally {
+        ReferenceCountedOpenSslEngine e = engine;
+        if (e != null && readLock.tryLock()) {
+          try {
+            e.shutdown(); // frees the native SSL now rather than at garbage collection
+          } finally {
+            readLock.unlock();
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void shutdownOutput() throws IOException {
+    if (closed) throw new SocketException("Socket is closed");
+    closeOutbound();
+  }
+
+  @Override
+  public boolean isOutputShutdown() {
+    return outboundDone || under.isOutputShutdown();
+  }
+
+  @Override
+  public void shutdownInput() throws IOException {
+    if (closed) throw new SocketException("Socket is closed");
+    inboundDone = true;
+  }
+
+  @Override
+  public boolean isInputShutdown() {
+    return inboundDone || under.isInputShutdown();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed || (autoClose && under.isClosed());
+  }
+
+  @Override
+  public boolean isConnected() {
+    return under.isConnected();
+  }
+
+  @Override
+  public boolean isBound() {
+    return under.isBound();
+  }
+
+  @Override
+  public void connect(SocketAddress endpoint, int timeout) throws IOException {
+    throw new SocketException("a layered TLS socket is connected already");
+  }
+
+  @Override
+  public void connect(SocketAddress endpoint) throws IOException {
+    connect(endpoint, 0);
+  }
+
+  @Override
+  public void bind(SocketAddress bindpoint) throws IOException {
+    throw new SocketException("a layered TLS socket is bound already");
+  }
+
+  @Override
+  public InetAddress getInetAddress() {
+    return under.getInetAddress();
+  }
+
+  @Override
+  public InetAddress getLocalAddress() {
+    return under.getLocalAddress();
+  }
+
+  @Override
+  public int getPort() {
+    return under.getPort();
+  }
+
+  @Override
+  public int getLocalPort() {
+    return under.getLocalPort();
+  }
+
+  @Override
+  public SocketAddress getRemoteSocketAddress() {
+    return under.getRemoteSocketAddress();
+  }
+
+  @Override
+  public SocketAddress getLocalSocketAddress() {
+    return under.getLocalSocketAddress();
+  }
+
+  @Override
+  public SocketChannel getChannel() {
+    return null;
+  }
+
+  @Override
+  public void setSoTimeout(int timeout) throws SocketException {
+    under.setSoTimeout(timeout);
+  }
+
+  @Override
+  public int getSoTimeout() throws SocketException {
+    return under.getSoTimeout();
+  }
+
+  @Override
+  public void setTcpNoDelay(boolean on) throws SocketException {
+    under.setTcpNoDelay(on);
+  }
+
+  @Override
+  public boolean getTcpNoDelay() throws SocketException {
+    return under.getTcpNoDelay();
+  }
+
+  @Override
+  public void setKeepAlive(boolean on) throws SocketException {
+    under.setKeepAlive(on);
+  }
+
+  @Override
+  public boolean getKeepAlive() throws SocketException {
+    return under.getKeepAlive();
+  }
+
+  @Override
+  public void setSoLinger(boolean on, int linger) throws SocketException {
+    under.setSoLinger(on, linger);
+  }
+
+  @Override
+  public int getSoLinger() throws SocketException {
+    return under.getSoLinger();
+  }
+
+  @Override
+  public void setSendBufferSize(int size) throws SocketException {
+    under.setSendBufferSize(size);
+  }
+
+  @Override
+  public int getSendBufferSize() throws SocketException {
+    return under.getSendBufferSize();
+  }
+
+  @Override
+  public void setReceiveBufferSize(int size) throws SocketException {
+    under.setReceiveBufferSize(size);
+  }
+
+  @Override
+  public int getReceiveBufferSize() throws SocketException {
+    return under.getReceiveBufferSize();
+  }
+
+  @Override
+  public String toString() {
+    return "NativeSocket[" + (clientMode ? "client" : "server") + ", " + describePeer() + ", " + under + "]";
+  }
+
+  private final class In extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = NativeSocket.this.read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      return NativeSocket.this.read(b, off, len);
+    }
+
+    @Override
+    public int available() {
+      return handshakeDone ? appIn.remaining() : 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      NativeSocket.this.close();
+    }
+  }
+
+  private final class Out extends OutputStream {
+    @Override
+    public void write(int b) throws IOException {
+      NativeSocket.this.write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len > 0) NativeSocket.this.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      NativeSocket.this.close();
+    }
+  }
+}
