@@ -2,9 +2,11 @@ package dev.tlskit.nativetls;
 
 import dev.tlskit.SessionTicketKeys;
 import dev.tlskit.certs.TicketKeyFile;
+import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +22,14 @@ import javax.net.ssl.SSLSessionContext;
  * to set them) and is refused when the server starts.
  */
 public final class NativeTicketKeys implements SessionTicketKeys {
+  /**
+   * The session ID context of every server given ticket keys. BoringSSL resumes a session only in a context with the
+   * session ID context it was made in, and netty salts that value at random for each context whose trust or keys
+   * come from managers (as the native provider's do), so without one shared value a ticket that every instance
+   * decrypts would still resume on the issuing instance only. Servers sharing a key file are one service: give them
+   * the same certificates, policy and client authentication. At most 32 bytes (BoringSSL's limit).
+   */
+  private static final byte[] FLEET_CONTEXT = "tlskit shared ticket keys v1".getBytes(StandardCharsets.US_ASCII);
   private final Path file;
   private volatile String installed = "not installed yet";
 
@@ -55,9 +65,12 @@ public final class NativeTicketKeys implements SessionTicketKeys {
     install(openSsl);
   }
 
-  /** Installs the file's keys in a native session context. */
+  /** Installs the file's keys in a native session context, and the session ID context all servers share. */
   void install(OpenSslSessionContext sessions) throws IOException {
     List<TicketKeyFile.Key> keys = TicketKeyFile.read(file);
+    if (sessions instanceof OpenSslServerSessionContext server && !server.setSessionIdContext(FLEET_CONTEXT)) {
+      throw new IllegalStateException("BoringSSL refused the session ID context of a fleet");
+    }
     sessions.setTicketKeys(keys.stream()
         .map(k -> new OpenSslSessionTicketKey(k.name(), k.hmacKey(), k.aesKey()))
         .toArray(OpenSslSessionTicketKey[]::new));
