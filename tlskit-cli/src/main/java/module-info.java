@@ -4,8 +4,8 @@ module dev.tlskit.cli {
   requires dev.tlskit.certs;
   requires dev.tlskit.protocols;
   requires dev.tlskit.probe; // tlskit probe
+  requires dev.tlskit.nativetls; // --provider native; tlskit serve --session-ticket-keys
   requires dev.tlskit.bench.stacks; // tlskit bench: the stacks and loops it measures
-  requires dev.tlskit.nativetls; // tlskit serve --session-ticket-keys: the native engine's ticket keys
   requires info.picocli;
   requires me.tongfei.progressbar; // progress bars: ftp transfers, bench
   requires java.logging;

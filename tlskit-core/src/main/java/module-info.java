@@ -11,7 +11,7 @@ module dev.tlskit.core {
   exports dev.tlskit.internal.json to dev.tlskit.cli, dev.tlskit.bench.stacks, dev.tlskit.probe;
   // The scanner (tlskit-probe) judges the chains it collects with the client's own validator, names keys as the
   // security info does, and makes its threads with the one thread factory.
-  exports dev.tlskit.internal.trust to dev.tlskit.probe;
+  exports dev.tlskit.internal.trust to dev.tlskit.probe, dev.tlskit.protocols;
   exports dev.tlskit.internal.concurrent to dev.tlskit.probe;
   // The command line lifts the JDK's JVM-wide disabling of TLS 1.0/1.1 for the one run that asked for it.
   exports dev.tlskit.internal.tls to dev.tlskit.cli;

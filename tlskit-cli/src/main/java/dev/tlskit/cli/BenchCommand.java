@@ -7,6 +7,7 @@ import dev.tlskit.bench.stacks.BenchStacks.Pki;
 import dev.tlskit.bench.stacks.BenchStacks.Settings;
 import dev.tlskit.bench.stacks.BenchStacks.Stack;
 import dev.tlskit.certs.KeyType;
+import dev.tlskit.nativetls.NativeTls;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -102,36 +103,46 @@ final class BenchCommand implements Callable<Integer> {
     long sliceMillis = Math.max(50, Math.round(seconds * 500));
     long warmupMillis = Math.round((warmup != null ? warmup : quick ? 0.3 : 2.0) * 1000);
     Settings settings = new Settings(protocol, suite, group, keyType(key), provider(provider));
+    // TlsKit on the native engine (tlskit-native, BoringSSL) as a third column, when it loads here and the run
+    // compares all stacks with TlsKit on the JDK's own provider.
+    Settings nativeSettings = only == null && settings.provider() == null && NativeTls.isAvailable()
+        ? new Settings(protocol, suite, group, settings.keyType(), NativeTls.provider()) : null;
     String loadStart = BenchJson.loadAverage();
     Pki pki = Pki.create(settings.keyType());
 
-    String[] negotiated = new String[2];
+    String[] negotiated = new String[3];
     List<Figure> figures = new ArrayList<>();
     for (int size : messageSizes) figures.add(new Figure("throughput", size, false));
     figures.add(new Figure("handshakes", 0, false));
     if (!quick) figures.add(new Figure("handshakes", 0, true));
 
-    try (ProgressBar bar = progress(figures.size() * 4 + 2)) {
+    int perFigure = nativeSettings == null ? 4 : 6;
+    try (ProgressBar bar = progress(figures.size() * perFigure + (nativeSettings == null ? 2 : 3))) {
       try (Stack tlskit = BenchStacks.tlskit(pki, settings, false);
-           Stack jdk = BenchStacks.jdk(pki, settings, false)) {
+           Stack jdk = BenchStacks.jdk(pki, settings, false);
+           Stack nat = nativeSettings == null ? null : BenchStacks.tlskit(pki, nativeSettings, false)) {
         negotiated[0] = suiteOf(tlskit);
         negotiated[1] = suiteOf(jdk);
+        if (nat != null) negotiated[2] = suiteOf(nat);
         if (!"jdk".equals(only)) warmUp(tlskit, headlineSize, warmupMillis, bar);
         if (!"tlskit".equals(only)) warmUp(jdk, headlineSize, warmupMillis, bar);
+        if (nat != null) warmUp(nat, headlineSize, warmupMillis, bar);
         for (Figure f : figures) {
-          if (!f.resumed) measure(f, only, tlskit, jdk, sliceMillis, bar);
+          if (!f.resumed) measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
         }
       }
       for (Figure f : figures) {
         if (!f.resumed) continue;
         try (Stack tlskit = BenchStacks.tlskit(pki, settings, true);
-             Stack jdk = BenchStacks.jdk(pki, settings, true)) {
-          measure(f, only, tlskit, jdk, sliceMillis, bar);
+             Stack jdk = BenchStacks.jdk(pki, settings, true);
+             Stack nat = nativeSettings == null ? null : BenchStacks.tlskit(pki, nativeSettings, true)) {
+          measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
         }
       }
     }
 
-    Map<String, Object> result = report(settings, negotiated, figures, headlineSize, loadStart, BenchJson.loadAverage());
+    Map<String, Object> result = report(settings, nativeSettings, negotiated, figures, headlineSize, loadStart,
+        BenchJson.loadAverage());
     printTable(out, result, figures);
     if (json != null) {
       Files.writeString(json, BenchJson.write(result) + "\n");
@@ -151,6 +162,9 @@ final class BenchCommand implements Callable<Integer> {
     double tlskitCpu;
     double jdkUnits;
     double jdkCpu;
+    double nat; // TlsKit on the native engine; 0 when not measured
+    double natUnits;
+    double natCpu;
 
     Figure(String kind, int size, boolean resumed) {
       this.kind = kind;
@@ -176,6 +190,10 @@ final class BenchCommand implements Callable<Integer> {
     double ratio() {
       return jdk == 0 ? 0 : tlskit / jdk;
     }
+
+    double nativeRatio() {
+      return jdk == 0 ? 0 : nat / jdk;
+    }
   }
 
   private static void warmUp(Stack stack, int size, long millis, ProgressBar bar) throws IOException {
@@ -184,8 +202,8 @@ final class BenchCommand implements Callable<Integer> {
     step(bar, "warm-up");
   }
 
-  private static void measure(Figure f, String only, Stack tlskit, Stack jdk, long sliceMillis, ProgressBar bar)
-      throws IOException {
+  private static void measure(Figure f, String only, Stack tlskit, Stack jdk, Stack nat, long sliceMillis,
+      ProgressBar bar) throws IOException {
     if (only != null) {
       Stack s = only.equals("jdk") ? jdk : tlskit;
       var a = f.sample(s, sliceMillis);
@@ -207,14 +225,24 @@ final class BenchCommand implements Callable<Integer> {
       return;
     }
     String what = f.kind.equals("throughput") ? f.size + " B" : f.resumed ? "resumed hs" : "full hs";
+    // slices T N J J N T (T J J T without the native stack): a load that drifts favours none
     var t1 = f.sample(tlskit, sliceMillis);
     step(bar, what + " TlsKit");
+    var n1 = nat == null ? null : f.sample(nat, sliceMillis);
+    if (nat != null) step(bar, what + " native");
     var j1 = f.sample(jdk, sliceMillis);
     step(bar, what + " JDK");
     var j2 = f.sample(jdk, sliceMillis);
     step(bar, what + " JDK");
+    var n2 = nat == null ? null : f.sample(nat, sliceMillis);
+    if (nat != null) step(bar, what + " native");
     var t2 = f.sample(tlskit, sliceMillis);
     step(bar, what + " TlsKit");
+    if (nat != null) {
+      f.nat = (n1.rate() + n2.rate()) / 2;
+      f.natUnits = n1.units() + n2.units();
+      f.natCpu = n1.cpuSeconds() + n2.cpuSeconds();
+    }
     f.tlskit = (t1.rate() + t2.rate()) / 2;
     f.jdk = (j1.rate() + j2.rate()) / 2;
     f.tlskitUnits = t1.units() + t2.units();
@@ -307,8 +335,8 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> report(Settings s, String[] negotiated, List<Figure> figures, int headlineSize,
-      String loadStart, String loadEnd) {
+  private Map<String, Object> report(Settings s, Settings nat, String[] negotiated, List<Figure> figures,
+      int headlineSize, String loadStart, String loadEnd) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("tool", "tlskit bench");
     r.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -316,6 +344,10 @@ final class BenchCommand implements Callable<Integer> {
     r.put("seconds_per_stack", seconds);
     r.put("provider", s.provider() == null ? "SunJSSE" : providerVersion(s.provider()));
     r.put("baseline_provider", "SunJSSE");
+    if (nat != null) {
+      r.put("native_provider", NativeTls.version());
+      r.put("native_cipher_suite", negotiated[2]);
+    }
     r.put("protocol", s.protocol());
     r.put("cipher_suite", negotiated[0]);
     r.put("baseline_cipher_suite", negotiated[1]);
@@ -338,6 +370,11 @@ final class BenchCommand implements Callable<Integer> {
         row.put("ratio", round(f.ratio()));
         row.put("tlskit_cpu_ms_per_mb", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
         row.put("jdk_cpu_ms_per_mb", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
+        if (nat != null) {
+          row.put("native_mb_s", round(f.nat));
+          row.put("native_ratio", round(f.nativeRatio()));
+          row.put("native_cpu_ms_per_mb", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
+        }
         bySize.add(row);
         if (f.size == headlineSize) {
           tp.put("message_bytes", f.size);
@@ -351,12 +388,22 @@ final class BenchCommand implements Callable<Integer> {
         hs.put("ratio", round(f.ratio()));
         hs.put("tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
         hs.put("jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
+        if (nat != null) {
+          hs.put("native_per_s", round(f.nat));
+          hs.put("native_ratio", round(f.nativeRatio()));
+          hs.put("native_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
+        }
       } else {
         hs.put("resumed_tlskit_per_s", round(f.tlskit));
         hs.put("resumed_jdk_per_s", round(f.jdk));
         hs.put("resumed_ratio", round(f.ratio()));
         hs.put("resumed_tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
         hs.put("resumed_jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
+        if (nat != null) {
+          hs.put("resumed_native_per_s", round(f.nat));
+          hs.put("resumed_native_ratio", round(f.nativeRatio()));
+          hs.put("resumed_native_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
+        }
       }
     }
     tp.put("by_size", bySize);
@@ -370,10 +417,18 @@ final class BenchCommand implements Callable<Integer> {
         r.get("protocol"), r.get("cipher_suite"), r.get("group"), r.get("key"), r.get("provider"));
     out.printf("Java %s; %s, %s CPUs; load %s -> %s%n", r.get("jdk"), r.get("cpu"), r.get("nproc"),
         ((Map<?, ?>) r.get("load_avg")).get("start"), ((Map<?, ?>) r.get("load_avg")).get("end"));
-    out.printf("%-40s %10s %10s %7s   %s%n", "", "TlsKit", "JDK", "ratio", "process CPU ms per MB|handshake");
+    boolean nat = r.containsKey("native_provider");
+    if (nat) out.printf("TlsKit on native: %s, %s%n", r.get("native_provider"), r.get("native_cipher_suite"));
+    out.printf("%-40s %10s %10s %7s", "", "TlsKit", "JDK", "ratio");
+    if (nat) out.printf(" %10s %7s", "native", "ratio");
+    out.printf("   %s%n", "process CPU ms per MB|handshake" + (nat ? " (TlsKit / JDK / native)" : ""));
     for (Figure f : figures) {
-      out.printf(Locale.ROOT, "%-40s %10.1f %10.1f %6.2fx   %.2f vs %.2f%n", f.label(), f.tlskit, f.jdk, f.ratio(),
-          Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits), Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits));
+      out.printf(Locale.ROOT, "%-40s %10.1f %10.1f %6.2fx", f.label(), f.tlskit, f.jdk, f.ratio());
+      if (nat) out.printf(Locale.ROOT, " %10.1f %6.2fx", f.nat, f.nativeRatio());
+      out.printf(Locale.ROOT, "   %.2f vs %.2f", Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits),
+          Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits));
+      if (nat) out.printf(Locale.ROOT, " vs %.2f", Figure.cpuMillisPerUnit(f.natCpu, f.natUnits));
+      out.println();
     }
   }
 

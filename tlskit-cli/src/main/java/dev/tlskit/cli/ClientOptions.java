@@ -38,6 +38,7 @@ final class ClientOptions {
       case "legacy" -> TlsPolicy.LEGACY_COMPATIBLE.toBuilder();
       default -> throw new UsageException("--policy must be modern, strict or legacy: " + g.policy);
     };
+    ProviderOption.apply(g.provider, b);
     if (g.tlsMin != null) tlsMin(g, b);
     if (g.trust != null) b.trust(trust(g));
     if (g.key != null && g.cert == null) throw new UsageException("--key needs --cert");

@@ -72,6 +72,10 @@ final class GlobalOptions {
           + " deprecated protocols, printed as a warning).")
   String tlsMin;
 
+  @Option(names = "--provider", paramLabel = "jdk|native", defaultValue = "jdk",
+      description = ProviderOption.DESCRIPTION)
+  String provider;
+
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 

@@ -32,7 +32,7 @@ final class HelpExamples {
           "tlskit serve --port 8443 --cert srv/cert.pem --key srv/key.pem --client-auth need --trust ca/ca.pem",
           "tlskit serve --port 8587 --protocol smtp --starttls --cert srv/cert.pem --key srv/key.pem \\",
           "    --client-auth need --trust ca/ca.pem",
-          "tlskit serve --port 9443 --cert srv/cert.pem --key srv/key.pem --proxy-protocol \\",
+          "tlskit serve --port 9443 --cert srv/cert.pem --key srv/key.pem --proxy-protocol --provider native \\",
           "    --session-ticket-keys ticket.keys")),
       Map.entry("tlskit cert", List.of(
           "tlskit cert ca --out ca",

@@ -8,6 +8,7 @@ import dev.tlskit.ServerHandler;
 import dev.tlskit.ServerListener;
 import dev.tlskit.ServerMetrics;
 import dev.tlskit.TlsMode;
+import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsServer;
 import dev.tlskit.Trust;
 import dev.tlskit.cli.sink.EchoHandler;
@@ -134,9 +135,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--session-ticket-keys", paramLabel = "FILE",
       description = "Share session-ticket keys with the other instances behind one load balancer, so that each "
           + "resumes the others' sessions: FILE from 'tlskit cert ticket-keys' (the first key encrypts, all decrypt), "
-          + "re-read within a second of a change. Needs the native engine (BoringSSL): the JDK's cannot take ticket "
-          + "keys from outside.")
+          + "re-read within a second of a change. Needs --provider native (BoringSSL): the JDK's engine cannot take "
+          + "ticket keys from outside.")
   Path sessionTicketKeys;
+
+  @Option(names = "--provider", paramLabel = "jdk|native", defaultValue = "jdk",
+      description = ProviderOption.DESCRIPTION)
+  String provider;
 
   @Option(names = "--watch", description = "Reload --cert/--key when the files change, without dropping connections.")
   boolean watch;
@@ -158,6 +163,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     if (clientAuth == Auth.none && trust != null) {
       throw new UsageException("--trust is only used with --client-auth want|need");
     }
+    if (sessionTicketKeys != null && ProviderOption.of(provider) == null) {
+      throw new UsageException("--session-ticket-keys needs --provider native: the JDK's engine (SunJSSE) makes its "
+          + "session-ticket keys inside each server and has no API to set them");
+    }
     if (setupSeconds != null && setupSeconds < timeoutSeconds) {
       throw new UsageException("--setup-timeout " + setupSeconds + " is shorter than --timeout " + timeoutSeconds
           + ", which it includes");
@@ -172,6 +181,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     ServerCertificates certs = selfSigned ? ServeCertificates.selfSigned(addresses, out)
         : ServeCertificates.fromFiles(cert, key, certPasswordEnv);
     TlsServer.Builder b = TlsServer.builder(handler(out), certs)
+        .policy(ProviderOption.apply(provider, TlsPolicy.MODERN.toBuilder()).build())
         .mode(starttls ? TlsMode.STARTTLS : TlsMode.IMPLICIT)
         .maxConnections(maxConnections)
         .handshakeTimeout(Duration.ofSeconds(timeoutSeconds))

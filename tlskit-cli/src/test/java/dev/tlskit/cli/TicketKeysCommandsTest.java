@@ -8,6 +8,7 @@ import dev.tlskit.certs.TicketKeyFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,31 @@ class TicketKeysCommandsTest {
     MainTest.Result r = MainTest.run("serve", "--port", "0", "--cert", cert.toString(), "--key", key.toString(),
         "--session-ticket-keys", file.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--session-ticket-keys").contains("native engine").contains("SunJSSE");
+    assertThat(r.err()).contains("--session-ticket-keys needs --provider native").contains("SunJSSE");
+  }
+
+  @Test
+  void twoServeInstancesSharingTheKeyFileResumeEachOthersSessions() throws Exception {
+    PeerProcess.require("openssl");
+    HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.root("Serve Keys CA"), "localhost");
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Pem.writeCertificates(cert, leaf.chain());
+    Pem.writePrivateKey(key, leaf.privateKey(), null);
+    Path file = dir.resolve("ticket.keys");
+    assertThat(MainTest.run("cert", "ticket-keys", "--out", file.toString()).code()).isZero();
+    String[] args = {"--cert", cert.toString(), "--key", key.toString(), "--provider", "native",
+        "--session-ticket-keys", file.toString()};
+    try (ServeRunner a = new ServeRunner(args); ServeRunner b = new ServeRunner(args)) {
+      Path session = dir.resolve("session.pem");
+      // TLS 1.2: the ticket comes within the handshake, so s_client has it before it hangs up
+      String first = PeerProcess.run(Duration.ofSeconds(20), dir, "openssl", "s_client", "-tls1_2", "-connect",
+          "127.0.0.1:" + a.port, "-servername", "localhost", "-sess_out", session.toString()).output();
+      String second = PeerProcess.run(Duration.ofSeconds(20), dir, "openssl", "s_client", "-tls1_2", "-connect",
+          "127.0.0.1:" + b.port, "-servername", "localhost", "-sess_in", session.toString()).output();
+      assertThat(first).contains("New, TLSv1.2");
+      assertThat(second).as("the other instance resumes the session").contains("Reused, TLSv1.2");
+    }
   }
 
   private static List<String> names(Path file) throws Exception {

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import dev.tlskit.testpeer.Peers;
 
 /**
  * A real HAProxy (Debian's, from scripts/install-peers) in TCP mode in front of a list of backends on loopback: round
@@ -31,11 +31,7 @@ final class Haproxy implements AutoCloseable {
 
   /** Skips the calling test when HAProxy is missing, or fails it under {@code -Dtlskit.requirePeers=true}. */
   static void require() {
-    if (Files.isExecutable(Path.of(BINARY))) return;
-    if (Boolean.getBoolean("tlskit.requirePeers")) {
-      throw new AssertionError("HAProxy (" + BINARY + ") is required but missing; run scripts/install-peers");
-    }
-    Assumptions.abort("HAProxy is not installed (" + BINARY + "); run scripts/install-peers");
+    Peers.require("HAProxy", BINARY);
   }
 
   /** Returns the configuration: one frontend on {@code port}, one backend server per port in {@code backends}. */
@@ -104,12 +100,6 @@ final class Haproxy implements AutoCloseable {
   /** Stops HAProxy (SIGTERM; killed when still running after 5 s). */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    Peers.stop(process);
   }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -147,6 +148,19 @@ final class NativeSocket extends SSLSocket {
     return Arrays.stream(wanted).filter(s::contains).toArray(String[]::new);
   }
 
+  private static final Map<String, String> BORINGSSL_GROUPS = Map.of("x25519", "X25519", "secp256r1", "P-256",
+      "secp384r1", "P-384", "secp521r1", "P-521", "x25519mlkem768", "X25519MLKEM768");
+
+  private static String[] jdkNames(String[] boringSsl) {
+    List<String> out = new ArrayList<>();
+    for (String b : boringSsl) {
+      for (Map.Entry<String, String> e : BORINGSSL_GROUPS.entrySet()) {
+        if (e.getValue().equals(b)) out.add(e.getKey().equals("x25519mlkem768") ? "X25519MLKEM768" : e.getKey());
+      }
+    }
+    return out.toArray(String[]::new);
+  }
+
   /** Returns the policy's named groups in BoringSSL's names; those BoringSSL lacks (x448, ffdhe*) are left out. */
   private static String[] namedGroups(SSLParameters p) {
     String[] jdk;
@@ -158,14 +172,7 @@ final class NativeSocket extends SSLSocket {
     if (jdk == null) return new String[0];
     List<String> out = new ArrayList<>();
     for (String g : jdk) {
-      String b = switch (g.toLowerCase(Locale.ROOT)) {
-        case "x25519" -> "X25519";
-        case "secp256r1" -> "P-256";
-        case "secp384r1" -> "P-384";
-        case "secp521r1" -> "P-521";
-        case "x25519mlkem768" -> "X25519MLKEM768";
-        default -> null;
-      };
+      String b = BORINGSSL_GROUPS.get(g.toLowerCase(Locale.ROOT));
       if (b != null) out.add(b);
     }
     return out.toArray(String[]::new);
@@ -522,11 +529,10 @@ final class NativeSocket extends SSLSocket {
     p.setApplicationProtocols(params.getApplicationProtocols());
     if (params.getNeedClientAuth()) p.setNeedClientAuth(true);
     else if (params.getWantClientAuth()) p.setWantClientAuth(true);
-    try {
-      p.setNamedGroups(params.getNamedGroups());
-    } catch (UnsupportedOperationException | NoSuchMethodError ignored) {
-      // before JDK 20
-    }
+    // Only the groups BoringSSL has, in the JDK's names: netty's engines refuse parameters naming any other (FTPS data
+    // engines take these parameters from the control socket).
+    String[] groups = jdkNames(namedGroups(params));
+    if (groups.length > 0) p.setNamedGroups(groups);
     return p;
   }
 

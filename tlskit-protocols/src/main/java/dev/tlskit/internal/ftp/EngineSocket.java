@@ -185,6 +185,11 @@ public final class EngineSocket implements ProtectedData {
         budget -= appIn.remaining() + 1;
         appIn.position(appIn.limit()); // discard application data nobody will read
       }
+      // An engine that ends its inbound side once its own close_notify is out (netty's OpenSSL engine) leaves the
+      // server's last records (TLS 1.3 tickets) unread: read them off the socket, after our FIN, up to the server's.
+      byte[] rest = new byte[8192];
+      socket.shutdownOutput();
+      for (int n = 0; n >= 0 && budget > 0; n = rawIn.read(rest)) budget -= n + 1;
     } catch (IOException e) {
       // the peer may have closed first; closing the socket is what matters now
     } finally {

@@ -54,6 +54,7 @@ public final class JdkDataTls implements DataTls {
 
   @Override
   public String mechanism() {
-    return "JDK SSLEngine keyed by the control host and port";
+    String provider = context.getProvider().getName();
+    return ("SunJSSE".equals(provider) ? "JDK" : provider) + " SSLEngine keyed by the control host and port";
   }
 }

@@ -1,0 +1,57 @@
+package dev.tlskit.nativetls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tlskit.TlsClient;
+import dev.tlskit.ftp.DataProtection;
+import dev.tlskit.ftp.FtpClient;
+import dev.tlskit.ftp.FtpSession;
+import dev.tlskit.ftp.TransferListener;
+import dev.tlskit.ftp.TransferResult;
+import dev.tlskit.ftp.testing.Vsftpd;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * FTPS on the native engine against vsftpd with {@code require_ssl_reuse=YES}: every data connection must resume
+ * the control connection's session, on TLS 1.3 (tickets) and on TLS 1.2 (where the JDK's provider needs
+ * BouncyCastle; BoringSSL resumes by itself, so the session stays native).
+ */
+class NativeFtpsTest {
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  void dataConnectionsResumeTheControlSessionOnTheNativeEngine(String version) throws Exception {
+    try (Vsftpd v = Vsftpd.start(Files.createDirectory(tmp.resolve("v")), false,
+        version.equals("TLSv1.2") ? "TLSv1.2" : null)) {
+      byte[] file = new byte[3 * 1024 * 1024 + 17];
+      new Random(7).nextBytes(file);
+      v.put("big.bin", file);
+      TlsClient tls = TlsClient.builder().policy(v.policy().toBuilder().provider(NativeTls.provider()).build())
+          .build();
+      try (FtpSession s = FtpClient.builder().client(tls).build().connect("127.0.0.1", v.port, "localhost")) {
+        s.login(Vsftpd.USER, Vsftpd.PASSWORD.toCharArray());
+        assertThat(s.securityInfo().protocol()).isEqualTo(version);
+        for (int i = 0; i < 3; i++) {
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          TransferResult r = s.retrieve("big.bin", out, 0, TransferListener.NONE);
+          assertThat(out.toByteArray()).isEqualTo(file);
+          DataProtection p = r.protection();
+          assertThat(p.protocol()).isEqualTo(version);
+          assertThat(p.sessionResumed()).as("download %d resumed", i).isTrue();
+          assertThat(p.mechanism()).startsWith("TlsKitNative");
+        }
+        s.store("up.bin", new ByteArrayInputStream(file), TransferListener.NONE);
+        assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
+        assertThat(s.names("")).contains("big.bin", "up.bin");
+      }
+    }
+  }
+}
