@@ -66,6 +66,10 @@ class TicketKeysCommandsTest {
         "--session-ticket-keys", file.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--session-ticket-keys needs --provider native").contains("SunJSSE");
+    r = MainTest.run("serve", "--port", "0", "--cert", cert.toString(), "--key", key.toString(), "--provider", "native",
+        "--alpn", "h2", "--session-ticket-keys", file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--alpn");
   }
 
   @Test

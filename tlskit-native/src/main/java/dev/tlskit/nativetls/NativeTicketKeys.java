@@ -20,6 +20,10 @@ import javax.net.ssl.SSLSessionContext;
  * whose policy uses the native engine's provider; the server polls the file and installs the keys again when it
  * changes. The JDK's provider cannot take them (it makes its ticket keys inside each session context and has no API
  * to set them) and is refused when the server starts.
+ *
+ * <p>Limit: the keys reach a server without ALPN only. The engine keeps one BoringSSL server context per ALPN list and
+ * the keys are installed in the one without ALPN, so a server with {@code alpn(...)} would resume only its own
+ * sessions ({@code tlskit serve} refuses {@code --session-ticket-keys} with {@code --alpn} for this reason).
  */
 public final class NativeTicketKeys implements SessionTicketKeys {
   /**
