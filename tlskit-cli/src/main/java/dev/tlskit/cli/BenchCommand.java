@@ -381,6 +381,10 @@ final class BenchCommand implements Callable<Integer> {
           tp.put("tlskit_mb_s", round(f.tlskit));
           tp.put("jdk_mb_s", round(f.jdk));
           tp.put("ratio", round(f.ratio()));
+          if (nat != null) {
+            tp.put("native_mb_s", round(f.nat));
+            tp.put("native_ratio", round(f.nativeRatio()));
+          }
         }
       } else if (!f.resumed) {
         hs.put("tlskit_per_s", round(f.tlskit));

@@ -78,6 +78,10 @@ final class ProbeCommand implements Callable<Integer> {
     Target target = target(proto);
     // The same trust reading as every network command (--trust, --trust-password-env); a client certificate given
     // with --cert is loaded and checked but never presented: the probe does not authenticate itself.
+    if (!"jdk".equalsIgnoreCase(global.provider)) {
+      throw new UsageException("--provider " + global.provider + ": tlskit probe writes its own ClientHellos and"
+          + " runs its handshakes with the JDK's engine; drop --provider");
+    }
     TlsPolicy policy = ClientOptions.policy(global).build();
     if (maxHandshakes < 10) throw new UsageException("--max-handshakes must be at least 10: " + maxHandshakes);
     if (maxSeconds < 1) throw new UsageException("--max-time must be positive: " + maxSeconds);

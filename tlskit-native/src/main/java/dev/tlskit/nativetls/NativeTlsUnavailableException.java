@@ -12,6 +12,9 @@ public final class NativeTlsUnavailableException extends IllegalStateException {
     super("the native TLS engine (BoringSSL through netty-tcnative) cannot load on this machine ("
         + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "): "
         + (cause == null ? "unknown reason" : cause.getMessage())
+        + (NativeTlsUnavailableException.class.getModule().isNamed()
+            ? " (on the module path, BoringSSL's module must be resolved: --add-modules"
+                + " io.netty.internal.tcnative.openssl.linux.x86_64, or ALL-MODULE-PATH)" : "")
         + "; use the JDK provider instead (--provider jdk)", cause);
   }
 }

@@ -8,9 +8,11 @@ import dev.tlskit.ftp.FtpClient;
 import dev.tlskit.ftp.FtpSession;
 import dev.tlskit.ftp.TransferListener;
 import dev.tlskit.ftp.TransferResult;
+import dev.tlskit.ftp.testing.Proftpd;
 import dev.tlskit.ftp.testing.Vsftpd;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -52,6 +54,31 @@ class NativeFtpsTest {
         assertThat(s.lastTransfer().protection().sessionResumed()).isTrue();
         assertThat(s.names("")).contains("big.bin", "up.bin");
       }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  void clearCommandChannelEndsNativeTlsCleanlyAndDataStaysProtected(String version) throws Exception {
+    try (Proftpd p = Proftpd.start(Files.createDirectory(tmp.resolve("p")), version, "auth+data")) {
+      p.put("c.txt", "cleared".getBytes(StandardCharsets.US_ASCII));
+      TlsClient tls = TlsClient.builder().policy(p.policy().toBuilder().provider(NativeTls.provider()).build())
+          .build();
+      FtpClient.Builder b = FtpClient.builder().client(tls);
+      b.dangerous().allowClearCommandChannel();
+      try (FtpSession s = b.build().connect("127.0.0.1", p.port, "localhost")) {
+        s.login(Proftpd.USER, Proftpd.PASSWORD.toCharArray());
+        s.clearCommandChannel(); // close_notify both ways, then plaintext on the same TCP connection
+        assertThat(s.commandChannelCleared()).isTrue();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TransferResult r = s.retrieve("c.txt", out, 0, TransferListener.NONE);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("cleared");
+        assertThat(r.protection().tls()).isTrue();
+        assertThat(r.protection().sessionResumed()).isTrue();
+        assertThat(s.pwd()).isEqualTo("/");
+        s.quit();
+      }
+      assertThat(p.tlsLog()).contains("clearing control channel protection");
     }
   }
 }

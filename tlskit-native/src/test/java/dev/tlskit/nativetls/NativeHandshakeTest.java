@@ -233,4 +233,50 @@ class NativeHandshakeTest {
       assertThatThrownBy(() -> echo(client(p256), server.port())).isInstanceOf(TlsSecurityException.class);
     }
   }
+
+  @ParameterizedTest
+  @CsvSource({"native,jdk", "jdk,native", "native,native"})
+  void clientCertificateRefusalsCarryTheJdkPathsReasonAndReport(String clientEngine, String serverEngine)
+      throws Exception {
+    TlsPolicy sp = serverEngine.equals("native") ? NATIVE : TRUST_ROOT;
+    HeldCertificate stranger = HeldCertificate.leaf(HeldCertificate.root("Stranger Root"), "client.example");
+    try (TlsServer jdkServer = server(TRUST_ROOT, GOOD, b -> b.clientAuth(TlsServer.ClientAuth.NEED));
+        TlsServer server = server(sp, GOOD, b -> b.clientAuth(TlsServer.ClientAuth.NEED))) {
+      for (TlsPolicy base : List.of(TRUST_ROOT, TRUST_ROOT.toBuilder().clientCertificate(stranger.certifiedKey())
+          .build())) {
+        TlsSecurityException jdk = refusal(client(base), jdkServer.port());
+        TlsPolicy cp = clientEngine.equals("native") ? base.toBuilder().provider(NativeTls.provider()).build() : base;
+        TlsSecurityException nat = refusal(client(cp), server.port());
+        assertThat(nat.reason()).as(nat.toString()).isEqualTo(jdk.reason());
+        assertThat(nat.handshakeFailure()).as(nat.toString()).isEqualTo(jdk.handshakeFailure());
+      }
+      // both servers counted the same refusals (the client may see the alert before the server counts it)
+      awaitSameFailures(server, jdkServer);
+    }
+  }
+
+  @Test
+  void nativeServerRejectsAnUnknownServerNameLikeTheJdkServer() throws Exception {
+    try (TlsServer jdkServer = server(TRUST_ROOT, GOOD, b -> b.rejectUnknownServerNames(true));
+        TlsServer server = server(NATIVE, GOOD, b -> b.rejectUnknownServerNames(true))) {
+      TlsClient c = client(TRUST_ROOT);
+      Throwable jdk = org.assertj.core.api.Assertions.catchThrowable(
+          () -> c.connectTls("127.0.0.1", jdkServer.port(), "unknown.example").close());
+      Throwable nat = org.assertj.core.api.Assertions.catchThrowable(
+          () -> c.connectTls("127.0.0.1", server.port(), "unknown.example").close());
+      assertThat(nat).isInstanceOf(TlsSecurityException.class);
+      assertThat(((TlsSecurityException) nat).handshakeFailure())
+          .isEqualTo(((TlsSecurityException) jdk).handshakeFailure());
+      awaitSameFailures(server, jdkServer);
+    }
+  }
+
+  static void awaitSameFailures(TlsServer server, TlsServer jdkServer) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!server.metrics().handshakesFailed().equals(jdkServer.metrics().handshakesFailed())
+        && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    assertThat(server.metrics().handshakesFailed()).isEqualTo(jdkServer.metrics().handshakesFailed());
+  }
 }

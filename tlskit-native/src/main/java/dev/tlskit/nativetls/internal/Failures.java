@@ -30,7 +30,20 @@ final class Failures {
 
   /** Returns {@code e} in the JDK's words: an {@link SSLHandshakeException} when {@code handshake}. */
   static SSLException jdkWords(SSLException e, boolean handshake) {
+    return jdkWords(e, handshake, false);
+  }
+
+  /**
+   * The same; {@code sniRefused}: the server's SNI matcher refused the client's name, which BoringSSL reports as a
+   * bad ClientHello extension (CLIENTHELLO_TLSEXT) after sending unrecognized_name.
+   */
+  static SSLException jdkWords(SSLException e, boolean handshake, boolean sniRefused) {
     String m = String.valueOf(e.getMessage());
+    if (sniRefused && m.contains("CLIENTHELLO_TLSEXT")) {
+      SSLException out = new SSLHandshakeException("Unrecognized server name indication (BoringSSL: " + m + ")");
+      out.initCause(e);
+      return out;
+    }
     String words = null;
     Matcher a = RECEIVED.matcher(m);
     if (a.find()) {

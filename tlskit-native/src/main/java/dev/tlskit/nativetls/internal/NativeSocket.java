@@ -7,14 +7,12 @@ import io.netty.internal.tcnative.SSL;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import javax.net.ssl.HandshakeCompletedEvent;
 import javax.net.ssl.HandshakeCompletedListener;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
@@ -39,15 +39,16 @@ import javax.net.ssl.SSLSocket;
  * the end of the TCP stream is seen by the layer below only when it really came (truncation detection). The socket's
  * SO_TIMEOUT bounds every read, so also the handshake.
  */
-final class NativeSocket extends SSLSocket {
+final class NativeSocket extends LayeredSslSocket {
   private static final int HEADER = 5;
   /** The largest record a peer may send (TLS 1.2: 2^14 + 2048 of ciphertext expansion). */
   private static final int MAX_RECORD = (1 << 14) + 2048;
   private static final int MAX_PLAINTEXT = 1 << 14;
+  /** Room for one record of at most {@link #MAX_PLAINTEXT} bytes with BoringSSL's overhead. */
+  private static final int RECORD_ROOM = MAX_PLAINTEXT + 1024;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private final NativeContextSpi context;
-  private final Socket under;
   private final String peerHost;
   private final int peerPort;
   private final boolean autoClose;
@@ -64,6 +65,7 @@ final class NativeSocket extends SSLSocket {
   private volatile boolean handshakeDone;
   private IOException handshakeFailure;
   private volatile String applicationProtocol;
+  private volatile boolean sniRefused;
 
   private final byte[] inBytes = new byte[HEADER + MAX_RECORD];
   private final ByteBuffer netIn = ByteBuffer.wrap(inBytes);
@@ -78,8 +80,8 @@ final class NativeSocket extends SSLSocket {
 
   NativeSocket(NativeContextSpi context, Socket under, String peerHost, int peerPort, boolean autoClose)
       throws IOException {
+    super(under);
     this.context = context;
-    this.under = under;
     this.peerHost = peerHost;
     this.peerPort = peerPort;
     this.autoClose = autoClose;
@@ -135,12 +137,28 @@ final class NativeSocket extends SSLSocket {
       if (p.getNeedClientAuth()) q.setNeedClientAuth(true);
       else if (p.getWantClientAuth()) q.setWantClientAuth(true);
       else q.setNeedClientAuth(false);
-      if (p.getSNIMatchers() != null) q.setSNIMatchers(p.getSNIMatchers());
+      if (p.getSNIMatchers() != null) q.setSNIMatchers(watched(p.getSNIMatchers()));
     }
     e.setSSLParameters(q);
     if (!clientMode && !context.serverTickets()) SSL.setOptions(e.sslPointer(), SSL.SSL_OP_NO_TICKET);
     String[] groups = namedGroups(p);
     if (groups.length > 0) SSL.setCurvesList(e.sslPointer(), groups);
+  }
+
+  /** Returns the matchers, noting in {@link #sniRefused} when one refuses the client's name. */
+  private List<SNIMatcher> watched(Collection<SNIMatcher> matchers) {
+    List<SNIMatcher> out = new ArrayList<>();
+    for (SNIMatcher m : matchers) {
+      out.add(new SNIMatcher(m.getType()) {
+        @Override
+        public boolean matches(SNIServerName name) {
+          boolean ok = m.matches(name);
+          if (!ok) sniRefused = true;
+          return ok;
+        }
+      });
+    }
+    return out;
   }
 
   private static String[] supported(String[] wanted, String[] supported) {
@@ -217,7 +235,7 @@ final class NativeSocket extends SSLSocket {
       applicationProtocol = e.getApplicationProtocol();
     } catch (SSLException x) {
       flushPendingQuietly(e); // the alert BoringSSL queued for the peer
-      throw Failures.jdkWords(x, true);
+      throw Failures.jdkWords(x, true, sniRefused);
     } finally {
       context.handshaking.remove(e);
     }
@@ -226,9 +244,7 @@ final class NativeSocket extends SSLSocket {
   private HandshakeStatus wrapHandshake(ReferenceCountedOpenSslEngine e) throws IOException {
     writeLock.lock();
     try {
-      netOut().clear();
-      SSLEngineResult r = e.wrap(EMPTY, netOut);
-      writeNetOut();
+      SSLEngineResult r = wrapNothing(e);
       if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
         throw new SSLHandshakeException("TLS engine closed during the handshake (" + describePeer() + ")");
       }
@@ -239,15 +255,30 @@ final class NativeSocket extends SSLSocket {
     }
   }
 
+  /**
+   * Wraps no application data (a handshake flight, tickets, an alert, close_notify) and writes what the engine made;
+   * the output buffer grows for a flight larger than it (a long certificate chain). Call with the write lock held.
+   */
+  private SSLEngineResult wrapNothing(ReferenceCountedOpenSslEngine e) throws IOException {
+    while (true) {
+      netOut().clear();
+      SSLEngineResult r = e.wrap(EMPTY, netOut);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && netOut.capacity() < 1 << 20) {
+        outBytes = new byte[netOut.capacity() * 2];
+        netOut = ByteBuffer.wrap(outBytes);
+        continue;
+      }
+      writeNetOut();
+      return r;
+    }
+  }
+
   /** Writes what the engine still has for the peer (tickets, an alert, a KeyUpdate answer). */
   private void flushPending(ReferenceCountedOpenSslEngine e) throws IOException {
     writeLock.lock();
     try {
       for (int i = 0; i < 16 && e.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-        netOut().clear();
-        SSLEngineResult r = e.wrap(EMPTY, netOut);
-        writeNetOut();
-        if (r.bytesProduced() == 0) break;
+        if (wrapNothing(e).bytesProduced() == 0) break;
       }
     } finally {
       writeLock.unlock();
@@ -328,8 +359,17 @@ final class NativeSocket extends SSLSocket {
   }
 
   private ByteBuffer netOut() {
-    if (netOut == null) {
-      outBytes = new byte[4 * (MAX_PLAINTEXT + 1024)];
+    return netOut(0);
+  }
+
+  /**
+   * Returns the output buffer, with room for the records of {@code plaintext} bytes, at most four (one system call
+   * for them); it grows only for large writes, so that a connection that writes little holds one record's worth.
+   */
+  private ByteBuffer netOut(int plaintext) {
+    int records = Math.max(1, Math.min(4, (plaintext + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT));
+    if (netOut == null || netOut.capacity() < records * RECORD_ROOM) {
+      outBytes = new byte[records * RECORD_ROOM];
       netOut = ByteBuffer.wrap(outBytes);
     }
     return netOut;
@@ -381,11 +421,11 @@ final class NativeSocket extends SSLSocket {
     try {
       if (closed || outboundDone) throw new SocketException("Socket output is closed");
       ByteBuffer src = ByteBuffer.wrap(b, off, len);
-      ByteBuffer dst = netOut();
+      ByteBuffer dst = netOut(len);
       ReferenceCountedOpenSslEngine e = engine;
       while (src.hasRemaining()) {
         dst.clear();
-        while (src.hasRemaining() && dst.remaining() >= MAX_PLAINTEXT + 1024) {
+        while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
           SSLEngineResult r = e.wrap(src, dst);
           if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
           if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
@@ -419,12 +459,9 @@ final class NativeSocket extends SSLSocket {
       if (outboundDone) return;
       outboundDone = true;
       engine.closeOutbound();
-      netOut().clear();
       for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-        SSLEngineResult r = engine.wrap(EMPTY, netOut);
-        if (r.bytesProduced() == 0) break;
+        if (wrapNothing(engine).bytesProduced() == 0) break;
       }
-      writeNetOut();
     } finally {
       writeLock.unlock();
     }
@@ -672,126 +709,6 @@ final class NativeSocket extends SSLSocket {
   @Override
   public boolean isClosed() {
     return closed || (autoClose && under.isClosed());
-  }
-
-  @Override
-  public boolean isConnected() {
-    return under.isConnected();
-  }
-
-  @Override
-  public boolean isBound() {
-    return under.isBound();
-  }
-
-  @Override
-  public void connect(SocketAddress endpoint, int timeout) throws IOException {
-    throw new SocketException("a layered TLS socket is connected already");
-  }
-
-  @Override
-  public void connect(SocketAddress endpoint) throws IOException {
-    connect(endpoint, 0);
-  }
-
-  @Override
-  public void bind(SocketAddress bindpoint) throws IOException {
-    throw new SocketException("a layered TLS socket is bound already");
-  }
-
-  @Override
-  public InetAddress getInetAddress() {
-    return under.getInetAddress();
-  }
-
-  @Override
-  public InetAddress getLocalAddress() {
-    return under.getLocalAddress();
-  }
-
-  @Override
-  public int getPort() {
-    return under.getPort();
-  }
-
-  @Override
-  public int getLocalPort() {
-    return under.getLocalPort();
-  }
-
-  @Override
-  public SocketAddress getRemoteSocketAddress() {
-    return under.getRemoteSocketAddress();
-  }
-
-  @Override
-  public SocketAddress getLocalSocketAddress() {
-    return under.getLocalSocketAddress();
-  }
-
-  @Override
-  public SocketChannel getChannel() {
-    return null;
-  }
-
-  @Override
-  public void setSoTimeout(int timeout) throws SocketException {
-    under.setSoTimeout(timeout);
-  }
-
-  @Override
-  public int getSoTimeout() throws SocketException {
-    return under.getSoTimeout();
-  }
-
-  @Override
-  public void setTcpNoDelay(boolean on) throws SocketException {
-    under.setTcpNoDelay(on);
-  }
-
-  @Override
-  public boolean getTcpNoDelay() throws SocketException {
-    return under.getTcpNoDelay();
-  }
-
-  @Override
-  public void setKeepAlive(boolean on) throws SocketException {
-    under.setKeepAlive(on);
-  }
-
-  @Override
-  public boolean getKeepAlive() throws SocketException {
-    return under.getKeepAlive();
-  }
-
-  @Override
-  public void setSoLinger(boolean on, int linger) throws SocketException {
-    under.setSoLinger(on, linger);
-  }
-
-  @Override
-  public int getSoLinger() throws SocketException {
-    return under.getSoLinger();
-  }
-
-  @Override
-  public void setSendBufferSize(int size) throws SocketException {
-    under.setSendBufferSize(size);
-  }
-
-  @Override
-  public int getSendBufferSize() throws SocketException {
-    return under.getSendBufferSize();
-  }
-
-  @Override
-  public void setReceiveBufferSize(int size) throws SocketException {
-    under.setReceiveBufferSize(size);
-  }
-
-  @Override
-  public int getReceiveBufferSize() throws SocketException {
-    return under.getReceiveBufferSize();
   }
 
   @Override
