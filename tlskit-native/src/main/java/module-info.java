@@ -7,5 +7,6 @@ module dev.tlskit.nativetls {
   requires io.netty.handler;
   requires io.netty.buffer;
   requires io.netty.tcnative.classes.openssl;
+  requires dev.tlskit.certs; // TicketKeyFile, the session-ticket key file format
   exports dev.tlskit.nativetls;
 }

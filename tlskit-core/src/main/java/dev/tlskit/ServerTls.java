@@ -5,7 +5,9 @@ import dev.tlskit.internal.server.Admission;
 import dev.tlskit.internal.server.Connections;
 import dev.tlskit.internal.server.ServerConfig;
 import dev.tlskit.internal.server.ServerEvents;
+import dev.tlskit.internal.server.ServerHandshake;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 
 /**
@@ -18,7 +20,8 @@ import java.net.Socket;
  * #plaintext(Socket)} (explicit TLS: the application speaks its own plaintext protocol through the connection, then
  * calls {@link ServerConnection#upgradeToTls(String)}, which refuses any plaintext byte the client pipelined after its
  * upgrade command, as on a server). Of the builder's settings, those about listening do not apply here: addresses,
- * mode, PROXY protocol, connection limits, setup timeout, drain and certificate watching; the handler is not run. The
+ * mode, PROXY protocol, connection limits, setup timeout, drain and certificate watching (session-ticket keys are
+ * installed once, when it is built, and not re-read); the handler is not run. The
  * listener hears of each secured connection and each refusal, not of their ends (the application closes them).
  */
 public final class ServerTls {
@@ -27,7 +30,13 @@ public final class ServerTls {
 
   ServerTls(ServerConfig config) {
     this.events = new ServerEvents(config, Threads.watchdog());
-    this.connections = new Connections(config, TlsServer.handshake(config), events,
+    ServerHandshake handshake = TlsServer.handshake(config);
+    try {
+      handshake.installTicketKeys(); // once: not watched, as the certificates
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.connections = new Connections(config, handshake, events,
         new Admission(Integer.MAX_VALUE, Integer.MAX_VALUE), Threads.watchdog(), ServerConnection::open, () -> false);
   }
 

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connections, of which at most 256 not yet secured (the oldest unsecured one is shed to make room for a new
  * connection; see {@link Builder#maxHandshakes(int)}); handshake timeout 10 s; setup timeout 60 s (from accept to a
  * secured connection, the plaintext phase before STARTTLS included; never less than the handshake timeout); idle
- * timeout 5 min; shutdown drains for 10 s; no PROXY protocol; certificate files not watched. The numeric defaults are
+ * timeout 5 min; shutdown drains for 10 s; no PROXY protocol; certificate files not watched; the engine's own
+ * session-ticket keys (not shared with other servers; see {@link Builder#sessionTicketKeys}). The numeric defaults are
  * also the {@code DEFAULT_*} constants of {@link Builder}, which {@code tlskit serve} uses as its own.
  *
  * <p>Logging ({@code System.Logger} "dev.tlskit.server") stays bounded under a flood: every event a peer can repeat
@@ -92,18 +93,28 @@ public final class TlsServer implements Closeable {
   private final Connections connections;
   private final Acceptor acceptor;
   private final Thread watcher;
+  private final Thread ticketKeyWatcher;
 
   private TlsServer(ServerConfig.Draft settings, ServerConfig config) throws IOException {
     this.settings = settings;
     this.config = config;
     this.admission = new Admission(config.maxConnections(), config.maxHandshakes());
     this.events = new ServerEvents(config, timer);
-    this.connections = new Connections(config, handshake(config), events, admission, timer, ServerConnection::open,
+    ServerHandshake handshake = handshake(config);
+    SessionTicketKeys keys = config.ticketKeys();
+    String keysRead = keys == null ? null : CertificateWatcher.stamp(keys.files()); // a change from now on is seen
+    handshake.installTicketKeys(); // before listening: a provider that cannot take them fails the start
+    this.connections = new Connections(config, handshake, events, admission, timer, ServerConnection::open,
         shuttingDown::get);
     this.acceptor = Acceptor.bind(config, admission, events);
     acceptor.start(connections::serve);
     this.watcher = config.watchInterval() == null ? null : Threads.startVirtual("tlskit-certificate-watch",
         () -> CertificateWatcher.watch(config.certificates(), config.watchInterval(), shuttingDown::get));
+    this.ticketKeyWatcher = keys == null ? null : Threads.startVirtual("tlskit-ticket-key-watch",
+        () -> CertificateWatcher.watch("session-ticket key", keys.files(), keysRead, () -> {
+          handshake.installTicketKeys();
+          ServerEvents.LOG.log(System.Logger.Level.INFO, "reloaded session-ticket keys: {0}", keys);
+        }, config.ticketKeyPoll(), shuttingDown::get));
   }
 
   /** Creates the TLS side of a server: its context, presenting the certificates chosen by SNI. */
@@ -168,6 +179,7 @@ public final class TlsServer implements Closeable {
     shuttingDown.set(true);
     acceptor.stop();
     if (watcher != null) watcher.interrupt();
+    if (ticketKeyWatcher != null) ticketKeyWatcher.interrupt();
     boolean drained = connections.drain(drain);
     events.flush();
     return drained;
@@ -297,6 +309,22 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
+    /**
+     * Takes the session-ticket keys from {@code keys} instead of the engine's own, so that servers sharing them (a
+     * fleet behind one load balancer) resume each other's sessions, TLS 1.3 and 1.2 alike: the first key encrypts new
+     * tickets, every key decrypts. The key files are polled (every second, or at the {@link #watchCertificates}
+     * interval) and installed again when they change, for new handshakes; open connections are unaffected, and a
+     * file that cannot be read then is logged and the previous keys kept. Needs a provider that can take ticket keys
+     * from outside (tlskit-native's engine; not the JDK's, which keeps its keys to itself): {@link #start()} refuses
+     * any other with an {@code IllegalArgumentException} naming the provider, and a key file it cannot read with an
+     * {@code IOException} naming the file. Contradicts {@code sessionResumption(false)}. Default: none, each server
+     * makes its own keys.
+     */
+    public Builder sessionTicketKeys(SessionTicketKeys keys) {
+      draft.ticketKeys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
     /** Expects a PROXY protocol v1 or v2 header before anything else on every connection. Default false. */
     public Builder proxyProtocol(boolean expect) {
       draft.proxyProtocol = expect;
@@ -389,7 +417,11 @@ public final class TlsServer implements Closeable {
       return this;
     }
 
-    /** Polls the certificate files at this interval and reloads them when they change. Default: not watched. */
+    /**
+     * Polls the certificate files at this interval and reloads them when they change; the session-ticket key files
+     * ({@link #sessionTicketKeys}) are polled at this interval too. Default: certificate files not watched, ticket key
+     * files polled every second.
+     */
     public Builder watchCertificates(Duration interval) {
       draft.watchInterval = positive(interval, "watch interval");
       return this;
@@ -404,7 +436,9 @@ public final class TlsServer implements Closeable {
     /**
      * Checks the settings against each other, binds every address and starts accepting.
      *
-     * @throws IllegalArgumentException when two settings contradict each other (the message names both)
+     * @throws IllegalArgumentException when two settings contradict each other (the message names both), or when
+     *     session-ticket keys are set and the provider cannot take them (the message names the provider)
+     * @throws IOException when an address cannot be bound or the session-ticket keys cannot be read
      */
     public TlsServer start() throws IOException {
       if (draft.handler == null) {

@@ -22,7 +22,9 @@ public final class CertificateFileException extends IOException {
     /** The file is encrypted and no password was given. */
     PASSWORD_REQUIRED,
     /** The private key does not belong to the certificate it was paired with. */
-    KEY_MISMATCH
+    KEY_MISMATCH,
+    /** The file holds secrets and other users may read or write it (or its group write it). */
+    EXPOSED
   }
 
   private final String file;

@@ -8,11 +8,15 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -48,15 +52,52 @@ final class FileContents {
     }
   }
 
-  /** Writes {@code data} to {@code file}, replacing it, readable by the owner only (mode 0600 where POSIX). */
+  /**
+   * Writes {@code data} to {@code file}, replacing it, readable by the owner only (mode 0600 where POSIX). The data
+   * goes to a new file beside it first, which then takes its name in one step, so that a reader (a server polling the
+   * file) sees either the old content or the new, never a part, and never a moment with the secret less protected.
+   */
   static void writeSecret(Path file, byte[] data) throws IOException {
-    Files.deleteIfExists(file);
+    Path dir = file.toAbsolutePath().getParent();
+    Path temp;
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
+      temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     }
-    Files.write(file, data);
+    try {
+      Files.write(temp, data);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Refuses a secret file that other users may read or write, or its group write (where the file system has POSIX
+   * permissions). Group read stays allowed: Debian's convention for private keys is mode 0640, group ssl-cert, for
+   * the services that read them; {@link #writeSecret} writes 0600.
+   */
+  static void requireOwnerOnly(Path file, String what) throws CertificateFileException {
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return;
+    } catch (IOException e) {
+      throw new CertificateFileException(file.toString(), CertificateFileException.Problem.UNREADABLE,
+          "cannot read its permissions: " + e.getMessage(), e);
+    }
+    Set<PosixFilePermission> exposed = EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.OTHERS_WRITE);
+    exposed.retainAll(perms);
+    if (!exposed.isEmpty()) {
+      throw new CertificateFileException(file.toString(), CertificateFileException.Problem.EXPOSED, what
+          + " must be neither readable nor writable by other users (nor writable by its group), but its mode is "
+          + PosixFilePermissions.toString(perms)
+          + "; run: chmod 600 " + file, null);
+    }
   }
 
   /** Returns the PEM block types in {@code text}, in order. */

@@ -4,10 +4,13 @@ import dev.tlskit.certs.KeyType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code tlskit cert}: throwaway PKI, in subcommands {@code ca}, {@code issue} and {@code show}. */
+/**
+ * {@code tlskit cert}: throwaway PKI, in subcommands {@code ca}, {@code issue} and {@code show}; and {@code
+ * ticket-keys}, the session-ticket key file of a server fleet.
+ */
 @Command(name = "cert", mixinStandardHelpOptions = true,
-    description = "Create a CA, issue certificates, show certificate files.",
-    subcommands = {CertCaCommand.class, CertIssueCommand.class, CertShowCommand.class},
+    description = "Create a CA, issue certificates, show certificate files, make session-ticket key files.",
+    subcommands = {CertCaCommand.class, CertIssueCommand.class, CertShowCommand.class, CertTicketKeysCommand.class},
     footerHeading = "%nFiles:%n",
     footer = {
         "  cert ca --out DIR writes:",
@@ -17,6 +20,8 @@ import picocli.CommandLine.Command;
         "    cert.pem     the certificate, then the CA chain (without a self-signed root)",
         "    key.pem      its key: PKCS#8 PEM, mode 0600, encrypted with --encrypt-key",
         "    cert.p12     key and chain as PKCS#12 (AES-256), only with --password-env",
+        "  cert ticket-keys --out FILE writes:",
+        "    FILE         session-ticket keys, mode 0600, newest first (--rotate adds one)",
         "  No file is replaced without --force; 'cert ca' keeps an existing CA."})
 final class CertCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

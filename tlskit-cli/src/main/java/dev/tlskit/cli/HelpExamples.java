@@ -31,7 +31,9 @@ final class HelpExamples {
           "tlskit serve --port 8465 --self-signed",
           "tlskit serve --port 8443 --cert srv/cert.pem --key srv/key.pem --client-auth need --trust ca/ca.pem",
           "tlskit serve --port 8587 --protocol smtp --starttls --cert srv/cert.pem --key srv/key.pem \\",
-          "    --client-auth need --trust ca/ca.pem")),
+          "    --client-auth need --trust ca/ca.pem",
+          "tlskit serve --port 9443 --cert srv/cert.pem --key srv/key.pem --proxy-protocol --provider native \\",
+          "    --session-ticket-keys ticket.keys")),
       Map.entry("tlskit cert", List.of(
           "tlskit cert ca --out ca",
           "tlskit cert issue --ca ca --name localhost --ip 127.0.0.1 --out srv",
@@ -44,6 +46,9 @@ final class HelpExamples {
           "tlskit cert issue --ca ca --name localhost --ip 127.0.0.1 --out srv",
           "tlskit cert issue --ca ca --name '*.example.test' --name example.test --out wild",
           "P12_PASSWORD=... tlskit cert issue --ca ca --client --name alice --out alice --password-env P12_PASSWORD")),
+      Map.entry("tlskit cert ticket-keys", List.of(
+          "tlskit cert ticket-keys --out ticket.keys",
+          "tlskit cert ticket-keys --out ticket.keys --rotate --keep 3")),
       Map.entry("tlskit cert show", List.of(
           "tlskit cert show srv/cert.pem",
           "P12_PASSWORD=... tlskit cert show alice/cert.p12 --password-env P12_PASSWORD --json")),

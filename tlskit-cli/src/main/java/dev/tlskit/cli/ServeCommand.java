@@ -15,6 +15,7 @@ import dev.tlskit.cli.sink.EchoHandler;
 import dev.tlskit.cli.sink.SmtpSink;
 import dev.tlskit.cli.sink.Spool;
 import dev.tlskit.internal.json.JsonWriter;
+import dev.tlskit.nativetls.NativeTicketKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -137,6 +138,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--proxy-protocol", description = "Expect a HAProxy PROXY v1/v2 header on every connection.")
   boolean proxyProtocol;
 
+  @Option(names = "--session-ticket-keys", paramLabel = "FILE",
+      description = "Share session-ticket keys with the other instances behind one load balancer, so that each "
+          + "resumes the others' sessions: FILE from 'tlskit cert ticket-keys' (the first key encrypts, all decrypt), "
+          + "re-read within a second of a change. Needs --provider native (BoringSSL): the JDK's engine cannot take "
+          + "ticket keys from outside.")
+  Path sessionTicketKeys;
+
   @Option(names = "--provider", paramLabel = "jdk|native", defaultValue = "jdk",
       description = ProviderOption.DESCRIPTION)
   String provider;
@@ -160,6 +168,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (clientAuth == Auth.none && trust != null) {
       throw new UsageException("--trust is only used with --client-auth want|need");
+    }
+    if (sessionTicketKeys != null && ProviderOption.of(provider) == null) {
+      throw new UsageException("--session-ticket-keys needs --provider native: the JDK's engine (SunJSSE) makes its "
+          + "session-ticket keys inside each server and has no API to set them");
+    }
+    if (sessionTicketKeys != null && !alpn.isEmpty()) {
+      // The native engine keeps one BoringSSL server context per ALPN list; the keys reach the one without ALPN.
+      throw new UsageException("--session-ticket-keys does not work with --alpn yet on the native engine: the keys "
+          + "would not reach the server's ALPN context, and instances would resume only their own sessions");
     }
     if (setupSeconds != null && setupSeconds < timeoutSeconds) {
       throw new UsageException("--setup-timeout " + setupSeconds + " is shorter than --timeout " + timeoutSeconds
@@ -192,8 +209,15 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       b.clientAuth(clientAuth == Auth.want ? TlsServer.ClientAuth.WANT : TlsServer.ClientAuth.NEED)
           .trustedClientIssuers(clientIssuers(trust));
     }
+    if (sessionTicketKeys != null) b.sessionTicketKeys(NativeTicketKeys.fromFile(sessionTicketKeys));
     addresses.forEach(b::listen);
-    TlsServer server = b.start();
+    TlsServer server;
+    try {
+      server = b.start();
+    } catch (IllegalArgumentException e) {
+      if (sessionTicketKeys == null) throw e;
+      throw new UsageException("--session-ticket-keys: " + e.getMessage(), e);
+    }
     Thread hook = new Thread(() -> server.shutdown(Duration.ofSeconds(5)));
     Runtime.getRuntime().addShutdownHook(hook);
     for (InetSocketAddress a : server.addresses()) {

@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** Polls a server's certificate and key files and reloads them when they change. */
+/**
+ * Polls a server's key material files (certificates and their keys, session-ticket keys) and reloads them when they
+ * change.
+ */
 public final class CertificateWatcher {
   private CertificateWatcher() {}
 
@@ -24,7 +27,22 @@ public final class CertificateWatcher {
   /** Polls {@code certificates}' files every {@code interval} until {@code stopped} or the thread is interrupted. */
   public static void watch(ServerCertificates certificates, Duration interval, BooleanSupplier stopped) {
     List<Path> files = certificates.files();
-    String seen = stamp(files);
+    watch("certificate", files, stamp(files), () -> reload(certificates), interval, stopped);
+  }
+
+  /** Reloads files that changed; says what it failed at in its message, never the files' secrets. */
+  @FunctionalInterface
+  public interface Reload {
+    void run() throws IOException;
+  }
+
+  /**
+   * Polls {@code files} every {@code interval} and runs {@code reload} when any of them changed (modification time or
+   * size) since {@code seen} (their {@link #stamp} when they were last read), until {@code stopped} or the thread is
+   * interrupted; {@code what} names the files in the log.
+   */
+  public static void watch(String what, List<Path> files, String seen, Reload reload, Duration interval,
+      BooleanSupplier stopped) {
     while (!stopped.getAsBoolean()) {
       try {
         Thread.sleep(interval);
@@ -35,16 +53,17 @@ public final class CertificateWatcher {
       if (now.equals(seen)) continue;
       seen = now;
       try {
-        reload(certificates);
-      } catch (IOException e) {
+        reload.run();
+      } catch (IOException | RuntimeException e) {
         // A certificate written before its key fails to match; the next change (the key) triggers a retry.
-        ServerEvents.LOG.log(Level.WARNING, "certificate files changed but could not be reloaded; keeping the "
+        ServerEvents.LOG.log(Level.WARNING, what + " files changed but could not be reloaded; keeping the "
             + "previous ones: " + e.getMessage());
       }
     }
   }
 
-  private static String stamp(List<Path> files) {
+  /** Returns what {@link #watch} compares: each file's modification time and size. */
+  public static String stamp(List<Path> files) {
     StringBuilder sb = new StringBuilder();
     for (Path f : files) {
       try {

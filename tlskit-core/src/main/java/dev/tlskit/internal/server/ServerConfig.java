@@ -4,6 +4,7 @@ import dev.tlskit.Authorizer;
 import dev.tlskit.ServerCertificates;
 import dev.tlskit.ServerHandler;
 import dev.tlskit.ServerListener;
+import dev.tlskit.SessionTicketKeys;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsServer;
@@ -25,10 +26,17 @@ public record ServerConfig(
     TlsMode mode, ClientAuth clientAuth, TlsPolicy policy, Authorizer authorizer, ServerListener listener,
     List<String> alpn, boolean alpnRequired, boolean sessionResumption, boolean rejectUnknownNames,
     boolean proxyProtocol, int maxConnections, int maxHandshakes, Duration handshakeTimeout, Duration setupTimeout,
-    Duration idleTimeout, Duration drainTimeout, Duration watchInterval) {
+    Duration idleTimeout, Duration drainTimeout, Duration watchInterval, SessionTicketKeys ticketKeys) {
 
   /** The default setup timeout. */
   static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofSeconds(TlsServer.Builder.DEFAULT_SETUP_TIMEOUT_SECONDS);
+  /** How often session-ticket key files are polled when no watch interval is set: the fleet's rotation window. */
+  static final Duration DEFAULT_TICKET_KEY_POLL = Duration.ofSeconds(1);
+
+  /** Returns how often the session-ticket key files are polled: the watch interval, else every second. */
+  public Duration ticketKeyPoll() {
+    return watchInterval != null ? watchInterval : DEFAULT_TICKET_KEY_POLL;
+  }
 
   /**
    * The settings as a {@link TlsServer.Builder} collects them, before they are checked: unset values are null, the
@@ -57,6 +65,7 @@ public record ServerConfig(
     public Duration idleTimeout = Duration.ofSeconds(TlsServer.Builder.DEFAULT_IDLE_TIMEOUT_SECONDS);
     public Duration drainTimeout = Duration.ofSeconds(10);
     public Duration watchInterval; // null: not watched
+    public SessionTicketKeys ticketKeys; // null: the engine's own keys
 
     /** Returns an independent copy. */
     public Draft copy() {
@@ -83,6 +92,7 @@ public record ServerConfig(
       d.idleTimeout = idleTimeout;
       d.drainTimeout = drainTimeout;
       d.watchInterval = watchInterval;
+      d.ticketKeys = ticketKeys;
       return d;
     }
 
@@ -118,6 +128,10 @@ public record ServerConfig(
             + "handshakeTimeout " + handshakeTimeout.toMillis() + " ms, which it includes; raise setupTimeout or "
             + "lower handshakeTimeout");
       }
+      if (ticketKeys != null && !sessionResumption) {
+        throw new IllegalArgumentException("sessionTicketKeys " + ticketKeys + " are set but sessionResumption is "
+            + "off, so no ticket would be issued; turn sessionResumption on or drop the ticket keys");
+      }
       TlsPolicy effective = clientIssuers == null ? policy
           : policy.toBuilder().trust(Trust.anchors(clientIssuers)).build();
       List<InetSocketAddress> listen = addresses.isEmpty()
@@ -128,7 +142,7 @@ public record ServerConfig(
           : handshakeTimeout.compareTo(DEFAULT_SETUP_TIMEOUT) > 0 ? handshakeTimeout : DEFAULT_SETUP_TIMEOUT;
       return new ServerConfig(handler, certificates, listen, backlog, mode, clientAuth, effective, authorizer,
           listener, List.copyOf(protocols), alpnRequired, sessionResumption, rejectUnknownNames, proxyProtocol,
-          maxConnections, unsecured, handshakeTimeout, setup, idleTimeout, drainTimeout, watchInterval);
+          maxConnections, unsecured, handshakeTimeout, setup, idleTimeout, drainTimeout, watchInterval, ticketKeys);
     }
   }
 }

@@ -36,6 +36,7 @@ public final class ServerHandshake {
   private final ServerConfig config;
   private final Predicate<String> covered;
   private final ReportingTrustManager trust;
+  private final SSLContext context;
   private final SSLSocketFactory factory;
 
   /**
@@ -46,7 +47,7 @@ public final class ServerHandshake {
     this.config = config;
     this.covered = covered;
     this.trust = (ReportingTrustManager) config.policy().trustManager();
-    SSLContext context = JvmProperties.newServerContext(config.policy(), config.sessionResumption());
+    this.context = JvmProperties.newServerContext(config.policy(), config.sessionResumption());
     try {
       context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust}, null);
     } catch (GeneralSecurityException e) {
@@ -59,6 +60,16 @@ public final class ServerHandshake {
       context.getServerSessionContext().setSessionTimeout((int) Duration.ofDays(8).toSeconds());
     }
     this.factory = context.getSocketFactory();
+  }
+
+  /**
+   * Installs the configured session-ticket keys, read again from their files, for new handshakes; without any
+   * configured, does nothing.
+   *
+   * @throws IllegalArgumentException when the context's provider cannot take ticket keys (it names the provider)
+   */
+  public void installTicketKeys() throws IOException {
+    if (config.ticketKeys() != null) config.ticketKeys().install(context);
   }
 
   /** One handshake on one connection. */
