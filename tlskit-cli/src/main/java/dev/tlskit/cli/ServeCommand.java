@@ -173,11 +173,6 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       throw new UsageException("--session-ticket-keys needs --provider native: the JDK's engine (SunJSSE) makes its "
           + "session-ticket keys inside each server and has no API to set them");
     }
-    if (sessionTicketKeys != null && !alpn.isEmpty()) {
-      // The native engine keeps one BoringSSL server context per ALPN list; the keys reach the one without ALPN.
-      throw new UsageException("--session-ticket-keys does not work with --alpn yet on the native engine: the keys "
-          + "would not reach the server's ALPN context, and instances would resume only their own sessions");
-    }
     if (setupSeconds != null && setupSeconds < timeoutSeconds) {
       throw new UsageException("--setup-timeout " + setupSeconds + " is shorter than --timeout " + timeoutSeconds
           + ", which it includes");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,14 +67,20 @@ class TicketKeysCommandsTest {
         "--session-ticket-keys", file.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--session-ticket-keys needs --provider native").contains("SunJSSE");
-    r = MainTest.run("serve", "--port", "0", "--cert", cert.toString(), "--key", key.toString(), "--provider", "native",
-        "--alpn", "h2", "--session-ticket-keys", file.toString());
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--alpn");
   }
 
   @Test
   void twoServeInstancesSharingTheKeyFileResumeEachOthersSessions() throws Exception {
+    resumesAcrossTwoInstances(List.of(), List.of());
+  }
+
+  @Test
+  void withAlpnTooTheKeysReachTheContextTheConnectionsUse() throws Exception {
+    // the native engine keeps one BoringSSL server context per ALPN list: the keys must reach the ALPN one
+    resumesAcrossTwoInstances(List.of("--alpn", "h2,http/1.1"), List.of("-alpn", "http/1.1"));
+  }
+
+  private void resumesAcrossTwoInstances(List<String> serveOptions, List<String> clientOptions) throws Exception {
     PeerProcess.require("openssl");
     HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.root("Serve Keys CA"), "localhost");
     Path cert = dir.resolve("cert.pem");
@@ -82,18 +89,26 @@ class TicketKeysCommandsTest {
     Pem.writePrivateKey(key, leaf.privateKey(), null);
     Path file = dir.resolve("ticket.keys");
     assertThat(MainTest.run("cert", "ticket-keys", "--out", file.toString()).code()).isZero();
-    String[] args = {"--cert", cert.toString(), "--key", key.toString(), "--provider", "native",
-        "--session-ticket-keys", file.toString()};
-    try (ServeRunner a = new ServeRunner(args); ServeRunner b = new ServeRunner(args)) {
+    List<String> args = new ArrayList<>(List.of("--cert", cert.toString(), "--key", key.toString(), "--provider",
+        "native", "--session-ticket-keys", file.toString()));
+    args.addAll(serveOptions);
+    try (ServeRunner a = new ServeRunner(args.toArray(String[]::new));
+        ServeRunner b = new ServeRunner(args.toArray(String[]::new))) {
       Path session = dir.resolve("session.pem");
       // TLS 1.2: the ticket comes within the handshake, so s_client has it before it hangs up
-      String first = PeerProcess.run(Duration.ofSeconds(20), dir, "openssl", "s_client", "-tls1_2", "-connect",
-          "127.0.0.1:" + a.port, "-servername", "localhost", "-sess_out", session.toString()).output();
-      String second = PeerProcess.run(Duration.ofSeconds(20), dir, "openssl", "s_client", "-tls1_2", "-connect",
-          "127.0.0.1:" + b.port, "-servername", "localhost", "-sess_in", session.toString()).output();
+      String first = sClient(a.port, clientOptions, "-sess_out", session.toString());
+      String second = sClient(b.port, clientOptions, "-sess_in", session.toString());
       assertThat(first).contains("New, TLSv1.2");
       assertThat(second).as("the other instance resumes the session").contains("Reused, TLSv1.2");
     }
+  }
+
+  private String sClient(int port, List<String> options, String... session) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-tls1_2", "-connect", "127.0.0.1:" + port,
+        "-servername", "localhost"));
+    cmd.addAll(options);
+    cmd.addAll(List.of(session));
+    return PeerProcess.run(Duration.ofSeconds(20), dir, cmd.toArray(String[]::new)).output();
   }
 
   private static List<String> names(Path file) throws Exception {

@@ -2,6 +2,7 @@ package dev.tlskit.nativetls;
 
 import dev.tlskit.SessionTicketKeys;
 import dev.tlskit.certs.TicketKeyFile;
+import dev.tlskit.nativetls.internal.ServerSessions;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSessionContext;
 
 /**
  * Session-ticket keys read from a {@link TicketKeyFile} and installed in the native engine (BoringSSL), so that every
@@ -20,10 +20,7 @@ import javax.net.ssl.SSLSessionContext;
  * whose policy uses the native engine's provider; the server polls the file and installs the keys again when it
  * changes. The JDK's provider cannot take them (it makes its ticket keys inside each session context and has no API
  * to set them) and is refused when the server starts.
- *
- * <p>Limit: the keys reach a server without ALPN only. The engine keeps one BoringSSL server context per ALPN list and
- * the keys are installed in the one without ALPN, so a server with {@code alpn(...)} would resume only its own
- * sessions ({@code tlskit serve} refuses {@code --session-ticket-keys} with {@code --alpn} for this reason).
+ * The keys reach every BoringSSL server context of the engine (it keeps one per ALPN list), those made later included.
  */
 public final class NativeTicketKeys implements SessionTicketKeys {
   /**
@@ -59,25 +56,33 @@ public final class NativeTicketKeys implements SessionTicketKeys {
    */
   @Override
   public void install(SSLContext serverContext) throws IOException {
-    SSLSessionContext sessions = serverContext.getServerSessionContext();
-    if (!(sessions instanceof OpenSslSessionContext openSsl)) {
+    if (!(serverContext.getServerSessionContext() instanceof ServerSessions sessions)) {
       throw new IllegalArgumentException("session-ticket keys (" + file + ") need the native engine (tlskit-native's "
           + "provider, BoringSSL), but the server's TLS provider is " + serverContext.getProvider().getName()
           + ", which cannot take ticket keys from outside (the JDK's makes them inside each session context and has "
           + "no API to set them); use the native engine's provider in the server's policy, or drop the ticket keys");
     }
-    install(openSsl);
+    List<TicketKeyFile.Key> keys = TicketKeyFile.read(file);
+    sessions.shareTickets(FLEET_CONTEXT, ticketKeys(keys));
+    installed(keys);
   }
 
-  /** Installs the file's keys in a native session context, and the session ID context all servers share. */
+  /** Installs the file's keys, and the session ID context all servers share, in one of netty's own contexts. */
   void install(OpenSslSessionContext sessions) throws IOException {
     List<TicketKeyFile.Key> keys = TicketKeyFile.read(file);
     if (sessions instanceof OpenSslServerSessionContext server && !server.setSessionIdContext(FLEET_CONTEXT)) {
       throw new IllegalStateException("BoringSSL refused the session ID context of a fleet");
     }
-    sessions.setTicketKeys(keys.stream()
-        .map(k -> new OpenSslSessionTicketKey(k.name(), k.hmacKey(), k.aesKey()))
-        .toArray(OpenSslSessionTicketKey[]::new));
+    sessions.setTicketKeys(ticketKeys(keys));
+    installed(keys);
+  }
+
+  private static OpenSslSessionTicketKey[] ticketKeys(List<TicketKeyFile.Key> keys) {
+    return keys.stream().map(k -> new OpenSslSessionTicketKey(k.name(), k.hmacKey(), k.aesKey()))
+        .toArray(OpenSslSessionTicketKey[]::new);
+  }
+
+  private void installed(List<TicketKeyFile.Key> keys) {
     installed = keys.size() + (keys.size() == 1 ? " key" : " keys") + ", encrypting with " + keys.get(0).id() + "...";
   }
 

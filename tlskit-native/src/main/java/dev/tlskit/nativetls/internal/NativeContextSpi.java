@@ -12,6 +12,7 @@ import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +31,7 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The {@code SSLContext} of the native engine. {@code init} keeps the key and trust managers; the BoringSSL contexts
- * are made from them lazily: one server context, and one client context per ALPN list (netty's client session cache,
+ * are made from them lazily: one server context and one client context per ALPN list (netty's client session cache,
  * keyed by the peer host and port a socket was created for, lives in it, so resumption works per {@code SSLContext}
  * as on the JDK). Everything else (protocols, suites, groups, client authentication, SNI) is set per socket.
  */
@@ -47,7 +48,7 @@ public final class NativeContextSpi extends SSLContextSpi {
   final Map<SSLEngine, NativeSocket> handshaking = new ConcurrentHashMap<>();
   private final Map<List<String>, ReferenceCountedOpenSslContext> clients = new ConcurrentHashMap<>();
   private final Map<List<String>, ReferenceCountedOpenSslContext> servers = new ConcurrentHashMap<>();
-  private volatile ReferenceCountedOpenSslContext lastServer;
+  private final ServerSessions serverSessions = new ServerSessions(this);
   private SocketBridge.Keys keys; // null: no key manager
   private SocketBridge.Trust trust;
 
@@ -127,12 +128,26 @@ public final class NativeContextSpi extends SSLContextSpi {
               .trustManager(trust).protocols(ALL_PROTOCOLS).clientAuth(ClientAuth.NONE)
               .applicationProtocolConfig(alpnConfig(alpn)).build();
           if (!serverTickets) s.sessionContext().setSessionCacheEnabled(false);
-          servers.put(List.copyOf(alpn), s);
+          ReferenceCountedOpenSslContext made = s;
+          serverSessions.adopt(made, () -> servers.put(List.copyOf(alpn), made));
         }
       }
     }
-    lastServer = s;
     return s;
+  }
+
+  /** Returns the server contexts made so far (one per ALPN list). */
+  Collection<ReferenceCountedOpenSslContext> serverContexts() {
+    return servers.values();
+  }
+
+  /** Returns the server context without ALPN, made now if need be. */
+  ReferenceCountedOpenSslContext defaultServer() {
+    try {
+      return server(List.of());
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot make the native server context: " + e.getMessage(), e);
+    }
   }
 
   boolean serverTickets() {
@@ -181,14 +196,11 @@ public final class NativeContextSpi extends SSLContextSpi {
     }
   }
 
+  /** Returns the sessions of every server context (one per ALPN list): settings made on it reach each of them. */
   @Override
   protected SSLSessionContext engineGetServerSessionContext() {
-    try {
-      ReferenceCountedOpenSslContext s = lastServer;
-      return (s != null ? s : server(List.of())).sessionContext();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot make the native server context: " + e.getMessage(), e);
-    }
+    requireInit();
+    return serverSessions;
   }
 
   @Override
