@@ -33,6 +33,10 @@ import java.util.Set;
  * building (issuer by name and signature, up to the policy's anchors) is done here so that an incomplete chain can be
  * told apart from an untrusted root; the JDK's PKIX validator then checks CA constraints and revocation on the built
  * path. Side-neutral: servers are judged by name and the serverAuth usage, clients without a name and by clientAuth.
+ *
+ * <p>Each signature is verified once: {@code findIssuer} verifies through the certificate objects it is given (the
+ * JDK's, as JSSE parsed them), which keep the result per public key, and PKIX's signature check on the same objects
+ * finds it there ({@code SignatureVerifiedOnceTest} counts the verifications per handshake against the raw JDK's).
  */
 public final class ChainValidator {
   /** What the certificate is being used for. */
