@@ -82,6 +82,15 @@ class SignatureVerifiedOnceTest {
   }
 
   @Test
+  void certificatesThatRememberNoVerificationAreStillVerifiedOnce() throws Exception {
+    // As in a JVM that puts BouncyCastle's provider first: JSSE then parses with its factory, whose certificates
+    // verify afresh on every call, so nothing remembers that path building verified a signature PKIX checks again.
+    try (ForgetfulCertificates forgetful = ForgetfulCertificates.install()) {
+      aClientHandshakeVerifiesEachSignatureOnceAsTheJdkDoes();
+    }
+  }
+
+  @Test
   void revocationCheckingAddsOnlyTheCrlSignatures() throws Exception {
     Chain chain = Chain.fresh("localhost");
     TlsPolicy policy = trustRoot().revocation(Revocation.HARD_FAIL)
