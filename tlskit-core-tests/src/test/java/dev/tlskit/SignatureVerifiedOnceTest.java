@@ -91,6 +91,13 @@ class SignatureVerifiedOnceTest {
   }
 
   @Test
+  void aServerJudgingClientCertificatesThatRememberNoVerificationVerifiesEachSignatureOnce() throws Exception {
+    try (ForgetfulCertificates forgetful = ForgetfulCertificates.install()) {
+      aServerJudgingAClientCertificateVerifiesEachSignatureOnceAsTheJdkDoes();
+    }
+  }
+
+  @Test
   void revocationCheckingAddsOnlyTheCrlSignatures() throws Exception {
     Chain chain = Chain.fresh("localhost");
     TlsPolicy policy = trustRoot().revocation(Revocation.HARD_FAIL)
