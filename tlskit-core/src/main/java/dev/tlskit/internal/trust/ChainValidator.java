@@ -350,19 +350,18 @@ public final class ChainValidator {
    */
   static List<X509Certificate> jdkCertificates(List<X509Certificate> chain) {
     List<X509Certificate> out = new ArrayList<>(chain.size());
-    for (X509Certificate c : chain) {
-      if (c.getClass().getModule() == Object.class.getModule()) {
-        out.add(c); // java.base's own
-        continue;
-      }
-      try {
-        out.add((X509Certificate) CertificateFactory.getInstance("X.509", "SUN")
-            .generateCertificate(new ByteArrayInputStream(c.getEncoded())));
-      } catch (GeneralSecurityException e) {
-        out.add(c); // judged as it is: its own verify() still decides
-      }
-    }
+    for (X509Certificate c : chain) out.add(jdkCertificate(c));
     return out;
+  }
+
+  private static X509Certificate jdkCertificate(X509Certificate c) {
+    if (c.getClass().getModule() == Object.class.getModule()) return c; // java.base's own
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509", "SUN")
+          .generateCertificate(new ByteArrayInputStream(c.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      return c; // judged as it is: its own verify() still decides
+    }
   }
 
   /** Returns the first candidate not in {@code exclude} named as {@code cert}'s issuer whose key signed it, or null. */
