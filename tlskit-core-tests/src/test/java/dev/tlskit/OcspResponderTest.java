@@ -4,18 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tlskit.internal.trust.ChainValidator;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
+import org.bouncycastle.cert.ocsp.jcajce.JcaCertificateID;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.CertificateStatus;
@@ -110,6 +120,22 @@ class OcspResponderTest {
     assertThat(e.report().orElseThrow().problems()).singleElement()
         .isInstanceOfSatisfying(CertificateProblem.Revoked.class,
             p -> assertThat(p.reason()).isEqualTo("KEY_COMPROMISE"));
+  }
+
+  @Test
+  void aStapledResponseIsFoundWhicheverProviderParsedTheChain() throws Exception {
+    // JSSE parses with BouncyCastle's provider when an application puts it first; the validator judges the chain as
+    // the JDK's certificate objects, and must still find the response stapled for BouncyCastle's.
+    TestPki.Held leaf = TestPki.builder("localhost").san("localhost").issuer(root).build(); // names no responder
+    X509Certificate bcLeaf = new JcaX509CertificateConverter().setProvider(new BouncyCastleProvider())
+        .getCertificate(new JcaX509CertificateHolder(leaf.cert()));
+    OCSPReq request = new OCSPReqBuilder().addRequest(new JcaCertificateID(
+        new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1), root.cert(),
+        leaf.cert().getSerialNumber())).build();
+    byte[] stapled = answer(request, leaf.cert().getSerialNumber()).getEncoded();
+    ValidationReport r = new ChainValidator(policy(Revocation.HARD_FAIL)).validate(List.of(bcLeaf), "localhost",
+        ChainValidator.Purpose.SERVER, Map.of(bcLeaf, stapled), Instant.now());
+    assertThat(r.problems()).singleElement().isInstanceOf(CertificateProblem.Revoked.class);
   }
 
   @Test

@@ -183,12 +183,20 @@ public final class TlsClient {
    * suites, groups, schemes and ALPN, and SNI unless {@code peerName} is an IP literal.
    */
   public SSLParameters sslParameters(String peerName) {
-    SSLParameters params = sslContext.getDefaultSSLParameters();
+    return configure(sslContext.getDefaultSSLParameters(), peerName);
+  }
+
+  /**
+   * Sets this client's parameters for {@code peerName} on {@code params} (the context's defaults, or a new socket's
+   * own, which are the same without the throwaway socket the JDK makes to read the defaults) and returns them.
+   */
+  private SSLParameters configure(SSLParameters params, String peerName) {
     policy.applyTo(params);
     // With TlsKit's trust manager, names are checked by its own RFC 9525 matcher; a caller-supplied context gets the
     // JDK's HTTPS identification so that hostname verification is never off.
     if (trustManager == null) params.setEndpointIdentificationAlgorithm("HTTPS");
-    params.setServerNames(sniName(peerName) == null ? List.of() : List.of(sniName(peerName)));
+    SNIHostName sni = sniName(peerName);
+    params.setServerNames(sni == null ? List.of() : List.of(sni));
     return params;
   }
 
@@ -255,6 +263,7 @@ public final class TlsClient {
   private final class Upgrader implements TlsConnection.Upgrader {
     private final int sessionPort;
     private KeyExchangeSniffer flight; // the server's first flight of the last handshake
+    private boolean sniSent;
 
     Upgrader(int sessionPort) {
       this.sessionPort = sessionPort;
@@ -264,7 +273,9 @@ public final class TlsClient {
     public SSLSocket handshake(Socket plain, String peerName) throws IOException {
       SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory()
           .createSocket(plain, peerName, sessionPort, true);
-      ssl.setSSLParameters(sslParameters(peerName));
+      SSLParameters params = configure(ssl.getSSLParameters(), peerName);
+      sniSent = !params.getServerNames().isEmpty();
+      ssl.setSSLParameters(params);
       ProviderHook.configure(policy, ssl);
       ssl.setSoTimeout(Math.toIntExact(handshakeTimeout.toMillis()));
       // A server that refuses our certificate sends its alert and closes; our next write then fails with a reset or
@@ -390,7 +401,7 @@ public final class TlsClient {
         }
       }
       SecurityInfo info = SecurityInfos.describe(socket, policy, true, new SecurityInfos.Facts(peerName,
-          sniName(peerName) != null, resumed, keyManager != null && keyManager.certificateRequested(socket), flight),
+          sniSent, resumed, keyManager != null && keyManager.certificateRequested(socket), flight),
           report, true);
       if (onHandshake != null) onHandshake.accept(info);
       return info;

@@ -1,10 +1,10 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.io.Closing;
+import dev.tlskit.internal.io.GrowingOutput;
 import dev.tlskit.internal.io.LineInput;
 import dev.tlskit.internal.io.PlaintextAhead;
 import dev.tlskit.internal.net.TransportSocket;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -77,8 +77,9 @@ public final class TlsConnection implements Closeable {
     boolean tls = s instanceof SSLSocket;
     InputStream raw = tls ? new TlsEndWatch(s.getInputStream()) : s.getInputStream();
     this.in = new LineInput(raw, BUFFER_SIZE);
-    this.out = new BufferedOutputStream(tls ? new TlsWriteWatch(s.getOutputStream()) : s.getOutputStream(),
-        BUFFER_SIZE);
+    // Grows to BUFFER_SIZE only while writes fill it: a fixed 16 KiB buffer was half of what TlsKit allocated per
+    // handshake beyond the raw JDK.
+    this.out = new GrowingOutput(tls ? new TlsWriteWatch(s.getOutputStream()) : s.getOutputStream(), BUFFER_SIZE);
   }
 
   /** Returns {@code e} as the typed refusal when it reports the peer's alert about our client certificate. */

@@ -136,6 +136,11 @@ final class BenchCommand implements Callable<Integer> {
         try (Stack tlskit = BenchStacks.tlskit(pki, settings, true);
              Stack jdk = BenchStacks.jdk(pki, settings, true);
              Stack nat = nativeSettings == null ? null : BenchStacks.tlskit(pki, nativeSettings, true)) {
+          // New servers and clients: without a warm-up the first slice (TlsKit's) paid for the JIT compiling the
+          // JDK's resumption code, which both stacks share, and for each stack's first full handshake.
+          if (!"jdk".equals(only)) BenchMeasure.handshakes(tlskit, warmupMillis / 2);
+          if (!"tlskit".equals(only)) BenchMeasure.handshakes(jdk, warmupMillis / 2);
+          if (nat != null) BenchMeasure.handshakes(nat, warmupMillis / 2);
           measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
         }
       }

@@ -36,6 +36,15 @@ public final class Threads {
     return Thread.ofVirtual().name(prefix + "-", 0).uncaughtExceptionHandler(LOG_UNCAUGHT).factory();
   }
 
+  /**
+   * Starts a platform daemon thread named {@code name}, for a loop that spends its life blocked in one call (an
+   * accept loop): a virtual thread there costs, per wake-up, a failed non-blocking attempt, a poller registration and
+   * an unpark on top of the call itself.
+   */
+  public static Thread startDaemon(String name, Runnable task) {
+    return Thread.ofPlatform().name(name).daemon(true).uncaughtExceptionHandler(LOG_UNCAUGHT).start(task);
+  }
+
   /** Starts a virtual thread named {@code name}. */
   public static Thread startVirtual(String name, Runnable task) {
     return Thread.ofVirtual().name(name).uncaughtExceptionHandler(LOG_UNCAUGHT).start(task);

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * Listens on a server's addresses: one accept loop per address, each admitting a new connection within the limits
- * ({@link Admission}) and handing it to its own virtual thread, or refusing it.
+ * Listens on a server's addresses: one accept loop (a platform thread) per address, each admitting a new connection
+ * within the limits ({@link Admission}) and handing it to its own virtual thread, or refusing it.
  */
 public final class Acceptor {
   private final List<ServerSocket> sockets;
@@ -49,7 +49,9 @@ public final class Acceptor {
   /** Starts accepting; {@code serve} runs on each admitted connection's own virtual thread. */
   public void start(BiConsumer<Socket, Admission.Slot> serve) {
     for (ServerSocket ss : sockets) {
-      Threads.startVirtual("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss, serve));
+      // A platform thread: blocked in accept() it takes one system call per connection; a virtual thread took five
+      // more (a failed accept, poller registration and wake-up, unpark) when connections arrive one at a time.
+      Threads.startDaemon("tlskit-accept-" + ss.getLocalSocketAddress(), () -> acceptLoop(ss, serve));
     }
   }
 

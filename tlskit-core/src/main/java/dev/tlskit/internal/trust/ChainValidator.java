@@ -4,6 +4,7 @@ import dev.tlskit.CertificateProblem;
 import dev.tlskit.Revocation;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.ValidationReport;
+import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.CertPathValidator;
@@ -33,6 +34,11 @@ import java.util.Set;
  * building (issuer by name and signature, up to the policy's anchors) is done here so that an incomplete chain can be
  * told apart from an untrusted root; the JDK's PKIX validator then checks CA constraints and revocation on the built
  * path. Side-neutral: servers are judged by name and the serverAuth usage, clients without a name and by clientAuth.
+ *
+ * <p>Each signature is verified once: the chain is judged as the JDK's own certificate objects ({@link
+ * #jdkCertificates}), which keep a verification's result per public key, so PKIX's signature check of a pair that
+ * path building verified finds the result instead of verifying again ({@code SignatureVerifiedOnceTest} counts the
+ * verifications per handshake against the raw JDK's).
  */
 public final class ChainValidator {
   /** What the certificate is being used for. */
@@ -71,6 +77,7 @@ public final class ChainValidator {
       return new ValidationReport(expectedName, presented, List.of(), problems, warnings,
           ValidationReport.Verdict.REJECTED);
     }
+    presented = jdkCertificates(presented);
     X509Certificate leaf = presented.get(0);
     List<X509Certificate> anchors = policy.trust().certificates();
 
@@ -192,7 +199,7 @@ public final class ChainValidator {
   private void pkix(List<X509Certificate> judged, X509Certificate anchor, Map<X509Certificate, byte[]> stapled,
       Instant now, boolean validityProblem, List<CertificateProblem> problems, List<CertificateProblem> warnings) {
     try {
-      var certPath = CertificateFactory.getInstance("X.509").generateCertPath(judged);
+      var certPath = CertificateFactory.getInstance("X.509", "SUN").generateCertPath(judged);
       Date date = validityProblem ? dateInsideAllWindows(judged, now) : Date.from(now);
       CertPathValidator cpv = CertPathValidator.getInstance("PKIX");
       // First the chain rules alone (CA constraints, key usage of CAs, name constraints, algorithms) ...
@@ -333,6 +340,28 @@ public final class ChainValidator {
   private static boolean isWeakSignature(String alg) {
     String a = alg.toUpperCase(Locale.ROOT);
     return a.contains("MD5") || a.contains("MD2") || a.startsWith("SHA1") || a.contains("SHA1WITH");
+  }
+
+  /**
+   * Returns {@code chain} as the JDK's own certificate objects. Those remember that a signature was verified with a
+   * key, so PKIX's check of a pair path building verified costs a key comparison; others may verify afresh each time
+   * (BouncyCastle's do, and JSSE parses with them when an application puts BouncyCastle's provider first). The JDK
+   * also keeps parsed certificates per encoding, so a certificate seen before comes back as the same object.
+   */
+  static List<X509Certificate> jdkCertificates(List<X509Certificate> chain) {
+    List<X509Certificate> out = new ArrayList<>(chain.size());
+    for (X509Certificate c : chain) out.add(jdkCertificate(c));
+    return out;
+  }
+
+  private static X509Certificate jdkCertificate(X509Certificate c) {
+    if (c.getClass().getModule() == Object.class.getModule()) return c; // java.base's own
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509", "SUN")
+          .generateCertificate(new ByteArrayInputStream(c.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      return c; // judged as it is: its own verify() still decides
+    }
   }
 
   /** Returns the first candidate not in {@code exclude} named as {@code cert}'s issuer whose key signed it, or null. */

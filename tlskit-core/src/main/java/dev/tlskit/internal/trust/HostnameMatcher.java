@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -25,6 +26,9 @@ import javax.naming.ldap.Rdn;
 public final class HostnameMatcher {
   private static final int SAN_DNS = 2;
   private static final int SAN_IP = 7;
+  // Compiled once: every handshake parses the peer name (String.matches would compile a pattern per call).
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.%a-zA-Z0-9]+");
 
   /** How a certificate names the expected peer. */
   public enum Match {
@@ -131,7 +135,7 @@ public final class HostnameMatcher {
   public static byte[] parseIpLiteral(String s) {
     if (s == null || s.isEmpty()) return null;
     String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
-    if (t.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+    if (IPV4.matcher(t).matches()) {
       byte[] b = new byte[4];
       String[] parts = t.split("\\.");
       for (int i = 0; i < 4; i++) {
@@ -141,7 +145,7 @@ public final class HostnameMatcher {
       }
       return b;
     }
-    if (t.indexOf(':') >= 0 && t.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+")) {
+    if (t.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(t).matches()) {
       try {
         return InetAddress.getByName(t).getAddress(); // a literal with ':' is parsed, never resolved
       } catch (UnknownHostException e) {
