@@ -260,9 +260,21 @@ final class NativeSocket extends LayeredSslSocket {
    * the output buffer grows for a flight larger than it (a long certificate chain). Call with the write lock held.
    */
   private SSLEngineResult wrapNothing(ReferenceCountedOpenSslEngine e) throws IOException {
-    while (true) {
+    ByteBuffer dst = Scratch.take();
+    SSLEngineResult r;
+    try {
+      r = e.wrap(EMPTY, dst);
+      if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) copyOut(dst.flip());
+    } finally {
+      Scratch.give(dst);
+    }
+    if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+      writeNetOut();
+      return r;
+    }
+    while (true) { // a flight larger than the scratch buffer (a very long certificate chain)
       netOut().clear();
-      SSLEngineResult r = e.wrap(EMPTY, netOut);
+      r = e.wrap(EMPTY, netOut);
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && netOut.capacity() < 1 << 20) {
         outBytes = new byte[netOut.capacity() * 2];
         netOut = ByteBuffer.wrap(outBytes);
@@ -271,6 +283,16 @@ final class NativeSocket extends LayeredSslSocket {
       writeNetOut();
       return r;
     }
+  }
+
+  /** Copies {@code made} (records the engine made) into {@link #netOut}, cleared and grown to hold them. */
+  private void copyOut(ByteBuffer made) {
+    if (netOut().capacity() < made.remaining()) {
+      outBytes = new byte[made.remaining()];
+      netOut = ByteBuffer.wrap(outBytes);
+    }
+    netOut.clear();
+    netOut.put(made);
   }
 
   /** Writes what the engine still has for the peer (tickets, an alert, a KeyUpdate answer). */
@@ -338,8 +360,35 @@ final class NativeSocket extends LayeredSslSocket {
     return true;
   }
 
-  /** Unwraps the record in {@link #netIn} into {@link #appIn} (which is then in read mode). */
+  /**
+   * Unwraps the record in {@link #netIn} into {@link #appIn} (which is then in read mode), through direct buffers lent
+   * by {@link Scratch}; a record whose plaintext they cannot hold goes through the heap buffers.
+   */
   private SSLEngineResult unwrapRecord(ReferenceCountedOpenSslEngine e) throws SSLException {
+    ByteBuffer src = Scratch.take();
+    ByteBuffer dst = Scratch.take();
+    try {
+      src.put(inBytes, netIn.position(), netIn.remaining()).flip();
+      SSLEngineResult r = e.unwrap(src, dst);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) return unwrapHeap(e);
+      netIn.position(netIn.position() + r.bytesConsumed());
+      dst.flip();
+      appIn.compact();
+      if (appIn.remaining() < dst.remaining()) {
+        ByteBuffer bigger = ByteBuffer.allocate(appIn.position() + dst.remaining());
+        appIn.flip();
+        bigger.put(appIn);
+        appIn = bigger;
+      }
+      appIn.put(dst).flip();
+      return r;
+    } finally {
+      Scratch.give(src);
+      Scratch.give(dst);
+    }
+  }
+
+  private SSLEngineResult unwrapHeap(ReferenceCountedOpenSslEngine e) throws SSLException {
     appIn.compact();
     try {
       while (true) {
@@ -420,18 +469,28 @@ final class NativeSocket extends LayeredSslSocket {
     writeLock.lock();
     try {
       if (closed || outboundDone) throw new SocketException("Socket output is closed");
-      ByteBuffer src = ByteBuffer.wrap(b, off, len);
-      ByteBuffer dst = netOut(len);
+      netOut(len);
       ReferenceCountedOpenSslEngine e = engine;
-      while (src.hasRemaining()) {
-        dst.clear();
-        while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
-          SSLEngineResult r = e.wrap(src, dst);
-          if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
-          if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
+      int done = 0;
+      while (done < len) {
+        int chunk = Math.min(len - done, 4 * MAX_PLAINTEXT);
+        ByteBuffer src = Scratch.take();
+        ByteBuffer dst = Scratch.take();
+        try {
+          src.put(b, off + done, chunk).flip();
+          while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
+            SSLEngineResult r = e.wrap(src, dst);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
+          }
+          if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
+          done += chunk - src.remaining();
+          copyOut(dst.flip());
+        } finally {
+          Scratch.give(src);
+          Scratch.give(dst);
         }
-        if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
-        writeNetOut();
+        writeNetOut(); // after the scratch buffers went back: a blocked write holds none
       }
     } finally {
       writeLock.unlock();
