@@ -47,6 +47,8 @@ final class NativeSocket extends LayeredSslSocket {
   /** Room for one record of at most {@link #MAX_PLAINTEXT} bytes with BoringSSL's overhead. */
   private static final int RECORD_ROOM = MAX_PLAINTEXT + 1024;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  /** Room for the first record read (a ClientHello, with a post-quantum key share); larger ones grow the buffer. */
+  private static final int FIRST_RECORD = 2048;
 
   private final NativeContextSpi context;
   private final String peerHost;
@@ -67,9 +69,12 @@ final class NativeSocket extends LayeredSslSocket {
   private volatile String applicationProtocol;
   private volatile boolean sniRefused;
 
-  private final byte[] inBytes = new byte[HEADER + MAX_RECORD];
-  private final ByteBuffer netIn = ByteBuffer.wrap(inBytes);
-  private ByteBuffer appIn = ByteBuffer.allocate(MAX_PLAINTEXT + 1024).flip(); // read mode: empty
+  // Heap buffers sized by what the connection really sends and receives: a handshake's records, or an application's
+  // messages, need far less than the largest record (fewer bytes allocated per handshake, less heap per idle
+  // connection); each grows when a larger record comes.
+  private byte[] inBytes = new byte[HEADER + FIRST_RECORD];
+  private ByteBuffer netIn = ByteBuffer.wrap(inBytes);
+  private ByteBuffer appIn = ByteBuffer.allocate(0); // read mode: empty
   private byte[] outBytes;
   private ByteBuffer netOut;
   private boolean inboundDone;
@@ -287,8 +292,8 @@ final class NativeSocket extends LayeredSslSocket {
 
   /** Copies {@code made} (records the engine made) into {@link #netOut}, cleared and grown to hold them. */
   private void copyOut(ByteBuffer made) {
-    if (netOut().capacity() < made.remaining()) {
-      outBytes = new byte[made.remaining()];
+    if (netOut == null || netOut.capacity() < made.remaining()) {
+      outBytes = new byte[Math.max(made.remaining(), netOut == null ? 0 : Math.min(2 * netOut.capacity(), Scratch.SIZE))];
       netOut = ByteBuffer.wrap(outBytes);
     }
     netOut.clear();
@@ -345,6 +350,10 @@ final class NativeSocket extends LayeredSslSocket {
           + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[0], inBytes[1], inBytes[2], inBytes[3],
           inBytes[4]) + ")");
     }
+    if (HEADER + length > inBytes.length) {
+      inBytes = Arrays.copyOf(inBytes, HEADER + MAX_RECORD);
+      netIn = ByteBuffer.wrap(inBytes);
+    }
     if (!readFully(HEADER, length)) return false;
     netIn.clear().limit(HEADER + length);
     return true;
@@ -394,7 +403,7 @@ final class NativeSocket extends LayeredSslSocket {
       while (true) {
         SSLEngineResult r = e.unwrap(netIn, appIn);
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          ByteBuffer bigger = ByteBuffer.allocate(appIn.capacity() * 2);
+          ByteBuffer bigger = ByteBuffer.allocate(Math.max(appIn.capacity() * 2, RECORD_ROOM));
           appIn.flip();
           bigger.put(appIn);
           appIn = bigger;
@@ -407,18 +416,10 @@ final class NativeSocket extends LayeredSslSocket {
     }
   }
 
+  /** Returns the output buffer, with room for a record at least (the path for flights larger than the scratch). */
   private ByteBuffer netOut() {
-    return netOut(0);
-  }
-
-  /**
-   * Returns the output buffer, with room for the records of {@code plaintext} bytes, at most four (one system call
-   * for them); it grows only for large writes, so that a connection that writes little holds one record's worth.
-   */
-  private ByteBuffer netOut(int plaintext) {
-    int records = Math.max(1, Math.min(4, (plaintext + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT));
-    if (netOut == null || netOut.capacity() < records * RECORD_ROOM) {
-      outBytes = new byte[records * RECORD_ROOM];
+    if (netOut == null || netOut.capacity() < RECORD_ROOM) {
+      outBytes = new byte[RECORD_ROOM];
       netOut = ByteBuffer.wrap(outBytes);
     }
     return netOut;
@@ -469,7 +470,6 @@ final class NativeSocket extends LayeredSslSocket {
     writeLock.lock();
     try {
       if (closed || outboundDone) throw new SocketException("Socket output is closed");
-      netOut(len);
       ReferenceCountedOpenSslEngine e = engine;
       int done = 0;
       while (done < len) {
