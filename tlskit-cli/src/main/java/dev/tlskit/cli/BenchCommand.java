@@ -55,8 +55,9 @@ final class BenchCommand implements Callable<Integer> {
   boolean quick;
 
   @Option(names = "--provider", paramLabel = "NAME", defaultValue = "jdk",
-      description = "TLS provider for the TlsKit side: jdk or conscrypt (needs conscrypt-openjdk-uber on the class "
-          + "path). The baseline is always the JDK's SunJSSE. Default: ${DEFAULT-VALUE}.")
+      description = "TLS provider for the TlsKit side: jdk, native (tlskit-native, BoringSSL) or conscrypt (needs "
+          + "conscrypt-openjdk-uber on the class path). The baseline is always the JDK's SunJSSE. Default: "
+          + "${DEFAULT-VALUE}.")
   String provider;
 
   @Option(names = "--protocol", paramLabel = "VERSION", defaultValue = "TLSv1.3",
@@ -318,7 +319,10 @@ final class BenchCommand implements Callable<Integer> {
           throw new UsageException("--provider conscrypt: Conscrypt does not work here: " + cause);
         }
       }
-      default -> throw new UsageException("--provider must be jdk or conscrypt: " + name);
+      case "native" -> {
+        return ProviderOption.of(name);
+      }
+      default -> throw new UsageException("--provider must be jdk, native or conscrypt: " + name);
     }
   }
 

@@ -43,6 +43,23 @@ class BenchCommandTest {
         "\"jdk\": ", "\"cpu\": ");
   }
 
+  /** {@code --provider native --only tlskit}: the native engine alone in its JVM (to compare builds of it). */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void nativeProviderAloneMeasuresTheNativeEngine(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("bench.json");
+    StringWriter err = new StringWriter();
+
+    int code = Main.run(new String[] {"bench", "--quick", "--seconds", "1", "--provider", "native", "--only",
+        "tlskit", "--json", json.toString()}, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+
+    assertThat(code).as("stderr: %s", err).isZero();
+    String text = Files.readString(json);
+    assertThat(number(section(text, "throughput"), "tlskit_mb_s")).isPositive();
+    assertThat(number(section(text, "handshakes"), "tlskit_per_s")).isPositive();
+    assertThat(text).contains("\"provider\": \"TlsKitNative");
+  }
+
   @Test
   void unknownProviderIsAUsageError() {
     StringWriter err = new StringWriter();

@@ -47,6 +47,8 @@ final class NativeSocket extends LayeredSslSocket {
   /** Room for one record of at most {@link #MAX_PLAINTEXT} bytes with BoringSSL's overhead. */
   private static final int RECORD_ROOM = MAX_PLAINTEXT + 1024;
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  /** Room for the first record read (a ClientHello, with a post-quantum key share); larger ones grow the buffer. */
+  private static final int FIRST_RECORD = 2048;
 
   private final NativeContextSpi context;
   private final String peerHost;
@@ -67,9 +69,12 @@ final class NativeSocket extends LayeredSslSocket {
   private volatile String applicationProtocol;
   private volatile boolean sniRefused;
 
-  private final byte[] inBytes = new byte[HEADER + MAX_RECORD];
-  private final ByteBuffer netIn = ByteBuffer.wrap(inBytes);
-  private ByteBuffer appIn = ByteBuffer.allocate(MAX_PLAINTEXT + 1024).flip(); // read mode: empty
+  // Heap buffers sized by what the connection really sends and receives: a handshake's records, or an application's
+  // messages, need far less than the largest record (fewer bytes allocated per handshake, less heap per idle
+  // connection); each grows when a larger record comes.
+  private byte[] inBytes = new byte[HEADER + FIRST_RECORD];
+  private ByteBuffer netIn = ByteBuffer.wrap(inBytes);
+  private ByteBuffer appIn = ByteBuffer.allocate(0); // read mode: empty
   private byte[] outBytes;
   private ByteBuffer netOut;
   private boolean inboundDone;
@@ -260,9 +265,21 @@ final class NativeSocket extends LayeredSslSocket {
    * the output buffer grows for a flight larger than it (a long certificate chain). Call with the write lock held.
    */
   private SSLEngineResult wrapNothing(ReferenceCountedOpenSslEngine e) throws IOException {
-    while (true) {
+    ByteBuffer dst = Scratch.take();
+    SSLEngineResult r;
+    try {
+      r = e.wrap(EMPTY, dst);
+      if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) copyOut(dst.flip());
+    } finally {
+      Scratch.give(dst);
+    }
+    if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+      writeNetOut();
+      return r;
+    }
+    while (true) { // a flight larger than the scratch buffer (a very long certificate chain)
       netOut().clear();
-      SSLEngineResult r = e.wrap(EMPTY, netOut);
+      r = e.wrap(EMPTY, netOut);
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && netOut.capacity() < 1 << 20) {
         outBytes = new byte[netOut.capacity() * 2];
         netOut = ByteBuffer.wrap(outBytes);
@@ -271,6 +288,16 @@ final class NativeSocket extends LayeredSslSocket {
       writeNetOut();
       return r;
     }
+  }
+
+  /** Copies {@code made} (records the engine made) into {@link #netOut}, cleared and grown to hold them. */
+  private void copyOut(ByteBuffer made) {
+    if (netOut == null || netOut.capacity() < made.remaining()) {
+      outBytes = new byte[Math.max(made.remaining(), netOut == null ? 0 : Math.min(2 * netOut.capacity(), Scratch.SIZE))];
+      netOut = ByteBuffer.wrap(outBytes);
+    }
+    netOut.clear();
+    netOut.put(made);
   }
 
   /** Writes what the engine still has for the peer (tickets, an alert, a KeyUpdate answer). */
@@ -323,6 +350,10 @@ final class NativeSocket extends LayeredSslSocket {
           + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[0], inBytes[1], inBytes[2], inBytes[3],
           inBytes[4]) + ")");
     }
+    if (HEADER + length > inBytes.length) {
+      inBytes = Arrays.copyOf(inBytes, HEADER + MAX_RECORD);
+      netIn = ByteBuffer.wrap(inBytes);
+    }
     if (!readFully(HEADER, length)) return false;
     netIn.clear().limit(HEADER + length);
     return true;
@@ -338,14 +369,41 @@ final class NativeSocket extends LayeredSslSocket {
     return true;
   }
 
-  /** Unwraps the record in {@link #netIn} into {@link #appIn} (which is then in read mode). */
+  /**
+   * Unwraps the record in {@link #netIn} into {@link #appIn} (which is then in read mode), through direct buffers lent
+   * by {@link Scratch}; a record whose plaintext they cannot hold goes through the heap buffers.
+   */
   private SSLEngineResult unwrapRecord(ReferenceCountedOpenSslEngine e) throws SSLException {
+    ByteBuffer src = Scratch.take();
+    ByteBuffer dst = Scratch.take();
+    try {
+      src.put(inBytes, netIn.position(), netIn.remaining()).flip();
+      SSLEngineResult r = e.unwrap(src, dst);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) return unwrapHeap(e);
+      netIn.position(netIn.position() + r.bytesConsumed());
+      dst.flip();
+      appIn.compact();
+      if (appIn.remaining() < dst.remaining()) {
+        ByteBuffer bigger = ByteBuffer.allocate(appIn.position() + dst.remaining());
+        appIn.flip();
+        bigger.put(appIn);
+        appIn = bigger;
+      }
+      appIn.put(dst).flip();
+      return r;
+    } finally {
+      Scratch.give(src);
+      Scratch.give(dst);
+    }
+  }
+
+  private SSLEngineResult unwrapHeap(ReferenceCountedOpenSslEngine e) throws SSLException {
     appIn.compact();
     try {
       while (true) {
         SSLEngineResult r = e.unwrap(netIn, appIn);
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          ByteBuffer bigger = ByteBuffer.allocate(appIn.capacity() * 2);
+          ByteBuffer bigger = ByteBuffer.allocate(Math.max(appIn.capacity() * 2, RECORD_ROOM));
           appIn.flip();
           bigger.put(appIn);
           appIn = bigger;
@@ -358,18 +416,10 @@ final class NativeSocket extends LayeredSslSocket {
     }
   }
 
+  /** Returns the output buffer, with room for a record at least (the path for flights larger than the scratch). */
   private ByteBuffer netOut() {
-    return netOut(0);
-  }
-
-  /**
-   * Returns the output buffer, with room for the records of {@code plaintext} bytes, at most four (one system call
-   * for them); it grows only for large writes, so that a connection that writes little holds one record's worth.
-   */
-  private ByteBuffer netOut(int plaintext) {
-    int records = Math.max(1, Math.min(4, (plaintext + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT));
-    if (netOut == null || netOut.capacity() < records * RECORD_ROOM) {
-      outBytes = new byte[records * RECORD_ROOM];
+    if (netOut == null || netOut.capacity() < RECORD_ROOM) {
+      outBytes = new byte[RECORD_ROOM];
       netOut = ByteBuffer.wrap(outBytes);
     }
     return netOut;
@@ -420,18 +470,27 @@ final class NativeSocket extends LayeredSslSocket {
     writeLock.lock();
     try {
       if (closed || outboundDone) throw new SocketException("Socket output is closed");
-      ByteBuffer src = ByteBuffer.wrap(b, off, len);
-      ByteBuffer dst = netOut(len);
       ReferenceCountedOpenSslEngine e = engine;
-      while (src.hasRemaining()) {
-        dst.clear();
-        while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
-          SSLEngineResult r = e.wrap(src, dst);
-          if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
-          if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
+      int done = 0;
+      while (done < len) {
+        int chunk = Math.min(len - done, 4 * MAX_PLAINTEXT);
+        ByteBuffer src = Scratch.take();
+        ByteBuffer dst = Scratch.take();
+        try {
+          src.put(b, off + done, chunk).flip();
+          while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
+            SSLEngineResult r = e.wrap(src, dst);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
+          }
+          if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
+          done += chunk - src.remaining();
+          copyOut(dst.flip());
+        } finally {
+          Scratch.give(src);
+          Scratch.give(dst);
         }
-        if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
-        writeNetOut();
+        writeNetOut(); // after the scratch buffers went back: a blocked write holds none
       }
     } finally {
       writeLock.unlock();
