@@ -2,8 +2,8 @@ package dev.tlskit.testpeer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public final class GsaslImapServer implements AutoCloseable {
     Peers.require("node (Node.js)", NODE);
     TestPki pki = TestPki.get();
     Path log = Files.createTempFile(dir, "gsasl", ".log");
-    List<String> cmd = new ArrayList<>(List.of(NODE, script().toString(), pki.certPem.toString(),
+    List<String> cmd = new ArrayList<>(List.of(NODE, script(dir).toString(), pki.certPem.toString(),
         pki.keyPem.toString(), password, log.toString(), String.join(",", mechanisms)));
     if (maxTls != null) cmd.add(maxTls);
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -65,11 +65,13 @@ public final class GsaslImapServer implements AutoCloseable {
     return new GsaslImapServer(Integer.parseInt(first.substring(5).trim()), log, p);
   }
 
-  private static Path script() {
-    try {
-      return Path.of(GsaslImapServer.class.getResource("gsasl-imap.js").toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+  /** Writes the front's script into {@code dir}: it may sit inside a jar (the protocols test jar other modules use). */
+  private static Path script(Path dir) throws IOException {
+    try (InputStream in = GsaslImapServer.class.getResourceAsStream("gsasl-imap.js")) {
+      if (in == null) throw new IllegalStateException("gsasl-imap.js is not on the class path");
+      Path script = Files.createTempFile(dir, "gsasl-imap", ".js");
+      Files.write(script, in.readAllBytes());
+      return script;
     }
   }
 
