@@ -102,14 +102,18 @@ public final class TlsServer implements Closeable {
     this.events = new ServerEvents(config, timer);
     ServerHandshake handshake = handshake(config);
     SessionTicketKeys keys = config.ticketKeys();
-    String keysRead = keys == null ? null : CertificateWatcher.stamp(keys.files()); // a change from now on is seen
+    // the files as they are now, before listening: a change from now on is seen, even before a watcher first runs
+    String keysRead = keys == null ? null : CertificateWatcher.stamp(keys.files());
+    String certificatesRead = config.watchInterval() == null ? null
+        : CertificateWatcher.stamp(config.certificates().files());
     handshake.installTicketKeys(); // before listening: a provider that cannot take them fails the start
     this.connections = new Connections(config, handshake, events, admission, timer, ServerConnection::open,
         shuttingDown::get);
     this.acceptor = Acceptor.bind(config, admission, events);
     acceptor.start(connections::serve);
     this.watcher = config.watchInterval() == null ? null : Threads.startVirtual("tlskit-certificate-watch",
-        () -> CertificateWatcher.watch(config.certificates(), config.watchInterval(), shuttingDown::get));
+        () -> CertificateWatcher.watch(config.certificates(), certificatesRead, config.watchInterval(),
+            shuttingDown::get));
     this.ticketKeyWatcher = keys == null ? null : Threads.startVirtual("tlskit-ticket-key-watch",
         () -> CertificateWatcher.watch("session-ticket key", keys.files(), keysRead, () -> {
           handshake.installTicketKeys();

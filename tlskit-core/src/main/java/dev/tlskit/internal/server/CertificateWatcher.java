@@ -24,10 +24,12 @@ public final class CertificateWatcher {
     ServerEvents.LOG.log(Level.INFO, "reloaded server certificates: {0}", describe(certificates.leaves()));
   }
 
-  /** Polls {@code certificates}' files every {@code interval} until {@code stopped} or the thread is interrupted. */
-  public static void watch(ServerCertificates certificates, Duration interval, BooleanSupplier stopped) {
-    List<Path> files = certificates.files();
-    watch("certificate", files, stamp(files), () -> reload(certificates), interval, stopped);
+  /**
+   * Polls {@code certificates}' files every {@code interval}, reloading them when they differ from {@code seen} (their
+   * {@link #stamp} when the server started), until {@code stopped} or the thread is interrupted.
+   */
+  public static void watch(ServerCertificates certificates, String seen, Duration interval, BooleanSupplier stopped) {
+    watch("certificate", certificates.files(), seen, () -> reload(certificates), interval, stopped);
   }
 
   /** Reloads files that changed; says what it failed at in its message, never the files' secrets. */
