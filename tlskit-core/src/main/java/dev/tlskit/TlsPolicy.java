@@ -89,7 +89,7 @@ public final class TlsPolicy {
   private final boolean commonNameFallback;
   private final List<String> alpn;
   private final Provider provider;
-  private volatile ReportingTrustManager trustManager;
+  private ReportingTrustManager trustManager; // made on first use
 
   private TlsPolicy(Builder b) {
     this.protocols = List.copyOf(b.protocols);
@@ -234,15 +234,9 @@ public final class TlsPolicy {
    * judges (servers by the name the connection was opened for, clients without a name and with the clientAuth
    * usage). One instance per policy.
    */
-  public X509ExtendedTrustManager trustManager() {
-    ReportingTrustManager tm = trustManager;
-    if (tm == null) {
-      synchronized (this) {
-        tm = trustManager;
-        if (tm == null) trustManager = tm = new ReportingTrustManager(this);
-      }
-    }
-    return tm;
+  public synchronized X509ExtendedTrustManager trustManager() {
+    if (trustManager == null) trustManager = new ReportingTrustManager(this);
+    return trustManager;
   }
 
   /** Returns SSL parameters carrying this policy's protocols, suites, groups, signature schemes and ALPN. */
@@ -271,9 +265,8 @@ public final class TlsPolicy {
    * policy's provider. Use it with {@link #sslParameters()} for {@code java.net.http.HttpClient}, Jakarta Mail,
    * Commons Net or Netty so that they follow the same rules.
    *
-   * @throws IllegalStateException for a policy whose provider enforces a rule only inside TlsKit's own connections
-   *     (a policy from {@code dev.tlskit.bc.PostQuantum.require}: another library would never refuse a classical key
-   *     exchange); the message says so
+   * @throws IllegalStateException when the provider enforces a rule only in TlsKit's own connections (a policy from
+   *     {@code dev.tlskit.bc.PostQuantum.require}: another library would accept a classical key exchange)
    */
   public SSLContext sslContext() {
     ProviderHook.requireUsableOutsideTlsKit(this);
@@ -593,14 +586,9 @@ public final class TlsPolicy {
       }
     }
 
-    /**
-     * Returns the policy.
-     *
-     * @throws IllegalArgumentException when settings contradict each other (the message names both)
-     */
+    /** Returns the policy; {@code IllegalArgumentException} when settings contradict each other, naming both. */
     public TlsPolicy build() {
-      PolicyChecks.checkLists(protocols, cipherSuites, namedGroups);
-      PolicyChecks.checkGroups(namedGroups, provider);
+      PolicyChecks.checkLists(protocols, cipherSuites, namedGroups, provider);
       PolicyChecks.checkDoors(protocols, cipherSuites, legacy, doors);
       PolicyChecks.checkContradictions(clientCertificate != null, clientCertificateSelector != null,
           clientCertificates.size(), dangerousAcceptor != null, pins, revocation, !crls.isEmpty());

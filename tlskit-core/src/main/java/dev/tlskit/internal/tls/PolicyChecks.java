@@ -37,11 +37,16 @@ public final class PolicyChecks {
     }
   }
 
-  /** Refuses empty lists and protocols that no suite of the list can serve. */
-  public static void checkLists(List<String> protocols, List<String> suites, List<String> groups) {
+  /**
+   * Refuses empty lists, protocols that no suite of the list can serve, and groups {@code provider} cannot offer
+   * ({@link #checkGroups}).
+   */
+  public static void checkLists(List<String> protocols, List<String> suites, List<String> groups,
+      java.security.Provider provider) {
     if (protocols.isEmpty()) throw new IllegalArgumentException("protocols must not be empty");
     if (suites.isEmpty()) throw new IllegalArgumentException("cipherSuites must not be empty");
     if (groups.isEmpty()) throw new IllegalArgumentException("namedGroups must not be empty");
+    checkGroups(groups, provider);
     boolean has13 = suites.stream().anyMatch(Algorithms::isTls13);
     boolean has12 = suites.stream().anyMatch(s -> !Algorithms.isTls13(s));
     if (protocols.equals(List.of("TLSv1.3")) && !has13) {
@@ -59,7 +64,7 @@ public final class PolicyChecks {
    * not know, such as the post-quantum hybrids; with a {@link ProviderHook}, what the hook refuses. Another
    * provider is trusted to say so itself at handshake time.
    */
-  public static void checkGroups(List<String> groups, java.security.Provider provider) {
+  private static void checkGroups(List<String> groups, java.security.Provider provider) {
     if (provider instanceof ProviderHook h) {
       String why = h.refuseGroups(groups);
       if (why != null) throw new IllegalArgumentException("namedGroups " + groups + ": " + why);
