@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import javax.net.ssl.HandshakeCompletedEvent;
@@ -40,6 +41,8 @@ import javax.net.ssl.SSLSocket;
  * SO_TIMEOUT bounds every read, so also the handshake.
  */
 final class NativeSocket extends LayeredSslSocket {
+  private static final System.Logger LOG = System.getLogger("dev.tlskit.nativetls");
+  private static final AtomicBoolean NARROWED_TLS13_LOGGED = new AtomicBoolean();
   private static final int HEADER = 5;
   /** The largest record a peer may send (TLS 1.2: 2^14 + 2048 of ciphertext expansion). */
   private static final int MAX_RECORD = (1 << 14) + 2048;
@@ -133,7 +136,7 @@ final class NativeSocket extends LayeredSslSocket {
   private void applyParameters(ReferenceCountedOpenSslEngine e, SSLParameters p) {
     SSLParameters q = e.getSSLParameters();
     if (p.getProtocols() != null) q.setProtocols(supported(p.getProtocols(), e.getSupportedProtocols()));
-    if (p.getCipherSuites() != null) q.setCipherSuites(supported(p.getCipherSuites(), e.getSupportedCipherSuites()));
+    if (p.getCipherSuites() != null) q.setCipherSuites(suites(p.getCipherSuites(), e.getSupportedCipherSuites()));
     q.setUseCipherSuitesOrder(p.getUseCipherSuitesOrder());
     q.setEndpointIdentificationAlgorithm(p.getEndpointIdentificationAlgorithm());
     if (clientMode) {
@@ -164,6 +167,34 @@ final class NativeSocket extends LayeredSslSocket {
       });
     }
     return out;
+  }
+
+  /**
+   * Returns the wanted suites this engine supports. BoringSSL always offers all of its TLS 1.3 suites, so a policy with
+   * any TLS 1.3 suite gets all of them, in BoringSSL's order: asked for fewer, netty logs an INFO line per engine that
+   * says it uses them all anyway (one line per connection in a library, 14,000 in a benchmark run).
+   */
+  private static String[] suites(String[] wanted, String[] supported) {
+    List<String> tls13 = Arrays.stream(supported).filter(NativeSocket::isTls13).toList();
+    List<String> out = new ArrayList<>();
+    for (String w : wanted) {
+      if (isTls13(w)) {
+        if (tls13.contains(w) && !out.contains(tls13.get(0))) out.addAll(tls13);
+      } else if (Arrays.asList(supported).contains(w)) {
+        out.add(w);
+      }
+    }
+    long asked = Arrays.stream(wanted).filter(NativeSocket::isTls13).count();
+    if (asked > 0 && asked < tls13.size() && NARROWED_TLS13_LOGGED.compareAndSet(false, true)) {
+      LOG.log(System.Logger.Level.INFO, "the native engine (BoringSSL) always offers its TLS 1.3 suites {0}; the"
+          + " narrower TLS 1.3 list of a policy ({1}) applies on the JDK engine only (logged once)", tls13,
+          Arrays.stream(wanted).filter(NativeSocket::isTls13).toList());
+    }
+    return out.toArray(String[]::new);
+  }
+
+  private static boolean isTls13(String suite) {
+    return suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_");
   }
 
   private static String[] supported(String[] wanted, String[] supported) {
