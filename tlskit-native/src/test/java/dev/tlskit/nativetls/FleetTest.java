@@ -153,8 +153,10 @@ class FleetTest {
     for (Visit v : visits) {
       assertThat(v.seenHost()).isEqualTo("127.0.0.1");
       assertThat(v.seenPort()).as("the client's own port, from the PROXY header").isEqualTo(v.clientPort());
-      assertThat(v.viaPort()).as("HAProxy's port to the instance").isNotEqualTo(v.clientPort());
     }
+    // HAProxy's own connection to the instance comes from another port (the kernel may pick the client's number
+    // again now and then, towards another destination): where they differ, the port seen came from the header
+    assertThat(visits).as("HAProxy's port to the instance").anyMatch(v -> v.viaPort() != v.clientPort());
     report("JDK engine, own ticket keys per instance, " + version, visits);
     assertThat(resumed(visits)).as("the baseline: a session resumes only on the instance that issued it")
         .isLessThan(visits.size() * 95 / 100);
