@@ -55,16 +55,9 @@ class TicketKeysCommandsTest {
 
   @Test
   void serveWithTicketKeysOnTheJdkEngineIsAUsageErrorNamingIt() throws Exception {
-    HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.root("Serve Keys CA"), "localhost");
-    Path cert = dir.resolve("cert.pem");
-    Path key = dir.resolve("key.pem");
-    Pem.writeCertificates(cert, leaf.chain());
-    Pem.writePrivateKey(key, leaf.privateKey(), null);
-    Path file = dir.resolve("ticket.keys");
-    assertThat(MainTest.run("cert", "ticket-keys", "--out", file.toString()).code()).isZero();
-
-    MainTest.Result r = MainTest.run("serve", "--port", "0", "--cert", cert.toString(), "--key", key.toString(),
-        "--session-ticket-keys", file.toString());
+    List<String> files = certKeyAndTicketKeys();
+    MainTest.Result r = MainTest.run("serve", "--port", "0", "--cert", files.get(0), "--key", files.get(1),
+        "--session-ticket-keys", files.get(2));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--session-ticket-keys needs --provider native").contains("SunJSSE");
   }
@@ -82,15 +75,9 @@ class TicketKeysCommandsTest {
 
   private void resumesAcrossTwoInstances(List<String> serveOptions, List<String> clientOptions) throws Exception {
     PeerProcess.require("openssl");
-    HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.root("Serve Keys CA"), "localhost");
-    Path cert = dir.resolve("cert.pem");
-    Path key = dir.resolve("key.pem");
-    Pem.writeCertificates(cert, leaf.chain());
-    Pem.writePrivateKey(key, leaf.privateKey(), null);
-    Path file = dir.resolve("ticket.keys");
-    assertThat(MainTest.run("cert", "ticket-keys", "--out", file.toString()).code()).isZero();
-    List<String> args = new ArrayList<>(List.of("--cert", cert.toString(), "--key", key.toString(), "--provider",
-        "native", "--session-ticket-keys", file.toString()));
+    List<String> files = certKeyAndTicketKeys();
+    List<String> args = new ArrayList<>(List.of("--cert", files.get(0), "--key", files.get(1), "--provider", "native",
+        "--session-ticket-keys", files.get(2)));
     args.addAll(serveOptions);
     try (ServeRunner a = new ServeRunner(args.toArray(String[]::new));
         ServeRunner b = new ServeRunner(args.toArray(String[]::new))) {
@@ -101,6 +88,18 @@ class TicketKeysCommandsTest {
       assertThat(first).contains("New, TLSv1.2");
       assertThat(second).as("the other instance resumes the session").contains("Reused, TLSv1.2");
     }
+  }
+
+  /** Writes a server certificate, its key and a ticket key file (made by the CLI); returns their paths in that order. */
+  private List<String> certKeyAndTicketKeys() throws Exception {
+    HeldCertificate leaf = HeldCertificate.leaf(HeldCertificate.root("Serve Keys CA"), "localhost");
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Pem.writeCertificates(cert, leaf.chain());
+    Pem.writePrivateKey(key, leaf.privateKey(), null);
+    Path file = dir.resolve("ticket.keys");
+    assertThat(MainTest.run("cert", "ticket-keys", "--out", file.toString()).code()).isZero();
+    return List.of(cert.toString(), key.toString(), file.toString());
   }
 
   private String sClient(int port, List<String> options, String... session) throws Exception {
