@@ -174,7 +174,7 @@ final class FtpCommand implements Runnable {
 
   static String describe(DataProtection p) {
     if (!p.tls()) return "NOT ENCRYPTED (PROT C)";
-    return p.protocol() + " " + p.cipherSuite()
+    return p.protocol() + " " + p.cipherSuite() + " " + p.keyExchangeGroup()
         + (p.sessionResumed() ? ", control session resumed" : ", new TLS session (the server did not resume)");
   }
 
@@ -247,6 +247,7 @@ final class FtpCommand implements Runnable {
       t.put("dataCipherSuite", p.cipherSuite());
       t.put("sessionResumed", p.sessionResumed());
       t.put("mechanism", p.mechanism());
+      t.put("dataKeyExchangeGroup", p.keyExchangeGroup());
       m.put("transfer", t);
     }
     return m;
