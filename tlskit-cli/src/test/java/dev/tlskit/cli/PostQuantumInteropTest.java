@@ -209,7 +209,9 @@ class PostQuantumInteropTest {
 
   @Test
   void aNodeHybridClientReachesANativeTlsServerThatRequiresIt() throws Exception {
-    try (TlsServer server = server(PostQuantum.require(nativeServer()))) {
+    TlsPolicy require = PostQuantum.require(nativeServer());
+    assertThat(require.provider()).isSameAs(NativeTls.provider()); // BoringSSL itself, not BouncyCastle's JSSE
+    try (TlsServer server = server(require)) {
       assertThat(NodePeer.client(dir, server.port(), rootPem, "X25519MLKEM768"))
           .contains("GROUP X25519MLKEM768 TLSv1.3").contains("DATA tlskit");
       assertThat(NodePeer.client(dir, server.port(), rootPem, "X25519")).contains("ERROR");
