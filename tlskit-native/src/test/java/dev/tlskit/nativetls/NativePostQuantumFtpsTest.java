@@ -55,7 +55,10 @@ class NativePostQuantumFtpsTest {
           s.login("u", "p".toCharArray());
           assertThat(s.securityInfo().protocol()).isEqualTo("TLSv1.3");
           assertThat(s.securityInfo().keyExchangeGroup()).isEqualTo("X25519MLKEM768");
-          for (int i = 0; i < 3; i++) {
+          // Two downloads per session: the control connection brings two tickets (OpenSSL's default). This Node
+          // server does not take the tickets it issues on a resumed connection (curl's transfers against it alternate
+          // resumed and refused the same way); vsftpd takes them (NativeFtpsTest: five data connections per session).
+          for (int i = 0; i < 2; i++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             DataProtection p = s.retrieve("f.bin", out, 0, TransferListener.NONE).protection();
             assertThat(out.toByteArray()).isEqualTo(file);
@@ -66,7 +69,9 @@ class NativePostQuantumFtpsTest {
           }
         }
       }
-      assertThat(node.log()).contains("data TLSv1.3 reused=true").doesNotContain("reused=false");
+      // the server's own view: four data connections, each a resumption
+      assertThat(node.log().lines().filter(l -> l.startsWith("data"))).hasSize(4)
+          .allMatch(l -> l.equals("data TLSv1.3 reused=true"));
     }
   }
 

@@ -13,7 +13,10 @@ import java.nio.file.Path;
  * /opt/tlskit-peers/node: the few commands a download needs, TLS 1.3 only, key exchange restricted to the groups
  * given, and, as vsftpd's {@code require_ssl_reuse}, a data connection that did not resume the control connection's
  * session is refused with {@code 522 SSL connection failed: session reuse required}. Control and data connections
- * share one TLS context, so its session tickets are valid on both. It logs each TLS connection to stderr. Debian's
+ * share one TLS context, so its session tickets are valid on both; it does not accept the tickets it issues on a
+ * resumed connection (curl's data connections against it alternate between resumed and refused), so a session gets
+ * as many resumed data connections as the control connection brought tickets (two). It logs each TLS connection to
+ * stderr. Debian's
  * vsftpd links OpenSSL 3.0, which has no hybrid group. Skips without Node, unless {@code -Dtlskit.requirePeers=true}.
  */
 final class NodeFtps implements AutoCloseable {
