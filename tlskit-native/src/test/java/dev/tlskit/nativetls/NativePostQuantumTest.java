@@ -122,6 +122,26 @@ class NativePostQuantumTest {
     }
   }
 
+  /**
+   * BoringSSL refuses a classical group itself when only hybrids are listed; the check after the handshake confirms
+   * its answer. Here the socket's own list is BoringSSL's default (classical) while the hook was told "hybrid only",
+   * as if BoringSSL had not applied the list: the check refuses the handshake, naming the group.
+   */
+  @Test
+  void theCheckAfterTheHandshakeRefusesAClassicalGroupWhenOnlyHybridsWereListed() throws Exception {
+    try (TlsServer classical = server(NATIVE)) {
+      javax.net.ssl.SSLContext ctx = NATIVE.sslContext();
+      try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(
+          new java.net.Socket("127.0.0.1", classical.port()), "localhost", classical.port(), true)) {
+        dev.tlskit.nativetls.internal.NativeProvider hook = dev.tlskit.nativetls.internal.NativeProvider.INSTANCE;
+        hook.configure(s, List.of("X25519MLKEM768"));
+        s.startHandshake();
+        assertThatThrownBy(() -> hook.checkHandshake(s)).isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+            .hasMessageContaining("post-quantum key exchange required").hasMessageContaining("negotiated x25519");
+      }
+    }
+  }
+
   @Test
   void whatTheNativeEngineCannotGiveIsRefusedAtBuild() {
     // BouncyCastle's require policy with the native provider put in afterwards: the requirement would be lost
