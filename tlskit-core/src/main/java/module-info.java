@@ -15,6 +15,7 @@ module dev.tlskit.core {
   exports dev.tlskit.internal.concurrent to dev.tlskit.probe;
   // The command line lifts the JDK's JVM-wide disabling of TLS 1.0/1.1 for the one run that asked for it; the
   // BouncyCastle JSSE provider of tlskit-bc answers core's ProviderHook (groups it offers, early key shares, the
-  // check of a required post-quantum key exchange).
-  exports dev.tlskit.internal.tls to dev.tlskit.cli, dev.tlskit.bc;
+  // check of a required post-quantum key exchange), and so does the native engine (tlskit-native); FTPS data
+  // connections name their key-exchange group as SecurityInfo does.
+  exports dev.tlskit.internal.tls to dev.tlskit.cli, dev.tlskit.bc, dev.tlskit.nativetls, dev.tlskit.protocols;
 }

@@ -468,10 +468,10 @@ public final class TlsPolicy {
 
     /**
      * Uses this JSSE provider (for example BouncyCastle's {@code BCJSSE}) to create TLS contexts. Default: the JDK's
-     * default provider.
+     * default provider. Refused (IllegalArgumentException) in place of one that enforces a rule of its own.
      */
     public Builder provider(Provider provider) {
-      this.provider = Objects.requireNonNull(provider, "provider");
+      this.provider = ProviderHook.replace(this.provider, Objects.requireNonNull(provider, "provider"));
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.tlskit.bc;
 
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.internal.bc.BcJsse;
+import dev.tlskit.internal.tls.ProviderHook;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,12 @@ import java.util.List;
  * TlsClient client = TlsClient.builder().policy(PostQuantum.offer(TlsPolicy.MODERN)).build();   // hybrid first
  * TlsServer server = TlsServer.builder(key).policy(PostQuantum.require(TlsPolicy.MODERN)).start(); // hybrid only
  * }</pre>
+ *
+ * <p>A policy whose provider negotiates the hybrid groups itself, the native engine ({@code tlskit-native}:
+ * {@code TlsPolicy.builder().provider(NativeTls.provider())}), keeps that provider: select it first, then call these
+ * methods. BoringSSL offers exactly the listed groups, so {@code require} there lists the hybrids alone, on TLS 1.3,
+ * and BoringSSL's client resumes TLS 1.3 sessions (FTPS data connections). Replacing the provider of a policy from
+ * {@code require} afterwards is refused by {@code TlsPolicy.Builder.provider}: the requirement would be lost.
  */
 public final class PostQuantum {
   private PostQuantum() {}
@@ -33,7 +40,8 @@ public final class PostQuantum {
     for (String g : policy.namedGroups()) {
       if (!BcJsse.isHybrid(g)) groups.add(g);
     }
-    return policy.toBuilder().provider(BcJsse.provider()).namedGroups(groups).build();
+    if (ownHybrids(policy).isEmpty()) return policy.toBuilder().provider(BcJsse.provider()).namedGroups(groups).build();
+    return policy.toBuilder().namedGroups(groups).build();
   }
 
   /**
@@ -45,7 +53,8 @@ public final class PostQuantum {
    * handshake that ends on one of them is refused after it completes, before any application data.
    */
   public static TlsPolicy require(TlsPolicy policy) {
-    return require(policy, BcJsse.HYBRID_GROUPS);
+    List<String> own = ownHybrids(policy);
+    return require(policy, own.isEmpty() ? BcJsse.HYBRID_GROUPS : own);
   }
 
   /**
@@ -60,12 +69,26 @@ public final class PostQuantum {
   public static TlsPolicy withGroups(TlsPolicy policy, List<String> groups) {
     if (groups.stream().noneMatch(BcJsse::isHybrid)) return policy.toBuilder().namedGroups(groups).build();
     if (groups.stream().allMatch(BcJsse::isHybrid)) return require(policy, groups);
+    if (!ownHybrids(policy).isEmpty()) return policy.toBuilder().namedGroups(groups).build();
     return policy.toBuilder().provider(BcJsse.provider()).namedGroups(withEcdsaCurves(groups)).build();
   }
 
   private static TlsPolicy require(TlsPolicy policy, List<String> hybrids) {
+    if (!ownHybrids(policy).isEmpty()) {
+      // the provider offers exactly these groups and accepts nothing else (its hook checks the result)
+      return policy.toBuilder().protocols("TLSv1.3").namedGroups(hybrids).build();
+    }
     return policy.toBuilder().provider(BcJsse.requiringHybrid()).protocols("TLSv1.3")
         .namedGroups(withEcdsaCurves(hybrids)).build();
+  }
+
+  /**
+   * Returns the hybrid groups the policy's own provider negotiates, when it is one made for TlsKit other than
+   * BouncyCastle's (the native engine); empty otherwise (the JDK's, BouncyCastle's: this class selects BouncyCastle).
+   */
+  private static List<String> ownHybrids(TlsPolicy policy) {
+    if (!(policy.provider() instanceof ProviderHook h) || policy.provider() instanceof BcJsse) return List.of();
+    return BcJsse.HYBRID_GROUPS.stream().filter(g -> h.refuseGroups(List.of(g)) == null).toList();
   }
 
   private static List<String> withEcdsaCurves(List<String> groups) {
@@ -88,6 +111,8 @@ public final class PostQuantum {
 
   /** Returns true when {@code policy} came from {@link #require}: it refuses a classical key exchange. */
   public static boolean isRequired(TlsPolicy policy) {
-    return policy.provider() instanceof BcJsse p && p.requiresHybrid();
+    if (policy.provider() instanceof BcJsse p) return p.requiresHybrid();
+    return !ownHybrids(policy).isEmpty() && !policy.namedGroups().isEmpty()
+        && policy.namedGroups().stream().allMatch(BcJsse::isHybrid);
   }
 }

@@ -54,7 +54,8 @@ final class ClientOptions {
 
   /**
    * Returns {@code policy} offering {@code groups} ({@code --groups}), through BouncyCastle's JSSE when they name a
-   * post-quantum hybrid group ({@link PostQuantum#withGroups}); the policy itself when none were given.
+   * post-quantum hybrid group and the policy's provider is not the native engine, which negotiates it itself
+   * ({@link PostQuantum#withGroups}); the policy itself when none were given.
    */
   static TlsPolicy withGroups(TlsPolicy policy, List<String> groups) {
     if (groups == null || groups.isEmpty()) return policy;

@@ -62,8 +62,9 @@ final class ConnectCommand implements Callable<Integer> {
 
   @Option(names = "--groups", paramLabel = "LIST", split = ",",
       description = "Key-exchange groups to offer, in order (e.g. X25519MLKEM768,x25519). A post-quantum hybrid group"
-          + " (X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024) selects BouncyCastle's JSSE; hybrid groups"
-          + " alone require one (no classical fallback: exit 3 when the server has none).")
+          + " (X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024) selects BouncyCastle's JSSE, or stays on"
+          + " BoringSSL with --provider native (X25519MLKEM768); hybrid groups alone require one (no classical"
+          + " fallback: exit 3 when the server has none).")
   List<String> groups = new ArrayList<>();
 
   @Option(names = "--pin", paramLabel = "sha256/BASE64",

@@ -58,6 +58,12 @@ final class ErrorHints {
   private static Optional<String> direct(Throwable t, boolean clientCertificate) {
     String message = String.valueOf(t.getMessage());
     return switch (t) {
+      case SessionReuseRequiredException e when "TLSv1.3".equals(e.protection().protocol())
+          && String.valueOf(e.protection().mechanism()).startsWith("BouncyCastle") -> Optional.of("the server"
+          + " requires every FTPS data connection to resume the control connection's TLS session, and BouncyCastle's"
+          + " JSSE (which --groups selects for a post-quantum group on the JDK's engine) does not resume TLS 1.3"
+          + " sessions: add --provider native (BoringSSL resumes them, with the hybrid group too);"
+          + " docs/ftps-session-reuse.md");
       case SessionReuseRequiredException e -> Optional.of("the server requires every FTPS data connection to resume"
           + " the control connection's TLS session"
           + (e.protection().protocol() == null ? "" : " (" + e.protection().protocol() + " here)")

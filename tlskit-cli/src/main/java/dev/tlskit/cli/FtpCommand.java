@@ -3,6 +3,7 @@ package dev.tlskit.cli;
 import dev.tlskit.SecurityInfo;
 import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
+import dev.tlskit.TlsPolicy;
 import dev.tlskit.ftp.DataConnectionMode;
 import dev.tlskit.ftp.DataProtection;
 import dev.tlskit.ftp.FtpClient;
@@ -12,6 +13,7 @@ import dev.tlskit.ftp.TransferResult;
 import dev.tlskit.ftp.UploadFailedException;
 import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,6 +80,12 @@ final class FtpCommand implements Runnable {
         + " commands and replies (file names, listings' addresses) travel readable and alterable.")
     boolean ccc;
 
+    @Option(names = "--groups", paramLabel = "LIST", split = ",",
+        description = "Key-exchange groups to offer, in order, as tlskit connect --groups (e.g. X25519MLKEM768,x25519)."
+            + " With --provider native the data connections resume the control session on TLS 1.3 too; on the JDK's"
+            + " engine a hybrid group selects BouncyCastle's JSSE, whose data connections resume on TLS 1.2 only.")
+    List<String> groups = new ArrayList<>();
+
     @Option(names = "--insecure-clear-data",
         description = "DANGEROUS: unencrypted data connections (PROT C) on a TLS control connection.")
     boolean clearData;
@@ -128,7 +136,8 @@ final class FtpCommand implements Runnable {
     /** Connects and logs in, with the TLS client every network command builds from the global flags. */
     FtpSession open() throws IOException {
       char[] password = GlobalOptions.secretFromEnv("--password-env", passwordEnv);
-      TlsClient tls = ClientOptions.client(global, ClientOptions.policy(global).build())
+      TlsPolicy policy = ClientOptions.withGroups(ClientOptions.policy(global).build(), groups);
+      TlsClient tls = ClientOptions.client(global, policy)
           .onHandshake(info -> {
             negotiated.set(info);
             ClientOptions.warnWeakenings(global, info); // the listener replaces the one ClientOptions set
@@ -174,7 +183,7 @@ final class FtpCommand implements Runnable {
 
   static String describe(DataProtection p) {
     if (!p.tls()) return "NOT ENCRYPTED (PROT C)";
-    return p.protocol() + " " + p.cipherSuite()
+    return p.protocol() + " " + p.cipherSuite() + " " + p.keyExchangeGroup()
         + (p.sessionResumed() ? ", control session resumed" : ", new TLS session (the server did not resume)");
   }
 
@@ -247,6 +256,7 @@ final class FtpCommand implements Runnable {
       t.put("dataCipherSuite", p.cipherSuite());
       t.put("sessionResumed", p.sessionResumed());
       t.put("mechanism", p.mechanism());
+      t.put("dataKeyExchangeGroup", p.keyExchangeGroup());
       m.put("transfer", t);
     }
     return m;

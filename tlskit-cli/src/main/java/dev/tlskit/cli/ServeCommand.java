@@ -127,8 +127,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--groups", paramLabel = "LIST", split = ",",
       description = "Key-exchange groups to accept, in order (e.g. X25519MLKEM768,x25519). A post-quantum hybrid"
-          + " group (X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024) selects BouncyCastle's JSSE; hybrid groups"
-          + " alone refuse every client that cannot do one.")
+          + " group (X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024) selects BouncyCastle's JSSE, or stays on"
+          + " BoringSSL with --provider native (X25519MLKEM768); hybrid groups alone refuse every client that cannot"
+          + " do one.")
   List<String> groups = new ArrayList<>();
 
   @Option(names = "--reject-unknown-sni",
@@ -186,8 +187,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     for (String a : listen) addresses.add(new InetSocketAddress(a.replaceAll("^\\[|]$", ""), port));
     ServerCertificates certs = selfSigned ? ServeCertificates.selfSigned(addresses, out)
         : ServeCertificates.fromFiles(cert, key, certPasswordEnv);
+    TlsPolicy engine = ProviderOption.apply(provider, TlsPolicy.MODERN.toBuilder()).build();
     TlsServer.Builder b = TlsServer.builder(handler(out), certs)
-        .policy(ProviderOption.apply(provider, TlsPolicy.MODERN.toBuilder()).build())
+        .policy(engine)
         .mode(starttls ? TlsMode.STARTTLS : TlsMode.IMPLICIT)
         .maxConnections(maxConnections)
         .handshakeTimeout(Duration.ofSeconds(timeoutSeconds))
@@ -196,7 +198,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         .alpn(alpn.toArray(String[]::new))
         .rejectUnknownServerNames(rejectUnknownSni)
         .listener(new LogLine(out, jsonLog));
-    if (!groups.isEmpty()) b.policy(ClientOptions.withGroups(TlsPolicy.MODERN, groups));
+    if (!groups.isEmpty()) b.policy(ClientOptions.withGroups(engine, groups));
     if (setupSeconds != null) b.setupTimeout(Duration.ofSeconds(setupSeconds));
     if (maxHandshakes != null) b.maxHandshakes(maxHandshakes);
     if (watch && !selfSigned) b.watchCertificates(Duration.ofSeconds(2));
@@ -218,7 +220,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     for (InetSocketAddress a : server.addresses()) {
       out.println("tlskit serve: listening on " + hostPort(a) + " (" + (starttls ? "plaintext + STARTTLS" : "implicit TLS")
           + ", " + protocol + (clientAuth == Auth.none ? "" : ", client certificate " + clientAuth)
-          + (groups.isEmpty() ? "" : ", groups " + String.join(",", groups)) + ")");
+          + (groups.isEmpty() ? "" : ", groups " + String.join(",", groups))
+          + (engine.provider() == null ? "" : ", provider " + provider) + ")");
     }
     out.flush();
     try {

@@ -77,6 +77,27 @@ class FtpCommandTest {
   }
 
   @Test
+  void groupsOnTheNativeEngineResumeDataConnectionsOnTls13() throws Exception {
+    Files.writeString(server.root.resolve("pq.txt"), "pq");
+    // vsftpd links OpenSSL 3.0, which has no hybrid group (and vsftpd sets P-256 as its one ECDH curve): offering
+    // the hybrid lands on a classical group, and on BoringSSL every data connection resumes the control session on
+    // TLS 1.3, as vsftpd requires
+    MainTest.Result offer = ftp("ls", "--provider", "native", "--groups", "X25519MLKEM768,x25519,secp256r1",
+        "--json");
+    assertThat(offer.code()).as(offer.out() + offer.err()).isZero();
+    assertThat(offer.out()).contains("\"dataProtocol\":\"TLSv1.3\"").contains("\"sessionResumed\":true")
+        .containsPattern("\"dataKeyExchangeGroup\":\"(x25519|secp256r1)\"").contains("TlsKitNative");
+    // the hybrid group alone: refused at AUTH TLS in the native engine's words, never a classical connection
+    MainTest.Result require = ftp("ls", "--provider", "native", "--groups", "X25519MLKEM768");
+    assertThat(require.code()).as(require.out() + require.err()).isEqualTo(3);
+    assertThat(require.out() + require.err()).contains("post-quantum key exchange required").contains("native engine");
+    // the JDK's engine with a hybrid group: BouncyCastle's JSSE, whose client does not resume TLS 1.3: vsftpd refuses
+    MainTest.Result bc = ftp("ls", "--groups", "X25519MLKEM768,x25519,secp256r1");
+    assertThat(bc.code()).as(bc.out() + bc.err()).isEqualTo(1);
+    assertThat(bc.out() + bc.err()).contains("session reuse required").contains("add --provider native");
+  }
+
+  @Test
   void lsJsonGivesParsedListEntriesFromVsftpd() throws Exception {
     Path dir = Files.createDirectories(server.root.resolve("parsed"));
     Path file = Files.writeString(dir.resolve("a file.txt"), "hello");

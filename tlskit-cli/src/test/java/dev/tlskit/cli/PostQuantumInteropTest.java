@@ -12,6 +12,7 @@ import dev.tlskit.TlsSecurityException;
 import dev.tlskit.TlsServer;
 import dev.tlskit.Trust;
 import dev.tlskit.bc.PostQuantum;
+import dev.tlskit.nativetls.NativeTls;
 import dev.tlskit.certs.HeldCertificate;
 import dev.tlskit.certs.Pem;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Post-quantum hybrid key exchange (X25519MLKEM768) with a non-Java implementation: Node.js 26 and its OpenSSL 3.5,
  * as server restricted to the hybrid group and as client restricted to it; the library API and {@code tlskit connect
- * --groups}.
+ * --groups}; on the JDK's engine through BouncyCastle's JSSE, and on the native engine (BoringSSL, {@code --provider
+ * native}), which negotiates the hybrid group itself.
  */
 class PostQuantumInteropTest {
   @TempDir static Path dir;
@@ -152,5 +154,89 @@ class PostQuantumInteropTest {
   static TlsServer server(TlsPolicy policy) throws Exception {
     return TlsServer.builder(c -> c.writeLine("tlskit"), ServerCertificates.of(leaf.certifiedKey()))
         .listen("127.0.0.1", 0).policy(policy).drainTimeout(Duration.ofSeconds(1)).start();
+  }
+
+  // ---- the native engine (BoringSSL): a classical peer against require is refused in the native engine's words
+
+  static TlsPolicy nativeTrust() {
+    return trust.toBuilder().provider(NativeTls.provider()).build();
+  }
+
+  static TlsPolicy nativeServer() {
+    return TlsPolicy.MODERN.toBuilder().provider(NativeTls.provider()).build();
+  }
+
+  static String group(TlsPolicy policy, int port) throws Exception {
+    try (TlsConnection c = TlsClient.builder().policy(policy).build().connectTls("127.0.0.1", port, "localhost")) {
+      assertThat(c.readLine(100)).isEqualTo("node TLSv1.3");
+      return c.securityInfo().keyExchangeGroup();
+    }
+  }
+
+  @Test
+  void nativeOfferAndRequireReachANodeServerThatSpeaksOnlyTheHybridGroup() throws Exception {
+    try (NodePeer node = NodePeer.server(dir, certPem, keyPem, "X25519MLKEM768")) {
+      assertThat(PostQuantum.require(nativeTrust()).provider()).isSameAs(NativeTls.provider());
+      assertThat(group(PostQuantum.require(nativeTrust()), node.port)).isEqualTo("X25519MLKEM768");
+      assertThat(group(PostQuantum.offer(nativeTrust()), node.port)).isEqualTo("X25519MLKEM768");
+      for (String groups : List.of("X25519MLKEM768,x25519", "X25519MLKEM768")) {
+        MainTest.Result r = ConnectCommandTest.connect("localhost:" + node.port, "--trust", rootPem.toString(),
+            "--no-relay", "--provider", "native", "--groups", groups, "--json");
+        assertThat(r.code()).as(groups + "\n" + r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("\"keyExchangeGroup\":\"X25519MLKEM768\"").contains("TLSv1.3");
+        assertThat(r.err()).doesNotContain("WARNING");
+      }
+    }
+  }
+
+  @Test
+  void nativeRequireAgainstAClassicalNodeServerIsATypedRefusal() throws Exception {
+    try (NodePeer node = NodePeer.server(dir, certPem, keyPem, "X25519:P-256:P-384")) {
+      assertThat(group(PostQuantum.offer(nativeTrust()), node.port)).isEqualTo("x25519");
+      assertThatThrownBy(() -> group(PostQuantum.require(nativeTrust()), node.port))
+          .isInstanceOfSatisfying(TlsSecurityException.class, e -> {
+            assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.HANDSHAKE_FAILED);
+            assertThat(e.handshakeFailure()).contains(ServerMetrics.HandshakeFailure.NO_SHARED_CIPHER);
+            assertThat(e).hasMessageContaining("post-quantum key exchange required")
+                .hasMessageContaining("native engine");
+          });
+      MainTest.Result r = ConnectCommandTest.connect("localhost:" + node.port, "--trust", rootPem.toString(),
+          "--no-relay", "--provider", "native", "--groups", "X25519MLKEM768");
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
+      assertThat(r.out() + r.err()).contains("post-quantum key exchange required").contains("native engine");
+    }
+  }
+
+  @Test
+  void aNodeHybridClientReachesANativeTlsServerThatRequiresIt() throws Exception {
+    TlsPolicy require = PostQuantum.require(nativeServer());
+    assertThat(require.provider()).isSameAs(NativeTls.provider()); // BoringSSL itself, not BouncyCastle's JSSE
+    try (TlsServer server = server(require)) {
+      assertThat(NodePeer.client(dir, server.port(), rootPem, "X25519MLKEM768"))
+          .contains("GROUP X25519MLKEM768 TLSv1.3").contains("DATA tlskit");
+      assertThat(NodePeer.client(dir, server.port(), rootPem, "X25519")).contains("ERROR");
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (server.metrics().handshakesFailedTotal() < 1 && System.nanoTime() < deadline) Thread.sleep(20);
+      assertThat(server.metrics().handshakesFailedTotal()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void tlskitServeOnTheNativeEngineWithHybridGroups() throws Exception {
+    try (ServeRunner serve = new ServeRunner("--cert", certPem.toString(), "--key", keyPem.toString(),
+        "--provider", "native", "--groups", "X25519MLKEM768")) {
+      assertThat(serve.await("groups X25519MLKEM768, provider native")).isNotEmpty();
+      assertThat(NodePeer.client(dir, serve.port, rootPem, "X25519MLKEM768")).contains("GROUP X25519MLKEM768 TLSv1.3");
+      assertThat(NodePeer.client(dir, serve.port, rootPem, "X25519")).contains("ERROR");
+    }
+    try (ServeRunner serve = new ServeRunner("--cert", certPem.toString(), "--key", keyPem.toString(),
+        "--provider", "native", "--groups", "X25519MLKEM768,x25519")) {
+      assertThat(NodePeer.client(dir, serve.port, rootPem, "X25519MLKEM768")).contains("GROUP X25519MLKEM768 TLSv1.3");
+      assertThat(NodePeer.client(dir, serve.port, rootPem, "X25519")).contains("GROUP X25519 TLSv1.3");
+    }
+    MainTest.Result bad = MainTest.run("serve", "--port", "0", "--self-signed", "--provider", "native",
+        "--groups", "SecP256r1MLKEM768");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--groups").contains("native engine");
   }
 }

@@ -12,7 +12,9 @@ import java.security.Provider;
  *
  * <p>What differs from the JDK provider: the provider makes sockets only (no {@code SSLEngine}, no server socket
  * factory); signature schemes are BoringSSL's defaults (the policy's list is not applied); named groups BoringSSL
- * lacks (x448, ffdhe*) are skipped; a server whose ALPN protocols the client does not offer completes the handshake
+ * lacks (x448, ffdhe*) are skipped, and the post-quantum hybrid X25519MLKEM768 is BoringSSL's own
+ * ({@code dev.tlskit.bc.PostQuantum.offer}/{@code require} keep a policy on this provider, and a list of hybrid groups
+ * alone is enforced: a peer without one fails the handshake); a server whose ALPN protocols the client does not offer completes the handshake
  * without ALPN instead of sending {@code no_application_protocol}; the private key must be exportable (not in a
  * PKCS#11 token).
  */

@@ -9,9 +9,12 @@ package dev.tlskit.ftp;
  * @param sessionResumed true when the data connection resumed the control connection's TLS session (RFC 4217
  *     section 10.2), the property servers with {@code require_ssl_reuse} insist on
  * @param mechanism how resumption was requested ("JDK SSLEngine ...", "BouncyCastle JSSE ..."), or null when clear
+ * @param keyExchangeGroup the key-exchange group the server's first flight named, as in
+ *     {@link dev.tlskit.SecurityInfo#keyExchangeGroup()} ("X25519MLKEM768", "x25519", "none (resumed)" for a TLS 1.2
+ *     resumption), "unknown" when it could not be seen, or null when clear
  */
 public record DataProtection(boolean tls, String protocol, String cipherSuite, boolean sessionResumed,
-    String mechanism) {
+    String mechanism, String keyExchangeGroup) {
   /** A clear (PROT C) data connection. */
-  public static final DataProtection CLEAR = new DataProtection(false, null, null, false, null);
+  public static final DataProtection CLEAR = new DataProtection(false, null, null, false, null, null);
 }

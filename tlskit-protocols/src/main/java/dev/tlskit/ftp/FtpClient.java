@@ -87,7 +87,8 @@ public final class FtpClient {
   private TlsClient sessionClient(boolean bouncyCastle, boolean tls12Only) {
     TlsClient.Builder b = tls.toBuilder();
     if (bouncyCastle) {
-      TlsPolicy.Builder p = tls.policy().toBuilder().provider(BcJsse.provider());
+      TlsPolicy.Builder p = tls.policy().toBuilder();
+      if (!(tls.policy().provider() instanceof BcJsse)) p.provider(BcJsse.provider()); // PostQuantum's kept
       if (tls12Only) p.protocols("TLSv1.2");
       b.policy(p.build());
     }

@@ -20,7 +20,9 @@ import dev.tlskit.internal.ftp.SocketData;
 import dev.tlskit.internal.bc.BcJsse;
 import dev.tlskit.internal.io.PeerText;
 import dev.tlskit.internal.net.Dialer;
+import dev.tlskit.internal.io.KeyExchangeSniffer;
 import dev.tlskit.internal.net.TransportSocket;
+import dev.tlskit.internal.tls.SecurityInfos;
 import dev.tlskit.internal.starttls.AutoTls;
 import dev.tlskit.internal.starttls.Guards;
 import dev.tlskit.internal.starttls.Starttls;
@@ -924,6 +926,8 @@ public final class FtpSession implements Closeable {
       Socket tcp = raw;
       raw = null; // owned by the TLS layer from here on
       ProtectedData d;
+      // the server's first flight names the key-exchange group, as on the control connection
+      KeyExchangeSniffer flight = tcp instanceof TransportSocket t ? t.watchServerFlight(true) : null;
       try {
         tcp.setSoTimeout(millis(tls.handshakeTimeout())); // the TLS layers read through this socket
         d = dataTls.secure(tcp);
@@ -935,7 +939,7 @@ public final class FtpSession implements Closeable {
         throw t;
       } catch (IOException e) {
         FtpReply after = tryReadReply();
-        DataProtection tried = new DataProtection(true, null, null, false, dataTls.mechanism());
+        DataProtection tried = new DataProtection(true, null, null, false, dataTls.mechanism(), null);
         if (after != null && mentionsReuse(after)) throw refusal(verb, path, tried, after, e);
         throw new TlsSecurityException(TlsSecurityException.Reason.HANDSHAKE_FAILED,
             "TLS handshake on the data connection for " + verb + " failed: " + e.getMessage()
@@ -944,7 +948,7 @@ public final class FtpSession implements Closeable {
       SSLSession s = d.session();
       boolean resumed = Resumption.resumed(dataTls.controlSession(), s);
       DataProtection p = new DataProtection(true, s.getProtocol(), s.getCipherSuite(), resumed,
-          dataTls.mechanism());
+          dataTls.mechanism(), SecurityInfos.group(flight, s.getCipherSuite(), resumed));
       String refusal = null;
       TlsSecurityException.Reason reason = TlsSecurityException.Reason.HANDSHAKE_FAILED;
       if (!resumed && !Resumption.sameServer(dataTls.controlSession(), s)) {

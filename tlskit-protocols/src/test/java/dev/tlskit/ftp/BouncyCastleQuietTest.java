@@ -110,6 +110,23 @@ class BouncyCastleQuietTest {
     }
   }
 
+  /**
+   * DataTlsProvider.BOUNCY_CASTLE puts BouncyCastle's provider into the session's policy: a policy from
+   * PostQuantum.require already has it, and keeps the instance that enforces the hybrid group (vsftpd has none: a
+   * typed refusal, never a classical connection, which it was before).
+   */
+  @Test
+  void bouncyCastleForDataKeepsTheRequirementOfAPostQuantumPolicy() throws Exception {
+    try (Vsftpd v = Vsftpd.start(Files.createDirectory(tmp.resolve("pqreq")), false, null)) {
+      FtpClient c = FtpClient.builder().client(TlsClient.builder()
+              .policy(dev.tlskit.bc.PostQuantum.require(v.policy())).build())
+          .dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE).build();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.connect("127.0.0.1", v.port, "localhost"))
+          .isInstanceOf(dev.tlskit.TlsSecurityException.class)
+          .hasMessageContaining("post-quantum key exchange required");
+    }
+  }
+
   @Test
   void aFreshJvmLogsNoWarningWhileBouncyCastleStartsAndRsaPssWorks() throws Exception {
     // The once-per-JVM warnings come when bctls first reads the JVM's disabled algorithms: only a JVM of its own

@@ -91,11 +91,12 @@ public final class BenchStacks {
   }
 
   /**
-   * True for a provider the server's policy carries itself (TlsKit's BouncyCastle JSSE, whose hybrid groups the JDK
-   * does not know); Conscrypt is instead put first in the JCA list while the server builds its context.
+   * True for a provider the server's policy carries itself (TlsKit's BouncyCastle JSSE and the native engine, whose
+   * hybrid groups the JDK does not know); Conscrypt is instead put first in the JCA list while the server builds its
+   * context.
    */
   private static boolean ownsServerContext(Provider p) {
-    return p != null && p.getName().equals("BCJSSE");
+    return p != null && (p.getName().equals("BCJSSE") || p.getName().equals("TlsKitNative"));
   }
 
   /**

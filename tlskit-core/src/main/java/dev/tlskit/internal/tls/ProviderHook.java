@@ -44,6 +44,21 @@ public interface ProviderHook {
     }
   }
 
+  /**
+   * Returns {@code next}, the provider a policy builder is given in place of {@code current}.
+   *
+   * @throws IllegalArgumentException when {@code current} enforces a rule of its own (a policy from
+   *     {@code PostQuantum.require}): another provider would drop it without a word
+   */
+  static java.security.Provider replace(java.security.Provider current, java.security.Provider next) {
+    if (current != next && current instanceof ProviderHook h && h.refuseBareContext() != null) {
+      throw new IllegalArgumentException("provider " + next.getName() + " cannot replace " + current.getName()
+          + ", which enforces the policy's post-quantum requirement (dev.tlskit.bc.PostQuantum.require): select the"
+          + " provider first, then PostQuantum.require(policy)");
+    }
+    return next;
+  }
+
   /** Runs {@link #configure} when the policy's provider is a hook. */
   static void configure(TlsPolicy policy, SSLSocket socket) {
     if (policy.provider() instanceof ProviderHook h) h.configure(socket, policy.namedGroups());

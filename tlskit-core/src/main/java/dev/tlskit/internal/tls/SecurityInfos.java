@@ -68,12 +68,21 @@ public final class SecurityInfos {
    * resumption, TLS 1.3 psk_ke), else the policy's group when it has only one, else "unknown" (TLS 1.2 DHE).
    */
   static String group(Facts facts, String suite, TlsPolicy policy) {
-    KeyExchangeSniffer flight = facts.flight();
+    String seen = group(facts.flight(), suite, facts.resumed());
+    if (!seen.equals(SecurityInfo.UNKNOWN)) return seen;
+    return policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN;
+  }
+
+  /**
+   * Returns the group {@code flight} (the server's first flight, or null) named, "none (resumed)", or "unknown": the
+   * same reading for a connection that is no TlsKit socket (an FTPS data connection's engine).
+   */
+  public static String group(KeyExchangeSniffer flight, String suite, boolean resumed) {
     if (flight != null && flight.group() >= 0 && (!flight.fromServerKeyExchange() || suite.contains("_ECDHE_"))) {
       return NamedGroups.name(flight.group());
     }
-    if (flight != null && facts.resumed() && flight.helloSeen() && flight.group() < 0) return NONE_RESUMED;
-    return policy.namedGroups().size() == 1 ? policy.namedGroups().get(0) : SecurityInfo.UNKNOWN;
+    if (flight != null && resumed && flight.helloSeen() && flight.group() < 0) return NONE_RESUMED;
+    return SecurityInfo.UNKNOWN;
   }
 
   /** Returns the peer's (or our own) certificate chain of {@code session}; empty when none was presented. */

@@ -1,10 +1,20 @@
 package dev.tlskit.nativetls.internal;
 
+import dev.tlskit.internal.tls.ProviderHook;
 import java.security.Provider;
 import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 
-/** The JSSE provider of the native engine: "SSLContext" TLS, TLSv1.2 and TLSv1.3, each a {@link NativeContextSpi}. */
-public final class NativeProvider extends Provider {
+/**
+ * The JSSE provider of the native engine: "SSLContext" TLS, TLSv1.2 and TLSv1.3, each a {@link NativeContextSpi}.
+ *
+ * <p>As core's {@link ProviderHook} it says which groups BoringSSL can offer (X25519MLKEM768 among them) and, for a
+ * policy whose groups BoringSSL offers are hybrids only (what {@code PostQuantum.require} makes on this provider),
+ * checks after each handshake that BoringSSL negotiated one: BoringSSL offers and accepts only the listed groups, so
+ * the check confirms its answer rather than adding a rule.
+ */
+public final class NativeProvider extends Provider implements ProviderHook {
   private static final long serialVersionUID = 1L;
 
   /** The one instance. */
@@ -21,5 +31,26 @@ public final class NativeProvider extends Provider {
         }
       });
     }
+  }
+
+  @Override
+  public String refuseGroups(List<String> groups) {
+    return NativeGroups.refuse(groups);
+  }
+
+  @Override
+  public void configure(SSLSocket socket, List<String> groups) {
+    if (socket instanceof NativeSocket s && NativeGroups.hybridOnly(groups)) s.requireHybrid(groups);
+  }
+
+  @Override
+  public void checkHandshake(SSLSocket socket) throws SSLHandshakeException {
+    if (socket instanceof NativeSocket s) s.checkHybrid();
+  }
+
+  /** BoringSSL enforces the group list wherever the policy's parameters are applied: nothing rests on the check. */
+  @Override
+  public String refuseBareContext() {
+    return null;
   }
 }

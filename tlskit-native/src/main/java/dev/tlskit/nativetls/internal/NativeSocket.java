@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +69,8 @@ final class NativeSocket extends LayeredSslSocket {
   private IOException handshakeFailure;
   private volatile String applicationProtocol;
   private volatile boolean sniRefused;
+  /** BoringSSL's names of the hybrid groups this socket requires, or null (see {@link #requireHybrid}). */
+  private List<String> requiredHybrid;
 
   // Heap buffers sized by what the connection really sends and receives: a handshake's records, or an application's
   // messages, need far less than the largest record (fewer bytes allocated per handshake, less heap per idle
@@ -202,17 +202,8 @@ final class NativeSocket extends LayeredSslSocket {
     return Arrays.stream(wanted).filter(s::contains).toArray(String[]::new);
   }
 
-  private static final Map<String, String> BORINGSSL_GROUPS = Map.of("x25519", "X25519", "secp256r1", "P-256",
-      "secp384r1", "P-384", "secp521r1", "P-521", "x25519mlkem768", "X25519MLKEM768");
-
   private static String[] jdkNames(String[] boringSsl) {
-    List<String> out = new ArrayList<>();
-    for (String b : boringSsl) {
-      for (Map.Entry<String, String> e : BORINGSSL_GROUPS.entrySet()) {
-        if (e.getValue().equals(b)) out.add(e.getKey().equals("x25519mlkem768") ? "X25519MLKEM768" : e.getKey());
-      }
-    }
-    return out.toArray(String[]::new);
+    return Arrays.stream(boringSsl).map(NativeGroups::tlskit).toArray(String[]::new);
   }
 
   /** Returns the policy's named groups in BoringSSL's names; those BoringSSL lacks (x448, ffdhe*) are left out. */
@@ -224,12 +215,36 @@ final class NativeSocket extends LayeredSslSocket {
       return new String[0];
     }
     if (jdk == null) return new String[0];
-    List<String> out = new ArrayList<>();
-    for (String g : jdk) {
-      String b = BORINGSSL_GROUPS.get(g.toLowerCase(Locale.ROOT));
-      if (b != null) out.add(b);
+    return NativeGroups.offered(List.of(jdk)).toArray(String[]::new);
+  }
+
+  /**
+   * Makes this socket refuse, after its handshake, a key exchange that was not a post-quantum hybrid group (the
+   * policy's groups that BoringSSL offers are hybrids only, so BoringSSL refuses a peer without one already; this
+   * checks BoringSSL's answer, and words a failed handshake as the refusal it is).
+   */
+  void requireHybrid(List<String> groups) {
+    requiredHybrid = NativeGroups.offered(groups);
+  }
+
+  /**
+   * Throws when a hybrid key exchange was required and the handshake that completed used another group.
+   *
+   * @throws SSLHandshakeException naming the group BoringSSL negotiated
+   */
+  void checkHybrid() throws SSLHandshakeException {
+    if (requiredHybrid == null || engine == null) return;
+    String group;
+    try {
+      group = SSL.getGroupName(engine.sslPointer());
+    } catch (Exception e) {
+      group = null;
     }
-    return out.toArray(String[]::new);
+    if (!NativeGroups.isHybrid(NativeGroups.tlskit(group))) {
+      throw new SSLHandshakeException("insufficient_security: post-quantum key exchange required, but "
+          + describePeer() + " negotiated " + (group == null ? "no key exchange group" : NativeGroups.tlskit(group))
+          + "; the native engine offered " + requiredHybrid + " only");
+    }
   }
 
   private void handshake() throws IOException {
@@ -271,7 +286,14 @@ final class NativeSocket extends LayeredSslSocket {
       applicationProtocol = e.getApplicationProtocol();
     } catch (SSLException x) {
       flushPendingQuietly(e); // the alert BoringSSL queued for the peer
-      throw Failures.jdkWords(x, true, sniRefused);
+      SSLException words = Failures.jdkWords(x, true, sniRefused);
+      String m = String.valueOf(words.getMessage());
+      if (requiredHybrid == null || !(m.contains("handshake_failure") || m.contains("NO_SHARED_GROUP"))) throw words;
+      SSLException pq = new SSLHandshakeException("insufficient_security: post-quantum key exchange required: the"
+          + " native engine offered " + requiredHybrid + " only (PostQuantum.require), and " + describePeer()
+          + " supports none of them (" + m + ")");
+      pq.initCause(words);
+      throw pq;
     } finally {
       context.handshaking.remove(e);
     }
