@@ -9,7 +9,9 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * Drives one stack for a while and returns what it did: megabytes moved or handshakes made, and the time taken.
@@ -43,14 +45,27 @@ public final class BenchMeasure {
   }
 
   /**
-   * Returns the CPU time the JVM's JIT compiler threads have used so far, in seconds, from Linux's per-thread
-   * accounting ({@code /proc/self/task/N/stat}; 0 elsewhere). The JIT compiles a handshake's code for tens of
-   * seconds (methods run once per handshake reach C2's thresholds after thousands of handshakes), and a slice pays
-   * for the compilation of code that later slices of another stack share: the process CPU of a slice minus this is
-   * what the stack's own threads (client, server, GC) used.
+   * Returns the CPU time the JVM's JIT compiler threads have used so far, in seconds (0 where the OS does not say:
+   * see {@link #threadCpuSeconds()}). The JIT compiles a handshake's code for tens of seconds (methods run once per
+   * handshake reach C2's thresholds after thousands of handshakes), and a slice pays for the compilation of code
+   * that later slices of another stack share: the process CPU of a slice minus this is what the stack's own threads
+   * (client, server, GC) used.
    */
   public static double jitCpuSeconds() {
-    long ticks = 0;
+    double jit = 0;
+    for (Map.Entry<String, Double> e : threadCpuSeconds().entrySet()) {
+      if (e.getKey().contains("CompilerThre")) jit += e.getValue(); // "C# CompilerThre", the name cut at 15
+    }
+    return jit;
+  }
+
+  /**
+   * Returns the CPU seconds this process's threads have used so far, summed by thread name with each run of digits
+   * as '#' (Linux names are cut at 15 characters), from Linux's per-thread accounting
+   * ({@code /proc/self/task/N/stat}, 10 ms ticks); empty elsewhere. Ended threads are not counted.
+   */
+  public static Map<String, Double> threadCpuSeconds() {
+    Map<String, Double> byName = new TreeMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasks) {
         String stat;
@@ -61,14 +76,16 @@ public final class BenchMeasure {
         }
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
-        if (open < 0 || close < open || !stat.substring(open + 1, close).contains("CompilerThre")) continue;
+        if (open < 0 || close < open) continue;
+        String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
         String[] f = stat.substring(close + 2).split(" ");
-        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        byName.merge(name, ticks / (double) CLOCK_TICKS_PER_SECOND, Double::sum);
       }
     } catch (IOException | RuntimeException notLinux) {
-      return 0;
+      return Map.of();
     }
-    return ticks / (double) CLOCK_TICKS_PER_SECOND;
+    return byName;
   }
 
   /**
