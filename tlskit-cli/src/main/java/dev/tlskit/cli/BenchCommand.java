@@ -101,6 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     if (only != null && !only.equals("tlskit") && !only.equals("jdk")) {
       throw new UsageException("--only must be tlskit or jdk: " + only);
     }
+    if (split && only != null) throw new UsageException("--split measures both stacks; it does not go with --only");
     List<Integer> messageSizes = sizes != null ? sizes : quick ? List.of(16384) : List.of(256, 1024, 4096, 16384, 65536);
     for (int size : messageSizes) {
       if (size < 1 || size > 16 << 20) throw new UsageException("--sizes: message size out of range: " + size);
@@ -160,7 +161,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     List<SplitFigure> splits = new ArrayList<>();
-    if (split && only == null) {
+    if (split) {
       splits.add(measureSplit(pki, settings, false, sliceMillis, warmupMillis));
       if (!quick) splits.add(measureSplit(pki, settings, true, sliceMillis, warmupMillis));
     }

@@ -80,6 +80,16 @@ class BenchCommandTest {
     assertThat(err.toString()).contains("nosuch");
   }
 
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void splitWithOneStackIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--quick", "--split", "--only", "tlskit"},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--split", "--only");
+  }
+
   private static String section(String json, String name) {
     int at = json.indexOf("\"" + name + "\": {");
     assertThat(at).as("section %s in %s", name, json).isNotNegative();
