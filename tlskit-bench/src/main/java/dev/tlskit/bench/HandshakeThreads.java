@@ -15,11 +15,12 @@ import java.util.TreeMap;
  * Where a handshake's CPU goes, by thread: the four pairings of {@code tlskit bench --split} (TlsKit or raw JDK at
  * each end) in one JVM, after a long warm-up in turns (the JIT compiles a handshake's code for a minute or more),
  * then slices interleaved (order reversed every round). Each thread's CPU comes from Linux's per-thread accounting
- * ({@link BenchMeasure#threadCpuSeconds()}), grouped by thread name with digits as '#': the client runs on
- * {@code main}, both servers' connection handlers on virtual threads ({@code ForkJoinPool-#-worker-#} carriers), the
- * accept loops on platform threads ({@code tlskit-accept-l…}, {@code bench-jdk-accept}), then the JIT's
- * {@code C# CompilerThread#}, GC, the virtual threads' I/O poller ({@code MasterPoller}) and TlsKit's
- * {@code tlskit-watchdog} (write and handshake deadlines). Linux only.
+ * ({@link BenchMeasure#threadCpuSeconds()}), grouped by thread name (cut at 15 characters by Linux) with digits as
+ * '#': the client runs on the calling thread ({@code java} for a program's main thread), both servers' connection
+ * handlers on virtual threads (their carriers: {@code ForkJoinPool-#-}), the accept loops on platform threads
+ * ({@code tlskit-accept-l}, {@code bench-jdk-accep}); then the JIT ({@code C# CompilerThre}), GC, the virtual
+ * threads' I/O poller ({@code MasterPoller}) and TlsKit's {@code tlskit-watchdog} (write and handshake deadlines).
+ * Linux only.
  *
  * <p>Usage: {@code HandshakeThreads full|resumed [SLICE-SECONDS] [ROUNDS] [WARM-UP-SECONDS]} (defaults 2, 8, 40).
  */
@@ -34,6 +35,12 @@ public final class HandshakeThreads {
     long slice = Math.round(1000 * (args.length > 1 ? Double.parseDouble(args[1]) : 2));
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     long warmup = Math.round(1000 * (args.length > 3 ? Double.parseDouble(args[3]) : 40));
+    System.out.print(measure(resumed, slice, rounds, warmup));
+    System.exit(0);
+  }
+
+  /** Measures and returns the report: a heading, then one line per pairing. */
+  static String measure(boolean resumed, long slice, int rounds, long warmup) throws IOException {
     Settings s = new Settings("TLSv1.3", "TLS_AES_128_GCM_SHA256", "x25519", KeyType.EC_P256, null);
     Pki pki = Pki.create(KeyType.EC_P256);
     Stack[] stacks = new Stack[PAIRINGS.length];
@@ -67,8 +74,9 @@ public final class HandshakeThreads {
         if (stack != null) stack.close();
       }
     }
-    System.out.printf("%s handshakes, %d rounds of %d ms slices after %d ms of warm-up; CPU ms per handshake%n",
-        resumed ? "resumed" : "full", rounds, slice, warmup);
+    StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+        "%s handshakes, %d rounds of %d ms slices after %d ms of warm-up; CPU ms per handshake%n",
+        resumed ? "resumed" : "full", rounds, slice, warmup));
     for (int i = 0; i < stacks.length; i++) {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s %7.0f hs  process %.3f  |",
           PAIRINGS[i], handshakes[i], cpu[i] * 1000 / handshakes[i]));
@@ -76,8 +84,8 @@ public final class HandshakeThreads {
         double perHandshake = e.getValue() * 1000 / handshakes[i];
         if (perHandshake >= 0.0005) line.append(String.format(Locale.ROOT, " %s=%.3f", e.getKey(), perHandshake));
       }
-      System.out.println(line);
+      report.append(line).append(System.lineSeparator());
     }
-    System.exit(0); // nothing left to wait for
+    return report.toString();
   }
 }

@@ -101,7 +101,9 @@ final class BenchCommand implements Callable<Integer> {
     if (only != null && !only.equals("tlskit") && !only.equals("jdk")) {
       throw new UsageException("--only must be tlskit or jdk: " + only);
     }
-    if (split && only != null) throw new UsageException("--split measures both stacks; it does not go with --only");
+    if (split && only != null) {
+      throw new UsageException("--split measures both stacks; it does not go with --only");
+    }
     List<Integer> messageSizes = sizes != null ? sizes : quick ? List.of(16384) : List.of(256, 1024, 4096, 16384, 65536);
     for (int size : messageSizes) {
       if (size < 1 || size > 16 << 20) throw new UsageException("--sizes: message size out of range: " + size);
