@@ -85,6 +85,11 @@ final class BenchCommand implements Callable<Integer> {
           + "where JIT profiles of the JDK's TLS code see one stack's streams only.")
   String only;
 
+  @Option(names = "--split", description = "Also split the handshake cost by end: TlsKit client to a raw JDK "
+      + "server and a raw JDK client to a TlsServer, each beside TlsKit to TlsKit and JDK to JDK (slices "
+      + "interleaved).")
+  boolean split;
+
   @Option(names = "--warmup", paramLabel = "SECONDS",
       description = "Warm-up per stack before measuring (default: 2; --quick: 0.3).")
   Double warmup;
@@ -95,6 +100,9 @@ final class BenchCommand implements Callable<Integer> {
     if (seconds <= 0 || seconds > 600) throw new UsageException("--seconds must be in (0, 600]: " + seconds);
     if (only != null && !only.equals("tlskit") && !only.equals("jdk")) {
       throw new UsageException("--only must be tlskit or jdk: " + only);
+    }
+    if (split && only != null) {
+      throw new UsageException("--split measures both stacks; it does not go with --only");
     }
     List<Integer> messageSizes = sizes != null ? sizes : quick ? List.of(16384) : List.of(256, 1024, 4096, 16384, 65536);
     for (int size : messageSizes) {
@@ -129,7 +137,14 @@ final class BenchCommand implements Callable<Integer> {
         if (!"tlskit".equals(only)) warmUp(jdk, headlineSize, warmupMillis, bar);
         if (nat != null) warmUp(nat, headlineSize, warmupMillis, bar);
         for (Figure f : figures) {
-          if (!f.resumed) measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
+          if (f.resumed) continue;
+          if (f.kind.equals("handshakes")) {
+            // Handshake code again just before its figure (the throughput figures ran since the warm-up), in turn.
+            if (!"jdk".equals(only)) BenchMeasure.handshakes(tlskit, warmupMillis / 2);
+            if (!"tlskit".equals(only)) BenchMeasure.handshakes(jdk, warmupMillis / 2);
+            if (nat != null) BenchMeasure.handshakes(nat, warmupMillis / 2);
+          }
+          measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
         }
       }
       for (Figure f : figures) {
@@ -147,9 +162,17 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
 
+    List<SplitFigure> splits = new ArrayList<>();
+    if (split) {
+      splits.add(measureSplit(pki, settings, false, sliceMillis, warmupMillis));
+      if (!quick) splits.add(measureSplit(pki, settings, true, sliceMillis, warmupMillis));
+    }
+
     Map<String, Object> result = report(settings, nativeSettings, negotiated, figures, headlineSize, loadStart,
         BenchJson.loadAverage());
+    if (!splits.isEmpty()) result.put("split", splitReport(splits));
     printTable(out, result, figures);
+    printSplit(out, splits);
     if (json != null) {
       Files.writeString(json, BenchJson.write(result) + "\n");
       out.println("JSON written to " + json);
@@ -171,6 +194,9 @@ final class BenchCommand implements Callable<Integer> {
     double nat; // TlsKit on the native engine; 0 when not measured
     double natUnits;
     double natCpu;
+    double tlskitJit; // of the CPU above, the JIT compiler's threads (seconds)
+    double jdkJit;
+    double natJit;
 
     Figure(String kind, int size, boolean resumed) {
       this.kind = kind;
@@ -223,10 +249,12 @@ final class BenchCommand implements Callable<Integer> {
         f.jdk = rate;
         f.jdkUnits = a.units() + b.units();
         f.jdkCpu = a.cpuSeconds() + b.cpuSeconds();
+        f.jdkJit = a.jitCpuSeconds() + b.jitCpuSeconds();
       } else {
         f.tlskit = rate;
         f.tlskitUnits = a.units() + b.units();
         f.tlskitCpu = a.cpuSeconds() + b.cpuSeconds();
+        f.tlskitJit = a.jitCpuSeconds() + b.jitCpuSeconds();
       }
       return;
     }
@@ -248,7 +276,10 @@ final class BenchCommand implements Callable<Integer> {
       f.nat = (n1.rate() + n2.rate()) / 2;
       f.natUnits = n1.units() + n2.units();
       f.natCpu = n1.cpuSeconds() + n2.cpuSeconds();
+      f.natJit = n1.jitCpuSeconds() + n2.jitCpuSeconds();
     }
+    f.tlskitJit = t1.jitCpuSeconds() + t2.jitCpuSeconds();
+    f.jdkJit = j1.jitCpuSeconds() + j2.jitCpuSeconds();
     f.tlskit = (t1.rate() + t2.rate()) / 2;
     f.jdk = (j1.rate() + j2.rate()) / 2;
     f.tlskitUnits = t1.units() + t2.units();
@@ -401,10 +432,13 @@ final class BenchCommand implements Callable<Integer> {
         hs.put("ratio", round(f.ratio()));
         hs.put("tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
         hs.put("jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
+        hs.put("tlskit_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits)));
+        hs.put("jdk_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits)));
         if (nat != null) {
           hs.put("native_per_s", round(f.nat));
           hs.put("native_ratio", round(f.nativeRatio()));
           hs.put("native_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
+          hs.put("native_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natJit, f.natUnits)));
         }
       } else {
         hs.put("resumed_tlskit_per_s", round(f.tlskit));
@@ -412,10 +446,14 @@ final class BenchCommand implements Callable<Integer> {
         hs.put("resumed_ratio", round(f.ratio()));
         hs.put("resumed_tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
         hs.put("resumed_jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
+        hs.put("resumed_tlskit_jit_cpu_ms_per_handshake",
+            round(Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits)));
+        hs.put("resumed_jdk_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits)));
         if (nat != null) {
           hs.put("resumed_native_per_s", round(f.nat));
           hs.put("resumed_native_ratio", round(f.nativeRatio()));
           hs.put("resumed_native_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
+          hs.put("resumed_native_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natJit, f.natUnits)));
         }
       }
     }
@@ -442,6 +480,129 @@ final class BenchCommand implements Callable<Integer> {
           Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits));
       if (nat) out.printf(Locale.ROOT, " vs %.2f", Figure.cpuMillisPerUnit(f.natCpu, f.natUnits));
       out.println();
+    }
+    for (Figure f : figures) {
+      if (!f.kind.equals("handshakes") || f.tlskitJit + f.jdkJit + f.natJit == 0) continue;
+      out.printf(Locale.ROOT, "  %s: of the CPU per handshake, the JIT compiler's %.2f vs %.2f",
+          f.resumed ? "resumed" : "full", Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits),
+          Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits));
+      if (nat) out.printf(Locale.ROOT, " vs %.2f", Figure.cpuMillisPerUnit(f.natJit, f.natUnits));
+      out.printf(Locale.ROOT, " ms; without it %.2f vs %.2f",
+          Figure.cpuMillisPerUnit(f.tlskitCpu - f.tlskitJit, f.tlskitUnits),
+          Figure.cpuMillisPerUnit(f.jdkCpu - f.jdkJit, f.jdkUnits));
+      if (nat) out.printf(Locale.ROOT, " vs %.2f", Figure.cpuMillisPerUnit(f.natCpu - f.natJit, f.natUnits));
+      out.println();
+    }
+  }
+
+  /** The four pairings of {@code --split}: client end, server end. */
+  private enum Pairing {
+    TLSKIT_TLSKIT(true, true), TLSKIT_JDK(true, false), JDK_TLSKIT(false, true), JDK_JDK(false, false);
+
+    final boolean tlskitClient;
+    final boolean tlskitServer;
+
+    Pairing(boolean tlskitClient, boolean tlskitServer) {
+      this.tlskitClient = tlskitClient;
+      this.tlskitServer = tlskitServer;
+    }
+
+    String client() {
+      return tlskitClient ? "tlskit" : "jdk";
+    }
+
+    String server() {
+      return tlskitServer ? "tlskit" : "jdk";
+    }
+  }
+
+  /** Full or resumed handshakes of each pairing: sums over its slices. */
+  static final class SplitFigure {
+    final boolean resumed;
+    final double[] units = new double[Pairing.values().length];
+    final double[] seconds = new double[Pairing.values().length];
+    final double[] cpu = new double[Pairing.values().length];
+    final double[] jit = new double[Pairing.values().length];
+
+    SplitFigure(boolean resumed) {
+      this.resumed = resumed;
+    }
+
+    double rate(Pairing p) {
+      return seconds[p.ordinal()] == 0 ? 0 : units[p.ordinal()] / seconds[p.ordinal()];
+    }
+
+    double cpuMillis(Pairing p) {
+      return Figure.cpuMillisPerUnit(cpu[p.ordinal()], units[p.ordinal()]);
+    }
+
+    /** CPU per handshake of every thread but the JIT compiler's (client, server, GC, pollers). */
+    double stackCpuMillis(Pairing p) {
+      return Figure.cpuMillisPerUnit(cpu[p.ordinal()] - jit[p.ordinal()], units[p.ordinal()]);
+    }
+  }
+
+  /**
+   * Measures handshakes for the four pairings in one JVM: slices in the order TT TJ JT JJ, then JJ JT TJ TT (client
+   * end first), after a warm-up of each, so that the client's and the server's share of TlsKit's extra cost can be
+   * read off against JDK to JDK.
+   */
+  private static SplitFigure measureSplit(Pki pki, Settings settings, boolean resumed, long sliceMillis,
+      long warmupMillis) throws IOException {
+    SplitFigure f = new SplitFigure(resumed);
+    Pairing[] order = Pairing.values();
+    Stack[] stacks = new Stack[order.length];
+    try {
+      for (Pairing p : order) stacks[p.ordinal()] = BenchStacks.mixed(pki, settings, resumed, p.tlskitClient,
+          p.tlskitServer);
+      for (Pairing p : order) BenchMeasure.handshakes(stacks[p.ordinal()], warmupMillis / 2);
+      for (int round = 0; round < 2; round++) {
+        for (int k = 0; k < order.length; k++) {
+          Pairing p = order[round == 0 ? k : order.length - 1 - k];
+          BenchMeasure.Sample s = BenchMeasure.handshakes(stacks[p.ordinal()], sliceMillis);
+          f.units[p.ordinal()] += s.units();
+          f.seconds[p.ordinal()] += s.seconds();
+          f.cpu[p.ordinal()] += s.cpuSeconds();
+          f.jit[p.ordinal()] += s.jitCpuSeconds();
+        }
+      }
+    } finally {
+      for (Stack s : stacks) {
+        if (s != null) s.close();
+      }
+    }
+    return f;
+  }
+
+  private static List<Object> splitReport(List<SplitFigure> splits) {
+    List<Object> rows = new ArrayList<>();
+    for (SplitFigure f : splits) {
+      for (Pairing p : Pairing.values()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("handshake", f.resumed ? "resumed" : "full");
+        row.put("client", p.client());
+        row.put("server", p.server());
+        row.put("per_s", round(f.rate(p)));
+        row.put("cpu_ms_per_handshake", round(f.cpuMillis(p)));
+        row.put("cpu_ms_per_handshake_without_jit", round(f.stackCpuMillis(p)));
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  private static void printSplit(PrintWriter out, List<SplitFigure> splits) {
+    if (splits.isEmpty()) return;
+    out.printf("%nHandshake cost by end (client -> server, slices interleaved; CPU ms per handshake, both ends)%n");
+    out.printf("%-40s %10s %10s %14s %16s%n", "", "per s", "CPU", "CPU w/o JIT", "extra vs JDK-JDK");
+    for (SplitFigure f : splits) {
+      double base = f.stackCpuMillis(Pairing.JDK_JDK);
+      for (Pairing p : Pairing.values()) {
+        String label = (f.resumed ? "resumed" : "full") + ", " + (p.tlskitClient ? "TlsKit" : "JDK") + " -> "
+            + (p.tlskitServer ? "TlsServer" : "JDK server");
+        out.printf(Locale.ROOT, "%-40s %10.1f %10.2f %14.2f %+16.2f%n", label, f.rate(p), f.cpuMillis(p),
+            f.stackCpuMillis(p), f.stackCpuMillis(p) - base);
+      }
     }
   }
 

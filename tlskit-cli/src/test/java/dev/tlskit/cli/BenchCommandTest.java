@@ -22,7 +22,7 @@ class BenchCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int code = Main.run(new String[] {"bench", "--quick", "--seconds", "1", "--json", json.toString()},
+    int code = Main.run(new String[] {"bench", "--quick", "--split", "--seconds", "1", "--json", json.toString()},
         new PrintWriter(out, true), new PrintWriter(err, true));
 
     assertThat(code).as("stderr: %s", err).isZero();
@@ -41,6 +41,17 @@ class BenchCommandTest {
     assertThat(out.toString()).contains("native");
     assertThat(text).contains("\"provider\": \"SunJSSE\"", "\"cipher_suite\": \"TLS_AES_128_GCM_SHA256\"",
         "\"jdk\": ", "\"cpu\": ");
+    assertThat(number(handshakes, "tlskit_jit_cpu_ms_per_handshake")).isNotNegative();
+    // --split: each pairing of TlsKit and raw JDK ends made handshakes
+    assertThat(out.toString()).contains("Handshake cost by end", "TlsKit -> JDK server", "JDK -> TlsServer");
+    for (String pairing : new String[] {"\"client\": \"tlskit\",\n      \"server\": \"jdk\"",
+        "\"client\": \"jdk\",\n      \"server\": \"tlskit\"", "\"client\": \"jdk\",\n      \"server\": \"jdk\""}) {
+      int at = text.indexOf(pairing);
+      assertThat(at).as("pairing %s in %s", pairing, text).isNotNegative();
+      String row = text.substring(at, text.indexOf('}', at) + 1);
+      assertThat(number(row, "per_s")).isPositive();
+      assertThat(number(row, "cpu_ms_per_handshake")).isPositive();
+    }
   }
 
   /** {@code --provider native --only tlskit}: the native engine alone in its JVM (to compare builds of it). */
@@ -67,6 +78,16 @@ class BenchCommandTest {
         new PrintWriter(err, true));
     assertThat(code).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("nosuch");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void splitWithOneStackIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--quick", "--split", "--only", "tlskit"},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--split", "--only");
   }
 
   private static String section(String json, String name) {

@@ -6,7 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * Drives one stack for a while and returns what it did: megabytes moved or handshakes made, and the time taken.
@@ -14,11 +19,21 @@ import java.util.Random;
  */
 public final class BenchMeasure {
   private static final long BATCH_BYTES = 1 << 20;
+  /** USER_HZ: the unit of /proc's times, 100 on every Linux architecture the JDK runs on. */
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
 
   private BenchMeasure() {}
 
-  /** {@code units} (MB or handshakes) done in {@code seconds} of wall time, using {@code cpuSeconds} of process CPU. */
-  public record Sample(double units, double seconds, double cpuSeconds) {
+  /**
+   * {@code units} (MB or handshakes) done in {@code seconds} of wall time, using {@code cpuSeconds} of process CPU,
+   * of which {@code jitCpuSeconds} were the JIT compiler's threads (0 where the OS does not say: see
+   * {@link #jitCpuSeconds()}).
+   */
+  public record Sample(double units, double seconds, double cpuSeconds, double jitCpuSeconds) {
+    public Sample(double units, double seconds, double cpuSeconds) {
+      this(units, seconds, cpuSeconds, 0);
+    }
+
     public double rate() {
       return units / seconds;
     }
@@ -27,6 +42,50 @@ public final class BenchMeasure {
   /** Returns the CPU time this process has used so far (all threads: both ends of the stack, JIT, GC), in seconds. */
   public static double processCpuSeconds() {
     return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+  }
+
+  /**
+   * Returns the CPU time the JVM's JIT compiler threads have used so far, in seconds (0 where the OS does not say:
+   * see {@link #threadCpuSeconds()}). The JIT compiles a handshake's code for tens of seconds (methods run once per
+   * handshake reach C2's thresholds after thousands of handshakes), and a slice pays for the compilation of code
+   * that later slices of another stack share: the process CPU of a slice minus this is what the stack's own threads
+   * (client, server, GC) used.
+   */
+  public static double jitCpuSeconds() {
+    double jit = 0;
+    for (Map.Entry<String, Double> e : threadCpuSeconds().entrySet()) {
+      if (e.getKey().contains("CompilerThre")) jit += e.getValue(); // "C# CompilerThre", the name cut at 15
+    }
+    return jit;
+  }
+
+  /**
+   * Returns the CPU seconds this process's threads have used so far, summed by thread name with each run of digits
+   * as '#' (Linux names are cut at 15 characters), from Linux's per-thread accounting
+   * ({@code /proc/self/task/N/stat}, 10 ms ticks); empty elsewhere. Ended threads are not counted.
+   */
+  public static Map<String, Double> threadCpuSeconds() {
+    Map<String, Double> byName = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended
+        }
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open) continue;
+        String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
+        String[] f = stat.substring(close + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        byName.merge(name, ticks / (double) CLOCK_TICKS_PER_SECOND, Double::sum);
+      }
+    } catch (IOException | RuntimeException notLinux) {
+      return Map.of();
+    }
+    return byName;
   }
 
   /**
@@ -43,6 +102,7 @@ public final class BenchMeasure {
       DataOutputStream header = new DataOutputStream(out);
       out.write(BenchStacks.THROUGHPUT);
       double cpu = processCpuSeconds();
+      double jit = jitCpuSeconds();
       long start = System.nanoTime();
       long deadline = start + millis * 1_000_000;
       long sent = 0;
@@ -59,7 +119,7 @@ public final class BenchMeasure {
       long confirmed = new DataInputStream(link.in()).readLong();
       long elapsed = System.nanoTime() - start;
       if (confirmed != sent) throw new IOException("server received " + confirmed + " bytes of " + sent);
-      return new Sample(sent / 1e6, elapsed / 1e9, processCpuSeconds() - cpu);
+      return new Sample(sent / 1e6, elapsed / 1e9, processCpuSeconds() - cpu, jitCpuSeconds() - jit);
     }
   }
 
@@ -69,6 +129,7 @@ public final class BenchMeasure {
    */
   public static Sample handshakes(Stack stack, long millis) throws IOException {
     double cpu = processCpuSeconds();
+    double jit = jitCpuSeconds();
     long start = System.nanoTime();
     long deadline = start + millis * 1_000_000;
     long n = 0;
@@ -80,6 +141,6 @@ public final class BenchMeasure {
       }
       n++;
     } while (System.nanoTime() < deadline);
-    return new Sample(n, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpu);
+    return new Sample(n, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpu, jitCpuSeconds() - jit);
   }
 }

@@ -27,6 +27,7 @@ import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -99,12 +100,68 @@ public final class BenchStacks {
     return p != null && (p.getName().equals("BCJSSE") || p.getName().equals("TlsKitNative"));
   }
 
+  /** A client's end of a connection, over either stack. */
+  private record ClientLink(InputStream in, OutputStream out, Supplier<String> suite, Closeable connection)
+      implements Link {
+    @Override
+    public String cipherSuite() {
+      return suite.get();
+    }
+
+    @Override
+    public void close() throws IOException {
+      connection.close();
+    }
+  }
+
+  /** One loopback server of a stack: its port, and how to stop it. */
+  private record Server(int port, Closeable stop) {}
+
+  /** One client of a stack: connects to a loopback port and finishes the handshake. */
+  private interface Client {
+    Link connect(int port) throws IOException;
+  }
+
   /**
    * Starts a TlsKit server and client. With a provider, the server's TLS context comes from it: the provider is
    * put first in the JCA list only while the server builds its context, so that the JDK stack made afterwards
    * still gets the JDK's own ciphers.
    */
   public static Stack tlskit(Pki pki, Settings s, boolean resumption) throws IOException {
+    return stack(tlskitServer(pki, s, resumption), tlskitClient(pki, s));
+  }
+
+  /** Starts a raw JDK (SunJSSE) server socket and client, as an application using the JDK directly would. */
+  public static Stack jdk(Pki pki, Settings s, boolean resumption) throws IOException {
+    return stack(jdkServer(pki, s, resumption), jdkClient(pki, s));
+  }
+
+  /**
+   * Starts a stack with TlsKit at one end and the raw JDK at the other (both TlsKit or both JDK give
+   * {@link #tlskit} and {@link #jdk}): {@code tlskit bench --split} compares each against the raw pair to tell the
+   * client's cost from the server's.
+   */
+  public static Stack mixed(Pki pki, Settings s, boolean resumption, boolean tlskitClient, boolean tlskitServer)
+      throws IOException {
+    return stack(tlskitServer ? tlskitServer(pki, s, resumption) : jdkServer(pki, s, resumption),
+        tlskitClient ? tlskitClient(pki, s) : jdkClient(pki, s));
+  }
+
+  private static Stack stack(Server server, Client client) {
+    return new Stack() {
+      @Override
+      public Link connect() throws IOException {
+        return client.connect(server.port());
+      }
+
+      @Override
+      public void close() throws IOException {
+        server.stop().close();
+      }
+    };
+  }
+
+  private static Server tlskitServer(Pki pki, Settings s, boolean resumption) throws IOException {
     TlsServer.Builder b = TlsServer.builder(c -> serve(c.input(), c.output()),
             ServerCertificates.of(CertifiedKey.of(pki.leaf().privateKey(), pki.leaf().chain())))
         .policy(serverPolicy(s))
@@ -124,41 +181,17 @@ public final class BenchStacks {
         }
       }
     }
+    return new Server(server.port(), () -> server.shutdown(Duration.ofSeconds(1)));
+  }
+
+  private static Client tlskitClient(Pki pki, Settings s) {
     TlsPolicy.Builder policy = TlsPolicy.builder().trust(Trust.anchors(pki.ca().certificate()))
         .protocols(s.protocol()).cipherSuites(List.of(s.suite())).namedGroups(groups(s));
     if (s.provider() != null) policy.provider(s.provider());
     TlsClient client = TlsClient.builder().policy(policy.build()).timeout(Duration.ofMillis(TIMEOUT_MILLIS)).build();
-    return new Stack() {
-      @Override
-      public Link connect() throws IOException {
-        TlsConnection c = client.connectTls("127.0.0.1", server.port(), PEER_NAME);
-        return new Link() {
-          @Override
-          public InputStream in() {
-            return c.input();
-          }
-
-          @Override
-          public OutputStream out() {
-            return c.output();
-          }
-
-          @Override
-          public String cipherSuite() {
-            return c.sslSession().getCipherSuite();
-          }
-
-          @Override
-          public void close() throws IOException {
-            c.close();
-          }
-        };
-      }
-
-      @Override
-      public void close() {
-        server.shutdown(Duration.ofSeconds(1));
-      }
+    return port -> {
+      TlsConnection c = client.connectTls("127.0.0.1", port, PEER_NAME);
+      return new ClientLink(c.input(), c.output(), () -> c.sslSession().getCipherSuite(), c);
     };
   }
 
@@ -173,10 +206,12 @@ public final class BenchStacks {
     return new String[] {s.suite(), "TLS_ECDHE_" + auth + "_WITH_AES_128_GCM_SHA256"};
   }
 
-  /** Starts a raw JDK (SunJSSE) server socket and client, as an application using the JDK directly would. */
-  public static Stack jdk(Pki pki, Settings s, boolean resumption) throws IOException {
+  /**
+   * A raw SunJSSE server socket whose accepted sockets are served on virtual threads (as TlsServer does), accepting
+   * on a platform daemon thread.
+   */
+  private static Server jdkServer(Pki pki, Settings s, boolean resumption) throws IOException {
     SSLContext serverContext;
-    SSLContext clientContext;
     try {
       char[] pw = "bench".toCharArray();
       KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -190,15 +225,8 @@ public final class BenchStacks {
         // As TlsServer does: the JDK issues no TLS 1.3 ticket when the session lifetime exceeds the 7-day maximum.
         serverContext.getServerSessionContext().setSessionTimeout((int) Duration.ofDays(8).toSeconds());
       }
-      KeyStore anchors = KeyStore.getInstance("PKCS12");
-      anchors.load(null, null);
-      anchors.setCertificateEntry("ca", pki.ca().certificate());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-      tmf.init(anchors);
-      clientContext = SSLContext.getInstance("TLS", "SunJSSE");
-      clientContext.init(null, tmf.getTrustManagers(), null);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK cannot make the baseline TLS contexts: " + e.getMessage(), e);
+      throw new IllegalStateException("the JDK cannot make the baseline server context: " + e.getMessage(), e);
     }
     SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
         .createServerSocket(0, 1024, InetAddress.getLoopbackAddress());
@@ -224,54 +252,41 @@ public final class BenchStacks {
         }
       }
     });
+    return new Server(listener.getLocalPort(), listener);
+  }
+
+  /** A raw SunJSSE client socket: PKIX trust manager, HTTPS endpoint identification, SNI. */
+  private static Client jdkClient(Pki pki, Settings s) {
+    SSLContext clientContext;
+    try {
+      KeyStore anchors = KeyStore.getInstance("PKCS12");
+      anchors.load(null, null);
+      anchors.setCertificateEntry("ca", pki.ca().certificate());
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+      tmf.init(anchors);
+      clientContext = SSLContext.getInstance("TLS", "SunJSSE");
+      clientContext.init(null, tmf.getTrustManagers(), null);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("the JDK cannot make the baseline client context: " + e.getMessage(), e);
+    }
     SSLParameters clientParams = new SSLParameters(new String[] {s.suite()}, new String[] {s.protocol()});
     clientParams.setNamedGroups(s.group().split(","));
     clientParams.setEndpointIdentificationAlgorithm("HTTPS");
     clientParams.setServerNames(List.of(new SNIHostName(PEER_NAME)));
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-    return new Stack() {
-      @Override
-      public Link connect() throws IOException {
-        SSLSocket ssl = (SSLSocket) clientContext.getSocketFactory().createSocket();
-        try {
-          ssl.setSSLParameters(clientParams);
-          ssl.connect(address, TIMEOUT_MILLIS);
-          ssl.setTcpNoDelay(true);
-          ssl.setSoTimeout(TIMEOUT_MILLIS);
-          ssl.startHandshake();
-        } catch (IOException | RuntimeException e) {
-          ssl.close();
-          throw e;
-        }
-        InputStream in = ssl.getInputStream();
-        OutputStream out = ssl.getOutputStream();
-        return new Link() {
-          @Override
-          public InputStream in() {
-            return in;
-          }
-
-          @Override
-          public OutputStream out() {
-            return out;
-          }
-
-          @Override
-          public String cipherSuite() {
-            return ssl.getSession().getCipherSuite();
-          }
-
-          @Override
-          public void close() throws IOException {
-            ssl.close();
-          }
-        };
+    return port -> {
+      SSLSocket ssl = (SSLSocket) clientContext.getSocketFactory().createSocket();
+      try {
+        ssl.setSSLParameters(clientParams);
+        ssl.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
+        ssl.setTcpNoDelay(true);
+        ssl.setSoTimeout(TIMEOUT_MILLIS);
+        ssl.startHandshake();
+      } catch (IOException | RuntimeException e) {
+        ssl.close();
+        throw e;
       }
-
-      @Override
-      public void close() throws IOException {
-        listener.close();
-      }
+      return new ClientLink(ssl.getInputStream(), ssl.getOutputStream(), () -> ssl.getSession().getCipherSuite(),
+          ssl);
     };
   }
 

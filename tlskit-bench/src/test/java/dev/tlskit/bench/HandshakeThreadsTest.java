@@ -1,0 +1,38 @@
+package dev.tlskit.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A short run of HandshakeThreads: no timing assertions, only that every pairing measured handshakes by thread. */
+class HandshakeThreadsTest {
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void everyPairingMakesHandshakesAndCountsItsServerThreads() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "per-thread CPU times come from Linux's /proc");
+
+    String report = HandshakeThreads.measure(false, 300, 2, 800);
+
+    List<String> lines = report.lines().toList();
+    assertThat(lines.get(0)).startsWith("full handshakes, 2 rounds of 300 ms slices");
+    assertThat(lines).hasSize(5);
+    Pattern row = Pattern.compile("^(.+?)\\s+(\\d+) hs  process ([0-9.]+)  \\|(.*)$");
+    for (String pairing : new String[] {"TlsKit -> TlsServer", "TlsKit -> JDK server", "JDK -> TlsServer",
+        "JDK -> JDK server"}) {
+      String line = lines.stream().filter(l -> l.startsWith(pairing + " ")).findFirst().orElseThrow();
+      Matcher m = row.matcher(line);
+      assertThat(m.matches()).as(line).isTrue();
+      assertThat(Long.parseLong(m.group(2))).as(line).isPositive();
+      // both servers serve each connection on a virtual thread: its carriers' CPU is counted
+      assertThat(m.group(4)).as(line).contains("ForkJoinPool-#-");
+    }
+  }
+}
