@@ -2,12 +2,10 @@ package dev.tlskit.internal.net;
 
 import dev.tlskit.internal.concurrent.Threads;
 import dev.tlskit.internal.io.KeyExchangeSniffer;
-import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -16,7 +14,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +28,7 @@ import java.util.function.UnaryOperator;
 public final class TransportSocket extends Socket {
   private final Socket delegate;
   private final long writeTimeoutMillis;
-  private volatile InputStream in;
+  private final InputStream in;
   private final OutputStream out;
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();
@@ -272,17 +269,6 @@ public final class TransportSocket extends Socket {
   @Override
   public InputStream getInputStream() {
     return in;
-  }
-
-  /**
-   * Gives back bytes that a TLS layer over this socket read past the end of its TLS stream (the peer's close_notify,
-   * read ahead with the records before it): the streams {@link #getInputStream()} returns from now on serve them
-   * before the socket's next bytes. For a connection that goes on in plaintext (FTP's CCC, {@code
-   * TlsConnection.endTls}), which reads through a stream asked for after TLS ended.
-   */
-  public void unread(byte[] b, int off, int len) {
-    if (len == 0) return;
-    in = new SequenceInputStream(new ByteArrayInputStream(Arrays.copyOfRange(b, off, off + len)), in);
   }
 
   @Override

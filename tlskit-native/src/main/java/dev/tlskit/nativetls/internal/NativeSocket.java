@@ -66,7 +66,7 @@ final class NativeSocket extends LayeredSslSocket {
     this.peerHost = peerHost;
     this.peerPort = peerPort;
     this.autoClose = autoClose;
-    this.io = new RecordIo(under, peerHost + ":" + peerPort);
+    this.io = new RecordIo(under.getInputStream(), under.getOutputStream(), peerHost + ":" + peerPort);
     this.params = context.engineGetDefaultSSLParameters();
   }
 
@@ -218,7 +218,7 @@ final class NativeSocket extends LayeredSslSocket {
             if (!io.readRecord()) {
               throw new SSLHandshakeException("Remote host terminated the handshake (" + describePeer() + ")");
             }
-            SSLEngineResult r = io.unwrapRecord(e, false);
+            SSLEngineResult r = io.unwrapRecord(e);
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
               io.flushPending(e);
               throw new SSLHandshakeException("Remote host closed the connection during the handshake ("
@@ -228,7 +228,7 @@ final class NativeSocket extends LayeredSslSocket {
             if (hs == HandshakeStatus.NEED_UNWRAP && !io.recordLeft()) {
               // netty tells that a record completed the handshake (a TLS 1.2 client reading the server's Finished)
               // only on the next unwrap: poll it with no input
-              hs = io.unwrapRecord(e, false).getHandshakeStatus();
+              hs = io.unwrapRecord(e).getHandshakeStatus();
             }
             if (hs == HandshakeStatus.NOT_HANDSHAKING) hs = e.getHandshakeStatus();
           }

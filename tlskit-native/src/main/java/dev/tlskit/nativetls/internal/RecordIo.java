@@ -1,13 +1,12 @@
 package dev.tlskit.nativetls.internal;
 
-import dev.tlskit.internal.net.TransportSocket;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngineResult;
@@ -15,13 +14,10 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
 /**
- * The record layer of a {@link NativeSocket}: reads TLS records from the socket below and hands them to netty's
- * OpenSSL engine through direct buffers lent by {@link Scratch}, and writes what the engine makes. Over TlsKit's
- * {@link TransportSocket} a read takes whatever the socket has, several small records per system call and per engine
- * call, and what it read past the peer's close_notify goes back to that socket (FTP's CCC goes on in plaintext
- * there); over any other socket it reads exactly one record at a time, as the JDK does. Either way it reads from
- * below only when it lacks a whole record, so the end of the TCP stream is seen by the layer below only when it
- * really came (truncation detection).
+ * The record layer of a {@link NativeSocket}: reads exactly one TLS record at a time from the socket below, as the JDK
+ * does, so that nothing past the peer's close_notify is consumed (FTP's CCC goes on in plaintext there) and the end of
+ * the TCP stream is seen by the layer below only when it really came (truncation detection); hands records to netty's
+ * OpenSSL engine through direct buffers lent by {@link Scratch}, and writes what the engine makes.
  */
 final class RecordIo {
   private static final int HEADER = 5;
@@ -37,9 +33,6 @@ final class RecordIo {
   private final InputStream rawIn;
   private final OutputStream rawOut;
   private final String peer;
-  /** The socket below when it can take back bytes read past the TLS stream's end, which allows read-ahead; or null. */
-  private final TransportSocket under;
-  private final boolean readAhead;
   final ReentrantLock readLock = new ReentrantLock();
   final ReentrantLock writeLock = new ReentrantLock();
 
@@ -47,26 +40,18 @@ final class RecordIo {
   // messages, need far less than the largest record (fewer bytes allocated per handshake, less heap per idle
   // connection); each grows when a larger record comes.
   private byte[] inBytes = new byte[HEADER + FIRST_RECORD];
-  private ByteBuffer netIn = ByteBuffer.wrap(inBytes).limit(0); // position: the next byte for the engine
-  private int filled; // bytes of inBytes read from below
-  private boolean grow; // a read filled inBytes: the next move to the front goes into the largest size
+  private ByteBuffer netIn = ByteBuffer.wrap(inBytes);
   private ByteBuffer appIn = ByteBuffer.allocate(0); // read mode: empty
   private byte[] outBytes;
   private ByteBuffer netOut;
   volatile boolean inboundDone;
   volatile boolean outboundDone;
 
-  /**
-   * {@code peer} names the peer in messages (host:port). Over TlsKit's {@link TransportSocket}, which takes back what
-   * was read past the peer's close_notify, a read takes every byte the socket has (several records per system call
-   * and per engine call); over another socket, exactly one record.
-   */
-  RecordIo(Socket below, String peer) throws IOException {
-    this.rawIn = below.getInputStream();
-    this.rawOut = below.getOutputStream();
+  /** {@code peer} names the peer in messages (host:port). */
+  RecordIo(InputStream rawIn, OutputStream rawOut, String peer) {
+    this.rawIn = rawIn;
+    this.rawOut = rawOut;
     this.peer = peer;
-    this.under = below instanceof TransportSocket t ? t : null;
-    this.readAhead = under != null;
   }
 
   /** Returns the plaintext already decrypted and not yet read. */
@@ -169,101 +154,51 @@ final class RecordIo {
   // ---- records ----
 
   /**
-   * Makes sure that {@link #netIn} holds at least one whole TLS record from its position, reading from the socket
-   * below when it does not: its limit is then the end of the last whole record read (several when the peer sent
-   * several back to back and read-ahead is on); false at the end of the stream before a whole record came.
+   * Reads exactly one TLS record from the socket below into {@link #netIn}; false at the end of the stream before a
+   * whole record came.
    */
   boolean readRecord() throws IOException {
-    int at = netIn.position();
-    if (at == filled) at = filled = 0; // all consumed: start over at the front
-    at = fill(at, HEADER);
-    if (at < 0) return false;
-    int length = recordLength(at, true);
-    at = fill(at, HEADER + length);
-    if (at < 0) return false;
-    int end = at + HEADER + length;
-    while (filled - end >= HEADER) { // the whole records after it, which the same engine call can take
-      int next = recordLength(end, false);
-      if (next < 0 || filled - end < HEADER + next) break;
-      end += HEADER + next;
+    if (!readFully(0, HEADER)) return false;
+    int type = inBytes[0] & 0xff;
+    int major = inBytes[1] & 0xff;
+    int length = ((inBytes[3] & 0xff) << 8) | (inBytes[4] & 0xff);
+    if (type < 20 || type > 24 || major != 3 || length > MAX_RECORD) {
+      throw new SSLException("Unsupported or unrecognized SSL message (not a TLS record from " + peer
+          + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[0], inBytes[1], inBytes[2], inBytes[3],
+          inBytes[4]) + ")");
     }
-    netIn.limit(end).position(at);
+    if (HEADER + length > inBytes.length) {
+      inBytes = Arrays.copyOf(inBytes, HEADER + MAX_RECORD);
+      netIn = ByteBuffer.wrap(inBytes);
+    }
+    if (!readFully(HEADER, length)) return false;
+    netIn.clear().limit(HEADER + length);
     return true;
   }
 
-  /** Returns the length of the record whose header is at {@code at}; -1 (or, with {@code check}, a failure) if bad. */
-  private int recordLength(int at, boolean check) throws SSLException {
-    int type = inBytes[at] & 0xff;
-    int major = inBytes[at + 1] & 0xff;
-    int length = ((inBytes[at + 3] & 0xff) << 8) | (inBytes[at + 4] & 0xff);
-    if (type >= 20 && type <= 24 && major == 3 && length <= MAX_RECORD) return length;
-    if (!check) return -1;
-    throw new SSLException("Unsupported or unrecognized SSL message (not a TLS record from " + peer + ": "
-        + String.format("%02x %02x %02x %02x %02x", inBytes[at], inBytes[at + 1], inBytes[at + 2], inBytes[at + 3],
-        inBytes[at + 4]) + ")");
-  }
-
-  /**
-   * Reads from the socket below until {@code need} bytes from {@code at} are in {@link #inBytes}, moving them to the
-   * front (or into a larger array) first when they would not fit; returns where they start now, -1 at the end of the
-   * stream. With read-ahead it reads whatever the socket has, up to the buffer's end; else exactly what is needed.
-   */
-  private int fill(int at, int need) throws IOException {
-    if (filled - at >= need) return at;
-    boolean bigger = need > inBytes.length || grow;
-    if (bigger || (at > 0 && (readAhead || at + need > inBytes.length))) {
-      byte[] to = bigger ? new byte[HEADER + MAX_RECORD] : inBytes;
-      grow = false;
-      System.arraycopy(inBytes, at, to, 0, filled - at);
-      filled -= at;
-      at = 0;
-      if (to != inBytes) {
-        inBytes = to;
-        netIn = ByteBuffer.wrap(inBytes);
-      }
+  private boolean readFully(int off, int len) throws IOException {
+    int done = 0;
+    while (done < len) {
+      int n = rawIn.read(inBytes, off + done, len - done);
+      if (n < 0) return false;
+      done += n;
     }
-    while (filled - at < need) {
-      int room = readAhead ? inBytes.length - filled : at + need - filled;
-      int n = rawIn.read(inBytes, filled, room);
-      if (n < 0) return -1;
-      filled += n;
-      // the socket had more than the buffer holds: a stream of records, for which the largest buffer takes more per
-      // read (a connection that only ever sends small messages now and then keeps the small one)
-      if (n == room && readAhead && inBytes.length < HEADER + MAX_RECORD) grow = true;
-    }
-    return at;
+    return true;
   }
 
   /**
-   * Gives back what was read past the record that ended the peer's TLS stream (its close_notify) to the socket below,
-   * where a connection that goes on in plaintext (FTP's CCC) reads it.
+   * Unwraps the record in {@link #netIn} into {@link #appIn} (which is then in read mode), through direct buffers lent
+   * by {@link Scratch}; a record whose plaintext they cannot hold goes through the heap buffers.
    */
-  private void giveBackPastClose() {
-    int past = filled - netIn.position();
-    if (past > 0 && under != null) under.unread(inBytes, netIn.position(), past);
-    filled = netIn.position();
-    netIn.limit(filled);
-  }
-
-  /**
-   * Unwraps the records in {@link #netIn} into {@link #appIn} (which is then in read mode), through direct buffers
-   * lent by {@link Scratch}; a record whose plaintext they cannot hold goes through the heap buffers. With {@code all},
-   * goes on through every whole record read as long as the engine returns application data; else stops after one
-   * engine call (the handshake, which looks at the engine's status after each).
-   */
-  SSLEngineResult unwrapRecord(ReferenceCountedOpenSslEngine e, boolean all) throws SSLException {
+  SSLEngineResult unwrapRecord(ReferenceCountedOpenSslEngine e) throws SSLException {
     Scratch scratch = Scratch.take();
     ByteBuffer src = scratch.src;
     ByteBuffer dst = scratch.dst;
     try {
       src.put(inBytes, netIn.position(), netIn.remaining()).flip();
-      SSLEngineResult r;
-      do {
-        r = e.unwrap(src, dst);
-      } while (all && src.hasRemaining() && r.bytesConsumed() > 0 && r.getStatus() == SSLEngineResult.Status.OK
-          && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING);
-      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && dst.position() == 0) return unwrapHeap(e);
-      netIn.position(netIn.limit() - src.remaining());
+      SSLEngineResult r = e.unwrap(src, dst);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) return unwrapHeap(e);
+      netIn.position(netIn.position() + r.bytesConsumed());
       dst.flip();
       appIn.compact();
       if (appIn.remaining() < dst.remaining()) {
@@ -328,14 +263,13 @@ final class RecordIo {
         }
         SSLEngineResult r;
         try {
-          r = unwrapRecord(e, true);
+          r = unwrapRecord(e);
         } catch (SSLException x) {
           flushPendingQuietly(e);
           throw Failures.jdkWords(x, false);
         }
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           inboundDone = true; // close_notify: nothing more is read from below
-          giveBackPastClose();
           if (!appIn.hasRemaining()) return -1;
         }
         if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !outboundDone) flushPending(e);
