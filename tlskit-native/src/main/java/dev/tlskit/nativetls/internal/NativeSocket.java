@@ -9,13 +9,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketException;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -33,33 +31,18 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A TLS socket layered over another socket (TlsKit's {@code TransportSocket}), whose records BoringSSL makes and
- * reads through netty's OpenSSL {@code SSLEngine}. It reads exactly one record at a time from the socket below, as
- * the JDK does, so that nothing past the peer's close_notify is consumed (FTP's CCC goes on in plaintext there) and
- * the end of the TCP stream is seen by the layer below only when it really came (truncation detection). The socket's
- * SO_TIMEOUT bounds every read, so also the handshake.
+ * reads through netty's OpenSSL {@code SSLEngine}: the handshake, the engine's parameters and the {@code SSLSocket}
+ * surface here, the records in {@link RecordIo}. The socket's SO_TIMEOUT bounds every read, so also the handshake.
  */
 final class NativeSocket extends LayeredSslSocket {
   private static final System.Logger LOG = System.getLogger("dev.tlskit.nativetls");
   private static final AtomicBoolean NARROWED_TLS13_LOGGED = new AtomicBoolean();
-  private static final int HEADER = 5;
-  /** The largest record a peer may send (TLS 1.2: 2^14 + 2048 of ciphertext expansion). */
-  private static final int MAX_RECORD = (1 << 14) + 2048;
-  private static final int MAX_PLAINTEXT = 1 << 14;
-  /** Room for one record of at most {@link #MAX_PLAINTEXT} bytes with BoringSSL's overhead. */
-  private static final int RECORD_ROOM = MAX_PLAINTEXT + 1024;
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  /** Room for the first record read (a ClientHello, with a post-quantum key share); larger ones grow the buffer. */
-  private static final int FIRST_RECORD = 2048;
-
   private final NativeContextSpi context;
   private final String peerHost;
   private final int peerPort;
   private final boolean autoClose;
-  private final InputStream rawIn;
-  private final OutputStream rawOut;
+  private final RecordIo io;
   private final ReentrantLock handshakeLock = new ReentrantLock();
-  private final ReentrantLock readLock = new ReentrantLock();
-  private final ReentrantLock writeLock = new ReentrantLock();
   private final List<HandshakeCompletedListener> listeners = new ArrayList<>();
 
   private boolean clientMode = true;
@@ -72,19 +55,9 @@ final class NativeSocket extends LayeredSslSocket {
   /** BoringSSL's names of the hybrid groups this socket requires, or null (see {@link #requireHybrid}). */
   private List<String> requiredHybrid;
 
-  // Heap buffers sized by what the connection really sends and receives: a handshake's records, or an application's
-  // messages, need far less than the largest record (fewer bytes allocated per handshake, less heap per idle
-  // connection); each grows when a larger record comes.
-  private byte[] inBytes = new byte[HEADER + FIRST_RECORD];
-  private ByteBuffer netIn = ByteBuffer.wrap(inBytes);
-  private ByteBuffer appIn = ByteBuffer.allocate(0); // read mode: empty
-  private byte[] outBytes;
-  private ByteBuffer netOut;
-  private boolean inboundDone;
-  private volatile boolean outboundDone;
   private volatile boolean closed;
-  private final InputStream in = new In();
-  private final OutputStream out = new Out();
+  private final InputStream in = new SocketStreams.In(this);
+  private final OutputStream out = new SocketStreams.Out(this);
 
   NativeSocket(NativeContextSpi context, Socket under, String peerHost, int peerPort, boolean autoClose)
       throws IOException {
@@ -93,8 +66,7 @@ final class NativeSocket extends LayeredSslSocket {
     this.peerHost = peerHost;
     this.peerPort = peerPort;
     this.autoClose = autoClose;
-    this.rawIn = under.getInputStream();
-    this.rawOut = under.getOutputStream();
+    this.io = new RecordIo(under.getInputStream(), under.getOutputStream(), peerHost + ":" + peerPort);
     this.params = context.engineGetDefaultSSLParameters();
   }
 
@@ -258,20 +230,20 @@ final class NativeSocket extends LayeredSslSocket {
         switch (hs) {
           case NEED_WRAP -> hs = wrapHandshake(e);
           case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-            if (!readRecord()) {
+            if (!io.readRecord()) {
               throw new SSLHandshakeException("Remote host terminated the handshake (" + describePeer() + ")");
             }
-            SSLEngineResult r = unwrapRecord(e);
+            SSLEngineResult r = io.unwrapRecord(e);
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-              flushPending(e);
+              io.flushPending(e);
               throw new SSLHandshakeException("Remote host closed the connection during the handshake ("
                   + describePeer() + ")");
             }
             hs = r.getHandshakeStatus();
-            if (hs == HandshakeStatus.NEED_UNWRAP && !netIn.hasRemaining()) {
+            if (hs == HandshakeStatus.NEED_UNWRAP && !io.recordLeft()) {
               // netty tells that a record completed the handshake (a TLS 1.2 client reading the server's Finished)
               // only on the next unwrap: poll it with no input
-              hs = unwrapRecord(e).getHandshakeStatus();
+              hs = io.unwrapRecord(e).getHandshakeStatus();
             }
             if (hs == HandshakeStatus.NOT_HANDSHAKING) hs = e.getHandshakeStatus();
           }
@@ -282,10 +254,10 @@ final class NativeSocket extends LayeredSslSocket {
           default -> throw new SSLException("unexpected handshake status " + hs);
         }
       }
-      flushPending(e); // TLS 1.3 server: the session tickets after its Finished
+      io.flushPending(e); // TLS 1.3 server: the session tickets after its Finished
       applicationProtocol = e.getApplicationProtocol();
     } catch (SSLException x) {
-      flushPendingQuietly(e); // the alert BoringSSL queued for the peer
+      io.flushPendingQuietly(e); // the alert BoringSSL queued for the peer
       SSLException words = Failures.jdkWords(x, true, sniRefused);
       String m = String.valueOf(words.getMessage());
       if (requiredHybrid == null || !(m.contains("handshake_failure") || m.contains("NO_SHARED_GROUP"))) throw words;
@@ -300,76 +272,16 @@ final class NativeSocket extends LayeredSslSocket {
   }
 
   private HandshakeStatus wrapHandshake(ReferenceCountedOpenSslEngine e) throws IOException {
-    writeLock.lock();
+    io.writeLock.lock();
     try {
-      SSLEngineResult r = wrapNothing(e);
+      SSLEngineResult r = io.wrapNothing(e);
       if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
         throw new SSLHandshakeException("TLS engine closed during the handshake (" + describePeer() + ")");
       }
       HandshakeStatus hs = r.getHandshakeStatus();
       return hs == HandshakeStatus.NOT_HANDSHAKING ? e.getHandshakeStatus() : hs;
     } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /**
-   * Wraps no application data (a handshake flight, tickets, an alert, close_notify) and writes what the engine made;
-   * the output buffer grows for a flight larger than it (a long certificate chain). Call with the write lock held.
-   */
-  private SSLEngineResult wrapNothing(ReferenceCountedOpenSslEngine e) throws IOException {
-    ByteBuffer dst = Scratch.take();
-    SSLEngineResult r;
-    try {
-      r = e.wrap(EMPTY, dst);
-      if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) copyOut(dst.flip());
-    } finally {
-      Scratch.give(dst);
-    }
-    if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-      writeNetOut();
-      return r;
-    }
-    while (true) { // a flight larger than the scratch buffer (a very long certificate chain)
-      netOut().clear();
-      r = e.wrap(EMPTY, netOut);
-      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && netOut.capacity() < 1 << 20) {
-        outBytes = new byte[netOut.capacity() * 2];
-        netOut = ByteBuffer.wrap(outBytes);
-        continue;
-      }
-      writeNetOut();
-      return r;
-    }
-  }
-
-  /** Copies {@code made} (records the engine made) into {@link #netOut}, cleared and grown to hold them. */
-  private void copyOut(ByteBuffer made) {
-    if (netOut == null || netOut.capacity() < made.remaining()) {
-      outBytes = new byte[Math.max(made.remaining(), netOut == null ? 0 : Math.min(2 * netOut.capacity(), Scratch.SIZE))];
-      netOut = ByteBuffer.wrap(outBytes);
-    }
-    netOut.clear();
-    netOut.put(made);
-  }
-
-  /** Writes what the engine still has for the peer (tickets, an alert, a KeyUpdate answer). */
-  private void flushPending(ReferenceCountedOpenSslEngine e) throws IOException {
-    writeLock.lock();
-    try {
-      for (int i = 0; i < 16 && e.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-        if (wrapNothing(e).bytesProduced() == 0) break;
-      }
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  private void flushPendingQuietly(ReferenceCountedOpenSslEngine e) {
-    try {
-      flushPending(e);
-    } catch (IOException | RuntimeException ignored) {
-      // the handshake failed; the alert is a courtesy
+      io.writeLock.unlock();
     }
   }
 
@@ -387,196 +299,26 @@ final class NativeSocket extends LayeredSslSocket {
     for (HandshakeCompletedListener l : copy) l.handshakeCompleted(ev);
   }
 
-  // ---- records ----
+  // ---- application data: the record layer ----
 
-  /**
-   * Reads exactly one TLS record from the socket below into {@link #netIn}; false at the end of the stream before a
-   * whole record came.
-   */
-  private boolean readRecord() throws IOException {
-    if (!readFully(0, HEADER)) return false;
-    int type = inBytes[0] & 0xff;
-    int major = inBytes[1] & 0xff;
-    int length = ((inBytes[3] & 0xff) << 8) | (inBytes[4] & 0xff);
-    if (type < 20 || type > 24 || major != 3 || length > MAX_RECORD) {
-      throw new SSLException("Unsupported or unrecognized SSL message (not a TLS record from " + describePeer()
-          + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[0], inBytes[1], inBytes[2], inBytes[3],
-          inBytes[4]) + ")");
-    }
-    if (HEADER + length > inBytes.length) {
-      inBytes = Arrays.copyOf(inBytes, HEADER + MAX_RECORD);
-      netIn = ByteBuffer.wrap(inBytes);
-    }
-    if (!readFully(HEADER, length)) return false;
-    netIn.clear().limit(HEADER + length);
-    return true;
-  }
-
-  private boolean readFully(int off, int len) throws IOException {
-    int done = 0;
-    while (done < len) {
-      int n = rawIn.read(inBytes, off + done, len - done);
-      if (n < 0) return false;
-      done += n;
-    }
-    return true;
-  }
-
-  /**
-   * Unwraps the record in {@link #netIn} into {@link #appIn} (which is then in read mode), through direct buffers lent
-   * by {@link Scratch}; a record whose plaintext they cannot hold goes through the heap buffers.
-   */
-  private SSLEngineResult unwrapRecord(ReferenceCountedOpenSslEngine e) throws SSLException {
-    ByteBuffer src = Scratch.take();
-    ByteBuffer dst = Scratch.take();
-    try {
-      src.put(inBytes, netIn.position(), netIn.remaining()).flip();
-      SSLEngineResult r = e.unwrap(src, dst);
-      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) return unwrapHeap(e);
-      netIn.position(netIn.position() + r.bytesConsumed());
-      dst.flip();
-      appIn.compact();
-      if (appIn.remaining() < dst.remaining()) {
-        ByteBuffer bigger = ByteBuffer.allocate(appIn.position() + dst.remaining());
-        appIn.flip();
-        bigger.put(appIn);
-        appIn = bigger;
-      }
-      appIn.put(dst).flip();
-      return r;
-    } finally {
-      Scratch.give(src);
-      Scratch.give(dst);
-    }
-  }
-
-  private SSLEngineResult unwrapHeap(ReferenceCountedOpenSslEngine e) throws SSLException {
-    appIn.compact();
-    try {
-      while (true) {
-        SSLEngineResult r = e.unwrap(netIn, appIn);
-        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          ByteBuffer bigger = ByteBuffer.allocate(Math.max(appIn.capacity() * 2, RECORD_ROOM));
-          appIn.flip();
-          bigger.put(appIn);
-          appIn = bigger;
-          continue;
-        }
-        return r;
-      }
-    } finally {
-      appIn.flip();
-    }
-  }
-
-  /** Returns the output buffer, with room for a record at least (the path for flights larger than the scratch). */
-  private ByteBuffer netOut() {
-    if (netOut == null || netOut.capacity() < RECORD_ROOM) {
-      outBytes = new byte[RECORD_ROOM];
-      netOut = ByteBuffer.wrap(outBytes);
-    }
-    return netOut;
-  }
-
-  private void writeNetOut() throws IOException {
-    if (netOut.position() > 0) {
-      rawOut.write(outBytes, 0, netOut.position());
-      rawOut.flush();
-    }
-  }
-
-  private int read(byte[] b, int off, int len) throws IOException {
+  int read(byte[] b, int off, int len) throws IOException {
     if (len == 0) return 0;
     startHandshake();
-    readLock.lock();
-    try {
-      while (!appIn.hasRemaining()) {
-        if (inboundDone) return -1;
-        if (!readRecord()) {
-          inboundDone = true; // the TCP stream ended without close_notify: the layer below saw it (truncation)
-          return -1;
-        }
-        ReferenceCountedOpenSslEngine e = engine;
-        SSLEngineResult r;
-        try {
-          r = unwrapRecord(e);
-        } catch (SSLException x) {
-          flushPendingQuietly(e);
-          throw Failures.jdkWords(x, false);
-        }
-        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-          inboundDone = true; // close_notify: nothing more is read from below
-          if (!appIn.hasRemaining()) return -1;
-        }
-        if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !outboundDone) flushPending(e);
-      }
-      int n = Math.min(len, appIn.remaining());
-      appIn.get(b, off, n);
-      return n;
-    } finally {
-      readLock.unlock();
-    }
+    return io.read(engine, b, off, len);
   }
 
-  private void write(byte[] b, int off, int len) throws IOException {
+  void write(byte[] b, int off, int len) throws IOException {
     startHandshake();
-    writeLock.lock();
-    try {
-      if (closed || outboundDone) throw new SocketException("Socket output is closed");
-      ReferenceCountedOpenSslEngine e = engine;
-      int done = 0;
-      while (done < len) {
-        int chunk = Math.min(len - done, 4 * MAX_PLAINTEXT);
-        ByteBuffer src = Scratch.take();
-        ByteBuffer dst = Scratch.take();
-        try {
-          src.put(b, off + done, chunk).flip();
-          while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
-            SSLEngineResult r = e.wrap(src, dst);
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
-          }
-          if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
-          done += chunk - src.remaining();
-          copyOut(dst.flip());
-        } finally {
-          Scratch.give(src);
-          Scratch.give(dst);
-        }
-        writeNetOut(); // after the scratch buffers went back: a blocked write holds none
-      }
-    } finally {
-      writeLock.unlock();
-    }
+    io.write(engine, b, off, len, closed);
   }
 
-  /** Sends close_notify once; false when a blocked writer holds the output (the socket is closed below anyway). */
+  /** Sends close_notify once; not when a blocked writer holds the output (the socket is closed below anyway). */
   private void closeOutbound() throws IOException {
-    if (outboundDone || engine == null || !handshakeDone) {
-      outboundDone = true;
+    if (io.outboundDone || engine == null || !handshakeDone) {
+      io.outboundDone = true;
       return;
     }
-    boolean locked;
-    try {
-      locked = writeLock.tryLock(100, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      locked = false;
-    }
-    if (!locked) {
-      outboundDone = true;
-      return;
-    }
-    try {
-      if (outboundDone) return;
-      outboundDone = true;
-      engine.closeOutbound();
-      for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-        if (wrapNothing(engine).bytesProduced() == 0) break;
-      }
-    } finally {
-      writeLock.unlock();
-    }
+    io.closeOutbound(engine);
   }
 
   // ---- SSLSocket ----
@@ -785,11 +527,11 @@ final class NativeSocket extends LayeredSslSocket {
         if (autoClose) under.close();
       } finally {
         ReferenceCountedOpenSslEngine e = engine;
-        if (e != null && readLock.tryLock()) {
+        if (e != null && io.readLock.tryLock()) {
           try {
             e.shutdown(); // frees the native SSL now rather than at garbage collection
           } finally {
-            readLock.unlock();
+            io.readLock.unlock();
           }
         }
       }
@@ -804,18 +546,18 @@ final class NativeSocket extends LayeredSslSocket {
 
   @Override
   public boolean isOutputShutdown() {
-    return outboundDone || under.isOutputShutdown();
+    return io.outboundDone || under.isOutputShutdown();
   }
 
   @Override
   public void shutdownInput() throws IOException {
     if (closed) throw new SocketException("Socket is closed");
-    inboundDone = true;
+    io.inboundDone = true;
   }
 
   @Override
   public boolean isInputShutdown() {
-    return inboundDone || under.isInputShutdown();
+    return io.inboundDone || under.isInputShutdown();
   }
 
   @Override
@@ -823,51 +565,13 @@ final class NativeSocket extends LayeredSslSocket {
     return closed || (autoClose && under.isClosed());
   }
 
+  /** Returns the plaintext bytes a read returns without blocking: none before the handshake completed. */
+  int availablePlaintext() {
+    return handshakeDone ? io.available() : 0;
+  }
+
   @Override
   public String toString() {
     return "NativeSocket[" + (clientMode ? "client" : "server") + ", " + describePeer() + ", " + under + "]";
-  }
-
-  private final class In extends InputStream {
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = NativeSocket.this.read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
-      return NativeSocket.this.read(b, off, len);
-    }
-
-    @Override
-    public int available() {
-      return handshakeDone ? appIn.remaining() : 0;
-    }
-
-    @Override
-    public void close() throws IOException {
-      NativeSocket.this.close();
-    }
-  }
-
-  private final class Out extends OutputStream {
-    @Override
-    public void write(int b) throws IOException {
-      NativeSocket.this.write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
-      if (len > 0) NativeSocket.this.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      NativeSocket.this.close();
-    }
   }
 }

@@ -1,35 +1,51 @@
 package dev.tlskit.nativetls.internal;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Direct buffers lent to one {@code wrap} or {@code unwrap} call and its copies, which never block: given heap
- * buffers, netty's engine takes a pooled direct buffer of its own for every call (two per record), while a connection
- * keeps only heap buffers (idle connections stay small). A buffer goes back before any socket I/O, so the pool holds
- * about as many as calls run at once (the carrier threads), and at most {@link #KEPT}.
+ * A pair of direct buffers ({@link #src}, {@link #dst}) lent to one {@code wrap} or {@code unwrap} call and its copies,
+ * which never block: given heap buffers, netty's engine takes a pooled direct buffer of its own for every call (two
+ * per record), while a connection keeps only heap buffers (idle connections stay small). A pair goes back before any
+ * socket I/O, so the pool holds about as many as calls run at once (the carrier threads), and at most {@link #SLOTS}.
+ * The pool is an array of slots: a thread starts looking at the slot its id picks, so taking and giving back is one
+ * compare-and-set when threads do not collide, with no allocation (a queue allocated a node per record).
  */
 final class Scratch {
   /** Room for four records of 2^14 bytes with BoringSSL's overhead, the most one write hands the engine at once. */
   static final int SIZE = 4 * ((1 << 14) + 1024);
-  private static final int KEPT = 64;
-  private static final ConcurrentLinkedQueue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
-  private static final AtomicInteger pooled = new AtomicInteger();
+  private static final int SLOTS = 32; // a power of two
+  private static final AtomicReferenceArray<Scratch> POOL = new AtomicReferenceArray<>(SLOTS);
+
+  /** The engine's input (plaintext to wrap, records to unwrap). */
+  final ByteBuffer src = ByteBuffer.allocateDirect(SIZE);
+  /** The engine's output. */
+  final ByteBuffer dst = ByteBuffer.allocateDirect(SIZE);
 
   private Scratch() {}
 
-  /** Returns a cleared direct buffer of {@link #SIZE} bytes that only the caller uses until {@link #give}. */
-  static ByteBuffer take() {
-    ByteBuffer b = POOL.poll();
-    if (b == null) return ByteBuffer.allocateDirect(SIZE);
-    pooled.decrementAndGet();
-    return b.clear();
+  /** Returns a pair of cleared buffers that only the caller uses until {@link #give}. */
+  static Scratch take() {
+    int start = (int) Thread.currentThread().threadId();
+    for (int i = 0; i < SLOTS; i++) {
+      int k = (start + i) & (SLOTS - 1);
+      Scratch s = POOL.get(k);
+      if (s != null && POOL.compareAndSet(k, s, null)) {
+        s.src.clear();
+        s.dst.clear();
+        return s;
+      }
+    }
+    return new Scratch();
   }
 
-  /** Takes back a buffer from {@link #take}; the caller must not touch it afterwards. */
-  static void give(ByteBuffer b) {
-    if (pooled.incrementAndGet() <= KEPT) POOL.offer(b);
-    else pooled.decrementAndGet();
+  /** Takes back a pair from {@link #take}; the caller must not touch it afterwards. */
+  static void give(Scratch s) {
+    int start = (int) Thread.currentThread().threadId();
+    for (int i = 0; i < SLOTS; i++) {
+      int k = (start + i) & (SLOTS - 1);
+      if (POOL.get(k) == null && POOL.compareAndSet(k, null, s)) return;
+    }
+    // the pool is full: this pair is left to the garbage collector
   }
 }

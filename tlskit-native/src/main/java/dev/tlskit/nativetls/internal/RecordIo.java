@@ -1,0 +1,315 @@
+package dev.tlskit.nativetls.internal;
+
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+/**
+ * The record layer of a {@link NativeSocket}: reads exactly one TLS record at a time from the socket below, as the JDK
+ * does, so that nothing past the peer's close_notify is consumed (FTP's CCC goes on in plaintext there) and the end of
+ * the TCP stream is seen by the layer below only when it really came (truncation detection); hands records to netty's
+ * OpenSSL engine through direct buffers lent by {@link Scratch}, and writes what the engine makes.
+ */
+final class RecordIo {
+  private static final int HEADER = 5;
+  /** The largest record a peer may send (TLS 1.2: 2^14 + 2048 of ciphertext expansion). */
+  private static final int MAX_RECORD = (1 << 14) + 2048;
+  private static final int MAX_PLAINTEXT = 1 << 14;
+  /** Room for one record of at most {@link #MAX_PLAINTEXT} bytes with BoringSSL's overhead. */
+  private static final int RECORD_ROOM = MAX_PLAINTEXT + 1024;
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  /** Room for the first record read (a ClientHello, with a post-quantum key share); larger ones grow the buffer. */
+  private static final int FIRST_RECORD = 2048;
+
+  private final InputStream rawIn;
+  private final OutputStream rawOut;
+  private final String peer;
+  final ReentrantLock readLock = new ReentrantLock();
+  final ReentrantLock writeLock = new ReentrantLock();
+
+  // Heap buffers sized by what the connection really sends and receives: a handshake's records, or an application's
+  // messages, need far less than the largest record (fewer bytes allocated per handshake, less heap per idle
+  // connection); each grows when a larger record comes.
+  private byte[] inBytes = new byte[HEADER + FIRST_RECORD];
+  private ByteBuffer netIn = ByteBuffer.wrap(inBytes);
+  private ByteBuffer appIn = ByteBuffer.allocate(0); // read mode: empty
+  private byte[] outBytes;
+  private ByteBuffer netOut;
+  volatile boolean inboundDone;
+  volatile boolean outboundDone;
+
+  /** {@code peer} names the peer in messages (host:port). */
+  RecordIo(InputStream rawIn, OutputStream rawOut, String peer) {
+    this.rawIn = rawIn;
+    this.rawOut = rawOut;
+    this.peer = peer;
+  }
+
+  /** Returns the plaintext already decrypted and not yet read. */
+  int available() {
+    return appIn.remaining();
+  }
+
+  /** True when the record last read still has bytes the engine did not take. */
+  boolean recordLeft() {
+    return netIn.hasRemaining();
+  }
+
+  // ---- handshake and control records ----
+
+  /**
+   * Wraps no application data (a handshake flight, tickets, an alert, close_notify) and writes what the engine made;
+   * the output buffer grows for a flight larger than it (a long certificate chain). Call with the write lock held.
+   */
+  SSLEngineResult wrapNothing(ReferenceCountedOpenSslEngine e) throws IOException {
+    Scratch scratch = Scratch.take();
+    SSLEngineResult r;
+    try {
+      r = e.wrap(EMPTY, scratch.dst);
+      if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) copyOut(scratch.dst.flip());
+    } finally {
+      Scratch.give(scratch);
+    }
+    if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+      writeNetOut();
+      return r;
+    }
+    while (true) { // a flight larger than the scratch buffer (a very long certificate chain)
+      netOut().clear();
+      r = e.wrap(EMPTY, netOut);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && netOut.capacity() < 1 << 20) {
+        outBytes = new byte[netOut.capacity() * 2];
+        netOut = ByteBuffer.wrap(outBytes);
+        continue;
+      }
+      writeNetOut();
+      return r;
+    }
+  }
+
+  /** Copies {@code made} (records the engine made) into {@link #netOut}, cleared and grown to hold them. */
+  private void copyOut(ByteBuffer made) {
+    if (netOut == null || netOut.capacity() < made.remaining()) {
+      outBytes = new byte[Math.max(made.remaining(), netOut == null ? 0 : Math.min(2 * netOut.capacity(), Scratch.SIZE))];
+      netOut = ByteBuffer.wrap(outBytes);
+    }
+    netOut.clear();
+    netOut.put(made);
+  }
+
+  /** Writes what the engine still has for the peer (tickets, an alert, a KeyUpdate answer). */
+  void flushPending(ReferenceCountedOpenSslEngine e) throws IOException {
+    writeLock.lock();
+    try {
+      for (int i = 0; i < 16 && e.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
+        if (wrapNothing(e).bytesProduced() == 0) break;
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  void flushPendingQuietly(ReferenceCountedOpenSslEngine e) {
+    try {
+      flushPending(e);
+    } catch (IOException | RuntimeException ignored) {
+      // the handshake failed; the alert is a courtesy
+    }
+  }
+
+  /** Sends close_notify once; gives up when a blocked writer holds the output (the socket is closed below anyway). */
+  void closeOutbound(ReferenceCountedOpenSslEngine engine) throws IOException {
+    boolean locked;
+    try {
+      locked = writeLock.tryLock(100, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
+    if (!locked) {
+      outboundDone = true;
+      return;
+    }
+    try {
+      if (outboundDone) return;
+      outboundDone = true;
+      engine.closeOutbound();
+      for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+        if (wrapNothing(engine).bytesProduced() == 0) break;
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // ---- records ----
+
+  /**
+   * Reads exactly one TLS record from the socket below into {@link #netIn}; false at the end of the stream before a
+   * whole record came.
+   */
+  boolean readRecord() throws IOException {
+    if (!readFully(0, HEADER)) return false;
+    int type = inBytes[0] & 0xff;
+    int major = inBytes[1] & 0xff;
+    int length = ((inBytes[3] & 0xff) << 8) | (inBytes[4] & 0xff);
+    if (type < 20 || type > 24 || major != 3 || length > MAX_RECORD) {
+      throw new SSLException("Unsupported or unrecognized SSL message (not a TLS record from " + peer
+          + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[0], inBytes[1], inBytes[2], inBytes[3],
+          inBytes[4]) + ")");
+    }
+    if (HEADER + length > inBytes.length) {
+      inBytes = Arrays.copyOf(inBytes, HEADER + MAX_RECORD);
+      netIn = ByteBuffer.wrap(inBytes);
+    }
+    if (!readFully(HEADER, length)) return false;
+    netIn.clear().limit(HEADER + length);
+    return true;
+  }
+
+  private boolean readFully(int off, int len) throws IOException {
+    int done = 0;
+    while (done < len) {
+      int n = rawIn.read(inBytes, off + done, len - done);
+      if (n < 0) return false;
+      done += n;
+    }
+    return true;
+  }
+
+  /**
+   * Unwraps the record in {@link #netIn} into {@link #appIn} (which is then in read mode), through direct buffers lent
+   * by {@link Scratch}; a record whose plaintext they cannot hold goes through the heap buffers.
+   */
+  SSLEngineResult unwrapRecord(ReferenceCountedOpenSslEngine e) throws SSLException {
+    Scratch scratch = Scratch.take();
+    ByteBuffer src = scratch.src;
+    ByteBuffer dst = scratch.dst;
+    try {
+      src.put(inBytes, netIn.position(), netIn.remaining()).flip();
+      SSLEngineResult r = e.unwrap(src, dst);
+      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) return unwrapHeap(e);
+      netIn.position(netIn.position() + r.bytesConsumed());
+      dst.flip();
+      appIn.compact();
+      if (appIn.remaining() < dst.remaining()) {
+        ByteBuffer bigger = ByteBuffer.allocate(appIn.position() + dst.remaining());
+        appIn.flip();
+        bigger.put(appIn);
+        appIn = bigger;
+      }
+      appIn.put(dst).flip();
+      return r;
+    } finally {
+      Scratch.give(scratch);
+    }
+  }
+
+  private SSLEngineResult unwrapHeap(ReferenceCountedOpenSslEngine e) throws SSLException {
+    appIn.compact();
+    try {
+      while (true) {
+        SSLEngineResult r = e.unwrap(netIn, appIn);
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+          ByteBuffer bigger = ByteBuffer.allocate(Math.max(appIn.capacity() * 2, RECORD_ROOM));
+          appIn.flip();
+          bigger.put(appIn);
+          appIn = bigger;
+          continue;
+        }
+        return r;
+      }
+    } finally {
+      appIn.flip();
+    }
+  }
+
+  /** Returns the output buffer, with room for a record at least (the path for flights larger than the scratch). */
+  private ByteBuffer netOut() {
+    if (netOut == null || netOut.capacity() < RECORD_ROOM) {
+      outBytes = new byte[RECORD_ROOM];
+      netOut = ByteBuffer.wrap(outBytes);
+    }
+    return netOut;
+  }
+
+  private void writeNetOut() throws IOException {
+    if (netOut.position() > 0) {
+      rawOut.write(outBytes, 0, netOut.position());
+      rawOut.flush();
+    }
+  }
+
+  // ---- application data ----
+
+  /** Reads application data, after the handshake. */
+  int read(ReferenceCountedOpenSslEngine e, byte[] b, int off, int len) throws IOException {
+    readLock.lock();
+    try {
+      while (!appIn.hasRemaining()) {
+        if (inboundDone) return -1;
+        if (!readRecord()) {
+          inboundDone = true; // the TCP stream ended without close_notify: the layer below saw it (truncation)
+          return -1;
+        }
+        SSLEngineResult r;
+        try {
+          r = unwrapRecord(e);
+        } catch (SSLException x) {
+          flushPendingQuietly(e);
+          throw Failures.jdkWords(x, false);
+        }
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+          inboundDone = true; // close_notify: nothing more is read from below
+          if (!appIn.hasRemaining()) return -1;
+        }
+        if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !outboundDone) flushPending(e);
+      }
+      int n = Math.min(len, appIn.remaining());
+      appIn.get(b, off, n);
+      return n;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Writes application data, after the handshake; {@code closed} tells that the socket was closed. */
+  void write(ReferenceCountedOpenSslEngine e, byte[] b, int off, int len, boolean closed) throws IOException {
+    writeLock.lock();
+    try {
+      if (closed || outboundDone) throw new SocketException("Socket output is closed");
+      int done = 0;
+      while (done < len) {
+        int chunk = Math.min(len - done, 4 * MAX_PLAINTEXT);
+        Scratch scratch = Scratch.take();
+        ByteBuffer src = scratch.src;
+        ByteBuffer dst = scratch.dst;
+        try {
+          src.put(b, off + done, chunk).flip();
+          while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
+            SSLEngineResult r = e.wrap(src, dst);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SocketException("TLS output is closed");
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW || r.bytesConsumed() == 0) break;
+          }
+          if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
+          done += chunk - src.remaining();
+          copyOut(dst.flip());
+        } finally {
+          Scratch.give(scratch);
+        }
+        writeNetOut(); // after the scratch buffers went back: a blocked write holds none
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+}
