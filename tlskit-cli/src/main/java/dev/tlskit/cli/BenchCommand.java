@@ -94,6 +94,15 @@ final class BenchCommand implements Callable<Integer> {
       description = "Warm-up per stack before measuring (default: 2; --quick: 0.3).")
   Double warmup;
 
+  @Option(names = "--settle", paramLabel = "SECONDS",
+      description = "Before each handshake figure, make handshakes on the stacks in turn until the JIT compiler "
+          + "uses under 5% of the CPU in a round, for at most SECONDS (default: 60; --quick: 0, the plain "
+          + "warm-up). The figure is then the cost of a handshake in a long-running process, not of compiling it.")
+  Double settle;
+
+  /** The JIT compiler's share of a round's CPU under which the handshake code counts as compiled. */
+  private static final double JIT_QUIET = 0.05;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -111,6 +120,8 @@ final class BenchCommand implements Callable<Integer> {
     int headlineSize = messageSizes.contains(16384) ? 16384 : messageSizes.get(messageSizes.size() - 1);
     long sliceMillis = Math.max(50, Math.round(seconds * 500));
     long warmupMillis = Math.round((warmup != null ? warmup : quick ? 0.3 : 2.0) * 1000);
+    if (settle != null && (settle < 0 || settle > 600)) throw new UsageException("--settle must be in [0, 600]: " + settle);
+    long settleMillis = Math.round((settle != null ? settle : quick ? 0 : 60.0) * 1000);
     Settings settings = new Settings(protocol, suite, group, keyType(key), provider(provider));
     // TlsKit on the native engine (tlskit-native, BoringSSL) as a third column, when it loads here and the run
     // compares all stacks with TlsKit on the JDK's own provider.
@@ -140,9 +151,7 @@ final class BenchCommand implements Callable<Integer> {
           if (f.resumed) continue;
           if (f.kind.equals("handshakes")) {
             // Handshake code again just before its figure (the throughput figures ran since the warm-up), in turn.
-            if (!"jdk".equals(only)) BenchMeasure.handshakes(tlskit, warmupMillis / 2);
-            if (!"tlskit".equals(only)) BenchMeasure.handshakes(jdk, warmupMillis / 2);
-            if (nat != null) BenchMeasure.handshakes(nat, warmupMillis / 2);
+            f.settling = warmHandshakes(only, tlskit, jdk, nat, warmupMillis, settleMillis);
           }
           measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
         }
@@ -154,9 +163,7 @@ final class BenchCommand implements Callable<Integer> {
              Stack nat = nativeSettings == null ? null : BenchStacks.tlskit(pki, nativeSettings, true)) {
           // New servers and clients: without a warm-up the first slice (TlsKit's) paid for the JIT compiling the
           // JDK's resumption code, which both stacks share, and for each stack's first full handshake.
-          if (!"jdk".equals(only)) BenchMeasure.handshakes(tlskit, warmupMillis / 2);
-          if (!"tlskit".equals(only)) BenchMeasure.handshakes(jdk, warmupMillis / 2);
-          if (nat != null) BenchMeasure.handshakes(nat, warmupMillis / 2);
+          f.settling = warmHandshakes(only, tlskit, jdk, nat, warmupMillis, settleMillis);
           measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
         }
       }
@@ -164,8 +171,8 @@ final class BenchCommand implements Callable<Integer> {
 
     List<SplitFigure> splits = new ArrayList<>();
     if (split) {
-      splits.add(measureSplit(pki, settings, false, sliceMillis, warmupMillis));
-      if (!quick) splits.add(measureSplit(pki, settings, true, sliceMillis, warmupMillis));
+      splits.add(measureSplit(pki, settings, false, sliceMillis, warmupMillis, settleMillis));
+      if (!quick) splits.add(measureSplit(pki, settings, true, sliceMillis, warmupMillis, settleMillis));
     }
 
     Map<String, Object> result = report(settings, nativeSettings, negotiated, figures, headlineSize, loadStart,
@@ -197,6 +204,7 @@ final class BenchCommand implements Callable<Integer> {
     double tlskitJit; // of the CPU above, the JIT compiler's threads (seconds)
     double jdkJit;
     double natJit;
+    BenchMeasure.Settling settling; // handshake figures: how their code was warmed up (null: the plain warm-up)
 
     Figure(String kind, int size, boolean resumed) {
       this.kind = kind;
@@ -226,6 +234,22 @@ final class BenchCommand implements Callable<Integer> {
     double nativeRatio() {
       return jdk == 0 ? 0 : nat / jdk;
     }
+  }
+
+  /**
+   * Warms the stacks' handshake code up just before a handshake figure: until the JIT compiler is quiet (at most
+   * {@code settleMillis}), or, with no settling asked for, {@code warmupMillis / 2} per stack. Returns what settling
+   * did, or null.
+   */
+  private static BenchMeasure.Settling warmHandshakes(String only, Stack tlskit, Stack jdk, Stack nat,
+      long warmupMillis, long settleMillis) throws IOException {
+    List<Stack> stacks = new ArrayList<>();
+    if (!"jdk".equals(only)) stacks.add(tlskit);
+    if (!"tlskit".equals(only)) stacks.add(jdk);
+    if (nat != null) stacks.add(nat);
+    if (settleMillis > 0) return BenchMeasure.settleHandshakes(stacks, 1000, settleMillis, JIT_QUIET);
+    for (Stack s : stacks) BenchMeasure.handshakes(s, warmupMillis / 2);
+    return null;
   }
 
   private static void warmUp(Stack stack, int size, long millis, ProgressBar bar) throws IOException {
@@ -434,6 +458,7 @@ final class BenchCommand implements Callable<Integer> {
         hs.put("jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
         hs.put("tlskit_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits)));
         hs.put("jdk_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits)));
+        putSettling(hs, "", f.settling);
         if (nat != null) {
           hs.put("native_per_s", round(f.nat));
           hs.put("native_ratio", round(f.nativeRatio()));
@@ -449,6 +474,7 @@ final class BenchCommand implements Callable<Integer> {
         hs.put("resumed_tlskit_jit_cpu_ms_per_handshake",
             round(Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits)));
         hs.put("resumed_jdk_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits)));
+        putSettling(hs, "resumed_", f.settling);
         if (nat != null) {
           hs.put("resumed_native_per_s", round(f.nat));
           hs.put("resumed_native_ratio", round(f.nativeRatio()));
@@ -461,6 +487,26 @@ final class BenchCommand implements Callable<Integer> {
     r.put("throughput", tp);
     r.put("handshakes", hs);
     return r;
+  }
+
+  /** Adds how the handshake code was warmed up before a figure: seconds, and whether the JIT compiler went quiet. */
+  private static void putSettling(Map<String, Object> hs, String prefix, BenchMeasure.Settling s) {
+    if (s == null) return;
+    hs.put(prefix + "warmup_seconds", round(s.seconds()));
+    hs.put(prefix + "jit_quiet", s.settled());
+    if (!Double.isNaN(s.lastJitShare())) hs.put(prefix + "warmup_last_jit_share", round(s.lastJitShare()));
+  }
+
+  /** Returns the line that says how a handshake figure's code was warmed up, or null. */
+  static String settlingLine(String what, BenchMeasure.Settling s) {
+    if (s == null) return null;
+    if (Double.isNaN(s.lastJitShare())) {
+      return String.format(Locale.ROOT, "  %s: warmed up %.0f s (this OS does not report the JIT compiler's CPU)",
+          what, s.seconds());
+    }
+    return String.format(Locale.ROOT, "  %s: warmed up %.0f s, %s (JIT compiler %.1f%% of the CPU in the last round)",
+        what, s.seconds(), s.settled() ? "until the JIT compiler was quiet" : "the JIT compiler still busy at the limit",
+        s.lastJitShare() * 100);
   }
 
   private static void printTable(PrintWriter out, Map<String, Object> r, List<Figure> figures) {
@@ -493,6 +539,10 @@ final class BenchCommand implements Callable<Integer> {
       if (nat) out.printf(Locale.ROOT, " vs %.2f", Figure.cpuMillisPerUnit(f.natCpu - f.natJit, f.natUnits));
       out.println();
     }
+    for (Figure f : figures) {
+      String line = settlingLine(f.resumed ? "resumed" : "full", f.settling);
+      if (line != null) out.println(line);
+    }
   }
 
   /** The four pairings of {@code --split}: client end, server end. */
@@ -523,6 +573,7 @@ final class BenchCommand implements Callable<Integer> {
     final double[] seconds = new double[Pairing.values().length];
     final double[] cpu = new double[Pairing.values().length];
     final double[] jit = new double[Pairing.values().length];
+    BenchMeasure.Settling settling;
 
     SplitFigure(boolean resumed) {
       this.resumed = resumed;
@@ -548,14 +599,18 @@ final class BenchCommand implements Callable<Integer> {
    * read off against JDK to JDK.
    */
   private static SplitFigure measureSplit(Pki pki, Settings settings, boolean resumed, long sliceMillis,
-      long warmupMillis) throws IOException {
+      long warmupMillis, long settleMillis) throws IOException {
     SplitFigure f = new SplitFigure(resumed);
     Pairing[] order = Pairing.values();
     Stack[] stacks = new Stack[order.length];
     try {
       for (Pairing p : order) stacks[p.ordinal()] = BenchStacks.mixed(pki, settings, resumed, p.tlskitClient,
           p.tlskitServer);
-      for (Pairing p : order) BenchMeasure.handshakes(stacks[p.ordinal()], warmupMillis / 2);
+      if (settleMillis > 0) {
+        f.settling = BenchMeasure.settleHandshakes(List.of(stacks), 1000, settleMillis, JIT_QUIET);
+      } else {
+        for (Pairing p : order) BenchMeasure.handshakes(stacks[p.ordinal()], warmupMillis / 2);
+      }
       for (int round = 0; round < 2; round++) {
         for (int k = 0; k < order.length; k++) {
           Pairing p = order[round == 0 ? k : order.length - 1 - k];
@@ -603,6 +658,8 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-40s %10.1f %10.2f %14.2f %+16.2f%n", label, f.rate(p), f.cpuMillis(p),
             f.stackCpuMillis(p), f.stackCpuMillis(p) - base);
       }
+      String line = settlingLine(f.resumed ? "resumed" : "full", f.settling);
+      if (line != null) out.println(line);
     }
   }
 

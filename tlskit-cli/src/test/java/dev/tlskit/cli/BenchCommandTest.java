@@ -71,6 +71,39 @@ class BenchCommandTest {
     assertThat(text).contains("\"provider\": \"TlsKitNative");
   }
 
+  /**
+   * {@code --settle}: the handshake figure comes after rounds of handshakes on every stack, until the JIT compiler
+   * is quiet or the limit; the run says how long and how busy the compiler still was.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void settleWarmsHandshakesUpInRoundsAndSaysHowItEnded(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("bench.json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code = Main.run(new String[] {"bench", "--quick", "--settle", "2", "--seconds", "0.5", "--json",
+        json.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+    assertThat(code).as("stderr: %s", err).isZero();
+    String handshakes = section(Files.readString(json), "handshakes");
+    // one round at least: a second of handshakes on each of the three stacks (TlsKit, JDK, native)
+    assertThat(number(handshakes, "warmup_seconds")).isGreaterThanOrEqualTo(2.9);
+    assertThat(handshakes).containsPattern("\"jit_quiet\": (true|false)");
+    assertThat(number(handshakes, "warmup_last_jit_share")).isBetween(0.0, 1.0);
+    assertThat(out.toString()).containsPattern("full: warmed up [0-9]+ s, (until the JIT compiler was quiet|the JIT"
+        + " compiler still busy at the limit) \\(JIT compiler [0-9.]+% of the CPU in the last round\\)");
+  }
+
+  @Test
+  void negativeSettleIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--settle", "-1"}, new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--settle");
+  }
+
   @Test
   void unknownProviderIsAUsageError() {
     StringWriter err = new StringWriter();

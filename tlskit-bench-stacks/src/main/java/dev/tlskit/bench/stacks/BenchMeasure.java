@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -86,6 +87,38 @@ public final class BenchMeasure {
       return Map.of();
     }
     return byName;
+  }
+
+  /**
+   * What {@link #settleHandshakes} did: how long it ran, whether the JIT compiler went quiet in that time, and the
+   * compiler's share of the process CPU in the last round.
+   */
+  public record Settling(double seconds, boolean settled, double lastJitShare) {}
+
+  /**
+   * Makes handshakes on {@code stacks} in turn, {@code sliceMillis} each, until one whole round in which the JIT
+   * compiler's threads used less than {@code quietShare} of the process CPU, or until {@code maxMillis} passed.
+   *
+   * <p>A handshake runs much code once per connection, so the JIT compiles it for tens of seconds; a figure taken
+   * before that ends measures the compiler (and code still interpreted), not the handshake a long-running
+   * application makes, and the compiler's work falls on whichever stack runs first. Where the OS does not report
+   * per-thread CPU (see {@link #threadCpuSeconds()}), this runs one round and says it could not tell.
+   */
+  public static Settling settleHandshakes(List<Stack> stacks, long sliceMillis, long maxMillis, double quietShare)
+      throws IOException {
+    long start = System.nanoTime();
+    boolean canTell = !threadCpuSeconds().isEmpty();
+    double share = Double.NaN;
+    do {
+      double cpu = processCpuSeconds();
+      double jit = jitCpuSeconds();
+      for (Stack s : stacks) handshakes(s, sliceMillis);
+      double used = processCpuSeconds() - cpu;
+      share = used <= 0 ? 0 : (jitCpuSeconds() - jit) / used;
+      if (!canTell) break;
+      if (share < quietShare) return new Settling((System.nanoTime() - start) / 1e9, true, share);
+    } while (System.nanoTime() - start < maxMillis * 1_000_000);
+    return new Settling((System.nanoTime() - start) / 1e9, false, canTell ? share : Double.NaN);
   }
 
   /**
