@@ -3,6 +3,8 @@ package dev.tlskit.nativetls;
 import static dev.tlskit.nativetls.NativeHandshakeTest.NATIVE;
 import static dev.tlskit.nativetls.NativeHandshakeTest.client;
 import static dev.tlskit.nativetls.NativeStreamTest.jdkServerContext;
+import static dev.tlskit.testing.AdapterPki.ROOT;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +20,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import java.net.SocketException;
+import java.security.KeyStore;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -170,6 +177,79 @@ class NativeRecordsTest {
     public void close() throws IOException {
       listener.close();
       thread.interrupt();
+    }
+  }
+
+  /**
+   * A peer that resets the connection (a client closing with the server's session tickets unread does): the read
+   * fails, and closing the socket writes nothing more to it. A close_notify there would only fail again, and the
+   * JDK's socket turns that failure into an exception whose stack trace it copies (about 0.1 ms per connection).
+   */
+  @Test
+  void afterThePeerResetTheConnectionClosingWritesNothingMore() throws Exception {
+    SSLContext jdk = jdkServerContext();
+    try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> {
+        try (Socket raw = plain.accept()) {
+          SSLSocket ssl = (SSLSocket) jdk.getSocketFactory().createSocket(raw, null, raw.getPort(), false);
+          ssl.setUseClientMode(false);
+          ssl.getOutputStream().write("hello\n".getBytes(US_ASCII));
+          ssl.getOutputStream().flush();
+          NativeStreamTest.line(ssl.getInputStream()); // the client read the greeting
+          raw.setSoLinger(true, 0); // close below sends a reset, no close_notify
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      });
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+      KeyStore anchors = KeyStore.getInstance("PKCS12");
+      anchors.load(null, null);
+      anchors.setCertificateEntry("root", ROOT.certificate());
+      tmf.init(anchors);
+      SSLContext nat = SSLContext.getInstance("TLS", NativeTls.provider());
+      nat.init(null, tmf.getTrustManagers(), null);
+      WriteCountingSocket under = new WriteCountingSocket();
+      under.connect(plain.getLocalSocketAddress(), 5000);
+      under.setSoTimeout(10_000);
+      SSLSocket s = (SSLSocket) nat.getSocketFactory().createSocket(under, "localhost", plain.getLocalPort(), true);
+      assertThat(NativeStreamTest.line(s.getInputStream())).isEqualTo("hello");
+      s.getOutputStream().write("ok\n".getBytes(US_ASCII));
+      s.getOutputStream().flush();
+      peer.get(10, TimeUnit.SECONDS);
+
+      assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketException.class);
+      int writes = under.writes.get();
+      s.close();
+      assertThat(under.writes.get()).as("writes to the reset socket while closing").isEqualTo(writes);
+      assertThat(under.isClosed()).isTrue();
+    }
+  }
+
+  /** A plain socket that counts the writes made to its output stream. */
+  private static final class WriteCountingSocket extends Socket {
+    final AtomicInteger writes = new AtomicInteger();
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+      OutputStream out = super.getOutputStream();
+      return new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          writes.incrementAndGet();
+          out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          writes.incrementAndGet();
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+        }
+      };
     }
   }
 }

@@ -46,6 +46,8 @@ final class RecordIo {
   private ByteBuffer netOut;
   volatile boolean inboundDone;
   volatile boolean outboundDone;
+  /** True once the socket below failed a read or write (reset by the peer): nothing more is written to it. */
+  private volatile boolean transportFailed;
 
   /** {@code peer} names the peer in messages (host:port). */
   RecordIo(InputStream rawIn, OutputStream rawOut, String peer) {
@@ -143,6 +145,7 @@ final class RecordIo {
       if (outboundDone) return;
       outboundDone = true;
       engine.closeOutbound();
+      if (transportFailed) return; // the peer reset the connection: a close_notify would only fail (EPIPE) again
       for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
         if (wrapNothing(engine).bytesProduced() == 0) break;
       }
@@ -179,7 +182,13 @@ final class RecordIo {
   private boolean readFully(int off, int len) throws IOException {
     int done = 0;
     while (done < len) {
-      int n = rawIn.read(inBytes, off + done, len - done);
+      int n;
+      try {
+        n = rawIn.read(inBytes, off + done, len - done);
+      } catch (SocketException e) {
+        transportFailed = true; // reset by the peer (a read timeout is no SocketException: the socket still works)
+        throw e;
+      }
       if (n < 0) return false;
       done += n;
     }
@@ -244,8 +253,13 @@ final class RecordIo {
 
   private void writeNetOut() throws IOException {
     if (netOut.position() > 0) {
-      rawOut.write(outBytes, 0, netOut.position());
-      rawOut.flush();
+      try {
+        rawOut.write(outBytes, 0, netOut.position());
+        rawOut.flush();
+      } catch (SocketException e) {
+        transportFailed = true;
+        throw e;
+      }
     }
   }
 
