@@ -17,4 +17,12 @@ public record DataProtection(boolean tls, String protocol, String cipherSuite, b
     String mechanism, String keyExchangeGroup) {
   /** A clear (PROT C) data connection. */
   public static final DataProtection CLEAR = new DataProtection(false, null, null, false, null, null);
+
+  /**
+   * The constructor of the releases before the key-exchange group was reported: the group is "unknown" for a TLS data
+   * connection, null for a clear one.
+   */
+  public DataProtection(boolean tls, String protocol, String cipherSuite, boolean sessionResumed, String mechanism) {
+    this(tls, protocol, cipherSuite, sessionResumed, mechanism, tls ? dev.tlskit.SecurityInfo.UNKNOWN : null);
+  }
 }
