@@ -450,43 +450,32 @@ final class BenchCommand implements Callable<Integer> {
             tp.put("native_ratio", round(f.nativeRatio()));
           }
         }
-      } else if (!f.resumed) {
-        hs.put("tlskit_per_s", round(f.tlskit));
-        hs.put("jdk_per_s", round(f.jdk));
-        hs.put("ratio", round(f.ratio()));
-        hs.put("tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
-        hs.put("jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
-        hs.put("tlskit_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits)));
-        hs.put("jdk_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits)));
-        putSettling(hs, "", f.settling);
-        if (nat != null) {
-          hs.put("native_per_s", round(f.nat));
-          hs.put("native_ratio", round(f.nativeRatio()));
-          hs.put("native_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
-          hs.put("native_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natJit, f.natUnits)));
-        }
       } else {
-        hs.put("resumed_tlskit_per_s", round(f.tlskit));
-        hs.put("resumed_jdk_per_s", round(f.jdk));
-        hs.put("resumed_ratio", round(f.ratio()));
-        hs.put("resumed_tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
-        hs.put("resumed_jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
-        hs.put("resumed_tlskit_jit_cpu_ms_per_handshake",
-            round(Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits)));
-        hs.put("resumed_jdk_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits)));
-        putSettling(hs, "resumed_", f.settling);
-        if (nat != null) {
-          hs.put("resumed_native_per_s", round(f.nat));
-          hs.put("resumed_native_ratio", round(f.nativeRatio()));
-          hs.put("resumed_native_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
-          hs.put("resumed_native_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natJit, f.natUnits)));
-        }
+        putHandshakes(hs, f.resumed ? "resumed_" : "", f, nat != null);
       }
     }
     tp.put("by_size", bySize);
     r.put("throughput", tp);
     r.put("handshakes", hs);
     return r;
+  }
+
+  /** Adds one handshake figure under {@code prefix} ("" for full handshakes, "resumed_" for resumed ones). */
+  private static void putHandshakes(Map<String, Object> hs, String prefix, Figure f, boolean nat) {
+    hs.put(prefix + "tlskit_per_s", round(f.tlskit));
+    hs.put(prefix + "jdk_per_s", round(f.jdk));
+    hs.put(prefix + "ratio", round(f.ratio()));
+    hs.put(prefix + "tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
+    hs.put(prefix + "jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
+    hs.put(prefix + "tlskit_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits)));
+    hs.put(prefix + "jdk_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits)));
+    putSettling(hs, prefix, f.settling);
+    if (nat) {
+      hs.put(prefix + "native_per_s", round(f.nat));
+      hs.put(prefix + "native_ratio", round(f.nativeRatio()));
+      hs.put(prefix + "native_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
+      hs.put(prefix + "native_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natJit, f.natUnits)));
+    }
   }
 
   /** Adds how the handshake code was warmed up before a figure: seconds, and whether the JIT compiler went quiet. */
