@@ -17,6 +17,7 @@ import java.security.Provider;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code tlskit bench}: measures TlsKit against the raw JDK {@code SSLSocket} in one process, on loopback, with the
  * same key, protocol, suite and group, and prints the ratios. Each figure is the mean of two slices per stack taken
- * in the order TlsKit, JDK, JDK, TlsKit, so that a machine whose load drifts during the run favours neither.
+ * in the order TlsKit, JDK, JDK, TlsKit, so that a machine whose load drifts during the run favours neither; with
+ * {@code --rounds N}, of N such rounds (every other one in the reverse order), each giving its own ratio.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measures TlsKit socket throughput and handshake rate against the raw JDK SSLSocket on loopback.",
@@ -100,6 +102,13 @@ final class BenchCommand implements Callable<Integer> {
           + "warm-up). The figure is then the cost of a handshake in a long-running process, not of compiling it.")
   Double settle;
 
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+      description = "Measure each figure in N rounds of interleaved slices (the --seconds per stack split between "
+          + "them; the order of the stacks reversed every other round), and report beside the ratio of the means the "
+          + "median and range of the rounds' own ratios, which a machine whose speed drifts moves less "
+          + "(default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   /** The JIT compiler's share of a round's CPU under which the handshake code counts as compiled. */
   private static final double JIT_QUIET = 0.05;
 
@@ -118,7 +127,8 @@ final class BenchCommand implements Callable<Integer> {
       if (size < 1 || size > 16 << 20) throw new UsageException("--sizes: message size out of range: " + size);
     }
     int headlineSize = messageSizes.contains(16384) ? 16384 : messageSizes.get(messageSizes.size() - 1);
-    long sliceMillis = Math.max(50, Math.round(seconds * 500));
+    if (rounds < 1 || rounds > 100) throw new UsageException("--rounds must be in [1, 100]: " + rounds);
+    long sliceMillis = Math.max(50, Math.round(seconds * 500 / rounds));
     long warmupMillis = Math.round((warmup != null ? warmup : quick ? 0.3 : 2.0) * 1000);
     if (settle != null && (settle < 0 || settle > 600)) throw new UsageException("--settle must be in [0, 600]: " + settle);
     long settleMillis = Math.round((settle != null ? settle : quick ? 0 : 60.0) * 1000);
@@ -136,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
     figures.add(new Figure("handshakes", 0, false));
     if (!quick) figures.add(new Figure("handshakes", 0, true));
 
-    int perFigure = nativeSettings == null ? 4 : 6;
+    int perFigure = (nativeSettings == null ? 4 : 6) * rounds;
     try (ProgressBar bar = progress(figures.size() * perFigure + (nativeSettings == null ? 2 : 3))) {
       try (Stack tlskit = BenchStacks.tlskit(pki, settings, false);
            Stack jdk = BenchStacks.jdk(pki, settings, false);
@@ -153,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
             // Handshake code again just before its figure (the throughput figures ran since the warm-up), in turn.
             f.settling = warmHandshakes(only, tlskit, jdk, nat, warmupMillis, settleMillis);
           }
-          measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
+          measure(f, only, tlskit, jdk, nat, sliceMillis, rounds, bar);
         }
       }
       for (Figure f : figures) {
@@ -164,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
           // New servers and clients: without a warm-up the first slice (TlsKit's) paid for the JIT compiling the
           // JDK's resumption code, which both stacks share, and for each stack's first full handshake.
           f.settling = warmHandshakes(only, tlskit, jdk, nat, warmupMillis, settleMillis);
-          measure(f, only, tlskit, jdk, nat, sliceMillis, bar);
+          measure(f, only, tlskit, jdk, nat, sliceMillis, rounds, bar);
         }
       }
     }
@@ -192,19 +202,12 @@ final class BenchCommand implements Callable<Integer> {
     final String kind;
     final int size;
     final boolean resumed;
-    double tlskit;
-    double jdk;
-    double tlskitUnits;
-    double tlskitCpu;
-    double jdkUnits;
-    double jdkCpu;
-    double nat; // TlsKit on the native engine; 0 when not measured
-    double natUnits;
-    double natCpu;
-    double tlskitJit; // of the CPU above, the JIT compiler's threads (seconds)
-    double jdkJit;
-    double natJit;
+    final Column tlskit = new Column();
+    final Column jdk = new Column();
+    final Column nat = new Column(); // TlsKit on the native engine; empty when not measured
     BenchMeasure.Settling settling; // handshake figures: how their code was warmed up (null: the plain warm-up)
+    final List<Double> roundRatios = new ArrayList<>(); // TlsKit / JDK in each round (with --rounds)
+    final List<Double> roundNativeRatios = new ArrayList<>(); // native / JDK in each round
 
     Figure(String kind, int size, boolean resumed) {
       this.kind = kind;
@@ -228,12 +231,68 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     double ratio() {
-      return jdk == 0 ? 0 : tlskit / jdk;
+      return jdk.rate() == 0 ? 0 : tlskit.rate() / jdk.rate();
     }
 
     double nativeRatio() {
-      return jdk == 0 ? 0 : nat / jdk;
+      return jdk.rate() == 0 ? 0 : nat.rate() / jdk.rate();
     }
+
+    /** Adds one round's slices (one or two per stack; null or empty for a stack not measured). */
+    void add(List<BenchMeasure.Sample> t, List<BenchMeasure.Sample> j, List<BenchMeasure.Sample> n) {
+      double tr = tlskit.add(t);
+      double jr = jdk.add(j);
+      double nr = nat.add(n);
+      if (jr > 0 && tr > 0) roundRatios.add(tr / jr);
+      if (jr > 0 && nr > 0) roundNativeRatios.add(nr / jr);
+    }
+  }
+
+  /** One stack's slices of a figure: their sums, and the mean of its rounds' rates. */
+  static final class Column {
+    private double rateSum;
+    private int rounds;
+    double units;
+    double cpu; // process CPU seconds
+    double jit; // of which the JIT compiler's threads
+
+    /** Adds one round's slices of this stack and returns their mean rate (0 for none). */
+    double add(List<BenchMeasure.Sample> samples) {
+      if (samples == null || samples.isEmpty()) return 0;
+      double r = samples.stream().mapToDouble(BenchMeasure.Sample::rate).average().orElse(0);
+      for (BenchMeasure.Sample x : samples) {
+        units += x.units();
+        cpu += x.cpuSeconds();
+        jit += x.jitCpuSeconds();
+      }
+      rateSum += r;
+      rounds++;
+      return r;
+    }
+
+    double rate() {
+      return rounds == 0 ? 0 : rateSum / rounds;
+    }
+
+    double cpuPerUnit() {
+      return Figure.cpuMillisPerUnit(cpu, units);
+    }
+
+    double jitPerUnit() {
+      return Figure.cpuMillisPerUnit(jit, units);
+    }
+
+    double cpuWithoutJitPerUnit() {
+      return Figure.cpuMillisPerUnit(cpu - jit, units);
+    }
+  }
+
+  /** Returns the median of {@code values} (0 for none). */
+  static double median(List<Double> values) {
+    if (values.isEmpty()) return 0;
+    List<Double> v = values.stream().sorted().toList();
+    int m = v.size() / 2;
+    return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
   }
 
   /**
@@ -258,58 +317,33 @@ final class BenchCommand implements Callable<Integer> {
     step(bar, "warm-up");
   }
 
+  /**
+   * Measures one figure in {@code rounds} rounds of slices T N J J N T (T J J T without the native stack; reversed,
+   * J N T T N J, every other round): a load that drifts favours none, and each round gives its own ratio.
+   */
   private static void measure(Figure f, String only, Stack tlskit, Stack jdk, Stack nat, long sliceMillis,
-      ProgressBar bar) throws IOException {
-    if (only != null) {
-      Stack s = only.equals("jdk") ? jdk : tlskit;
-      var a = f.sample(s, sliceMillis);
-      var b = f.sample(s, sliceMillis);
-      step(bar, only);
-      step(bar, only);
-      step(bar, only);
-      step(bar, only);
-      double rate = (a.rate() + b.rate()) / 2;
-      if (only.equals("jdk")) {
-        f.jdk = rate;
-        f.jdkUnits = a.units() + b.units();
-        f.jdkCpu = a.cpuSeconds() + b.cpuSeconds();
-        f.jdkJit = a.jitCpuSeconds() + b.jitCpuSeconds();
-      } else {
-        f.tlskit = rate;
-        f.tlskitUnits = a.units() + b.units();
-        f.tlskitCpu = a.cpuSeconds() + b.cpuSeconds();
-        f.tlskitJit = a.jitCpuSeconds() + b.jitCpuSeconds();
-      }
-      return;
-    }
+      int rounds, ProgressBar bar) throws IOException {
     String what = f.kind.equals("throughput") ? f.size + " B" : f.resumed ? "resumed hs" : "full hs";
-    // slices T N J J N T (T J J T without the native stack): a load that drifts favours none
-    var t1 = f.sample(tlskit, sliceMillis);
-    step(bar, what + " TlsKit");
-    var n1 = nat == null ? null : f.sample(nat, sliceMillis);
-    if (nat != null) step(bar, what + " native");
-    var j1 = f.sample(jdk, sliceMillis);
-    step(bar, what + " JDK");
-    var j2 = f.sample(jdk, sliceMillis);
-    step(bar, what + " JDK");
-    var n2 = nat == null ? null : f.sample(nat, sliceMillis);
-    if (nat != null) step(bar, what + " native");
-    var t2 = f.sample(tlskit, sliceMillis);
-    step(bar, what + " TlsKit");
-    if (nat != null) {
-      f.nat = (n1.rate() + n2.rate()) / 2;
-      f.natUnits = n1.units() + n2.units();
-      f.natCpu = n1.cpuSeconds() + n2.cpuSeconds();
-      f.natJit = n1.jitCpuSeconds() + n2.jitCpuSeconds();
+    for (int r = 0; r < rounds; r++) {
+      if (only != null) {
+        Stack s = only.equals("jdk") ? jdk : tlskit;
+        List<BenchMeasure.Sample> samples = List.of(f.sample(s, sliceMillis), f.sample(s, sliceMillis));
+        for (int k = 0; k < 4; k++) step(bar, only);
+        if (only.equals("jdk")) f.add(List.of(), samples, null);
+        else f.add(samples, List.of(), null);
+        continue;
+      }
+      boolean reversed = r % 2 == 1;
+      Stack outer = reversed ? jdk : tlskit;
+      Stack inner = reversed ? tlskit : jdk;
+      Map<Stack, List<BenchMeasure.Sample>> slices = new IdentityHashMap<>();
+      for (Stack s : new Stack[] {outer, nat, inner, inner, nat, outer}) {
+        if (s == null) continue; // no native stack
+        slices.computeIfAbsent(s, k -> new ArrayList<>()).add(f.sample(s, sliceMillis));
+        step(bar, what + (s == nat ? " native" : s == tlskit ? " TlsKit" : " JDK"));
+      }
+      f.add(slices.get(tlskit), slices.get(jdk), slices.get(nat));
     }
-    f.tlskitJit = t1.jitCpuSeconds() + t2.jitCpuSeconds();
-    f.jdkJit = j1.jitCpuSeconds() + j2.jitCpuSeconds();
-    f.tlskit = (t1.rate() + t2.rate()) / 2;
-    f.jdk = (j1.rate() + j2.rate()) / 2;
-    f.tlskitUnits = t1.units() + t2.units();
-    f.tlskitCpu = t1.cpuSeconds() + t2.cpuSeconds();
-    f.jdkUnits = j1.units() + j2.units();
-    f.jdkCpu = j1.cpuSeconds() + j2.cpuSeconds();
   }
 
   private static void step(ProgressBar bar, String what) {
@@ -406,6 +440,7 @@ final class BenchCommand implements Callable<Integer> {
     r.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     r.put("quick", quick);
     r.put("seconds_per_stack", seconds);
+    r.put("rounds", rounds);
     r.put("provider", s.provider() == null ? "SunJSSE" : providerVersion(s.provider()));
     r.put("baseline_provider", "SunJSSE");
     if (nat != null) {
@@ -429,24 +464,25 @@ final class BenchCommand implements Callable<Integer> {
       if (f.kind.equals("throughput")) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("message_bytes", f.size);
-        row.put("tlskit_mb_s", round(f.tlskit));
-        row.put("jdk_mb_s", round(f.jdk));
+        row.put("tlskit_mb_s", round(f.tlskit.rate()));
+        row.put("jdk_mb_s", round(f.jdk.rate()));
         row.put("ratio", round(f.ratio()));
-        row.put("tlskit_cpu_ms_per_mb", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
-        row.put("jdk_cpu_ms_per_mb", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
+        row.put("tlskit_cpu_ms_per_mb", round(f.tlskit.cpuPerUnit()));
+        row.put("jdk_cpu_ms_per_mb", round(f.jdk.cpuPerUnit()));
         if (nat != null) {
-          row.put("native_mb_s", round(f.nat));
+          row.put("native_mb_s", round(f.nat.rate()));
           row.put("native_ratio", round(f.nativeRatio()));
-          row.put("native_cpu_ms_per_mb", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
+          row.put("native_cpu_ms_per_mb", round(f.nat.cpuPerUnit()));
         }
+        putRounds(row, "", f, nat != null);
         bySize.add(row);
         if (f.size == headlineSize) {
           tp.put("message_bytes", f.size);
-          tp.put("tlskit_mb_s", round(f.tlskit));
-          tp.put("jdk_mb_s", round(f.jdk));
+          tp.put("tlskit_mb_s", round(f.tlskit.rate()));
+          tp.put("jdk_mb_s", round(f.jdk.rate()));
           tp.put("ratio", round(f.ratio()));
           if (nat != null) {
-            tp.put("native_mb_s", round(f.nat));
+            tp.put("native_mb_s", round(f.nat.rate()));
             tp.put("native_ratio", round(f.nativeRatio()));
           }
         }
@@ -462,20 +498,56 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Adds one handshake figure under {@code prefix} ("" for full handshakes, "resumed_" for resumed ones). */
   private static void putHandshakes(Map<String, Object> hs, String prefix, Figure f, boolean nat) {
-    hs.put(prefix + "tlskit_per_s", round(f.tlskit));
-    hs.put(prefix + "jdk_per_s", round(f.jdk));
+    hs.put(prefix + "tlskit_per_s", round(f.tlskit.rate()));
+    hs.put(prefix + "jdk_per_s", round(f.jdk.rate()));
     hs.put(prefix + "ratio", round(f.ratio()));
-    hs.put(prefix + "tlskit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits)));
-    hs.put(prefix + "jdk_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits)));
-    hs.put(prefix + "tlskit_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits)));
-    hs.put(prefix + "jdk_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits)));
+    hs.put(prefix + "tlskit_cpu_ms_per_handshake", round(f.tlskit.cpuPerUnit()));
+    hs.put(prefix + "jdk_cpu_ms_per_handshake", round(f.jdk.cpuPerUnit()));
+    hs.put(prefix + "tlskit_jit_cpu_ms_per_handshake", round(f.tlskit.jitPerUnit()));
+    hs.put(prefix + "jdk_jit_cpu_ms_per_handshake", round(f.jdk.jitPerUnit()));
     putSettling(hs, prefix, f.settling);
+    putRounds(hs, prefix, f, nat);
     if (nat) {
-      hs.put(prefix + "native_per_s", round(f.nat));
+      hs.put(prefix + "native_per_s", round(f.nat.rate()));
       hs.put(prefix + "native_ratio", round(f.nativeRatio()));
-      hs.put(prefix + "native_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natCpu, f.natUnits)));
-      hs.put(prefix + "native_jit_cpu_ms_per_handshake", round(Figure.cpuMillisPerUnit(f.natJit, f.natUnits)));
+      hs.put(prefix + "native_cpu_ms_per_handshake", round(f.nat.cpuPerUnit()));
+      hs.put(prefix + "native_jit_cpu_ms_per_handshake", round(f.nat.jitPerUnit()));
     }
+  }
+
+  /**
+   * With more than one round: adds each round's ratios and their median under {@code prefix} (the ratio of the means
+   * stays under "ratio").
+   */
+  private static void putRounds(Map<String, Object> row, String prefix, Figure f, boolean nat) {
+    if (f.roundRatios.size() < 2) return;
+    row.put(prefix + "ratio_median", round(median(f.roundRatios)));
+    row.put(prefix + "ratio_rounds", f.roundRatios.stream().map(BenchCommand::round).toList());
+    if (nat && !f.roundNativeRatios.isEmpty()) {
+      row.put(prefix + "native_ratio_median", round(median(f.roundNativeRatios)));
+      row.put(prefix + "native_ratio_rounds", f.roundNativeRatios.stream().map(BenchCommand::round).toList());
+    }
+  }
+
+  /** Returns the line giving a figure's median ratio over its rounds and their range, or null with one round. */
+  static String roundsLine(Figure f, boolean nat) {
+    if (f.roundRatios.size() < 2) return null;
+    String line = String.format(Locale.ROOT, "  %s, %d rounds: TlsKit / JDK median %.2fx (%.2f-%.2f)", f.label()
+        .replace(" (MB/s)", "").replace(" (per s)", ""), f.roundRatios.size(), median(f.roundRatios),
+        min(f.roundRatios), max(f.roundRatios));
+    if (nat && !f.roundNativeRatios.isEmpty()) {
+      line += String.format(Locale.ROOT, "; native / JDK median %.2fx (%.2f-%.2f)", median(f.roundNativeRatios),
+          min(f.roundNativeRatios), max(f.roundNativeRatios));
+    }
+    return line;
+  }
+
+  private static double min(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+  }
+
+  private static double max(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).max().orElse(0);
   }
 
   /** Adds how the handshake code was warmed up before a figure: seconds, and whether the JIT compiler went quiet. */
@@ -509,24 +581,28 @@ final class BenchCommand implements Callable<Integer> {
     if (nat) out.printf(" %10s %7s", "native", "ratio");
     out.printf("   %s%n", "process CPU ms per MB|handshake" + (nat ? " (TlsKit / JDK / native)" : ""));
     for (Figure f : figures) {
-      out.printf(Locale.ROOT, "%-40s %10.1f %10.1f %6.2fx", f.label(), f.tlskit, f.jdk, f.ratio());
-      if (nat) out.printf(Locale.ROOT, " %10.1f %6.2fx", f.nat, f.nativeRatio());
-      out.printf(Locale.ROOT, "   %.2f vs %.2f", Figure.cpuMillisPerUnit(f.tlskitCpu, f.tlskitUnits),
-          Figure.cpuMillisPerUnit(f.jdkCpu, f.jdkUnits));
-      if (nat) out.printf(Locale.ROOT, " vs %.2f", Figure.cpuMillisPerUnit(f.natCpu, f.natUnits));
+      out.printf(Locale.ROOT, "%-40s %10.1f %10.1f %6.2fx", f.label(), f.tlskit.rate(), f.jdk.rate(), f.ratio());
+      if (nat) out.printf(Locale.ROOT, " %10.1f %6.2fx", f.nat.rate(), f.nativeRatio());
+      out.printf(Locale.ROOT, "   %.2f vs %.2f", f.tlskit.cpuPerUnit(),
+          f.jdk.cpuPerUnit());
+      if (nat) out.printf(Locale.ROOT, " vs %.2f", f.nat.cpuPerUnit());
       out.println();
     }
     for (Figure f : figures) {
-      if (!f.kind.equals("handshakes") || f.tlskitJit + f.jdkJit + f.natJit == 0) continue;
+      if (!f.kind.equals("handshakes") || f.tlskit.jit + f.jdk.jit + f.nat.jit == 0) continue;
       out.printf(Locale.ROOT, "  %s: of the CPU per handshake, the JIT compiler's %.2f vs %.2f",
-          f.resumed ? "resumed" : "full", Figure.cpuMillisPerUnit(f.tlskitJit, f.tlskitUnits),
-          Figure.cpuMillisPerUnit(f.jdkJit, f.jdkUnits));
-      if (nat) out.printf(Locale.ROOT, " vs %.2f", Figure.cpuMillisPerUnit(f.natJit, f.natUnits));
+          f.resumed ? "resumed" : "full", f.tlskit.jitPerUnit(),
+          f.jdk.jitPerUnit());
+      if (nat) out.printf(Locale.ROOT, " vs %.2f", f.nat.jitPerUnit());
       out.printf(Locale.ROOT, " ms; without it %.2f vs %.2f",
-          Figure.cpuMillisPerUnit(f.tlskitCpu - f.tlskitJit, f.tlskitUnits),
-          Figure.cpuMillisPerUnit(f.jdkCpu - f.jdkJit, f.jdkUnits));
-      if (nat) out.printf(Locale.ROOT, " vs %.2f", Figure.cpuMillisPerUnit(f.natCpu - f.natJit, f.natUnits));
+          f.tlskit.cpuWithoutJitPerUnit(),
+          f.jdk.cpuWithoutJitPerUnit());
+      if (nat) out.printf(Locale.ROOT, " vs %.2f", f.nat.cpuWithoutJitPerUnit());
       out.println();
+    }
+    for (Figure f : figures) {
+      String line = roundsLine(f, nat);
+      if (line != null) out.println(line);
     }
     for (Figure f : figures) {
       String line = settlingLine(f.resumed ? "resumed" : "full", f.settling);

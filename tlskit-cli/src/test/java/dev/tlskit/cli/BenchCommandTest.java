@@ -95,6 +95,52 @@ class BenchCommandTest {
         + " compiler still busy at the limit) \\(JIT compiler [0-9.]+% of the CPU in the last round\\)");
   }
 
+  /**
+   * {@code --rounds}: each figure in several rounds of interleaved slices; the JSON and the table give every round's
+   * own ratio and their median beside the ratio of the means.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void roundsGiveEachRoundsRatioAndTheirMedian(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("bench.json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code = Main.run(new String[] {"bench", "--quick", "--rounds", "3", "--seconds", "0.9", "--json",
+        json.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+    assertThat(code).as("stderr: %s", err).isZero();
+    String text = Files.readString(json);
+    assertThat(number(text, "rounds")).isEqualTo(3);
+    for (String figure : new String[] {section(text, "handshakes"), text.substring(text.indexOf("\"by_size\""))}) {
+      for (String prefix : new String[] {"", "native_"}) {
+        double[] rounds = numbers(figure, prefix + "ratio_rounds");
+        assertThat(rounds).hasSize(3);
+        assertThat(java.util.Arrays.stream(rounds).min().orElseThrow()).isPositive();
+        java.util.Arrays.sort(rounds);
+        assertThat(number(figure, prefix + "ratio_median")).isEqualTo(rounds[1]);
+      }
+    }
+    assertThat(out.toString()).containsPattern("full handshakes, 3 rounds: TlsKit / JDK median [0-9.]+x \\([0-9.]+-"
+        + "[0-9.]+\\); native / JDK median");
+  }
+
+  @Test
+  void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+    assertThat(BenchCommand.median(java.util.List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+    assertThat(BenchCommand.median(java.util.List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    assertThat(BenchCommand.median(java.util.List.of())).isZero();
+  }
+
+  @Test
+  void zeroRoundsIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--rounds", "0"}, new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--rounds");
+  }
+
   @Test
   void negativeSettleIsAUsageError() {
     StringWriter err = new StringWriter();
@@ -127,6 +173,13 @@ class BenchCommandTest {
     int at = json.indexOf("\"" + name + "\": {");
     assertThat(at).as("section %s in %s", name, json).isNotNegative();
     return json.substring(at, json.indexOf('}', at) + 1);
+  }
+
+  private static double[] numbers(String json, String field) {
+    Matcher m = Pattern.compile("\"" + field + "\": \\[([^\\]]*)\\]").matcher(json);
+    assertThat(m.find()).as("list %s in %s", field, json).isTrue();
+    return java.util.Arrays.stream(m.group(1).split(",")).map(String::trim).mapToDouble(Double::parseDouble)
+        .toArray();
   }
 
   private static double number(String json, String field) {
