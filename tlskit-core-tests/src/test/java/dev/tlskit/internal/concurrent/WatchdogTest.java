@@ -57,14 +57,13 @@ class WatchdogTest {
   @Test
   void anEarlierDeadlineWakesTheSleepingThreadAtOnce() throws Exception {
     watchdog.schedule(() -> {}, LONG);
-    waitUntil("the thread sleeps until the far deadline", () -> watchdog.thread().getState() == Thread.State.TIMED_WAITING);
+    waitUntil("the thread sleeps until the far deadline", this::sleepsWithTimeout);
     CountDownLatch ran = new CountDownLatch(1);
-    long start = System.nanoTime();
+    long before = watchdog.signals();
     watchdog.schedule(ran::countDown, 20 * MS);
     // without a signal the thread would sleep for a minute
     assertThat(ran.await(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(30));
-    assertThat(watchdog.signals()).as("the empty queue's first task and the earlier deadline").isEqualTo(2);
+    assertThat(watchdog.signals() - before).as("signals for the earlier deadline").isEqualTo(1);
   }
 
   @Test
@@ -73,7 +72,7 @@ class WatchdogTest {
     // the queue is empty before each schedule. A timer that signals its thread for every new head of the queue
     // (ScheduledThreadPoolExecutor) wakes it once per connection here.
     Watchdog.Task first = watchdog.schedule(() -> {}, LONG);
-    waitUntil("the thread sleeps until the first deadline", () -> watchdog.thread().getState() == Thread.State.TIMED_WAITING);
+    waitUntil("the thread sleeps until the first deadline", this::sleepsWithTimeout);
     first.cancel();
     long before = watchdog.signals();
     for (int i = 0; i < 1_000; i++) {
@@ -88,8 +87,8 @@ class WatchdogTest {
 
   @Test
   void aThreadThatWakesToAnEmptyQueueSleepsWithoutATimeout() throws Exception {
-    Watchdog.Task t = watchdog.schedule(() -> {}, 50 * MS);
-    waitUntil("the thread sleeps until the deadline", () -> watchdog.thread().getState() == Thread.State.TIMED_WAITING);
+    Watchdog.Task t = watchdog.schedule(() -> {}, 300 * MS);
+    waitUntil("the thread sleeps until the deadline", this::sleepsWithTimeout);
     t.cancel(); // the queue is empty; the thread keeps its wake time, wakes, finds nothing, and parks for good
     waitUntil("the thread parks without a timeout", () -> watchdog.thread().getState() == Thread.State.WAITING);
     CountDownLatch ran = new CountDownLatch(1);
@@ -138,6 +137,10 @@ class WatchdogTest {
     assertThat(on[0].isDaemon()).isTrue();
     assertThat(on[0].isVirtual()).isFalse();
     assertThat(on[0].getUncaughtExceptionHandler()).isNotSameAs(on[0].getThreadGroup());
+  }
+
+  private boolean sleepsWithTimeout() {
+    return watchdog.thread().getState() == Thread.State.TIMED_WAITING;
   }
 
   private record Holder(Object captured) implements Runnable {
