@@ -1,6 +1,7 @@
 package dev.tlskit;
 
 import dev.tlskit.internal.concurrent.Threads;
+import dev.tlskit.internal.concurrent.Watchdog;
 import dev.tlskit.internal.server.Acceptor;
 import dev.tlskit.internal.server.Admission;
 import dev.tlskit.internal.server.CertificateWatcher;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -86,7 +86,7 @@ public final class TlsServer implements Closeable {
 
   private final ServerConfig.Draft settings;
   private final ServerConfig config;
-  private final ScheduledExecutorService timer = Threads.watchdog();
+  private final Watchdog timer = Threads.watchdog();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final Admission admission;
   private final ServerEvents events;

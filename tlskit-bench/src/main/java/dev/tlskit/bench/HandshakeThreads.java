@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * handlers on virtual threads (their carriers: {@code ForkJoinPool-#-}), the accept loops on platform threads
  * ({@code tlskit-accept-l}, {@code bench-jdk-accep}); then the JIT ({@code C# CompilerThre}), GC, the virtual
  * threads' I/O poller ({@code MasterPoller}) and TlsKit's {@code tlskit-watchdog} (write and handshake deadlines).
+ * A second line per pairing gives each thread's context switches per handshake ({@code /proc/self/task/N/status}).
  * Linux only.
  *
  * <p>Usage: {@code HandshakeThreads full|resumed [SLICE-SECONDS] [ROUNDS] [WARM-UP-SECONDS]} (defaults 2, 8, 40).
@@ -48,10 +49,13 @@ public final class HandshakeThreads {
     double[] cpu = new double[PAIRINGS.length];
     @SuppressWarnings("unchecked")
     Map<String, Double>[] byThread = new Map[PAIRINGS.length];
+    @SuppressWarnings("unchecked")
+    Map<String, Long>[] switchesByThread = new Map[PAIRINGS.length];
     try {
       for (int i = 0; i < stacks.length; i++) {
         stacks[i] = BenchStacks.mixed(pki, s, resumed, i < 2, i % 2 == 0);
         byThread[i] = new TreeMap<>();
+        switchesByThread[i] = new TreeMap<>();
       }
       for (int w = 0; w < 4; w++) {
         for (Stack stack : stacks) BenchMeasure.handshakes(stack, warmup / 4 / stacks.length);
@@ -59,13 +63,19 @@ public final class HandshakeThreads {
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < stacks.length; k++) {
           int i = r % 2 == 0 ? k : stacks.length - 1 - k;
+          Map<String, Long> switchesBefore = BenchMeasure.threadContextSwitches();
           Map<String, Double> before = BenchMeasure.threadCpuSeconds();
           BenchMeasure.Sample sample = BenchMeasure.handshakes(stacks[i], slice);
           Map<String, Double> after = BenchMeasure.threadCpuSeconds();
+          Map<String, Long> switchesAfter = BenchMeasure.threadContextSwitches();
           handshakes[i] += sample.units();
           cpu[i] += sample.cpuSeconds();
           for (Map.Entry<String, Double> e : after.entrySet()) {
             byThread[i].merge(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0), Double::sum);
+          }
+          for (Map.Entry<String, Long> e : switchesAfter.entrySet()) {
+            long delta = e.getValue() - switchesBefore.getOrDefault(e.getKey(), 0L);
+            switchesByThread[i].merge(e.getKey(), delta, Long::sum);
           }
         }
       }
@@ -85,6 +95,13 @@ public final class HandshakeThreads {
         if (perHandshake >= 0.0005) line.append(String.format(Locale.ROOT, " %s=%.3f", e.getKey(), perHandshake));
       }
       report.append(line).append(System.lineSeparator());
+      StringBuilder switches = new StringBuilder(String.format(Locale.ROOT, "%-22s context switches per handshake |",
+          ""));
+      for (Map.Entry<String, Long> e : switchesByThread[i].entrySet()) {
+        double perHandshake = e.getValue() / handshakes[i];
+        if (perHandshake >= 0.005) switches.append(String.format(Locale.ROOT, " %s=%.2f", e.getKey(), perHandshake));
+      }
+      report.append(switches).append(System.lineSeparator());
     }
     return report.toString();
   }

@@ -1,13 +1,12 @@
 package dev.tlskit.probe;
 
 import dev.tlskit.internal.concurrent.Threads;
+import dev.tlskit.internal.concurrent.Watchdog;
 import dev.tlskit.internal.io.Closing;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One probe connection, ready for a handshake the probe runs itself (a raw ClientHello or a JDK handshake): dialled
@@ -17,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 final class ProbeConnection implements Closeable {
   private final Socket socket;
   private final List<String> capabilitiesBefore;
-  private final ScheduledFuture<?> watchdog;
+  private final Watchdog.Task watchdog;
 
-  private ProbeConnection(Socket socket, List<String> capabilitiesBefore, ScheduledFuture<?> watchdog) {
+  private ProbeConnection(Socket socket, List<String> capabilitiesBefore, Watchdog.Task watchdog) {
     this.socket = socket;
     this.capabilitiesBefore = capabilitiesBefore;
     this.watchdog = watchdog;
@@ -34,13 +33,13 @@ final class ProbeConnection implements Closeable {
   static ProbeConnection open(Target target) throws IOException {
     Starttls.Lines preamble = target.starttls() == null ? null : Starttls.Lines.dial(target);
     Socket s = preamble == null ? target.dial() : preamble.socket();
-    ScheduledFuture<?> watchdog = Threads.watchdog().schedule(() -> Closing.quietly(s),
-        target.timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+    Watchdog.Task watchdog = Threads.watchdog().schedule(() -> Closing.quietly(s),
+        target.timeout().multipliedBy(2).toNanos());
     try {
       List<String> before = preamble == null ? List.of() : target.starttls().negotiate(preamble);
       return new ProbeConnection(s, before, watchdog);
     } catch (IOException | RuntimeException e) {
-      watchdog.cancel(false);
+      watchdog.cancel();
       Closing.quietly(s);
       throw e;
     }
@@ -59,7 +58,7 @@ final class ProbeConnection implements Closeable {
   /** Stops the watchdog and closes the socket (and any TLS socket layered on it). */
   @Override
   public void close() {
-    watchdog.cancel(false);
+    watchdog.cancel();
     Closing.quietly(socket);
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Drives one stack for a while and returns what it did: megabytes moved or handshakes made, and the time taken.
@@ -67,26 +68,55 @@ public final class BenchMeasure {
    */
   public static Map<String, Double> threadCpuSeconds() {
     Map<String, Double> byName = new TreeMap<>();
+    boolean linux = eachThread("stat", stat -> {
+      int open = stat.indexOf('(');
+      int close = stat.lastIndexOf(')');
+      if (open < 0 || close < open) return;
+      String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
+      String[] f = stat.substring(close + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+      byName.merge(name, ticks / (double) CLOCK_TICKS_PER_SECOND, Double::sum);
+    });
+    return linux ? byName : Map.of();
+  }
+
+  /**
+   * Returns the context switches (voluntary and not) of this process's threads so far, summed by thread name as in
+   * {@link #threadCpuSeconds()}, from {@code /proc/self/task/N/status}; empty elsewhere. A voluntary switch is a
+   * thread going to sleep, so each wake-up of a timer thread counts one.
+   */
+  public static Map<String, Long> threadContextSwitches() {
+    Map<String, Long> byName = new TreeMap<>();
+    boolean linux = eachThread("status", status -> {
+      String name = null;
+      long switches = 0;
+      for (String line : status.split("\\n")) {
+        if (line.startsWith("Name:")) name = line.substring(5).strip().replaceAll("[0-9]+", "#");
+        else if (line.contains("_ctxt_switches:")) {
+          switches += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+        }
+      }
+      if (name != null) byName.merge(name, switches, Long::sum);
+    });
+    return linux ? byName : Map.of();
+  }
+
+  /** Passes the text of {@code file} of each of this process's threads to {@code use}; false without /proc. */
+  private static boolean eachThread(String file, Consumer<String> use) {
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasks) {
-        String stat;
+        String text;
         try {
-          stat = Files.readString(task.resolve("stat"));
+          text = Files.readString(task.resolve(file));
         } catch (IOException gone) {
           continue; // the thread ended
         }
-        int open = stat.indexOf('(');
-        int close = stat.lastIndexOf(')');
-        if (open < 0 || close < open) continue;
-        String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
-        String[] f = stat.substring(close + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
-        byName.merge(name, ticks / (double) CLOCK_TICKS_PER_SECOND, Double::sum);
+        use.accept(text);
       }
+      return true;
     } catch (IOException | RuntimeException notLinux) {
-      return Map.of();
+      return false;
     }
-    return byName;
   }
 
   /**

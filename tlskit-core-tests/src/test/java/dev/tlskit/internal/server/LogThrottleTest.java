@@ -2,30 +2,22 @@ package dev.tlskit.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.internal.concurrent.Threads;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LogThrottleTest {
   static final Duration INTERVAL = Duration.ofMillis(200);
-  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   final Recorder log = new Recorder();
-  final LogThrottle throttle = new LogThrottle(log, Level.WARNING, INTERVAL, timer,
+  final LogThrottle throttle = new LogThrottle(log, Level.WARNING, INTERVAL, Threads.watchdog(),
       (n, seconds) -> "held back " + n + " in " + seconds + " s");
-
-  @AfterEach
-  void stop() {
-    timer.shutdownNow();
-  }
 
   @Test
   void aBurstIsLoggedOnceThenSummarizedAtMostOncePerInterval() throws Exception {

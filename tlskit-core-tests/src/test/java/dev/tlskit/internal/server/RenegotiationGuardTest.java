@@ -77,4 +77,37 @@ class RenegotiationGuardTest {
     });
     assertThat(drain(g, 4)).isEqualTo(30);
   }
+
+  @Test
+  void recordsSplitAnywhereAcrossReadsAreTrackedExactly() throws IOException {
+    // Reads of random sizes: headers split across reads, whole headers behind the end of a body, empty bodies.
+    java.util.Random random = new java.util.Random(18);
+    for (int trial = 0; trial < 200; trial++) {
+      ByteArrayOutputStream stream = new ByteArrayOutputStream();
+      for (int r = 0; r < 30; r++) {
+        int length = random.nextInt(4) == 0 ? random.nextInt(3) : random.nextInt(700);
+        stream.writeBytes(record(random.nextBoolean() ? 23 : 21, length, 22)); // bodies full of 22s
+      }
+      int allowed = stream.size();
+      stream.writeBytes(record(22, 40, 1));
+      byte[] bytes = stream.toByteArray();
+      AtomicInteger refused = new AtomicInteger();
+      RenegotiationGuard g = new RenegotiationGuard(new ByteArrayInputStream(bytes), refused::incrementAndGet);
+      g.arm();
+      byte[] buf = new byte[bytes.length];
+      int got = 0;
+      try {
+        while (true) {
+          int n = g.read(buf, got, Math.min(1 + random.nextInt(random.nextBoolean() ? 8 : 900), buf.length - got));
+          if (n <= 0) break;
+          got += n;
+        }
+        throw new AssertionError("trial " + trial + ": the handshake record passed");
+      } catch (SSLHandshakeException expected) {
+        assertThat(refused).hasValue(1);
+        // refused in the read that reached the handshake record's type byte, not before
+        assertThat(got).as("trial %d", trial).isLessThanOrEqualTo(allowed).isGreaterThan(allowed - 900);
+      }
+    }
+  }
 }

@@ -1,7 +1,5 @@
 package dev.tlskit.internal.concurrent;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 
 /** Makes every thread and executor TlsKit uses, each with an uncaught-exception handler that logs. */
@@ -11,23 +9,19 @@ public final class Threads {
       (t, e) -> LOG.log(System.Logger.Level.ERROR, "uncaught exception in thread " + t.getName(), e);
 
   private static final class WatchdogHolder {
-    static final ScheduledExecutorService WATCHDOG = watchdogExecutor();
+    static final Watchdog WATCHDOG = new Watchdog(watchdogThread());
+  }
 
-    // Cancelled tasks leave the queue at once: a cancelled deadline otherwise stays queued, holding what its task
-    // captured (a socket), until its delay passes. Not wrapped as unconfigurable; it is internal and never shut down.
-    private static ScheduledThreadPoolExecutor watchdogExecutor() {
-      ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
-          Thread.ofPlatform().name("tlskit-watchdog").daemon(true).uncaughtExceptionHandler(LOG_UNCAUGHT).factory());
-      e.setRemoveOnCancelPolicy(true);
-      return e;
-    }
+  /** Returns a builder of the timer's thread: platform (it parks with a deadline), daemon, named, logging. */
+  static Thread.Builder watchdogThread() {
+    return Thread.ofPlatform().name("tlskit-watchdog").daemon(true).uncaughtExceptionHandler(LOG_UNCAUGHT);
   }
 
   private Threads() {}
 
-  /** Returns the shared scheduler for timeouts (one daemon thread; tasks must be short; a cancelled
-   * task is removed from the queue at once). */
-  public static ScheduledExecutorService watchdog() {
+  /** Returns the shared timer for timeouts (one daemon thread; tasks must be short; a cancelled task is removed
+   * from the queue at once). */
+  public static Watchdog watchdog() {
     return WatchdogHolder.WATCHDOG;
   }
 

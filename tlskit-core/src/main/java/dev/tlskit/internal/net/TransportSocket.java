@@ -1,6 +1,7 @@
 package dev.tlskit.internal.net;
 
 import dev.tlskit.internal.concurrent.Threads;
+import dev.tlskit.internal.concurrent.Watchdog;
 import dev.tlskit.internal.io.KeyExchangeSniffer;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -39,7 +38,7 @@ public final class TransportSocket extends Socket {
   private final long writeTimeoutNanos;
   private final AtomicBoolean alarmArmed = new AtomicBoolean();
   private volatile long writeStarted; // System.nanoTime() | 1 while a write is in progress, else 0
-  private volatile Future<?> alarm;
+  private volatile Watchdog.Task alarm;
   private volatile boolean closed;
   private volatile boolean holdWriteFailures;
   private volatile IOException heldWriteFailure;
@@ -160,15 +159,15 @@ public final class TransportSocket extends Socket {
   private void armAlarm(long delayNanos) {
     // The task holds the socket weakly and close() cancels it (the watchdog drops cancelled tasks), so a closed or
     // abandoned socket is not kept reachable until its write timeout passes. A write in progress holds the socket.
-    Future<?> f = Threads.watchdog().schedule(new Alarm(this), delayNanos, TimeUnit.NANOSECONDS);
+    Watchdog.Task f = Threads.watchdog().schedule(new Alarm(this), delayNanos);
     alarm = f;
-    if (closed) f.cancel(false); // close() ran meanwhile and may have cancelled the previous alarm only
+    if (closed) f.cancel(); // close() ran meanwhile and may have cancelled the previous alarm only
   }
 
   private void disarm() {
     closed = true;
-    Future<?> f = alarm;
-    if (f != null) f.cancel(false);
+    Watchdog.Task f = alarm;
+    if (f != null) f.cancel();
   }
 
   private record Alarm(WeakReference<TransportSocket> socket) implements Runnable {

@@ -8,6 +8,7 @@ import dev.tlskit.ServerMetrics.HandshakeFailure;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.ValidationReport;
+import dev.tlskit.internal.concurrent.Watchdog;
 import dev.tlskit.internal.tls.HandshakeFailures;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -18,7 +19,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -42,14 +42,14 @@ public final class Connections {
   private final ServerHandshake tls;
   private final ServerEvents events;
   private final Admission admission;
-  private final ScheduledExecutorService timer;
+  private final Watchdog timer;
   private final Factory factory;
   private final BooleanSupplier shuttingDown;
   private final Set<Setup> live = ConcurrentHashMap.newKeySet();
   private final Object drainLock = new Object();
 
   public Connections(ServerConfig config, ServerHandshake tls, ServerEvents events, Admission admission,
-      ScheduledExecutorService timer, Factory factory, BooleanSupplier shuttingDown) {
+      Watchdog timer, Factory factory, BooleanSupplier shuttingDown) {
     this.config = config;
     this.tls = tls;
     this.events = events;

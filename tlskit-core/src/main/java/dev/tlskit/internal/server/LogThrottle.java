@@ -1,12 +1,10 @@
 package dev.tlskit.internal.server;
 
 import dev.tlskit.internal.concurrent.Threads;
+import dev.tlskit.internal.concurrent.Watchdog;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -29,15 +27,15 @@ public final class LogThrottle {
   private final System.Logger log;
   private final Level level;
   private final long intervalNanos;
-  private final ScheduledExecutorService timer;
+  private final Watchdog timer;
   private final Summary summary;
   /** {@link #QUIET} when no interval is running, else how many occurrences this interval held back. */
   private final AtomicLong held = new AtomicLong(QUIET);
   private volatile long since;
-  private volatile ScheduledFuture<?> tick;
+  private volatile Watchdog.Task tick;
 
   /** Makes a throttle that logs to {@code log} at {@code level}, one line per {@code interval} at most. */
-  public LogThrottle(System.Logger log, Level level, Duration interval, ScheduledExecutorService timer,
+  public LogThrottle(System.Logger log, Level level, Duration interval, Watchdog timer,
       Summary summary) {
     this.log = Objects.requireNonNull(log, "log");
     this.level = Objects.requireNonNull(level, "level");
@@ -55,14 +53,14 @@ public final class LogThrottle {
     if (held.getAndUpdate(h -> h == QUIET ? 0 : h + 1) != QUIET) return;
     since = System.nanoTime();
     if (log.isLoggable(level)) log.log(level, message.get(), error);
-    tick = timer.schedule(this::tick, intervalNanos, TimeUnit.NANOSECONDS);
+    tick = timer.schedule(this::tick, intervalNanos);
   }
 
   /** Ends an interval: summarizes what it held back and starts the next, or goes quiet when it held nothing. */
   private void tick() {
     long n = held.getAndUpdate(h -> h == 0 ? QUIET : 0);
     if (n <= 0) return;
-    tick = timer.schedule(this::tick, intervalNanos, TimeUnit.NANOSECONDS);
+    tick = timer.schedule(this::tick, intervalNanos);
     // Not on the timer's thread: a log handler that blocks (a full stderr pipe) must not hold up the deadlines that
     // share it.
     Threads.startVirtual("tlskit-log-summary", () -> summarize(n));
@@ -70,8 +68,8 @@ public final class LogThrottle {
 
   /** Logs the summary of what the running interval held back, if anything, and goes quiet (at shutdown). */
   public void flush() {
-    ScheduledFuture<?> t = tick;
-    if (t != null) t.cancel(false);
+    Watchdog.Task t = tick;
+    if (t != null) t.cancel();
     long n = held.getAndSet(QUIET);
     if (n > 0) summarize(n);
   }

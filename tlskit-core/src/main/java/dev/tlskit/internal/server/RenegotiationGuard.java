@@ -62,15 +62,15 @@ public final class RenegotiationGuard extends FilterInputStream {
         i += step;
         continue;
       }
+      if (headerAt == 0 && to - i >= HEADER) { // a whole header in this read, as a TLS layer reads it
+        checkType(b[i] & 0xff);
+        bodyLeft = (b[i + 3] & 0xff) << 8 | b[i + 4] & 0xff;
+        i += HEADER;
+        continue;
+      }
       int v = b[i++] & 0xff;
       switch (headerAt++) {
-        case 0 -> {
-          if (v == HANDSHAKE && armed) {
-            armed = false; // report once; the connection ends with this exception
-            onRefused.run();
-            throw new SSLHandshakeException("client-initiated renegotiation refused");
-          }
-        }
+        case 0 -> checkType(v);
         case 3 -> lengthHigh = v;
         case 4 -> {
           bodyLeft = lengthHigh << 8 | v;
@@ -78,6 +78,14 @@ public final class RenegotiationGuard extends FilterInputStream {
         }
         default -> { }
       }
+    }
+  }
+
+  private void checkType(int type) throws SSLHandshakeException {
+    if (type == HANDSHAKE && armed) {
+      armed = false; // report once; the connection ends with this exception
+      onRefused.run();
+      throw new SSLHandshakeException("client-initiated renegotiation refused");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tlskit.internal.server;
 
+import dev.tlskit.internal.concurrent.Watchdog;
 import dev.tlskit.internal.io.Closing;
 import dev.tlskit.ServerConnection;
 import dev.tlskit.ServerListener;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -42,7 +42,7 @@ public final class ServerEvents {
   private final LongAdder bytesIn = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
 
-  public ServerEvents(ServerConfig config, ScheduledExecutorService timer) {
+  public ServerEvents(ServerConfig config, Watchdog timer) {
     this.listener = config.listener();
     this.maxConnections = config.maxConnections();
     this.atLimitLog = throttle(timer, Level.WARNING, (n, secs) -> "refused " + n + " more connection(s) at the limit "
@@ -62,7 +62,7 @@ public final class ServerEvents {
     for (HandshakeFailure f : HandshakeFailure.values()) failures.put(f, new LongAdder());
   }
 
-  private static LogThrottle throttle(ScheduledExecutorService timer, Level level, LogThrottle.Summary summary) {
+  private static LogThrottle throttle(Watchdog timer, Level level, LogThrottle.Summary summary) {
     return new LogThrottle(LOG, level, LOG_INTERVAL, timer, summary);
   }
 
