@@ -55,7 +55,6 @@ public final class TlsClient {
   private final boolean failOnTruncation;
   private final boolean opportunisticTlsAllowed;
   private final Consumer<SecurityInfo> onHandshake; // null: nobody listens
-  private volatile Prepared prepared; // the parameters of the last peer name connected to, for the next connection
 
   private TlsClient(Builder b) {
     this.policy = b.policy;
@@ -201,24 +200,6 @@ public final class TlsClient {
     return params;
   }
 
-  /**
-   * A connection's parameters, kept for the next connection to the same peer name: reading a new socket's parameters,
-   * applying the policy and setting them cost about 0.03 ms per handshake, setting a prepared set about a third of
-   * that. Built from the first such socket's own parameters, so every field the policy does not set keeps the
-   * provider's value; the per-connection ones (SNI, endpoint identification) depend only on the peer name and this
-   * client. Never handed out or changed after construction: setSSLParameters only reads it.
-   */
-  private record Prepared(String peerName, SSLParameters params, boolean sni) {}
-
-  private Prepared prepare(SSLSocket fresh, String peerName) {
-    Prepared p = prepared;
-    if (p != null && p.peerName.equals(peerName)) return p;
-    SSLParameters params = configure(fresh.getSSLParameters(), peerName);
-    p = new Prepared(peerName, params, !params.getServerNames().isEmpty());
-    prepared = p;
-    return p;
-  }
-
   /** Returns the connect timeout (per address tried). */
   public Duration connectTimeout() {
     return connectTimeout;
@@ -292,9 +273,9 @@ public final class TlsClient {
     public SSLSocket handshake(Socket plain, String peerName) throws IOException {
       SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory()
           .createSocket(plain, peerName, sessionPort, true);
-      Prepared params = prepare(ssl, peerName);
-      sniSent = params.sni();
-      ssl.setSSLParameters(params.params());
+      SSLParameters params = configure(ssl.getSSLParameters(), peerName);
+      sniSent = !params.getServerNames().isEmpty();
+      ssl.setSSLParameters(params);
       ProviderHook.configure(policy, ssl);
       ssl.setSoTimeout(Math.toIntExact(handshakeTimeout.toMillis()));
       // A server that refuses our certificate sends its alert and closes; our next write then fails with a reset or
