@@ -20,7 +20,7 @@ import javax.net.ssl.SSLContext;
  * whose policy uses the native engine's provider; the server polls the file and installs the keys again when it
  * changes. The JDK's provider cannot take them (it makes its ticket keys inside each session context and has no API
  * to set them) and is refused when the server starts.
- * The keys reach every BoringSSL server context of the engine (it keeps one per ALPN list), those made later included.
+ * The keys reach every BoringSSL server context of the engine (it keeps one per ALPN list, and per protocols and suites), those made later included.
  */
 public final class NativeTicketKeys implements SessionTicketKeys {
   /**

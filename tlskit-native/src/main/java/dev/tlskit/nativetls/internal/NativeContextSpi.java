@@ -33,7 +33,10 @@ import javax.net.ssl.X509TrustManager;
  * The {@code SSLContext} of the native engine. {@code init} keeps the key and trust managers; the BoringSSL contexts
  * are made from them lazily: one server context and one client context per ALPN list (netty's client session cache,
  * keyed by the peer host and port a socket was created for, lives in it, so resumption works per {@code SSLContext}
- * as on the JDK). Everything else (protocols, suites, groups, client authentication, SNI) is set per socket.
+ * as on the JDK). A server context also fixes the protocols and cipher suites of its engines when a socket's policy
+ * names both TLS 1.3 and earlier suites (the usual case; see {@link #server(List, String[], String[])}): netty then
+ * converts the suite names once per context instead of once per connection. Everything else (groups, client
+ * authentication, SNI), and the protocols and suites of other sockets, is set per socket.
  */
 public final class NativeContextSpi extends SSLContextSpi {
   /**
@@ -47,7 +50,9 @@ public final class NativeContextSpi extends SSLContextSpi {
   /** Engines in a handshake, mapped to their sockets, so that callbacks reach TlsKit's managers with the socket. */
   final Map<SSLEngine, NativeSocket> handshaking = new ConcurrentHashMap<>();
   private final Map<List<String>, ReferenceCountedOpenSslContext> clients = new ConcurrentHashMap<>();
-  private final Map<List<String>, ReferenceCountedOpenSslContext> servers = new ConcurrentHashMap<>();
+  private final Map<ServerKey, ReferenceCountedOpenSslContext> servers = new ConcurrentHashMap<>();
+  /** The server context for each (ALPN, wanted protocols, wanted suites) a socket asked for; see {@link #server}. */
+  private final Map<ServerKey, Server> shaped = new ConcurrentHashMap<>();
   private final ServerSessions serverSessions = new ServerSessions(this);
   private SocketBridge.Keys keys; // null: no key manager
   private SocketBridge.Trust trust;
@@ -113,30 +118,72 @@ public final class NativeContextSpi extends SSLContextSpi {
   }
 
   /**
-   * Returns the server context selecting among {@code alpn} (the server's preference; empty: no ALPN), made on
-   * first use. BoringSSL sets ALPN per context, so a server has one context per ALPN list (TlsServer: one).
+   * What a server context fixes for every engine made from it: the ALPN list (the server's preference; empty: no ALPN),
+   * and the protocols and cipher suites (null: netty's defaults, each engine sets its own).
    */
+  private record ServerKey(List<String> alpn, List<String> protocols, List<String> suites) {}
+
+  /**
+   * A server context, and whether it fixes the protocols and suites a socket asked for ({@code fixed}); when not, the
+   * socket sets them on its engine.
+   */
+  record Server(ReferenceCountedOpenSslContext context, boolean fixed) {}
+
+  /** At most this many (ALPN, protocols, suites) combinations get a context of their own; more set them per engine. */
+  private static final int MAX_SHAPED = 16;
+
+  /** Returns the server context selecting among {@code alpn}, protocols and suites set per engine. */
   ReferenceCountedOpenSslContext server(List<String> alpn) throws SSLException {
+    return context(new ServerKey(List.copyOf(alpn), null, null));
+  }
+
+  /**
+   * Returns the server context for a socket selecting among {@code alpn} that wants {@code protocols} and
+   * {@code suites} (null: the defaults). When the suites BoringSSL has among them include TLS 1.3 and earlier ones,
+   * the context is made with those protocols and suites (one per combination, {@link #MAX_SHAPED} at most) and is
+   * {@code fixed}; otherwise it is the context of {@code alpn} alone, and the socket sets them on its engine (netty
+   * drops a protocol whose suites are all missing only there). Sessions and tickets are kept per context, and every
+   * setting of {@link ServerSessions} reaches each one.
+   */
+  Server server(List<String> alpn, String[] protocols, String[] suites) throws SSLException {
+    ServerKey wanted = new ServerKey(alpn, protocols == null ? null : List.of(protocols),
+        suites == null ? null : List.of(suites));
+    Server s = shaped.get(wanted);
+    if (s != null) return s;
+    List<String> p = protocols == null ? null : NativeSocket.supportedProtocols(protocols);
+    List<String> c = suites == null ? null : NativeSocket.supportedSuites(suites);
+    boolean fixable = p != null && c != null && c.stream().anyMatch(NativeSocket::isTls13)
+        && !c.stream().allMatch(NativeSocket::isTls13) && shaped.size() < MAX_SHAPED;
+    s = fixable ? new Server(context(new ServerKey(List.copyOf(alpn), p, c)), true)
+        : new Server(server(alpn), false);
+    if (shaped.size() < MAX_SHAPED) shaped.putIfAbsent(wanted, s);
+    return s;
+  }
+
+  /** Returns the server context {@code key} describes, made on first use (BoringSSL sets ALPN per context). */
+  private ReferenceCountedOpenSslContext context(ServerKey key) throws SSLException {
     requireInit();
-    ReferenceCountedOpenSslContext s = servers.get(alpn);
+    ReferenceCountedOpenSslContext s = servers.get(key);
     if (s == null) {
       synchronized (servers) {
-        s = servers.get(alpn);
+        s = servers.get(key);
         if (s == null) {
           if (keys == null) throw new SSLException("a TLS server needs a key manager: none was given to init");
-          s = (ReferenceCountedOpenSslContext) SslContextBuilder.forServer(keys).sslProvider(SslProvider.OPENSSL)
-              .trustManager(trust).protocols(ALL_PROTOCOLS).clientAuth(ClientAuth.NONE)
-              .applicationProtocolConfig(alpnConfig(alpn)).build();
+          SslContextBuilder b = SslContextBuilder.forServer(keys).sslProvider(SslProvider.OPENSSL)
+              .trustManager(trust).protocols(key.protocols() == null ? ALL_PROTOCOLS : key.protocols())
+              .clientAuth(ClientAuth.NONE).applicationProtocolConfig(alpnConfig(key.alpn()));
+          if (key.suites() != null) b.ciphers(key.suites());
+          s = (ReferenceCountedOpenSslContext) b.build();
           if (!serverTickets) s.sessionContext().setSessionCacheEnabled(false);
           ReferenceCountedOpenSslContext made = s;
-          serverSessions.adopt(made, () -> servers.put(List.copyOf(alpn), made));
+          serverSessions.adopt(made, () -> servers.put(key, made));
         }
       }
     }
     return s;
   }
 
-  /** Returns the server contexts made so far (one per ALPN list). */
+  /** Returns the server contexts made so far (one per ALPN list, and per protocols and suites fixed). */
   Collection<ReferenceCountedOpenSslContext> serverContexts() {
     return servers.values();
   }

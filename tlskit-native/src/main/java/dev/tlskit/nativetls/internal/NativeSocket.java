@@ -47,6 +47,9 @@ final class NativeSocket extends LayeredSslSocket {
 
   private boolean clientMode = true;
   private SSLParameters params;
+  /** The protocols and suites the engine's server context fixed, or null (see {@link #applyParameters}). */
+  private String[] fixedProtocols;
+  private String[] fixedSuites;
   private ReferenceCountedOpenSslEngine engine;
   private volatile boolean handshakeDone;
   private IOException handshakeFailure;
@@ -98,17 +101,36 @@ final class NativeSocket extends LayeredSslSocket {
     ReferenceCountedOpenSslContext ctx;
     List<String> alpn = params.getApplicationProtocols() == null ? List.of()
         : List.of(params.getApplicationProtocols());
-    ctx = clientMode ? context.client(alpn) : context.server(alpn);
+    if (clientMode) {
+      // one client context per ALPN list: an FTPS data connection resumes its control connection's session from it
+      ctx = context.client(alpn);
+    } else {
+      NativeContextSpi.Server s = context.server(alpn, params.getProtocols(), params.getCipherSuites());
+      ctx = s.context();
+      if (s.fixed()) {
+        fixedProtocols = params.getProtocols();
+        fixedSuites = params.getCipherSuites();
+      }
+    }
     ReferenceCountedOpenSslEngine e = (ReferenceCountedOpenSslEngine) ctx.newEngine(ByteBufAllocator.DEFAULT,
         peerHost, peerPort);
     engine = e;
     applyParameters(e, params);
   }
 
+  /**
+   * Sets {@code p} on the engine. The protocols and suites only when its context did not fix them already (a server
+   * context made for these protocols and suites, {@link NativeContextSpi#server(List, String[], String[])}): netty's
+   * conversions of suite names, and reading the engine's parameters back, then run once per context, not per engine.
+   */
   private void applyParameters(ReferenceCountedOpenSslEngine e, SSLParameters p) {
-    SSLParameters q = e.getSSLParameters();
-    if (p.getProtocols() != null) q.setProtocols(supported(p.getProtocols(), e.getSupportedProtocols()));
-    if (p.getCipherSuites() != null) q.setCipherSuites(suites(p.getCipherSuites(), e.getSupportedCipherSuites()));
+    boolean fixed = fixedSuites != null && Arrays.equals(fixedProtocols, p.getProtocols())
+        && Arrays.equals(fixedSuites, p.getCipherSuites());
+    SSLParameters q = fixed ? new SSLParameters() : e.getSSLParameters();
+    if (!fixed) {
+      if (p.getProtocols() != null) q.setProtocols(supported(p.getProtocols(), e.getSupportedProtocols()));
+      if (p.getCipherSuites() != null) q.setCipherSuites(suites(p.getCipherSuites(), e.getSupportedCipherSuites()));
+    }
     q.setUseCipherSuitesOrder(p.getUseCipherSuitesOrder());
     q.setEndpointIdentificationAlgorithm(p.getEndpointIdentificationAlgorithm());
     if (clientMode) {
@@ -165,13 +187,23 @@ final class NativeSocket extends LayeredSslSocket {
     return out.toArray(String[]::new);
   }
 
-  private static boolean isTls13(String suite) {
+  static boolean isTls13(String suite) {
     return suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_");
   }
 
   private static String[] supported(String[] wanted, String[] supported) {
     Set<String> s = Set.of(supported);
     return Arrays.stream(wanted).filter(s::contains).toArray(String[]::new);
+  }
+
+  /** Returns the wanted protocols BoringSSL speaks, as {@link #applyParameters} sets them on an engine. */
+  static List<String> supportedProtocols(String[] wanted) {
+    return List.of(supported(wanted, NativeContextSpi.ALL_PROTOCOLS.toArray(String[]::new)));
+  }
+
+  /** Returns the wanted suites BoringSSL has, as {@link #applyParameters} sets them on an engine. */
+  static List<String> supportedSuites(String[] wanted) {
+    return List.of(suites(wanted, NativeContextSpi.supportedSuites()));
   }
 
   private static String[] jdkNames(String[] boringSsl) {

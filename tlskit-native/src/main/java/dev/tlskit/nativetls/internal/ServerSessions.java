@@ -14,8 +14,9 @@ import javax.net.ssl.SSLSessionContext;
 
 /**
  * The server session context of a native {@code SSLContext}: BoringSSL keeps sessions per server context, and the
- * engine has one server context per ALPN list, so every setting made here (session timeout, cache size, shared ticket
- * keys) is applied to each server context there is and to each one made later. Reads answer from the contexts made so
+ * engine has one server context per ALPN list (and per protocols and suites a policy names), so every setting made
+ * here (session timeout, cache size, shared ticket keys) is applied to each server context there is and to each one
+ * made later. Reads answer from the contexts made so
  * far (the timeout and cache size are the same in all of them).
  */
 public final class ServerSessions implements SSLSessionContext {
