@@ -23,7 +23,7 @@ class HandshakeThreadsTest {
 
     List<String> lines = report.lines().toList();
     assertThat(lines.get(0)).startsWith("full handshakes, 2 rounds of 300 ms slices");
-    assertThat(lines).hasSize(5);
+    assertThat(lines).hasSize(9); // the title, then per pairing its CPU line and its context-switch line
     Pattern row = Pattern.compile("^(.+?)\\s+(\\d+) hs  process ([0-9.]+)  \\|(.*)$");
     for (String pairing : new String[] {"TlsKit -> TlsServer", "TlsKit -> JDK server", "JDK -> TlsServer",
         "JDK -> JDK server"}) {
@@ -33,6 +33,10 @@ class HandshakeThreadsTest {
       assertThat(Long.parseLong(m.group(2))).as(line).isPositive();
       // both servers serve each connection on a virtual thread: its carriers' CPU is counted
       assertThat(m.group(4)).as(line).contains("ForkJoinPool-#-");
+      // the next line: each thread's context switches per handshake, the client's own thread among them
+      String switches = lines.get(lines.indexOf(line) + 1);
+      assertThat(switches).as(switches).contains("context switches per handshake |")
+          .containsPattern("ForkJoinPool-#-=[0-9]+\\.[0-9]+");
     }
   }
 }
