@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--settle", paramLabel = "SECONDS",
       description = "Before each handshake figure, make handshakes on the stacks in turn until the JIT compiler "
-          + "uses under 5% of the CPU in a round, for at most SECONDS (default: 60; --quick: 0, the plain "
+          + "uses under 5%% of the CPU in a round, for at most SECONDS (default: 60; --quick: 0, the plain "
           + "warm-up). The figure is then the cost of a handshake in a long-running process, not of compiling it.")
   Double settle;
 

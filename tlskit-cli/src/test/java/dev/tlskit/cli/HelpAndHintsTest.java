@@ -7,12 +7,15 @@ import dev.tlskit.CertificateProblem;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.TlsSecurityException.Reason;
 import dev.tlskit.ValidationReport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,38 @@ class HelpAndHintsTest {
       assertThat(r[1].split("Examples:", -1)).as("help of '%s' has one Examples section", command).hasSize(2);
       assertThat(r[1]).as("help of '%s' shows an example of itself", command).contains("  " + command);
       assertThat(r[1]).as("help of '%s' has no colour when not on a terminal", command).doesNotContain("\u001b[");
+    }
+  }
+
+  /**
+   * picocli formats every description line with {@link String#format}: a bare '%' (as in "5% of the CPU") makes it
+   * warn on standard error and show the line unformatted. Every command's help renders without a warning.
+   */
+  @Test
+  void everyCommandsHelpRendersWithoutPicocliWarnings() {
+    List<CommandLine> all = new ArrayList<>();
+    collect(new CommandLine(new Main()), all);
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      for (CommandLine cl : all) {
+        String help = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+            .as("standard error while rendering the help of '%s'", cl.getCommandSpec().qualifiedName(" "))
+            .doesNotContain("picocli WARN");
+        assertThat(help).isNotBlank();
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+  }
+
+  private static void collect(CommandLine cl, List<CommandLine> into) {
+    into.add(cl);
+    for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+      if (e.getKey().equals("help") || !e.getKey().equals(e.getValue().getCommandName())) continue;
+      collect(e.getValue(), into);
     }
   }
 
