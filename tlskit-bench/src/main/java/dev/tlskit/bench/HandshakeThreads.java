@@ -7,6 +7,8 @@ import dev.tlskit.bench.stacks.BenchStacks.Settings;
 import dev.tlskit.bench.stacks.BenchStacks.Stack;
 import dev.tlskit.certs.KeyType;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,8 +22,10 @@ import java.util.TreeMap;
  * handlers on virtual threads (their carriers: {@code ForkJoinPool-#-}), the accept loops on platform threads
  * ({@code tlskit-accept-l}, {@code bench-jdk-accep}); then the JIT ({@code C# CompilerThre}), GC, the virtual
  * threads' I/O poller ({@code MasterPoller}) and TlsKit's {@code tlskit-watchdog} (write and handshake deadlines).
- * A second line per pairing gives each thread's context switches per handshake ({@code /proc/self/task/N/status}).
- * Linux only.
+ * A second line per pairing gives each thread's context switches per handshake ({@code /proc/self/task/N/status}),
+ * a third the bytes allocated per handshake, by the whole process and by thread (HotSpot's per-thread allocation
+ * counters: a virtual thread's allocations count on its carrier). Unlike CPU time, allocation hardly moves with the
+ * machine's load, so it shows work one stack does that the other does not even on a busy machine. Linux only.
  *
  * <p>Usage: {@code HandshakeThreads full|resumed [SLICE-SECONDS] [ROUNDS] [WARM-UP-SECONDS]} (defaults 2, 8, 40).
  */
@@ -51,11 +55,15 @@ public final class HandshakeThreads {
     Map<String, Double>[] byThread = new Map[PAIRINGS.length];
     @SuppressWarnings("unchecked")
     Map<String, Long>[] switchesByThread = new Map[PAIRINGS.length];
+    long[] allocated = new long[PAIRINGS.length];
+    @SuppressWarnings("unchecked")
+    Map<String, Long>[] allocatedByThread = new Map[PAIRINGS.length];
     try {
       for (int i = 0; i < stacks.length; i++) {
         stacks[i] = BenchStacks.mixed(pki, s, resumed, i < 2, i % 2 == 0);
         byThread[i] = new TreeMap<>();
         switchesByThread[i] = new TreeMap<>();
+        allocatedByThread[i] = new TreeMap<>();
       }
       for (int w = 0; w < 4; w++) {
         for (Stack stack : stacks) BenchMeasure.handshakes(stack, warmup / 4 / stacks.length);
@@ -65,9 +73,18 @@ public final class HandshakeThreads {
           int i = r % 2 == 0 ? k : stacks.length - 1 - k;
           Map<String, Long> switchesBefore = BenchMeasure.threadContextSwitches();
           Map<String, Double> before = BenchMeasure.threadCpuSeconds();
+          Map<String, Long> allocatedBefore = threadAllocatedBytes();
+          long totalBefore = THREADS.getTotalThreadAllocatedBytes();
           BenchMeasure.Sample sample = BenchMeasure.handshakes(stacks[i], slice);
+          long totalAfter = THREADS.getTotalThreadAllocatedBytes();
+          Map<String, Long> allocatedAfter = threadAllocatedBytes();
           Map<String, Double> after = BenchMeasure.threadCpuSeconds();
           Map<String, Long> switchesAfter = BenchMeasure.threadContextSwitches();
+          allocated[i] += totalAfter - totalBefore;
+          for (Map.Entry<String, Long> e : allocatedAfter.entrySet()) {
+            long delta = e.getValue() - allocatedBefore.getOrDefault(e.getKey(), 0L);
+            allocatedByThread[i].merge(e.getKey(), delta, Long::sum);
+          }
           handshakes[i] += sample.units();
           cpu[i] += sample.cpuSeconds();
           for (Map.Entry<String, Double> e : after.entrySet()) {
@@ -102,7 +119,35 @@ public final class HandshakeThreads {
         if (perHandshake >= 0.005) switches.append(String.format(Locale.ROOT, " %s=%.2f", e.getKey(), perHandshake));
       }
       report.append(switches).append(System.lineSeparator());
+      StringBuilder bytes = new StringBuilder(String.format(Locale.ROOT,
+          "%-22s bytes allocated per handshake: process %.0f |", "", allocated[i] / handshakes[i]));
+      for (Map.Entry<String, Long> e : allocatedByThread[i].entrySet()) {
+        double perHandshake = e.getValue() / handshakes[i];
+        if (perHandshake >= 1) bytes.append(String.format(Locale.ROOT, " %s=%.0f", e.getKey(), perHandshake));
+      }
+      report.append(bytes).append(System.lineSeparator());
     }
     return report.toString();
+  }
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  /**
+   * Returns the bytes each live platform thread has allocated so far, summed by name as in
+   * {@link BenchMeasure#threadCpuSeconds()} (digits as '#', cut at Linux's 15 characters, so the names match).
+   */
+  static Map<String, Long> threadAllocatedBytes() {
+    long[] ids = THREADS.getAllThreadIds();
+    long[] bytes = THREADS.getThreadAllocatedBytes(ids);
+    ThreadInfo[] infos = THREADS.getThreadInfo(ids);
+    Map<String, Long> byName = new TreeMap<>();
+    for (int k = 0; k < ids.length; k++) {
+      if (infos[k] == null || bytes[k] < 0) continue; // ended meanwhile, or not measured
+      String name = infos[k].getThreadName();
+      name = name.substring(0, Math.min(15, name.length())).replaceAll("[0-9]+", "#");
+      byName.merge(name, bytes[k], Long::sum);
+    }
+    return byName;
   }
 }

@@ -23,7 +23,8 @@ class HandshakeThreadsTest {
 
     List<String> lines = report.lines().toList();
     assertThat(lines.get(0)).startsWith("full handshakes, 2 rounds of 300 ms slices");
-    assertThat(lines).hasSize(9); // the title, then per pairing its CPU line and its context-switch line
+    // the title, then per pairing its CPU line, its context-switch line and its allocation line
+    assertThat(lines).hasSize(13);
     Pattern row = Pattern.compile("^(.+?)\\s+(\\d+) hs  process ([0-9.]+)  \\|(.*)$");
     for (String pairing : new String[] {"TlsKit -> TlsServer", "TlsKit -> JDK server", "JDK -> TlsServer",
         "JDK -> JDK server"}) {
@@ -37,6 +38,12 @@ class HandshakeThreadsTest {
       String switches = lines.get(lines.indexOf(line) + 1);
       assertThat(switches).as(switches).contains("context switches per handshake |")
           .containsPattern("ForkJoinPool-#-=[0-9]+\\.[0-9]+");
+      // the one after: bytes allocated per handshake, in all and by the client's thread and the servers' carriers
+      String bytes = lines.get(lines.indexOf(line) + 2);
+      Matcher b = Pattern.compile("bytes allocated per handshake: process ([0-9]+) \\|(.*)$").matcher(bytes);
+      assertThat(b.find()).as(bytes).isTrue();
+      assertThat(Long.parseLong(b.group(1))).as(bytes).isPositive();
+      assertThat(b.group(2)).as(bytes).containsPattern(" main=[0-9]+").containsPattern("ForkJoinPool-#-=[0-9]+");
     }
   }
 }
