@@ -6,6 +6,7 @@ import dev.tlskit.internal.io.KeyExchangeSniffer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
@@ -13,6 +14,9 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -125,7 +129,12 @@ public final class TransportSocket extends Socket {
 
     @Override
     public int read() throws IOException {
-      int b = super.read();
+      int b;
+      try {
+        b = super.read();
+      } catch (IOException e) {
+        throw plainWords(e);
+      }
       if (b < 0) {
         rawEof = true;
       } else {
@@ -141,7 +150,12 @@ public final class TransportSocket extends Socket {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
+      int n;
+      try {
+        n = super.read(b, off, len);
+      } catch (IOException e) {
+        throw plainWords(e);
+      }
       if (n < 0) {
         rawEof = true;
       } else {
@@ -205,6 +219,78 @@ public final class TransportSocket extends Socket {
     }
   }
 
+  /**
+   * Writes all of {@code src} straight to the connected socket's channel, counted, bounded by the write timeout and
+   * held like the output stream's writes; returns false, having written nothing, when the connected socket has no
+   * channel (a plain or a proxy's socket) or a handshake flight is being read: then write through the stream.
+   */
+  public boolean write(ByteBuffer src) throws IOException {
+    SocketChannel ch = delegate.getChannel();
+    if (ch == null || outboundFlight != null) return false;
+    send(null, null, 0, src.remaining(), src);
+    return true;
+  }
+
+  /** One write: {@code b} through {@code out}, or, when {@code buffer} is not null, all of it through the channel. */
+  private void send(OutputStream out, byte[] b, int off, int len, ByteBuffer buffer) throws IOException {
+    IOException held = heldWriteFailure;
+    if (held != null) {
+      if (holdWriteFailures) {
+        if (buffer != null) buffer.position(buffer.limit()); // dropped, as the stream's writes are
+        return;
+      }
+      throw held;
+    }
+    KeyExchangeSniffer f = outboundFlight;
+    if (f != null && buffer == null) {
+      f.feed(b, off, len);
+      if (f.done()) outboundFlight = null;
+    }
+    // One alarm per socket, armed lazily and re-armed by itself while writes go on: a watchdog task per write
+    // (schedule + cancel) cost a queue insertion and often a thread wake-up per TLS record, which showed as a 0.6x
+    // throughput for small messages in tlskit bench.
+    writeStarted = System.nanoTime() | 1;
+    if (!alarmArmed.get() && alarmArmed.compareAndSet(false, true)) armAlarm(writeTimeoutNanos);
+    try {
+      if (buffer == null) {
+        out.write(b, off, len);
+      } else {
+        SocketChannel ch = delegate.getChannel();
+        while (buffer.hasRemaining()) ch.write(buffer);
+      }
+      bytesOut.addAndGet(len);
+    } catch (IOException thrown) {
+      IOException e = plainWords(thrown);
+      if (writeTimedOut) {
+        SocketTimeoutException t = new SocketTimeoutException(
+            "write timed out after " + writeTimeoutMillis + " ms (peer not reading); connection closed");
+        t.initCause(e);
+        throw t;
+      }
+      if (holdWriteFailures && !delegate.isClosed()) {
+        heldWriteFailure = e;
+        if (buffer != null) buffer.position(buffer.limit());
+        return;
+      }
+      throw e;
+    } finally {
+      writeStarted = 0;
+    }
+  }
+
+  /**
+   * Returns {@code e} as a plain socket throws it: a channel's socket, and its channel, throw an IOException
+   * ("Broken pipe") or a ClosedChannelException (closed meanwhile by another thread: AsynchronousCloseException)
+   * where a plain socket throws a SocketException, which callers classify as a network failure.
+   */
+  private static IOException plainWords(IOException e) {
+    if (e instanceof SocketException || e instanceof InterruptedIOException) return e;
+    SocketException s = new SocketException(e instanceof AsynchronousCloseException ? "Socket closed"
+        : e instanceof ClosedChannelException ? "Socket is closed" : e.getMessage());
+    s.initCause(e);
+    return s;
+  }
+
   private final class RawOut extends OutputStream {
     private final OutputStream out;
 
@@ -219,39 +305,7 @@ public final class TransportSocket extends Socket {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      IOException held = heldWriteFailure;
-      if (held != null) {
-        if (holdWriteFailures) return;
-        throw held;
-      }
-      KeyExchangeSniffer f = outboundFlight;
-      if (f != null) {
-        f.feed(b, off, len);
-        if (f.done()) outboundFlight = null;
-      }
-      // One alarm per socket, armed lazily and re-armed by itself while writes go on: a watchdog task per write
-      // (schedule + cancel) cost a queue insertion and often a thread wake-up per TLS record, which showed as a 0.6x
-      // throughput for small messages in tlskit bench.
-      writeStarted = System.nanoTime() | 1;
-      if (!alarmArmed.get() && alarmArmed.compareAndSet(false, true)) armAlarm(writeTimeoutNanos);
-      try {
-        out.write(b, off, len);
-        bytesOut.addAndGet(len);
-      } catch (IOException e) {
-        if (writeTimedOut) {
-          SocketTimeoutException t = new SocketTimeoutException(
-              "write timed out after " + writeTimeoutMillis + " ms (peer not reading); connection closed");
-          t.initCause(e);
-          throw t;
-        }
-        if (holdWriteFailures && !delegate.isClosed()) {
-          heldWriteFailure = e;
-          return;
-        }
-        throw e;
-      } finally {
-        writeStarted = 0;
-      }
+      send(out, b, off, len, null);
     }
 
     @Override

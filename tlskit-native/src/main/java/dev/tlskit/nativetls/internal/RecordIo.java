@@ -1,5 +1,6 @@
 package dev.tlskit.nativetls.internal;
 
+import dev.tlskit.internal.net.TransportSocket;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,8 @@ final class RecordIo {
 
   private final InputStream rawIn;
   private final OutputStream rawOut;
+  /** The socket below when it is TlsKit's, which can take records from a direct buffer; else null. */
+  private final TransportSocket transport;
   private final String peer;
   final ReentrantLock readLock = new ReentrantLock();
   final ReentrantLock writeLock = new ReentrantLock();
@@ -49,11 +52,15 @@ final class RecordIo {
   /** True once the socket below failed a read or write (reset by the peer): nothing more is written to it. */
   private volatile boolean transportFailed;
 
-  /** {@code peer} names the peer in messages (host:port). */
-  RecordIo(InputStream rawIn, OutputStream rawOut, String peer) {
+  /**
+   * {@code peer} names the peer in messages (host:port); {@code transport} is the socket below when it is TlsKit's
+   * (whose streams {@code rawIn} and {@code rawOut} are), else null.
+   */
+  RecordIo(InputStream rawIn, OutputStream rawOut, String peer, TransportSocket transport) {
     this.rawIn = rawIn;
     this.rawOut = rawOut;
     this.peer = peer;
+    this.transport = transport;
   }
 
   /** Returns the plaintext already decrypted and not yet read. */
@@ -263,6 +270,25 @@ final class RecordIo {
     }
   }
 
+  /**
+   * Writes the records in {@code made} (a lent direct buffer) straight to the socket's channel, without the two
+   * copies of the stream path (into {@link #netOut}, then into the JDK's temporary direct buffer); false, with
+   * nothing written, when the socket below has no channel, or when {@link Scratch#MAX_WRITERS} writers already hold
+   * lent buffers in writes that may block (a peer that stops reading): the rest copy and write through the stream,
+   * holding none, so the direct memory held by blocked writers stays bounded.
+   */
+  private boolean writeDirect(ByteBuffer made) throws IOException {
+    if (transport == null || !Scratch.enterWriter()) return false;
+    try {
+      return transport.write(made);
+    } catch (SocketException e) {
+      transportFailed = true;
+      throw e;
+    } finally {
+      Scratch.leaveWriter();
+    }
+  }
+
   // ---- application data ----
 
   /** Reads application data, after the handshake. */
@@ -316,7 +342,9 @@ final class RecordIo {
           }
           if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
           done += chunk - src.remaining();
-          copyOut(dst.flip());
+          dst.flip();
+          if (writeDirect(dst)) continue;
+          copyOut(dst);
         } finally {
           Scratch.give(scratch);
         }
