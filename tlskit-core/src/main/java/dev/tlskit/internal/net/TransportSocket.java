@@ -48,6 +48,14 @@ public final class TransportSocket extends Socket {
   private volatile IOException heldWriteFailure;
   private volatile KeyExchangeSniffer inboundFlight;
   private volatile KeyExchangeSniffer outboundFlight;
+  // Reads into a direct buffer through the channel (readFully): bounded by SO_TIMEOUT with an alarm like the writes'.
+  private final boolean directReads; // the input filter, if any, can be told about bytes read past it
+  private final AtomicBoolean readAlarmArmed = new AtomicBoolean();
+  private volatile long readStarted; // System.nanoTime() | 1 while a readFully is in progress, else 0
+  private volatile long readLimitNanos;
+  private volatile Watchdog.Task readAlarm;
+  private volatile long readAlarmAt; // System.nanoTime() when the last alarm armed is due
+  private volatile boolean readTimedOut;
 
   public TransportSocket(Socket connected, Duration writeTimeout) throws IOException {
     this(connected, writeTimeout, UnaryOperator.identity());
@@ -61,6 +69,7 @@ public final class TransportSocket extends Socket {
     this.writeTimeoutMillis = writeTimeout.toMillis();
     this.writeTimeoutNanos = writeTimeout.toNanos();
     this.in = inputFilter.apply(new RawIn(connected.getInputStream()));
+    this.directReads = in instanceof RawIn || in instanceof SkipAware;
     this.out = new RawOut(connected.getOutputStream());
   }
 
@@ -182,17 +191,20 @@ public final class TransportSocket extends Socket {
     closed = true;
     Watchdog.Task f = alarm;
     if (f != null) f.cancel();
+    Watchdog.Task r = readAlarm;
+    if (r != null) r.cancel();
   }
 
-  private record Alarm(WeakReference<TransportSocket> socket) implements Runnable {
+  private record Alarm(WeakReference<TransportSocket> socket, boolean read) implements Runnable {
     Alarm(TransportSocket s) {
-      this(new WeakReference<>(s));
+      this(new WeakReference<>(s), false);
     }
 
     @Override
     public void run() {
       TransportSocket s = socket.get();
-      if (s != null) s.checkWrite();
+      if (s != null && read) s.checkRead();
+      else if (s != null) s.checkWrite();
     }
   }
 
@@ -216,6 +228,92 @@ public final class TransportSocket extends Socket {
       delegate.close();
     } catch (IOException ignored) {
       // closing is the whole point; nothing else to do
+    }
+  }
+
+  /**
+   * An input filter (the constructor's {@code inputFilter}) that reads straight from this socket's stream, buffers
+   * nothing, and can be told about bytes {@link #readFully(ByteBuffer)} read past it: only then does a filtered
+   * socket read into direct buffers.
+   */
+  public interface SkipAware {
+    /** {@code n} bytes of the peer's stream were read past the filter, right after the last bytes it read. */
+    void skipped(int n);
+  }
+
+  /**
+   * Reads into {@code dst} from the connected socket's channel until it is full or the peer's stream ends (then
+   * {@link #rawEndOfStream()} is true), counted as the input stream's reads and told to the input filter; returns the
+   * bytes read, or -1, having read nothing, when the socket has no channel, a handshake flight is being read, or the
+   * input filter cannot be told (read through the stream then). Meant for the rest of a record whose first bytes came
+   * through the stream (which times out when idle and leaves the socket usable): a read that stalls past SO_TIMEOUT
+   * (0: never) closes the socket and throws a SocketTimeoutException.
+   */
+  public int readFully(ByteBuffer dst) throws IOException {
+    SocketChannel ch = delegate.getChannel();
+    if (ch == null || !directReads || inboundFlight != null) return -1;
+    long timeout = delegate.getSoTimeout();
+    if (timeout > 0) {
+      long limit = timeout * 1_000_000L;
+      long now = System.nanoTime();
+      readLimitNanos = limit;
+      readStarted = now | 1;
+      if (!readAlarmArmed.get() && readAlarmArmed.compareAndSet(false, true)) armReadAlarm(limit);
+      else if (readAlarmAt - (now + limit) > 0) armReadAlarm(limit); // SO_TIMEOUT shortened: one more, earlier
+    }
+    int done = 0;
+    try {
+      while (dst.hasRemaining()) {
+        int n = ch.read(dst);
+        if (n < 0) {
+          rawEof = true;
+          break;
+        }
+        done += n;
+      }
+    } catch (IOException thrown) {
+      IOException e = plainWords(thrown);
+      if (!readTimedOut) throw e;
+      SocketTimeoutException t = new SocketTimeoutException("read timed out after " + timeout
+          + " ms in the middle of a TLS record (peer stalled); connection closed");
+      t.initCause(e);
+      throw t;
+    } finally {
+      readStarted = 0;
+      if (done > 0) {
+        bytesIn.addAndGet(done);
+        if (in instanceof SkipAware f) f.skipped(done);
+      }
+    }
+    return done;
+  }
+
+  private void armReadAlarm(long delayNanos) {
+    readAlarmAt = System.nanoTime() + delayNanos;
+    Watchdog.Task f = Threads.watchdog().schedule(new Alarm(new WeakReference<>(this), true), delayNanos);
+    readAlarm = f;
+    if (closed) f.cancel();
+  }
+
+  /** Runs on the watchdog: closes the socket when the readFully in progress is older than SO_TIMEOUT. */
+  private void checkRead() {
+    if (closed) return;
+    long started = readStarted;
+    if (started == 0) {
+      readAlarmArmed.set(false);
+      if (readStarted != 0 && readAlarmArmed.compareAndSet(false, true)) armReadAlarm(readLimitNanos);
+      return;
+    }
+    long age = System.nanoTime() - started;
+    if (age < readLimitNanos) {
+      armReadAlarm(readLimitNanos - age);
+      return;
+    }
+    readTimedOut = true;
+    try {
+      delegate.close();
+    } catch (IOException ignored) {
+      // closing is the whole point
     }
   }
 

@@ -35,8 +35,29 @@ final class Scratch {
 
   /** True, counting the caller in, when fewer than {@link #MAX_WRITERS} hold a pair in a write; then call leave. */
   static boolean enterWriter() {
-    if (WRITERS.incrementAndGet() <= MAX_WRITERS) return true;
-    WRITERS.decrementAndGet();
+    return enter(WRITERS, MAX_WRITERS);
+  }
+
+  /**
+   * The most readers that may hold a pair in a read of a record's body from the socket (see
+   * {@code RecordIo.readDirect}), which blocks while the peer stalls inside a record (no longer than SO_TIMEOUT).
+   */
+  static final int MAX_READERS = 8;
+  private static final AtomicInteger READERS = new AtomicInteger();
+
+  /** True, counting the caller in, when fewer than {@link #MAX_READERS} hold a pair in a read; then leaveReader. */
+  static boolean enterReader() {
+    return enter(READERS, MAX_READERS);
+  }
+
+  /** Counts out a reader {@link #enterReader} let in. */
+  static void leaveReader() {
+    READERS.decrementAndGet();
+  }
+
+  private static boolean enter(AtomicInteger count, int max) {
+    if (count.incrementAndGet() <= max) return true;
+    count.decrementAndGet();
     return false;
   }
 
