@@ -6,7 +6,7 @@ module dev.tlskit.core {
   exports dev.tlskit.internal.io to dev.tlskit.protocols, dev.tlskit.probe;
   // FTP data connections are dialled (directly or through the proxy) and write-timed as every client connection;
   // the probe dials its own sockets (directly or through the proxy) with the same dialler.
-  exports dev.tlskit.internal.net to dev.tlskit.protocols, dev.tlskit.probe;
+  exports dev.tlskit.internal.net to dev.tlskit.protocols, dev.tlskit.probe, dev.tlskit.nativetls;
   // The command line prints JSON with the same small writer the security info uses.
   exports dev.tlskit.internal.json to dev.tlskit.cli, dev.tlskit.bench.stacks, dev.tlskit.probe;
   // The scanner (tlskit-probe) judges the chains it collects with the client's own validator, names keys as the

@@ -162,7 +162,8 @@ public final class TlsClient {
   private Socket dial(String host, int port) throws IOException {
     Objects.requireNonNull(host, "host");
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
-    return new TransportSocket(Dialer.connect(host, port, proxy, connectTimeout, readTimeout), writeTimeout);
+    return new TransportSocket(Dialer.connect(host, port, proxy, connectTimeout, readTimeout,
+        ProviderHook.wantsChannel(policy)), writeTimeout);
   }
 
   /** Returns the policy connections follow. */

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,8 +39,17 @@ public final class Dialer {
   /** Connects to {@code host:port}, directly or through {@code proxy} (null for none). */
   public static Socket connect(String host, int port, ProxyConfig proxy, Duration connectTimeout,
       Duration readTimeout) throws IOException {
-    if (proxy == null) return direct(host, port, connectTimeout, readTimeout);
-    Socket s = direct(proxy.host(), proxy.port(), connectTimeout, readTimeout);
+    return connect(host, port, proxy, connectTimeout, readTimeout, false);
+  }
+
+  /**
+   * Like {@link #connect(String, int, ProxyConfig, Duration, Duration)}; with {@code channel}, the socket is a
+   * {@link SocketChannel}'s (its {@link Socket#getChannel()} is not null), otherwise a plain one.
+   */
+  public static Socket connect(String host, int port, ProxyConfig proxy, Duration connectTimeout,
+      Duration readTimeout, boolean channel) throws IOException {
+    if (proxy == null) return direct(host, port, connectTimeout, readTimeout, channel);
+    Socket s = direct(proxy.host(), proxy.port(), connectTimeout, readTimeout, channel);
     try {
       if (proxy.type() == ProxyConfig.Type.SOCKS5) socks5(s, host, port, proxy);
       else httpConnect(s, host, port, proxy);
@@ -50,14 +60,14 @@ public final class Dialer {
     }
   }
 
-  private static Socket direct(String host, int port, Duration connectTimeout, Duration readTimeout)
-      throws IOException {
+  private static Socket direct(String host, int port, Duration connectTimeout, Duration readTimeout,
+      boolean channel) throws IOException {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     InetAddress[] addresses = InetAddress.getAllByName(h);
     List<String> failures = new ArrayList<>();
     IOException last = null;
     for (InetAddress a : addresses) {
-      Socket s = new Socket();
+      Socket s = channel ? SocketChannel.open().socket() : new Socket();
       try {
         s.connect(new InetSocketAddress(a, port), Math.toIntExact(connectTimeout.toMillis()));
         s.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));

@@ -6,6 +6,7 @@ import dev.tlskit.internal.io.KeyExchangeSniffer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
@@ -13,6 +14,9 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +48,14 @@ public final class TransportSocket extends Socket {
   private volatile IOException heldWriteFailure;
   private volatile KeyExchangeSniffer inboundFlight;
   private volatile KeyExchangeSniffer outboundFlight;
+  // Reads into a direct buffer through the channel (readFully): bounded by SO_TIMEOUT with an alarm like the writes'.
+  private final boolean directReads; // the input filter, if any, can be told about bytes read past it
+  private final AtomicBoolean readAlarmArmed = new AtomicBoolean();
+  private volatile long readStarted; // System.nanoTime() | 1 while a readFully is in progress, else 0
+  private volatile long readLimitNanos;
+  private volatile Watchdog.Task readAlarm;
+  private volatile long readAlarmAt; // System.nanoTime() when the last alarm armed is due
+  private volatile boolean readTimedOut;
 
   public TransportSocket(Socket connected, Duration writeTimeout) throws IOException {
     this(connected, writeTimeout, UnaryOperator.identity());
@@ -57,6 +69,7 @@ public final class TransportSocket extends Socket {
     this.writeTimeoutMillis = writeTimeout.toMillis();
     this.writeTimeoutNanos = writeTimeout.toNanos();
     this.in = inputFilter.apply(new RawIn(connected.getInputStream()));
+    this.directReads = in instanceof RawIn || in instanceof SkipAware;
     this.out = new RawOut(connected.getOutputStream());
   }
 
@@ -125,7 +138,12 @@ public final class TransportSocket extends Socket {
 
     @Override
     public int read() throws IOException {
-      int b = super.read();
+      int b;
+      try {
+        b = super.read();
+      } catch (IOException e) {
+        throw plainWords(e);
+      }
       if (b < 0) {
         rawEof = true;
       } else {
@@ -141,7 +159,12 @@ public final class TransportSocket extends Socket {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
+      int n;
+      try {
+        n = super.read(b, off, len);
+      } catch (IOException e) {
+        throw plainWords(e);
+      }
       if (n < 0) {
         rawEof = true;
       } else {
@@ -168,17 +191,20 @@ public final class TransportSocket extends Socket {
     closed = true;
     Watchdog.Task f = alarm;
     if (f != null) f.cancel();
+    Watchdog.Task r = readAlarm;
+    if (r != null) r.cancel();
   }
 
-  private record Alarm(WeakReference<TransportSocket> socket) implements Runnable {
+  private record Alarm(WeakReference<TransportSocket> socket, boolean read) implements Runnable {
     Alarm(TransportSocket s) {
-      this(new WeakReference<>(s));
+      this(new WeakReference<>(s), false);
     }
 
     @Override
     public void run() {
       TransportSocket s = socket.get();
-      if (s != null) s.checkWrite();
+      if (s != null && read) s.checkRead();
+      else if (s != null) s.checkWrite();
     }
   }
 
@@ -205,6 +231,164 @@ public final class TransportSocket extends Socket {
     }
   }
 
+  /**
+   * An input filter (the constructor's {@code inputFilter}) that reads straight from this socket's stream, buffers
+   * nothing, and can be told about bytes {@link #readFully(ByteBuffer)} read past it: only then does a filtered
+   * socket read into direct buffers.
+   */
+  public interface SkipAware {
+    /** {@code n} bytes of the peer's stream were read past the filter, right after the last bytes it read. */
+    void skipped(int n);
+  }
+
+  /**
+   * Reads into {@code dst} from the connected socket's channel until it is full or the peer's stream ends (then
+   * {@link #rawEndOfStream()} is true), counted as the input stream's reads and told to the input filter; returns the
+   * bytes read, or -1, having read nothing, when the socket has no channel, a handshake flight is being read, or the
+   * input filter cannot be told (read through the stream then). Meant for the rest of a record whose first bytes came
+   * through the stream (which times out when idle and leaves the socket usable): a read that stalls past SO_TIMEOUT
+   * (0: never) closes the socket and throws a SocketTimeoutException.
+   */
+  public int readFully(ByteBuffer dst) throws IOException {
+    SocketChannel ch = delegate.getChannel();
+    if (ch == null || !directReads || inboundFlight != null) return -1;
+    long timeout = delegate.getSoTimeout();
+    if (timeout > 0) {
+      long limit = timeout * 1_000_000L;
+      long now = System.nanoTime();
+      readLimitNanos = limit;
+      readStarted = now | 1;
+      if (!readAlarmArmed.get() && readAlarmArmed.compareAndSet(false, true)) armReadAlarm(limit);
+      else if (readAlarmAt - (now + limit) > 0) armReadAlarm(limit); // SO_TIMEOUT shortened: one more, earlier
+    }
+    int done = 0;
+    try {
+      while (dst.hasRemaining()) {
+        int n = ch.read(dst);
+        if (n < 0) {
+          rawEof = true;
+          break;
+        }
+        done += n;
+      }
+    } catch (IOException thrown) {
+      IOException e = plainWords(thrown);
+      if (!readTimedOut) throw e;
+      SocketTimeoutException t = new SocketTimeoutException("read timed out after " + timeout
+          + " ms in the middle of a TLS record (peer stalled); connection closed");
+      t.initCause(e);
+      throw t;
+    } finally {
+      readStarted = 0;
+      if (done > 0) {
+        bytesIn.addAndGet(done);
+        if (in instanceof SkipAware f) f.skipped(done);
+      }
+    }
+    return done;
+  }
+
+  private void armReadAlarm(long delayNanos) {
+    readAlarmAt = System.nanoTime() + delayNanos;
+    Watchdog.Task f = Threads.watchdog().schedule(new Alarm(new WeakReference<>(this), true), delayNanos);
+    readAlarm = f;
+    if (closed) f.cancel();
+  }
+
+  /** Runs on the watchdog: closes the socket when the readFully in progress is older than SO_TIMEOUT. */
+  private void checkRead() {
+    if (closed) return;
+    long started = readStarted;
+    if (started == 0) {
+      readAlarmArmed.set(false);
+      if (readStarted != 0 && readAlarmArmed.compareAndSet(false, true)) armReadAlarm(readLimitNanos);
+      return;
+    }
+    long age = System.nanoTime() - started;
+    if (age < readLimitNanos) {
+      armReadAlarm(readLimitNanos - age);
+      return;
+    }
+    readTimedOut = true;
+    try {
+      delegate.close();
+    } catch (IOException ignored) {
+      // closing is the whole point
+    }
+  }
+
+  /**
+   * Writes all of {@code src} straight to the connected socket's channel, counted, bounded by the write timeout and
+   * held like the output stream's writes; returns false, having written nothing, when the connected socket has no
+   * channel (a plain or a proxy's socket) or a handshake flight is being read: then write through the stream.
+   */
+  public boolean write(ByteBuffer src) throws IOException {
+    SocketChannel ch = delegate.getChannel();
+    if (ch == null || outboundFlight != null) return false;
+    send(null, null, 0, src.remaining(), src);
+    return true;
+  }
+
+  /** One write: {@code b} through {@code out}, or, when {@code buffer} is not null, all of it through the channel. */
+  private void send(OutputStream out, byte[] b, int off, int len, ByteBuffer buffer) throws IOException {
+    IOException held = heldWriteFailure;
+    if (held != null) {
+      if (holdWriteFailures) {
+        if (buffer != null) buffer.position(buffer.limit()); // dropped, as the stream's writes are
+        return;
+      }
+      throw held;
+    }
+    KeyExchangeSniffer f = outboundFlight;
+    if (f != null && buffer == null) {
+      f.feed(b, off, len);
+      if (f.done()) outboundFlight = null;
+    }
+    // One alarm per socket, armed lazily and re-armed by itself while writes go on: a watchdog task per write
+    // (schedule + cancel) cost a queue insertion and often a thread wake-up per TLS record, which showed as a 0.6x
+    // throughput for small messages in tlskit bench.
+    writeStarted = System.nanoTime() | 1;
+    if (!alarmArmed.get() && alarmArmed.compareAndSet(false, true)) armAlarm(writeTimeoutNanos);
+    try {
+      if (buffer == null) {
+        out.write(b, off, len);
+      } else {
+        SocketChannel ch = delegate.getChannel();
+        while (buffer.hasRemaining()) ch.write(buffer);
+      }
+      bytesOut.addAndGet(len);
+    } catch (IOException thrown) {
+      IOException e = plainWords(thrown);
+      if (writeTimedOut) {
+        SocketTimeoutException t = new SocketTimeoutException(
+            "write timed out after " + writeTimeoutMillis + " ms (peer not reading); connection closed");
+        t.initCause(e);
+        throw t;
+      }
+      if (holdWriteFailures && !delegate.isClosed()) {
+        heldWriteFailure = e;
+        if (buffer != null) buffer.position(buffer.limit());
+        return;
+      }
+      throw e;
+    } finally {
+      writeStarted = 0;
+    }
+  }
+
+  /**
+   * Returns {@code e} as a plain socket throws it: a channel's socket, and its channel, throw an IOException
+   * ("Broken pipe") or a ClosedChannelException (closed meanwhile by another thread: AsynchronousCloseException)
+   * where a plain socket throws a SocketException, which callers classify as a network failure.
+   */
+  private static IOException plainWords(IOException e) {
+    if (e instanceof SocketException || e instanceof InterruptedIOException) return e;
+    SocketException s = new SocketException(e instanceof AsynchronousCloseException ? "Socket closed"
+        : e instanceof ClosedChannelException ? "Socket is closed" : e.getMessage());
+    s.initCause(e);
+    return s;
+  }
+
   private final class RawOut extends OutputStream {
     private final OutputStream out;
 
@@ -219,39 +403,7 @@ public final class TransportSocket extends Socket {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      IOException held = heldWriteFailure;
-      if (held != null) {
-        if (holdWriteFailures) return;
-        throw held;
-      }
-      KeyExchangeSniffer f = outboundFlight;
-      if (f != null) {
-        f.feed(b, off, len);
-        if (f.done()) outboundFlight = null;
-      }
-      // One alarm per socket, armed lazily and re-armed by itself while writes go on: a watchdog task per write
-      // (schedule + cancel) cost a queue insertion and often a thread wake-up per TLS record, which showed as a 0.6x
-      // throughput for small messages in tlskit bench.
-      writeStarted = System.nanoTime() | 1;
-      if (!alarmArmed.get() && alarmArmed.compareAndSet(false, true)) armAlarm(writeTimeoutNanos);
-      try {
-        out.write(b, off, len);
-        bytesOut.addAndGet(len);
-      } catch (IOException e) {
-        if (writeTimedOut) {
-          SocketTimeoutException t = new SocketTimeoutException(
-              "write timed out after " + writeTimeoutMillis + " ms (peer not reading); connection closed");
-          t.initCause(e);
-          throw t;
-        }
-        if (holdWriteFailures && !delegate.isClosed()) {
-          heldWriteFailure = e;
-          return;
-        }
-        throw e;
-      } finally {
-        writeStarted = 0;
-      }
+      send(out, b, off, len, null);
     }
 
     @Override

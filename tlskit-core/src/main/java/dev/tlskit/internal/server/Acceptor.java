@@ -2,10 +2,12 @@ package dev.tlskit.internal.server;
 
 import dev.tlskit.internal.io.Closing;
 import dev.tlskit.internal.concurrent.Threads;
+import dev.tlskit.internal.tls.ProviderHook;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +36,9 @@ public final class Acceptor {
     List<ServerSocket> bound = new ArrayList<>();
     try {
       for (InetSocketAddress a : config.addresses()) {
-        ServerSocket ss = new ServerSocket();
+        // a provider that writes records straight to a channel gets connections accepted from one
+        ServerSocket ss = ProviderHook.wantsChannel(config.policy()) ? ServerSocketChannel.open().socket()
+            : new ServerSocket();
         bound.add(ss);
         ss.setReuseAddress(true);
         ss.bind(a, config.backlog());

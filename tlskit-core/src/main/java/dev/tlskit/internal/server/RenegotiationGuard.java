@@ -1,5 +1,6 @@
 package dev.tlskit.internal.server;
 
+import dev.tlskit.internal.net.TransportSocket;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,7 @@ import javax.net.ssl.SSLHandshakeException;
  * legitimate. The failure is an {@link SSLHandshakeException}, on which the JDK sends a handshake_failure alert and
  * closes the connection, as its own {@code jdk.tls.rejectClientInitiatedRenegotiation} would.
  */
-public final class RenegotiationGuard extends FilterInputStream {
+public final class RenegotiationGuard extends FilterInputStream implements TransportSocket.SkipAware {
   private static final int HEADER = 5;
   private static final int HANDSHAKE = 22;
 
@@ -51,6 +52,12 @@ public final class RenegotiationGuard extends FilterInputStream {
   @Override
   public long skip(long n) throws IOException {
     return read(new byte[(int) Math.min(n, 8192)], 0, (int) Math.min(n, 8192));
+  }
+
+  /** Record body bytes read past this guard (a native engine reads bodies through the channel): they end no body. */
+  @Override
+  public void skipped(int n) {
+    bodyLeft -= n;
   }
 
   private void scan(byte[] b, int from, int to) throws IOException {

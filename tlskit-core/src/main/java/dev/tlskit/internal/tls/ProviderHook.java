@@ -59,6 +59,20 @@ public interface ProviderHook {
     return next;
   }
 
+  /**
+   * True when this provider's sockets write records from direct buffers straight to a socket channel
+   * ({@link dev.tlskit.internal.net.TransportSocket#write(java.nio.ByteBuffer)}): TlsKit then opens the TCP
+   * connections of such a policy from socket channels. Default false (plain sockets).
+   */
+  default boolean wantsChannel() {
+    return false;
+  }
+
+  /** True when the policy's provider is a hook that {@link #wantsChannel() wants socket channels}. */
+  static boolean wantsChannel(TlsPolicy policy) {
+    return policy.provider() instanceof ProviderHook h && h.wantsChannel();
+  }
+
   /** Runs {@link #configure} when the policy's provider is a hook. */
   static void configure(TlsPolicy policy, SSLSocket socket) {
     if (policy.provider() instanceof ProviderHook h) h.configure(socket, policy.namedGroups());

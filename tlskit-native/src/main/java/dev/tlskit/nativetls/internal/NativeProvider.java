@@ -48,6 +48,15 @@ public final class NativeProvider extends Provider implements ProviderHook {
     if (socket instanceof NativeSocket s) s.checkHybrid();
   }
 
+  /**
+   * A {@link NativeSocket} writes its records from the direct buffer BoringSSL encrypted into straight to the socket's
+   * channel, where there is one (two copies fewer per record than through a socket's stream).
+   */
+  @Override
+  public boolean wantsChannel() {
+    return true;
+  }
+
   /** BoringSSL enforces the group list wherever the policy's parameters are applied: nothing rests on the check. */
   @Override
   public String refuseBareContext() {

@@ -1,5 +1,6 @@
 package dev.tlskit.nativetls.internal;
 
+import dev.tlskit.internal.net.TransportSocket;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
@@ -69,7 +70,8 @@ final class NativeSocket extends LayeredSslSocket {
     this.peerHost = peerHost;
     this.peerPort = peerPort;
     this.autoClose = autoClose;
-    this.io = new RecordIo(under.getInputStream(), under.getOutputStream(), peerHost + ":" + peerPort);
+    this.io = new RecordIo(under.getInputStream(), under.getOutputStream(), peerHost + ":" + peerPort,
+        under instanceof TransportSocket t ? t : null);
     this.params = context.engineGetDefaultSSLParameters();
   }
 

@@ -1,5 +1,6 @@
 package dev.tlskit.nativetls.internal;
 
+import dev.tlskit.internal.net.TransportSocket;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,11 @@ final class RecordIo {
 
   private final InputStream rawIn;
   private final OutputStream rawOut;
+  /** The socket below when it is TlsKit's, which can take records from a direct buffer; else null. */
+  private final TransportSocket transport;
   private final String peer;
+  /** True when the socket below has a channel, through which record bodies are read into a lent direct buffer. */
+  private final boolean directReads;
   final ReentrantLock readLock = new ReentrantLock();
   final ReentrantLock writeLock = new ReentrantLock();
 
@@ -49,11 +54,16 @@ final class RecordIo {
   /** True once the socket below failed a read or write (reset by the peer): nothing more is written to it. */
   private volatile boolean transportFailed;
 
-  /** {@code peer} names the peer in messages (host:port). */
-  RecordIo(InputStream rawIn, OutputStream rawOut, String peer) {
+  /**
+   * {@code peer} names the peer in messages (host:port); {@code transport} is the socket below when it is TlsKit's
+   * (whose streams {@code rawIn} and {@code rawOut} are), else null.
+   */
+  RecordIo(InputStream rawIn, OutputStream rawOut, String peer, TransportSocket transport) {
     this.rawIn = rawIn;
     this.rawOut = rawOut;
     this.peer = peer;
+    this.transport = transport;
+    this.directReads = transport != null && transport.delegate().getChannel() != null;
   }
 
   /** Returns the plaintext already decrypted and not yet read. */
@@ -161,7 +171,13 @@ final class RecordIo {
    * whole record came.
    */
   boolean readRecord() throws IOException {
-    if (!readFully(0, HEADER)) return false;
+    int length = readHeader();
+    return length >= 0 && readBody(length);
+  }
+
+  /** Reads and checks a record's header into {@link #inBytes}; returns the body's length, -1 at the end of stream. */
+  private int readHeader() throws IOException {
+    if (!readFully(0, HEADER)) return -1;
     int type = inBytes[0] & 0xff;
     int major = inBytes[1] & 0xff;
     int length = ((inBytes[3] & 0xff) << 8) | (inBytes[4] & 0xff);
@@ -170,6 +186,11 @@ final class RecordIo {
           + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[0], inBytes[1], inBytes[2], inBytes[3],
           inBytes[4]) + ")");
     }
+    return length;
+  }
+
+  /** Reads the body of the record whose header {@link #readHeader} read into {@link #netIn}; false at the end. */
+  private boolean readBody(int length) throws IOException {
     if (HEADER + length > inBytes.length) {
       inBytes = Arrays.copyOf(inBytes, HEADER + MAX_RECORD);
       netIn = ByteBuffer.wrap(inBytes);
@@ -201,27 +222,83 @@ final class RecordIo {
    */
   SSLEngineResult unwrapRecord(ReferenceCountedOpenSslEngine e) throws SSLException {
     Scratch scratch = Scratch.take();
-    ByteBuffer src = scratch.src;
-    ByteBuffer dst = scratch.dst;
     try {
-      src.put(inBytes, netIn.position(), netIn.remaining()).flip();
-      SSLEngineResult r = e.unwrap(src, dst);
-      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) return unwrapHeap(e);
-      netIn.position(netIn.position() + r.bytesConsumed());
-      dst.flip();
-      appIn.compact();
-      if (appIn.remaining() < dst.remaining()) {
-        ByteBuffer bigger = ByteBuffer.allocate(appIn.position() + dst.remaining());
-        appIn.flip();
-        bigger.put(appIn);
-        appIn = bigger;
-      }
-      appIn.put(dst).flip();
-      return r;
+      scratch.src.put(inBytes, netIn.position(), netIn.remaining()).flip();
+      return unwrapScratch(e, scratch, false);
     } finally {
       Scratch.give(scratch);
     }
   }
+
+  /**
+   * Unwraps the record in {@code scratch.src} into {@link #appIn}; {@code fromChannel}: the record was read straight
+   * into it (not from {@link #netIn}).
+   */
+  private SSLEngineResult unwrapScratch(ReferenceCountedOpenSslEngine e, Scratch scratch, boolean fromChannel)
+      throws SSLException {
+    ByteBuffer src = scratch.src;
+    ByteBuffer dst = scratch.dst;
+    SSLEngineResult r = e.unwrap(src, dst);
+    if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+      if (fromChannel) { // the heap path unwraps from netIn: the record goes there (the engine consumed nothing)
+        if (src.remaining() > inBytes.length) inBytes = new byte[HEADER + MAX_RECORD];
+        netIn = ByteBuffer.wrap(inBytes, 0, src.remaining());
+        src.get(inBytes, 0, src.remaining());
+      }
+      return unwrapHeap(e);
+    }
+    if (!fromChannel) netIn.position(netIn.position() + r.bytesConsumed());
+    dst.flip();
+    appIn.compact();
+    if (appIn.remaining() < dst.remaining()) {
+      ByteBuffer bigger = ByteBuffer.allocate(appIn.position() + dst.remaining());
+      appIn.flip();
+      bigger.put(appIn);
+      appIn = bigger;
+    }
+    appIn.put(dst).flip();
+    return r;
+  }
+
+  /**
+   * Reads one record's body, whose header {@link #readHeader} read through the stream, straight from the socket's
+   * channel into a lent direct buffer and unwraps it there, without the stream path's two copies (the JDK's
+   * temporary direct buffer into {@link #inBytes}, then into the lent buffer); returns null, with nothing read, when
+   * the channel is not available now (a handshake flight is watched) or {@link Scratch#MAX_READERS} readers already
+   * hold lent buffers in reads that may block; {@link #EOF} when the stream ended inside the body. The read is
+   * bounded by SO_TIMEOUT (the socket is closed when a body stalls); the header read leaves an idle socket usable.
+   */
+  private SSLEngineResult readDirect(ReferenceCountedOpenSslEngine e, int length) throws IOException {
+    if (!Scratch.enterReader()) return null;
+    Scratch scratch = Scratch.take();
+    try {
+      ByteBuffer src = scratch.src;
+      src.put(inBytes, 0, HEADER).limit(HEADER + length);
+      int n;
+      try {
+        n = transport.readFully(src);
+      } catch (IOException x) { // reset, or timed out and closed: the socket is unusable either way
+        transportFailed = true;
+        throw x;
+      }
+      if (n < 0) return null;
+      if (n < length) return EOF;
+      src.flip();
+      try {
+        return unwrapScratch(e, scratch, true);
+      } catch (SSLException x) {
+        flushPendingQuietly(e);
+        throw Failures.jdkWords(x, false);
+      }
+    } finally {
+      Scratch.give(scratch);
+      Scratch.leaveReader();
+    }
+  }
+
+  /** {@link #readDirect}'s answer when the stream ended inside a record's body. */
+  private static final SSLEngineResult EOF =
+      new SSLEngineResult(SSLEngineResult.Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, 0);
 
   private SSLEngineResult unwrapHeap(ReferenceCountedOpenSslEngine e) throws SSLException {
     appIn.compact();
@@ -263,6 +340,25 @@ final class RecordIo {
     }
   }
 
+  /**
+   * Writes the records in {@code made} (a lent direct buffer) straight to the socket's channel, without the two
+   * copies of the stream path (into {@link #netOut}, then into the JDK's temporary direct buffer); false, with
+   * nothing written, when the socket below has no channel, or when {@link Scratch#MAX_WRITERS} writers already hold
+   * lent buffers in writes that may block (a peer that stops reading): the rest copy and write through the stream,
+   * holding none, so the direct memory held by blocked writers stays bounded.
+   */
+  private boolean writeDirect(ByteBuffer made) throws IOException {
+    if (transport == null || !Scratch.enterWriter()) return false;
+    try {
+      return transport.write(made);
+    } catch (SocketException e) {
+      transportFailed = true;
+      throw e;
+    } finally {
+      Scratch.leaveWriter();
+    }
+  }
+
   // ---- application data ----
 
   /** Reads application data, after the handshake. */
@@ -271,16 +367,19 @@ final class RecordIo {
     try {
       while (!appIn.hasRemaining()) {
         if (inboundDone) return -1;
-        if (!readRecord()) {
+        int length = readHeader();
+        SSLEngineResult r = length >= 0 && directReads ? readDirect(e, length) : null;
+        if (length < 0 || r == EOF || r == null && !readBody(length)) {
           inboundDone = true; // the TCP stream ended without close_notify: the layer below saw it (truncation)
           return -1;
         }
-        SSLEngineResult r;
-        try {
-          r = unwrapRecord(e);
-        } catch (SSLException x) {
-          flushPendingQuietly(e);
-          throw Failures.jdkWords(x, false);
+        if (r == null) {
+          try {
+            r = unwrapRecord(e);
+          } catch (SSLException x) {
+            flushPendingQuietly(e);
+            throw Failures.jdkWords(x, false);
+          }
         }
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           inboundDone = true; // close_notify: nothing more is read from below
@@ -316,7 +415,9 @@ final class RecordIo {
           }
           if (dst.position() == 0) throw new SSLException("the TLS engine produced no record for " + len + " bytes");
           done += chunk - src.remaining();
-          copyOut(dst.flip());
+          dst.flip();
+          if (writeDirect(dst)) continue;
+          copyOut(dst);
         } finally {
           Scratch.give(scratch);
         }

@@ -1,13 +1,15 @@
 package dev.tlskit.nativetls.internal;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A pair of direct buffers ({@link #src}, {@link #dst}) lent to one {@code wrap} or {@code unwrap} call and its copies,
  * which never block: given heap buffers, netty's engine takes a pooled direct buffer of its own for every call (two
  * per record), while a connection keeps only heap buffers (idle connections stay small). A pair goes back before any
- * socket I/O, so the pool holds about as many as calls run at once (the carrier threads), and at most {@link #SLOTS}.
+ * socket I/O but a write straight from it to a socket channel, which at most {@link #MAX_WRITERS} do at once, so the
+ * pool holds about as many as calls run at once (the carrier threads) and those writers, and at most {@link #SLOTS}.
  * The pool is an array of slots: a thread starts looking at the slot its id picks, so taking and giving back is one
  * compare-and-set when threads do not collide, with no allocation (a queue allocated a node per record).
  */
@@ -22,7 +24,47 @@ final class Scratch {
   /** The engine's output. */
   final ByteBuffer dst = ByteBuffer.allocateDirect(SIZE);
 
+  /**
+   * The most writers that may hold a pair in a write to the socket (see {@code RecordIo.writeDirect}), which blocks
+   * while the peer does not read: beyond them, writers copy and give the pair back first.
+   */
+  static final int MAX_WRITERS = 8;
+  private static final AtomicInteger WRITERS = new AtomicInteger();
+
   private Scratch() {}
+
+  /** True, counting the caller in, when fewer than {@link #MAX_WRITERS} hold a pair in a write; then call leave. */
+  static boolean enterWriter() {
+    return enter(WRITERS, MAX_WRITERS);
+  }
+
+  /**
+   * The most readers that may hold a pair in a read of a record's body from the socket (see
+   * {@code RecordIo.readDirect}), which blocks while the peer stalls inside a record (no longer than SO_TIMEOUT).
+   */
+  static final int MAX_READERS = 8;
+  private static final AtomicInteger READERS = new AtomicInteger();
+
+  /** True, counting the caller in, when fewer than {@link #MAX_READERS} hold a pair in a read; then leaveReader. */
+  static boolean enterReader() {
+    return enter(READERS, MAX_READERS);
+  }
+
+  /** Counts out a reader {@link #enterReader} let in. */
+  static void leaveReader() {
+    READERS.decrementAndGet();
+  }
+
+  private static boolean enter(AtomicInteger count, int max) {
+    if (count.incrementAndGet() <= max) return true;
+    count.decrementAndGet();
+    return false;
+  }
+
+  /** Counts out a writer {@link #enterWriter} let in. */
+  static void leaveWriter() {
+    WRITERS.decrementAndGet();
+  }
 
   /** Returns a pair of cleared buffers that only the caller uses until {@link #give}. */
   static Scratch take() {
