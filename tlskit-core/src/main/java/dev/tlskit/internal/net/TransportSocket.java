@@ -38,24 +38,16 @@ public final class TransportSocket extends Socket {
   private volatile boolean keepOpenOnClose;
   private volatile int reportedPort = -1;
   private volatile boolean rawEof;
-  private volatile boolean writeTimedOut;
   private final long writeTimeoutNanos;
-  private final AtomicBoolean alarmArmed = new AtomicBoolean();
-  private volatile long writeStarted; // System.nanoTime() | 1 while a write is in progress, else 0
-  private volatile Watchdog.Task alarm;
+  private final Stall writeStall = new Stall();
   private volatile boolean closed;
   private volatile boolean holdWriteFailures;
   private volatile IOException heldWriteFailure;
   private volatile KeyExchangeSniffer inboundFlight;
   private volatile KeyExchangeSniffer outboundFlight;
-  // Reads into a direct buffer through the channel (readFully): bounded by SO_TIMEOUT with an alarm like the writes'.
+  // Reads into a direct buffer through the channel (readFully), bounded by SO_TIMEOUT as the writes are by theirs.
   private final boolean directReads; // the input filter, if any, can be told about bytes read past it
-  private final AtomicBoolean readAlarmArmed = new AtomicBoolean();
-  private volatile long readStarted; // System.nanoTime() | 1 while a readFully is in progress, else 0
-  private volatile long readLimitNanos;
-  private volatile Watchdog.Task readAlarm;
-  private volatile long readAlarmAt; // System.nanoTime() when the last alarm armed is due
-  private volatile boolean readTimedOut;
+  private final Stall readStall = new Stall();
 
   public TransportSocket(Socket connected, Duration writeTimeout) throws IOException {
     this(connected, writeTimeout, UnaryOperator.identity());
@@ -179,55 +171,88 @@ public final class TransportSocket extends Socket {
     }
   }
 
-  private void armAlarm(long delayNanos) {
-    // The task holds the socket weakly and close() cancels it (the watchdog drops cancelled tasks), so a closed or
-    // abandoned socket is not kept reachable until its write timeout passes. A write in progress holds the socket.
-    Watchdog.Task f = Threads.watchdog().schedule(new Alarm(this), delayNanos);
-    alarm = f;
-    if (closed) f.cancel(); // close() ran meanwhile and may have cancelled the previous alarm only
-  }
-
   private void disarm() {
     closed = true;
-    Watchdog.Task f = alarm;
-    if (f != null) f.cancel();
-    Watchdog.Task r = readAlarm;
-    if (r != null) r.cancel();
+    writeStall.cancel();
+    readStall.cancel();
   }
 
-  private record Alarm(WeakReference<TransportSocket> socket, boolean read) implements Runnable {
-    Alarm(TransportSocket s) {
-      this(new WeakReference<>(s), false);
+  /**
+   * The bound on one direction's blocking calls (writes; reads of a record's rest through the channel): a stamp while
+   * a call runs, and one watchdog task per socket and direction, armed lazily and re-armed by itself while calls go
+   * on. A task per call (schedule + cancel) cost a queue insertion and often a thread wake-up per TLS record, which
+   * showed as a 0.6x throughput for small messages in tlskit bench. A call older than its limit closes the socket:
+   * the blocked call then fails, and {@link #timedOut} says why.
+   */
+  private final class Stall {
+    private final AtomicBoolean armed = new AtomicBoolean();
+    private volatile long started; // System.nanoTime() | 1 while a call is in progress, else 0
+    private volatile long limitNanos;
+    private volatile long dueAt; // System.nanoTime() when the task armed last is due
+    private volatile Watchdog.Task task;
+    private volatile boolean timedOut;
+
+    /** A call bounded by {@code limit} nanoseconds begins. */
+    void begin(long limit) {
+      long now = System.nanoTime();
+      if (limitNanos != limit) limitNanos = limit;
+      started = now | 1;
+      if (!armed.get() && armed.compareAndSet(false, true)) arm(limit);
+      else if (dueAt - (now + limit) > 0) arm(limit); // the limit was shortened: one more task, due earlier
     }
 
+    /** The call ended. */
+    void end() {
+      started = 0;
+    }
+
+    boolean timedOut() {
+      return timedOut;
+    }
+
+    private void arm(long delayNanos) {
+      // The task holds the socket weakly and close() cancels it (the watchdog drops cancelled tasks), so a closed or
+      // abandoned socket is not kept reachable until its timeout passes. A call in progress holds the socket.
+      dueAt = System.nanoTime() + delayNanos;
+      Watchdog.Task f = Threads.watchdog().schedule(new Alarm(new WeakReference<>(this)), delayNanos);
+      task = f;
+      if (closed) f.cancel(); // close() ran meanwhile and may have cancelled the previous task only
+    }
+
+    void cancel() {
+      Watchdog.Task f = task;
+      if (f != null) f.cancel();
+    }
+
+    /** Runs on the watchdog: closes the socket when the call in progress is older than its limit. */
+    private void check() {
+      if (closed) return;
+      long start = started;
+      if (start == 0) {
+        armed.set(false);
+        // A call that began after the read above saw the task still armed and did not arm it: arm it for that one.
+        if (started != 0 && armed.compareAndSet(false, true)) arm(limitNanos);
+        return;
+      }
+      long age = System.nanoTime() - start;
+      if (age < limitNanos) {
+        arm(limitNanos - age);
+        return;
+      }
+      timedOut = true;
+      try {
+        delegate.close();
+      } catch (IOException ignored) {
+        // closing is the whole point; nothing else to do
+      }
+    }
+  }
+
+  private record Alarm(WeakReference<Stall> stall) implements Runnable {
     @Override
     public void run() {
-      TransportSocket s = socket.get();
-      if (s != null && read) s.checkRead();
-      else if (s != null) s.checkWrite();
-    }
-  }
-
-  /** Runs on the watchdog: closes the socket when the write in progress is older than the write timeout. */
-  private void checkWrite() {
-    if (closed) return;
-    long started = writeStarted;
-    if (started == 0) {
-      alarmArmed.set(false);
-      // A write that began after the read above saw the alarm still armed and did not arm it: arm it for that one.
-      if (writeStarted != 0 && alarmArmed.compareAndSet(false, true)) armAlarm(writeTimeoutNanos);
-      return;
-    }
-    long age = System.nanoTime() - started;
-    if (age < writeTimeoutNanos) {
-      armAlarm(writeTimeoutNanos - age);
-      return;
-    }
-    writeTimedOut = true;
-    try {
-      delegate.close();
-    } catch (IOException ignored) {
-      // closing is the whole point; nothing else to do
+      Stall s = stall.get();
+      if (s != null) s.check();
     }
   }
 
@@ -253,14 +278,7 @@ public final class TransportSocket extends Socket {
     SocketChannel ch = delegate.getChannel();
     if (ch == null || !directReads || inboundFlight != null) return -1;
     long timeout = delegate.getSoTimeout();
-    if (timeout > 0) {
-      long limit = timeout * 1_000_000L;
-      long now = System.nanoTime();
-      readLimitNanos = limit;
-      readStarted = now | 1;
-      if (!readAlarmArmed.get() && readAlarmArmed.compareAndSet(false, true)) armReadAlarm(limit);
-      else if (readAlarmAt - (now + limit) > 0) armReadAlarm(limit); // SO_TIMEOUT shortened: one more, earlier
-    }
+    if (timeout > 0) readStall.begin(timeout * 1_000_000L);
     int done = 0;
     try {
       while (dst.hasRemaining()) {
@@ -273,48 +291,19 @@ public final class TransportSocket extends Socket {
       }
     } catch (IOException thrown) {
       IOException e = plainWords(thrown);
-      if (!readTimedOut) throw e;
+      if (!readStall.timedOut()) throw e;
       SocketTimeoutException t = new SocketTimeoutException("read timed out after " + timeout
           + " ms in the middle of a TLS record (peer stalled); connection closed");
       t.initCause(e);
       throw t;
     } finally {
-      readStarted = 0;
+      readStall.end();
       if (done > 0) {
         bytesIn.addAndGet(done);
         if (in instanceof SkipAware f) f.skipped(done);
       }
     }
     return done;
-  }
-
-  private void armReadAlarm(long delayNanos) {
-    readAlarmAt = System.nanoTime() + delayNanos;
-    Watchdog.Task f = Threads.watchdog().schedule(new Alarm(new WeakReference<>(this), true), delayNanos);
-    readAlarm = f;
-    if (closed) f.cancel();
-  }
-
-  /** Runs on the watchdog: closes the socket when the readFully in progress is older than SO_TIMEOUT. */
-  private void checkRead() {
-    if (closed) return;
-    long started = readStarted;
-    if (started == 0) {
-      readAlarmArmed.set(false);
-      if (readStarted != 0 && readAlarmArmed.compareAndSet(false, true)) armReadAlarm(readLimitNanos);
-      return;
-    }
-    long age = System.nanoTime() - started;
-    if (age < readLimitNanos) {
-      armReadAlarm(readLimitNanos - age);
-      return;
-    }
-    readTimedOut = true;
-    try {
-      delegate.close();
-    } catch (IOException ignored) {
-      // closing is the whole point
-    }
   }
 
   /**
@@ -344,11 +333,7 @@ public final class TransportSocket extends Socket {
       f.feed(b, off, len);
       if (f.done()) outboundFlight = null;
     }
-    // One alarm per socket, armed lazily and re-armed by itself while writes go on: a watchdog task per write
-    // (schedule + cancel) cost a queue insertion and often a thread wake-up per TLS record, which showed as a 0.6x
-    // throughput for small messages in tlskit bench.
-    writeStarted = System.nanoTime() | 1;
-    if (!alarmArmed.get() && alarmArmed.compareAndSet(false, true)) armAlarm(writeTimeoutNanos);
+    writeStall.begin(writeTimeoutNanos);
     try {
       if (buffer == null) {
         out.write(b, off, len);
@@ -359,7 +344,7 @@ public final class TransportSocket extends Socket {
       bytesOut.addAndGet(len);
     } catch (IOException thrown) {
       IOException e = plainWords(thrown);
-      if (writeTimedOut) {
+      if (writeStall.timedOut()) {
         SocketTimeoutException t = new SocketTimeoutException(
             "write timed out after " + writeTimeoutMillis + " ms (peer not reading); connection closed");
         t.initCause(e);
@@ -372,7 +357,7 @@ public final class TransportSocket extends Socket {
       }
       throw e;
     } finally {
-      writeStarted = 0;
+      writeStall.end();
     }
   }
 
