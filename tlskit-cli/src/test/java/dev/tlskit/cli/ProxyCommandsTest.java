@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,27 @@ class ProxyCommandsTest {
       r = mail("imap list", mail.imaps, "implicit", proxy);
       assertThat(r.code()).as(r.err() + r.out()).isZero();
       r = mail("pop3 list", mail.pop3, "starttls", proxy);
+      assertThat(r.code()).as(r.err() + r.out()).isZero();
+    }
+    for (RealProxy p : List.of(dante, tiny)) {
+      assertThat(p.targets()).as("what %s connected to", p.config()).contains("127.0.0.1:" + mail.submission,
+          "127.0.0.1:" + mail.imaps, "127.0.0.1:" + mail.pop3);
+    }
+  }
+
+  /**
+   * The native engine's connections are socket channels' (records go between BoringSSL's direct buffers and the
+   * kernel): through a proxy that channel carries the SOCKS5 or CONNECT exchange first, then TLS through the tunnel.
+   */
+  @Test
+  void theNativeEngineTunnelsThroughBothProxies() throws Exception {
+    for (String[] proxy : List.of(new String[] {"--proxy", socks()}, http())) {
+      String[] nativeEngine = Stream.concat(Stream.of(proxy), Stream.of("--provider", "native")).toArray(String[]::new);
+      MailCommandsTest.Result r = smtp(nativeEngine);
+      assertThat(r.code()).as(r.err() + r.out()).isZero();
+      r = mail("imap list", mail.imaps, "implicit", nativeEngine);
+      assertThat(r.code()).as(r.err() + r.out()).isZero();
+      r = mail("pop3 list", mail.pop3, "starttls", nativeEngine);
       assertThat(r.code()).as(r.err() + r.out()).isZero();
     }
     for (RealProxy p : List.of(dante, tiny)) {
