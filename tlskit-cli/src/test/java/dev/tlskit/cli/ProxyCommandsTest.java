@@ -88,36 +88,23 @@ class ProxyCommandsTest {
     return MainTest.run(a.toArray(String[]::new));
   }
 
-  @Test
-  void mailCommandsTunnelThroughSocks5AndAuthenticatedHttpConnect() throws Exception {
-    for (String[] proxy : List.of(new String[] {"--proxy", socks()}, http())) {
-      MailCommandsTest.Result r = smtp(proxy);
-      assertThat(r.code()).as(r.err() + r.out()).isZero();
-      r = mail("imap list", mail.imaps, "implicit", proxy);
-      assertThat(r.code()).as(r.err() + r.out()).isZero();
-      r = mail("pop3 list", mail.pop3, "starttls", proxy);
-      assertThat(r.code()).as(r.err() + r.out()).isZero();
-    }
-    for (RealProxy p : List.of(dante, tiny)) {
-      assertThat(p.targets()).as("what %s connected to", p.config()).contains("127.0.0.1:" + mail.submission,
-          "127.0.0.1:" + mail.imaps, "127.0.0.1:" + mail.pop3);
-    }
-  }
-
   /**
-   * The native engine's connections are socket channels' (records go between BoringSSL's direct buffers and the
-   * kernel): through a proxy that channel carries the SOCKS5 or CONNECT exchange first, then TLS through the tunnel.
+   * On the JDK engine and on the native one, whose connections are socket channels' (records go between BoringSSL's
+   * direct buffers and the kernel): through a proxy that channel carries the SOCKS5 or CONNECT exchange first, then
+   * TLS through the tunnel.
    */
   @Test
-  void theNativeEngineTunnelsThroughBothProxies() throws Exception {
-    for (String[] proxy : List.of(new String[] {"--proxy", socks()}, http())) {
-      String[] nativeEngine = Stream.concat(Stream.of(proxy), Stream.of("--provider", "native")).toArray(String[]::new);
-      MailCommandsTest.Result r = smtp(nativeEngine);
-      assertThat(r.code()).as(r.err() + r.out()).isZero();
-      r = mail("imap list", mail.imaps, "implicit", nativeEngine);
-      assertThat(r.code()).as(r.err() + r.out()).isZero();
-      r = mail("pop3 list", mail.pop3, "starttls", nativeEngine);
-      assertThat(r.code()).as(r.err() + r.out()).isZero();
+  void mailCommandsTunnelThroughSocks5AndAuthenticatedHttpConnect() throws Exception {
+    for (String provider : List.of("jdk", "native")) {
+      for (String[] proxy : List.of(new String[] {"--proxy", socks()}, http())) {
+        String[] extra = Stream.concat(Stream.of(proxy), Stream.of("--provider", provider)).toArray(String[]::new);
+        MailCommandsTest.Result r = smtp(extra);
+        assertThat(r.code()).as(provider + ": " + r.err() + r.out()).isZero();
+        r = mail("imap list", mail.imaps, "implicit", extra);
+        assertThat(r.code()).as(provider + ": " + r.err() + r.out()).isZero();
+        r = mail("pop3 list", mail.pop3, "starttls", extra);
+        assertThat(r.code()).as(provider + ": " + r.err() + r.out()).isZero();
+      }
     }
     for (RealProxy p : List.of(dante, tiny)) {
       assertThat(p.targets()).as("what %s connected to", p.config()).contains("127.0.0.1:" + mail.submission,
