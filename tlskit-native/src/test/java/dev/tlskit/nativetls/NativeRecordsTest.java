@@ -87,8 +87,8 @@ class NativeRecordsTest {
   /**
    * Plaintext right behind the peer's close_notify, read ahead with it and given back to the socket below, is plaintext
    * already received when TLS starts again there: the switch refuses it as an injection, as it would have refused it
-   * unread in the socket (the native engine read 9 of these 25 bytes with the close_notify, asking for a record as long
-   * as the last).
+   * unread in the socket (the native engine, asking for a record as long as the last, may read them
+   * with the answer and the close_notify).
    */
   @Test
   void plaintextGivenBackAfterTheCloseNotifyIsRefusedByALaterTlsSwitch() throws Exception {
