@@ -151,6 +151,31 @@ class ChannelRecordsTest {
   }
 
   /**
+   * A read that times out between records (nothing of the next one came) leaves the connection usable, reading ahead
+   * or not: the next read gets the next record.
+   */
+  @Test
+  void anIdleReadTimesOutAndLeavesTheConnectionUsable() throws Exception {
+    ServerHandler handler = c -> {
+      for (String line; (line = c.readLine(100)) != null; ) c.writeLine(line + "!");
+    };
+    try (TlsServer server = TlsServer.builder(handler, ServerCertificates.of(GOOD.certifiedKey()))
+            .policy(NATIVE).listen("127.0.0.1", 0).start();
+         TlsConnection c = TlsClient.builder().policy(NATIVE).timeout(Duration.ofSeconds(10)).build()
+            .connectTls("127.0.0.1", server.port(), "localhost")) {
+      line(c, "a");
+      assertThat(c.readLine(100)).isEqualTo("a!");
+      c.socket().setSoTimeout(300);
+      assertThatThrownBy(() -> c.readLine(100)).isInstanceOf(SocketTimeoutException.class)
+          .satisfies(x -> assertThat(x.getMessage()).doesNotContain("middle of a TLS record"));
+      assertThat(((NativeSocket) c.socket()).under.isClosed()).isFalse();
+      c.socket().setSoTimeout(10_000);
+      line(c, "b");
+      assertThat(c.readLine(100)).isEqualTo("b!");
+    }
+  }
+
+  /**
    * The server's renegotiation guard reads each record's header through the stream and is told about the bodies
    * read past it through the channel, so after application data it still finds a TLS 1.2 client's renegotiating
    * ClientHello and refuses it (counted as such, not left to BoringSSL).
