@@ -362,20 +362,14 @@ public final class ChainValidator {
   }
 
   private static X509Certificate jdkCertificate(X509Certificate c) {
-    byte[] encoding;
-    try {
-      encoding = c.getEncoded();
-    } catch (GeneralSecurityException e) {
-      return c; // judged as it is: its own verify() still decides
-    }
-    X509Certificate kept = TRUSTED.find(encoding);
+    X509Certificate kept = TRUSTED.find(c);
     if (kept != null) return kept;
     if (c.getClass().getModule() == Object.class.getModule()) return c; // java.base's own
     try {
       return (X509Certificate) CertificateFactory.getInstance("X.509", "SUN")
-          .generateCertificate(new ByteArrayInputStream(encoding));
+          .generateCertificate(new ByteArrayInputStream(c.getEncoded()));
     } catch (GeneralSecurityException e) {
-      return c;
+      return c; // judged as it is: its own verify() still decides
     }
   }
 
