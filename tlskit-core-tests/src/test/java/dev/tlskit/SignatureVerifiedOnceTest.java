@@ -82,6 +82,45 @@ class SignatureVerifiedOnceTest {
   }
 
   @Test
+  void aServerMetAgainAfterTheJdkForgotItsChainCostsOnlyItsCertificateVerify() throws Exception {
+    Chain chain = Chain.fresh("localhost");
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.echo(chain.key())) {
+      assertThat(tlskitClient(server, trustRoot().build()).validation().trusted()).isTrue();
+      JdkCertificateCache.flood(chain.leaf().cert());
+      counter.take();
+      jdkClient(server);
+      int jdk = counter.take();
+      JdkCertificateCache.flood(chain.leaf().cert());
+      counter.take();
+      SecurityInfo info = tlskitClient(server, trustRoot().build());
+      int tlskit = counter.take();
+      assertThat(info.validation().trusted()).isTrue();
+      assertThat(jdk).as("the raw JDK once its cache let the chain go").isEqualTo(PER_AUTHENTICATED_PEER);
+      assertThat(tlskit).as("a TlsKit client meeting a chain it trusted before").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aServerMeetingAClientAgainAfterTheJdkForgotItsChainVerifiesOnlyTheCertificateVerifies() throws Exception {
+    Chain serverChain = Chain.fresh("localhost");
+    Chain clientChain = Chain.fresh("alice");
+    TlsServer server = TlsServer.builder(c -> c.writeLine("hi"), ServerCertificates.of(serverChain.key()))
+        .clientAuth(TlsServer.ClientAuth.NEED).trustedClientIssuers(List.of(ROOT.cert()))
+        .drainTimeout(Duration.ofSeconds(1)).start();
+    try {
+      TlsPolicy policy = trustRoot().clientCertificate(clientChain.key()).build();
+      // A new client each time: a full handshake, no session to resume.
+      readHi(TlsClient.builder().timeout(Duration.ofSeconds(10)).policy(policy).build(), server.port());
+      JdkCertificateCache.flood(clientChain.leaf().cert());
+      counter.take();
+      readHi(TlsClient.builder().timeout(Duration.ofSeconds(10)).policy(policy).build(), server.port());
+      assertThat(counter.take()).as("one mutual handshake, both sides, chains trusted before").isEqualTo(2);
+    } finally {
+      server.shutdown(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
   void certificatesThatRememberNoVerificationAreStillVerifiedOnce() throws Exception {
     // As in a JVM that puts BouncyCastle's provider first: JSSE then parses with its factory, whose certificates
     // verify afresh on every call, so nothing remembers that path building verified a signature PKIX checks again.

@@ -38,7 +38,9 @@ import java.util.Set;
  * <p>Each signature is verified once: the chain is judged as the JDK's own certificate objects ({@link
  * #jdkCertificates}), which keep a verification's result per public key, so PKIX's signature check of a pair that
  * path building verified finds the result instead of verifying again ({@code SignatureVerifiedOnceTest} counts the
- * verifications per handshake against the raw JDK's).
+ * verifications per handshake against the raw JDK's). A chain judged trusted is kept ({@link TrustedCertificates}),
+ * so that when it is presented again it is judged as the same objects and its signatures are not verified again, even
+ * after the JDK's own cache of parsed certificates has let it go; everything else is judged anew on every call.
  */
 public final class ChainValidator {
   /** What the certificate is being used for. */
@@ -57,6 +59,8 @@ public final class ChainValidator {
 
   private static final String ANY_EKU = "2.5.29.37.0";
   private static final int MAX_DEPTH = 10;
+  /** Certificates of paths judged trusted, shared by every validator of the JVM. */
+  static final TrustedCertificates TRUSTED = new TrustedCertificates();
 
   private final TlsPolicy policy;
 
@@ -178,6 +182,9 @@ public final class ChainValidator {
       }
     }
 
+    if (problems.isEmpty()) {
+      for (X509Certificate c : judged) TRUSTED.keep(c);
+    }
     return new ValidationReport(expectedName, presented, anchor == null ? List.of() : path, problems, warnings,
         problems.isEmpty() ? ValidationReport.Verdict.TRUSTED : ValidationReport.Verdict.REJECTED);
   }
@@ -345,8 +352,8 @@ public final class ChainValidator {
   /**
    * Returns {@code chain} as the JDK's own certificate objects. Those remember that a signature was verified with a
    * key, so PKIX's check of a pair path building verified costs a key comparison; others may verify afresh each time
-   * (BouncyCastle's do, and JSSE parses with them when an application puts BouncyCastle's provider first). The JDK
-   * also keeps parsed certificates per encoding, so a certificate seen before comes back as the same object.
+   * (BouncyCastle's do, and JSSE parses with them when an application puts BouncyCastle's provider first). A
+   * certificate of a chain judged trusted before comes back as the object that was judged then ({@link #TRUSTED}).
    */
   static List<X509Certificate> jdkCertificates(List<X509Certificate> chain) {
     List<X509Certificate> out = new ArrayList<>(chain.size());
@@ -355,6 +362,8 @@ public final class ChainValidator {
   }
 
   private static X509Certificate jdkCertificate(X509Certificate c) {
+    X509Certificate kept = TRUSTED.find(c);
+    if (kept != null) return kept;
     if (c.getClass().getModule() == Object.class.getModule()) return c; // java.base's own
     try {
       return (X509Certificate) CertificateFactory.getInstance("X.509", "SUN")
