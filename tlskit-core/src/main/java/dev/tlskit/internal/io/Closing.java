@@ -9,12 +9,12 @@ public final class Closing {
   private Closing() {}
 
   /**
-   * Flushes {@code out} (a failure is ignored: the peer may be gone already; closing is what matters), then closes
-   * each of {@code sockets} in order, all of them even when one fails; throws the first failure.
+   * Flushes {@code out} unless it is null (a failure is ignored: the peer may be gone already; closing is what
+   * matters), then closes each of {@code sockets} in order, all of them even when one fails; throws the first failure.
    */
   public static void flushThenClose(OutputStream out, Closeable... sockets) throws IOException {
     try {
-      out.flush();
+      if (out != null) out.flush();
     } catch (IOException ignored) {
       // the peer may be gone already; closing is what matters
     }
