@@ -34,9 +34,9 @@ public final class Closing {
   /**
    * Ends the output of a TLS 1.3 connection of the JDK's provider with close_notify alone (its half-close), before the
    * socket is closed. Closed at once, while the peer has not closed its side, the JDK sends user_canceled and then
-   * close_notify: a second alert, which both ends then process, at a cost of about 20 µs of the peer's CPU and 6 µs
-   * of ours per connection (docs/bench/notes-i18-lean.md). Either way nothing more is read, and the peer sees a clean
-   * close. Other providers' sockets, and TLS 1.2, which has no half-close, are closed as before.
+   * close_notify: a second alert, which both ends then process, at a cost of 8-17 µs of the peer's CPU and 3-6 µs of
+   * ours per resumed connection (docs/bench/notes-i18-lean.md). Either way nothing more is read, and the peer sees a
+   * clean close. Other providers' sockets, and TLS 1.2, which has no half-close, are closed as before.
    */
   static void closeNotifyAlone(SSLSocket ssl) {
     if (!ssl.getClass().getName().equals("sun.security.ssl.SSLSocketImpl") || ssl.isClosed() || ssl.isOutputShutdown()
