@@ -37,6 +37,7 @@ class ClientCertificateTest {
         c.output().flush();
         assertThat(c.readLine(10)).isEqualTo("hi");
         assertThat(c.securityInfo().localChain()).isNotEmpty();
+        assertThat(c.securityInfo().clientCertificateRequested()).isTrue();
       }
       assertThat(server.clientChains).hasSize(1);
       return server.clientChains.get(0);
@@ -86,6 +87,27 @@ class ClientCertificateTest {
     assertThat(presentedTo(policy)[0]).isEqualTo(CLIENT.cert());
     assertThat(seen.get().acceptableIssuers()).contains(new X500Principal("CN=Client Root"));
     assertThat(seen.get().keyTypes()).isNotEmpty();
+  }
+
+  @Test
+  void theClientSaysWhetherTheServerAskedForItsCertificate() throws Exception {
+    TlsClient client = TlsClient.builder().policy(base().clientCertificate(CLIENT.certifiedKey()).build())
+        .timeout(Duration.ofSeconds(10)).build();
+    try (LoopbackTlsPeer asking = LoopbackTlsPeer.builder(ConnectionTest.LEAF.certifiedKey())
+            .needClientCertificate(List.of(CLIENT_ROOT.cert())).build();
+        LoopbackTlsPeer notAsking = LoopbackTlsPeer.builder(ConnectionTest.LEAF.certifiedKey()).build()) {
+      for (int i = 0; i < 2; i++) { // a full handshake, then (the session cached) a resumed one
+        try (TlsConnection c = client.connectTls("127.0.0.1", notAsking.port(), "localhost")) {
+          assertThat(c.securityInfo().clientCertificateRequested()).isFalse();
+          assertThat(c.securityInfo().localChain()).isEmpty();
+        }
+      }
+      try (TlsConnection c = client.connectTls("127.0.0.1", asking.port(), "localhost")) {
+        assertThat(c.securityInfo().resumed()).isFalse();
+        assertThat(c.securityInfo().clientCertificateRequested()).isTrue();
+        assertThat(c.securityInfo().localChain()).containsExactly(CLIENT.cert(), CLIENT_CA.cert());
+      }
+    }
   }
 
   @Test

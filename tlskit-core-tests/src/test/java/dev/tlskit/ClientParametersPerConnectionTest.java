@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +60,21 @@ class ClientParametersPerConnectionTest {
     expectAccepted(client, "alt.test");
     expectRefused(client, "127.0.0.1");
     expectAccepted(client, "localhost");
+  }
+
+  @Test
+  void theSniNameIsMadeOncePerExactPeerName() {
+    TlsClient client = TlsClient.builder().build();
+    SNIHostName first = client.sniFor("localhost");
+    assertThat(first).isEqualTo(new SNIHostName("localhost"));
+    assertThat(client.sniFor("localhost")).as("the same name again: the name object made before").isSameAs(first);
+    assertThat(client.sniFor("alt.test")).isEqualTo(new SNIHostName("alt.test"));
+    assertThat(client.sniFor("localhost.")).as("a trailing dot is not sent").isEqualTo(new SNIHostName("localhost"));
+    assertThat(client.sniFor("LOCALHOST").getAsciiName()).as("the exact name").isEqualTo("LOCALHOST");
+    assertThat(client.sniFor("127.0.0.1")).as("no SNI for an address").isNull();
+    assertThat(client.sniFor("127.0.0.1")).isNull();
+    assertThat(client.sniFor("[::1]")).isNull();
+    assertThat(client.sniFor("localhost").getAsciiName()).isEqualTo("localhost");
   }
 
   private void expectAccepted(TlsClient client, String peerName) throws Exception {

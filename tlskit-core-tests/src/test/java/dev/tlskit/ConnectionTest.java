@@ -358,4 +358,58 @@ class ConnectionTest {
     }
   }
 
+
+  @Test
+  void closeSendsCloseNotifyAloneOverTls13() throws Exception {
+    CountDownLatch seen = new CountDownLatch(3);
+    List<Boolean> clean = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LoopbackTlsPeer.Handler waitForClose = (tls, raw) -> {
+      clean.add(tls.getInputStream().read() == -1);
+      seen.countDown();
+    };
+    try (LoopbackTlsPeer server = LoopbackTlsPeer.builder(LEAF.certifiedKey()).handler(waitForClose).build()) {
+      TlsClient client = client();
+      long alert = oneAlertRecord(client, server.port());
+      TlsConnection c = client.connectTls("127.0.0.1", server.port(), "localhost");
+      assertThat(c.securityInfo().protocol()).isEqualTo("TLSv1.3");
+      long before = c.bytesSent();
+      c.close();
+      assertThat(c.bytesSent() - before).as("bytes sent by close: close_notify alone").isEqualTo(alert);
+      // The JDK's own close of a connection whose peer has not closed sends user_canceled, then close_notify.
+      TlsConnection jdkClosed = client.connectTls("127.0.0.1", server.port(), "localhost");
+      before = jdkClosed.bytesSent();
+      jdkClosed.socket().close();
+      assertThat(jdkClosed.bytesSent() - before).as("bytes sent by the JDK's close").isEqualTo(2 * alert);
+      assertThat(seen.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(clean).as("the server read a clean end").containsOnly(true);
+    }
+  }
+
+  @Test
+  void aServerClosingFirstSendsCloseNotifyAloneOverTls13() throws Exception {
+    TlsServer server = TlsServer.builder(sc -> {
+      if (sc.readLine(10).equals("bye?")) sc.writeLine("bye");
+    }, ServerCertificates.of(LEAF.certifiedKey())).start();
+    try (TlsConnection c = client().connectTls("127.0.0.1", server.port(), "localhost")) {
+      c.output().write("bye?\r\n".getBytes(StandardCharsets.US_ASCII));
+      c.output().flush();
+      assertThat(c.readLine(10)).isEqualTo("bye");
+      long before = c.bytesReceived();
+      assertThat(c.input().read()).isEqualTo(-1);
+      assertThat(c.truncated()).isFalse();
+      assertThat(c.bytesReceived() - before).as("bytes of the server's close: close_notify alone")
+          .isEqualTo(oneAlertRecord(client(), server.port()));
+    } finally {
+      server.shutdown(Duration.ofSeconds(1));
+    }
+  }
+
+  /** Returns the size of one TLS 1.3 alert record as the JDK writes it: what its half-close sends, close_notify. */
+  private static long oneAlertRecord(TlsClient client, int port) throws IOException {
+    try (TlsConnection c = client.connectTls("127.0.0.1", port, "localhost")) {
+      long before = c.bytesSent();
+      c.socket().shutdownOutput();
+      return c.bytesSent() - before;
+    }
+  }
 }

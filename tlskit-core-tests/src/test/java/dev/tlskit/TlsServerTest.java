@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SNIHostName;
@@ -396,6 +397,42 @@ class TlsServerTest {
     assertThat(id.chain()).containsExactly(alice.leaf());
     assertThat(info.get(5, TimeUnit.SECONDS).validation().verdict()).isEqualTo(ValidationReport.Verdict.TRUSTED);
     assertThat(info.get().validation().expectedName()).isNull();
+  }
+
+  @Test
+  void theServersViewKeepsTheClientsReportOnResumptionAndHasNoneWithoutClientAuth() throws Exception {
+    LinkedBlockingQueue<SecurityInfo> infos = new LinkedBlockingQueue<>();
+    ServerHandler h = c -> {
+      infos.add(c.securityInfo());
+      ECHO.handle(c);
+    };
+    server = TlsServer.builder(h, certs(serverA)).clientAuth(TlsServer.ClientAuth.WANT)
+        .trustedClientIssuers(List.of(pki.caCertificate())).start();
+    for (SecurityInfo info : fullThenResumed(pki.clientContext(alice), infos)) {
+      assertThat(info.peerChain()).containsExactly(alice.leaf());
+      assertThat(info.validation().verdict()).isEqualTo(ValidationReport.Verdict.TRUSTED);
+    }
+    server.shutdown(Duration.ofSeconds(1));
+    server = TlsServer.builder(h, certs(serverA)).start(); // no client authentication
+    for (SecurityInfo info : fullThenResumed(pki.clientContext(null), infos)) {
+      assertThat(info.peerChain()).isEmpty();
+      assertThat(info.validation()).isNull();
+    }
+  }
+
+  /** Connects twice with {@code ctx} (the second resumes); returns the server's views, as {@code seen} got them. */
+  private List<SecurityInfo> fullThenResumed(SSLContext ctx, LinkedBlockingQueue<SecurityInfo> seen)
+      throws Exception {
+    List<SecurityInfo> views = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      try (SSLSocket s = tls(ctx, "a.test")) {
+        assertThat(exchange(s, "hi")).isEqualTo("hi");
+      }
+      SecurityInfo info = seen.poll(5, TimeUnit.SECONDS);
+      assertThat(info.resumed()).as("connection %d resumed", i).isEqualTo(i == 1);
+      views.add(info);
+    }
+    return views;
   }
 
   @Test

@@ -33,11 +33,17 @@ public final class ServerConnection implements Closeable {
   private SecurityInfo securityInfo;
   private PeerIdentity peer;
 
-  private ServerConnection(Socket raw, InetSocketAddress remote, Upgrader upgrader) throws IOException {
+  private ServerConnection(Socket raw, InetSocketAddress remote, Upgrader upgrader, boolean tls) throws IOException {
     this.upgrader = upgrader;
     this.raw = raw;
     this.remote = remote != null ? remote : (InetSocketAddress) raw.getRemoteSocketAddress();
-    attach(raw);
+    // Over implicit TLS nothing is read or written in plaintext: the streams are made once, over the TLS socket
+    // (plaintext ones made first were garbage at once, 2 KB per connection).
+    if (tls) {
+      this.socket = raw;
+    } else {
+      attach(raw);
+    }
   }
 
   /**
@@ -47,7 +53,7 @@ public final class ServerConnection implements Closeable {
    */
   static ServerConnection open(Socket raw, InetSocketAddress remote, Upgrader upgrader, boolean tls)
       throws IOException {
-    ServerConnection c = new ServerConnection(raw, remote, upgrader);
+    ServerConnection c = new ServerConnection(raw, remote, upgrader, tls);
     if (tls) c.secure();
     return c;
   }

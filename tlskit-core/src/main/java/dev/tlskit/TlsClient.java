@@ -55,6 +55,12 @@ public final class TlsClient {
   private final boolean failOnTruncation;
   private final boolean opportunisticTlsAllowed;
   private final Consumer<SecurityInfo> onHandshake; // null: nobody listens
+  /**
+   * The SNI name last made, with the exact peer name it was made from: an {@link SNIHostName} is immutable and a
+   * function of that string alone (IDN conversion, IP-literal check), so a client that connects to one name again and
+   * again makes it once. Only the name object is kept: the parameters are still built per connection.
+   */
+  private volatile SniName lastSni;
 
   private TlsClient(Builder b) {
     this.policy = b.policy;
@@ -196,7 +202,7 @@ public final class TlsClient {
     // With TlsKit's trust manager, names are checked by its own RFC 9525 matcher; a caller-supplied context gets the
     // JDK's HTTPS identification so that hostname verification is never off.
     if (trustManager == null) params.setEndpointIdentificationAlgorithm("HTTPS");
-    SNIHostName sni = sniName(peerName);
+    SNIHostName sni = sniFor(peerName);
     params.setServerNames(sni == null ? List.of() : List.of(sni));
     return params;
   }
@@ -251,6 +257,18 @@ public final class TlsClient {
     }
   }
 
+  /** An SNI name and the exact peer name it was made from; {@code sni} null when none is sent for that name. */
+  private record SniName(String peerName, SNIHostName sni) {}
+
+  /** Returns the SNI name for {@code peerName} (null: none is sent), made once for the name last connected to. */
+  SNIHostName sniFor(String peerName) {
+    SniName last = lastSni;
+    if (last != null && last.peerName().equals(peerName)) return last.sni();
+    SNIHostName sni = sniName(peerName);
+    lastSni = new SniName(peerName, sni);
+    return sni;
+  }
+
   private static SNIHostName sniName(String peerName) {
     if (HostnameMatcher.isIpLiteral(peerName)) return null;
     String n = peerName.endsWith(".") ? peerName.substring(0, peerName.length() - 1) : peerName;
@@ -265,6 +283,7 @@ public final class TlsClient {
     private final int sessionPort;
     private KeyExchangeSniffer flight; // the server's first flight of the last handshake
     private boolean sniSent;
+    private boolean certificateRequested; // in the last handshake: looked up once, in the key manager's weak map
 
     Upgrader(int sessionPort) {
       this.sessionPort = sessionPort;
@@ -304,12 +323,12 @@ public final class TlsClient {
         if (failure != null) throw failure;
         throw e; // a network failure (reset, EOF before any TLS record), not a TLS refusal
       }
+      certificateRequested = keyManager != null && keyManager.certificateRequested(ssl);
       if (transport != null) {
         IOException held = transport.heldWriteFailure();
         if (held != null) throw explain(ssl, peerName, held);
         // Only a TLS 1.3 server that asked for our certificate may still refuse it, after the handshake.
-        boolean mayRefuse = keyManager != null && keyManager.certificateRequested(ssl)
-            && "TLSv1.3".equals(ssl.getSession().getProtocol());
+        boolean mayRefuse = certificateRequested && "TLSv1.3".equals(ssl.getSession().getProtocol());
         if (!mayRefuse) transport.holdWriteFailures(false);
       }
       ssl.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
@@ -402,7 +421,7 @@ public final class TlsClient {
         }
       }
       SecurityInfo info = SecurityInfos.describe(socket, policy, true, new SecurityInfos.Facts(peerName,
-          sniSent, resumed, keyManager != null && keyManager.certificateRequested(socket), flight),
+          sniSent, resumed, certificateRequested, flight),
           report, true);
       if (onHandshake != null) onHandshake.accept(info);
       return info;

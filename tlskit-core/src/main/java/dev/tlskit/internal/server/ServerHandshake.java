@@ -133,8 +133,10 @@ public final class ServerHandshake {
     /** After a completed handshake: describes it; without resumption, the session is invalidated. */
     public SecurityInfo describe() {
       SSLSession session = ssl.getSession();
-      ValidationReport report = trust.takeReport(ssl);
-      if (report == null) report = ReportingTrustManager.reportOf(session); // resumed: judged when it was created
+      // Without client authentication no chain was judged, and describe() keeps a report only beside a chain.
+      boolean clientAuth = config.clientAuth() != ClientAuth.NONE;
+      ValidationReport report = clientAuth ? trust.takeReport(ssl) : null;
+      if (report == null && clientAuth) report = ReportingTrustManager.reportOf(session); // resumed: judged before
       boolean resumed = session.getCreationTime() < start;
       if (!config.sessionResumption()) session.invalidate();
       String sni;
@@ -144,7 +146,7 @@ public final class ServerHandshake {
         sni = sniSeen;
       }
       // Without client authentication there is no peer chain, and asking for it throws: an exception per handshake.
-      return SecurityInfos.describe(ssl, config.policy(), config.clientAuth() != ClientAuth.NONE,
+      return SecurityInfos.describe(ssl, config.policy(), clientAuth,
           new SecurityInfos.Facts(sni, sni != null, resumed, false, flight), report, false);
     }
   }
