@@ -31,8 +31,7 @@ import java.util.function.UnaryOperator;
 public final class TransportSocket extends Socket {
   private final Socket delegate;
   private final long writeTimeoutMillis;
-  private final InputStream in; // serves the bytes given back first, then the filtered stream
-  private final InputStream filtered;
+  private final InputStream in;
   private final OutputStream out;
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();
@@ -61,9 +60,8 @@ public final class TransportSocket extends Socket {
     this.delegate = connected;
     this.writeTimeoutMillis = writeTimeout.toMillis();
     this.writeTimeoutNanos = writeTimeout.toNanos();
-    this.filtered = inputFilter.apply(new RawIn(connected.getInputStream()));
-    this.in = new GivenBackIn();
-    this.directReads = filtered instanceof RawIn || filtered instanceof SkipAware;
+    this.in = inputFilter.apply(new RawIn(connected.getInputStream()));
+    this.directReads = in instanceof RawIn || in instanceof SkipAware;
     this.out = new RawOut(connected.getOutputStream());
   }
 
@@ -173,62 +171,6 @@ public final class TransportSocket extends Socket {
     }
   }
 
-  /**
-   * Gives back {@code len} bytes that a TLS layer over this socket read past its end (behind the peer's close_notify,
-   * which a TLS layer reading ahead may receive in the same read): the input stream returns them first, ahead of
-   * anything given back earlier and not yet read, and counts them in {@code available()}, so a later TLS switch on
-   * this socket refuses them as plaintext already received. They were counted in {@link #bytesIn()} when they came,
-   * and the input filter has seen them: neither sees them again.
-   */
-  public void giveBack(byte[] b, int off, int len) {
-    if (len <= 0) return;
-    byte[] rest = givenBack;
-    int restLen = rest == null ? 0 : rest.length - givenBackAt;
-    byte[] all = new byte[len + restLen];
-    System.arraycopy(b, off, all, 0, len);
-    if (restLen > 0) System.arraycopy(rest, givenBackAt, all, len, restLen);
-    givenBackAt = 0;
-    givenBack = all;
-  }
-
-  // The bytes given back (giveBack) and not yet read; null when none. Given back and read by the thread reading.
-  private volatile byte[] givenBack;
-  private int givenBackAt;
-
-  /** The socket's input stream: the bytes given back first, then the (filtered) stream of the socket. */
-  private final class GivenBackIn extends InputStream {
-    @Override
-    public int read() throws IOException {
-      byte[] back = givenBack;
-      if (back == null) return filtered.read();
-      int v = back[givenBackAt++] & 0xff;
-      if (givenBackAt == back.length) givenBack = null;
-      return v;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      byte[] back = givenBack;
-      if (back == null || len == 0) return filtered.read(b, off, len);
-      int n = Math.min(len, back.length - givenBackAt);
-      System.arraycopy(back, givenBackAt, b, off, n);
-      givenBackAt += n;
-      if (givenBackAt == back.length) givenBack = null;
-      return n;
-    }
-
-    @Override
-    public int available() throws IOException {
-      byte[] back = givenBack;
-      return (back == null ? 0 : back.length - givenBackAt) + filtered.available();
-    }
-
-    @Override
-    public void close() throws IOException {
-      filtered.close();
-    }
-  }
-
   private void disarm() {
     closed = true;
     writeStall.cancel();
@@ -334,7 +276,7 @@ public final class TransportSocket extends Socket {
    */
   public int readFully(ByteBuffer dst) throws IOException {
     SocketChannel ch = delegate.getChannel();
-    if (ch == null || !directReads || inboundFlight != null || givenBack != null) return -1;
+    if (ch == null || !directReads || inboundFlight != null) return -1;
     long timeout = delegate.getSoTimeout();
     if (timeout > 0) readStall.begin(timeout * 1_000_000L);
     int done = 0;
@@ -350,42 +292,18 @@ public final class TransportSocket extends Socket {
     } catch (IOException thrown) {
       IOException e = plainWords(thrown);
       if (!readStall.timedOut()) throw e;
-      throw stalled(timeout, e);
+      SocketTimeoutException t = new SocketTimeoutException("read timed out after " + timeout
+          + " ms in the middle of a TLS record (peer stalled); connection closed");
+      t.initCause(e);
+      throw t;
     } finally {
       readStall.end();
       if (done > 0) {
         bytesIn.addAndGet(done);
-        if (filtered instanceof SkipAware f) f.skipped(done);
+        if (in instanceof SkipAware f) f.skipped(done);
       }
     }
     return done;
-  }
-
-  /**
-   * Closes this socket after a read timed out ({@code timedOut}) in the middle of a TLS record, which can never be
-   * finished then, and returns the exception to throw, worded as {@link #readFully(ByteBuffer)}'s.
-   */
-  public SocketTimeoutException stalledInRecord(SocketTimeoutException timedOut) {
-    int timeout;
-    try {
-      timeout = delegate.getSoTimeout();
-    } catch (SocketException closed) {
-      timeout = -1;
-    }
-    disarm();
-    try {
-      delegate.close();
-    } catch (IOException ignored) {
-      // closing is the point
-    }
-    return stalled(timeout, timedOut);
-  }
-
-  private static SocketTimeoutException stalled(long timeout, IOException cause) {
-    SocketTimeoutException t = new SocketTimeoutException("read timed out after " + timeout
-        + " ms in the middle of a TLS record (peer stalled); connection closed");
-    t.initCause(cause);
-    return t;
   }
 
   /**

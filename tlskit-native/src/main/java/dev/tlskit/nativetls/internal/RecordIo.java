@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +15,10 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
 /**
- * The record layer of a {@link NativeSocket}: reads TLS records from the socket below, and hands them to netty's OpenSSL
- * engine through direct buffers lent by {@link Scratch}, and writes what the engine makes. Handshake records, and
- * every record over a caller's socket, are read exactly one at a time (header, then body), as the JDK does. Application
- * data over TlsKit's {@link TransportSocket} is read ahead, a record per read call ({@link #readAhead}); what was read
- * past the peer's close_notify is given back to the socket below (FTP's CCC and {@code endTls} go on in plaintext there,
- * and a later TLS switch refuses it as plaintext already received). Either way the end of the TCP stream is seen by
- * the layer below only when it really came (truncation detection), and a read blocks only until some of the record
- * under way came.
+ * The record layer of a {@link NativeSocket}: reads exactly one TLS record at a time from the socket below, as the JDK
+ * does, so that nothing past the peer's close_notify is consumed (FTP's CCC goes on in plaintext there) and the end of
+ * the TCP stream is seen by the layer below only when it really came (truncation detection); hands records to netty's
+ * OpenSSL engine through direct buffers lent by {@link Scratch}, and writes what the engine makes.
  */
 final class RecordIo {
   private static final int HEADER = 5;
@@ -41,19 +36,8 @@ final class RecordIo {
   /** The socket below when it is TlsKit's, which can take records from a direct buffer; else null. */
   private final TransportSocket transport;
   private final String peer;
-  /**
-   * True when the socket below is TlsKit's: application reads then read ahead ({@link #readAhead}), giving back to it
-   * what they read past the end of TLS.
-   */
-  private final boolean readAhead;
-  /** True when the socket below has a channel, through which the rest of a large record is read into a lent buffer. */
+  /** True when the socket below has a channel, through which record bodies are read into a lent direct buffer. */
   private final boolean directReads;
-  /** The largest buffer of records read and not yet unwrapped: one maximal record and its header. */
-  static final int AHEAD = HEADER + MAX_RECORD;
-  /** Read the rest of a record through the channel ({@link #readDirect}) when at least this much of it is missing. */
-  private static final int DIRECT_REST = 4096;
-  /** The length of the last application-data record read, header included: the size the next read asks for. */
-  private int lastRecord = HEADER;
   final ReentrantLock readLock = new ReentrantLock();
   final ReentrantLock writeLock = new ReentrantLock();
 
@@ -79,7 +63,6 @@ final class RecordIo {
     this.rawOut = rawOut;
     this.peer = peer;
     this.transport = transport;
-    this.readAhead = transport != null;
     this.directReads = transport != null && transport.delegate().getChannel() != null;
   }
 
@@ -195,26 +178,15 @@ final class RecordIo {
   /** Reads and checks a record's header into {@link #inBytes}; returns the body's length, -1 at the end of stream. */
   private int readHeader() throws IOException {
     if (!readFully(0, HEADER)) return -1;
-    return checkHeader(0);
-  }
-
-  /** Checks the record header at {@code at} in {@link #inBytes}; returns the body's length. */
-  private int checkHeader(int at) throws SSLException {
-    int length = bodyLength(at);
-    if (length < 0) {
+    int type = inBytes[0] & 0xff;
+    int major = inBytes[1] & 0xff;
+    int length = ((inBytes[3] & 0xff) << 8) | (inBytes[4] & 0xff);
+    if (type < 20 || type > 24 || major != 3 || length > MAX_RECORD) {
       throw new SSLException("Unsupported or unrecognized SSL message (not a TLS record from " + peer
-          + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[at], inBytes[at + 1], inBytes[at + 2],
-          inBytes[at + 3], inBytes[at + 4]) + ")");
+          + ": " + String.format("%02x %02x %02x %02x %02x", inBytes[0], inBytes[1], inBytes[2], inBytes[3],
+          inBytes[4]) + ")");
     }
     return length;
-  }
-
-  /** Returns the body's length from the record header at {@code at} in {@link #inBytes}, -1 when it is none. */
-  private int bodyLength(int at) {
-    int type = inBytes[at] & 0xff;
-    int major = inBytes[at + 1] & 0xff;
-    int length = ((inBytes[at + 3] & 0xff) << 8) | (inBytes[at + 4] & 0xff);
-    return type < 20 || type > 24 || major != 3 || length > MAX_RECORD ? -1 : length;
   }
 
   /** Reads the body of the record whose header {@link #readHeader} read into {@link #netIn}; false at the end. */
@@ -276,12 +248,6 @@ final class RecordIo {
       return unwrapHeap(e);
     }
     if (!fromChannel) netIn.position(netIn.position() + r.bytesConsumed());
-    appendPlaintext(dst);
-    return r;
-  }
-
-  /** Appends what the engine decrypted into {@code dst} (write mode) to {@link #appIn}, grown if need be. */
-  private void appendPlaintext(ByteBuffer dst) {
     dst.flip();
     appIn.compact();
     if (appIn.remaining() < dst.remaining()) {
@@ -291,24 +257,23 @@ final class RecordIo {
       appIn = bigger;
     }
     appIn.put(dst).flip();
+    return r;
   }
 
   /**
-   * Reads the rest of the record whose first {@code have} bytes (its header at least) are in {@link #inBytes} from
-   * {@code at}, {@code length} bytes in all, straight from the socket's channel into a lent direct buffer, and unwraps
-   * it there, without the stream path's two copies (the JDK's temporary direct buffer into {@link #inBytes}, then into
-   * the lent buffer); reads nothing past the record. Returns null, with nothing read, when the channel is not
-   * available now (a handshake flight is watched, bytes were given back) or {@link Scratch#MAX_READERS} readers already
-   * hold lent buffers in reads that may block; {@link #EOF} when the stream ended inside the record. The read is
-   * bounded by SO_TIMEOUT (the socket is closed when the record stalls).
+   * Reads one record's body, whose header {@link #readHeader} read through the stream, straight from the socket's
+   * channel into a lent direct buffer and unwraps it there, without the stream path's two copies (the JDK's
+   * temporary direct buffer into {@link #inBytes}, then into the lent buffer); returns null, with nothing read, when
+   * the channel is not available now (a handshake flight is watched) or {@link Scratch#MAX_READERS} readers already
+   * hold lent buffers in reads that may block; {@link #EOF} when the stream ended inside the body. The read is
+   * bounded by SO_TIMEOUT (the socket is closed when a body stalls); the header read leaves an idle socket usable.
    */
-  private SSLEngineResult readDirect(ReferenceCountedOpenSslEngine e, int at, int have, int length)
-      throws IOException {
+  private SSLEngineResult readDirect(ReferenceCountedOpenSslEngine e, int length) throws IOException {
     if (!Scratch.enterReader()) return null;
     Scratch scratch = Scratch.take();
     try {
       ByteBuffer src = scratch.src;
-      src.put(inBytes, at, have).limit(length);
+      src.put(inBytes, 0, HEADER).limit(HEADER + length);
       int n;
       try {
         n = transport.readFully(src);
@@ -317,8 +282,7 @@ final class RecordIo {
         throw x;
       }
       if (n < 0) return null;
-      netIn.position(netIn.limit()); // the record's first bytes went with it
-      if (n < length - have) return EOF;
+      if (n < length) return EOF;
       src.flip();
       try {
         return unwrapScratch(e, scratch, true);
@@ -403,17 +367,22 @@ final class RecordIo {
     try {
       while (!appIn.hasRemaining()) {
         if (inboundDone) return -1;
-        SSLEngineResult r = readAhead ? readAhead(e) : readOne(e);
-        if (r == null) {
+        int length = readHeader();
+        SSLEngineResult r = length >= 0 && directReads ? readDirect(e, length) : null;
+        if (length < 0 || r == EOF || r == null && !readBody(length)) {
           inboundDone = true; // the TCP stream ended without close_notify: the layer below saw it (truncation)
           return -1;
         }
+        if (r == null) {
+          try {
+            r = unwrapRecord(e);
+          } catch (SSLException x) {
+            flushPendingQuietly(e);
+            throw Failures.jdkWords(x, false);
+          }
+        }
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           inboundDone = true; // close_notify: nothing more is read from below
-          if (netIn.hasRemaining()) { // read ahead past it: the socket below gets it back (FTP's CCC, endTls)
-            transport.giveBack(inBytes, netIn.position(), netIn.remaining());
-            netIn.position(netIn.limit());
-          }
           if (!appIn.hasRemaining()) return -1;
         }
         if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !outboundDone) flushPending(e);
@@ -423,112 +392,6 @@ final class RecordIo {
       return n;
     } finally {
       readLock.unlock();
-    }
-  }
-
-  /** Reads and unwraps exactly one record (a caller's socket below, which cannot take bytes back); null at the end. */
-  private SSLEngineResult readOne(ReferenceCountedOpenSslEngine e) throws IOException {
-    if (!readRecord()) return null;
-    try {
-      return unwrapRecord(e);
-    } catch (SSLException x) {
-      flushPendingQuietly(e);
-      throw Failures.jdkWords(x, false);
-    }
-  }
-
-  /**
-   * Unwraps the whole records already read into {@link #netIn} (read mode over {@link #inBytes}: the bytes read and
-   * not yet unwrapped), reading first when not even one is there. One read asks for what the record under way still
-   * needs, or, before its header came, for as much as the last record had (the next is most often as long): a reader
-   * that keeps up makes one read per record instead of two (header, then body), blocks only until some bytes came,
-   * and reads past the record only when the next is shorter than the last (a close_notify: {@link #read} gives those
-   * bytes back). Asking for everything the socket has was measured and dropped: a reader that drains the socket then
-   * waits, and is woken, for every record. The rest of a large record comes through the channel when the socket has
-   * one ({@link #readDirect}). Returns null when the stream ended first.
-   */
-  private SSLEngineResult readAhead(ReferenceCountedOpenSslEngine e) throws IOException {
-    while (true) {
-      int at = netIn.position();
-      int have = netIn.remaining();
-      int need = HEADER;
-      if (have >= HEADER) {
-        need = HEADER + checkHeader(at);
-        if (have >= need) {
-          lastRecord = need;
-          return unwrapAhead(e);
-        }
-        if (directReads && need - have >= DIRECT_REST) {
-          SSLEngineResult r = readDirect(e, at, have, need);
-          if (r == EOF) return null;
-          if (r != null) {
-            lastRecord = need;
-            return r;
-          }
-        }
-      }
-      if (at + Math.max(need, lastRecord) > inBytes.length) { // move what is left to the front, grown if need be
-        byte[] to = need > inBytes.length || lastRecord > inBytes.length ? new byte[AHEAD] : inBytes;
-        System.arraycopy(inBytes, at, to, 0, have);
-        inBytes = to;
-        netIn = ByteBuffer.wrap(inBytes, 0, have);
-      }
-      int end = netIn.limit();
-      int n;
-      try {
-        n = rawIn.read(inBytes, end, Math.max(need, lastRecord) - have);
-      } catch (SocketException x) {
-        transportFailed = true;
-        throw x;
-      } catch (SocketTimeoutException x) {
-        if (have == 0) throw x; // idle: the socket stays usable
-        transportFailed = true; // a record stalled half way can never be finished
-        throw transport.stalledInRecord(x);
-      }
-      if (n < 0) return null;
-      netIn.limit(end + n);
-    }
-  }
-
-  /** Unwraps the whole records at the front of {@link #netIn} into {@link #appIn}, through one lent pair. */
-  private SSLEngineResult unwrapAhead(ReferenceCountedOpenSslEngine e) throws SSLException {
-    Scratch scratch = Scratch.take();
-    SSLEngineResult r = null;
-    try {
-      ByteBuffer src = scratch.src;
-      ByteBuffer dst = scratch.dst;
-      int at = netIn.position();
-      int end = netIn.limit();
-      int whole = at;
-      while (end - whole >= HEADER && whole - at < src.capacity() - AHEAD) {
-        // bytes past a close_notify need not be records (FTP's CCC): they are checked only when read as one
-        int length = bodyLength(whole);
-        if (length < 0 || whole + HEADER + length > end) break;
-        whole += HEADER + length;
-      }
-      src.put(inBytes, at, whole - at).flip();
-      try {
-        while (src.hasRemaining() && dst.remaining() >= RECORD_ROOM) {
-          SSLEngineResult one = e.unwrap(src, dst);
-          if (one.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            if (r != null) break;
-            return unwrapHeap(e); // one record larger than the lent buffer: netIn still starts with it
-          }
-          r = one;
-          if (one.getStatus() != SSLEngineResult.Status.OK || one.bytesConsumed() == 0
-              || one.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-            break;
-          }
-        }
-      } catch (SSLException x) {
-        flushPendingQuietly(e);
-        throw Failures.jdkWords(x, false);
-      }
-      netIn.position(at + src.position());
-      appendPlaintext(dst);
-      return r;
-    } finally {
-      Scratch.give(scratch);
     }
   }
 

@@ -16,7 +16,6 @@ import dev.tlskit.Trust;
 import dev.tlskit.internal.net.TransportSocket;
 import dev.tlskit.nativetls.NativeTls;
 import java.io.DataInputStream;
-import java.nio.charset.StandardCharsets;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -288,59 +287,6 @@ class ChannelRecordsTest {
       assertThat(channelBelow(c.socket())).as("a caller's plain socket").isFalse();
       roundTrips(c);
     }
-  }
-
-  /**
-   * Application records are read a record per read call, not two (header, then body): each read asks the socket below
-   * for a record as long as the last one. Counted on the socket's input stream while the peer sends 300 records.
-   */
-  @Test
-  void applicationRecordsAreReadOneReadCallEach() throws Exception {
-    int records = 300;
-    ServerHandler handler = c -> {
-      c.writeLine("ready");
-      c.readLine(100); // go
-      for (int i = 0; i < records; i++) {
-        c.output().write(("%03d".formatted(i) + "y".repeat(296) + "\n").getBytes(StandardCharsets.US_ASCII));
-        c.output().flush(); // one record each
-      }
-    };
-    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-    try (TlsServer server = TlsServer.builder(handler, ServerCertificates.of(GOOD.certifiedKey()))
-            .policy(NATIVE).listen("127.0.0.1", 0).start()) {
-      Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port());
-      raw.setSoTimeout(10_000);
-      TransportSocket under = new TransportSocket(raw, Duration.ofSeconds(10), in -> new java.io.FilterInputStream(in) {
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          reads.incrementAndGet();
-          return super.read(b, off, len);
-        }
-      });
-      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-      java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
-      anchors.load(null, null);
-      anchors.setCertificateEntry("root", ROOT.certificate());
-      tmf.init(anchors);
-      javax.net.ssl.SSLContext nat = javax.net.ssl.SSLContext.getInstance("TLS", NativeTls.provider());
-      nat.init(null, tmf.getTrustManagers(), null);
-      try (Socket tls = nat.getSocketFactory().createSocket(under, "localhost", server.port(), true)) {
-        InputStream in = tls.getInputStream();
-        assertThat(readLine(in)).isEqualTo("ready"); // the handshake and the session tickets are through
-        int before = reads.get();
-        tls.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
-        tls.getOutputStream().flush();
-        for (int i = 0; i < records; i++) assertThat(readLine(in)).startsWith("%03d".formatted(i));
-        assertThat(reads.get() - before).as("read calls for %d records", records)
-            .isLessThanOrEqualTo(records + records / 5);
-      }
-    }
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder();
-    for (int c; (c = in.read()) >= 0 && c != '\n'; ) if (c != '\r') b.append((char) c);
-    return b.toString();
   }
 
   @Test
