@@ -135,8 +135,11 @@ public final class ServerHandshake {
       SSLSession session = ssl.getSession();
       // Without client authentication no chain was judged, and describe() keeps a report only beside a chain.
       boolean clientAuth = config.clientAuth() != ClientAuth.NONE;
-      ValidationReport report = clientAuth ? trust.takeReport(ssl) : null;
-      if (report == null && clientAuth) report = ReportingTrustManager.reportOf(session); // resumed: judged before
+      ValidationReport report = null;
+      if (clientAuth) {
+        report = trust.takeReport(ssl);
+        if (report == null) report = ReportingTrustManager.reportOf(session); // resumed: judged before
+      }
       boolean resumed = session.getCreationTime() < start;
       if (!config.sessionResumption()) session.invalidate();
       String sni;
