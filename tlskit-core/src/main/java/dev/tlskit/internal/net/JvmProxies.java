@@ -26,11 +26,19 @@ final class JvmProxies {
   private static final boolean SYSTEM_PROXIES;
 
   static {
-    ProxySelector.getDefault(); // the JDK's selector reads java.net.useSystemProxies when this class initialises
-    Properties file = netProperties(Path.of(System.getProperty("java.home"), "conf", "net.properties"));
-    FILE_SOCKS_HOST = file.getProperty("socksProxyHost");
-    SYSTEM_PROXIES = Boolean.parseBoolean(
-        System.getProperty("java.net.useSystemProxies", file.getProperty("java.net.useSystemProxies")));
+    String fileSocksHost = null;
+    boolean systemProxies = true; // unknown: never skip asking
+    try {
+      ProxySelector.getDefault(); // the JDK's selector reads java.net.useSystemProxies when this class initialises
+      Properties file = netProperties(Path.of(System.getProperty("java.home"), "conf", "net.properties"));
+      fileSocksHost = file.getProperty("socksProxyHost");
+      systemProxies = Boolean.parseBoolean(
+          System.getProperty("java.net.useSystemProxies", file.getProperty("java.net.useSystemProxies")));
+    } catch (SecurityException e) {
+      // a security manager (Java 21) keeps the settings from us: the JDK's socket reads them with its own rights
+    }
+    FILE_SOCKS_HOST = fileSocksHost;
+    SYSTEM_PROXIES = systemProxies;
     Class<?> c;
     try {
       c = Class.forName("sun.net.spi.DefaultProxySelector", false, null);
@@ -47,7 +55,11 @@ final class JvmProxies {
    * Costs a volatile read and a system property look-up.
    */
   static boolean onlyDirect() {
-    return onlyDirect(ProxySelector.getDefault(), System.getProperty("socksProxyHost", FILE_SOCKS_HOST));
+    try {
+      return onlyDirect(ProxySelector.getDefault(), System.getProperty("socksProxyHost", FILE_SOCKS_HOST));
+    } catch (SecurityException e) {
+      return false; // a security manager (Java 21) hides them from us: the JDK's socket asks with its own rights
+    }
   }
 
   static boolean onlyDirect(ProxySelector selector, String socksHost) {
