@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * A again in a third loader as the A/A control) taking turns connect by connect (order rotated), to a loopback
  * server that accepts and waits for the client to close. Per connect (Dialer.connect + close): the client thread's CPU and allocated bytes.
  * Modes: plain (the JDK path: channel=false) and chan (the native path: channel=true). Medians (means) per round.
- * Usage: DialerAB DIR_A DIR_B WARM N ROUNDS
+ * Usage: DialerAB DIR_A DIR_B WARM N ROUNDS [ONLY]; ONLY (e.g. "A plain") runs that one variant alone, for strace.
  */
 public class DialerAB {
   static final com.sun.management.ThreadMXBean TM = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -56,6 +56,7 @@ public class DialerAB {
       for (int c = 0; c < warm + n; c++) {
         for (int k = 0; k < variants; k++) {
           int i = (c + k) % variants;
+          if (a.length > 5 && !a[5].equals(names[i / 2] + " " + (i % 2 == 1 ? "chan" : "plain"))) continue;
           Method m = connects.get(i / 2);
           boolean chan = i % 2 == 1;
           long b0 = TM.getCurrentThreadAllocatedBytes(), t0 = TM.getCurrentThreadCpuTime();
