@@ -11,6 +11,7 @@ import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +52,25 @@ class JvmProxySettingsTest extends JvmProxySettingsContract {
       System.clearProperty("socksProxyHost");
     }
     assertThat(JvmProxies.onlyDirect()).isTrue();
+  }
+
+  @Test
+  void systemProxiesSwitchedOnWhenTheJvmStartsAreAlwaysAsked() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (String flag : List.of("true", "false")) {
+      Process p = new ProcessBuilder(java, "-Djava.net.useSystemProxies=" + flag, "-cp",
+          System.getProperty("java.class.path"), Says.class.getName()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      assertThat(p.waitFor()).as(out).isZero();
+      assertThat(out).as("useSystemProxies=" + flag).isEqualTo("onlyDirect " + !Boolean.parseBoolean(flag));
+    }
+  }
+
+  /** Prints what {@link JvmProxies#onlyDirect()} says in a JVM of its own. */
+  static final class Says {
+    public static void main(String[] args) {
+      System.out.println("onlyDirect " + JvmProxies.onlyDirect());
+    }
   }
 
   @Test
