@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -30,6 +31,12 @@ import java.util.List;
  * answers, each attempt bounded by the connect timeout; or tunnels through a SOCKS5 or HTTP CONNECT proxy, which then
  * resolves the name itself. A proxy that answers but does not open the tunnel raises {@link ProxyException}; the
  * proxy password is sent from byte arrays cleared right after, and never appears in a message.
+ *
+ * <p>With no TlsKit proxy, every connection follows the JVM's proxy selection for sockets exactly as {@code new
+ * Socket()} does (the JDK's SOCKS layer asks {@link java.net.ProxySelector#getDefault()} on connect: a SOCKS answer is
+ * used, DIRECT or HTTP ones connect directly), on the JDK and the native path alike; when the JVM's settings can only
+ * answer DIRECT ({@link JvmProxies#onlyDirect()}, checked per connection), the socket has no SOCKS layer at all and
+ * nothing is asked. A TlsKit proxy replaces the JVM's selection: it is reached directly.
  */
 public final class Dialer {
   private static final int MAX_PROXY_REPLY = 8 * 1024;
@@ -44,12 +51,13 @@ public final class Dialer {
 
   /**
    * Like {@link #connect(String, int, ProxyConfig, Duration, Duration)}; with {@code channel}, the socket is a
-   * {@link SocketChannel}'s (its {@link Socket#getChannel()} is not null), otherwise a plain one.
+   * {@link SocketChannel}'s (its {@link Socket#getChannel()} is not null), otherwise a plain one; a plain one also when
+   * the JVM's proxy settings may select a SOCKS proxy for it (see the class comment).
    */
   public static Socket connect(String host, int port, ProxyConfig proxy, Duration connectTimeout,
       Duration readTimeout, boolean channel) throws IOException {
-    if (proxy == null) return direct(host, port, connectTimeout, readTimeout, channel);
-    Socket s = direct(proxy.host(), proxy.port(), connectTimeout, readTimeout, channel);
+    if (proxy == null) return direct(host, port, connectTimeout, readTimeout, channel, !JvmProxies.onlyDirect());
+    Socket s = direct(proxy.host(), proxy.port(), connectTimeout, readTimeout, channel, false);
     try {
       if (proxy.type() == ProxyConfig.Type.SOCKS5) socks5(s, host, port, proxy);
       else httpConnect(s, host, port, proxy);
@@ -60,14 +68,19 @@ public final class Dialer {
     }
   }
 
+  /**
+   * Connects to one of {@code host}'s addresses; with {@code jvmProxy}, through the JDK's socket, which asks the JVM's
+   * proxy selector and may tunnel through a SOCKS proxy (it has no channel: the native engine then uses its stream
+   * path); without, from a channel when {@code channel} is set, else from a socket with no SOCKS layer.
+   */
   private static Socket direct(String host, int port, Duration connectTimeout, Duration readTimeout,
-      boolean channel) throws IOException {
+      boolean channel, boolean jvmProxy) throws IOException {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     InetAddress[] addresses = InetAddress.getAllByName(h);
     List<String> failures = new ArrayList<>();
     IOException last = null;
     for (InetAddress a : addresses) {
-      Socket s = channel ? SocketChannel.open().socket() : new Socket();
+      Socket s = jvmProxy ? new Socket() : channel ? SocketChannel.open().socket() : new Socket(Proxy.NO_PROXY);
       try {
         s.connect(new InetSocketAddress(a, port), Math.toIntExact(connectTimeout.toMillis()));
         s.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
