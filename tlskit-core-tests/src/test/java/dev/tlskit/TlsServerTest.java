@@ -108,6 +108,36 @@ class TlsServerTest {
   }
 
   @Test
+  void aConnectionEndingInAnErrorBuildsNoLogMessageWhileDebugIsOff() throws Exception {
+    assertThat(System.getLogger("dev.tlskit.server").isLoggable(System.Logger.Level.DEBUG)).isFalse();
+    java.util.concurrent.atomic.AtomicInteger described = new java.util.concurrent.atomic.AtomicInteger();
+    IOException reset = new java.net.SocketException("Connection reset") {
+      @Override
+      public String toString() {
+        described.incrementAndGet(); // what building the DEBUG line ("... ended: " + e) calls
+        return super.toString();
+      }
+    };
+    LinkedBlockingQueue<Throwable> ended = new LinkedBlockingQueue<>();
+    server = TlsServer.builder(c -> {
+      c.readLine(1024);
+      throw reset;
+    }, certs(serverA)).listener(new ServerListener() {
+      @Override
+      public void closed(ServerConnection connection, Throwable error) {
+        ended.add(error);
+      }
+    }).start();
+    try (SSLSocket s = tls(pki.clientContext(null), "a.test")) {
+      s.getOutputStream().write("go\r\n".getBytes(StandardCharsets.UTF_8));
+      s.getOutputStream().flush();
+      assertThat(s.getInputStream().read()).isEqualTo(-1); // the server closed the connection
+    }
+    assertThat(ended.poll(10, TimeUnit.SECONDS)).isSameAs(reset); // the listener still hears of it
+    assertThat(described).hasValue(0);
+  }
+
+  @Test
   void starttlsRefusesPlaintextPipelinedAfterTheUpgradeCommand() throws Exception {
     CopyOnWriteArrayList<String> answered = new CopyOnWriteArrayList<>();
     ServerHandler smtpish = c -> {

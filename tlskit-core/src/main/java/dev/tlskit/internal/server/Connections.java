@@ -147,7 +147,9 @@ public final class Connections {
       } catch (IOException | RuntimeException e) {
         if (!refused) { // a refusal is counted and reported already
           error = e;
-          ServerEvents.LOG.log(Level.DEBUG, "connection from " + raw.getRemoteSocketAddress() + " ended: " + e, e);
+          // a supplier: the message is built only when DEBUG is on (a reset client ends in an exception, routinely)
+          ServerEvents.LOG.log(Level.DEBUG, () -> "connection from " + raw.getRemoteSocketAddress() + " ended: " + e,
+              e);
         }
       } finally {
         if (plaintextDeadline != null) plaintextDeadline.cancel(); // else the timer's queue holds the socket
