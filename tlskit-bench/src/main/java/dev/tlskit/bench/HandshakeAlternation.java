@@ -10,12 +10,17 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The four pairings of {@link HandshakeThreads} (TlsKit or raw JDK at each end), taking turns <em>connection by
- * connection</em> (the order rotated every connection) instead of in slices of seconds: a machine whose speed drifts,
- * or another process that starts, then weighs on every pairing alike. Per connection (a handshake, one byte each way,
+ * connection</em> instead of in slices of seconds: a machine whose speed drifts, or another process that starts, then
+ * weighs on every pairing alike. The order is shuffled every round (a fixed seed, so runs repeat it): rotated, each
+ * pairing always followed the same one, whose leftovers in the caches it then paid for (6–10 µs per connection,
+ * docs/bench/notes-i18-server.md). A fifth stack, a second raw JDK pair with its own contexts and server, takes its
+ * turns too, as a control: what it differs from the first raw pair by is this run's noise, and the report gives each
+ * pairing's ratio to the raw pair beside the control's. Per connection (a handshake, one byte each way,
  * close, as {@code tlskit bench}) it reads the CPU time of all the process's threads (summed from each thread's own clock,
  * in nanoseconds, as the process's clock counts in 10 ms ticks: both ends, and whatever the JIT and GC did meanwhile), the client thread's CPU time (split into connect + handshake, the
  * ping's round trip and close) and the bytes the process and the client thread allocated; it prints medians and means.
@@ -28,7 +33,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class HandshakeAlternation {
   private static final String[] PAIRINGS = {"TlsKit -> TlsServer", "TlsKit -> JDK server", "JDK -> TlsServer",
-      "JDK -> JDK server"};
+      "JDK -> JDK server", "control: JDK -> JDK"};
+  /** The raw pair every ratio is taken against. */
+  private static final int RAW = 3;
+  /** The seed of the order's shuffle. */
+  private static final long SEED = 18;
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   /** Columns per connection: process CPU, client CPU of the three phases, process and client bytes allocated. */
@@ -59,11 +68,15 @@ public final class HandshakeAlternation {
     Stack[] stacks = new Stack[PAIRINGS.length];
     long[][][] samples = new long[PAIRINGS.length][6][connections];
     try {
-      for (int i = 0; i < stacks.length; i++) stacks[i] = BenchStacks.mixed(pki, s, resumed, i < 2, i % 2 == 0);
+      for (int i = 0; i < stacks.length; i++) {
+        stacks[i] = BenchStacks.mixed(pki, s, resumed, i < 2, i < RAW && i % 2 == 0);
+      }
       long[] row = new long[6];
+      Random random = new Random(SEED);
+      int[] order = new int[stacks.length];
       for (int c = 0; c < warmup + connections; c++) {
-        for (int k = 0; k < stacks.length; k++) {
-          int i = (c + k) % stacks.length;
+        shuffle(order, random);
+        for (int i : order) {
           connectOnce(stacks[i], row);
           if (c >= warmup) {
             for (int col = 0; col < row.length; col++) samples[i][col][c - warmup] = row[col];
@@ -76,8 +89,8 @@ public final class HandshakeAlternation {
       }
     }
     StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-        "%s handshakes, %d connections per pairing taking turns one by one after %d each of warm-up; median (mean)"
-            + " per connection%n", resumed ? "resumed" : "full", connections, warmup));
+        "%s handshakes, %d connections per pairing taking turns one by one (shuffled every round) after %d each of"
+            + " warm-up; median (mean) per connection%n", resumed ? "resumed" : "full", connections, warmup));
     for (int i = 0; i < stacks.length; i++) {
       long[][] v = samples[i];
       report.append(String.format(Locale.ROOT,
@@ -86,7 +99,25 @@ public final class HandshakeAlternation {
       report.append(String.format(Locale.ROOT, "%-22s bytes allocated: process %s | client thread %s%n", "",
           bytes(v[PROCESS_BYTES]), bytes(v[CLIENT_BYTES])));
     }
-    return report.toString();
+    report.append(String.format(Locale.ROOT, "process CPU per connection against %s, median (mean):", PAIRINGS[RAW]));
+    for (int i = 0; i < stacks.length; i++) {
+      if (i == RAW) continue;
+      report.append(String.format(Locale.ROOT, " %s %.3fx (%.3fx)%s", PAIRINGS[i],
+          median(samples[i][PROCESS]) / median(samples[RAW][PROCESS]),
+          mean(samples[i][PROCESS]) / mean(samples[RAW][PROCESS]), i == stacks.length - 1 ? "" : ";"));
+    }
+    return report.append(String.format("%n")).toString();
+  }
+
+  /** Fills {@code order} with a new random permutation of its indexes. */
+  static void shuffle(int[] order, Random random) {
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
   }
 
   /** One connection of the bench protocol's ping on {@code stack}, its costs written to {@code row}. */
@@ -122,9 +153,17 @@ public final class HandshakeAlternation {
   }
 
   private static String micros(long[] nanos) {
-    long[] v = nanos.clone();
+    return String.format(Locale.ROOT, "%.1f (%.1f)", median(nanos) / 1e3, mean(nanos) / 1e3);
+  }
+
+  private static double median(long[] values) {
+    long[] v = values.clone();
     Arrays.sort(v);
-    return String.format(Locale.ROOT, "%.1f (%.1f)", v[v.length / 2] / 1e3, Arrays.stream(v).average().orElse(0) / 1e3);
+    return v[v.length / 2];
+  }
+
+  private static double mean(long[] values) {
+    return Arrays.stream(values).average().orElse(0);
   }
 
   private static String bytes(long[] b) {
