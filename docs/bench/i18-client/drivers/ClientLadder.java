@@ -44,7 +44,8 @@ import javax.net.ssl.*;
  * Per connection: client thread CPU by phase (tcp: connect + TransportSocket; setup: SSLSocket + parameters + guards;
  * hs: startHandshake alone; post: checks, describe, streams; ping; close), the server's threads (virtual-thread
  * carriers + accept loop), all threads, bytes allocated by the process and by the client thread.
- * Usage: ClientLadder full|resumed WARM N VARIANT,VARIANT,...
+ * Usage: ClientLadder full|resumed WARM N VARIANT,VARIANT,... [BLOCK: each variant BLOCK connections in a row, the
+ * last one of each block measured; default 1, taking turns]
  */
 public class ClientLadder {
   static final com.sun.management.ThreadMXBean TM = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -88,11 +89,13 @@ public class ClientLadder {
     final int PH = 6; // tcp, setup, hs, post, ping, close
     long[][][] s = new long[vs.length][PH + 5][n];
     long[] t = new long[PH + 1];
+    int block = a.length > 4 ? Integer.parseInt(a[4]) : 1; // connections in a row per variant (1: taking turns)
     for (int i = 0; i < warm + n; i++) {
-      for (int k = 0; k < vs.length; k++) {
+      for (int kb = 0; kb < vs.length * block; kb++) {
+        int k = kb / block;
         int w = (i + k) % vs.length;
         String v = vs[w];
-        if (i % 500 == 0 && k == 0) refresh();
+        if (i % 500 == 0 && kb == 0) refresh();
         TlsClient client = clients[w];
         long v0 = serverCpu(), p0 = allCpu(), pb0 = TM.getTotalThreadAllocatedBytes(), cb0 = TM.getCurrentThreadAllocatedBytes();
         t[0] = TM.getCurrentThreadCpuTime();
@@ -134,8 +137,8 @@ public class ClientLadder {
           } else {
             ssl.setSoTimeout(30000);
           }
-          if (v.startsWith("fp")) { int kb = Integer.parseInt(v.substring(2)); int sum = 0; for (int j = 0; j < kb * 256; j += 16) sum += fpInts[j]; sink = sum; }
-          if (v.startsWith("al")) { int kb = Integer.parseInt(v.substring(2)); Object[] keep = new Object[kb * 16]; for (int j = 0; j < keep.length; j++) keep[j] = new byte[48]; sink = keep; }
+          if (v.startsWith("fp")) { int size = Integer.parseInt(v.substring(2)); int sum = 0; for (int j = 0; j < size * 256; j += 16) sum += fpInts[j]; sink = sum; }
+          if (v.startsWith("al")) { int size = Integer.parseInt(v.substring(2)); Object[] keep = new Object[size * 16]; for (int j = 0; j < keep.length; j++) keep[j] = new byte[48]; sink = keep; }
           t[2] = TM.getCurrentThreadCpuTime();
           ssl.startHandshake();
           t[3] = TM.getCurrentThreadCpuTime();
@@ -183,7 +186,7 @@ public class ClientLadder {
         t[6] = TM.getCurrentThreadCpuTime();
         LockSupport.parkNanos(200_000);
         long cb1 = TM.getCurrentThreadAllocatedBytes(), pb1 = TM.getTotalThreadAllocatedBytes(), p1 = allCpu(), v1 = serverCpu();
-        if (i >= warm) {
+        if (i >= warm && kb % block == block - 1) {
           int j = i - warm;
           for (int q = 0; q < PH; q++) s[w][q][j] = t[q + 1] - t[q];
           s[w][PH][j] = t[6] - t[0]; s[w][PH + 1][j] = v1 - v0; s[w][PH + 2][j] = p1 - p0; s[w][PH + 3][j] = pb1 - pb0; s[w][PH + 4][j] = cb1 - cb0;
