@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +79,45 @@ class ClientParametersPerConnectionTest {
     assertThat(client.sniFor("127.0.0.1")).isNull();
     assertThat(client.sniFor("[::1]")).isNull();
     assertThat(client.sniFor("localhost").getAsciiName()).isEqualTo("localhost");
+  }
+
+  /**
+   * The parameters a connection's socket ends with are its own defaults with the client's settings applied, exactly as
+   * reading the socket's parameters, changing them and writing them back gives (what the client did before it started
+   * from an empty SSLParameters for the JDK's sockets): every field, for TlsKit's context and a caller-supplied one,
+   * with and without ALPN, for a name and an address.
+   */
+  @Test
+  void theSocketEndsWithItsOwnDefaultsAndTheClientsSettings() throws Exception {
+    TlsPolicy trusting = TlsPolicy.MODERN.toBuilder().trust(Trust.anchors(pki.caCertificate())).build();
+    List<TlsClient> clients = List.of(TlsClient.builder().policy(trusting).build(),
+        TlsClient.builder().policy(trusting.toBuilder().alpn("h2", "http/1.1").build()).build(),
+        TlsClient.builder().dangerous().sslContext(pki.clientContext(null)).build());
+    for (TlsClient client : clients) {
+      for (String peerName : List.of("localhost", "127.0.0.1")) {
+        SSLSocket made = (SSLSocket) client.sslContext().getSocketFactory().createSocket();
+        SSLSocket roundTrip = (SSLSocket) client.sslContext().getSocketFactory().createSocket();
+        try (made; roundTrip) {
+          made.setSSLParameters(client.parametersFor(made, peerName));
+          SSLParameters p = roundTrip.getSSLParameters();
+          client.policy().applyTo(p);
+          if (clients.indexOf(client) == 2) p.setEndpointIdentificationAlgorithm("HTTPS"); // the caller's context
+          SNIHostName sni = client.sniFor(peerName);
+          p.setServerNames(sni == null ? List.of() : List.of(sni));
+          roundTrip.setSSLParameters(p);
+          assertThat(fields(made.getSSLParameters())).as("client %d, %s", clients.indexOf(client), peerName)
+              .isEqualTo(fields(roundTrip.getSSLParameters()));
+        }
+      }
+    }
+  }
+
+  private static List<Object> fields(SSLParameters p) {
+    return Arrays.asList(List.of(p.getProtocols()), List.of(p.getCipherSuites()), p.getNeedClientAuth(),
+        p.getWantClientAuth(), p.getEndpointIdentificationAlgorithm(), p.getAlgorithmConstraints(),
+        p.getServerNames(), p.getSNIMatchers(), p.getUseCipherSuitesOrder(), p.getEnableRetransmissions(),
+        p.getMaximumPacketSize(), List.of(p.getApplicationProtocols()), Arrays.asList(p.getSignatureSchemes()),
+        Arrays.asList(p.getNamedGroups()));
   }
 
   private void expectAccepted(TlsClient client, String peerName) throws Exception {
