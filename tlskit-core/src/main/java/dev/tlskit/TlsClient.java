@@ -218,7 +218,7 @@ public final class TlsClient {
    * the policy sets is set either way. Other providers' sockets start from their own parameters.
    */
   SSLParameters parametersFor(SSLSocket ssl, String peerName) {
-    if (!ssl.getClass().getName().equals("sun.security.ssl.SSLSocketImpl")) {
+    if (!ProviderHook.isJdkSocket(ssl)) {
       return configure(ssl.getSSLParameters(), peerName);
     }
     int packetSize = jdkPacketSize;

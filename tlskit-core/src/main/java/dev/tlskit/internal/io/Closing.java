@@ -1,5 +1,6 @@
 package dev.tlskit.internal.io;
 
+import dev.tlskit.internal.tls.ProviderHook;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,7 +40,7 @@ public final class Closing {
    * clean close. Other providers' sockets, and TLS 1.2, which has no half-close, are closed as before.
    */
   static void closeNotifyAlone(SSLSocket ssl) {
-    if (!ssl.getClass().getName().equals("sun.security.ssl.SSLSocketImpl") || ssl.isClosed() || ssl.isOutputShutdown()
+    if (!ProviderHook.isJdkSocket(ssl) || ssl.isClosed() || ssl.isOutputShutdown()
         || ssl.getApplicationProtocol() == null) {
       return; // another provider, closed already, or no completed handshake (getSession() would start one)
     }

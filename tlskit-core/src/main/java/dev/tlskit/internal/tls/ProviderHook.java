@@ -12,6 +12,14 @@ import javax.net.ssl.SSLSocket;
  * through the JDK's API alone.
  */
 public interface ProviderHook {
+  /**
+   * Returns true for a socket of the JDK's own provider (SunJSSE), whose documented behaviour TlsKit relies on where it
+   * differs from other providers' (its half-close, its handling of unset parameters).
+   */
+  static boolean isJdkSocket(SSLSocket socket) {
+    return socket.getClass().getName().equals("sun.security.ssl.SSLSocketImpl");
+  }
+
   /** Returns null when this provider can offer {@code groups}, else why not (for the builder's message). */
   String refuseGroups(List<String> groups);
 
