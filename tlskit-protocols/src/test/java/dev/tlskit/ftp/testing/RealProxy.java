@@ -1,6 +1,7 @@
 package dev.tlskit.ftp.testing;
 
 import dev.tlskit.ProxyConfig;
+import dev.tlskit.testing.Dante;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real proxy started for a test on a free loopback port, logging every connection it makes: SOCKS5 (microsocks, or
@@ -17,15 +17,18 @@ import org.junit.jupiter.api.Assumptions;
  * Skips the test when the proxy is missing, unless {@code -Dtlskit.requirePeers=true}.
  */
 public final class RealProxy implements AutoCloseable {
-  private final ProxyConfig config;
-  private final Path log;
-  private final Pattern target;
-  private final Process process;
+  /** What the proxy's log says it connected to. */
+  private interface Targets {
+    List<String> read() throws IOException;
+  }
 
-  private RealProxy(ProxyConfig config, Path log, Pattern target, Process process) {
+  private final ProxyConfig config;
+  private final Targets targets;
+  private final AutoCloseable process;
+
+  private RealProxy(ProxyConfig config, Targets targets, AutoCloseable process) {
     this.config = config;
-    this.log = log;
-    this.target = target;
+    this.targets = targets;
     this.process = process;
   }
 
@@ -61,45 +64,24 @@ public final class RealProxy implements AutoCloseable {
     Path log = dir.resolve("proxy.log");
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Peers.awaitListening(p, config.port(), log);
-    return new RealProxy(config, log, target, p);
+    return new RealProxy(config, () -> targets(log, target), () -> Peers.stop(p));
   }
 
   /** The system user dante authenticates (scripts/install-peers creates it with a random password). */
-  public static final String DANTE_USER = "tlskit-proxy";
-  /** The file holding that user's password, readable by root only. */
-  private static final Path DANTE_SECRET = Path.of("/opt/tlskit-peers/dante/password");
+  public static final String DANTE_USER = Dante.USER;
   /** The port dante refuses to connect to by rule (SOCKS5 reply 2, "not allowed by ruleset"). */
-  public static final int DANTE_BLOCKED_PORT = 9;
+  public static final int DANTE_BLOCKED_PORT = Dante.BLOCKED_PORT;
 
   /**
-   * Starts dante ({@code danted}), a SOCKS5 proxy; with {@code password}, it accepts only user {@link #DANTE_USER}
-   * with the password scripts/install-peers gave it (the returned configuration carries it). Every target on port
-   * {@link #DANTE_BLOCKED_PORT} is refused by a rule.
+   * Starts dante ({@code danted}, {@link Dante}), a SOCKS5 proxy connecting out from 127.0.0.1; with
+   * {@code password}, it accepts only user {@link #DANTE_USER} with the password scripts/install-peers gave it (the
+   * returned configuration carries it). Every target on port {@link #DANTE_BLOCKED_PORT} is refused by a rule.
    */
   public static RealProxy dante(Path dir, boolean password) throws Exception {
-    Path binary = Path.of("/usr/sbin/danted");
-    Peers.assumeAvailable(binary);
-    if (password && !Files.isReadable(DANTE_SECRET)) {
-      if (Boolean.getBoolean("tlskit.requirePeers")) throw new IllegalStateException(DANTE_SECRET + " is missing");
-      Assumptions.abort(DANTE_SECRET + " is missing (run scripts/install-peers)");
-    }
-    Peers.openUp(dir);
-    int port = Peers.freePort();
-    String block = "socks block { from: 127.0.0.0/8 to: 0.0.0.0/0 port = " + DANTE_BLOCKED_PORT
-        + " log: connect error }\n";
-    Path conf = Files.writeString(dir.resolve("danted.conf"), "logoutput: stderr\n"
-        + "internal: 127.0.0.1 port = " + port + "\nexternal: 127.0.0.1\n"
-        + "socksmethod: " + (password ? "username" : "none") + "\nclientmethod: none\n"
-        + "user.privileged: root\nuser.unprivileged: nobody\n"
-        + "client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: error }\n" + block
-        + "socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: connect error }\n");
-    ProxyConfig config = ProxyConfig.socks5("127.0.0.1", port);
-    if (password) {
-      config = config.withCredentials(DANTE_USER, Files.readString(DANTE_SECRET).strip().toCharArray());
-    }
-    // "pass(1): tcp/connect [: CLIENT PROXY -> OUT TARGET", addresses as a.b.c.d.port
-    return start(List.of(binary.toString(), "-f", conf.toString()), config, dir,
-        Pattern.compile("pass\\(\\d+\\): tcp/connect \\[: .* (\\S+)\\.(\\d+)$"));
+    Dante dante = Dante.start(dir, "127.0.0.1", password);
+    ProxyConfig config = ProxyConfig.socks5("127.0.0.1", dante.port());
+    if (password) config = config.withCredentials(DANTE_USER, dante.password());
+    return new RealProxy(config, dante::targets, dante);
   }
 
   /**
@@ -123,6 +105,10 @@ public final class RealProxy implements AutoCloseable {
 
   /** Returns every {@code host:port} the proxy connected to (tinyproxy: was asked for) so far, in order. */
   public List<String> targets() throws IOException {
+    return targets.read();
+  }
+
+  private static List<String> targets(Path log, Pattern target) throws IOException {
     List<String> out = new ArrayList<>();
     for (String line : Files.readAllLines(log)) {
       Matcher m = target.matcher(line);
@@ -133,6 +119,6 @@ public final class RealProxy implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    Peers.stop(process);
+    process.close();
   }
 }
