@@ -39,7 +39,7 @@ public final class JdkDataTls implements DataTls {
     engine.setSSLParameters(control.getSSLParameters());
     EngineSocket s = new EngineSocket(engine, dataSocket);
     try {
-      s.handshake();
+      s.handshake(control.getSession());
       return s;
     } catch (IOException | RuntimeException e) {
       dataSocket.close();
