@@ -32,8 +32,11 @@ public final class EngineSocket implements ProtectedData {
   /** True once a record after the handshake carried no application data: a TLS 1.3 session ticket (or KeyUpdate). */
   private boolean postHandshakeSeen;
   private long handshakeNanos;
-  /** True when the handshake resumed a TLS 1.3 session: the server issues tickets, and the next connection needs one. */
-  private boolean ticketsExpected;
+  /**
+   * True when the handshake resumed a TLS 1.3 session (the server issues tickets, and the next connection needs one)
+   * on an engine that ignores tickets after its own close_notify.
+   */
+  private boolean ticketsBeforeClose;
   private final InputStream in = new In();
   private final OutputStream out = new Out();
 
@@ -54,14 +57,16 @@ public final class EngineSocket implements ProtectedData {
 
   /**
    * Runs the handshake to completion; blocks, bounded by the socket's read timeout. {@code control} is the session this
-   * connection should resume: when it did on TLS 1.3, {@link #close()} takes the server's new tickets first.
+   * connection should resume; {@code ticketsAfterClose}: the engine still takes session tickets that come after its
+   * own close_notify (the JDK's does; BoringSSL ignores them). When the handshake resumed a TLS 1.3 session and the
+   * engine would not, {@link #close()} reads the server's new tickets before sending close_notify.
    */
-  public void handshake(SSLSession control) throws IOException {
+  public void handshake(SSLSession control, boolean ticketsAfterClose) throws IOException {
     long start = System.nanoTime();
     engine.beginHandshake();
     drive();
     handshakeNanos = System.nanoTime() - start;
-    ticketsExpected = "TLSv1.3".equals(engine.getSession().getProtocol())
+    ticketsBeforeClose = !ticketsAfterClose && "TLSv1.3".equals(engine.getSession().getProtocol())
         && Resumption.resumed(control, engine.getSession());
   }
 
@@ -190,7 +195,7 @@ public final class EngineSocket implements ProtectedData {
   public void close() throws IOException {
     try {
       if (!engine.isOutboundDone()) {
-        if (ticketsExpected && !inboundDone && !postHandshakeSeen) takeTickets();
+        if (ticketsBeforeClose && !inboundDone && !postHandshakeSeen) takeTickets();
         engine.closeOutbound();
         wrap(ByteBuffer.allocate(0));
       }
@@ -214,12 +219,13 @@ public final class EngineSocket implements ProtectedData {
 
   /**
    * Reads the server's session tickets before our close_notify, on a resumed TLS 1.3 connection that has read none yet
-   * (an upload reads nothing): BoringSSL (the native engine) ignores tickets that arrive after its own close_notify,
-   * and tickets are single-use, so without a fresh one from each data connection a later one has none left to resume
-   * (vsftpd: 522 on the third upload in a row). A TLS 1.3 server sends its tickets right after the handshake, so they
-   * come within about a round trip: waits at most twice the data handshake's duration plus 10 ms (never past the read
-   * timeout) for the first, then takes what else has already arrived. A server that resumes but sends no new ticket
-   * costs that wait per upload.
+   * (an upload reads nothing), when the engine is BoringSSL (the native engine), which ignores tickets that arrive
+   * after its own close_notify (the JDK's engine takes them in the drain after it). Tickets are single-use, so without
+   * a fresh one from each data connection a later one has none left to resume (vsftpd: 522 on the third upload in a
+   * row). A TLS 1.3 server sends its tickets right after the handshake, so they come within about a round trip: waits
+   * at most twice the data handshake's duration plus 10 ms (never past the read timeout) for the first, then takes
+   * what else has already arrived. A server that resumes but sends no new ticket (ProFTPD on uploads) costs that wait
+   * per upload.
    */
   private void takeTickets() throws IOException {
     int readTimeout = socket.getSoTimeout();
