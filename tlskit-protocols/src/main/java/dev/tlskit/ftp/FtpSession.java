@@ -161,7 +161,7 @@ public final class FtpSession implements Closeable {
    */
   boolean wantsBouncyCastleForData() {
     return conn.isTls() && client.protectData && sslContext != client.tls.sslContext()
-        && "SunJSSE".equals(sslContext.getProvider().getName()) // others (BoringSSL) resume 1.2 on their own
+        && JdkDataTls.isJdk(sslContext) // others (BoringSSL) resume 1.2 on their own
         && "TLSv1.2".equals(conn.securityInfo().protocol())
         && !BcDataTls.isBouncyCastle((SSLSocket) conn.socket())
         && !"false".equalsIgnoreCase(System.getProperty("jdk.tls.client.enableSessionTicketExtension"));

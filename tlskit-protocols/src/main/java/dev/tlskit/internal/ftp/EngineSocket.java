@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -28,6 +29,14 @@ public final class EngineSocket implements ProtectedData {
   private ByteBuffer netOut;
   private final int appRecord;
   private boolean inboundDone;
+  /** True once a record after the handshake carried no application data: a TLS 1.3 session ticket (or KeyUpdate). */
+  private boolean postHandshakeSeen;
+  private long handshakeNanos;
+  /**
+   * True when the handshake resumed a TLS 1.3 session (the server issues tickets, and the next connection needs one)
+   * on an engine that ignores tickets after its own close_notify.
+   */
+  private boolean ticketsBeforeClose;
   private final InputStream in = new In();
   private final OutputStream out = new Out();
 
@@ -46,10 +55,19 @@ public final class EngineSocket implements ProtectedData {
     appIn.flip(); // empty, ready to read from
   }
 
-  /** Runs the handshake to completion; blocks, bounded by the socket's read timeout. */
-  public void handshake() throws IOException {
+  /**
+   * Runs the handshake to completion; blocks, bounded by the socket's read timeout. {@code control} is the session this
+   * connection should resume; {@code ticketsAfterClose}: the engine still takes session tickets that come after its
+   * own close_notify (the JDK's does; BoringSSL ignores them). When the handshake resumed a TLS 1.3 session and the
+   * engine would not, {@link #close()} reads the server's new tickets before sending close_notify.
+   */
+  public void handshake(SSLSession control, boolean ticketsAfterClose) throws IOException {
+    long start = System.nanoTime();
     engine.beginHandshake();
     drive();
+    handshakeNanos = System.nanoTime() - start;
+    ticketsBeforeClose = !ticketsAfterClose && "TLSv1.3".equals(engine.getSession().getProtocol())
+        && Resumption.resumed(control, engine.getSession());
   }
 
   private void drive() throws IOException {
@@ -107,6 +125,7 @@ public final class EngineSocket implements ProtectedData {
               while ((task = engine.getDelegatedTask()) != null) task.run();
             }
             if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) wrap(ByteBuffer.allocate(0));
+            if (r.bytesConsumed() > 0 && r.bytesProduced() == 0 && handshakeNanos > 0) postHandshakeSeen = true;
             boolean more = netIn.position() > 0 && appIn.remaining() >= appRecord
                 && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
             if (!more) return true;
@@ -176,6 +195,7 @@ public final class EngineSocket implements ProtectedData {
   public void close() throws IOException {
     try {
       if (!engine.isOutboundDone()) {
+        if (ticketsBeforeClose && !inboundDone && !postHandshakeSeen) takeTickets();
         engine.closeOutbound();
         wrap(ByteBuffer.allocate(0));
       }
@@ -194,6 +214,33 @@ public final class EngineSocket implements ProtectedData {
       // the peer may have closed first; closing the socket is what matters now
     } finally {
       socket.close();
+    }
+  }
+
+  /**
+   * Reads the server's session tickets before our close_notify, on a resumed TLS 1.3 connection that has read none yet
+   * (an upload reads nothing), when the engine is BoringSSL (the native engine), which ignores tickets that arrive
+   * after its own close_notify (the JDK's engine takes them in the drain after it). Tickets are single-use, so without
+   * a fresh one from each data connection a later one has none left to resume (vsftpd: 522 on the third upload in a
+   * row). A TLS 1.3 server sends its tickets right after the handshake, so they come within about a round trip: waits
+   * at most twice the data handshake's duration plus 10 ms (never past the read timeout) for the first, then takes
+   * what else has already arrived. A server that resumes but sends no new ticket (ProFTPD on uploads) costs that wait
+   * per upload.
+   */
+  private void takeTickets() throws IOException {
+    int readTimeout = socket.getSoTimeout();
+    long wait = 2 * handshakeNanos / 1_000_000 + 10;
+    socket.setSoTimeout((int) (readTimeout > 0 ? Math.min(wait, readTimeout) : wait));
+    try {
+      // a few records at most: an upload's data connection carries nothing else from the server
+      for (int i = 0; i < 8 && (!postHandshakeSeen || netIn.position() > 0 || rawIn.available() > 0); i++) {
+        if (!unwrapOnce()) break;
+        appIn.position(appIn.limit());
+      }
+    } catch (SocketTimeoutException e) {
+      // no ticket came in time: close without one
+    } finally {
+      socket.setSoTimeout(readTimeout);
     }
   }
 

@@ -39,7 +39,7 @@ public final class JdkDataTls implements DataTls {
     engine.setSSLParameters(control.getSSLParameters());
     EngineSocket s = new EngineSocket(engine, dataSocket);
     try {
-      s.handshake();
+      s.handshake(control.getSession(), isJdk(context));
       return s;
     } catch (IOException | RuntimeException e) {
       dataSocket.close();
@@ -54,7 +54,11 @@ public final class JdkDataTls implements DataTls {
 
   @Override
   public String mechanism() {
-    String provider = context.getProvider().getName();
-    return ("SunJSSE".equals(provider) ? "JDK" : provider) + " SSLEngine keyed by the control host and port";
+    return (isJdk(context) ? "JDK" : context.getProvider().getName()) + " SSLEngine keyed by the control host and port";
+  }
+
+  /** True when {@code context} is the JDK's own provider (SunJSSE), not the native engine or another one. */
+  public static boolean isJdk(SSLContext context) {
+    return "SunJSSE".equals(context.getProvider().getName());
   }
 }
