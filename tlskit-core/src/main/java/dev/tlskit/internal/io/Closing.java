@@ -4,10 +4,19 @@ import dev.tlskit.internal.tls.ProviderHook;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketException;
+import java.time.Duration;
 import javax.net.ssl.SSLSocket;
 
 /** Closes connections the same way on both sides: pending output first, then every socket, whatever fails. */
 public final class Closing {
+  /**
+   * The longest a close waits for the peer's answer to our close_notify (see {@link #boundCloseWait}). An honest peer
+   * answers within one round trip: 0.1-0.3 ms on loopback, well under 300 ms across the world
+   * (docs/bench/notes-i18-close.md); a peer that answers later still gets all we sent, then a reset to its late answer.
+   */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+
   private Closing() {}
 
   /**
@@ -20,7 +29,10 @@ public final class Closing {
     } catch (IOException ignored) {
       // the peer may be gone already; closing is what matters
     }
-    if (sockets.length > 0 && sockets[0] instanceof SSLSocket ssl) closeNotifyAlone(ssl);
+    if (sockets.length > 0 && sockets[0] instanceof SSLSocket ssl) {
+      closeNotifyAlone(ssl);
+      boundCloseWait(ssl);
+    }
     IOException first = null;
     for (Closeable c : sockets) {
       try {
@@ -48,6 +60,25 @@ public final class Closing {
       if ("TLSv1.3".equals(ssl.getSession().getProtocol())) ssl.shutdownOutput();
     } catch (IOException | RuntimeException e) {
       // the peer may be gone already; closing is what matters
+    }
+  }
+
+  /**
+   * Bounds by {@link #CLOSE_GRACE} the one read a close makes. The JDK's {@code close()} of a TLS 1.3 connection whose
+   * peer has not closed its side reads one more byte before closing the TCP socket, waiting up to SO_TIMEOUT
+   * ({@code SSLSocketImpl.bruteForceCloseInput} -> {@code AppInputStream.deplete} -> {@code
+   * SSLSocketInputRecord.deplete(true)}, only when SO_TIMEOUT is above 0): an honest peer's close_notify ends that wait
+   * at once, and consuming it lets the TCP close end with FIN, not a reset. A peer that neither reads nor closes held
+   * the closing thread, and TlsServer's admission slot, for the whole idle or read timeout. SO_TIMEOUT 0 would skip
+   * the read, and so meet every peer's close_notify with a reset; it stays 0 when it is 0 (then the JDK does not wait).
+   */
+  static void boundCloseWait(SSLSocket ssl) {
+    try {
+      if (!ssl.isClosed() && ssl.getSoTimeout() > CLOSE_GRACE.toMillis()) {
+        ssl.setSoTimeout((int) CLOSE_GRACE.toMillis());
+      }
+    } catch (SocketException | RuntimeException e) {
+      // the socket is going anyway: closing is what matters
     }
   }
 
