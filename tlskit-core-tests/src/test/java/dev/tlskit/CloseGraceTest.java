@@ -4,21 +4,20 @@ import static dev.tlskit.ConnectionTest.LEAF;
 import static dev.tlskit.ConnectionTest.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.testing.AdapterPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,14 +58,7 @@ class CloseGraceTest {
 
   /** A plain JDK client trusting the test root, TLS 1.3 (the JDK's default). */
   static SSLContext jdkClient() throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("root", ROOT.cert());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
+    return AdapterPki.jdkTrusting(ROOT.cert());
   }
 
   private static byte[] filled(int size) {
@@ -96,7 +88,8 @@ class CloseGraceTest {
       assertThat(at).as("closed() of the idle client's connection, cleanly").isNotNull().isNotEqualTo(-1L);
       assertThat(Duration.ofNanos(at - read)).as("close held by a client that never answers (idle timeout 60 s)")
           .isLessThan(Duration.ofMillis(BOUND_MS));
-      // the one admission slot is back: a second client is served, not closed at once
+      // the one admission slot is back (released just after closed()): a second client is served, not closed at once
+      TlsServerTest.eventually("slot released", () -> server.metrics().connectionsOpen() == 0);
       try (SSLSocket next = (SSLSocket) jdkClient().getSocketFactory().createSocket("127.0.0.1", server.port())) {
         next.setSoTimeout(10_000);
         assertThat(line(next.getInputStream())).isEqualTo("bye");
@@ -154,13 +147,11 @@ class CloseGraceTest {
       TlsConnection c = client.connectTls("127.0.0.1", silent.port(), "localhost");
       assertThat(c.readLine(10)).isEqualTo("hi"); // the session ticket before it is read too: nothing is left unread
       long start = System.nanoTime();
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
-        try {
-          c.close();
-        } catch (IOException e) {
-          throw new RuntimeException(e);
-        }
+      FutureTask<Void> closing = new FutureTask<>(() -> {
+        c.close();
+        return null;
       });
+      Thread.ofVirtual().start(closing);
       closing.get(BOUND_MS + 5_000, TimeUnit.MILLISECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close against a peer that never answers (read "
           + "timeout 60 s)").isLessThan(Duration.ofMillis(BOUND_MS));
