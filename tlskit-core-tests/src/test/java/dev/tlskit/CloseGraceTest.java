@@ -113,6 +113,20 @@ class CloseGraceTest {
   }
 
   @Test
+  void aClientSlowerThanTheGraceStillGetsEverythingAndACleanEnd() throws Exception {
+    byte[] tail = filled(32 * 1024); // fits the loopback socket buffers: the handler's write completes unread
+    server = start(tail, 1);
+    try (TlsConnection c = ConnectionTest.client().connectTls("127.0.0.1", server.port(), "localhost")) {
+      // reads nothing until the server has given up waiting for its answer and closed the TCP connection
+      assertThat(closed.poll(BOUND_MS + 5_000, TimeUnit.MILLISECONDS)).isNotNull().isNotEqualTo(-1L);
+      assertThat(c.input().readNBytes(tail.length)).isEqualTo(tail);
+      assertThat(c.readLine(10)).isEqualTo("bye");
+      assertThat(c.input().read()).isEqualTo(-1);
+      assertThat(c.truncated()).as("close_notify came before the TCP end").isFalse();
+    }
+  }
+
+  @Test
   void anHonestClientsCloseNotifyMeetsNoReset() throws Exception {
     byte[] tail = filled(64 * 1024);
     server = start(tail, 1);
