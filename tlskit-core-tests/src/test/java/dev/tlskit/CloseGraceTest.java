@@ -174,4 +174,39 @@ class CloseGraceTest {
       release.countDown();
     }
   }
+
+  @Test
+  void aRefusedEndOfTlsDoesNotWaitTheReadTimeoutEither() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (LoopbackTlsPeer peer = LoopbackTlsPeer.builder(LEAF.certifiedKey()).starttls().handler((tls, raw) -> {
+      // the answer to CCC and, in the same record, data that must not be there; then silence
+      tls.getOutputStream().write("200 CCC ok\r\nINJECTED\r\n".getBytes(StandardCharsets.US_ASCII));
+      tls.getOutputStream().flush();
+      release.await();
+    }).build()) {
+      TlsConnection c = ConnectionTest.client().toBuilder().readTimeout(LONG).build()
+          .connectPlain("127.0.0.1", peer.port(), "localhost");
+      assertThat(c.readLine(100)).isEqualTo("* OK plaintext greeting");
+      ConnectionTest.send(c, "STARTTLS");
+      assertThat(c.readLine(100)).isEqualTo("* OK begin TLS");
+      c.upgradeToTls();
+      assertThat(c.readLine(100)).isEqualTo("200 CCC ok");
+      long start = System.nanoTime();
+      FutureTask<Throwable> ending = new FutureTask<>(() -> {
+        try {
+          c.endTls();
+          return null;
+        } catch (Throwable t) {
+          return t;
+        }
+      });
+      Thread.ofVirtual().start(ending);
+      assertThat(ending.get(BOUND_MS + 5_000, TimeUnit.MILLISECONDS)).isInstanceOfSatisfying(
+          TlsSecurityException.class, e -> assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.INJECTION_DETECTED));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the refusal's close against a silent peer (read "
+          + "timeout 60 s)").isLessThan(Duration.ofMillis(BOUND_MS));
+    } finally {
+      release.countDown();
+    }
+  }
 }
