@@ -202,7 +202,8 @@ class CloseGraceTest {
       });
       Thread.ofVirtual().start(ending);
       assertThat(ending.get(BOUND_MS + 5_000, TimeUnit.MILLISECONDS)).isInstanceOfSatisfying(
-          TlsSecurityException.class, e -> assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.INJECTION_DETECTED));
+          TlsSecurityException.class,
+          e -> assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.INJECTION_DETECTED));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the refusal's close against a silent peer (read "
           + "timeout 60 s)").isLessThan(Duration.ofMillis(BOUND_MS));
     } finally {

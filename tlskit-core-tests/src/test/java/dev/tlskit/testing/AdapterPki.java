@@ -29,7 +29,8 @@ public final class AdapterPki {
   private AdapterPki() {}
 
   /** Returns a plain JDK TLS context (no client certificate) that trusts {@code anchor} alone. */
-  public static SSLContext jdkTrusting(X509Certificate anchor) throws GeneralSecurityException, java.io.IOException {
+  public static SSLContext jdkTrusting(X509Certificate anchor)
+      throws GeneralSecurityException, java.io.IOException {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("anchor", anchor);

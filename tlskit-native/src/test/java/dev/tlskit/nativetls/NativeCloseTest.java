@@ -61,7 +61,8 @@ class NativeCloseTest {
       assertThat(at).as("closed()").isNotNull();
       assertThat(Duration.ofNanos(at - read)).isLessThan(Duration.ofMillis(BOUND_MS));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (server.metrics().connectionsOpen() > 0 && System.nanoTime() < end) Thread.sleep(10); // released after closed()
+      // the slot is released just after closed()
+      while (server.metrics().connectionsOpen() > 0 && System.nanoTime() < end) Thread.sleep(10);
       try (SSLSocket next = (SSLSocket) jdkClientContext().getSocketFactory()
           .createSocket("127.0.0.1", server.port())) {
         next.setSoTimeout(10_000);

@@ -12,9 +12,10 @@ import javax.net.ssl.SSLSocket;
 public final class Closing {
   /**
    * The longest a close waits for the peer's answer to our close_notify (see {@link #boundCloseWait}). An honest peer
-   * answers within a round trip and its own reaction: a close took 0.12-0.18 ms (median) on loopback, a few ms at p99 on
-   * a loaded machine, and a round trip across the world is under 300 ms (docs/bench/notes-i18-close.md). A peer that
-   * answers later still gets all we sent (nothing came in, so the TCP close is a FIN), then a reset to its late answer.
+   * answers within a round trip and its own reaction: a close took 0.12-0.18 ms (median) on loopback, a few ms at p99
+   * on a loaded machine, and a round trip across the world is under 300 ms (docs/bench/notes-i18-close.md). A peer
+   * that answers later still gets all we sent (nothing came in, so the TCP close is a FIN), then a reset to its late
+   * answer.
    */
   static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
 
