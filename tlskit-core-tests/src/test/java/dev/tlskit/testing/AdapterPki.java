@@ -5,9 +5,13 @@ import dev.tlskit.TestPki;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** The certificates the adapters' tests serve and present: root → intermediate → leaves, built once per run. */
 public final class AdapterPki {
@@ -23,6 +27,19 @@ public final class AdapterPki {
   public static final TlsPolicy TRUST_ROOT = TlsPolicy.builder().trust(Trust.anchors(ROOT.certificate())).build();
 
   private AdapterPki() {}
+
+  /** Returns a plain JDK TLS context (no client certificate) that trusts {@code anchor} alone. */
+  public static SSLContext jdkTrusting(X509Certificate anchor)
+      throws GeneralSecurityException, java.io.IOException {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("anchor", anchor);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
 
   /** Returns a CRL from {@code issuer} revoking {@code revoked} (none: an empty CRL, so the issuer's status is known). */
   public static X509CRL crl(HeldCertificate issuer, HeldCertificate... revoked) {

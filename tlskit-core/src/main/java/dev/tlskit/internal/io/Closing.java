@@ -4,10 +4,21 @@ import dev.tlskit.internal.tls.ProviderHook;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketException;
+import java.time.Duration;
 import javax.net.ssl.SSLSocket;
 
 /** Closes connections the same way on both sides: pending output first, then every socket, whatever fails. */
 public final class Closing {
+  /**
+   * The longest a close waits for the peer's answer to our close_notify (see {@link #boundCloseWait}). An honest peer
+   * answers within a round trip and its own reaction: a close took 0.12-0.18 ms (median) on loopback, a few ms at p99
+   * on a loaded machine, and a round trip across the world is under 300 ms (docs/bench/notes-i18-close.md). A peer
+   * that answers later still gets all we sent (nothing came in, so the TCP close is a FIN), then a reset to its late
+   * answer.
+   */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+
   private Closing() {}
 
   /**
@@ -20,7 +31,10 @@ public final class Closing {
     } catch (IOException ignored) {
       // the peer may be gone already; closing is what matters
     }
-    if (sockets.length > 0 && sockets[0] instanceof SSLSocket ssl) closeNotifyAlone(ssl);
+    if (sockets.length > 0 && sockets[0] instanceof SSLSocket ssl) {
+      closeNotifyAlone(ssl);
+      boundCloseWait(ssl);
+    }
     IOException first = null;
     for (Closeable c : sockets) {
       try {
@@ -51,8 +65,31 @@ public final class Closing {
     }
   }
 
-  /** Closes {@code c}, ignoring a failure (best effort, on a path that already failed). */
+  /**
+   * Bounds by {@link #CLOSE_GRACE} the one read a close makes. The JDK's {@code close()} of a TLS 1.3 connection whose
+   * peer has not closed its side reads one more byte before closing the TCP socket, waiting up to SO_TIMEOUT
+   * ({@code SSLSocketImpl.bruteForceCloseInput} -> {@code AppInputStream.deplete} -> {@code
+   * SSLSocketInputRecord.deplete(true)}, only when SO_TIMEOUT is above 0): an honest peer's close_notify ends that wait
+   * at once, and consuming it lets the TCP close end with FIN, not a reset. A peer that neither reads nor closes held
+   * the closing thread, and TlsServer's admission slot, for the whole idle or read timeout. SO_TIMEOUT 0 would skip
+   * the read, and so meet every peer's close_notify with a reset; it stays 0 when it is 0 (then the JDK does not wait).
+   */
+  static void boundCloseWait(SSLSocket ssl) {
+    try {
+      if (!ssl.isClosed() && ssl.getSoTimeout() > CLOSE_GRACE.toMillis()) {
+        ssl.setSoTimeout((int) CLOSE_GRACE.toMillis());
+      }
+    } catch (SocketException | RuntimeException e) {
+      // the socket is going anyway: closing is what matters
+    }
+  }
+
+  /**
+   * Closes {@code c}, ignoring a failure (best effort, on a path that already failed); a TLS socket's wait for the
+   * peer's answer is bounded as in {@link #flushThenClose}.
+   */
   public static void quietly(Closeable c) {
+    if (c instanceof SSLSocket ssl) boundCloseWait(ssl);
     try {
       c.close();
     } catch (IOException ignored) {
