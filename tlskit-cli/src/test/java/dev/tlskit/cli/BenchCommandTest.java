@@ -125,11 +125,59 @@ class BenchCommandTest {
         + "[0-9.]+\\); native / JDK median");
   }
 
+  /**
+   * {@code --control}: a second raw JDK stack measured in its own slices beside the others; every figure gets its
+   * control / JDK ratio, and with rounds every ratio (TlsKit, native, control) its median's bootstrap interval.
+   */
   @Test
-  void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
-    assertThat(BenchCommand.median(java.util.List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
-    assertThat(BenchCommand.median(java.util.List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
-    assertThat(BenchCommand.median(java.util.List.of())).isZero();
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void controlMeasuresTheJdkAgainAndRoundsGiveEveryRatioAnInterval(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("bench.json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code = Main.run(new String[] {"bench", "--quick", "--control", "--rounds", "2", "--seconds", "0.8", "--json",
+        json.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+    assertThat(code).as("stderr: %s", err).isZero();
+    String text = Files.readString(json);
+    assertThat(text).contains("\"control\": true", "\"slice_order\": \"balanced\"", "\"resamples\": 2000");
+    String handshakes = section(text, "handshakes");
+    String bySize = text.substring(text.indexOf("\"by_size\""));
+    assertThat(number(section(text, "throughput"), "control_mb_s")).isPositive();
+    assertThat(number(bySize, "control_mb_s")).isPositive();
+    assertThat(number(handshakes, "control_per_s")).isPositive();
+    assertThat(number(handshakes, "control_cpu_ms_per_handshake")).isPositive();
+    for (String figure : new String[] {handshakes, bySize}) {
+      assertThat(number(figure, "control_ratio")).isPositive();
+      for (String prefix : new String[] {"", "native_", "control_"}) {
+        double[] rounds = numbers(figure, prefix + "ratio_rounds");
+        assertThat(rounds).hasSize(2);
+        assertThat(java.util.Arrays.stream(rounds).min().orElseThrow()).isPositive();
+        double median = number(figure, prefix + "ratio_median");
+        double[] interval = numbers(figure, prefix + "ratio_median_ci95");
+        assertThat(interval).hasSize(2);
+        assertThat(interval[0]).isLessThanOrEqualTo(median).isGreaterThanOrEqualTo(
+            java.util.Arrays.stream(rounds).min().orElseThrow());
+        assertThat(interval[1]).isGreaterThanOrEqualTo(median).isLessThanOrEqualTo(
+            java.util.Arrays.stream(rounds).max().orElseThrow());
+      }
+    }
+    assertThat(out.toString()).contains("Control: a second raw JDK stack", "control")
+        .containsPattern("full handshakes, 2 rounds: TlsKit / JDK median [0-9.]+x \\([0-9.]+-[0-9.]+\\); native / "
+            + "JDK median [0-9.]+x \\([0-9.]+-[0-9.]+\\); control / JDK median [0-9.]+x")
+        .containsPattern("full handshakes, 95% interval of the median: TlsKit / JDK [0-9.]+-[0-9.]+; native / JDK "
+            + "[0-9.]+-[0-9.]+; control / JDK [0-9.]+-[0-9.]+");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void controlWithOneStackIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--quick", "--control", "--only", "jdk"},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--control", "--only");
   }
 
   @Test
