@@ -108,15 +108,17 @@ final class BenchCommand implements Callable<Integer> {
       description = "Measure each figure in N rounds of interleaved slices (the --seconds per stack split between "
           + "them; the order of the stacks reversed every other round), and report beside the ratio of the means the "
           + "median and range of the rounds' own ratios, which a machine whose speed drifts moves less, and a 95%% "
-          + "bootstrap interval of that median (2,000 resamples of the rounds, fixed seed) (default: ${DEFAULT-VALUE}).")
+          + "bootstrap interval of that median (2,000 resamples of the rounds, fixed seed) "
+          + "(default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(names = "--control", description = "Also measure a second, independent raw JDK stack (its own server and "
       + "client, the same settings) in its own slices, and report its ratio to the first (JDK again / JDK) beside "
       + "every figure: the spread of this very run, against which to read TlsKit / JDK and native / JDK. The order "
-      + "of the slices then changes from round to round so that each stack takes every position equally often (every "
-      + "4 rounds with the native stack, every 6 without; TlsKit and the control share the same positions in each "
-      + "pair of rounds). Costs one more stack's slices: a third more time with the native stack, half more without.")
+      + "of the slices then changes from round to round so that each stack takes every position equally often (over "
+      + "every 4 rounds with the native stack, 6 without: give --rounds a multiple of that; TlsKit and the control "
+      + "share the same positions in each pair of rounds). Costs one more stack's slices: a third more measuring "
+      + "time with the native stack, half more without.")
   boolean control;
 
   /** The JIT compiler's share of a round's CPU under which the handshake code counts as compiled. */
@@ -493,6 +495,7 @@ final class BenchCommand implements Callable<Integer> {
     r.put("rounds", rounds);
     r.put("control", control);
     r.put("slice_order", control ? "balanced" : "rotated");
+    if (control) r.put("slice_order_cycle", SliceOrder.cycle(nat != null ? 4 : 3));
     if (rounds > 1) {
       Map<String, Object> interval = new LinkedHashMap<>();
       interval.put("method", "percentile bootstrap of the median of the rounds' ratios");
@@ -689,8 +692,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean ctl = Boolean.TRUE.equals(r.get("control"));
     if (nat) out.printf("TlsKit on native: %s, %s%n", r.get("native_provider"), r.get("native_cipher_suite"));
     if (ctl) {
-      out.printf("Control: a second raw JDK stack in its own slices (balanced order); control / JDK is this run's "
-          + "A/A spread%n");
+      out.printf("Control: a second raw JDK stack in its own slices; control / JDK is this run's A/A spread. Order "
+          + "balanced: every stack in every position equally often over each %s rounds%n",
+          r.get("slice_order_cycle"));
     }
     out.printf("%-40s %10s %10s %7s", "", "TlsKit", "JDK", "ratio");
     if (nat) out.printf(" %10s %7s", "native", "ratio");

@@ -141,7 +141,8 @@ class BenchCommandTest {
 
     assertThat(code).as("stderr: %s", err).isZero();
     String text = Files.readString(json);
-    assertThat(text).contains("\"control\": true", "\"slice_order\": \"balanced\"", "\"resamples\": 2000");
+    assertThat(text).contains("\"control\": true", "\"slice_order\": \"balanced\"", "\"slice_order_cycle\": 4",
+        "\"resamples\": 2000");
     String handshakes = section(text, "handshakes");
     String bySize = text.substring(text.indexOf("\"by_size\""));
     assertThat(number(section(text, "throughput"), "control_mb_s")).isPositive();
