@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.bench.stacks.BenchStacks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -169,6 +170,45 @@ class BenchCommandTest {
             + "JDK median [0-9.]+x \\([0-9.]+-[0-9.]+\\); control / JDK median [0-9.]+x")
         .containsPattern("full handshakes, 95% interval of the median: TlsKit / JDK [0-9.]+-[0-9.]+; native / JDK "
             + "[0-9.]+-[0-9.]+; control / JDK [0-9.]+-[0-9.]+");
+  }
+
+  /**
+   * The bench's own stacks in the balanced order: over every pair of rounds TlsKit and the control take the same
+   * slice positions (the control is TlsKit's A/A twin against the JDK), and without a control the order is the
+   * rotated one of earlier runs.
+   */
+  @Test
+  void theControlTakesTlsKitsPositionsInEveryPairOfRounds() {
+    BenchStacks.Stack t = stack(), j = stack(), n = stack(), c = stack();
+    BenchCommand.Stacks withControl = new BenchCommand.Stacks(null, t, j, n, c);
+    for (int pair = 0; pair < 4; pair++) {
+      java.util.Map<BenchStacks.Stack, java.util.List<Integer>> at = new java.util.IdentityHashMap<>();
+      for (int r = 2 * pair; r < 2 * pair + 2; r++) {
+        java.util.List<BenchStacks.Stack> slices = withControl.slices(r);
+        assertThat(slices).hasSize(8);
+        for (int p = 0; p < slices.size(); p++) {
+          at.computeIfAbsent(slices.get(p), k -> new java.util.ArrayList<>()).add(p);
+        }
+      }
+      assertThat(at.get(c).stream().sorted().toList()).as("pair %d", pair)
+          .isEqualTo(at.get(t).stream().sorted().toList())
+          .isNotEqualTo(at.get(j).stream().sorted().toList());
+    }
+    assertThat(new BenchCommand.Stacks(null, t, j, n, null).slices(0)).containsExactly(t, n, j, j, n, t);
+    assertThat(new BenchCommand.Stacks(null, t, j, n, null).slices(1)).containsExactly(j, n, t, t, n, j);
+    assertThat(new BenchCommand.Stacks(null, t, j, null, null).slices(0)).containsExactly(t, j, j, t);
+  }
+
+  private static BenchStacks.Stack stack() {
+    return new BenchStacks.Stack() {
+      @Override
+      public BenchStacks.Link connect() {
+        throw new UnsupportedOperationException("not connected in this test");
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   @Test
