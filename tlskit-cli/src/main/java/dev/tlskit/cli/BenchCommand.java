@@ -36,7 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code tlskit bench}: measures TlsKit against the raw JDK {@code SSLSocket} in one process, on loopback, with the
  * same key, protocol, suite and group, and prints the ratios. Each figure is the mean of two slices per stack taken
  * in the order TlsKit, JDK, JDK, TlsKit, so that a machine whose load drifts during the run favours neither; with
- * {@code --rounds N}, of N such rounds (every other one in the reverse order), each giving its own ratio.
+ * {@code --rounds N}, of N such rounds (every other one in the reverse order), each giving its own ratio. With
+ * {@code --control}, a second raw JDK stack takes its own slices in the same rounds, in a balanced order
+ * ({@link SliceOrder#balanced}), and its ratio to the first (JDK again / JDK) is the run's own A/A spread.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measures TlsKit socket throughput and handshake rate against the raw JDK SSLSocket on loopback.",
@@ -105,9 +107,19 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
       description = "Measure each figure in N rounds of interleaved slices (the --seconds per stack split between "
           + "them; the order of the stacks reversed every other round), and report beside the ratio of the means the "
-          + "median and range of the rounds' own ratios, which a machine whose speed drifts moves less "
+          + "median and range of the rounds' own ratios, which a machine whose speed drifts moves less, and a 95%% "
+          + "bootstrap interval of that median (2,000 resamples of the rounds, fixed seed) "
           + "(default: ${DEFAULT-VALUE}).")
   int rounds;
+
+  @Option(names = "--control", description = "Also measure a second, independent raw JDK stack (its own server and "
+      + "client, the same settings) in its own slices, and report its ratio to the first (JDK again / JDK) beside "
+      + "every figure: the spread of this very run, against which to read TlsKit / JDK and native / JDK. The order "
+      + "of the slices then changes from round to round so that each stack takes every position equally often (over "
+      + "every 4 rounds with the native stack, 6 without: give --rounds a multiple of that; TlsKit and the control "
+      + "share the same positions in each pair of rounds). Costs one more stack's slices: a third more measuring "
+      + "time with the native stack, half more without.")
+  boolean control;
 
   /** The JIT compiler's share of a round's CPU under which the handshake code counts as compiled. */
   private static final double JIT_QUIET = 0.05;
@@ -118,6 +130,9 @@ final class BenchCommand implements Callable<Integer> {
     if (seconds <= 0 || seconds > 600) throw new UsageException("--seconds must be in (0, 600]: " + seconds);
     if (only != null && !only.equals("tlskit") && !only.equals("jdk")) {
       throw new UsageException("--only must be tlskit or jdk: " + only);
+    }
+    if (control && only != null) {
+      throw new UsageException("--control measures the JDK stack twice beside TlsKit; it does not go with --only");
     }
     if (split && only != null) {
       throw new UsageException("--split measures both stacks; it does not go with --only");
@@ -146,35 +161,37 @@ final class BenchCommand implements Callable<Integer> {
     figures.add(new Figure("handshakes", 0, false));
     if (!quick) figures.add(new Figure("handshakes", 0, true));
 
-    int perFigure = (nativeSettings == null ? 4 : 6) * rounds;
-    try (ProgressBar bar = progress(figures.size() * perFigure + (nativeSettings == null ? 2 : 3))) {
+    int stackCount = 2 + (nativeSettings == null ? 0 : 1) + (control ? 1 : 0);
+    try (ProgressBar bar = progress(figures.size() * 2 * stackCount * rounds + stackCount)) {
       try (Stack tlskit = BenchStacks.tlskit(pki, settings, false);
            Stack jdk = BenchStacks.jdk(pki, settings, false);
-           Stack nat = nativeSettings == null ? null : BenchStacks.tlskit(pki, nativeSettings, false)) {
+           Stack nat = nativeSettings == null ? null : BenchStacks.tlskit(pki, nativeSettings, false);
+           Stack ctl = control ? BenchStacks.jdk(pki, settings, false) : null) {
         negotiated[0] = suiteOf(tlskit);
         negotiated[1] = suiteOf(jdk);
         if (nat != null) negotiated[2] = suiteOf(nat);
-        if (!"jdk".equals(only)) warmUp(tlskit, headlineSize, warmupMillis, bar);
-        if (!"tlskit".equals(only)) warmUp(jdk, headlineSize, warmupMillis, bar);
-        if (nat != null) warmUp(nat, headlineSize, warmupMillis, bar);
+        Stacks stacks = new Stacks(only, tlskit, jdk, nat, ctl);
+        for (Stack s : stacks.measured()) warmUp(s, headlineSize, warmupMillis, bar);
         for (Figure f : figures) {
           if (f.resumed) continue;
           if (f.kind.equals("handshakes")) {
             // Handshake code again just before its figure (the throughput figures ran since the warm-up), in turn.
-            f.settling = warmHandshakes(only, tlskit, jdk, nat, warmupMillis, settleMillis);
+            f.settling = warmHandshakes(stacks, warmupMillis, settleMillis);
           }
-          measure(f, only, tlskit, jdk, nat, sliceMillis, rounds, bar);
+          measure(f, stacks, sliceMillis, rounds, bar);
         }
       }
       for (Figure f : figures) {
         if (!f.resumed) continue;
         try (Stack tlskit = BenchStacks.tlskit(pki, settings, true);
              Stack jdk = BenchStacks.jdk(pki, settings, true);
-             Stack nat = nativeSettings == null ? null : BenchStacks.tlskit(pki, nativeSettings, true)) {
+             Stack nat = nativeSettings == null ? null : BenchStacks.tlskit(pki, nativeSettings, true);
+             Stack ctl = control ? BenchStacks.jdk(pki, settings, true) : null) {
           // New servers and clients: without a warm-up the first slice (TlsKit's) paid for the JIT compiling the
           // JDK's resumption code, which both stacks share, and for each stack's first full handshake.
-          f.settling = warmHandshakes(only, tlskit, jdk, nat, warmupMillis, settleMillis);
-          measure(f, only, tlskit, jdk, nat, sliceMillis, rounds, bar);
+          Stacks stacks = new Stacks(only, tlskit, jdk, nat, ctl);
+          f.settling = warmHandshakes(stacks, warmupMillis, settleMillis);
+          measure(f, stacks, sliceMillis, rounds, bar);
         }
       }
     }
@@ -205,9 +222,11 @@ final class BenchCommand implements Callable<Integer> {
     final Column tlskit = new Column();
     final Column jdk = new Column();
     final Column nat = new Column(); // TlsKit on the native engine; empty when not measured
+    final Column control = new Column(); // the second raw JDK stack (--control); empty when not measured
     BenchMeasure.Settling settling; // handshake figures: how their code was warmed up (null: the plain warm-up)
     final List<Double> roundRatios = new ArrayList<>(); // TlsKit / JDK in each round (with --rounds)
     final List<Double> roundNativeRatios = new ArrayList<>(); // native / JDK in each round
+    final List<Double> roundControlRatios = new ArrayList<>(); // control (JDK again) / JDK in each round
 
     Figure(String kind, int size, boolean resumed) {
       this.kind = kind;
@@ -238,13 +257,20 @@ final class BenchCommand implements Callable<Integer> {
       return jdk.rate() == 0 ? 0 : nat.rate() / jdk.rate();
     }
 
+    double controlRatio() {
+      return jdk.rate() == 0 ? 0 : control.rate() / jdk.rate();
+    }
+
     /** Adds one round's slices (one or two per stack; null or empty for a stack not measured). */
-    void add(List<BenchMeasure.Sample> t, List<BenchMeasure.Sample> j, List<BenchMeasure.Sample> n) {
+    void add(List<BenchMeasure.Sample> t, List<BenchMeasure.Sample> j, List<BenchMeasure.Sample> n,
+        List<BenchMeasure.Sample> c) {
       double tr = tlskit.add(t);
       double jr = jdk.add(j);
       double nr = nat.add(n);
+      double cr = control.add(c);
       if (jr > 0 && tr > 0) roundRatios.add(tr / jr);
       if (jr > 0 && nr > 0) roundNativeRatios.add(nr / jr);
+      if (jr > 0 && cr > 0) roundControlRatios.add(cr / jr);
     }
   }
 
@@ -287,12 +313,43 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Returns the median of {@code values} (0 for none). */
-  static double median(List<Double> values) {
-    if (values.isEmpty()) return 0;
-    List<Double> v = values.stream().sorted().toList();
-    int m = v.size() / 2;
-    return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
+  /**
+   * The stacks of one figure: TlsKit, the raw JDK, and when measured TlsKit on the native engine and the control (a
+   * second raw JDK stack); {@code only} is null, "tlskit" or "jdk".
+   */
+  record Stacks(String only, Stack tlskit, Stack jdk, Stack nat, Stack control) {
+    /** Returns the stacks measured, in the order they are warmed up. */
+    List<Stack> measured() {
+      List<Stack> stacks = new ArrayList<>();
+      if (!"jdk".equals(only)) stacks.add(tlskit);
+      if (!"tlskit".equals(only)) stacks.add(jdk);
+      if (nat != null) stacks.add(nat);
+      if (control != null) stacks.add(control);
+      return stacks;
+    }
+
+    /**
+     * Returns round {@code round}'s slices in order: without a control T N J J N T, reversed every other round (the
+     * order of every run before --control); with one, the balanced order of TlsKit, native, control, JDK, in which
+     * TlsKit and the control share their positions over each pair of rounds and native and the JDK theirs.
+     */
+    List<Stack> slices(int round) {
+      if (control == null) return SliceOrder.rotated(present(tlskit, nat, jdk), round);
+      return SliceOrder.balanced(nat != null ? List.of(tlskit, nat, control, jdk) : List.of(tlskit, jdk, control),
+          round);
+    }
+
+    private static List<Stack> present(Stack... stacks) {
+      List<Stack> list = new ArrayList<>();
+      for (Stack s : stacks) {
+        if (s != null) list.add(s);
+      }
+      return list;
+    }
+
+    String name(Stack s) {
+      return s == nat ? "native" : s == tlskit ? "TlsKit" : s == control ? "control" : "JDK";
+    }
   }
 
   /**
@@ -300,12 +357,9 @@ final class BenchCommand implements Callable<Integer> {
    * {@code settleMillis}), or, with no settling asked for, {@code warmupMillis / 2} per stack. Returns what settling
    * did, or null.
    */
-  private static BenchMeasure.Settling warmHandshakes(String only, Stack tlskit, Stack jdk, Stack nat,
-      long warmupMillis, long settleMillis) throws IOException {
-    List<Stack> stacks = new ArrayList<>();
-    if (!"jdk".equals(only)) stacks.add(tlskit);
-    if (!"tlskit".equals(only)) stacks.add(jdk);
-    if (nat != null) stacks.add(nat);
+  private static BenchMeasure.Settling warmHandshakes(Stacks measured, long warmupMillis, long settleMillis)
+      throws IOException {
+    List<Stack> stacks = measured.measured();
     if (settleMillis > 0) return BenchMeasure.settleHandshakes(stacks, 1000, settleMillis, JIT_QUIET);
     for (Stack s : stacks) BenchMeasure.handshakes(s, warmupMillis / 2);
     return null;
@@ -318,31 +372,29 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Measures one figure in {@code rounds} rounds of slices T N J J N T (T J J T without the native stack; reversed,
-   * J N T T N J, every other round): a load that drifts favours none, and each round gives its own ratio.
+   * Measures one figure in {@code rounds} rounds of slices ({@link Stacks#slices}): a load that drifts favours none,
+   * and each round gives its own ratios.
    */
-  private static void measure(Figure f, String only, Stack tlskit, Stack jdk, Stack nat, long sliceMillis,
-      int rounds, ProgressBar bar) throws IOException {
+  private static void measure(Figure f, Stacks stacks, long sliceMillis, int rounds, ProgressBar bar)
+      throws IOException {
     String what = f.kind.equals("throughput") ? f.size + " B" : f.resumed ? "resumed hs" : "full hs";
+    String only = stacks.only();
     for (int r = 0; r < rounds; r++) {
       if (only != null) {
-        Stack s = only.equals("jdk") ? jdk : tlskit;
+        Stack s = only.equals("jdk") ? stacks.jdk() : stacks.tlskit();
         List<BenchMeasure.Sample> samples = List.of(f.sample(s, sliceMillis), f.sample(s, sliceMillis));
         for (int k = 0; k < 4; k++) step(bar, only);
-        if (only.equals("jdk")) f.add(List.of(), samples, null);
-        else f.add(samples, List.of(), null);
+        if (only.equals("jdk")) f.add(List.of(), samples, null, null);
+        else f.add(samples, List.of(), null, null);
         continue;
       }
-      boolean reversed = r % 2 == 1;
-      Stack outer = reversed ? jdk : tlskit;
-      Stack inner = reversed ? tlskit : jdk;
       Map<Stack, List<BenchMeasure.Sample>> slices = new IdentityHashMap<>();
-      for (Stack s : new Stack[] {outer, nat, inner, inner, nat, outer}) {
-        if (s == null) continue; // no native stack
+      for (Stack s : stacks.slices(r)) {
         slices.computeIfAbsent(s, k -> new ArrayList<>()).add(f.sample(s, sliceMillis));
-        step(bar, what + (s == nat ? " native" : s == tlskit ? " TlsKit" : " JDK"));
+        step(bar, what + " " + stacks.name(s));
       }
-      f.add(slices.get(tlskit), slices.get(jdk), slices.get(nat));
+      f.add(slices.get(stacks.tlskit()), slices.get(stacks.jdk()), slices.get(stacks.nat()),
+          slices.get(stacks.control()));
     }
   }
 
@@ -441,6 +493,17 @@ final class BenchCommand implements Callable<Integer> {
     r.put("quick", quick);
     r.put("seconds_per_stack", seconds);
     r.put("rounds", rounds);
+    r.put("control", control);
+    r.put("slice_order", control ? "balanced" : "rotated");
+    if (control) r.put("slice_order_cycle", SliceOrder.cycle(nat != null ? 4 : 3));
+    if (rounds > 1) {
+      Map<String, Object> interval = new LinkedHashMap<>();
+      interval.put("method", "percentile bootstrap of the median of the rounds' ratios");
+      interval.put("confidence", RoundStats.CONFIDENCE);
+      interval.put("resamples", RoundStats.RESAMPLES);
+      interval.put("seed", RoundStats.SEED);
+      r.put("median_interval", interval);
+    }
     r.put("provider", s.provider() == null ? "SunJSSE" : providerVersion(s.provider()));
     r.put("baseline_provider", "SunJSSE");
     if (nat != null) {
@@ -474,6 +537,11 @@ final class BenchCommand implements Callable<Integer> {
           row.put("native_ratio", round(f.nativeRatio()));
           row.put("native_cpu_ms_per_mb", round(f.nat.cpuPerUnit()));
         }
+        if (control) {
+          row.put("control_mb_s", round(f.control.rate()));
+          row.put("control_ratio", round(f.controlRatio()));
+          row.put("control_cpu_ms_per_mb", round(f.control.cpuPerUnit()));
+        }
         putRounds(row, "", f, nat != null);
         bySize.add(row);
         if (f.size == headlineSize) {
@@ -485,9 +553,13 @@ final class BenchCommand implements Callable<Integer> {
             tp.put("native_mb_s", round(f.nat.rate()));
             tp.put("native_ratio", round(f.nativeRatio()));
           }
+          if (control) {
+            tp.put("control_mb_s", round(f.control.rate()));
+            tp.put("control_ratio", round(f.controlRatio()));
+          }
         }
       } else {
-        putHandshakes(hs, f.resumed ? "resumed_" : "", f, nat != null);
+        putHandshakes(hs, f.resumed ? "resumed_" : "", f, nat != null, control);
       }
     }
     tp.put("by_size", bySize);
@@ -497,7 +569,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Adds one handshake figure under {@code prefix} ("" for full handshakes, "resumed_" for resumed ones). */
-  private static void putHandshakes(Map<String, Object> hs, String prefix, Figure f, boolean nat) {
+  private static void putHandshakes(Map<String, Object> hs, String prefix, Figure f, boolean nat,
+      boolean control) {
     hs.put(prefix + "tlskit_per_s", round(f.tlskit.rate()));
     hs.put(prefix + "jdk_per_s", round(f.jdk.rate()));
     hs.put(prefix + "ratio", round(f.ratio()));
@@ -513,33 +586,73 @@ final class BenchCommand implements Callable<Integer> {
       hs.put(prefix + "native_cpu_ms_per_handshake", round(f.nat.cpuPerUnit()));
       hs.put(prefix + "native_jit_cpu_ms_per_handshake", round(f.nat.jitPerUnit()));
     }
+    if (control) {
+      hs.put(prefix + "control_per_s", round(f.control.rate()));
+      hs.put(prefix + "control_ratio", round(f.controlRatio()));
+      hs.put(prefix + "control_cpu_ms_per_handshake", round(f.control.cpuPerUnit()));
+      hs.put(prefix + "control_jit_cpu_ms_per_handshake", round(f.control.jitPerUnit()));
+    }
   }
 
   /**
-   * With more than one round: adds each round's ratios and their median under {@code prefix} (the ratio of the means
-   * stays under "ratio").
+   * With more than one round: adds each ratio's rounds, their median and the bootstrap interval of that median
+   * under {@code prefix} (the ratio of the means stays under "ratio").
    */
   private static void putRounds(Map<String, Object> row, String prefix, Figure f, boolean nat) {
     if (f.roundRatios.size() < 2) return;
-    row.put(prefix + "ratio_median", round(median(f.roundRatios)));
-    row.put(prefix + "ratio_rounds", f.roundRatios.stream().map(BenchCommand::round).toList());
-    if (nat && !f.roundNativeRatios.isEmpty()) {
-      row.put(prefix + "native_ratio_median", round(median(f.roundNativeRatios)));
-      row.put(prefix + "native_ratio_rounds", f.roundNativeRatios.stream().map(BenchCommand::round).toList());
-    }
+    putRatioRounds(row, prefix + "ratio", f.roundRatios);
+    if (nat) putRatioRounds(row, prefix + "native_ratio", f.roundNativeRatios);
+    putRatioRounds(row, prefix + "control_ratio", f.roundControlRatios);
+  }
+
+  /** Adds NAME_median, NAME_median_ci95 ([low, high]) and NAME_rounds for one ratio's rounds, if any. */
+  private static void putRatioRounds(Map<String, Object> row, String name, List<Double> rounds) {
+    if (rounds.isEmpty()) return;
+    RoundStats.Interval ci = RoundStats.medianInterval(rounds);
+    row.put(name + "_median", round(RoundStats.median(rounds)));
+    row.put(name + "_median_ci95", List.of(round(ci.low()), round(ci.high())));
+    row.put(name + "_rounds", rounds.stream().map(BenchCommand::round).toList());
   }
 
   /** Returns the line giving a figure's median ratio over its rounds and their range, or null with one round. */
   static String roundsLine(Figure f, boolean nat) {
     if (f.roundRatios.size() < 2) return null;
-    String line = String.format(Locale.ROOT, "  %s, %d rounds: TlsKit / JDK median %.2fx (%.2f-%.2f)", f.label()
-        .replace(" (MB/s)", "").replace(" (per s)", ""), f.roundRatios.size(), median(f.roundRatios),
-        min(f.roundRatios), max(f.roundRatios));
+    String line = String.format(Locale.ROOT, "  %s, %d rounds: TlsKit / JDK median %.2fx (%.2f-%.2f)", shortLabel(f),
+        f.roundRatios.size(), RoundStats.median(f.roundRatios), min(f.roundRatios), max(f.roundRatios));
     if (nat && !f.roundNativeRatios.isEmpty()) {
-      line += String.format(Locale.ROOT, "; native / JDK median %.2fx (%.2f-%.2f)", median(f.roundNativeRatios),
-          min(f.roundNativeRatios), max(f.roundNativeRatios));
+      line += String.format(Locale.ROOT, "; native / JDK median %.2fx (%.2f-%.2f)",
+          RoundStats.median(f.roundNativeRatios), min(f.roundNativeRatios), max(f.roundNativeRatios));
+    }
+    if (!f.roundControlRatios.isEmpty()) {
+      line += String.format(Locale.ROOT, "; control / JDK median %.2fx (%.2f-%.2f)",
+          RoundStats.median(f.roundControlRatios), min(f.roundControlRatios), max(f.roundControlRatios));
     }
     return line;
+  }
+
+  /**
+   * Returns the line giving the 95% bootstrap interval of each of a figure's median ratios, or null with one
+   * round.
+   */
+  static String intervalLine(Figure f, boolean nat) {
+    if (f.roundRatios.size() < 2) return null;
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s, 95%% interval of the median: ",
+        shortLabel(f)));
+    line.append(interval("TlsKit / JDK", f.roundRatios));
+    if (nat && !f.roundNativeRatios.isEmpty()) line.append("; ").append(interval("native / JDK", f.roundNativeRatios));
+    if (!f.roundControlRatios.isEmpty()) {
+      line.append("; ").append(interval("control / JDK", f.roundControlRatios));
+    }
+    return line.toString();
+  }
+
+  private static String interval(String what, List<Double> rounds) {
+    RoundStats.Interval ci = RoundStats.medianInterval(rounds);
+    return String.format(Locale.ROOT, "%s %.3f-%.3f", what, ci.low(), ci.high());
+  }
+
+  private static String shortLabel(Figure f) {
+    return f.label().replace(" (MB/s)", "").replace(" (per s)", "");
   }
 
   private static double min(List<Double> v) {
@@ -576,32 +689,48 @@ final class BenchCommand implements Callable<Integer> {
     out.printf("Java %s; %s, %s CPUs; load %s -> %s%n", r.get("jdk"), r.get("cpu"), r.get("nproc"),
         ((Map<?, ?>) r.get("load_avg")).get("start"), ((Map<?, ?>) r.get("load_avg")).get("end"));
     boolean nat = r.containsKey("native_provider");
+    boolean ctl = Boolean.TRUE.equals(r.get("control"));
     if (nat) out.printf("TlsKit on native: %s, %s%n", r.get("native_provider"), r.get("native_cipher_suite"));
+    if (ctl) {
+      out.printf("Control: a second raw JDK stack in its own slices; control / JDK is this run's A/A spread. Order "
+          + "balanced: every stack in every position equally often over each %s rounds%n",
+          r.get("slice_order_cycle"));
+    }
     out.printf("%-40s %10s %10s %7s", "", "TlsKit", "JDK", "ratio");
     if (nat) out.printf(" %10s %7s", "native", "ratio");
-    out.printf("   %s%n", "process CPU ms per MB|handshake" + (nat ? " (TlsKit / JDK / native)" : ""));
+    if (ctl) out.printf(" %10s %7s", "control", "ratio");
+    out.printf("   %s%n", "process CPU ms per MB|handshake" + (nat || ctl ? " (TlsKit / JDK" + (nat ? " / native" : "")
+        + (ctl ? " / control" : "") + ")" : ""));
     for (Figure f : figures) {
       out.printf(Locale.ROOT, "%-40s %10.1f %10.1f %6.2fx", f.label(), f.tlskit.rate(), f.jdk.rate(), f.ratio());
       if (nat) out.printf(Locale.ROOT, " %10.1f %6.2fx", f.nat.rate(), f.nativeRatio());
+      if (ctl) out.printf(Locale.ROOT, " %10.1f %6.2fx", f.control.rate(), f.controlRatio());
       out.printf(Locale.ROOT, "   %.2f vs %.2f", f.tlskit.cpuPerUnit(),
           f.jdk.cpuPerUnit());
       if (nat) out.printf(Locale.ROOT, " vs %.2f", f.nat.cpuPerUnit());
+      if (ctl) out.printf(Locale.ROOT, " vs %.2f", f.control.cpuPerUnit());
       out.println();
     }
     for (Figure f : figures) {
-      if (!f.kind.equals("handshakes") || f.tlskit.jit + f.jdk.jit + f.nat.jit == 0) continue;
+      if (!f.kind.equals("handshakes") || f.tlskit.jit + f.jdk.jit + f.nat.jit + f.control.jit == 0) continue;
       out.printf(Locale.ROOT, "  %s: of the CPU per handshake, the JIT compiler's %.2f vs %.2f",
           f.resumed ? "resumed" : "full", f.tlskit.jitPerUnit(),
           f.jdk.jitPerUnit());
       if (nat) out.printf(Locale.ROOT, " vs %.2f", f.nat.jitPerUnit());
+      if (ctl) out.printf(Locale.ROOT, " vs %.2f", f.control.jitPerUnit());
       out.printf(Locale.ROOT, " ms; without it %.2f vs %.2f",
           f.tlskit.cpuWithoutJitPerUnit(),
           f.jdk.cpuWithoutJitPerUnit());
       if (nat) out.printf(Locale.ROOT, " vs %.2f", f.nat.cpuWithoutJitPerUnit());
+      if (ctl) out.printf(Locale.ROOT, " vs %.2f", f.control.cpuWithoutJitPerUnit());
       out.println();
     }
     for (Figure f : figures) {
       String line = roundsLine(f, nat);
+      if (line != null) out.println(line);
+    }
+    for (Figure f : figures) {
+      String line = intervalLine(f, nat);
       if (line != null) out.println(line);
     }
     for (Figure f : figures) {

@@ -101,7 +101,8 @@ final class HelpExamples {
           "tlskit ftp rm --server ftp.example.com --user alice --password-env FTP_PASSWORD reports/old.pdf")),
       Map.entry("tlskit bench", List.of(
           "tlskit bench --quick",
-          "tlskit bench --group secp256r1 --seconds 10 --json=bench.json")),
+          "tlskit bench --group secp256r1 --seconds 10 --json=bench.json",
+          "tlskit bench --control --rounds 8 --seconds 8")),
       Map.entry("tlskit completion", List.of(
           "source <(tlskit completion)",
           "tlskit completion > ~/.local/share/bash-completion/completions/tlskit")));

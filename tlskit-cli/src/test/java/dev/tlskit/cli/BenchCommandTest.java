@@ -2,6 +2,7 @@ package dev.tlskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlskit.bench.stacks.BenchStacks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -125,11 +126,99 @@ class BenchCommandTest {
         + "[0-9.]+\\); native / JDK median");
   }
 
+  /**
+   * {@code --control}: a second raw JDK stack measured in its own slices beside the others; every figure gets its
+   * control / JDK ratio, and with rounds every ratio (TlsKit, native, control) its median's bootstrap interval.
+   */
   @Test
-  void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
-    assertThat(BenchCommand.median(java.util.List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
-    assertThat(BenchCommand.median(java.util.List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
-    assertThat(BenchCommand.median(java.util.List.of())).isZero();
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void controlMeasuresTheJdkAgainAndRoundsGiveEveryRatioAnInterval(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("bench.json");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code = Main.run(new String[] {"bench", "--quick", "--control", "--rounds", "2", "--seconds", "0.8", "--json",
+        json.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+    assertThat(code).as("stderr: %s", err).isZero();
+    String text = Files.readString(json);
+    assertThat(text).contains("\"control\": true", "\"slice_order\": \"balanced\"", "\"slice_order_cycle\": 4",
+        "\"resamples\": 2000");
+    String handshakes = section(text, "handshakes");
+    String bySize = text.substring(text.indexOf("\"by_size\""));
+    assertThat(number(section(text, "throughput"), "control_mb_s")).isPositive();
+    assertThat(number(bySize, "control_mb_s")).isPositive();
+    assertThat(number(handshakes, "control_per_s")).isPositive();
+    assertThat(number(handshakes, "control_cpu_ms_per_handshake")).isPositive();
+    for (String figure : new String[] {handshakes, bySize}) {
+      assertThat(number(figure, "control_ratio")).isPositive();
+      for (String prefix : new String[] {"", "native_", "control_"}) {
+        double[] rounds = numbers(figure, prefix + "ratio_rounds");
+        assertThat(rounds).hasSize(2);
+        assertThat(java.util.Arrays.stream(rounds).min().orElseThrow()).isPositive();
+        double median = number(figure, prefix + "ratio_median");
+        double[] interval = numbers(figure, prefix + "ratio_median_ci95");
+        assertThat(interval).hasSize(2);
+        assertThat(interval[0]).isLessThanOrEqualTo(median).isGreaterThanOrEqualTo(
+            java.util.Arrays.stream(rounds).min().orElseThrow());
+        assertThat(interval[1]).isGreaterThanOrEqualTo(median).isLessThanOrEqualTo(
+            java.util.Arrays.stream(rounds).max().orElseThrow());
+      }
+    }
+    assertThat(out.toString()).contains("Control: a second raw JDK stack", "control")
+        .containsPattern("full handshakes, 2 rounds: TlsKit / JDK median [0-9.]+x \\([0-9.]+-[0-9.]+\\); native / "
+            + "JDK median [0-9.]+x \\([0-9.]+-[0-9.]+\\); control / JDK median [0-9.]+x")
+        .containsPattern("full handshakes, 95% interval of the median: TlsKit / JDK [0-9.]+-[0-9.]+; native / JDK "
+            + "[0-9.]+-[0-9.]+; control / JDK [0-9.]+-[0-9.]+");
+  }
+
+  /**
+   * The bench's own stacks in the balanced order: over every pair of rounds TlsKit and the control take the same
+   * slice positions (the control is TlsKit's A/A twin against the JDK), and without a control the order is the
+   * rotated one of earlier runs.
+   */
+  @Test
+  void theControlTakesTlsKitsPositionsInEveryPairOfRounds() {
+    BenchStacks.Stack t = stack(), j = stack(), n = stack(), c = stack();
+    BenchCommand.Stacks withControl = new BenchCommand.Stacks(null, t, j, n, c);
+    for (int pair = 0; pair < 4; pair++) {
+      java.util.Map<BenchStacks.Stack, java.util.List<Integer>> at = new java.util.IdentityHashMap<>();
+      for (int r = 2 * pair; r < 2 * pair + 2; r++) {
+        java.util.List<BenchStacks.Stack> slices = withControl.slices(r);
+        assertThat(slices).hasSize(8);
+        for (int p = 0; p < slices.size(); p++) {
+          at.computeIfAbsent(slices.get(p), k -> new java.util.ArrayList<>()).add(p);
+        }
+      }
+      assertThat(at.get(c).stream().sorted().toList()).as("pair %d", pair)
+          .isEqualTo(at.get(t).stream().sorted().toList())
+          .isNotEqualTo(at.get(j).stream().sorted().toList());
+    }
+    assertThat(new BenchCommand.Stacks(null, t, j, n, null).slices(0)).containsExactly(t, n, j, j, n, t);
+    assertThat(new BenchCommand.Stacks(null, t, j, n, null).slices(1)).containsExactly(j, n, t, t, n, j);
+    assertThat(new BenchCommand.Stacks(null, t, j, null, null).slices(0)).containsExactly(t, j, j, t);
+  }
+
+  private static BenchStacks.Stack stack() {
+    return new BenchStacks.Stack() {
+      @Override
+      public BenchStacks.Link connect() {
+        throw new UnsupportedOperationException("not connected in this test");
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void controlWithOneStackIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"bench", "--quick", "--control", "--only", "jdk"},
+        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--control", "--only");
   }
 
   @Test
