@@ -9,6 +9,7 @@ import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.Trust;
+import dev.tlskit.ftp.DataTlsProvider;
 import dev.tlskit.ftp.FtpClient;
 import dev.tlskit.ftp.FtpSession;
 import dev.tlskit.ftp.TransferListener;
@@ -52,7 +53,9 @@ class NativeFtpsTruncationTest {
     TlsClient tls = TlsClient.builder()
         .policy(provider.equals("native") ? trust.toBuilder().provider(NativeTls.provider()).build() : trust)
         .timeout(Duration.ofSeconds(10)).readTimeout(READ_TIMEOUT).build();
-    return FtpClient.builder().client(tls).tlsMode(TlsMode.IMPLICIT).build();
+    FtpClient.Builder ftp = FtpClient.builder().client(tls).tlsMode(TlsMode.IMPLICIT);
+    if (provider.equals("bc")) ftp.dataTlsProvider(DataTlsProvider.BOUNCY_CASTLE); // BouncyCastle's own socket
+    return ftp.build();
   }
 
   private static byte[] file() {
@@ -62,7 +65,7 @@ class NativeFtpsTruncationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "native"})
+  @ValueSource(strings = {"jdk", "native", "bc"})
   void aCleanlyClosedDataConnectionIsACompleteTransfer(String provider) throws Exception {
     byte[] all = Arrays.copyOf(file(), SENT);
     try (ImplicitFtpsPeer peer = peer(End.CLEAN, all);
@@ -77,7 +80,7 @@ class NativeFtpsTruncationTest {
 
   /** The server (or someone on the path) sends FIN without close_notify after part of the file, then says 226. */
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "native"})
+  @ValueSource(strings = {"jdk", "native", "bc"})
   void aDownloadCutWithoutCloseNotifyIsTruncationNeverSuccess(String provider) throws Exception {
     for (int sent : new int[] {SENT, 1}) {
       try (ImplicitFtpsPeer peer = peer(End.FIN, Arrays.copyOf(file(), sent + 1));
@@ -99,7 +102,7 @@ class NativeFtpsTruncationTest {
 
   /** Downloading to a file: the final name is never created, and the message says what the .part file holds. */
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "native"})
+  @ValueSource(strings = {"jdk", "native", "bc"})
   void aTruncatedDownloadToAFileSaysWhatTheLocalFileHolds(String provider) throws Exception {
     Path local = tmp.resolve("f.bin");
     Path part = tmp.resolve("f.bin.part");
@@ -119,7 +122,7 @@ class NativeFtpsTruncationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "native"})
+  @ValueSource(strings = {"jdk", "native", "bc"})
   void aListingCutWithoutCloseNotifyIsTruncation(String provider) throws Exception {
     byte[] listing = "a.txt\r\nb.txt\r\nc.txt\r\n".repeat(5_000).getBytes(US_ASCII);
     try (ImplicitFtpsPeer peer = peer(End.FIN, listing);
@@ -133,7 +136,7 @@ class NativeFtpsTruncationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "native"})
+  @ValueSource(strings = {"jdk", "native", "bc"})
   void aResetDataConnectionIsANetworkError(String provider) throws Exception {
     try (ImplicitFtpsPeer peer = peer(End.RESET, file());
         FtpSession s = client(provider).connect("127.0.0.1", peer.port(), "localhost")) {
@@ -144,7 +147,7 @@ class NativeFtpsTruncationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "native"})
+  @ValueSource(strings = {"jdk", "native", "bc"})
   void aStalledDataConnectionTimesOutWithinTheReadTimeout(String provider) throws Exception {
     try (ImplicitFtpsPeer peer = peer(End.STALL, file());
         FtpSession s = client(provider).connect("127.0.0.1", peer.port(), "localhost")) {

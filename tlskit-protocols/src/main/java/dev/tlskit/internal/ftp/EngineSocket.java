@@ -172,23 +172,18 @@ public final class EngineSocket implements ProtectedData {
    * The TCP stream ended with no close_notify. During the handshake that is for the caller to report (the server
    * refused or dropped the data connection); after it, the data may be truncated, whatever the engine says: the JDK's
    * and netty's engines both raise an {@code SSLException} from {@code closeInbound()} here, each in its own words, so
-   * the error is TlsKit's own, the same for every engine, and every later read repeats it.
+   * the error is {@link ProtectedData#truncated}, the same for every engine, and every later read repeats it.
    */
   private void endedWithoutCloseNotify() throws TlsSecurityException {
+    SSLException said = null;
     try {
       engine.closeInbound();
     } catch (SSLException e) {
-      // the engine's own words for what is reported below
+      said = e;
     }
     if (handshakeNanos == 0) return;
     truncated = true;
-    throw truncation();
-  }
-
-  /** Returns the error of a data connection that ended without close_notify. */
-  private static TlsSecurityException truncation() {
-    return new TlsSecurityException(TlsSecurityException.Reason.TRUNCATED,
-        "the data connection ended without TLS close_notify: the data may be truncated");
+    throw ProtectedData.truncated(said);
   }
 
   @Override
@@ -282,7 +277,7 @@ public final class EngineSocket implements ProtectedData {
     public int read(byte[] b, int off, int len) throws IOException {
       if (len == 0) return 0;
       while (!appIn.hasRemaining()) {
-        if (truncated) throw truncation();
+        if (truncated) throw ProtectedData.truncated(null);
         if (inboundDone) return -1;
         if (!unwrapOnce() && !appIn.hasRemaining()) return -1;
       }
