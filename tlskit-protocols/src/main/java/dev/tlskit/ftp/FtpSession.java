@@ -727,8 +727,8 @@ public final class FtpSession implements Closeable {
       }
       if (target != sink) target.close(); // the converter's last bytes; sink itself stays open
     } catch (IOException | RuntimeException e) {
-      throw afterFailedTransfer(verb, path, data.protection, isTruncation(e) ? truncated(verb, path, offset + n, e) : e,
-          n);
+      Exception failure = isTruncation(e) ? truncated(verb, path, offset + n, e) : e;
+      throw afterFailedTransfer(verb, path, data.protection, failure, n);
     }
     TransferResult result = finish(verb, path, offset, n, start, data.protection);
     if (verb.equals("RETR") && !ascii && total >= 0 && offset + n != total) {
