@@ -517,10 +517,17 @@ public final class FtpSession implements Closeable {
         : Files.newOutputStream(part)) {
       result = download("RETR", remote, offset, out, listener, total, Long.MAX_VALUE);
     } catch (IOException | RuntimeException e) {
+      long kept = -1;
       try {
-        if (Files.size(part) == 0) Files.delete(part); // nothing worth resuming
+        kept = Files.size(part);
+        if (kept == 0) Files.delete(part); // nothing worth resuming
       } catch (IOException ignored) {
         // the original error is the one to report
+      }
+      if (isTruncation(e)) {
+        throw new TlsSecurityException(TlsSecurityException.Reason.TRUNCATED, e.getMessage() + "; " + local
+            + " is untouched" + (kept > 0 ? " and " + part + " keeps the " + kept + " bytes received (resume"
+            + " continues from there)" : ""), null, e);
       }
       throw e;
     }
@@ -720,7 +727,8 @@ public final class FtpSession implements Closeable {
       }
       if (target != sink) target.close(); // the converter's last bytes; sink itself stays open
     } catch (IOException | RuntimeException e) {
-      throw afterFailedTransfer(verb, path, data.protection, e, n);
+      Exception failure = isTruncation(e) ? truncated(verb, path, offset + n, e) : e;
+      throw afterFailedTransfer(verb, path, data.protection, failure, n);
     }
     TransferResult result = finish(verb, path, offset, n, start, data.protection);
     if (verb.equals("RETR") && !ascii && total >= 0 && offset + n != total) {
@@ -729,6 +737,18 @@ public final class FtpSession implements Closeable {
           + " (SIZE): transfer cut short");
     }
     return result;
+  }
+
+  /** True when {@code e} says a protected data connection ended without close_notify (the data may be truncated). */
+  private static boolean isTruncation(Exception e) {
+    return e instanceof TlsSecurityException t && t.reason() == TlsSecurityException.Reason.TRUNCATED;
+  }
+
+  /** Names the transfer, the byte it ended at and the peer in a data connection's truncation error. */
+  private TlsSecurityException truncated(String verb, String path, long at, Exception e) {
+    return new TlsSecurityException(TlsSecurityException.Reason.TRUNCATED, verb + (path == null ? "" : " " + path)
+        + " ended at byte " + at + ": the data connection from " + peerName + " was closed without TLS close_notify"
+        + " (by the server or someone on the path), so the data may be truncated", null, e);
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.Trust;
 import dev.tlskit.certs.HeldCertificate;
+import dev.tlskit.ftp.testing.ImplicitFtpsPeer;
 import dev.tlskit.testpeer.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

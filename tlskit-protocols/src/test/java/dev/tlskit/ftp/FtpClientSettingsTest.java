@@ -9,6 +9,7 @@ import dev.tlskit.TlsClient;
 import dev.tlskit.TlsMode;
 import dev.tlskit.TlsPolicy;
 import dev.tlskit.Trust;
+import dev.tlskit.ftp.testing.ImplicitFtpsPeer;
 import dev.tlskit.testpeer.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

@@ -1,11 +1,14 @@
 package dev.tlskit.internal.ftp;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.bouncycastle.jsse.BCSSLSocket;
+import org.bouncycastle.tls.TlsNoCloseNotifyException;
 
 /**
  * Resumes the control session with BouncyCastle's JSSE provider, which has an API for exactly this:
@@ -44,7 +47,7 @@ public final class BcDataTls implements DataTls {
       ((BCSSLSocket) ssl).setBCSessionToResume(((BCSSLSocket) control).getBCSession());
       ssl.setSSLParameters(control.getSSLParameters());
       ssl.startHandshake();
-      return SocketData.tls(ssl);
+      return SocketData.tls(ssl, new CloseNotifyWatch(ssl.getInputStream()));
     } catch (IOException | RuntimeException e) {
       ssl.close();
       throw e;
@@ -59,5 +62,33 @@ public final class BcDataTls implements DataTls {
   @Override
   public String mechanism() {
     return "BouncyCastle JSSE setBCSessionToResume";
+  }
+
+  /**
+   * Reports BouncyCastle's end of a data connection without close_notify ({@link TlsNoCloseNotifyException}) as every
+   * engine's is reported: {@link ProtectedData#truncated}.
+   */
+  private static final class CloseNotifyWatch extends FilterInputStream {
+    CloseNotifyWatch(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (TlsNoCloseNotifyException e) {
+        throw ProtectedData.truncated(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (TlsNoCloseNotifyException e) {
+        throw ProtectedData.truncated(e);
+      }
+    }
   }
 }

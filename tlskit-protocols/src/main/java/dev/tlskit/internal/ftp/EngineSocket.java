@@ -1,5 +1,6 @@
 package dev.tlskit.internal.ftp;
 
+import dev.tlskit.TlsSecurityException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -29,6 +31,8 @@ public final class EngineSocket implements ProtectedData {
   private ByteBuffer netOut;
   private final int appRecord;
   private boolean inboundDone;
+  /** True once the TCP stream ended after the handshake without the server's close_notify. */
+  private boolean truncated;
   /** True once a record after the handshake carried no application data: a TLS 1.3 session ticket (or KeyUpdate). */
   private boolean postHandshakeSeen;
   private long handshakeNanos;
@@ -151,9 +155,8 @@ public final class EngineSocket implements ProtectedData {
             }
             int n = rawIn.read(netIn.array(), netIn.position(), netIn.remaining());
             if (n < 0) {
-              // Raises "closed before receiving peer's close_notify": a truncated transfer must not look complete.
-              engine.closeInbound();
               inboundDone = true;
+              endedWithoutCloseNotify();
               return false;
             }
             netIn.position(netIn.position() + n);
@@ -163,6 +166,24 @@ public final class EngineSocket implements ProtectedData {
     } finally {
       appIn.flip();
     }
+  }
+
+  /**
+   * The TCP stream ended with no close_notify. During the handshake that is for the caller to report (the server
+   * refused or dropped the data connection); after it, the data may be truncated, whatever the engine says: the JDK's
+   * and netty's engines both raise an {@code SSLException} from {@code closeInbound()} here, each in its own words, so
+   * the error is {@link ProtectedData#truncated}, the same for every engine, and every later read repeats it.
+   */
+  private void endedWithoutCloseNotify() throws TlsSecurityException {
+    SSLException said = null;
+    try {
+      engine.closeInbound();
+    } catch (SSLException e) {
+      said = e;
+    }
+    if (handshakeNanos == 0) return;
+    truncated = true;
+    throw ProtectedData.truncated(said);
   }
 
   @Override
@@ -256,6 +277,7 @@ public final class EngineSocket implements ProtectedData {
     public int read(byte[] b, int off, int len) throws IOException {
       if (len == 0) return 0;
       while (!appIn.hasRemaining()) {
+        if (truncated) throw ProtectedData.truncated(null);
         if (inboundDone) return -1;
         if (!unwrapOnce() && !appIn.hasRemaining()) return -1;
       }

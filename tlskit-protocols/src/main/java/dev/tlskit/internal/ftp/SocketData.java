@@ -7,21 +7,19 @@ import java.net.Socket;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
-/** A data connection that is a plain socket (PROT C, session null) or a provider's own {@link SSLSocket}. */
-public record SocketData(Socket socket, SSLSession session) implements ProtectedData {
+/**
+ * A data connection that is a plain socket (PROT C, session null) or a provider's own {@link SSLSocket}, read through
+ * {@code input}.
+ */
+public record SocketData(Socket socket, SSLSession session, InputStream input) implements ProtectedData {
   /** Wraps a clear data connection. */
-  public static SocketData clear(Socket socket) {
-    return new SocketData(socket, null);
+  public static SocketData clear(Socket socket) throws IOException {
+    return new SocketData(socket, null, socket.getInputStream());
   }
 
-  /** Wraps a TLS socket whose handshake is done. */
-  public static SocketData tls(SSLSocket socket) {
-    return new SocketData(socket, socket.getSession());
-  }
-
-  @Override
-  public InputStream input() throws IOException {
-    return socket.getInputStream();
+  /** Wraps a TLS socket whose handshake is done, read through {@code input} (its stream, or a filter of it). */
+  public static SocketData tls(SSLSocket socket, InputStream input) {
+    return new SocketData(socket, socket.getSession(), input);
   }
 
   @Override

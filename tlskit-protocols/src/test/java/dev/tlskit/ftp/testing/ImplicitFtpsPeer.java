@@ -1,4 +1,4 @@
-package dev.tlskit.ftp;
+package dev.tlskit.ftp.testing;
 
 import dev.tlskit.testpeer.TestPki;
 import java.io.BufferedReader;
@@ -15,23 +15,23 @@ import javax.net.ssl.SSLContext;
 
 /**
  * An implicit-FTPS peer on loopback: the test PKI's leaf on the control connection, one passive data port (EPSV)
- * whose connections a {@link DataHandler} serves for RETR and STOR, then a chosen final reply. Every other command
- * gets a positive answer.
+ * whose connections a {@link DataHandler} serves for RETR, STOR, LIST and NLST, then a chosen final reply. Every other
+ * command gets a positive answer (SIZE too, so the client takes the size as unknown).
  */
-final class ImplicitFtpsPeer implements AutoCloseable {
+public final class ImplicitFtpsPeer implements AutoCloseable {
   /** Serves one data connection, after the 150 reply. */
   @FunctionalInterface
-  interface DataHandler {
+  public interface DataHandler {
     void serve(Socket data, ImplicitFtpsPeer peer) throws Exception;
   }
 
   /** Sends "file body". */
-  static final DataHandler SEND_FILE =
+  public static final DataHandler SEND_FILE =
       (d, peer) -> d.getOutputStream().write("file body".getBytes(StandardCharsets.US_ASCII));
   /** Closes the data connection at once. */
-  static final DataHandler CLOSE = (d, peer) -> { };
+  public static final DataHandler CLOSE = (d, peer) -> { };
   /** Neither reads nor writes for 3 s (or until the peer is closed), then closes: a server that stalls. */
-  static final DataHandler STALL = (d, peer) -> peer.closed.await(3, TimeUnit.SECONDS);
+  public static final DataHandler STALL = (d, peer) -> peer.awaitClosed(3);
 
   private final ServerSocket control;
   private final ServerSocket data;
@@ -45,7 +45,7 @@ final class ImplicitFtpsPeer implements AutoCloseable {
    * @param handler what each data connection gets
    * @param afterData the final reply after the data connection
    */
-  ImplicitFtpsPeer(TestPki pki, SSLContext dataContext, DataHandler handler, String afterData) throws Exception {
+  public ImplicitFtpsPeer(TestPki pki, SSLContext dataContext, DataHandler handler, String afterData) throws Exception {
     InetAddress lo = InetAddress.getLoopbackAddress();
     control = pki.serverContext().getServerSocketFactory().createServerSocket(0, 1, lo);
     data = dataContext == null ? new ServerSocket(0, 1, lo)
@@ -55,8 +55,13 @@ final class ImplicitFtpsPeer implements AutoCloseable {
     Thread.ofVirtual().start(this::serve);
   }
 
-  int port() {
+  public int port() {
     return control.getLocalPort();
+  }
+
+  /** Waits at most {@code seconds} for this peer to be closed: what a handler of a server that stalls does. */
+  public void awaitClosed(long seconds) throws InterruptedException {
+    closed.await(seconds, TimeUnit.SECONDS);
   }
 
   private void serve() {
@@ -73,7 +78,7 @@ final class ImplicitFtpsPeer implements AutoCloseable {
           case "PASS" -> send(out, "230 in");
           case "FEAT" -> send(out, "502 no");
           case "EPSV" -> send(out, "229 Entering Extended Passive Mode (|||" + data.getLocalPort() + "|)");
-          case "RETR", "STOR" -> {
+          case "RETR", "STOR", "LIST", "NLST" -> {
             send(out, "150 data");
             try (Socket d = data.accept()) {
               d.setSoTimeout(60_000);
