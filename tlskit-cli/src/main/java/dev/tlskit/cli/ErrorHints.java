@@ -11,6 +11,7 @@ import dev.tlskit.TlsSecurityException;
 import dev.tlskit.certs.CertificateFileException;
 import dev.tlskit.sasl.SaslMechanism;
 import dev.tlskit.ftp.SessionReuseRequiredException;
+import dev.tlskit.ftp.DownloadFailedException;
 import dev.tlskit.ftp.UploadFailedException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -71,6 +72,10 @@ final class ErrorHints {
           + " its operator to issue them,"
           + " or to accept data connections without reuse (vsftpd: require_ssl_reuse=NO; ProFTPD: TLSOptions"
           + " NoSessionReuseRequired); docs/ftps-session-reuse.md");
+      case DownloadFailedException e when e.getCause() instanceof SocketException -> Optional.of("the data connection"
+          + " was cut during the transfer; " + resumeFrom(e));
+      case DownloadFailedException e when e.partFile().isPresent() && !e.isComplete() ->
+          Optional.of(hint(e.getCause()).map(h -> h + "; ").orElse("") + resumeFrom(e));
       case UploadFailedException e when e.remoteFile() == UploadFailedException.RemoteFile.PARTIALLY_WRITTEN ->
           Optional.of(hint(e.getCause()).map(h -> h + "; ").orElse("")
               + "with --atomic, a failed upload leaves the remote file untouched");
@@ -120,6 +125,13 @@ final class ErrorHints {
                   + " refusing connections from this address; try again shortly, or check the server's log");
       default -> Optional.empty();
     };
+  }
+
+  /** Says how to continue a failed download: from what its .part file keeps, or from the start. */
+  private static String resumeFrom(DownloadFailedException e) {
+    return e.partFile().isPresent() && !e.isComplete()
+        ? "'tlskit ftp get --resume' continues " + e.partFile().get() + " from byte " + e.bytesKept()
+        : "try again";
   }
 
   /** Names the other binding type, and plain SCRAM as the last resort, for a -PLUS login that failed. */

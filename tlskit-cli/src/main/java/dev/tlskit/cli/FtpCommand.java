@@ -10,6 +10,7 @@ import dev.tlskit.ftp.FtpClient;
 import dev.tlskit.ftp.FtpSession;
 import dev.tlskit.ftp.SessionReuseRequiredException;
 import dev.tlskit.ftp.TransferResult;
+import dev.tlskit.ftp.DownloadFailedException;
 import dev.tlskit.ftp.UploadFailedException;
 import dev.tlskit.internal.json.JsonWriter;
 import java.io.IOException;
@@ -199,7 +200,7 @@ final class FtpCommand implements Runnable {
 
   /**
    * Returns the JSON fields of a failure: the error fields every command shares ({@link CommandJson#putError}), what
-   * TLS negotiated before it, a refused data connection, an upload's remains.
+   * TLS negotiated before it, a refused data connection, an upload's remains, what a download kept.
    */
   static Map<String, Object> failure(Connection conn, Throwable e) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -215,6 +216,15 @@ final class FtpCommand implements Runnable {
         f.put("sizeAfter", u.sizeAfter() < 0 ? null : u.sizeAfter());
         f.put("temporaryPath", u.temporaryPath().orElse(null));
         m.put("remoteFile", f);
+      }
+      if (t instanceof DownloadFailedException d && !m.containsKey("localFile")) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("path", d.localFile().toString());
+        f.put("state", "UNTOUCHED");
+        f.put("partFile", d.partFile().map(Object::toString).orElse(null));
+        f.put("bytesKept", d.bytesKept() < 0 ? null : d.bytesKept());
+        f.put("complete", d.isComplete());
+        m.put("localFile", f);
       }
       if (t instanceof SessionReuseRequiredException r) {
         m.put("replyCode", r.replyCode());

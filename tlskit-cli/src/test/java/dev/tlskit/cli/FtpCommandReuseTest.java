@@ -122,8 +122,11 @@ class FtpCommandReuseTest {
   void failedGetLeavesAnExistingLocalFileIntact() throws Exception {
     noTickets.put("remote.txt", "remote".getBytes());
     Path existing = Files.writeString(tmp.resolve("mine.txt"), "keep me");
-    MainTest.Result get = ftp(noTickets, "get", "remote.txt", existing.toString());
+    MainTest.Result get = ftp(noTickets, "get", "remote.txt", existing.toString(), "--json");
     assertThat(get.code()).as(get.err()).isEqualTo(1);
+    assertThat(get.err()).contains(existing + " is untouched; nothing was received");
+    assertThat(get.out()).contains("\"localFile\":{\"path\":\"" + existing + "\",\"state\":\"UNTOUCHED\","
+        + "\"partFile\":null,\"bytesKept\":0,\"complete\":false}");
     assertThat(existing).hasContent("keep me");
     assertThat(tmp.resolve("mine.txt.part")).doesNotExist();
   }

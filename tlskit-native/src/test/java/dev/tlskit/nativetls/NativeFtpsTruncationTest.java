@@ -10,22 +10,22 @@ import dev.tlskit.TlsPolicy;
 import dev.tlskit.TlsSecurityException;
 import dev.tlskit.Trust;
 import dev.tlskit.ftp.DataTlsProvider;
+import dev.tlskit.ftp.DownloadFailedException;
 import dev.tlskit.ftp.FtpClient;
 import dev.tlskit.ftp.FtpSession;
 import dev.tlskit.ftp.TransferListener;
 import dev.tlskit.ftp.testing.ImplicitFtpsPeer;
+import dev.tlskit.ftp.testing.ImplicitFtpsPeer.End;
 import dev.tlskit.testpeer.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A protected FTPS data connection that ends early, on the JDK's engine and on the native one alike: a TCP FIN with no
  * close_notify after part of the file (a crash, or a man in the middle cutting it while the server reports success)
  * is a {@link TlsSecurityException} with reason {@code TRUNCATED} that says the data may be truncated and, for a
- * download to a file, what the local file holds; a reset and a stall are network errors in bounded time. Never a
- * success. The server is a scripted implicit-FTPS peer (the JDK's TLS 1.3 on both connections) whose data connection
+ * download to a file, a {@code DownloadFailedException} with it as the cause, saying what the local files hold; a
+ * reset and a stall are network errors in bounded time. Never a success. The server is a scripted implicit-FTPS peer (the JDK's TLS 1.3 on both connections) whose data connection
  * is layered over a raw socket it can cut under the TLS layer. The data path is the same on both providers
  * ({@code EngineSocket} over the provider's {@code SSLEngine}); the engines differ in what they do at the cut.
  */
@@ -45,8 +45,6 @@ class NativeFtpsTruncationTest {
   private static final TestPki PKI = TestPki.get();
 
   @TempDir Path tmp;
-
-  enum End { CLEAN, FIN, RESET, STALL }
 
   private static FtpClient client(String provider) {
     TlsPolicy trust = TlsPolicy.builder().trust(Trust.anchors(PKI.ca.certificate())).build();
@@ -110,15 +108,45 @@ class NativeFtpsTruncationTest {
         FtpSession s = client(provider).connect("127.0.0.1", peer.port(), "localhost")) {
       s.login("u", "p".toCharArray());
       assertThatThrownBy(() -> s.download("f.bin", local, false, TransferListener.NONE))
-          .isInstanceOfSatisfying(TlsSecurityException.class, e -> {
-            assertThat(e.reason()).isEqualTo(TlsSecurityException.Reason.TRUNCATED);
+          .isInstanceOfSatisfying(DownloadFailedException.class, e -> {
+            assertThat(e.getCause()).isInstanceOfSatisfying(TlsSecurityException.class,
+                t -> assertThat(t.reason()).isEqualTo(TlsSecurityException.Reason.TRUNCATED));
             assertThat(e.getMessage()).contains("may be truncated")
                 .contains(local + " is untouched")
-                .contains(part + " keeps the " + sizeOf(part) + " bytes received");
+                .contains(part + " keeps the first " + sizeOf(part) + " bytes received");
+            assertThat(e.partFile()).contains(part);
+            assertThat(e.bytesKept()).isEqualTo(sizeOf(part)).isPositive();
+            assertThat(e.isComplete()).isFalse();
           });
     }
     assertThat(local).doesNotExist();
     assertThat(Files.readAllBytes(part)).isEqualTo(Arrays.copyOf(file(), (int) sizeOf(part)));
+  }
+
+  /** A reset is a network error, and a download to a file says what it kept, never touching the local file. */
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "native"})
+  void aResetDownloadToAFileKeepsWhatCameAndLeavesTheLocalFileAsItWas(String provider) throws Exception {
+    Path local = Files.writeString(tmp.resolve("g.bin"), "the old local file");
+    Path part = tmp.resolve("g.bin.part");
+    try (ImplicitFtpsPeer peer = peer(End.RESET, file());
+        FtpSession s = client(provider).connect("127.0.0.1", peer.port(), "localhost")) {
+      s.login("u", "p".toCharArray());
+      assertThatThrownBy(() -> s.download("f.bin", local, false, TransferListener.NONE))
+          .isInstanceOfSatisfying(DownloadFailedException.class, e -> {
+            assertThat(e.getCause()).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+            assertThat(e.getMessage()).contains(local + " is untouched");
+            assertThat(e.localFile()).isEqualTo(local);
+            if (e.bytesKept() > 0) {
+              assertThat(e.partFile()).contains(part);
+              assertThat(e.getMessage()).contains(part + " keeps the first " + e.bytesKept() + " bytes");
+            } else {
+              assertThat(e.partFile()).isEmpty();
+              assertThat(part).doesNotExist();
+            }
+          });
+    }
+    assertThat(local).hasContent("the old local file");
   }
 
   @ParameterizedTest
@@ -167,42 +195,7 @@ class NativeFtpsTruncationTest {
     }
   }
 
-  /**
-   * An implicit-FTPS peer (TLS 1.3 from the JDK on the control connection) whose data connections this layers TLS 1.3
-   * over, on the raw socket, so it can end them under the TLS layer: sends {@code body} (or part of it), ends as told,
-   * then answers 226 whatever happened, as a server whose data connection a man in the middle cut would.
-   */
   private static ImplicitFtpsPeer peer(End end, byte[] body) throws Exception {
-    ImplicitFtpsPeer.DataHandler serve = (raw, peer) -> {
-      SSLSocket ssl = (SSLSocket) PKI.serverContext().getSocketFactory().createSocket(raw, null, raw.getPort(), false);
-      ssl.setUseClientMode(false);
-      ssl.setEnabledProtocols(new String[] {"TLSv1.3"});
-      ssl.startHandshake();
-      OutputStream o = ssl.getOutputStream();
-      o.write(body, 0, end == End.CLEAN ? body.length : Math.min(SENT, body.length - 1)); // cut: never all of it
-      o.flush();
-      switch (end) {
-        case CLEAN -> ssl.close(); // close_notify; the peer closes the socket after
-        case FIN -> finWithoutCloseNotify(raw);
-        case RESET -> {
-          raw.setSoLinger(true, 0);
-          raw.close(); // RST
-        }
-        case STALL -> peer.awaitClosed(20);
-      }
-    };
-    return new ImplicitFtpsPeer(PKI, null, serve, "226 Transfer complete");
-  }
-
-  /** FIN under the TLS layer, then waits for the client to close its end. */
-  private static void finWithoutCloseNotify(Socket raw) throws IOException {
-    raw.shutdownOutput();
-    try {
-      while (raw.getInputStream().read(new byte[4096]) >= 0) {
-        // the client's alert, if any
-      }
-    } catch (IOException ignored) {
-      // the client reset
-    }
+    return ImplicitFtpsPeer.cutting(PKI, end, body, SENT);
   }
 }

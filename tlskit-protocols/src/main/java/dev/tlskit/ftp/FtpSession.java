@@ -422,7 +422,8 @@ public final class FtpSession implements Closeable {
    * cuts the data connection without a TLS close_notify (so the server cannot take a cut upload for a complete one),
    * sends {@code ABOR} (RFC 959 section 4.1.3) and reads the server's replies, keeping the control connection in step.
    * The transfer's thread then throws {@link TransferAbortedException}; an upload throws {@link
-   * UploadFailedException} (the remote file may be partially written) with it as the cause. Does nothing when no
+   * UploadFailedException} (the remote file may be partially written), a download to a file {@link
+   * DownloadFailedException} (what its {@code .part} file keeps), with it as the cause. Does nothing when no
    * transfer is running. The one method of this class that may be called from another thread.
    */
   public void abort() {
@@ -504,6 +505,9 @@ public final class FtpSession implements Closeable {
    * only when the server confirmed the complete transfer, so a failed download never leaves a partial file under the
    * final name and never changes an existing {@code local}. A failed download keeps a non-empty {@code .part} file;
    * with {@code resume}, an existing {@code .part} file is continued from its size ({@code REST}).
+   *
+   * @throws DownloadFailedException when the download failed, saying what the {@code .part} file keeps (the cause is
+   *     the error that ended it); an exception thrown by {@code listener} itself is thrown as it is
    */
   public TransferResult download(String remote, Path local, boolean resume, TransferListener listener)
       throws IOException {
@@ -524,17 +528,17 @@ public final class FtpSession implements Closeable {
       } catch (IOException ignored) {
         // the original error is the one to report
       }
-      if (isTruncation(e)) {
-        throw new TlsSecurityException(TlsSecurityException.Reason.TRUNCATED, e.getMessage() + "; " + local
-            + " is untouched" + (kept > 0 ? " and " + part + " keeps the " + kept + " bytes received (resume"
-            + " continues from there)" : ""), null, e);
-      }
+      if (e instanceof IOException io) throw new DownloadFailedException(remote, local, part, kept, false, io);
       throw e;
     }
     try {
-      Files.move(part, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(part, local, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.move(part, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(part, local, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new DownloadFailedException(remote, local, part, offset + result.bytes(), true, e);
     }
     return result;
   }

@@ -290,7 +290,11 @@ class VsftpdTest {
       v.put("remote.txt", "remote".getBytes());
       try (FtpSession s = login(v, c)) {
         assertThatThrownBy(() -> s.download("remote.txt", existing, false, TransferListener.NONE))
-            .isInstanceOf(SessionReuseRequiredException.class);
+            .isInstanceOfSatisfying(DownloadFailedException.class, e -> {
+              assertThat(e.getCause()).isInstanceOf(SessionReuseRequiredException.class);
+              assertThat(e.bytesKept()).isZero();
+              assertThat(e.getMessage()).endsWith("; " + existing + " is untouched; nothing was received");
+            });
       }
       assertThat(existing).hasContent("keep me");
       assertThat(tmp.resolve("existing-local.txt.part")).doesNotExist();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An implicit-FTPS peer on loopback: the test PKI's leaf on the control connection, one passive data port (EPSV)
@@ -32,6 +33,58 @@ public final class ImplicitFtpsPeer implements AutoCloseable {
   public static final DataHandler CLOSE = (d, peer) -> { };
   /** Neither reads nor writes for 3 s (or until the peer is closed), then closes: a server that stalls. */
   public static final DataHandler STALL = (d, peer) -> peer.awaitClosed(3);
+
+  /** How {@link #cutting} ends a data connection. */
+  public enum End {
+    /** close_notify, then the TCP close: a complete transfer. */
+    CLEAN,
+    /** TCP FIN under the TLS layer, no close_notify: a truncation. */
+    FIN,
+    /** TCP RST under the TLS layer. */
+    RESET,
+    /** Neither sends nor closes until the peer is closed. */
+    STALL
+  }
+
+  /**
+   * Returns a peer whose data connections this layers TLS 1.3 over, on the raw socket, so it can end them under the
+   * TLS layer: sends {@code body} (all of it for {@link End#CLEAN}, else its first {@code min(sent, length - 1)}
+   * bytes, never all), ends as told, then answers 226 whatever happened, as a server whose data connection a man in
+   * the middle cut would.
+   */
+  public static ImplicitFtpsPeer cutting(TestPki pki, End end, byte[] body, int sent) throws Exception {
+    DataHandler serve = (raw, peer) -> {
+      SSLSocket ssl = (SSLSocket) pki.serverContext().getSocketFactory().createSocket(raw, null, raw.getPort(), false);
+      ssl.setUseClientMode(false);
+      ssl.setEnabledProtocols(new String[] {"TLSv1.3"});
+      ssl.startHandshake();
+      OutputStream o = ssl.getOutputStream();
+      o.write(body, 0, end == End.CLEAN ? body.length : Math.min(sent, body.length - 1));
+      o.flush();
+      switch (end) {
+        case CLEAN -> ssl.close(); // close_notify; the peer closes the socket after
+        case FIN -> finWithoutCloseNotify(raw);
+        case RESET -> {
+          raw.setSoLinger(true, 0);
+          raw.close(); // RST
+        }
+        case STALL -> peer.awaitClosed(20);
+      }
+    };
+    return new ImplicitFtpsPeer(pki, null, serve, "226 Transfer complete");
+  }
+
+  /** FIN under the TLS layer, then waits for the client to close its end. */
+  private static void finWithoutCloseNotify(Socket raw) throws IOException {
+    raw.shutdownOutput();
+    try {
+      while (raw.getInputStream().read(new byte[4096]) >= 0) {
+        // the client's alert, if any
+      }
+    } catch (IOException ignored) {
+      // the client reset
+    }
+  }
 
   private final ServerSocket control;
   private final ServerSocket data;
