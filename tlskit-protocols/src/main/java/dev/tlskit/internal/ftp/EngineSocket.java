@@ -44,7 +44,7 @@ public final class EngineSocket implements ProtectedData {
   private final InputStream in = new In();
   private final OutputStream out = new Out();
 
-  /** Wraps {@code socket}; call {@link #handshake()} before using the streams. */
+  /** Wraps {@code socket}; call {@link #handshake(SSLSession, boolean)} before using the streams. */
   public EngineSocket(SSLEngine engine, Socket socket) throws IOException {
     this.engine = engine;
     this.socket = socket;
