@@ -2,8 +2,9 @@
 module dev.tlskit.core {
   requires java.naming; // LdapName, to read the CN of a certificate subject
   exports dev.tlskit;
-  // Protocol clients build on the line I/O machinery and quote peer text with it; the probe names TLS alerts with it.
-  exports dev.tlskit.internal.io to dev.tlskit.protocols, dev.tlskit.probe;
+  // Protocol clients build on the line I/O machinery and quote peer text with it; the probe names TLS alerts with it;
+  // the native engine's close applies Closing's close-wait rule.
+  exports dev.tlskit.internal.io to dev.tlskit.protocols, dev.tlskit.probe, dev.tlskit.nativetls;
   // FTP data connections are dialled (directly or through the proxy) and write-timed as every client connection;
   // the probe dials its own sockets (directly or through the proxy) with the same dialler.
   exports dev.tlskit.internal.net to dev.tlskit.protocols, dev.tlskit.probe, dev.tlskit.nativetls;

@@ -76,12 +76,24 @@ public final class Closing {
    */
   static void boundCloseWait(SSLSocket ssl) {
     try {
-      if (!ssl.isClosed() && ssl.getSoTimeout() > CLOSE_GRACE.toMillis()) {
-        ssl.setSoTimeout((int) CLOSE_GRACE.toMillis());
+      if (!ssl.isClosed()) {
+        int timeout = ssl.getSoTimeout();
+        int wait = closeWaitMillis(timeout);
+        if (wait != timeout) ssl.setSoTimeout(wait);
       }
     } catch (SocketException | RuntimeException e) {
       // the socket is going anyway: closing is what matters
     }
+  }
+
+  /**
+   * Returns how long, in ms, a close may wait for the peer's answer to close_notify (its close_notify or the end of the
+   * stream) on a TLS socket whose SO_TIMEOUT is {@code soTimeout}: at most {@link #CLOSE_GRACE}, and 0 (no wait at
+   * all, the JDK's rule) when SO_TIMEOUT is 0. The one rule of both engines: the JDK's close gets it through
+   * {@link #boundCloseWait}, the native engine's close applies it to its own read.
+   */
+  public static int closeWaitMillis(int soTimeout) {
+    return soTimeout <= 0 ? 0 : (int) Math.min(soTimeout, CLOSE_GRACE.toMillis());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.tlskit.nativetls.internal;
 
+import dev.tlskit.internal.io.Closing;
 import dev.tlskit.internal.net.TransportSocket;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
@@ -355,6 +356,22 @@ final class NativeSocket extends LayeredSslSocket {
     io.closeOutbound(engine);
   }
 
+  /**
+   * Before the TCP socket closes: waits for the peer's answer to our close_notify (reading and throwing away what
+   * comes before it), at most as long as {@link Closing#closeWaitMillis} allows for this socket's SO_TIMEOUT (1 s; no
+   * wait when SO_TIMEOUT is 0), so that the TCP close is a FIN behind all we sent, not a reset (see
+   * {@link RecordIo#awaitPeerClose}). Not when TLS ends without closing TCP (FTP's CCC: {@code autoClose} false).
+   */
+  private void awaitPeerClose() {
+    ReferenceCountedOpenSslEngine e = engine;
+    if (e == null || !handshakeDone) return;
+    try {
+      io.awaitPeerClose(e, under, Closing.closeWaitMillis(under.getSoTimeout()));
+    } catch (SocketException ignored) {
+      // closed below already
+    }
+  }
+
   // ---- SSLSocket ----
 
   @Override
@@ -558,7 +575,10 @@ final class NativeSocket extends LayeredSslSocket {
       // the peer is gone: closing goes on
     } finally {
       try {
-        if (autoClose) under.close();
+        if (autoClose) {
+          awaitPeerClose();
+          under.close();
+        }
       } finally {
         ReferenceCountedOpenSslEngine e = engine;
         if (e != null && io.readLock.tryLock()) {

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -30,6 +31,8 @@ final class RecordIo {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   /** Room for the first record read (a ClientHello, with a post-quantum key share); larger ones grow the buffer. */
   private static final int FIRST_RECORD = 2048;
+  /** The most plaintext {@link #awaitPeerClose} reads and throws away while it waits for the peer's close_notify. */
+  private static final int MAX_DISCARD = 1 << 20;
 
   private final InputStream rawIn;
   private final OutputStream rawOut;
@@ -51,6 +54,8 @@ final class RecordIo {
   private ByteBuffer netOut;
   volatile boolean inboundDone;
   volatile boolean outboundDone;
+  /** True once our close_notify was written: the peer then has something to answer. */
+  private volatile boolean closeNotifySent;
   /** True once the socket below failed a read or write (reset by the peer): nothing more is written to it. */
   private volatile boolean transportFailed;
 
@@ -159,8 +164,41 @@ final class RecordIo {
       for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
         if (wrapNothing(engine).bytesProduced() == 0) break;
       }
+      closeNotifySent = true;
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Before the TCP socket {@code under} is closed: reads, and throws away, what the peer still sends until its
+   * close_notify or the end of the stream, for at most {@code waitMillis} ms in all and {@link #MAX_DISCARD} bytes of
+   * plaintext, as the JDK's close does. Linux answers the close of a TCP socket with unread bytes in its receive queue
+   * (an honest peer's close_notify, sent before ours or in answer to it) with a reset at once, which drops what our
+   * send buffer still holds (the tail of a last write in flight) and meets the peer's close_notify with a reset; once
+   * that close_notify is read, the close is a FIN behind all we sent. Waits for nothing when the peer's close_notify
+   * or end of stream was read already, ours was not sent, the socket failed, {@code waitMillis} is 0, or another
+   * thread holds the read lock (a read blocked there: the JDK skips the wait then too).
+   */
+  void awaitPeerClose(ReferenceCountedOpenSslEngine e, Socket under, int waitMillis) {
+    if (inboundDone || !closeNotifySent || transportFailed || waitMillis <= 0 || !readLock.tryLock()) return;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+      byte[] one = new byte[1];
+      long discarded = 0;
+      while (discarded <= MAX_DISCARD) {
+        discarded += appIn.remaining();
+        appIn.position(appIn.limit());
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) return;
+        under.setSoTimeout((int) left);
+        if (read(e, one, 0, 1) < 0) return; // close_notify, or the end of the stream
+        discarded++;
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // timed out, reset, or not a record: the socket is closed next anyway
+    } finally {
+      readLock.unlock();
     }
   }
 
