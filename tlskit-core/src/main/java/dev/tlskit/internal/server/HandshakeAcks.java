@@ -13,10 +13,10 @@ import jdk.net.ExtendedSocketOptions;
  * Nagle on and writes its TLS 1.3 change_cipher_spec, its Finished and its first application data as three small
  * writes; Linux, the server having just written its flight, acknowledges the change_cipher_spec only when its delayed
  * ACK timer fires (it takes the exchange for ping-pong), and until then Nagle holds the client's Finished: 35 to 48 ms
- * per handshake (measured), full or resumed, against any server that does not ask. Asked before the first read after each flight the server wrote (one
- * system call per flight, none after the handshake), the kernel leaves ping-pong mode: it acknowledges the next
- * segments on arrival, or one that came already as soon as this read drains it. Does nothing where the option is
- * missing (not Linux).
+ * per handshake (measured), full or resumed, against any server that does not ask. Asked before the first read after
+ * each flight the server wrote (one system call per flight, none after the handshake), the kernel leaves ping-pong
+ * mode: it acknowledges the next segments on arrival, or one that came already as soon as this read drains it. Does
+ * nothing where the option is missing (not Linux).
  */
 final class HandshakeAcks extends FilterInputStream {
   /** False once the option proved unsupported here: not asked again. */
