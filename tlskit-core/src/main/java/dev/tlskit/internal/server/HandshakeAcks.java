@@ -16,21 +16,27 @@ import jdk.net.ExtendedSocketOptions;
  * per handshake (measured), full or resumed, against any server that does not ask. Asked before the first read after
  * each flight the server wrote (one system call per flight, none after the handshake), the kernel leaves ping-pong
  * mode: it acknowledges the next segments on arrival, or one that came already as soon as this read drains it. Does
- * nothing where the option is missing (not Linux).
+ * nothing on a socket without the option (not Linux, or an adopted socket of another kind).
  */
 final class HandshakeAcks extends FilterInputStream {
-  /** False once the option proved unsupported here: not asked again. */
-  private static volatile boolean supported = true;
-
   private final Socket raw;
   private LongSupplier written = () -> 0;
   private long ackedAt;
-  private volatile boolean handshaking = true;
+  private volatile boolean handshaking;
 
   /** Reads {@code in}, the input of the accepted socket {@code raw}. */
   HandshakeAcks(InputStream in, Socket raw) {
     super(in);
     this.raw = raw;
+    this.handshaking = hasQuickAck(raw);
+  }
+
+  private static boolean hasQuickAck(Socket s) {
+    try {
+      return s.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK);
+    } catch (RuntimeException e) { // a Socket subclass without an implementation
+      return false;
+    }
   }
 
   /** Watches {@code written}, the bytes written so far over the socket: a change is a flight the server wrote. */
@@ -56,14 +62,12 @@ final class HandshakeAcks extends FilterInputStream {
   }
 
   private void beforeRead() {
-    if (!handshaking || !supported) return;
+    if (!handshaking) return;
     long w = written.getAsLong();
     if (w == ackedAt) return; // nothing written since the last time: the kernel is out of ping-pong mode already
     ackedAt = w;
     try {
       raw.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
-    } catch (UnsupportedOperationException e) {
-      supported = false;
     } catch (IOException e) {
       // closed or reset: the read says so
     }
