@@ -10,7 +10,8 @@ import javax.net.ssl.*;
 
 /**
  * The smallest driver of the i18-nclose "jdk" stall: one TlsServer (handler: read 'P', write 'p', return), a client
- * loop in the same JVM, one connection at a time. Usage: Stall SERVER(native|jdk) CLIENT(jdk|tlskit) N [resume]
+ * loop in the same JVM, one connection at a time. Usage: Stall SERVER(native|jdk|raw) CLIENT(jdk|tlskit) N [resume];
+ * -Dclient.nodelay=true: the JDK client sets TCP_NODELAY; -Dclient.tls12=true: it speaks TLS 1.2.
  * Prints, every 100 connections, the rate and the slowest connection; at the end the count of connections > 20 ms.
  */
 public class Stall {
@@ -49,6 +50,7 @@ public class Stall {
         if (nodelay) raw.setTcpNoDelay(true);
         try (SSLSocket s = (SSLSocket) jdk.createSocket(raw, "127.0.0.1", port, true)) {
           s.setSoTimeout(30_000);
+          if (Boolean.getBoolean("client.tls12")) s.setEnabledProtocols(new String[] {"TLSv1.2"});
           s.getOutputStream().write('P'); s.getOutputStream().flush();
           if (s.getInputStream().read() != 'p') throw new IOException("no pong");
         }
