@@ -1,6 +1,7 @@
 /** TLS client and server sockets with implicit and explicit TLS. No dependency beyond the JDK. */
 module dev.tlskit.core {
   requires java.naming; // LdapName, to read the CN of a certificate subject
+  requires jdk.net; // TCP_QUICKACK, for the server's handshake (internal.server.HandshakeAcks)
   exports dev.tlskit;
   // Protocol clients build on the line I/O machinery and quote peer text with it; the probe names TLS alerts with it;
   // the native engine's close applies Closing's close-wait rule.

@@ -76,6 +76,7 @@ public final class ServerHandshake {
   public final class Attempt {
     private final SSLSocket ssl;
     private final RenegotiationGuard[] guard = new RenegotiationGuard[1];
+    private final HandshakeAcks[] acks = new HandshakeAcks[1];
     private final long start = System.currentTimeMillis();
     private volatile boolean alpnRefused;
     private final KeyExchangeSniffer flight;
@@ -86,10 +87,13 @@ public final class ServerHandshake {
       // Conscrypt do not implement the (Socket, InputStream, autoClose) form.
       // TLS reads the client's records through a guard that refuses renegotiation once the handshake is done,
       // whatever the JDK's process-wide setting (see TlsServer). Writes are bounded by the idle timeout.
+      // Under the guard, the client's handshake records are acknowledged as they come (see HandshakeAcks).
       TransportSocket under = new TransportSocket(raw, config.idleTimeout(), in -> {
-        guard[0] = new RenegotiationGuard(in, onRenegotiation);
+        acks[0] = new HandshakeAcks(in, raw);
+        guard[0] = new RenegotiationGuard(acks[0], onRenegotiation);
         return guard[0];
       });
+      acks[0].watch(under::bytesOut);
       flight = under.watchServerFlight(false); // our own ServerHello names the group
 
       ssl = (SSLSocket) factory.createSocket(under, raw.getInetAddress().getHostAddress(), raw.getPort(), true);
@@ -110,6 +114,7 @@ public final class ServerHandshake {
     /** Runs the handshake, then arms the renegotiation guard. */
     public void run() throws IOException {
       ssl.startHandshake();
+      acks[0].stop();
       ProviderHook.check(config.policy(), ssl);
       guard[0].arm();
     }
