@@ -35,6 +35,9 @@ public final class EngineSocket implements ProtectedData {
   private boolean truncated;
   /** True once a record after the handshake carried no application data: a TLS 1.3 session ticket (or KeyUpdate). */
   private boolean postHandshakeSeen;
+  /** True once {@link #handshake} completed. */
+  private boolean handshaken;
+  /** How long the handshake took: what {@link #takeTickets} waits for the server's tickets is derived from it. */
   private long handshakeNanos;
   /**
    * True when the handshake resumed a TLS 1.3 session (the server issues tickets, and the next connection needs one)
@@ -70,6 +73,7 @@ public final class EngineSocket implements ProtectedData {
     engine.beginHandshake();
     drive();
     handshakeNanos = System.nanoTime() - start;
+    handshaken = true;
     ticketsBeforeClose = !ticketsAfterClose && "TLSv1.3".equals(engine.getSession().getProtocol())
         && Resumption.resumed(control, engine.getSession());
   }
@@ -129,7 +133,7 @@ public final class EngineSocket implements ProtectedData {
               while ((task = engine.getDelegatedTask()) != null) task.run();
             }
             if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) wrap(ByteBuffer.allocate(0));
-            if (r.bytesConsumed() > 0 && r.bytesProduced() == 0 && handshakeNanos > 0) postHandshakeSeen = true;
+            if (r.bytesConsumed() > 0 && r.bytesProduced() == 0 && handshaken) postHandshakeSeen = true;
             boolean more = netIn.position() > 0 && appIn.remaining() >= appRecord
                 && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
             if (!more) return true;
@@ -181,7 +185,7 @@ public final class EngineSocket implements ProtectedData {
     } catch (SSLException e) {
       said = e;
     }
-    if (handshakeNanos == 0) return;
+    if (!handshaken) return;
     truncated = true;
     throw ProtectedData.truncated(said);
   }
