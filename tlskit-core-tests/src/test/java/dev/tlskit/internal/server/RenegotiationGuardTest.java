@@ -110,4 +110,25 @@ class RenegotiationGuardTest {
       }
     }
   }
+
+  /**
+   * Once armed, the guard reads the socket's stream itself: the handshake's {@link HandshakeAcks} (asked before each
+   * read after a flight) is no longer in the path of the connection's reads.
+   */
+  @Test
+  void armingDropsTheHandshakesAckLayerFromLaterReads() throws IOException {
+    AtomicInteger asked = new AtomicInteger();
+    byte[] data = concat(record(22, 10, 1), record(23, 10, 2), record(23, 10, 3));
+    try (java.net.Socket unconnected = new java.net.Socket()) {
+      HandshakeAcks acks = new HandshakeAcks(new ByteArrayInputStream(data), unconnected);
+      acks.watch(() -> asked.incrementAndGet()); // every read while handshaking asks for the bytes written
+      RenegotiationGuard guard = new RenegotiationGuard(acks, () -> { });
+      assertThat(guard.read(new byte[15], 0, 15)).isEqualTo(15); // the handshake's record
+      int whileHandshaking = asked.get();
+      guard.arm();
+      assertThat(guard.read(new byte[15], 0, 15)).isEqualTo(15);
+      assertThat(guard.read(new byte[15], 0, 15)).isEqualTo(15);
+      assertThat(asked.get()).isEqualTo(whileHandshaking);
+    }
+  }
 }

@@ -22,13 +22,13 @@ final class HandshakeAcks extends FilterInputStream {
   private final Socket raw;
   private LongSupplier written = () -> 0;
   private long ackedAt;
-  private volatile boolean handshaking;
+  private final boolean supported;
 
   /** Reads {@code in}, the input of the accepted socket {@code raw}. */
   HandshakeAcks(InputStream in, Socket raw) {
     super(in);
     this.raw = raw;
-    this.handshaking = hasQuickAck(raw);
+    this.supported = hasQuickAck(raw);
   }
 
   private static boolean hasQuickAck(Socket s) {
@@ -44,9 +44,12 @@ final class HandshakeAcks extends FilterInputStream {
     this.written = written;
   }
 
-  /** Stops asking: call when the handshake has completed (then the exchange is the application's). */
-  void stop() {
-    handshaking = false;
+  /**
+   * Returns the stream this reads: what the reader above reads instead once the handshake is done (then the exchange
+   * is the application's, see {@link RenegotiationGuard#arm()}).
+   */
+  InputStream source() {
+    return in;
   }
 
   @Override
@@ -62,7 +65,7 @@ final class HandshakeAcks extends FilterInputStream {
   }
 
   private void beforeRead() {
-    if (!handshaking) return;
+    if (!supported) return;
     long w = written.getAsLong();
     if (w == ackedAt) return; // nothing written since the last time: the kernel is out of ping-pong mode already
     ackedAt = w;

@@ -30,8 +30,12 @@ public final class RenegotiationGuard extends FilterInputStream implements Trans
     this.onRefused = onRefused;
   }
 
-  /** Starts refusing handshake records: call when the first handshake has completed. */
+  /**
+   * Starts refusing handshake records: call when the first handshake has completed. Reads go straight to the socket
+   * from then on when the input was the handshake's {@link HandshakeAcks}, whose work is done.
+   */
   public void arm() {
+    if (in instanceof HandshakeAcks acks) in = acks.source();
     armed = true;
   }
 

@@ -114,7 +114,6 @@ public final class ServerHandshake {
     /** Runs the handshake, then arms the renegotiation guard. */
     public void run() throws IOException {
       ssl.startHandshake();
-      acks[0].stop();
       ProviderHook.check(config.policy(), ssl);
       guard[0].arm();
     }
