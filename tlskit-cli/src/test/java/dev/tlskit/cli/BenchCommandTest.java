@@ -214,48 +214,36 @@ class BenchCommandTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void controlWithOneStackIsAUsageError() {
-    StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {"bench", "--quick", "--control", "--only", "jdk"},
-        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
-    assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--control", "--only");
+    assertThat(usageError("bench", "--quick", "--control", "--only", "jdk")).contains("--control", "--only");
   }
 
   @Test
   void zeroRoundsIsAUsageError() {
-    StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {"bench", "--rounds", "0"}, new PrintWriter(new StringWriter(), true),
-        new PrintWriter(err, true));
-    assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--rounds");
+    assertThat(usageError("bench", "--rounds", "0")).contains("--rounds");
   }
 
   @Test
   void negativeSettleIsAUsageError() {
-    StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {"bench", "--settle", "-1"}, new PrintWriter(new StringWriter(), true),
-        new PrintWriter(err, true));
-    assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--settle");
+    assertThat(usageError("bench", "--settle", "-1")).contains("--settle");
   }
 
   @Test
   void unknownProviderIsAUsageError() {
-    StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {"bench", "--provider", "nosuch"}, new PrintWriter(new StringWriter(), true),
-        new PrintWriter(err, true));
-    assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("nosuch");
+    assertThat(usageError("bench", "--provider", "nosuch")).contains("nosuch");
   }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void splitWithOneStackIsAUsageError() {
+    assertThat(usageError("bench", "--quick", "--split", "--only", "tlskit")).contains("--split", "--only");
+  }
+
+  /** Runs {@code tlskit args}, asserts it is a usage error (exit 2), and returns what it printed on stderr. */
+  private static String usageError(String... args) {
     StringWriter err = new StringWriter();
-    int code = Main.run(new String[] {"bench", "--quick", "--split", "--only", "tlskit"},
-        new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    int code = Main.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
     assertThat(code).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--split", "--only");
+    return err.toString();
   }
 
   private static String section(String json, String name) {
