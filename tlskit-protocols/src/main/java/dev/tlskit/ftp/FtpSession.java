@@ -521,9 +521,8 @@ public final class FtpSession implements Closeable {
         : Files.newOutputStream(part)) {
       result = download("RETR", remote, offset, out, listener, total, Long.MAX_VALUE);
     } catch (IOException | RuntimeException e) {
-      long kept = -1;
+      long kept = localSizeOrUnknown(part);
       try {
-        kept = Files.size(part);
         if (kept == 0) Files.delete(part); // nothing worth resuming
       } catch (IOException ignored) {
         // the original error is the one to report
@@ -538,9 +537,18 @@ public final class FtpSession implements Closeable {
         Files.move(part, local, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new DownloadFailedException(remote, local, part, offset + result.bytes(), true, e);
+      throw new DownloadFailedException(remote, local, part, localSizeOrUnknown(part), true, e);
     }
     return result;
+  }
+
+  /** Returns the size of the local file {@code p}, or -1 when it cannot be read (missing, or not readable). */
+  private static long localSizeOrUnknown(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /**
